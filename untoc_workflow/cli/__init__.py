@@ -1,0 +1,41 @@
+"""The secretariat's command line (`untoc`). Each area registers its own commands."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="untoc",
+    help="Run the UNTOC Review Mechanism: reviews, deadlines, reminders, decisions, reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# One module per area; each has `register(app)`. A module not written yet is skipped.
+_COMMAND_MODULES = (
+    "untoc_workflow.cli.core_commands",
+    "untoc_workflow.cli.notify_commands",
+    "untoc_workflow.cli.mechanism_commands",
+    "untoc_workflow.cli.report_commands",
+    "untoc_workflow.cli.flow_commands",
+)
+
+for _name in _COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != _name:
+            raise
+        continue
+    _module.register(app)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,154 @@
+"""Load and check process definitions, reporting every problem with file:line and a hint."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..core.model import EVENT_TYPES
+from ..errors import InputError, Problem, did_you_mean, problems_from_validation
+from ..yamlsource import Located, load_file
+from .process import ProcessDefinition
+
+BUNDLED_DEFS = Path(__file__).resolve().parents[2] / "process_defs"
+
+# Other parts (notify) register checks that need their own knowledge, e.g. that every
+# rung's template exists and renders with the fields a notice has. Each returns problems.
+DefinitionCheck = Callable[[ProcessDefinition, Located], Iterable[Problem]]
+_extra_checks: list[DefinitionCheck] = []
+
+
+def register_check(check: DefinitionCheck) -> DefinitionCheck:
+    _extra_checks.append(check)
+    return check
+
+
+def process_defs_dir() -> Path:
+    return Path(os.environ.get("UNTOC_PROCESS_DEFS") or BUNDLED_DEFS)
+
+
+def load_process(path: str | Path | None = None) -> ProcessDefinition:
+    """Parse and check a country-review definition; raise InputError listing every problem."""
+    path = Path(path) if path else process_defs_dir() / "country_review.yaml"
+    located = load_file(path)
+    return parse_process(located)
+
+
+def parse_process(located: Located) -> ProcessDefinition:
+    if not isinstance(located.data, dict):
+        raise InputError([Problem("a process definition must be a mapping", file=located.file, line=1)])
+    try:
+        definition = ProcessDefinition.model_validate(located.data)
+    except ValidationError as exc:
+        raise InputError(
+            problems_from_validation(
+                exc,
+                file=located.file,
+                lines=located.lines,
+                allowed_keys=lambda loc: allowed_keys(ProcessDefinition, loc),
+            ),
+            title=f"{located.file}: the process definition has errors",
+        ) from exc
+    problems = list(check_graph(definition, located))
+    for check in _extra_checks:
+        problems.extend(check(definition, located))
+    if problems:
+        raise InputError(problems, title=f"{located.file}: the process definition has errors")
+    return definition
+
+
+def check_graph(definition: ProcessDefinition, located: Located) -> Iterable[Problem]:
+    """Unknown references, duplicate ids, unknown stages and events, cycles, unstartable steps."""
+    ids = [s.id for s in definition.steps]
+
+    def at(path: str, message: str, hint: str | None = None) -> Problem:
+        return Problem(message, path=path, file=located.file, line=located.line_of(path), hint=hint)
+
+    seen: set[str] = set()
+    for i, step in enumerate(definition.steps):
+        if step.id in seen:
+            yield at(f"steps[{i}].id", f"step id {step.id!r} is used twice")
+        seen.add(step.id)
+        after = step.starts.after
+        if after is not None and after not in ids:
+            yield at(f"steps[{i}].starts.after", f"unknown step {after!r}", did_you_mean(after, ids))
+        if after == step.id:
+            yield at(f"steps[{i}].starts.after", f"step {step.id!r} cannot start after itself")
+        if step.stage_on_completion is not None and step.stage_on_completion not in definition.stages:
+            yield at(
+                f"steps[{i}].stage_on_completion",
+                f"unknown stage {step.stage_on_completion!r}; stages: {', '.join(definition.stages)}",
+                did_you_mean(step.stage_on_completion, definition.stages),
+            )
+        event = step.completed_by.event
+        if event is not None and event not in EVENT_TYPES:
+            yield at(
+                f"steps[{i}].completed_by.event",
+                f"unknown event type {event!r}",
+                did_you_mean(event, EVENT_TYPES),
+            )
+        if step.completed_by.from_ == "each_reviewer" and step.waiting_for not in (
+            "reviewers",
+            "reviewers_pending",
+        ):
+            yield at(
+                f"steps[{i}].waiting_for",
+                "a step completed by each reviewer waits for reviewers",
+                "use waiting_for: reviewers_pending",
+            )
+
+    # Cycles: follow `after` links; a step on a cycle can never start.
+    by_id = {s.id: s for s in definition.steps}
+    for i, step in enumerate(definition.steps):
+        chain = [step.id]
+        current = step
+        while current.starts.after is not None and current.starts.after in by_id:
+            nxt = current.starts.after
+            if nxt in chain:
+                loop = " -> ".join([*chain[chain.index(nxt) :], nxt])
+                if nxt == step.id:
+                    yield at(
+                        f"steps[{i}].starts.after",
+                        f"steps form a cycle and can never start: {loop}",
+                        "one step of the cycle must start at review_start",
+                    )
+                break
+            chain.append(nxt)
+            current = by_id[nxt]
+
+
+def allowed_keys(model: type[BaseModel], loc: tuple[Any, ...] | list[Any]) -> list[str]:
+    """The keys a model accepts at `loc` (used to list them when an unknown key is found)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if field is None:
+            # alias lookup
+            fields = getattr(current, "model_fields", {})
+            field = next((f for f in fields.values() if f.alias == part), None)
+            if field is None:
+                return []
+        current = _inner_model(field.annotation)
+        if current is None:
+            return []
+    if not hasattr(current, "model_fields"):
+        return []
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def _inner_model(annotation: Any) -> Any:
+    from typing import get_args
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

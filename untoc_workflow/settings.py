@@ -1,0 +1,86 @@
+"""Settings from the environment, and an optional settings file that adds to them.
+
+Environment variables win over the file. Secrets (SMTP passwords inside UNTOC_NOTIFY_URL)
+come only from the environment or a Prefect Secret block, never from a committed file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, Problem
+
+SETTINGS_FILE_VAR = "UNTOC_SETTINGS"
+DEFAULT_SETTINGS_FILE = "untoc.toml"
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str
+    name: str
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    notify_url: str | None  # None: write .eml files into outbox_dir
+    process_defs: Path
+    outbox_dir: Path
+    secretariat: Contact = field(
+        default_factory=lambda: Contact("untoc.review@example.org", "Secretariat of the Review Mechanism")
+    )
+    cop_presidency: Contact = field(
+        default_factory=lambda: Contact("cop.presidency@example.org", "Presidency of the Conference")
+    )
+    sender: str = "untoc.review@example.org"
+
+
+def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    """Read settings: environment first, then `untoc.toml` (or $UNTOC_SETTINGS), then defaults."""
+    from .definitions.load import BUNDLED_DEFS
+
+    env = dict(os.environ if env is None else env)
+    cwd = cwd or Path.cwd()
+    file_path = Path(env.get(SETTINGS_FILE_VAR) or cwd / DEFAULT_SETTINGS_FILE)
+    data: dict[str, object] = {}
+    if file_path.exists():
+        try:
+            data = tomllib.loads(file_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError([Problem(f"not valid TOML: {exc}", file=str(file_path))]) from exc
+    allowed = {"database_url", "notify_url", "process_defs", "outbox_dir", "secretariat", "cop_presidency", "sender"}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise InputError(
+            [Problem(f"unknown setting {k!r}; allowed: {', '.join(sorted(allowed))}", file=str(file_path)) for k in unknown]
+        )
+
+    def pick(var: str, key: str, default: str | None) -> str | None:
+        value = env.get(var)
+        if value:
+            return value
+        file_value = data.get(key)
+        return str(file_value) if file_value is not None else default
+
+    def contact(key: str, default: Contact) -> Contact:
+        raw = data.get(key)
+        if raw is None:
+            return default
+        if not isinstance(raw, dict) or "email" not in raw:
+            raise InputError([Problem(f"[{key}] needs at least `email`", file=str(file_path))])
+        return Contact(str(raw["email"]), str(raw.get("name", default.name)), str(raw.get("language", "en")))
+
+    defaults = Settings("", None, BUNDLED_DEFS, cwd / "untoc-outbox")
+    return Settings(
+        database_url=pick("UNTOC_DATABASE_URL", "database_url", f"sqlite:///{cwd / 'untoc.db'}") or "",
+        notify_url=pick("UNTOC_NOTIFY_URL", "notify_url", None),
+        process_defs=Path(pick("UNTOC_PROCESS_DEFS", "process_defs", str(BUNDLED_DEFS)) or BUNDLED_DEFS),
+        outbox_dir=Path(pick("UNTOC_OUTBOX_DIR", "outbox_dir", str(cwd / "untoc-outbox")) or "untoc-outbox"),
+        secretariat=contact("secretariat", defaults.secretariat),
+        cop_presidency=contact("cop_presidency", defaults.cop_presidency),
+        sender=pick("UNTOC_SENDER", "sender", defaults.sender) or defaults.sender,
+    )
