@@ -36,7 +36,8 @@ class Duration:
         m = _DURATION.match(str(text))
         if not m:
             raise ValueError(
-                f"{text!r} is not a duration; write e.g. '2 weeks', '6 months', '-14 days', '+1 year'"
+                f"{text!r} is not a duration; "
+                "write e.g. '2 weeks', '6 months', '-14 days', '+1 year'"
             )
         n = int(m["n"]) * (-1 if m["sign"] == "-" else 1)
         unit = m["unit"].rstrip("s")

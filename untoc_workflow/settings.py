@@ -31,10 +31,14 @@ class Settings:
     process_defs: Path
     outbox_dir: Path
     secretariat: Contact = field(
-        default_factory=lambda: Contact("untoc.review@example.org", "Secretariat of the Review Mechanism")
+        default_factory=lambda: Contact(
+            "untoc.review@example.org", "Secretariat of the Review Mechanism"
+        )
     )
     cop_presidency: Contact = field(
-        default_factory=lambda: Contact("cop.presidency@example.org", "Presidency of the Conference")
+        default_factory=lambda: Contact(
+            "cop.presidency@example.org", "Presidency of the Conference"
+        )
     )
     sender: str = "untoc.review@example.org"
 
@@ -52,11 +56,25 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
             data = tomllib.loads(file_path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise InputError([Problem(f"not valid TOML: {exc}", file=str(file_path))]) from exc
-    allowed = {"database_url", "notify_url", "process_defs", "outbox_dir", "secretariat", "cop_presidency", "sender"}
+    allowed = {
+        "database_url",
+        "notify_url",
+        "process_defs",
+        "outbox_dir",
+        "secretariat",
+        "cop_presidency",
+        "sender",
+    }
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise InputError(
-            [Problem(f"unknown setting {k!r}; allowed: {', '.join(sorted(allowed))}", file=str(file_path)) for k in unknown]
+            [
+                Problem(
+                    f"unknown setting {k!r}; allowed: {', '.join(sorted(allowed))}",
+                    file=str(file_path),
+                )
+                for k in unknown
+            ]
         )
 
     def pick(var: str, key: str, default: str | None) -> str | None:
@@ -72,14 +90,21 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
             return default
         if not isinstance(raw, dict) or "email" not in raw:
             raise InputError([Problem(f"[{key}] needs at least `email`", file=str(file_path))])
-        return Contact(str(raw["email"]), str(raw.get("name", default.name)), str(raw.get("language", "en")))
+        return Contact(
+            str(raw["email"]), str(raw.get("name", default.name)), str(raw.get("language", "en"))
+        )
 
     defaults = Settings("", None, BUNDLED_DEFS, cwd / "untoc-outbox")
     return Settings(
-        database_url=pick("UNTOC_DATABASE_URL", "database_url", f"sqlite:///{cwd / 'untoc.db'}") or "",
+        database_url=pick("UNTOC_DATABASE_URL", "database_url", f"sqlite:///{cwd / 'untoc.db'}")
+        or "",
         notify_url=pick("UNTOC_NOTIFY_URL", "notify_url", None),
-        process_defs=Path(pick("UNTOC_PROCESS_DEFS", "process_defs", str(BUNDLED_DEFS)) or BUNDLED_DEFS),
-        outbox_dir=Path(pick("UNTOC_OUTBOX_DIR", "outbox_dir", str(cwd / "untoc-outbox")) or "untoc-outbox"),
+        process_defs=Path(
+            pick("UNTOC_PROCESS_DEFS", "process_defs", str(BUNDLED_DEFS)) or BUNDLED_DEFS
+        ),
+        outbox_dir=Path(
+            pick("UNTOC_OUTBOX_DIR", "outbox_dir", str(cwd / "untoc-outbox")) or "untoc-outbox"
+        ),
         secretariat=contact("secretariat", defaults.secretariat),
         cop_presidency=contact("cop_presidency", defaults.cop_presidency),
         sender=pick("UNTOC_SENDER", "sender", defaults.sender) or defaults.sender,

@@ -25,7 +25,11 @@ class _StrictBoolLoader(yaml.SafeLoader):
 
 # Drop YAML 1.1 bool and timestamp resolvers, then add back a 1.2 bool resolver.
 _StrictBoolLoader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    key: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    ]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _StrictBoolLoader.add_implicit_resolver(
@@ -70,7 +74,9 @@ def load_text(text: str, file: str = "<input>") -> Located:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError([Problem(f"not valid YAML/JSON: {problem}", file=file, line=line)]) from exc
+        raise InputError(
+            [Problem(f"not valid YAML/JSON: {problem}", file=file, line=line)]
+        ) from exc
     lines: dict[str, int] = {}
     if node is None:
         loader.dispose()
@@ -113,7 +119,9 @@ def load_json_text(text: str, file: str = "<input>") -> Located:
     try:
         data = json.loads(text, object_pairs_hook=no_dupes)
     except json.JSONDecodeError as exc:
-        raise InputError([Problem(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno)]) from exc
+        raise InputError(
+            [Problem(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno)]
+        ) from exc
     if dupes:
         load_text(text, file)  # raises with the line of each duplicate key
     return Located(data, file, None, text)
@@ -133,11 +141,23 @@ def _build(
         for key_node, value_node in node.value:
             key = _scalar(key_node, loader)
             if isinstance(key, (dict, list)):
-                problems.append(Problem("a key must be a plain value", path=path, file=file, line=key_node.start_mark.line + 1))
+                problems.append(
+                    Problem(
+                        "a key must be a plain value",
+                        path=path,
+                        file=file,
+                        line=key_node.start_mark.line + 1,
+                    )
+                )
                 continue
             if key in out:
                 problems.append(
-                    Problem(f"key {key!r} appears twice", path=path, file=file, line=key_node.start_mark.line + 1)
+                    Problem(
+                        f"key {key!r} appears twice",
+                        path=path,
+                        file=file,
+                        line=key_node.start_mark.line + 1,
+                    )
                 )
                 continue
             child = f"{path}.{key}" if path else str(key)

@@ -28,7 +28,9 @@ def fails_cleanly(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            err_console.print(f"[bold red]error:[/] {exc.render()}", markup=True, highlight=False, soft_wrap=True)
+            err_console.print(
+                f"[bold red]error:[/] {exc.render()}", markup=True, highlight=False, soft_wrap=True
+            )
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -40,7 +42,9 @@ def parse_as_of(value: str | None, *, option: str = "--as-of") -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD", param_hint=option) from None
+        raise typer.BadParameter(
+            f"{value!r} is not a date; write YYYY-MM-DD", param_hint=option
+        ) from None
 
 
 def today() -> date:

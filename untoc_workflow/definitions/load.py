@@ -40,7 +40,9 @@ def load_process(path: str | Path | None = None) -> ProcessDefinition:
 
 def parse_process(located: Located) -> ProcessDefinition:
     if not isinstance(located.data, dict):
-        raise InputError([Problem("a process definition must be a mapping", file=located.file, line=1)])
+        raise InputError(
+            [Problem("a process definition must be a mapping", file=located.file, line=1)]
+        )
     try:
         definition = ProcessDefinition.model_validate(located.data)
     except ValidationError as exc:
@@ -75,13 +77,19 @@ def check_graph(definition: ProcessDefinition, located: Located) -> Iterable[Pro
         seen.add(step.id)
         after = step.starts.after
         if after is not None and after not in ids:
-            yield at(f"steps[{i}].starts.after", f"unknown step {after!r}", did_you_mean(after, ids))
+            yield at(
+                f"steps[{i}].starts.after", f"unknown step {after!r}", did_you_mean(after, ids)
+            )
         if after == step.id:
             yield at(f"steps[{i}].starts.after", f"step {step.id!r} cannot start after itself")
-        if step.stage_on_completion is not None and step.stage_on_completion not in definition.stages:
+        if (
+            step.stage_on_completion is not None
+            and step.stage_on_completion not in definition.stages
+        ):
             yield at(
                 f"steps[{i}].stage_on_completion",
-                f"unknown stage {step.stage_on_completion!r}; stages: {', '.join(definition.stages)}",
+                f"unknown stage {step.stage_on_completion!r}; "
+                f"stages: {', '.join(definition.stages)}",
                 did_you_mean(step.stage_on_completion, definition.stages),
             )
         event = step.completed_by.event

@@ -1,0 +1,106 @@
+"""Who is a party's focal point on a date, and since when every party of a review had one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from .model import Event, Person
+
+_NOMINATED = "focal_point_nominated"
+_WITHDRAWN = "focal_point_withdrawn"
+
+
+class FocalPointRoll:
+    """The focal points in office on `as_of`, with each party's history of having one.
+
+    A party has a focal point on D when someone nominated on or before D has not been
+    replaced or withdrawn on or before D (mechanism-file contract).
+    """
+
+    __slots__ = ("as_of", "_current", "_changed", "_transitions")
+
+    def __init__(self, as_of: date) -> None:
+        self.as_of = as_of
+        self._current: dict[str, dict[str, Person]] = {}
+        self._changed: set[str] = set()
+        # party -> [(day, holds a focal point at the end of that day)], one entry per day
+        self._transitions: dict[str, list[tuple[date, bool]]] = {}
+
+    def persons(self, party: str) -> tuple[Person, ...]:
+        return tuple(self._current.get(party, {}).values())
+
+    def has(self, party: str) -> bool:
+        return bool(self._current.get(party))
+
+    def changed(self, party: str) -> bool:
+        """The party replaced or withdrew a focal point on or before the date."""
+        return party in self._changed
+
+    @property
+    def parties_with(self) -> frozenset[str]:
+        return frozenset(p for p, people in self._current.items() if people)
+
+    @property
+    def parties_changed(self) -> frozenset[str]:
+        return frozenset(self._changed)
+
+    def all_persons(self) -> list[tuple[str, Person]]:
+        return [(p, person) for p, people in self._current.items() for person in people.values()]
+
+    def first_all_named(self, parties: Iterable[str]) -> date | None:
+        """The first day at whose end every one of `parties` had a focal point, if any."""
+        parties = tuple(dict.fromkeys(parties))
+        if not all(self.has(p) or p in self._transitions for p in parties):
+            return None
+        days = sorted({d for p in parties for d, _ in self._transitions.get(p, ())})
+        status = dict.fromkeys(parties, False)
+        cursors = dict.fromkeys(parties, 0)
+        for day in days:
+            for p in parties:
+                history = self._transitions.get(p, [])
+                i = cursors[p]
+                while i < len(history) and history[i][0] <= day:
+                    status[p] = history[i][1]
+                    i += 1
+                cursors[p] = i
+            if all(status.values()):
+                return day
+        return None
+
+    def _apply(self, event: Event) -> None:
+        party = event.party
+        if party is None:
+            return
+        people = self._current.setdefault(party, {})
+        data = event.data
+        if event.type == _NOMINATED:
+            replaced = data.get("replaces")
+            if replaced:
+                people.pop(replaced, None)
+                self._changed.add(party)
+            person = data["person"]
+            if not isinstance(person, Person):
+                person = Person(**person)
+            people[person.email] = person
+        else:  # withdrawn
+            people.pop(data.get("email", ""), None)
+            self._changed.add(party)
+        history = self._transitions.setdefault(party, [])
+        holds = bool(people)
+        if history and history[-1][0] == event.on:
+            history[-1] = (event.on, holds)
+        else:
+            history.append((event.on, holds))
+
+
+def focal_points_on(events: Iterable[Event], as_of: date) -> FocalPointRoll:
+    """Fold the focal-point events (any order of input; applied by date, then seq) up to `as_of`."""
+    roll = FocalPointRoll(as_of)
+    relevant = [
+        e for e in events if (e.type == _NOMINATED or e.type == _WITHDRAWN) and e.on <= as_of
+    ]
+    relevant.sort(key=lambda e: (e.on, e.seq))
+    for event in relevant:
+        roll._apply(event)
+    return roll
