@@ -4,8 +4,10 @@ A rung fires at `deadline + at`, then every `every`, `times` times in all (for e
 `every` is given without `times`). On the sweep date we return:
 - every rung occurrence that falls on that very date, and
 - the latest occurrence of the most advanced rung reached so far, if it fell earlier
-  (a catch-up: the sweep did not run that day). Lower rungs missed meanwhile are not sent:
-  the ladder has climbed past them.
+  (a catch-up: the sweep did not run that day), while it is still fresh: younger than the
+  rung's interval, or than CATCH_UP_WINDOW for a rung that does not repeat (or has
+  repeated its `times`). Lower rungs missed meanwhile are not sent: the ladder has climbed
+  past them. A finished ladder goes quiet instead of offering its last rung for ever.
 Keys name the deadline, so a moved deadline gives new keys and old ones stop applying.
 """
 
@@ -16,6 +18,8 @@ from typing import Any
 
 from ..dates import Duration, add_months
 from .state import Deadline, DueNotification
+
+CATCH_UP_WINDOW = Duration(1, "months")
 
 
 def occurrence_on(first: date, interval: Duration | None, k: int) -> date:
@@ -70,9 +74,14 @@ def due_rungs(
     top = max(found)
     out: list[DueNotification] = []
     for index, (k, day) in found.items():
-        if day != as_of and index != top:
-            continue
         rung = ladder[index]
+        if day != as_of:
+            if index != top:
+                continue
+            repeats = rung.interval is not None and (rung.times is None or k + 1 < rung.times)
+            window = rung.interval if repeats else CATCH_UP_WINDOW
+            if window.after(day) <= as_of:
+                continue
         out.append(
             DueNotification(
                 key=f"{review}/{step}/{rung.id}/{k}/{deadline.due.isoformat()}",

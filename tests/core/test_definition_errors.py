@@ -1,0 +1,45 @@
+"""Invalid process definitions fail with file:line, the dotted path and a hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from untoc_workflow.definitions import load_process
+from untoc_workflow.errors import InputError
+
+FOLDER = Path(__file__).parent / "invalid_definitions"
+CASES = sorted(FOLDER.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_each_invalid_definition_gives_its_message(path):
+    with pytest.raises(InputError) as caught:
+        load_process(path)
+    message = caught.value.render().replace(str(FOLDER) + "/", "")
+    for expected in path.with_suffix(".expected").read_text(encoding="utf-8").splitlines():
+        assert expected in message, f"missing {expected!r} in:\n{message}"
+
+
+def test_the_bundled_definition_is_valid_and_declares_the_review_steps():
+    definition = load_process()
+    assert definition.step_ids == (
+        "focal_points",
+        "experts",
+        "preliminary_consultation",
+        "saq",
+        "written_feedback",
+        "observations",
+        "publication",
+    )
+    assert str(definition.step("saq").clock) == "6 months"
+    assert str(definition.step("focal_points").clock) == "2 weeks"
+    assert str(definition.step("experts").clock) == "4 weeks"
+
+
+def test_norway_stays_norway_in_yaml():
+    from untoc_workflow.yamlsource import load_text
+
+    data = load_text("code: NO\nflags: [yes, on, off, true]\n").data
+    assert data == {"code": "NO", "flags": ["yes", "on", "off", True]}
