@@ -43,3 +43,11 @@ def test_norway_stays_norway_in_yaml():
 
     data = load_text("code: NO\nflags: [yes, on, off, true]\n").data
     assert data == {"code": "NO", "flags": ["yes", "on", "off", True]}
+
+
+def test_the_committed_json_schema_of_definitions_is_current():
+    from untoc_workflow.definitions.schema import SCHEMA_PATH, process_schema_text
+
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == process_schema_text(), (
+        "run: python -m untoc_workflow.definitions.schema"
+    )
