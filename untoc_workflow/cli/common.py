@@ -14,8 +14,10 @@ from rich.console import Console
 
 from ..errors import InputError
 
-err_console = Console(stderr=True, highlight=False)
-console = Console(highlight=False)
+# Piped output (scripts, tests, `| less`) gets wide lines instead of rich's 80 columns.
+_WIDTH = None if sys.stdout.isatty() else 200
+err_console = Console(stderr=True, highlight=False, width=_WIDTH)
+console = Console(highlight=False, width=_WIDTH)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,0 +1,134 @@
+"""The command line as the secretariat uses it: import, record, status, export."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from untoc_workflow.cli import app
+
+HERE = Path(__file__).parent
+MECHANISM = HERE / "mechanism.yaml"
+
+
+@pytest.fixture()
+def cli(tmp_path, monkeypatch):
+    """Run `untoc ...` in a fresh folder with its own SQLite store."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UNTOC_DATABASE_URL", f"sqlite:///{tmp_path / 'untoc.db'}")
+    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0):
+        result = runner.invoke(app, list(args), catch_exceptions=False)
+        assert result.exit_code == code, result.output + (
+            result.stderr if result.stderr_bytes else ""
+        )
+        return result
+
+    return run
+
+
+def status(cli, as_of: str) -> dict[str, dict]:
+    out = cli("status", "--as-of", as_of, "--format", "json").stdout
+    return {s["review"]: s for s in json.loads(out)}
+
+
+def test_import_then_status_shows_stage_deadline_and_source(cli):
+    cli("import", str(MECHANISM))
+    states = status(cli, "2021-05-17")
+    nga = states["C1-G1-NGA"]
+    assert nga["stage"] == "questionnaire"
+    assert nga["next_deadline"] == {"step": "saq", "due": "2021-05-31", "source": "agreed"}
+    gha = states["C1-G1-GHA"]
+    assert gha["stage"] == "not_started"
+    assert gha["waiting_for"] == ["GHA"]
+    table = cli("status", "--as-of", "2021-05-17").stdout
+    assert "C1-G1-NGA" in table and "questionnaire" in table and "2021-05-31" in table
+
+
+def test_importing_the_same_file_twice_adds_nothing(cli):
+    first = cli("import", str(MECHANISM)).stdout
+    before = status(cli, "2022-01-01")
+    second = cli("import", str(MECHANISM)).stdout
+    assert first != second
+    assert status(cli, "2022-01-01") == before
+
+
+def test_record_appends_a_fact_and_moves_the_review_on(cli):
+    cli("import", str(MECHANISM))
+    cli("record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-06-10", "--id", "saq-nga")
+    after = status(cli, "2021-06-10")["C1-G1-NGA"]
+    assert after["stage"] == "written_feedback"
+    assert after["next_deadline"] == {
+        "step": "written_feedback",
+        "due": "2021-11-30",
+        "source": "agreed",
+    }
+    again = cli(
+        "record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-06-10", "--id", "saq-nga"
+    )
+    assert "nothing added" in again.stdout
+
+
+def test_record_with_an_unknown_review_fails_naming_the_option_and_changes_nothing(cli):
+    cli("import", str(MECHANISM))
+    before = status(cli, "2022-01-01")
+    result = cli("record", "saq_submitted", "--review", "C1-G1-NG", "--on", "2021-06-10", code=1)
+    assert "--review" in result.stderr
+    assert "C1-G1-NGA" in result.stderr  # did you mean
+    assert status(cli, "2022-01-01") == before
+
+
+def test_a_bad_file_is_refused_with_its_location_and_changes_nothing(cli, tmp_path):
+    cli("import", str(MECHANISM))
+    before = status(cli, "2022-01-01")
+    bad = tmp_path / "bad.yaml"
+    text = MECHANISM.read_text(encoding="utf-8").replace(
+        "type: experts_nominated, party: NGA", "type: experts_nominated, party: NGR"
+    )
+    text += "  - {on: 2021-06-01, type: saq_submitted, review: C1-G1-GHA}\n"
+    bad.write_text(text, encoding="utf-8")
+    result = cli("import", str(bad), code=1)
+    assert "bad.yaml:" in result.stderr and "events[3].party" in result.stderr
+    assert status(cli, "2022-01-01") == before
+
+
+def test_export_then_import_into_an_empty_store_gives_the_same_state(cli, tmp_path, monkeypatch):
+    cli("import", str(MECHANISM))
+    cli(
+        "record",
+        "focal_point_withdrawn",
+        "--party",
+        "DEU",
+        "--email",
+        "j.weber@example.org",
+        "--on",
+        "2021-03-01",
+    )
+    exported = tmp_path / "export.json"
+    cli("export", str(exported))
+    before = status(cli, "2021-06-01")
+    monkeypatch.setenv("UNTOC_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
+    cli("import", str(exported))
+    assert status(cli, "2021-06-01") == before
+
+
+def test_usage_errors_exit_2_and_bad_input_exits_1(tmp_path):
+    env = {**os.environ, "UNTOC_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    untoc = [sys.executable, "-m", "untoc_workflow"]
+    usage = subprocess.run(
+        [*untoc, "status", "--as-of", "16/04/2024"], env=env, capture_output=True, text=True
+    )
+    assert usage.returncode == 2 and "YYYY-MM-DD" in usage.stderr
+    missing = subprocess.run(
+        [*untoc, "import", str(tmp_path / "nope.yaml")], env=env, capture_output=True, text=True
+    )
+    assert missing.returncode == 1 and "file not found" in missing.stderr
