@@ -1,0 +1,91 @@
+"""Fixtures shared by every test area: a store on SQLite and on PostgreSQL.
+
+`store_url` runs a test twice: on a fresh SQLite file, and (marked `postgres`) in a fresh
+schema of the database `untoc_test` on 127.0.0.1:5432, made for that test alone and
+dropped after it, so tests of several engineers can run at the same time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+PG_TEST_DB = "untoc_test"
+
+_pg_state: dict[str, object] = {}
+
+
+def _pg_ready() -> str | None:
+    """None when the test database is usable, else why not (checked once per session)."""
+    if "why" in _pg_state:
+        return _pg_state["why"]  # type: ignore[return-value]
+    why: str | None = None
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3",
+            autocommit=True,
+        ) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (PG_TEST_DB,)
+            ).fetchone()
+            if not exists:
+                try:
+                    conn.execute(f'CREATE DATABASE "{PG_TEST_DB}"')
+                except psycopg.errors.DuplicateDatabase:
+                    pass  # another test process made it first
+                except psycopg.errors.UniqueViolation:
+                    pass
+    except Exception as exc:  # no server here: the postgres tests skip with the reason
+        why = f"PostgreSQL on 127.0.0.1:5432 is not usable: {exc}"
+    _pg_state["why"] = why
+    return why
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL of a fresh, empty PostgreSQL schema (the search_path), dropped afterwards."""
+    why = _pg_ready()
+    if why:
+        pytest.skip(why)
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    dsn = f"host=127.0.0.1 port=5432 user=postgres dbname={PG_TEST_DB}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{PG_SERVER}/{PG_TEST_DB}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'untoc.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'untoc.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[object]:
+    """An opened, migrated, empty store (untoc_workflow.store.Store)."""
+    from untoc_workflow.store import open_store
+
+    s = open_store(store_url)
+    try:
+        yield s
+    finally:
+        s.close()

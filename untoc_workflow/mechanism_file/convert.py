@@ -1,0 +1,180 @@
+"""Between the file's models, the core values and plain JSON-able dicts.
+
+The `data` of a core Event keeps the conventions the core reads (see `event_data`); dates
+inside it are `datetime.date` objects (`due`, and the values of `agreed`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from ..core.model import Event, Mission, Party, Review, ReviewerAssignment
+from . import models as m
+
+# --- file models -> core ----------------------------------------------------------------
+
+
+def party_from_model(p: m.PartyModel) -> Party:
+    return Party(
+        code=p.code,
+        name=p.name,
+        regional_group=p.regional_group,
+        instruments=dict(p.instruments),
+        mission=Mission(p.mission.email, p.mission.city) if p.mission else None,
+        languages=tuple(p.languages),
+    )
+
+
+def review_from_model(r: m.ReviewModel) -> Review:
+    return Review(
+        id=r.id,
+        cluster=r.cluster,
+        group=r.group,
+        reviewed=r.reviewed,
+        instruments=tuple(r.instruments),
+        reviewers=tuple(ReviewerAssignment(a.party, tuple(a.instruments)) for a in r.reviewers),
+        starts_on=r.starts_on,
+        process_version=r.process_version,
+    )
+
+
+def event_from_model(e: Any, seq: int = 0) -> Event:
+    """One validated file event -> core Event (`seq` = its position in the file)."""
+    t = e.type
+    review = getattr(e, "review", None)
+    party = getattr(e, "party", None)
+    data: dict[str, Any]
+    if t == "focal_point_nominated":
+        p = e.person
+        data = {
+            "person": {
+                "name": p.name,
+                "email": p.email,
+                "gender": p.gender,
+                "ministry": p.ministry,
+                "language": p.language,
+            },
+            "replaces": e.replaces,
+        }
+    elif t == "focal_point_withdrawn":
+        data = {"email": e.email}
+    elif t == "experts_nominated":
+        data = {"count": e.count, "women": e.women}
+    elif t == "preliminary_consultation_held":
+        agreed = e.agreed.model_dump(exclude_none=True) if e.agreed else {}
+        data = {"languages": list(e.languages), "agreed": agreed}
+    elif t == "deadline_extended":
+        data = {"step": e.step, "due": e.due, "basis": e.basis}
+        if e.decision is not None:
+            data["decision"] = e.decision
+    elif t == "reviewer_replaced":
+        data = {"by": e.by, "requested_by": e.requested_by}
+    elif t == "step_waived":
+        data = {"step": e.step, "basis": e.basis}
+        if e.decision is not None:
+            data["decision"] = e.decision
+    else:  # saq_submitted, written_feedback_submitted, observations_agreed, summary_published
+        data = {}
+    return Event(
+        on=e.on, type=t, seq=seq, review=review, party=party, data=data, id=e.id, note=e.note
+    )
+
+
+# --- core -> file dicts (export) ----------------------------------------------------------
+
+
+def party_to_dict(p: Party) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "code": p.code,
+        "name": p.name,
+        "regional_group": p.regional_group,
+        "instruments": {k: v.isoformat() for k, v in p.instruments.items()},
+    }
+    if p.mission is not None:
+        out["mission"] = {"email": p.mission.email, "city": p.mission.city}
+    if p.languages:
+        out["languages"] = list(p.languages)
+    return out
+
+
+def review_to_dict(r: Review) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": r.id,
+        "cluster": r.cluster,
+        "group": r.group,
+        "reviewed": r.reviewed,
+        "instruments": list(r.instruments),
+        "reviewers": [{"party": a.party, "instruments": list(a.instruments)} for a in r.reviewers],
+        "starts_on": r.starts_on.isoformat(),
+    }
+    if r.process_version != 1:
+        out["process_version"] = r.process_version
+    return out
+
+
+def event_to_dict(e: Event) -> dict[str, Any]:
+    """A core Event as it is written in a mechanism file."""
+    out: dict[str, Any] = {"on": e.on.isoformat(), "type": e.type}
+    if e.id is not None:
+        out["id"] = e.id
+    if e.review is not None:
+        out["review"] = e.review
+    if e.party is not None:
+        out["party"] = e.party
+    d = e.data
+    t = e.type
+    if t == "focal_point_nominated":
+        out["person"] = {k: v for k, v in d["person"].items() if v is not None}
+        if d.get("replaces") is not None:
+            out["replaces"] = d["replaces"]
+    elif t == "focal_point_withdrawn":
+        out["email"] = d["email"]
+    elif t == "experts_nominated":
+        out["count"] = d["count"]
+        if d.get("women") is not None:
+            out["women"] = d["women"]
+    elif t == "preliminary_consultation_held":
+        out["languages"] = list(d.get("languages", []))
+        agreed = d.get("agreed") or {}
+        if agreed:
+            out["agreed"] = {k: _iso(v) for k, v in agreed.items()}
+    elif t in ("deadline_extended", "step_waived"):
+        out["step"] = d["step"]
+        if t == "deadline_extended":
+            out["due"] = _iso(d["due"])
+        out["basis"] = d["basis"]
+        if d.get("decision") is not None:
+            out["decision"] = d["decision"]
+    elif t == "reviewer_replaced":
+        out["by"] = d["by"]
+        out["requested_by"] = d["requested_by"]
+    if e.note is not None:
+        out["note"] = e.note
+    return out
+
+
+def _iso(v: Any) -> str:
+    return v.isoformat() if isinstance(v, date) else str(v)
+
+
+# --- data <-> JSON text (the store's `data` column) ------------------------------------
+
+
+def data_to_json(data: Mapping[str, Any]) -> str:
+    """Canonical JSON of an event's data: sorted keys, dates as ISO strings."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=_iso, ensure_ascii=False)
+
+
+def data_from_json(text: str) -> dict[str, Any]:
+    """Inverse of data_to_json: `due` and the values of `agreed` become dates again."""
+    data: dict[str, Any] = json.loads(text)
+    due = data.get("due")
+    if due is not None:
+        data["due"] = date.fromisoformat(due)
+    agreed = data.get("agreed")
+    if agreed:
+        data["agreed"] = {k: date.fromisoformat(v) for k, v in agreed.items()}
+    return data

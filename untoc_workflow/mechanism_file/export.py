@@ -1,0 +1,52 @@
+"""Core values -> a mechanism-file document, and writing it as JSON or YAML."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..core.model import Event, Party, Review
+from .convert import event_to_dict, party_to_dict, review_to_dict
+from .models import FORMAT
+
+
+def document_from_core(
+    parties: Iterable[Party], reviews: Iterable[Review], events: Iterable[Event]
+) -> dict[str, Any]:
+    """The document that `parse_document` reads back into the same values."""
+    return {
+        "format": FORMAT,
+        "parties": [party_to_dict(p) for p in parties],
+        "reviews": [review_to_dict(r) for r in reviews],
+        "events": [event_to_dict(e) for e in events],
+    }
+
+
+class _Dumper(yaml.SafeDumper):
+    """Quotes strings YAML 1.1 would read as booleans (NO, on, off, yes) for other readers."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if value.lower() in {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
+    return dumper.represent_str(value)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def write_document(document: dict[str, Any], path: str | Path) -> Path:
+    """Write as JSON when the path ends in .json, else YAML (UTF-8)."""
+    p = Path(path)
+    if p.suffix.lower() == ".json":
+        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    tmp = p.with_name(p.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(p)  # a half-written export never takes the place of a good one
+    return p

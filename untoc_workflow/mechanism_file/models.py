@@ -1,0 +1,273 @@
+"""The `untoc-mechanism/1` file as frozen pydantic models (shape only; references are
+checked in `checks.py`, where the whole document and the store are known)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+FORMAT = "untoc-mechanism/1"
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    # pydantic's lax date also takes integers (unix time) and "20201201"; the contract says
+    # ISO YYYY-MM-DD only, so anything else is a mistake worth reporting.
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date") from None
+    raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+PartyCode = Annotated[
+    str,
+    Field(
+        pattern=r"^(?:[A-Z]{3}|EU)$",
+        description="ISO 3166-1 alpha-3 code, or EU for the European Union",
+    ),
+]
+Instrument = Literal["UNTOC", "TIP", "SOM", "FIREARMS"]
+Language = Literal["ar", "zh", "en", "fr", "ru", "es"]
+RegionalGroup = Literal["African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG"]
+Text = Annotated[str, Field(min_length=1)]
+DeadlineStep = Literal["saq", "written_feedback", "observations"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _unique(values: list[Any], what: str) -> list[Any]:
+    seen: set[Any] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"{what} {v!r} is listed twice")
+        seen.add(v)
+    return values
+
+
+# --- parties and reviews ---------------------------------------------------------------
+
+
+class MissionModel(_Model):
+    email: Text
+    city: str | None = None
+
+
+class PartyModel(_Model):
+    code: PartyCode
+    name: Text
+    regional_group: RegionalGroup | None
+    instruments: dict[Instrument, IsoDate] = Field(
+        description="instrument -> date it became party; UNTOC required"
+    )
+    mission: MissionModel | None = None
+    languages: list[Language] = Field(default_factory=list)
+
+    @field_validator("instruments")
+    @classmethod
+    def _untoc_required(cls, v: dict[str, date]) -> dict[str, date]:
+        if "UNTOC" not in v:
+            raise ValueError("UNTOC is required: every party of the Mechanism is party to it")
+        return v
+
+    @field_validator("languages")
+    @classmethod
+    def _languages_unique(cls, v: list[str]) -> list[str]:
+        return _unique(v, "language")
+
+
+class ReviewerModel(_Model):
+    party: PartyCode
+    instruments: list[Instrument] = Field(min_length=1)
+
+    @field_validator("instruments")
+    @classmethod
+    def _instruments_unique(cls, v: list[str]) -> list[str]:
+        return _unique(v, "instrument")
+
+
+class ReviewModel(_Model):
+    id: Text
+    cluster: int = Field(ge=1, le=4)
+    group: int = Field(ge=1)
+    reviewed: PartyCode
+    instruments: list[Instrument] = Field(min_length=1)
+    reviewers: list[ReviewerModel] = Field(min_length=2)
+    starts_on: IsoDate
+    process_version: int = Field(
+        default=1, ge=1, description="version of the country-review process the review runs"
+    )
+
+    @field_validator("instruments")
+    @classmethod
+    def _instruments_unique(cls, v: list[str]) -> list[str]:
+        return _unique(v, "instrument")
+
+
+# --- events ---------------------------------------------------------------------------
+
+
+class _Event(_Model):
+    on: IsoDate
+    id: Text | None = None
+    note: str | None = None
+
+
+class PersonModel(_Model):
+    name: Text
+    email: Text
+    gender: Literal["female", "male", "other"] | None = None
+    ministry: str | None = None
+    language: Language | None = None
+
+
+class FocalPointNominated(_Event):
+    type: Literal["focal_point_nominated"]
+    party: PartyCode
+    person: PersonModel
+    replaces: str | None = None
+
+
+class FocalPointWithdrawn(_Event):
+    type: Literal["focal_point_withdrawn"]
+    party: PartyCode
+    email: Text
+
+
+class ExpertsNominated(_Event):
+    type: Literal["experts_nominated"]
+    party: PartyCode
+    count: int = Field(ge=0)
+    women: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _women_within_count(self) -> ExpertsNominated:
+        if self.women is not None and self.women > self.count:
+            raise ValueError(f"women ({self.women}) cannot exceed count ({self.count})")
+        return self
+
+
+class Agreed(_Model):
+    saq: IsoDate | None = None
+    written_feedback: IsoDate | None = None
+    observations: IsoDate | None = None
+
+
+class PreliminaryConsultationHeld(_Event):
+    type: Literal["preliminary_consultation_held"]
+    review: Text
+    languages: list[Language] = Field(max_length=3, description="0-3 codes; empty = no agreement")
+    agreed: Agreed | None = None
+
+    @field_validator("languages")
+    @classmethod
+    def _languages_unique(cls, v: list[str]) -> list[str]:
+        return _unique(v, "language")
+
+
+class SaqSubmitted(_Event):
+    type: Literal["saq_submitted"]
+    review: Text
+
+
+class WrittenFeedbackSubmitted(_Event):
+    type: Literal["written_feedback_submitted"]
+    review: Text
+    party: PartyCode | None = None
+
+
+class ObservationsAgreed(_Event):
+    type: Literal["observations_agreed"]
+    review: Text
+
+
+class SummaryPublished(_Event):
+    type: Literal["summary_published"]
+    review: Text
+
+
+class DeadlineExtended(_Event):
+    type: Literal["deadline_extended"]
+    review: Text
+    step: DeadlineStep
+    due: IsoDate
+    basis: Text
+    decision: str | None = None
+
+
+class ReviewerReplaced(_Event):
+    type: Literal["reviewer_replaced"]
+    review: Text
+    party: PartyCode = Field(description="the leaving reviewer")
+    by: PartyCode = Field(description="the joining reviewer")
+    requested_by: Text
+
+
+class StepWaived(_Event):
+    """Our addition: a Conference decision waives a step of one review."""
+
+    type: Literal["step_waived"]
+    review: Text
+    step: Text
+    basis: Text
+    decision: str | None = None
+
+
+EventModel = Annotated[
+    FocalPointNominated
+    | FocalPointWithdrawn
+    | ExpertsNominated
+    | PreliminaryConsultationHeld
+    | SaqSubmitted
+    | WrittenFeedbackSubmitted
+    | ObservationsAgreed
+    | SummaryPublished
+    | DeadlineExtended
+    | ReviewerReplaced
+    | StepWaived,
+    Field(discriminator="type"),
+]
+
+EVENT_MODELS: dict[str, type[_Event]] = {
+    m.model_fields["type"].annotation.__args__[0]: m  # type: ignore[union-attr]
+    for m in (
+        FocalPointNominated,
+        FocalPointWithdrawn,
+        ExpertsNominated,
+        PreliminaryConsultationHeld,
+        SaqSubmitted,
+        WrittenFeedbackSubmitted,
+        ObservationsAgreed,
+        SummaryPublished,
+        DeadlineExtended,
+        ReviewerReplaced,
+        StepWaived,
+    )
+}
+
+
+class MechanismDocument(_Model):
+    """A whole mechanism file. `parties`, `reviews` and `events` may be empty or left out
+    (a file of new events for a store that has the rest, or a drawn cluster without events)."""
+
+    format: Literal["untoc-mechanism/1"]
+    parties: list[PartyModel] = Field(default_factory=list)
+    reviews: list[ReviewModel] = Field(default_factory=list)
+    events: list[EventModel] = Field(default_factory=list)

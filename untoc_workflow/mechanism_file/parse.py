@@ -1,0 +1,353 @@
+"""Read a mechanism file: shape (pydantic) and references (this module), every problem
+located as `events[17].review` at file:line, all of them reported at once.
+
+Events are read in batches so a file of a million events never holds a million models:
+`MechanismReader.events()` yields core Events batch by batch and `finish()` raises the
+collected problems. `parse_document` is the simple all-in-memory form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..core.model import Event, Party, Review
+from ..definitions.load import allowed_keys as _model_allowed_keys
+from ..errors import InputError, Problem, did_you_mean, problems_from_validation
+from ..yamlsource import Located
+from . import models as m
+from .convert import event_from_model, party_from_model, review_from_model
+
+MAX_PROBLEMS = 200  # beyond this a person fixes the first ones and tries again
+
+_event_adapter: TypeAdapter[Any] = TypeAdapter(m.EventModel)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the store already holds, so a file may refer to it (an events-only file)."""
+
+    parties: Mapping[str, Party] = field(default_factory=dict)
+    reviews: Mapping[str, Review] = field(default_factory=dict)
+    # party -> emails of every focal point ever nominated for it
+    focal_points: Mapping[str, set[str]] = field(default_factory=dict)
+    # review -> parties that joined it by a redraw
+    joined: Mapping[str, set[str]] = field(default_factory=dict)
+
+
+@dataclass
+class ParsedMechanism:
+    parties: list[Party]
+    reviews: list[Review]
+    events: list[Event]
+
+
+def parse_document(located: Located, known: Known | None = None) -> ParsedMechanism:
+    """Parse and check a whole mechanism file; raise InputError listing every problem."""
+    reader = MechanismReader(located, known)
+    events: list[Event] = []
+    for batch in reader.events():
+        events.extend(batch)
+    reader.finish()
+    return ParsedMechanism(reader.parties, reader.reviews, events)
+
+
+class MechanismReader:
+    """Checks the head (format, parties, reviews) on creation; streams the events."""
+
+    def __init__(self, located: Located, known: Known | None = None):
+        self.located = located
+        self.file = located.file
+        self.known = known or Known()
+        self.problems: list[Problem] = []
+        self._problem_count = 0
+        self.parties: list[Party] = []
+        self.reviews: list[Review] = []
+        self._raw_events: list[Any] = []
+        self._read_head()
+
+    # -- problems --------------------------------------------------------------------
+
+    @property
+    def ok(self) -> bool:
+        return self._problem_count == 0
+
+    def _add(self, path: str, message: str, hint: str | None = None) -> None:
+        self._problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            line = self.located.line_of(path) if path else None
+            self.problems.append(Problem(message, path=path, file=self.file, line=line, hint=hint))
+
+    def _add_validation(self, exc: ValidationError, prefix: tuple[Any, ...] = ()) -> None:
+        raw = self.located.data
+
+        def allowed(loc: Any) -> list[str]:
+            loc = list(loc)
+            if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
+                try:
+                    model = m.EVENT_MODELS[raw["events"][loc[1]]["type"]]
+                except (KeyError, TypeError, IndexError):
+                    return []
+                return _model_allowed_keys(model, loc[2:])
+            return _model_allowed_keys(m.MechanismDocument, loc)
+
+        for p in problems_from_validation(
+            exc,
+            file=self.file,
+            lines=_LazyLines(self.located),
+            prefix=prefix,
+            allowed_keys=allowed,
+        ):
+            if p.message.startswith("Unable to extract tag using discriminator"):
+                p = Problem("required key 'type' is missing", p.path, p.file, p.line, p.hint)
+            self._problem_count += 1
+            if len(self.problems) < MAX_PROBLEMS:
+                self.problems.append(p)
+
+    def finish(self) -> None:
+        """Raise InputError with every problem found, if any."""
+        if self._problem_count:
+            problems = list(self.problems)
+            if self._problem_count > len(problems):
+                more = self._problem_count - len(problems)
+                problems.append(Problem(f"... and {more} more problems", file=self.file))
+            raise InputError(problems, title=f"{self.file}: the mechanism file has errors")
+
+    # -- head ------------------------------------------------------------------------
+
+    def _read_head(self) -> None:
+        data = self.located.data
+        if not isinstance(data, dict):
+            self._add(
+                "",
+                "a mechanism file must be a mapping with `format`, `parties`, `reviews`, `events`",
+            )
+            self.finish()
+        events = data.get("events", [])
+        if events is None:
+            events = []
+        if not isinstance(events, list):
+            self._add("events", "`events` must be a list")
+            events = []
+        self._raw_events = events
+        head = {k: v for k, v in data.items() if k != "events"}
+        try:
+            doc = m.MechanismDocument.model_validate(head)
+        except ValidationError as exc:
+            self._add_validation(exc)
+            if any(p.path == "format" for p in self.problems):
+                self.finish()  # not our format: the rest would only be noise
+            # validate parties and reviews one by one so the good ones still serve checks
+            doc = None
+        if doc is not None:
+            parties = list(doc.parties)
+            reviews = list(doc.reviews)
+        else:
+            parties = _valid_items(data.get("parties"), m.PartyModel)
+            reviews = _valid_items(data.get("reviews"), m.ReviewModel)
+        self._check_parties(parties)
+        self._check_reviews(reviews)
+
+    def _check_parties(self, parties: list[tuple[int, m.PartyModel]] | list[m.PartyModel]) -> None:
+        seen: dict[str, int] = {}
+        for i, p in _indexed(parties):
+            if p.code in seen:
+                self._add(
+                    f"parties[{i}].code",
+                    f"party code {p.code!r} is used twice (also parties[{seen[p.code]}])",
+                )
+                continue
+            seen[p.code] = i
+            self.parties.append(party_from_model(p))
+        self._parties: dict[str, Party] = {
+            **self.known.parties,
+            **{p.code: p for p in self.parties},
+        }
+
+    def _check_reviews(self, reviews: list[Any]) -> None:
+        seen: dict[str, int] = {}
+        parties = self._parties
+        for i, r in _indexed(reviews):
+            at = f"reviews[{i}]"
+            if r.id in seen:
+                self._add(
+                    f"{at}.id", f"review id {r.id!r} is used twice (also reviews[{seen[r.id]}])"
+                )
+                continue
+            seen[r.id] = i
+            reviewed = parties.get(r.reviewed)
+            if reviewed is None:
+                self._unknown_party(f"{at}.reviewed", r.reviewed)
+            else:
+                for instrument in r.instruments:
+                    if instrument not in reviewed.instruments:
+                        self._add(
+                            f"{at}.instruments",
+                            f"{r.reviewed} is not party to {instrument},"
+                            " so it cannot be reviewed on it",
+                            f"{r.reviewed} is party to {', '.join(reviewed.instruments)}",
+                        )
+            reviewer_codes: set[str] = set()
+            for j, a in enumerate(r.reviewers):
+                ap = f"{at}.reviewers[{j}]"
+                if a.party == r.reviewed:
+                    self._add(f"{ap}.party", f"{a.party} cannot review itself")
+                if a.party in reviewer_codes:
+                    self._add(f"{ap}.party", f"{a.party} is listed twice as a reviewer")
+                reviewer_codes.add(a.party)
+                reviewer = parties.get(a.party)
+                if reviewer is None:
+                    self._unknown_party(f"{ap}.party", a.party)
+                    continue
+                for instrument in a.instruments:
+                    if instrument not in r.instruments:
+                        self._add(
+                            f"{ap}.instruments",
+                            f"{instrument} is not under review in {r.id}",
+                            f"under review: {', '.join(r.instruments)}",
+                        )
+                    elif instrument not in reviewer.instruments:
+                        self._add(
+                            f"{ap}.instruments",
+                            f"reviewer {a.party} is not party to {instrument},"
+                            " so it cannot review it",
+                            f"{a.party} is party to {', '.join(reviewer.instruments)}",
+                        )
+            # kept even with problems, so events naming it are not reported as unknown too;
+            # nothing is imported while any problem stands
+            self.reviews.append(review_from_model(r))
+        self._reviews: dict[str, Review] = {**self.known.reviews, **{r.id: r for r in self.reviews}}
+
+    def _unknown_party(self, path: str, code: str) -> None:
+        self._add(path, f"unknown party {code!r}", did_you_mean(code, self._parties))
+
+    # -- events ----------------------------------------------------------------------
+
+    def events(self, batch_size: int = 5000) -> Iterator[list[Event]]:
+        """Yield the valid events as core Events (seq = 1-based file position), in batches.
+
+        Problems are collected as they are found; call `finish()` after the last batch.
+        """
+        parties = self._parties
+        reviews = self._reviews
+        known = self.known
+        ids: dict[str, int] = {}
+        nominated: dict[str, set[str]] = {k: set(v) for k, v in known.focal_points.items()}
+        joined: dict[str, set[str]] = {k: set(v) for k, v in known.joined.items()}
+        # checks that need the whole file: (path, party/review, value)
+        email_refs: list[tuple[str, str, str]] = []
+        reviewer_refs: list[tuple[str, str, str]] = []
+        validate = _event_adapter.validate_python
+        batch: list[Event] = []
+        for i, raw in enumerate(self._raw_events):
+            try:
+                e = validate(raw)
+            except ValidationError as exc:
+                self._add_validation(exc, prefix=("events", i))
+                continue
+            at = f"events[{i}]"
+            before = self._problem_count
+            if e.id is not None:
+                if e.id in ids:
+                    self._add(
+                        f"{at}.id", f"event id {e.id!r} is used twice (also events[{ids[e.id]}])"
+                    )
+                else:
+                    ids[e.id] = i
+            party = getattr(e, "party", None)
+            if party is not None and party not in parties:
+                self._unknown_party(f"{at}.party", party)
+            review_id = getattr(e, "review", None)
+            review = None
+            if review_id is not None:
+                review = reviews.get(review_id)
+                if review is None:
+                    self._add(
+                        f"{at}.review",
+                        f"unknown review {review_id!r}",
+                        did_you_mean(review_id, reviews),
+                    )
+            t = e.type
+            if t == "focal_point_nominated":
+                nominated.setdefault(e.party, set()).add(e.person.email)
+                if e.replaces is not None:
+                    email_refs.append((f"{at}.replaces", e.party, e.replaces))
+            elif t == "focal_point_withdrawn":
+                email_refs.append((f"{at}.email", e.party, e.email))
+            elif t == "written_feedback_submitted" and party is not None and review is not None:
+                reviewer_refs.append((f"{at}.party", review.id, party))
+            elif t == "reviewer_replaced":
+                if e.by not in parties:
+                    self._unknown_party(f"{at}.by", e.by)
+                if review is not None:
+                    if e.by == review.reviewed:
+                        self._add(f"{at}.by", f"{e.by} cannot review itself")
+                    if e.by == e.party:
+                        self._add(f"{at}.by", f"{e.by} cannot replace itself")
+                    joined.setdefault(review.id, set()).add(e.by)
+                    reviewer_refs.append((f"{at}.party", review.id, e.party))
+            if self._problem_count == before:
+                batch.append(event_from_model(e, seq=i + 1))
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = []
+        for path, code, email in email_refs:
+            if email not in nominated.get(code, ()):
+                self._add(
+                    path,
+                    f"{email!r} was never nominated as a focal point of {code}",
+                    did_you_mean(email, nominated.get(code, ())),
+                )
+        for path, review_id, code in reviewer_refs:
+            review = reviews[review_id]
+            current = {a.party for a in review.reviewers} | joined.get(review_id, set())
+            if code not in current:
+                self._add(
+                    path,
+                    f"{code} is not a reviewer of {review_id}",
+                    f"reviewers: {', '.join(sorted(current))}",
+                )
+        if batch:
+            yield batch
+
+
+def _indexed(items: list[Any]) -> Iterator[tuple[int, Any]]:
+    for i, item in enumerate(items):
+        if isinstance(item, tuple):
+            yield item
+        else:
+            yield i, item
+
+
+def _valid_items(raw: Any, model: type[Any]) -> list[tuple[int, Any]]:
+    if not isinstance(raw, list):
+        return []
+    out = []
+    for i, item in enumerate(raw):
+        try:
+            out.append((i, model.model_validate(item)))
+        except ValidationError:
+            pass  # already reported by the whole-document validation
+    return out
+
+
+class _LazyLines(Mapping[str, int]):
+    """Defer the line map (costly for a big JSON file) until a problem needs a line."""
+
+    def __init__(self, located: Located):
+        self._located = located
+
+    def __getitem__(self, key: str) -> int:
+        return self._located.lines[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._located.lines
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._located.lines)
+
+    def __len__(self) -> int:
+        return len(self._located.lines)
