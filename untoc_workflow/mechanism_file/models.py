@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -15,6 +16,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import WithJsonSchema
 
 FORMAT = "untoc-mechanism/1"
 
@@ -35,11 +37,41 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+_PARTY_CODE = re.compile(r"^(?:[A-Z]{3}|EU)$")
+
+
+def _party_code(value: str) -> str:
+    if _PARTY_CODE.match(value):
+        return value
+    message = f"{value!r} is not a party code: write the ISO 3166-1 alpha-3 code, or EU"
+    hint = _alpha3_for(value)
+    if hint:
+        message += f" (did you mean {hint}?)"
+    raise ValueError(message)
+
+
+def _alpha3_for(value: str) -> str | None:
+    # The usual slip is the two-letter code (NO for Norway); name the three-letter one.
+    try:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=value.upper()) or pycountry.countries.get(
+            alpha_3=value.upper()
+        )
+    except (ImportError, LookupError, KeyError):
+        return None
+    return f"{country.alpha_3!r}, {country.name}" if country else None
+
+
 PartyCode = Annotated[
     str,
-    Field(
-        pattern=r"^(?:[A-Z]{3}|EU)$",
-        description="ISO 3166-1 alpha-3 code, or EU for the European Union",
+    AfterValidator(_party_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _PARTY_CODE.pattern,
+            "description": "ISO 3166-1 alpha-3 code, or EU for the European Union",
+        }
     ),
 ]
 Instrument = Literal["UNTOC", "TIP", "SOM", "FIREARMS"]

@@ -8,6 +8,7 @@ collected problems. `parse_document` is the simple all-in-memory form.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,7 +96,7 @@ class MechanismReader:
             return _model_allowed_keys(m.MechanismDocument, loc)
 
         for p in problems_from_validation(
-            exc,
+            _WithoutTags(exc),
             file=self.file,
             lines=_LazyLines(self.located),
             prefix=prefix,
@@ -110,7 +111,8 @@ class MechanismReader:
     def finish(self) -> None:
         """Raise InputError with every problem found, if any."""
         if self._problem_count:
-            problems = list(self.problems)
+            # in file order, whichever check found them
+            problems = sorted(self.problems, key=lambda p: p.line or 0)
             if self._problem_count > len(problems):
                 more = self._problem_count - len(problems)
                 problems.append(Problem(f"... and {more} more problems", file=self.file))
@@ -287,7 +289,8 @@ class MechanismReader:
                         self._add(f"{at}.by", f"{e.by} cannot review itself")
                     if e.by == e.party:
                         self._add(f"{at}.by", f"{e.by} cannot replace itself")
-                    joined.setdefault(review.id, set()).add(e.by)
+                    if e.by in parties:
+                        joined.setdefault(review.id, set()).add(e.by)
                     reviewer_refs.append((f"{at}.party", review.id, e.party))
             if self._problem_count == before:
                 batch.append(event_from_model(e, seq=i + 1))
@@ -327,11 +330,30 @@ def _valid_items(raw: Any, model: type[Any]) -> list[tuple[int, Any]]:
         return []
     out = []
     for i, item in enumerate(raw):
-        try:
+        # a bad one was already reported by the whole-document validation
+        with contextlib.suppress(ValidationError):
             out.append((i, model.model_validate(item)))
-        except ValidationError:
-            pass  # already reported by the whole-document validation
     return out
+
+
+class _WithoutTags:
+    """A ValidationError whose locations name the data only: pydantic puts the tag of a
+    discriminated union (`saq_submitted`) into `loc`, between the index and the field."""
+
+    def __init__(self, exc: ValidationError):
+        self._exc = exc
+
+    def errors(self) -> list[Any]:
+        out = []
+        for err in self._exc.errors():
+            loc = err["loc"]
+            cleaned = tuple(
+                part
+                for i, part in enumerate(loc)
+                if not (part in m.EVENT_MODELS and (i == 0 or isinstance(loc[i - 1], int)))
+            )
+            out.append({**err, "loc": cleaned})
+        return out
 
 
 class _LazyLines(Mapping[str, int]):

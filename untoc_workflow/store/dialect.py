@@ -31,7 +31,8 @@ def make_engine(url: str) -> Engine:
     if u.get_backend_name() == "postgresql":
         if u.get_driver_name() not in ("psycopg",):
             raise ValueError(
-                f"PostgreSQL needs the psycopg 3 driver: write postgresql+psycopg://... (got {u.drivername})"
+                "PostgreSQL needs the psycopg 3 driver: write postgresql+psycopg://..."
+                f" (got {u.drivername})"
             )
         return create_engine(url, pool_pre_ping=True)
     raise ValueError(

@@ -210,7 +210,8 @@ class Store:
         reviewers: dict[str, list[ReviewerAssignment]] = {}
         for review_id, party, instruments in conn.execute(
             text(
-                "SELECT review_id, party, instruments FROM review_reviewer ORDER BY review_id, position"
+                "SELECT review_id, party, instruments FROM review_reviewer"
+                " ORDER BY review_id, position"
             )
         ):
             reviewers.setdefault(review_id, []).append(
@@ -218,8 +219,8 @@ class Store:
             )
         rows = conn.execute(
             text(
-                "SELECT id, cluster, group_number, reviewed, instruments, starts_on, process_version"
-                " FROM review ORDER BY id"
+                "SELECT id, cluster, group_number, reviewed, instruments, starts_on,"
+                " process_version FROM review ORDER BY id"
             )
         )
         return {
