@@ -171,63 +171,85 @@ def draw_cluster(
         )
         raise DrawImpossible(problems, title="the draw is impossible")
 
-    # Groups: deal the Parties, regional group by regional group, so every group mixes all.
-    order: list[str] = []
-    for region in sorted({by_code[c].regional_group or "" for c in reviewed}):
+    # Groups: deal the Parties region by region, each to the group where its region is
+    # least represented for the group's size (then the emptiest), so every group mixes all.
+    members_of: list[list[str]] = [[] for _ in starts]
+    regions = sorted({by_code[c].regional_group or "" for c in reviewed})
+    for region in regions:
         members = [c for c in reviewed if (by_code[c].regional_group or "") == region]
         rng.shuffle(members)
-        order.extend(members)
-    members_of: list[list[str]] = [[] for _ in starts]
-    g = 0
-    for code in order:
-        while len(members_of[g]) >= sizes[g]:
-            g = (g + 1) % len(starts)
-        members_of[g].append(code)
-        g = (g + 1) % len(starts)
+        here = [0] * len(starts)
+        for code in members:
+            open_groups = [i for i in range(len(starts)) if len(members_of[i]) < sizes[i]]
+            g = min(
+                open_groups,
+                key=lambda i: (here[i] / sizes[i], -(sizes[i] - len(members_of[i])) / sizes[i], i),
+            )
+            members_of[g].append(code)
+            here[g] += 1
     groups = tuple(
         GroupDraw(first_group + i, starts[i], tuple(sorted(members_of[i])))
         for i in range(len(starts))
     )
 
-    plans = [(grp, code) for grp in groups for code in grp.reviewed]
-    problems = [p for grp, code in plans for p in check_feasible(code, grp.starts_on, by_code)]
-    if problems:
-        raise DrawImpossible(problems, title="the draw is impossible: these rules cannot be met")
-
-    drawer = _Drawer(by_code, definition, rng)
-    slots: dict[str, list[ReviewerAssignment]] = {}
-    # The own-group slot is the tighter one, so it is drawn first for every review; then the
-    # other-group slot; then further reviewers for instruments still uncovered.
-    for phase in (OWN, OTHER, FURTHER):
-        sequence = list(plans)
-        rng.shuffle(sequence)
-        for grp, code in sequence:
-            rid = review_id(cluster, grp.group, code)
-            chosen = slots.setdefault(rid, [])
-            drawer.fill(phase, rid, code, grp.starts_on, chosen)
-
-    reviews = tuple(
-        Review(
-            id=review_id(cluster, grp.group, code),
-            cluster=cluster,
-            group=grp.group,
-            reviewed=code,
-            instruments=instruments_on(by_code[code], grp.starts_on),
-            reviewers=tuple(slots[review_id(cluster, grp.group, code)]),
-            starts_on=grp.starts_on,
-        )
-        for grp, code in plans
-    )
+    plans = [(grp.group, grp.starts_on, code) for grp in groups for code in grp.reviewed]
+    reviews, lots = draw_reviewers(plans, by_code, definition, rng, cluster=cluster)
     return ClusterDraw(
         cluster=cluster,
         seed=seed,
         rules_version=definition.rules_version,
         groups=groups,
         reviews=reviews,
-        lots=tuple(drawer.lots),
+        lots=lots,
         not_drawn=not_drawn,
         parties=by_code,
     )
+
+
+def draw_reviewers(
+    plans: Sequence[tuple[int, date, str]],
+    parties: Mapping[str, Party],
+    definition: MechanismDefinition,
+    rng: random.Random,
+    *,
+    cluster: int,
+    workload: Counter[str] | None = None,
+    pairs: Iterable[tuple[str, str]] = (),
+) -> tuple[tuple[Review, ...], tuple[Lot, ...]]:
+    """Draw the reviewers of each (group, start, reviewed party), by the rules.
+
+    `workload` (reviews each Party already reviews in the cluster) and `pairs` (reviewer,
+    reviewed) already drawn let a later draw (late joiners) keep the cluster's balance.
+    Raises DrawImpossible naming every Party whose rules cannot be met, drawing nothing.
+    """
+    problems = [p for _, on, code in plans for p in check_feasible(code, on, parties)]
+    if problems:
+        raise DrawImpossible(problems, title="the draw is impossible: these rules cannot be met")
+    drawer = _Drawer(parties, definition, rng)
+    drawer.load.update(workload or {})
+    drawer.pairs.update(pairs)
+    slots: dict[str, list[ReviewerAssignment]] = {}
+    # The own-group slot is the tighter one, so it is drawn first for every review; then the
+    # other-group slot; then further reviewers for instruments still uncovered.
+    for phase in (OWN, OTHER, FURTHER):
+        sequence = list(plans)
+        rng.shuffle(sequence)
+        for group, on, code in sequence:
+            rid = review_id(cluster, group, code)
+            drawer.fill(phase, rid, code, on, slots.setdefault(rid, []))
+    reviews = tuple(
+        Review(
+            id=review_id(cluster, group, code),
+            cluster=cluster,
+            group=group,
+            reviewed=code,
+            instruments=instruments_on(parties[code], on),
+            reviewers=tuple(slots[review_id(cluster, group, code)]),
+            starts_on=on,
+        )
+        for group, on, code in plans
+    )
+    return reviews, tuple(drawer.lots)
 
 
 def check_feasible(code: str, on: date, parties: Mapping[str, Party]) -> list[Problem]:
@@ -378,6 +400,7 @@ __all__ = [
     "Lot",
     "check_feasible",
     "draw_cluster",
+    "draw_reviewers",
     "group_sizes",
     "review_id",
     "reviewer_instruments_ok",

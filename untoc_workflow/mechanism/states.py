@@ -1,0 +1,62 @@
+"""Review states for the mechanism's rules: the core's fold, over a chosen set of events.
+
+Decisions and redraws ask "what would the state be with these events added, or without the
+ones this decision already wrote?"; this module answers by folding the core over the
+snapshot's events with those changes, for the reviews asked about only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from ..core import ReviewState, focal_points_on, index_events, review_state
+from ..core.model import Event, Review, Snapshot
+
+# Events added by a plan sort after every stored event of the same day.
+_PLANNED_SEQ = 1 << 60
+
+
+def planned(events: Sequence[Event]) -> list[Event]:
+    """Give planned events a seq after anything stored, keeping their order."""
+    return [
+        Event(e.on, e.type, _PLANNED_SEQ + i, e.review, e.party, e.data, e.id, e.note)
+        for i, e in enumerate(events)
+    ]
+
+
+class Folder:
+    """Folds review states on dates, with events left out or added, reusing its indexes."""
+
+    def __init__(
+        self,
+        process: Any,
+        snapshot: Snapshot,
+        *,
+        leave_out: Callable[[Event], bool] | None = None,
+    ) -> None:
+        self.process = process
+        self.snapshot = snapshot
+        events = [e for e in snapshot.events if not (leave_out and leave_out(e))]
+        self.by_review, self.by_party = index_events(events)
+        self._rolls: dict[date, Any] = {}
+
+    def _roll(self, as_of: date) -> Any:
+        roll = self._rolls.get(as_of)
+        if roll is None:
+            roll = focal_points_on((e for p in self.by_party.values() for e in p), as_of)
+            self._rolls[as_of] = roll
+        return roll
+
+    def state(self, review: Review, as_of: date, added: Sequence[Event] = ()) -> ReviewState:
+        events: Sequence[Event] = self.by_review.get(review.id, ())
+        if added:
+            events = sorted([*events, *added], key=lambda e: (e.on, e.seq))
+        return review_state(self.process, review, events, self._roll(as_of), as_of, self.by_party)
+
+    def states(
+        self, reviews: Iterable[Review], as_of: date, added: dict[str, list[Event]] | None = None
+    ) -> dict[str, ReviewState]:
+        added = added or {}
+        return {r.id: self.state(r, as_of, added.get(r.id, ())) for r in reviews}
