@@ -16,12 +16,19 @@ _DURATION = re.compile(
 )
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(day: date, months: int) -> date:
     """Return `day` moved by whole calendar months, clamped to the month's end."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(day.day, last))
+    # Hot in the sweep (every rung of every open step): no calendar.monthrange call.
+    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
+    d = day.day
+    if d > 28:
+        last = 29 if month0 == 1 and calendar.isleap(year) else _MONTH_DAYS[month0]
+        if d > last:
+            d = last
+    return date(year, month0 + 1, d)
 
 
 @dataclass(frozen=True, slots=True)

@@ -192,3 +192,23 @@ def test_calendar_months_fall_to_the_month_end(day, n):
 def test_six_months_after_the_last_day_of_august_is_the_last_day_of_february():
     assert add_months(date(2021, 8, 31), 6) == date(2022, 2, 28)
     assert add_months(date(2023, 8, 31), 6) == date(2024, 2, 29)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    days,
+    st.sampled_from(["1 day", "2 weeks", "1 month", "3 months", "6 months"]),
+    st.one_of(st.none(), st.integers(1, 6)),
+    st.integers(0, 900),
+)
+def test_the_latest_rung_occurrence_matches_counting_one_by_one(first, every, times, later):
+    from untoc_workflow.core.ladder import latest_occurrence, occurrence_on
+
+    interval = Duration.parse(every)
+    as_of = first + timedelta(days=later)
+    expected = None
+    k = 0
+    while (times is None or k < times) and occurrence_on(first, interval, k) <= as_of:
+        expected = (k, occurrence_on(first, interval, k))
+        k += 1
+    assert latest_occurrence(first, interval, times, as_of) == expected

@@ -5,6 +5,8 @@ Pure: no clock, no I/O. "Status on 2024-04-16" is the fold of the events up to t
 
 from __future__ import annotations
 
+import gc
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -85,6 +87,7 @@ class _ReviewFacts:
         self.extensions: dict[str, Deadline] = {}
         self.feedback_by: dict[str, date] = {}
         self.feedback_done_on: date | None = None
+        extended: dict[str, Event] = {}
         for e in events:
             if e.on > as_of:
                 break
@@ -104,10 +107,7 @@ class _ReviewFacts:
                     if self.feedback_done_on is None:
                         self._check_feedback(e.on)
             elif kind == "deadline_extended":
-                d = e.data
-                self.extensions[d["step"]] = Deadline(
-                    d["due"], "extended", d.get("basis"), d.get("decision")
-                )
+                extended[e.data["step"]] = e  # the latest wins; made a Deadline once, below
             elif kind == "step_waived":
                 self.waived.setdefault(e.data["step"], e.on)
             elif kind == "preliminary_consultation_held":
@@ -118,6 +118,11 @@ class _ReviewFacts:
                 self.first_event.setdefault(kind, e.on)
             else:
                 self.first_event.setdefault(kind, e.on)
+        for step_id, e in extended.items():
+            d = e.data
+            self.extensions[step_id] = Deadline(
+                d["due"], "extended", d.get("basis"), d.get("decision")
+            )
 
     def _check_feedback(self, on: date) -> None:
         if self.feedback_by and all(r in self.feedback_by for r in self.reviewers):
@@ -283,22 +288,41 @@ def _waiting_for(
     return tuple(dict.fromkeys([reviewed, *facts.reviewers]))
 
 
-def index_events(events: Iterable[Event]) -> tuple[dict[str, list[Event]], dict[str, list[Event]]]:
-    """Split events (sorted by date, seq) into per-review and per-party lists."""
+def index_events(
+    events: Iterable[Event], as_of: date | None = None
+) -> tuple[dict[str, list[Event]], dict[str, list[Event]]]:
+    """Split events (sorted by date, seq) up to `as_of` into per-review and per-party lists."""
     by_review: dict[str, list[Event]] = defaultdict(list)
     by_party: dict[str, list[Event]] = defaultdict(list)
+    if as_of is not None and isinstance(events, Sequence):
+        # sorted by date: stop at the first event after the date instead of testing each
+        events = events[: bisect_right(events, as_of, key=lambda e: e.on)]
+    elif as_of is not None:
+        events = [e for e in events if e.on <= as_of]
     for e in events:
-        if e.review is not None:
-            by_review[e.review].append(e)
-        elif e.type in PARTY_EVENTS and e.party is not None:
+        review = e.review
+        if review is not None:
+            by_review[review].append(e)
+        elif e.party is not None and e.type in PARTY_EVENTS:
             by_party[e.party].append(e)
     return by_review, by_party
 
 
 def mechanism_states(definition: Any, snapshot: Snapshot, as_of: date) -> dict[str, ReviewState]:
     """Every review's state on `as_of`, in review id order."""
-    events = snapshot.events
-    by_review, by_party = index_events(e for e in events if e.on <= as_of)
+    # The fold allocates many small objects and frees none in cycles; with a million events
+    # alive, the cyclic collector's full passes cost more than the fold itself.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _all_states(definition, snapshot, as_of)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _all_states(definition: Any, snapshot: Snapshot, as_of: date) -> dict[str, ReviewState]:
+    by_review, by_party = index_events(snapshot.events, as_of)
     roll = focal_points_on((e for p in by_party.values() for e in p), as_of)
     out: dict[str, ReviewState] = {}
     for review_id in sorted(snapshot.reviews):

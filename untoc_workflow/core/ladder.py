@@ -41,12 +41,11 @@ def latest_occurrence(
     if interval.unit == "days":
         k = (as_of - first).days // interval.amount
     else:
+        # whole months elapsed, less one when the day of the month is not reached yet
         months = (as_of.year - first.year) * 12 + (as_of.month - first.month)
         k = max(0, months // interval.amount)
-        while k > 0 and occurrence_on(first, interval, k) > as_of:
+        if k > 0 and occurrence_on(first, interval, k) > as_of:
             k -= 1
-        while occurrence_on(first, interval, k + 1) <= as_of:
-            k += 1
     if times is not None:
         k = min(k, times - 1)
     return (k, occurrence_on(first, interval, k))

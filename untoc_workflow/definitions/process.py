@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -80,11 +81,12 @@ class Rung(_Frozen):
             raise ValueError("`times` above 1 needs `every`")
         return self
 
-    @property
+    # Parsed once: the sweep asks for these for every open step of every review.
+    @cached_property
     def offset(self) -> Duration:
         return Duration.parse(self.at)
 
-    @property
+    @cached_property
     def interval(self) -> Duration | None:
         return Duration.parse(self.every) if self.every else None
 
@@ -144,7 +146,7 @@ class Step(_Frozen):
             raise ValueError(f"rung ids must be unique within a step; repeated: {', '.join(dupes)}")
         return self
 
-    @property
+    @cached_property
     def clock(self) -> Duration | None:
         return Duration.parse(self.duration) if self.duration else None
 
