@@ -1,0 +1,299 @@
+"""What a template may use: the fields of a notice and of the monthly summary.
+
+The builders turn core values into plain dicts of already formatted text (dates in the
+language, names on one line); `NOTICE_FIELDS`/`DIGEST_FIELDS` list every field, and the
+definition check rejects a template that uses anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from babel.dates import format_timedelta
+
+from .languages import direction, long_date, month_year
+
+# field -> None (a plain value or list) or the set of its attributes
+NOTICE_FIELDS: dict[str, Any] = {
+    "part": None,
+    "language": None,
+    "dir": None,
+    "as_of": None,
+    "reference": None,
+    "recipient": frozenset({"name", "email", "role", "party", "is_copy", "kind"}),
+    "review": frozenset(
+        {"id", "cluster", "group", "reviewed", "reviewed_code", "reviewers", "stage"}
+    ),
+    "step": frozenset({"id", "title", "title_en"}),
+    "deadline": frozenset({"due", "due_iso", "source", "basis", "decision"}),
+    "days_overdue": None,
+    "late_by": None,
+    "occurrence": None,
+    "rung": None,
+    "caught_up": None,
+    "due_on": None,
+    "waiting_for": None,
+    "fallback": None,  # list of {party, reason, instead_of}
+    "others": None,  # list of {name, role, party, copy}
+    "secretariat": frozenset({"name", "email"}),
+}
+
+DIGEST_FIELDS: dict[str, Any] = {
+    "part": None,
+    "language": None,
+    "dir": None,
+    "as_of": None,
+    "month": None,
+    "reference": None,
+    "recipient": frozenset({"name", "email", "role", "party", "is_copy", "kind"}),
+    # list of {id, reviewed, as_, stage, step, due, source, basis, days_overdue, late_by,
+    #          waiting_for}
+    "reviews": None,
+    "secretariat": frozenset({"name", "email"}),
+}
+
+
+def one_line(text: object) -> str:
+    """Names and headers stay on one line: CR, LF and other control characters become
+    spaces, so no value can start a new header or fake a paragraph."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
+
+
+def late_by(days: int, language: str) -> str:
+    """'23 days' written for the language, with its plural rules (Babel)."""
+    return format_timedelta(
+        timedelta(days=abs(days)), granularity="day", threshold=10**6, locale=language
+    )
+
+
+def recipient_fields(recipient: Any) -> dict[str, Any]:
+    return {
+        "name": one_line(recipient.name),
+        "email": recipient.email,
+        "role": recipient.role,
+        "party": one_line(recipient.party_name) if recipient.party_name else None,
+        "is_copy": recipient.copy,
+        "kind": recipient.kind,
+    }
+
+
+def notice_context(
+    *,
+    notice: Any,  # core DueNotification
+    state: Any,  # core ReviewState
+    parties: Mapping[str, Any],
+    step_titles: Mapping[str, str],
+    recipient: Any,  # recipients.Recipient
+    others: Sequence[Any],
+    language: str,
+    secretariat: Any,
+) -> dict[str, Any]:
+    deadline = notice.deadline
+
+    def name(code: str) -> str:
+        party = parties.get(code)
+        return one_line(party.name) if party is not None else code
+
+    return {
+        "dir": direction(language),
+        "as_of": long_date(notice.as_of, language),
+        "reference": notice.key,
+        "recipient": recipient_fields(recipient),
+        "review": {
+            "id": state.review,
+            "cluster": state.cluster,
+            "group": state.group,
+            "reviewed": name(state.reviewed),
+            "reviewed_code": state.reviewed,
+            "reviewers": [name(p) for p in state.reviewers],
+            "stage": state.stage,
+        },
+        "step": {
+            "id": notice.step,
+            "title": step_titles.get(language, ""),
+            "title_en": step_titles.get("en") or notice.step,
+        },
+        "deadline": {
+            "due": long_date(deadline.due, language),
+            "due_iso": deadline.due.isoformat(),
+            "source": deadline.source,
+            "basis": deadline.basis,
+            "decision": deadline.decision,
+        },
+        "days_overdue": notice.days_overdue,
+        "late_by": late_by(notice.days_overdue, language),
+        "occurrence": notice.occurrence + 1,
+        "rung": notice.rung,
+        "caught_up": notice.caught_up,
+        "due_on": long_date(notice.due_on, language),
+        "waiting_for": [name(p) for p in notice.waiting_for],
+        "fallback": [
+            {"party": name(f.party), "reason": f.reason, "instead_of": f.instead_of}
+            for f in recipient.fallback
+        ],
+        "others": [
+            {
+                "name": one_line(o.name),
+                "role": o.role,
+                "party": one_line(o.party_name) if o.party_name else None,
+                "is_copy": o.copy,
+            }
+            for o in others
+        ],
+        "secretariat": {"name": one_line(secretariat.name), "email": secretariat.email},
+    }
+
+
+def digest_context(
+    *,
+    as_of: date,
+    recipient: Any,
+    reviews: Sequence[Mapping[str, Any]],
+    language: str,
+    secretariat: Any,
+    reference: str,
+) -> dict[str, Any]:
+    return {
+        "dir": direction(language),
+        "as_of": long_date(as_of, language),
+        "month": month_year(as_of, language),
+        "reference": reference,
+        "recipient": recipient_fields(recipient),
+        "reviews": list(reviews),
+        "secretariat": {"name": one_line(secretariat.name), "email": secretariat.email},
+    }
+
+
+# -- sample values for the definition check: every branch a template may take ------------
+
+
+class _SampleRecipient:
+    def __init__(self, copy: bool, kind: str, fallback: tuple[Any, ...] = ()):
+        self.name = "A. Bello"
+        self.email = "a.bello@example.org"
+        self.role = "waiting.focal_point"
+        self.party_name = "Nigeria"
+        self.copy = copy
+        self.kind = kind
+        self.fallback = fallback
+
+
+def sample_notice_contexts() -> list[dict[str, Any]]:
+    from types import SimpleNamespace as NS
+
+    out = []
+    for variant in range(4):
+        late = variant % 2 == 0
+        source = ("extended", "agreed", "rule", "extended")[variant]
+        kind = ("focal_point", "mission", "secretariat", "cop_presidency")[variant]
+        deadline = NS(
+            due=date(2024, 3, 1),
+            source=source,
+            basis="Conference decision 12/2" if source == "extended" else None,
+            decision="12/2" if variant == 0 else None,
+        )
+        notice = NS(
+            key="C1-G1-NGA/saq/overdue/1/2024-03-01",
+            as_of=date(2024, 4, 16),
+            step="saq",
+            rung="overdue",
+            occurrence=variant,
+            deadline=deadline,
+            days_overdue=46 if late else (-14 if variant == 1 else 0),
+            caught_up=variant in (0, 3),
+            due_on=date(2024, 4, 1),
+            waiting_for=("NGA",) if variant != 2 else (),
+        )
+        state = NS(
+            review="C1-G1-NGA",
+            cluster=1,
+            group=1,
+            reviewed="NGA",
+            reviewers=("GHA", "DEU") if variant != 3 else (),
+            stage="questionnaire",
+        )
+        parties = {
+            c: NS(name=n) for c, n in (("NGA", "Nigeria"), ("GHA", "Ghana"), ("DEU", "Germany"))
+        }
+        fallback = (
+            NS(party="NGA", reason=r, instead_of="waiting.focal_point")
+            for r in ("no_focal_point", "no_mission", "bad_address")
+        )
+        recipient = _SampleRecipient(
+            copy=variant == 1, kind=kind, fallback=tuple(fallback) if variant in (0, 3) else ()
+        )
+        other = _SampleRecipient(copy=True, kind="mission")
+        out.append(
+            notice_context(
+                notice=notice,
+                state=state,
+                parties=parties,
+                step_titles={"en": "Self-assessment questionnaire"} if variant else {},
+                recipient=recipient,
+                others=[other] if variant != 2 else [],
+                language="en",
+                secretariat=NS(name="Secretariat", email="untoc.review@example.org"),
+            )
+        )
+    return out
+
+
+def sample_digest_contexts() -> list[dict[str, Any]]:
+    from types import SimpleNamespace as NS
+
+    rows = [
+        {
+            "id": "C1-G1-NGA",
+            "reviewed": "Nigeria",
+            "as_": "reviewed",
+            "stage": "questionnaire",
+            "step": {"id": "saq", "title": "", "title_en": "Self-assessment questionnaire"},
+            "due": "1 March 2024",
+            "source": "extended",
+            "basis": "Conference decision 12/2",
+            "days_overdue": 46,
+            "late_by": "46 days",
+            "waiting_for": ["Nigeria"],
+        },
+        {
+            "id": "C1-G1-GHA",
+            "reviewed": "Ghana",
+            "as_": "reviewer",
+            "stage": "not_started",
+            "step": None,
+            "due": None,
+            "source": None,
+            "basis": None,
+            "days_overdue": 0,
+            "late_by": "0 days",
+            "waiting_for": [],
+        },
+        {
+            "id": "C1-G2-DEU",
+            "reviewed": "Germany",
+            "as_": "reviewer",
+            "stage": "written_feedback",
+            "step": {"id": "written_feedback", "title": "", "title_en": "Written feedback"},
+            "due": "1 June 2024",
+            "source": "rule",
+            "basis": None,
+            "days_overdue": -46,
+            "late_by": "46 days",
+            "waiting_for": ["Germany", "Ghana"],
+        },
+    ]
+    out = []
+    for kind, reviews in (("focal_point", rows), ("mission", rows[:1])):
+        out.append(
+            digest_context(
+                as_of=date(2024, 4, 16),
+                recipient=_SampleRecipient(copy=False, kind=kind),
+                reviews=reviews,
+                language="en",
+                secretariat=NS(name="Secretariat", email="untoc.review@example.org"),
+                reference="digest/2024-04/a.bello@example.org",
+            )
+        )
+    return out

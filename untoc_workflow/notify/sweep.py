@@ -1,0 +1,307 @@
+"""The deadline sweep: the core's due notifications on a date become outbox rows (once),
+rows that no longer apply are cancelled, and the outbox is drained.
+
+    found     notifications the core says are due on the date (catch-ups included)
+    recorded  new outbox rows (one per recipient); 0 on a second run the same day
+    cancelled pending rows that no longer apply (step done, deadline moved, party no
+              longer awaited or in the review, focal point or mission replaced)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from ..core import focal_points_on, mechanism_states
+from ..core.state import DueNotification, ReviewState
+from ..store.dialect import writing
+from .context import notice_context
+from .languages import choose_language
+from .message import message_id
+from .outbox import (
+    DrainReport,
+    cancel_rows,
+    drain,
+    insert_rows,
+    lock_outbox,
+    open_rows,
+    recorded_notices,
+    status_counts,
+    utc_naive,
+)
+from .recipients import Recipient, RecipientResolver
+from .tables import PENDING
+from .templates import Templates, templates_dir
+
+
+@dataclass
+class SweepReport:
+    as_of: date
+    found: int = 0
+    recorded: int = 0
+    already_recorded: int = 0
+    cancelled: int = 0
+    withheld: list[str] = field(default_factory=list)  # "review: party" never addressed
+    sent: int = 0
+    failed: int = 0
+    in_doubt: int = 0
+    pending: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "found": self.found,
+            "recorded": self.recorded,
+            "already_recorded": self.already_recorded,
+            "cancelled": self.cancelled,
+            "sent": self.sent,
+            "failed": self.failed,
+            "in_doubt": self.in_doubt,
+            "pending": self.pending,
+        }
+
+
+class Notifier:
+    """Everything the sweep needs besides the store: definition, templates, contacts."""
+
+    def __init__(self, definition: Any, settings: Any, templates: Templates | None = None):
+        self.definition = definition
+        self.settings = settings
+        self.templates = templates or Templates(templates_dir(settings.process_defs))
+        self._steps = {s.id: s for s in definition.steps}
+
+    # -- rows for one notice ------------------------------------------------------------
+
+    def later_rungs(self, step: str, rung: str) -> tuple[Any, ...]:
+        ladder = self._steps[step].ladder
+        ids = [r.id for r in ladder]
+        return tuple(ladder[ids.index(rung) + 1 :]) if rung in ids else ()
+
+    def rows_for(
+        self,
+        notice: DueNotification,
+        state: ReviewState,
+        parties: Mapping[str, Any],
+        recipients: Sequence[Recipient],
+        now: datetime,
+        report: SweepReport | None = None,
+    ) -> list[dict[str, Any]]:
+        step_titles = dict(self._steps[notice.step].title) if notice.step in self._steps else {}
+        stamp = utc_naive(now)
+        rows = []
+        for r in recipients:
+            language = choose_language(state.languages, r.language, r.party_languages)
+            others = [o for o in recipients if o.address_key != r.address_key]
+            ctx = notice_context(
+                notice=notice,
+                state=state,
+                parties=parties,
+                step_titles=step_titles,
+                recipient=r,
+                others=others,
+                language=language,
+                secretariat=self.settings.secretariat,
+            )
+            rendered = self.templates.render(notice.template, language, ctx)
+            key = f"{notice.key}|{r.address_key}"
+            rows.append(
+                {
+                    "key": key,
+                    "notice": notice.key,
+                    "kind": "notice",
+                    "review_id": notice.review,
+                    "step": notice.step,
+                    "rung": notice.rung,
+                    "occurrence": notice.occurrence,
+                    "deadline_due": notice.deadline.due,
+                    "due_on": notice.due_on,
+                    "found_on": notice.as_of,
+                    "party": r.party,
+                    "role": r.role,
+                    "copy_only": r.copy,
+                    "recipient": r.email,
+                    "recipient_name": r.name,
+                    "language": language,
+                    "subject": rendered.subject,
+                    "body_text": rendered.text,
+                    "body_html": rendered.html,
+                    "message_id": message_id(key, self.settings.sender),
+                    "status": PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": None,
+                    "last_error": None,
+                    "cancel_reason": None,
+                    "created_at": stamp,
+                    "sent_at": None,
+                    "updated_at": stamp,
+                }
+            )
+        return rows
+
+    # -- the sweep ------------------------------------------------------------------------
+
+    def record(self, store: Any, as_of: date, now: datetime) -> SweepReport:
+        """Write the notifications due on `as_of` to the outbox and cancel those that no
+        longer apply, in one transaction. Nothing is sent here."""
+        report = SweepReport(as_of=as_of)
+        snapshot = store.snapshot(as_of)
+        states = mechanism_states(self.definition, snapshot, as_of)
+        roll = focal_points_on(snapshot.events, as_of)
+        resolver = RecipientResolver(
+            snapshot.parties, roll, self.settings.secretariat, self.settings.cop_presidency
+        )
+        notices = [(n, s) for s in states.values() for n in s.notifications]
+        report.found = len(notices)
+        with store.engine.connect() as conn:
+            known = recorded_notices(conn, [n.key for n, _ in notices])
+            open_notice_rows = open_rows(conn)
+        report.already_recorded = sum(1 for n, _ in notices if n.key in known)
+
+        new_rows: list[dict[str, Any]] = []
+        for notice, state in notices:
+            if notice.key in known:
+                continue
+            resolution = resolver.resolve(
+                to=notice.to,
+                cc=notice.cc,
+                reviewed=state.reviewed,
+                reviewers=state.reviewers,
+                waiting_for=notice.waiting_for,
+                later_rungs=self.later_rungs(notice.step, notice.rung),
+            )
+            report.withheld.extend(f"{notice.review}: {p}" for p in resolution.withheld)
+            new_rows.extend(
+                self.rows_for(notice, state, snapshot.parties, resolution.recipients, now, report)
+            )
+
+        cancel, replacements = self._obsolete(
+            open_notice_rows, states, snapshot.parties, resolver, roll, now
+        )
+        new_rows.extend(replacements)
+
+        with writing(store.engine.connect()) as conn, conn.begin():
+            lock_outbox(conn)
+            report.recorded = insert_rows(conn, new_rows)
+            report.cancelled = cancel_rows(conn, cancel, now)
+        return report
+
+    def _obsolete(
+        self,
+        rows: Sequence[Any],
+        states: Mapping[str, ReviewState],
+        parties: Mapping[str, Any],
+        resolver: RecipientResolver,
+        roll: Any,
+        now: datetime,
+    ) -> tuple[dict[int, str], list[dict[str, Any]]]:
+        """Open rows that no longer apply, with the reason; and rows re-addressing a notice
+        whose focal point or mission was replaced."""
+        cancel: dict[int, str] = {}
+        readdress: dict[str, tuple[Any, ReviewState, Any]] = {}
+        for row in rows:
+            state = states.get(row.review_id)
+            if state is None:
+                cancel[row.id] = "the review is not in the store on the sweep date"
+                continue
+            try:
+                step = state.step(row.step)
+            except KeyError:
+                cancel[row.id] = f"the process has no step {row.step!r} any more"
+                continue
+            if step.status != "open":
+                when = f" on {step.completed_on.isoformat()}" if step.completed_on else ""
+                cancel[row.id] = f"step {row.step} {step.status}{when}"
+                continue
+            if step.deadline is None or step.deadline.due != row.deadline_due:
+                moved = (
+                    f"{step.deadline.due.isoformat()} ({step.deadline.source})"
+                    if step.deadline
+                    else "none"
+                )
+                cancel[row.id] = f"deadline moved from {row.deadline_due} to {moved}"
+                continue
+            if row.party is not None and row.party not in {state.reviewed, *state.reviewers}:
+                cancel[row.id] = f"{row.party} is no longer a party to the review"
+                continue
+            if (
+                row.role.startswith("waiting.")
+                and row.party is not None
+                and row.party not in step.waiting_for
+            ):
+                cancel[row.id] = f"the step no longer waits for {row.party}"
+                continue
+            if row.party is not None and row.role.endswith("focal_point"):
+                current = {p.email.lower() for p in roll.persons(row.party)}
+                if row.recipient.lower() not in current:
+                    cancel[row.id] = f"{row.recipient} is no longer a focal point of {row.party}"
+                    readdress[f"{row.id}"] = (row, state, step)
+                continue
+            if row.party is not None and row.role.endswith("mission"):
+                party = parties.get(row.party)
+                mission = party.mission.email.lower() if party and party.mission else None
+                if mission != row.recipient.lower():
+                    cancel[row.id] = f"{row.recipient} is no longer the mission of {row.party}"
+                    readdress[f"{row.id}"] = (row, state, step)
+        replacements: list[dict[str, Any]] = []
+        for row, state, step in readdress.values():
+            rung = next((r for r in self._steps[row.step].ladder if r.id == row.rung), None)
+            if rung is None:
+                continue
+            notice = DueNotification(
+                key=row.notice,
+                review=row.review_id,
+                step=row.step,
+                rung=row.rung,
+                occurrence=row.occurrence or 0,
+                due_on=row.due_on,
+                as_of=row.found_on,
+                deadline=step.deadline,
+                days_overdue=(row.found_on - step.deadline.due).days,
+                to=tuple(rung.to),
+                cc=tuple(rung.cc),
+                template=rung.template,
+                waiting_for=step.waiting_for,
+            )
+            roles = (row.role,)
+            resolution = resolver.resolve(
+                to=() if row.copy_only else roles,
+                cc=roles if row.copy_only else (),
+                reviewed=state.reviewed,
+                reviewers=state.reviewers,
+                waiting_for=(row.party,) if row.role.startswith("waiting.") else (),
+                later_rungs=self.later_rungs(row.step, row.rung),
+            )
+            # only the replaced party's new contacts: the others have their own rows
+            fresh = [r for r in resolution.recipients if r.party in (row.party, None)]
+            replacements.extend(self.rows_for(notice, state, parties, fresh, now))
+        return cancel, replacements
+
+
+def sweep(
+    store: Any,
+    notifier: Notifier,
+    transport: Any,
+    as_of: date,
+    now: datetime,
+    *,
+    deliver: bool = True,
+) -> SweepReport:
+    """Record what is due on `as_of`, then deliver everything pending (timestamps: `now`)."""
+    report = notifier.record(store, as_of, now)
+    if deliver:
+        drained: DrainReport = drain(
+            store.engine,
+            transport,
+            now,
+            sender=notifier.settings.sender,
+            sender_name=notifier.settings.secretariat.name,
+            reply_to=notifier.settings.secretariat.email,
+        )
+        report.sent, report.failed, report.in_doubt = drained.sent, drained.failed, drained.in_doubt
+        report.errors = drained.errors
+    counts = status_counts(store.engine)
+    report.pending = counts.get("pending", 0) + counts.get("failed", 0)
+    return report

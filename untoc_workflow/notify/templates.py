@@ -1,0 +1,219 @@
+"""Jinja2 templates of the notices, one folder per UN language, and the check that every
+rung's template exists and uses only fields a notice has.
+
+A template `<lang>/<name>.j2` extends `<lang>/_notice.j2` (or `_digest.j2`) and fills the
+blocks `subject`, `intro` and `action` with plain sentences; the layout writes them into the
+text part and into the HTML part. The same source is rendered twice: once without escaping
+(text), once autoescaped (HTML), both with StrictUndefined, so a misspelt field is an error,
+never an empty string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+
+from ..errors import Problem, did_you_mean
+from .context import DIGEST_FIELDS, NOTICE_FIELDS, sample_digest_contexts, sample_notice_contexts
+from .languages import UN_LANGUAGES
+
+SUFFIX = ".j2"
+DIGEST_TEMPLATE = "monthly_digest"
+_DICT_METHODS = frozenset(n for n in dir(dict) if not n.startswith("_"))
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def templates_dir(process_defs: Path) -> Path:
+    return Path(process_defs) / "templates"
+
+
+class Templates:
+    """The templates of one `process_defs/templates` folder, compiled once."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        common: dict[str, Any] = {
+            "loader": jinja2.FileSystemLoader(str(self.folder)),
+            "undefined": jinja2.StrictUndefined,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+            "keep_trailing_newline": False,
+            "auto_reload": False,
+        }
+        self.text_env = jinja2.Environment(autoescape=False, **common)
+        self.html_env = jinja2.Environment(autoescape=True, **common)
+
+    def path(self, name: str, language: str) -> Path:
+        return self.folder / language / f"{name}{SUFFIX}"
+
+    def exists(self, name: str, language: str) -> bool:
+        return self.path(name, language).is_file()
+
+    def names(self, language: str = "en") -> list[str]:
+        folder = self.folder / language
+        if not folder.is_dir():
+            return []
+        return sorted(p.name[: -len(SUFFIX)] for p in folder.glob(f"[!_]*{SUFFIX}"))
+
+    def render(self, name: str, language: str, context: Mapping[str, Any]) -> Rendered:
+        """Subject, text and HTML of template `name` in `language`; raises on unknown fields."""
+        template_name = f"{language}/{name}{SUFFIX}"
+        ctx = dict(context)
+        ctx["language"] = language
+        text_t = self.text_env.get_template(template_name)
+        html_t = self.html_env.get_template(template_name)
+        subject = " ".join(text_t.render(ctx, part="subject").split())
+        text = text_t.render(ctx, part="text")
+        text = _BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
+        html = html_t.render(ctx, part="html")
+        return Rendered(subject=subject, text=text.strip() + "\n", html=html.strip() + "\n")
+
+
+# -- the definition check -------------------------------------------------------------------
+
+
+def check_template(templates: Templates, name: str, digest: bool = False) -> list[str]:
+    """Everything wrong with one template, in every language: missing files, unknown
+    fields (found by reading the source, then by rendering sample notices)."""
+    errors: list[str] = []
+    known = DIGEST_FIELDS if digest else NOTICE_FIELDS
+    samples = sample_digest_contexts() if digest else sample_notice_contexts()
+    for language in UN_LANGUAGES:
+        path = templates.path(name, language)
+        if not path.is_file():
+            errors.append(f"template {name!r} has no {language} version (expected {path})")
+            continue
+        try:
+            for env in (templates.text_env, templates.html_env):
+                source = path.read_text(encoding="utf-8")
+                for unknown, line in _unknown_fields(env, source, known):
+                    hint = did_you_mean(unknown.split(".")[-1], _candidates(unknown, known))
+                    errors.append(
+                        f"{path}:{line}: unknown field {unknown!r}" + (f" ({hint})" if hint else "")
+                    )
+                if errors:
+                    break
+            if errors:
+                continue
+            for sample in samples:
+                templates.render(name, language, sample)
+        except jinja2.TemplateSyntaxError as exc:
+            errors.append(f"{exc.filename or path}:{exc.lineno}: {exc.message}")
+        except jinja2.TemplateNotFound as exc:
+            errors.append(f"{path}: includes a template that does not exist: {exc.name}")
+        except jinja2.UndefinedError as exc:
+            errors.append(f"{_template_line(exc, path)}: {exc.message}")
+    return errors
+
+
+def _unknown_fields(
+    env: jinja2.Environment, source: str, known: Mapping[str, Any]
+) -> Iterable[tuple[str, int]]:
+    ast = env.parse(source)
+    # Names a template binds itself ({% import %} at the top of a child template is not
+    # seen inside its blocks by find_undeclared_variables).
+    bound = {n.target for n in ast.find_all(nodes.Import)}
+    for n in ast.find_all(nodes.FromImport):
+        bound.update(x if isinstance(x, str) else x[-1] for x in n.names)
+    for name in sorted(meta.find_undeclared_variables(ast)):
+        if name not in known and name not in bound:
+            yield name, _first_line(ast, name)
+    for node in ast.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.ctx == "load":
+            if node.attr in _DICT_METHODS:
+                # `x.items` on a dict finds the method, never the field: always a mistake
+                yield f"{node.node.name}.{node.attr}", node.lineno
+                continue
+            fields = known.get(node.node.name)
+            if isinstance(fields, (set, frozenset)) and node.attr not in fields:
+                yield f"{node.node.name}.{node.attr}", node.lineno
+
+
+def _first_line(ast: nodes.Template, name: str) -> int:
+    lines = [n.lineno for n in ast.find_all(nodes.Name) if n.name == name]
+    return min(lines) if lines else 1
+
+
+def _candidates(unknown: str, known: Mapping[str, Any]) -> list[str]:
+    if "." in unknown:
+        head = unknown.split(".")[0]
+        fields = known.get(head)
+        return sorted(fields) if isinstance(fields, (set, frozenset)) else []
+    return sorted(known)
+
+
+def _template_line(exc: BaseException, path: Path) -> str:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(SUFFIX):
+            line = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    if line:
+        return f"{line[0]}:{line[1]}"
+    return str(path)
+
+
+_check_cache: dict[tuple[str, str, bool], list[str]] = {}
+
+
+def check_definition_templates(definition: Any, located: Any) -> list[Problem]:
+    """Definition check (registered in notify/__init__): each rung's template exists in the
+    six languages and renders sample notices; problems point at the rung's line."""
+    folder = templates_dir(Path(located.file).resolve().parent)
+    templates = Templates(folder)
+    problems: list[Problem] = []
+    for i, step in enumerate(definition.steps):
+        for j, rung in enumerate(step.ladder):
+            cache_key = (str(folder), rung.template, False)
+            if cache_key not in _check_cache:
+                _check_cache[cache_key] = check_template(templates, rung.template)
+            errors = _check_cache[cache_key]
+            if not errors:
+                continue
+            path = f"steps[{i}].ladder[{j}].template"
+            hint = None
+            if not templates.exists(rung.template, "en"):
+                hint = did_you_mean(rung.template, templates.names("en"))
+            for error in errors:
+                problems.append(
+                    Problem(
+                        f"rung {rung.id!r} of step {step.id!r}: {error}",
+                        path=path,
+                        file=located.file,
+                        line=located.line_of(path),
+                        hint=hint,
+                    )
+                )
+    digest_errors = check_template(templates, DIGEST_TEMPLATE, digest=True)
+    problems.extend(Problem(e, file=located.file) for e in digest_errors)
+    return problems
+
+
+def clear_check_cache() -> None:
+    """Forget earlier check results (tests edit templates between loads)."""
+    _check_cache.clear()
+
+
+__all__ = [
+    "DIGEST_TEMPLATE",
+    "Rendered",
+    "Templates",
+    "check_definition_templates",
+    "check_template",
+    "clear_check_cache",
+    "templates_dir",
+]
