@@ -1,5 +1,37 @@
 """The secretariat's status report for any date: figures, charts, exports, forecasts."""
 
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 from .status import status_report
 
-__all__ = ["status_report"]
+
+def write_status_report(
+    definition: Any,
+    snapshot: Any,
+    as_of: date,
+    out_dir: str | Path,
+    *,
+    lang: str = "en",
+    with_forecast: bool = False,
+    seed: int = 0,
+) -> Path:
+    """Write the HTML report (index.html, charts, report.json) into `out_dir`; return the page."""
+    from ..core import mechanism_states
+    from .html import write_html
+
+    states = mechanism_states(definition, snapshot, as_of)
+    report = status_report(definition, snapshot, as_of, states=states)
+    fc = None
+    if with_forecast:
+        from .forecast import draw_forecast, forecast
+
+        fc = forecast(definition, snapshot, as_of, seed=seed, states=states, chart=False)
+        fc["png"] = draw_forecast(fc, lang)
+    return write_html(report, out_dir, lang, fc)
+
+
+__all__ = ["status_report", "write_status_report"]

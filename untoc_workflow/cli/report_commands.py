@@ -1,0 +1,209 @@
+"""`untoc report`, `export-csv`, `calendar` and `forecast`: the secretariat's figures."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import InputError, Problem
+from .common import console, fails_cleanly, opened_store, parse_as_of, today
+
+AS_OF_HELP = "Date of the figures (YYYY-MM-DD); default today."
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_command)
+    app.command("export-csv")(export_csv_command)
+    app.command("calendar")(calendar_command)
+    app.command("forecast")(forecast_command)
+
+
+def _definition() -> Any:
+    from ..definitions import load_process
+    from ..settings import load_settings
+
+    return load_process(load_settings().process_defs / "country_review.yaml")
+
+
+def _load(as_of: str | None) -> tuple[date, Any, Any]:
+    day = parse_as_of(as_of) or today()
+    definition = _definition()
+    with opened_store() as store:
+        snapshot = store.snapshot(day)
+    return day, definition, snapshot
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    if value not in allowed:
+        raise typer.BadParameter(f"choose {' or '.join(allowed)}", param_hint=option)
+    return value
+
+
+@fails_cleanly
+def report_command(
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+    format: Annotated[str, typer.Option("--format", help="json | html")] = "json",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="json: a file (default: print). html: a folder for the page and its charts "
+            "(default: ./untoc-report-DATE).",
+        ),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the HTML page: en | fr")] = "en",
+    with_forecast: Annotated[
+        bool, typer.Option("--forecast/--no-forecast", help="html: add the 70 % forecast.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the forecast.")] = 0,
+) -> None:
+    """The status report (figures I-VII of the background paper) as of a date."""
+    _choice(format, ("json", "html"), "--format")
+    from ..reports.i18n import words
+
+    words(lang)  # an unknown language fails before any work
+    day, definition, snapshot = _load(as_of)
+    if format == "json":
+        from ..reports import status_report
+
+        text = json.dumps(status_report(definition, snapshot, day), indent=2, ensure_ascii=False)
+        if out is None:
+            typer.echo(text)
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text + "\n", encoding="utf-8")
+            console.print(f"wrote the report of {day.isoformat()} to {out}")
+        return
+    from ..reports import write_status_report
+
+    folder = out or Path(f"untoc-report-{day.isoformat()}")
+    page = write_status_report(
+        definition, snapshot, day, folder, lang=lang, with_forecast=with_forecast, seed=seed
+    )
+    console.print(f"wrote the report of {day.isoformat()} to {page}")
+
+
+@fails_cleanly
+def export_csv_command(
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="CSV file to write (default: print).")
+    ] = None,
+) -> None:
+    """Every review's state on the date, one row per review, as CSV for spreadsheets."""
+    from ..core import mechanism_states
+    from ..reports.exports import csv_text, write_csv
+
+    day, definition, snapshot = _load(as_of)
+    states = mechanism_states(definition, snapshot, day).values()
+    if out is None:
+        typer.echo(csv_text(states, snapshot), nl=False)
+        return
+    write_csv(states, snapshot, out)
+    console.print(f"wrote {len(snapshot.reviews)} reviews as of {day.isoformat()} to {out}")
+
+
+@fails_cleanly
+def calendar_command(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="With --party: the .ics file; without: a folder of one .ics per Party."
+        ),
+    ],
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+    party: Annotated[
+        str | None, typer.Option("--party", help="Only this Party's calendar, e.g. NGA.")
+    ] = None,
+    include_overdue: Annotated[
+        bool, typer.Option("--include-overdue", help="Also list deadlines already past.")
+    ] = False,
+) -> None:
+    """Upcoming deadlines per Party as iCalendar; re-importing updates, never duplicates."""
+    from ..core import mechanism_states
+    from ..reports.exports import write_calendars
+
+    day, definition, snapshot = _load(as_of)
+    states = mechanism_states(definition, snapshot, day)
+    written = write_calendars(
+        states, snapshot, day, out, party=party, include_overdue=include_overdue
+    )
+    where = written[0] if party else out
+    console.print(f"wrote {len(written)} calendar file(s) as of {day.isoformat()} to {where}")
+
+
+@fails_cleanly
+def forecast_command(
+    as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
+    runs: Annotated[int, typer.Option(help="Monte-Carlo runs.")] = 400,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same forecast.")] = 0,
+    group: Annotated[int, typer.Option(help="The group measured against the threshold.")] = 1,
+    threshold: Annotated[float, typer.Option(help="Share of the group complete.")] = 0.7,
+    decision: Annotated[
+        list[Path] | None,
+        typer.Option("--decision", help="What if this Conference decision file is adopted."),
+    ] = None,
+    extend: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--extend", help="What if STEP is extended by MONTHS, e.g. written_feedback:3."
+        ),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for forecast.json and forecast.png.")
+    ] = None,
+) -> None:
+    """When each review is likely to complete and when the group reaches the 70 % rule."""
+    _choice(format, ("text", "json"), "--format")
+    if not 0 < threshold <= 1:
+        raise InputError([Problem("the threshold is a share between 0 and 1", path="--threshold")])
+    from ..reports.forecast import (
+        Scenario,
+        forecast,
+        parse_extend,
+        scenario_from_decision,
+        summary_lines,
+    )
+
+    scenarios: list[Scenario] = []
+    for text in extend or []:
+        change = parse_extend(text)
+        scenarios.append(
+            Scenario(
+                f"extend-{change.step}",
+                f"extend {change.step} by {change.months:g} months",
+                (change,),
+            )
+        )
+    day, definition, snapshot = _load(as_of)
+    for path in decision or []:
+        scenarios.append(scenario_from_decision(path, definition))
+    result = forecast(
+        definition,
+        snapshot,
+        day,
+        runs=runs,
+        seed=seed,
+        scenarios=scenarios,
+        group=group,
+        threshold=threshold,
+    )
+    png = result.pop("png", b"")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "forecast.json").write_text(
+            json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        (out / "forecast.png").write_bytes(png)
+    if format == "json":
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    for line in summary_lines(result):
+        console.print(line)
+    if out is not None:
+        console.print(f"wrote {out / 'forecast.json'} and {out / 'forecast.png'}")

@@ -1,0 +1,168 @@
+"""Figures I-VII of the background paper: each a table of numbers and a chart drawn from it.
+
+The table is the source; the chart only draws it, so the numbers beside a chart are always
+the ones it shows. Charts are PNG bytes from matplotlib's Agg backend (no display needed).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import combo_label
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII")
+# UN-blue family, readable in greyscale prints of the paper
+COLOURS = ("#1f5fa8", "#5b9bd5", "#a9c8ea", "#f0a030", "#c0504d", "#7f7f7f")
+
+
+@dataclass
+class Figure:
+    number: str
+    title: str
+    headers: list[str]
+    rows: list[list[Any]]
+    kind: str = "grouped"  # grouped | stacked | barh
+    png: bytes = b""
+    series: list[str] = field(default_factory=list)  # columns drawn (all but the first)
+
+
+def figures(report: dict[str, Any], w: dict[str, str], lang: str) -> list[Figure]:
+    """The seven figures of the paper for one report, with their tables, in language `lang`."""
+    groups = sorted(report["reviews"]["by_group"], key=int)
+    glabel = [f"{w['group']} {g}" for g in groups]
+    out: list[Figure] = []
+
+    fp = report["focal_points"]["blocked_by_group"]
+    out.append(
+        Figure(
+            "I",
+            w["fig1"],
+            [w["group"], w["reviews_blocked"]],
+            [[glabel[i], fp.get(g, 0)] for i, g in enumerate(groups)],
+        )
+    )
+
+    by_group = report["reviews"]["by_group"]
+    stages = ("not_started", "questionnaire", "written_feedback", "observations", "completed")
+    out.append(
+        Figure(
+            "II",
+            w["fig2"],
+            [w["group"], *(w[s] for s in stages)],
+            [[glabel[i], *(by_group[g].get(s, 0) for s in stages)] for i, g in enumerate(groups)],
+            kind="stacked",
+        )
+    )
+
+    held = report["preliminary_consultations"]["by_group"]
+    out.append(
+        Figure(
+            "III",
+            w["fig3"],
+            [w["group"], w["held"], w["not_held"]],
+            [
+                [glabel[i], held.get(g, 0), by_group[g]["total"] - held.get(g, 0)]
+                for i, g in enumerate(groups)
+            ],
+            kind="stacked",
+        )
+    )
+
+    langs = report["languages"]
+    rows: list[list[Any]] = []
+    for kind in ("single", "pairs", "triples"):
+        for key, n in langs[kind].items():
+            rows.append([combo_label(key, lang), n])
+    rows.append([w["no_agreement"], langs["no_agreement"]])
+    out.append(Figure("IV", w["fig4"], [w["consultations"], w["count"]], rows, kind="barh"))
+
+    q = report["questionnaires"]["by_group"]
+    out.append(
+        Figure(
+            "V",
+            w["fig5"],
+            [w["group"], w["submitted"], w["in_preparation"]],
+            [[glabel[i], q[g]["submitted"], q[g]["in_preparation"]] for i, g in enumerate(groups)],
+        )
+    )
+
+    f = report["written_feedback"]["by_group"]
+    out.append(
+        Figure(
+            "VI",
+            w["fig6"],
+            [w["group"], w["at_stage"], w["feedback_completed"]],
+            [[glabel[i], f[g]["at_stage"], f[g]["completed"]] for i, g in enumerate(groups)],
+        )
+    )
+
+    delays = report["written_feedback"]["delays"]
+    out.append(
+        Figure(
+            "VII",
+            w["fig7"],
+            [w["written_feedback"], w["count"]],
+            [[w[k], n] for k, n in delays.items()],
+            kind="barh",
+        )
+    )
+    for fig in out:
+        fig.series = fig.headers[1:]
+        fig.png = draw(fig)
+    return out
+
+
+def draw(fig: Figure) -> bytes:
+    """A PNG of the figure's table."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    labels = [str(r[0]) for r in fig.rows]
+    values = [[float(v) for v in r[1:]] for r in fig.rows]
+    height = 3.4 if fig.kind != "barh" else max(2.4, 0.38 * len(labels) + 1.0)
+    f, ax = plt.subplots(figsize=(6.4, height), dpi=100)
+    try:
+        if fig.kind == "barh":
+            ys = list(range(len(labels)))[::-1]
+            bars = ax.barh(ys, [v[0] for v in values], color=COLOURS[0])
+            ax.set_yticks(ys, labels)
+            ax.bar_label(bars, padding=3)
+            ax.set_xlabel(fig.series[0])
+        else:
+            n = len(fig.series)
+            xs = list(range(len(labels)))
+            bottoms = [0.0] * len(labels)
+            width = 0.8 / (1 if fig.kind == "stacked" else n)
+            for j, name in enumerate(fig.series):
+                col = [v[j] for v in values]
+                if fig.kind == "stacked":
+                    bars = ax.bar(xs, col, width, bottom=bottoms, label=name, color=COLOURS[j])
+                    bottoms = [b + c for b, c in zip(bottoms, col, strict=True)]
+                    ax.bar_label(
+                        bars,
+                        labels=[f"{int(c)}" if c else "" for c in col],
+                        label_type="center",
+                        fontsize=8,
+                    )
+                else:
+                    offset = (j - (n - 1) / 2) * width
+                    bars = ax.bar(
+                        [x + offset for x in xs], col, width, label=name, color=COLOURS[j]
+                    )
+                    ax.bar_label(bars, padding=2, fontsize=8)
+            ax.set_xticks(xs, labels)
+            if n > 1:
+                ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+            else:
+                ax.set_ylabel(fig.series[0], fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+        f.tight_layout()
+        buf = io.BytesIO()
+        f.savefig(buf, format="png")
+        return buf.getvalue()
+    finally:
+        plt.close(f)

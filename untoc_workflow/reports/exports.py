@@ -1,0 +1,231 @@
+"""Exports for people who live in spreadsheets and calendars.
+
+- `review_rows` / `write_csv`: one row per review with its state on the date.
+- `party_calendar` / `write_calendars`: the upcoming deadlines of a Party's reviews as an
+  iCalendar file. Each event's UID is the review and step, so importing a later file updates
+  the same calendar entry (its SEQUENCE counts the deadline's extensions) instead of adding
+  a second one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..core import ReviewState
+from ..core.model import Snapshot
+from ..errors import InputError, Problem, did_you_mean
+
+CSV_COLUMNS = (
+    "review",
+    "cluster",
+    "group",
+    "reviewed",
+    "reviewed_name",
+    "regional_group",
+    "reviewers",
+    "starts_on",
+    "stage",
+    "blocked",
+    "parties_without_focal_point",
+    "consultation_held_on",
+    "languages",
+    "saq_deadline",
+    "saq_deadline_source",
+    "saq_submitted_on",
+    "written_feedback_deadline",
+    "written_feedback_deadline_source",
+    "written_feedback_completed_on",
+    "written_feedback_submitted_by",
+    "observations_deadline",
+    "observations_deadline_source",
+    "observations_agreed_on",
+    "next_step",
+    "next_deadline",
+    "next_deadline_source",
+    "days_overdue",
+    "waiting_for",
+)
+UID_DOMAIN = "untoc-review-mechanism"
+DEADLINE_STEPS = ("saq", "written_feedback", "observations")
+STEP_TITLES = {
+    "focal_points": "Focal points named",
+    "experts": "Governmental experts named",
+    "preliminary_consultation": "Preliminary consultation",
+    "saq": "Self-assessment questionnaire",
+    "written_feedback": "Written feedback",
+    "observations": "List of observations and summary",
+    "publication": "Publication of the summary",
+}
+
+
+def _iso(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def review_rows(states: Iterable[ReviewState], snapshot: Snapshot) -> list[dict[str, Any]]:
+    """Every review's state on the date as flat rows (the CSV's columns)."""
+    rows = []
+    for s in states:
+        review = snapshot.reviews[s.review]
+        party = snapshot.parties.get(s.reviewed)
+        row: dict[str, Any] = {
+            "review": s.review,
+            "cluster": s.cluster,
+            "group": s.group,
+            "reviewed": s.reviewed,
+            "reviewed_name": party.name if party else "",
+            "regional_group": (party.regional_group or "") if party else "",
+            "reviewers": " ".join(s.reviewers),
+            "starts_on": review.starts_on.isoformat(),
+            "stage": s.stage,
+            "blocked": "yes" if s.blocked else "no",
+            "parties_without_focal_point": " ".join(s.parties_without_focal_point),
+            "consultation_held_on": _iso(s.consultation_held_on),
+            "languages": "" if s.languages is None else "+".join(s.languages) or "none agreed",
+        }
+        for step_id, done_col in (
+            ("saq", "saq_submitted_on"),
+            ("written_feedback", "written_feedback_completed_on"),
+            ("observations", "observations_agreed_on"),
+        ):
+            step = s.step(step_id)
+            row[f"{step_id}_deadline"] = _iso(step.deadline.due if step.deadline else None)
+            row[f"{step_id}_deadline_source"] = step.deadline.source if step.deadline else ""
+            row[done_col] = _iso(step.completed_on)
+        row["written_feedback_submitted_by"] = " ".join(s.step("written_feedback").submitted_by)
+        nxt = s.next_deadline
+        row["next_step"] = nxt.step if nxt else ""
+        row["next_deadline"] = _iso(nxt.deadline.due if nxt and nxt.deadline else None)
+        row["next_deadline_source"] = nxt.deadline.source if nxt and nxt.deadline else ""
+        row["days_overdue"] = s.days_overdue
+        row["waiting_for"] = " ".join(s.waiting_for)
+        rows.append(row)
+    return rows
+
+
+def csv_text(states: Iterable[ReviewState], snapshot: Snapshot) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(review_rows(states, snapshot))
+    return buf.getvalue()
+
+
+def write_csv(states: Iterable[ReviewState], snapshot: Snapshot, path: str | Path) -> Path:
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # utf-8-sig: spreadsheets open names like Côte d'Ivoire correctly
+    out.write_text(csv_text(states, snapshot), encoding="utf-8-sig")
+    return out
+
+
+def _extensions(snapshot: Snapshot, as_of: date) -> dict[tuple[str, str], int]:
+    """How often each (review, step) deadline was extended up to the date."""
+    out: dict[tuple[str, str], int] = {}
+    for e in snapshot.events:
+        if e.type == "deadline_extended" and e.on <= as_of and e.review:
+            key = (e.review, str(e.data.get("step")))
+            out[key] = out.get(key, 0) + 1
+    return out
+
+
+def party_calendar(
+    states: Mapping[str, ReviewState],
+    snapshot: Snapshot,
+    party: str,
+    as_of: date,
+    *,
+    include_overdue: bool = False,
+) -> Any:
+    """An icalendar.Calendar of the open deadlines of the reviews `party` takes part in.
+
+    Deadlines on or after `as_of` are listed; `include_overdue` adds the ones already past.
+    """
+    from icalendar import Calendar, Event
+
+    if party not in snapshot.parties:
+        raise InputError(
+            [
+                Problem(
+                    f"unknown party {party!r}",
+                    path="--party",
+                    hint=did_you_mean(party, snapshot.parties),
+                )
+            ]
+        )
+    name = snapshot.parties[party].name
+    cal = Calendar()
+    cal.add("prodid", "-//UNODC//UNTOC Review Mechanism deadlines//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"UNTOC reviews: {name}")
+    # The stamp is the report date, not the clock: the same data gives the same file.
+    stamp = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
+    moved = _extensions(snapshot, as_of)
+    for s in states.values():
+        if party != s.reviewed and party not in s.reviewers:
+            continue
+        role = "reviewed Party" if party == s.reviewed else "reviewing Party"
+        reviewed = snapshot.parties.get(s.reviewed)
+        reviewed_name = reviewed.name if reviewed else s.reviewed
+        for step in s.open_steps:
+            if step.deadline is None:
+                continue
+            due = step.deadline.due
+            if due < as_of and not include_overdue:
+                continue
+            ev = Event()
+            ev.add("uid", f"{s.review}.{step.step}@{UID_DOMAIN}")
+            ev.add("sequence", moved.get((s.review, step.step), 0))
+            ev.add("dtstamp", stamp)
+            ev.add("dtstart", due)
+            ev.add("dtend", due + timedelta(days=1))
+            ev.add("transp", "TRANSPARENT")
+            title = STEP_TITLES.get(step.step, step.step)
+            ev.add("summary", f"{s.review}: {title} due")
+            source = step.deadline.source + (
+                f" ({step.deadline.basis})" if step.deadline.basis else ""
+            )
+            waiting = ", ".join(step.waiting_for) or "-"
+            ev.add(
+                "description",
+                f"Review {s.review} of {reviewed_name}; {name} is the {role}.\n"
+                f"Step: {title}. Deadline {due.isoformat()} ({source}).\n"
+                f"Waiting for: {waiting}.",
+            )
+            ev.add("categories", [f"group {s.group}", step.step])
+            cal.add_component(ev)
+    return cal
+
+
+def write_calendars(
+    states: Mapping[str, ReviewState],
+    snapshot: Snapshot,
+    as_of: date,
+    out: str | Path,
+    *,
+    party: str | None = None,
+    include_overdue: bool = False,
+) -> list[Path]:
+    """Write one .ics per Party (into folder `out`), or only `party`'s (to file `out`)."""
+    target = Path(out)
+    if party is not None:
+        cal = party_calendar(states, snapshot, party, as_of, include_overdue=include_overdue)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(cal.to_ical())
+        return [target]
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for code in sorted(snapshot.parties):
+        cal = party_calendar(states, snapshot, code, as_of, include_overdue=include_overdue)
+        if not cal.walk("VEVENT"):
+            continue
+        path = target / f"{code}.ics"
+        path.write_bytes(cal.to_ical())
+        written.append(path)
+    return written
