@@ -36,7 +36,7 @@ from ..core.state import Deadline, ReviewState
 from ..dates import Duration
 from ..errors import InputError, Problem
 from .decisions import ChangeDuration, Decision, ExtendDeadline, SetThreshold, WaiveStep
-from .states import Folder, planned
+from .states import Folder, only_steps, planned
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +142,11 @@ def plan_decision(
     ours: dict[str, Event] = {
         e.id: e for e in snapshot.events if e.id is not None and e.id.startswith(prefix)
     }
+    # Only the steps the effects name (with those they start after, and for a waiver those
+    # that start after it) can change; fold just those.
+    named = [getattr(e, "step", None) for e in decision.effects]
+    waives = any(isinstance(e, WaiveStep) for e in decision.effects)
+    process = only_steps(process, [s for s in named if s], descendants=waives)
     base = Folder(process, snapshot, leave_out=lambda e: e.id is not None and e.id in ours)
     reviews = [snapshot.reviews[r] for r in sorted(snapshot.reviews)]
 
@@ -199,7 +204,7 @@ def plan_decision(
             )
 
     # What moves is the difference between the store as it is and the store with the plan.
-    current = Folder(process, snapshot)
+    current = Folder(process, snapshot, share_rolls_with=base)
     touched = sorted(
         {e.review for e in events if e.review} | {e.review for e in ours.values() if e.review}
     )

@@ -13,7 +13,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select, text
 from sqlmodel import Field, SQLModel
 
 from ..errors import InputError, Problem
@@ -43,6 +43,26 @@ class DrawRow(SQLModel, table=True):
     made_on: date
     record: str  # JSON: groups, lots (pool, lot, drawn), requests
     recorded_at: datetime
+
+
+_DECISION_COLUMNS = ("ref", "digest", "title", "adopted_on", "applied_as_of", "body", "recorded_at")
+_DRAW_COLUMNS = (
+    "id",
+    "kind",
+    "cluster",
+    "seed",
+    "rules_version",
+    "made_on",
+    "record",
+    "recorded_at",
+)
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> Any:
+    # Plain SQL: the columns are the migration's; timestamps are naive UTC, as elsewhere.
+    names = ", ".join(columns)
+    values = ", ".join(f":{c}" for c in columns)
+    return text(f"INSERT INTO {table} ({names}) VALUES ({values})")
 
 
 def _now() -> datetime:
@@ -92,7 +112,7 @@ def record_decision(store: Any, decision: Decision, as_of: date) -> bool:
         return False
     with store.engine.begin() as conn:
         conn.execute(
-            insert(DecisionRow.__table__),  # type: ignore[arg-type]
+            _insert("mechanism_decision", _DECISION_COLUMNS),
             {
                 "ref": decision.ref,
                 "digest": decision.digest(),
@@ -125,7 +145,7 @@ def record_draw(
         if found is not None:
             return False
         conn.execute(
-            insert(DrawRow.__table__),  # type: ignore[arg-type]
+            _insert("mechanism_draw", _DRAW_COLUMNS),
             {
                 "id": id,
                 "kind": kind,
@@ -142,20 +162,22 @@ def record_draw(
 
 def draws(store: Any, kind: str | None = None) -> list[dict[str, Any]]:
     """Recorded draws, oldest first, as plain dicts (record decoded)."""
-    query = select(DrawRow).order_by(DrawRow.recorded_at, DrawRow.id)  # type: ignore[arg-type]
-    if kind is not None:
-        query = query.where(DrawRow.kind == kind)  # type: ignore[arg-type]
-    with store.session() as s:
-        rows = s.exec(query).all()  # type: ignore[call-overload]
-        return [
-            {
-                "id": r.id,
-                "kind": r.kind,
-                "cluster": r.cluster,
-                "seed": r.seed,
-                "rules_version": r.rules_version,
-                "made_on": r.made_on,
-                "record": json.loads(r.record),
-            }
-            for r in rows
-        ]
+    sql = (
+        "SELECT id, kind, cluster, seed, rules_version, made_on, record FROM mechanism_draw"
+        + (" WHERE kind = :kind" if kind is not None else "")
+        + " ORDER BY recorded_at, id"
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(text(sql), {"kind": kind}).all()
+    return [
+        {
+            "id": id_,
+            "kind": k,
+            "cluster": cluster,
+            "seed": seed,
+            "rules_version": rules,
+            "made_on": made_on if isinstance(made_on, date) else date.fromisoformat(made_on),
+            "record": json.loads(record),
+        }
+        for id_, k, cluster, seed, rules, made_on, record in rows
+    ]

@@ -1,0 +1,77 @@
+"""process_defs/mechanism.yaml: declared, checked, with errors a person can act on."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from mechanism_support import MECHANISM, mechanism  # noqa: E402
+
+from untoc_workflow.errors import InputError  # noqa: E402
+from untoc_workflow.mechanism.definition import parse_mechanism  # noqa: E402
+from untoc_workflow.yamlsource import load_text  # noqa: E402
+
+TEXT = MECHANISM.read_text(encoding="utf-8")
+
+
+def parse(text: str) -> object:
+    return parse_mechanism(load_text(text, "mechanism.yaml"))
+
+
+def test_the_bundled_definition_states_the_rules_of_the_mechanism() -> None:
+    m = mechanism()
+    assert m.drawing.redraw_limit == 4
+    assert m.next_cluster.threshold_percent == 70 and m.next_cluster.group == 1
+    c1 = m.cluster(1)
+    assert [(g.group, g.starts_on, g.reviews) for g in c1.groups] == [
+        (1, date(2020, 12, 1), 62),
+        (2, date(2021, 11, 1), 63),
+        (3, date(2022, 11, 1), 64),
+    ]
+    assert m.next_after(1).number == 4  # international cooperation comes second (para 25)
+    assert {c.number for c in m.clusters} == {1, 2, 3, 4}
+    assert m.regional_groups.explicit["TUR"].group == "WEOG"
+    assert m.regional_groups.explicit["EU"].group == "WEOG"
+    # Late joiners (para 9, footnote 2): Bhutan and South Sudan.
+    assert m.late_joiners.review_start(date(2023, 2, 20)) == date(2023, 9, 1)
+    assert m.late_joiners.review_start(date(2023, 10, 20)) == date(2024, 5, 1)
+
+
+def test_an_unknown_key_lists_the_allowed_ones_with_a_suggestion_and_the_line() -> None:
+    bad = TEXT.replace("  redraw_limit: 4", "  redraw_limt: 4")
+    line = bad.splitlines().index("  redraw_limt: 4") + 1
+    with pytest.raises(InputError) as exc:
+        parse(bad)
+    text = str(exc.value)
+    assert f"mechanism.yaml:{line}: drawing.redraw_limt: unknown key 'redraw_limt'" in text
+    assert "allowed keys: avoid_reciprocal, even_workload" in text
+    assert "did you mean 'redraw_limit'?" in text
+
+
+def test_an_unknown_regional_group_is_reported_with_a_suggestion() -> None:
+    bad = TEXT.replace("    TUR:\n      group: WEOG", "    TUR:\n      group: WEOGG")
+    with pytest.raises(InputError) as exc:
+        parse(bad)
+    assert "regional_groups.explicit.TUR.group: 'WEOGG' is not allowed" in str(exc.value)
+    assert "did you mean 'WEOG'?" in str(exc.value)
+
+
+def test_groups_out_of_order_and_a_bad_duration_are_refused() -> None:
+    bad = TEXT.replace("{group: 2, starts_on: 2021-11-01", "{group: 2, starts_on: 2019-11-01")
+    with pytest.raises(InputError, match="groups must start in date order"):
+        parse(bad)
+    bad = TEXT.replace("starts_after: 6 months", "starts_after: half a year")
+    with pytest.raises(InputError, match="is not a duration"):
+        parse(bad)
+
+
+def test_norway_stays_a_code_not_a_boolean() -> None:
+    text = TEXT.replace("    NIU:\n", "    NO:\n      group: WEOG\n      why: test\n    NIU:\n")
+    with pytest.raises(InputError) as exc:
+        parse(text)
+    # 'NO' is read as the string NO (then refused as not a 3-letter code), never as false.
+    assert "explicit.NO" in str(exc.value)
