@@ -163,7 +163,7 @@ def party_calendar(
     cal.add("prodid", "-//UNODC//UNTOC Review Mechanism deadlines//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"UNTOC reviews: {name}")
+    cal.add("x-wr-calname", f"UNTOC reviews: {name} ({party})")
     # The stamp is the report date, not the clock: the same data gives the same file.
     stamp = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
     moved = _extensions(snapshot, as_of)

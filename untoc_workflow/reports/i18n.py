@@ -112,8 +112,7 @@ TEXT: dict[str, dict[str, str]] = {
         "fig1": "Examens pour lesquels des points de contact restent à nommer",
         "fig2": "État d'avancement des examens de pays, par groupe",
         "fig3": (
-            "Nombre d'examens de pays pour lesquels des consultations préliminaires "
-            "ont été tenues"
+            "Nombre d'examens de pays pour lesquels des consultations préliminaires ont été tenues"
         ),
         "fig4": "Langues retenues pour les examens",
         "fig5": "État d'avancement des questionnaires d'auto-évaluation, par groupe",

@@ -1,0 +1,96 @@
+"""The forecast: deterministic for a seed, and what-ifs move it the way they should."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from untoc_workflow.errors import InputError
+from untoc_workflow.reports.forecast import (
+    Scenario,
+    WhatIf,
+    forecast,
+    parse_extend,
+    scenario_from_decision,
+)
+
+PAPER_DATE = date(2024, 4, 16)
+DECISIONS = Path(__file__).resolve().parents[2] / "process_defs" / "decisions"
+
+
+def _median(result, name="baseline"):
+    sc = next(s for s in result["scenarios"] if s["name"] == name)
+    return sc
+
+
+def test_the_same_seed_gives_the_same_forecast(process, sample):
+    a = forecast(process, sample, PAPER_DATE, runs=200, seed=7, chart=False)
+    b = forecast(process, sample, PAPER_DATE, runs=200, seed=7, chart=False)
+    c = forecast(process, sample, PAPER_DATE, runs=200, seed=8, chart=False)
+    assert a == b
+    assert a["scenarios"][0]["curve"] != c["scenarios"][0]["curve"]
+
+
+def test_every_review_gets_a_completion_range_and_complete_ones_are_done(process, sample):
+    result = forecast(process, sample, PAPER_DATE, runs=100, seed=1, chart=False)
+    assert len(result["reviews"]) == 189
+    for r in result["reviews"].values():
+        assert r["p10"] <= r["median"] <= r["p90"]
+        assert r["p10"] >= PAPER_DATE.isoformat()
+    # reviews further along are expected to finish sooner, on the whole
+    by_stage: dict[str, list[str]] = {}
+    for r in result["reviews"].values():
+        by_stage.setdefault(r["stage"], []).append(r["median"])
+    mid = {k: sorted(v)[len(v) // 2] for k, v in by_stage.items()}
+    assert mid["observations"] < mid["written_feedback"] < mid["not_started"]
+
+
+def test_the_model_is_estimated_from_the_events(process, sample):
+    model = forecast(process, sample, PAPER_DATE, runs=20, seed=1, chart=False)["model"]
+    assert model["completions"]["consultation"] == {"1": 32, "2": 22, "3": 19}
+    assert model["completions"]["saq"] == {"1": 26, "2": 12, "3": 3}
+    assert model["completions"]["written_feedback"] == {"1": 4, "2": 0, "3": 0}
+
+
+def test_extending_the_feedback_delays_group_1_and_waiving_it_speeds_it_up(process, sample):
+    scenarios = [
+        Scenario("longer", "feedback + 3 months", (WhatIf("extend", "written_feedback", 3),)),
+        Scenario("shorter", "no feedback step", (WhatIf("waive", "written_feedback"),)),
+    ]
+    result = forecast(
+        process, sample, PAPER_DATE, runs=300, seed=3, scenarios=scenarios, chart=False
+    )
+    base = _median(result)["curve"]["median"]
+    longer = _median(result, "longer")["curve"]["median"]
+    shorter = _median(result, "shorter")["curve"]["median"]
+    # same dice for every scenario: the share complete is never higher with more time
+    assert all(x <= y for x, y in zip(longer, base, strict=True))
+    assert sum(longer) < sum(base) < sum(shorter)
+
+
+def test_a_conference_decision_file_is_a_what_if(process, sample):
+    scenario = scenario_from_decision(DECISIONS / "example_threshold.yaml", process)
+    assert scenario.changes[0].kind == "threshold" and scenario.changes[0].percent == 50
+    result = forecast(
+        process, sample, PAPER_DATE, runs=200, seed=3, scenarios=[scenario], chart=False
+    )
+    half = _median(result, "decision")
+    assert half["needed"] == 31 and _median(result)["needed"] == 44
+    extend = scenario_from_decision(DECISIONS / "example_extend_saq.yaml", process)
+    change = extend.changes[0]
+    assert (change.kind, change.step, change.months, change.groups) == ("extend", "saq", 6, (1,))
+
+
+def test_extend_option_is_checked():
+    assert parse_extend("written_feedback:3") == WhatIf("extend", "written_feedback", 3.0)
+    with pytest.raises(InputError, match="STEP:MONTHS"):
+        parse_extend("feedback:3")
+    with pytest.raises(InputError, match="not a number"):
+        parse_extend("saq:three")
+
+
+def test_the_forecast_chart_is_a_png(process, sample):
+    result = forecast(process, sample, PAPER_DATE, runs=50, seed=1)
+    assert result["png"][:8] == b"\x89PNG\r\n\x1a\n"
