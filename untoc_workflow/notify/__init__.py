@@ -9,11 +9,11 @@ naming a missing template, or a template using an unknown field, fails the defin
 
 from ..definitions import register_check
 from .delivery import AppriseMail, DeliveryFailed, EmlFolder, transport_for
-from .digest import DigestReport, record_digest
+from .digest import DigestReport, record_digest, run_digest
 from .languages import UN_LANGUAGES, choose_language
 from .outbox import DrainReport, drain, status_counts
 from .recipients import Fallback, Recipient, RecipientResolver
-from .sweep import Notifier, SweepReport, sweep
+from .sweep import Notifier, SweepReport, notifier_from_settings, run_sweep, sweep
 from .tables import OutboxRow
 from .templates import Rendered, Templates, check_definition_templates, templates_dir
 
@@ -37,7 +37,10 @@ __all__ = [
     "check_definition_templates",
     "choose_language",
     "drain",
+    "notifier_from_settings",
     "record_digest",
+    "run_digest",
+    "run_sweep",
     "status_counts",
     "sweep",
     "templates_dir",

@@ -149,12 +149,14 @@ def _email_plugin_class() -> Any:
                 return False
             message, recipient, point_of_no_return = self.outgoing
             sender = message["From"].addresses[0].addr_spec
-            data = smtplib._fix_eols(message.as_bytes())  # type: ignore[attr-defined]
-            data = smtplib._quote_periods(data)  # type: ignore[attr-defined]
-            if not data.endswith(b"\r\n"):
-                data += b"\r\n"
+            try:
+                data = _wire_bytes(message)
+            except Exception as exc:  # a message that cannot be written is not sent
+                self.error = f"cannot write the message: {exc!r}"
+                return False
             try:
                 smtp = self._connection()
+                smtp.ehlo_or_helo_if_needed()
                 code, reply = smtp.mail(sender)
                 if code != 250:
                     return self._refused("MAIL FROM", code, reply)
@@ -180,7 +182,7 @@ def _email_plugin_class() -> Any:
                 if code != 250:
                     return self._refused("end of data", code, reply)
                 return True
-            except (OSError, smtplib.SMTPException) as exc:
+            except Exception as exc:  # Apprise would swallow it: keep the reason
                 self.error = f"{type(exc).__name__}: {exc}".strip()
                 self.drop()
                 return False
@@ -261,8 +263,17 @@ class AppriseMail:
             plugin.close()
 
 
+def _wire_bytes(message: EmailMessage) -> bytes:
+    """The message as SMTP carries it: CRLF line ends, leading dots doubled."""
+    from .message import POLICY
+
+    data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", message.as_bytes(policy=POLICY))
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    return data if data.endswith(b"\r\n") else data + b"\r\n"
+
+
 def _hide_password(url: str) -> str:
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+    return re.sub(r"(://[^:/@?]+):([^@/?]*)@", r"\1:***@", url)
 
 
 def transport_for(settings: Any) -> EmlFolder | AppriseMail:

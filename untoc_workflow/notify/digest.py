@@ -161,3 +161,30 @@ def record_digest(store: Any, notifier: Any, as_of: date, now: datetime) -> Dige
         lock_outbox(conn)
         report.recorded = insert_rows(conn, rows)
     return report
+
+
+def run_digest(
+    store: Any, as_of: date, now: datetime, settings: Any | None = None, *, deliver: bool = True
+) -> tuple[DigestReport, Any]:
+    """The monthly summary as `untoc digest` and the Prefect flow run it: record, then drain."""
+    from .delivery import transport_for
+    from .outbox import DrainReport, drain
+    from .sweep import notifier_from_settings
+
+    notifier = notifier_from_settings(settings)
+    report = record_digest(store, notifier, as_of, now)
+    drained = DrainReport()
+    if deliver:
+        transport = transport_for(notifier.settings)
+        try:
+            drained = drain(
+                store.engine,
+                transport,
+                now,
+                sender=notifier.settings.sender,
+                sender_name=notifier.settings.secretariat.name,
+                reply_to=notifier.settings.secretariat.email,
+            )
+        finally:
+            transport.close()
+    return report, drained

@@ -305,3 +305,27 @@ def sweep(
     counts = status_counts(store.engine)
     report.pending = counts.get("pending", 0) + counts.get("failed", 0)
     return report
+
+
+def notifier_from_settings(settings: Any | None = None) -> Notifier:
+    """The definition and templates the settings name (the bundled ones by default)."""
+    from ..definitions import load_process
+    from ..settings import load_settings
+
+    settings = settings or load_settings()
+    definition = load_process(settings.process_defs / "country_review.yaml")
+    return Notifier(definition, settings)
+
+
+def run_sweep(
+    store: Any, as_of: date, now: datetime, settings: Any | None = None, *, deliver: bool = True
+) -> SweepReport:
+    """The sweep as `untoc sweep`, `untoc demo` and the Prefect flow run it."""
+    from .delivery import transport_for
+
+    notifier = notifier_from_settings(settings)
+    transport = transport_for(notifier.settings)
+    try:
+        return sweep(store, notifier, transport, as_of, now, deliver=deliver)
+    finally:
+        transport.close()

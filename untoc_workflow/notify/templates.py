@@ -21,7 +21,7 @@ from jinja2 import meta, nodes
 
 from ..errors import Problem, did_you_mean
 from .context import DIGEST_FIELDS, NOTICE_FIELDS, sample_digest_contexts, sample_notice_contexts
-from .languages import UN_LANGUAGES
+from .languages import UN_LANGUAGES, direction
 
 SUFFIX = ".j2"
 DIGEST_TEMPLATE = "monthly_digest"
@@ -73,6 +73,7 @@ class Templates:
         template_name = f"{language}/{name}{SUFFIX}"
         ctx = dict(context)
         ctx["language"] = language
+        ctx["dir"] = direction(language)
         text_t = self.text_env.get_template(template_name)
         html_t = self.html_env.get_template(template_name)
         subject = " ".join(text_t.render(ctx, part="subject").split())
@@ -100,9 +101,13 @@ def check_template(templates: Templates, name: str, digest: bool = False) -> lis
             for env in (templates.text_env, templates.html_env):
                 source = path.read_text(encoding="utf-8")
                 for unknown, line in _unknown_fields(env, source, known):
-                    hint = did_you_mean(unknown.split(".")[-1], _candidates(unknown, known))
+                    candidates = _candidates(unknown, known)
+                    hint = did_you_mean(unknown.split(".")[-1], candidates)
+                    head = unknown.split(".")[0] if "." in unknown else "a notice"
                     errors.append(
-                        f"{path}:{line}: unknown field {unknown!r}" + (f" ({hint})" if hint else "")
+                        f"{path}:{line}: unknown field {unknown!r}; {head} has: "
+                        + ", ".join(candidates)
+                        + (f" ({hint})" if hint else "")
                     )
                 if errors:
                     break

@@ -1,0 +1,245 @@
+"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what arrives, and small mechanisms
+written as mechanism files and imported into a real store."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from untoc_workflow.settings import Contact, Settings
+
+BUNDLED_DEFS = Path(__file__).resolve().parents[2] / "process_defs"
+SENDER = "untoc.review@example.org"
+SECRETARIAT = Contact("secretariat.review@example.org", "Secretariat of the Review Mechanism", "en")
+PRESIDENCY = Contact("cop.presidency@example.org", "Presidency of the Conference", "fr")
+NOW = datetime(2024, 4, 16, 6, 0, tzinfo=UTC)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return email.message_from_bytes(self.data, policy=email.policy.default)  # type: ignore[return-value]
+
+    @property
+    def message_id(self) -> str:
+        return str(self.message["Message-ID"])
+
+
+class _Handler:
+    def __init__(self, box: list[Received], lock: threading.Lock):
+        self.box = box
+        self.lock = lock
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.box.append(
+                Received(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    bytes(envelope.original_content or envelope.content),
+                )
+            )
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    """aiosmtpd on a free local port; `stop()` and `start()` simulate an outage."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.received: list[Received] = []
+        self._lock = threading.Lock()
+        self._controller: Any = None
+
+    @property
+    def url(self) -> str:
+        return f"mailto://127.0.0.1:{self.port}?from={SENDER}&mode=insecure"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(
+            _Handler(self.received, self._lock), hostname="127.0.0.1", port=self.port
+        )
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def messages(self) -> list[Received]:
+        with self._lock:
+            return list(self.received)
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = self.messages()
+            if len(got) >= count:
+                return got
+            time.sleep(0.01)
+        return self.messages()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def make_settings(
+    tmp_path: Path, notify_url: str | None = None, process_defs: Path = BUNDLED_DEFS
+) -> Settings:
+    return Settings(
+        database_url="",
+        notify_url=notify_url,
+        process_defs=process_defs,
+        outbox_dir=tmp_path / "outbox",
+        secretariat=SECRETARIAT,
+        cop_presidency=PRESIDENCY,
+        sender=SENDER,
+    )
+
+
+def party(
+    code: str, name: str, languages: list[str] | None = None, mission: bool = True
+) -> dict[str, Any]:
+    return {
+        "code": code,
+        "name": name,
+        "regional_group": "WEOG",
+        "instruments": {"UNTOC": "2001-01-01", "TIP": "2001-01-01"},
+        "mission": {"email": f"mission.{code.lower()}@example.org", "city": "Vienna"}
+        if mission
+        else None,
+        "languages": languages or ["en"],
+    }
+
+
+def review(
+    rid: str, reviewed: str, reviewers: list[str], starts_on: str = "2023-01-02"
+) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "cluster": 1,
+        "group": 1,
+        "reviewed": reviewed,
+        "instruments": ["UNTOC"],
+        "reviewers": [{"party": p, "instruments": ["UNTOC"]} for p in reviewers],
+        "starts_on": starts_on,
+    }
+
+
+def nominate(
+    on: str,
+    party_code: str,
+    name: str,
+    email_address: str,
+    language: str | None = None,
+    replaces: str | None = None,
+) -> dict[str, Any]:
+    person: dict[str, Any] = {"name": name, "email": email_address}
+    if language:
+        person["language"] = language
+    event: dict[str, Any] = {
+        "on": on,
+        "type": "focal_point_nominated",
+        "party": party_code,
+        "person": person,
+    }
+    if replaces:
+        event["replaces"] = replaces
+    return event
+
+
+def load_mechanism(
+    store: Any,
+    tmp_path: Path,
+    parties: list[dict],
+    reviews: list[dict],
+    events: list[dict],
+    name: str = "mechanism.yaml",
+) -> Path:
+    doc = {"format": "untoc-mechanism/1", "parties": parties, "reviews": reviews, "events": events}
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    store.import_file(path)
+    return path
+
+
+def add_events(store: Any, tmp_path: Path, events: list[dict], name: str) -> None:
+    doc = {"format": "untoc-mechanism/1", "events": events}
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    store.import_file(path)
+
+
+def standard_mechanism(store: Any, tmp_path: Path) -> None:
+    """Three reviews started 2023-01-02 with every focal point named in January; a French
+    review (working language fr) and an English one in the questionnaire stage, and one whose
+    consultation was never held."""
+    parties = [
+        party("FRA", "France", ["fr"]),
+        party("NGA", "Nigeria", ["en"]),
+        party("DEU", "Germany", ["en", "fr"]),
+        party("GHA", "Ghana", ["en"]),
+        party("NOR", "Norway", ["en"], mission=False),
+    ]
+    reviews = [
+        review("C1-G1-FRA", "FRA", ["NGA", "DEU"]),
+        review("C1-G1-NGA", "NGA", ["GHA", "DEU"]),
+        review("C1-G1-GHA", "GHA", ["FRA", "NOR"]),
+    ]
+    events = [
+        nominate("2023-01-05", "FRA", "C. Martin", "c.martin@example.org", "fr"),
+        nominate("2023-01-05", "NGA", "A. Bello", "a.bello@example.org", "en"),
+        nominate("2023-01-06", "DEU", "J. Weber", "j.weber@example.org"),
+        nominate("2023-01-06", "GHA", "K. Mensah", "k.mensah@example.org"),
+        nominate("2023-01-06", "NOR", "I. Berg", "i.berg@example.org"),
+        {"on": "2023-01-10", "type": "experts_nominated", "party": "FRA", "count": 2},
+        {"on": "2023-01-10", "type": "experts_nominated", "party": "NGA", "count": 2},
+        {"on": "2023-01-10", "type": "experts_nominated", "party": "GHA", "count": 2},
+        {
+            "on": "2023-01-20",
+            "type": "preliminary_consultation_held",
+            "review": "C1-G1-FRA",
+            "languages": ["fr"],
+            "agreed": {"saq": "2023-06-30"},
+        },
+        {
+            "on": "2023-01-20",
+            "type": "preliminary_consultation_held",
+            "review": "C1-G1-NGA",
+            "languages": ["en"],
+            "agreed": {"saq": "2023-06-30"},
+        },
+    ]
+    load_mechanism(store, tmp_path, parties, reviews, events)

@@ -1,0 +1,109 @@
+"""`untoc sweep` (reminders and escalations due on a date) and `untoc digest` (the monthly
+status summary): both record to the outbox once, then deliver what is pending."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from .common import console, err_console, fails_cleanly, opened_store, parse_as_of, today
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sweep")(sweep_command)
+    app.command("digest")(digest_command)
+
+
+def now() -> datetime:
+    """The command line's clock for delivery timestamps (the library is handed it)."""
+    return datetime.now(UTC)
+
+
+def _where(settings: object) -> str:
+    url = getattr(settings, "notify_url", None)
+    if url:
+        from ..notify.delivery import _hide_password
+
+        return ", ".join(_hide_password(u.strip()) for u in url.split(",") if u.strip())
+    return str(getattr(settings, "outbox_dir", "the outbox folder"))
+
+
+def _errors(errors: list[str]) -> None:
+    for line in errors[:10]:
+        err_console.print(f"[yellow]not delivered:[/] {line}", markup=True, highlight=False)
+    if len(errors) > 10:
+        err_console.print(f"... and {len(errors) - 10} more", highlight=False)
+
+
+@fails_cleanly
+def sweep_command(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The date to sweep (YYYY-MM-DD); default today.")
+    ] = None,
+    send: Annotated[
+        bool, typer.Option("--send/--no-send", help="Deliver what is pending after recording.")
+    ] = True,
+    format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Find every reminder, overdue notice and escalation due on the date, record each once
+    in the outbox, deliver what is pending, and print the counts."""
+    from ..notify import run_sweep
+    from ..settings import load_settings
+
+    if format not in ("table", "json"):
+        raise typer.BadParameter("write table or json", param_hint="--format")
+    day = parse_as_of(as_of) or today()
+    settings = load_settings()
+    with opened_store() as store:
+        report = run_sweep(store, day, now(), settings, deliver=send)
+    if format == "json":
+        console.print_json(json.dumps(report.as_dict()))
+    else:
+        console.print(
+            f"sweep {day}: found {report.found}, recorded {report.recorded} "
+            f"({report.already_recorded} already recorded), cancelled {report.cancelled}, "
+            f"sent {report.sent}, failed {report.failed}, pending {report.pending}"
+            + (f", in doubt {report.in_doubt}" if report.in_doubt else ""),
+            highlight=False,
+        )
+        if send and report.sent:
+            console.print(f"delivered through {_where(settings)}", highlight=False)
+    for item in report.withheld:
+        err_console.print(
+            f"[yellow]not addressed (not a party to the review):[/] {item}", markup=True
+        )
+    _errors(report.errors)
+
+
+@fails_cleanly
+def digest_command(
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="A day of the month to summarise (YYYY-MM-DD); default today."
+        ),
+    ] = None,
+    send: Annotated[
+        bool, typer.Option("--send/--no-send", help="Deliver what is pending after recording.")
+    ] = True,
+) -> None:
+    """Write the monthly status summary: one email per focal point and per permanent mission,
+    listing each of the party's reviews, its stage and next deadline. Once per month."""
+    from ..notify import run_digest
+    from ..settings import load_settings
+
+    day = parse_as_of(as_of) or today()
+    settings = load_settings()
+    with opened_store() as store:
+        report, drained = run_digest(store, day, now(), settings, deliver=send)
+    console.print(
+        f"digest {report.month}: {report.recipients} summaries, {report.recorded} new, "
+        f"sent {drained.sent}, failed {drained.failed}",
+        highlight=False,
+    )
+    if send and drained.sent:
+        console.print(f"delivered through {_where(settings)}", highlight=False)
+    _errors(drained.errors)
