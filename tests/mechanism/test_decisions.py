@@ -340,3 +340,38 @@ def test_the_bundled_example_decisions_are_valid() -> None:
         "SetThreshold",
         "WaiveStep",
     }
+
+
+def test_a_standing_rule_reaches_steps_that_start_after_it_was_applied(
+    mech: dict[str, Any],
+) -> None:
+    store = mech["store"]
+    longer = decision(
+        """
+decision: TEST-7
+title: Nine months for the feedback from 2021-06-01
+adopted_on: 2021-06-01
+effects:
+  - {kind: change_duration, step: written_feedback, duration: 9 months, from: 2021-06-01}
+"""
+    )
+    first = service.decide(store, longer, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False)
+    assert [(m.review, m.step) for m in first.plan.moves] == [(mech["b"], "written_feedback")]
+    # C submits its SAQ later: its feedback clock starts under the new rule.
+    store.import_document(
+        Located(
+            {
+                "format": "untoc-mechanism/1",
+                "events": [{"on": "2021-08-02", "type": "saq_submitted", "review": mech["c"]}],
+            },
+            "<test>",
+            {},
+        )
+    )
+    (again,) = service.reapply_decisions(store, PROCESS, MECHANISM, as_of=date(2021, 9, 1))
+    assert [(m.review, m.step, m.old_due, m.new_due) for m in again.plan.moves] == [
+        (mech["c"], "written_feedback", date(2022, 2, 2), date(2022, 5, 2))
+    ]
+    assert again.recorded == 1
+    (third,) = service.reapply_decisions(store, PROCESS, MECHANISM, as_of=date(2021, 9, 1))
+    assert third.recorded == 0 and third.plan.moves == []

@@ -17,6 +17,7 @@ from .common import console, fails_cleanly, opened_store, parse_as_of, today
 def register(app: typer.Typer) -> None:
     app.command("draw")(draw_command)
     app.command("decide")(decide_command)
+    app.command("decisions")(decisions_command)
     app.command("redraw")(redraw_command)
     app.command("clusters")(clusters_command)
     app.command("start-cluster")(start_cluster_command)
@@ -142,6 +143,48 @@ def decide_command(
             + ("" if applied.decision_recorded else "; the decision was already recorded")
         )
     _out(lines)
+
+
+@fails_cleanly
+def decisions_command(
+    as_of: Annotated[str | None, typer.Option(help="Date (YYYY-MM-DD); default today.")] = None,
+    reapply: Annotated[
+        bool,
+        typer.Option(
+            "--reapply",
+            help="Apply every recorded decision again: standing rules reach newly started steps.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --reapply: change nothing.")
+    ] = False,
+) -> None:
+    """The Conference decisions applied so far; with --reapply, apply them again."""
+    from ..mechanism import records
+    from ..mechanism.service import reapply_decisions
+
+    day = parse_as_of(as_of) or today()
+    process, mechanism = _definitions()
+    with opened_store() as store:
+        found = records.applied_decisions(store)
+        results = (
+            reapply_decisions(store, process, mechanism, as_of=day, dry_run=dry_run)
+            if reapply
+            else []
+        )
+    if not found:
+        console.print("no decision has been applied")
+    for decision, applied in found:
+        console.print(
+            f"{decision.ref}: {decision.label()} (adopted {decision.adopted_on}, "
+            f"applied as of {applied}, {len(decision.effects)} effects)"
+        )
+    for r in results:
+        verb = "would move" if dry_run else "moved"
+        console.print(
+            f"reapplied {r.plan.decision.ref}: {verb} {len(r.plan.moves)} deadlines, "
+            f"{len(r.plan.cancellations)} notifications to cancel"
+        )
 
 
 def _plan_json(applied: Any, dry_run: bool) -> dict[str, Any]:

@@ -1,20 +1,20 @@
-"""The mechanism's view of the notification outbox: what is pending, and cancelling it.
+"""The mechanism's view of the notification outbox (untoc_workflow.notify): what is not
+yet sent, and cancelling what no longer applies.
 
 A notification already sent is never unsent; one not yet sent (pending, or failed and
-waiting to retry) whose deadline moved or whose step was waived no longer applies.
+waiting to retry) whose deadline moved, whose step was waived, or whose reviewer left the
+review no longer applies. The notify package owns the table; this module only calls it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import inspect, text
 
 from .decide import Cancellation, PendingNotice
-
-NOT_YET_SENT = ("pending", "failed")
 
 
 def has_outbox(store: Any) -> bool:
@@ -22,36 +22,76 @@ def has_outbox(store: Any) -> bool:
 
 
 def pending_notices(store: Any, reviews: Iterable[str] | None = None) -> list[PendingNotice]:
-    """Notices recorded and not yet sent, optionally only for some reviews."""
+    """Notices recorded and not yet sent (pending, or failed and to be retried).
+
+    Read with plain SQL over notify's columns (the same rows as `notify.outbox.open_rows`):
+    a dry run should not pay for importing the delivery machinery.
+    """
     if not has_outbox(store):
         return []
-    sql = (
-        "SELECT id, notice, review_id, step, deadline_due, recipient, status, party FROM outbox "
-        "WHERE kind = 'notice' AND status IN ('pending', 'failed') AND review_id IS NOT NULL"
+    sql = text(
+        "SELECT id, notice, review_id, step, deadline_due, recipient, status, party FROM outbox"
+        " WHERE kind = 'notice' AND status IN ('pending', 'failed') AND review_id IS NOT NULL"
     )
     wanted = set(reviews) if reviews is not None else None
     out = []
     with store.engine.connect() as conn:
-        for id_, notice, review, step, due, recipient, status, party in conn.execute(text(sql)):
+        for id_, notice, review, step, due, recipient, status, party in conn.execute(sql):
             if wanted is not None and review not in wanted:
                 continue
             if isinstance(due, str):
-                due = datetime.fromisoformat(due).date()
+                due = date.fromisoformat(due[:10])
             out.append(PendingNotice(id_, notice, review, step, due, recipient, status, party))
     return out
 
 
 def cancel(store: Any, cancellations: Sequence[Cancellation], now: datetime | None = None) -> int:
-    """Mark the notices cancelled with their reason; a notice sent meanwhile stays sent."""
+    """Mark the notices cancelled with their reason; a notice sent meanwhile stays sent.
+
+    The same change as notify's `cancel_rows` (status guard included), as one batched
+    statement: a decision may cancel ten thousand notices.
+    """
     if not cancellations:
         return 0
-    now = now or datetime.now(UTC).replace(tzinfo=None)
-    # The status guard is what keeps a notice sent meanwhile from being touched.
-    query = text(
-        "UPDATE outbox SET status = 'cancelled', cancel_reason = :why, updated_at = :now "
-        "WHERE id = :id AND status IN ('pending', 'failed')"
+    from sqlalchemy import bindparam, or_, update
+
+    from ..notify.outbox import TABLE, lock_outbox, utc_naive
+    from ..notify.tables import CANCELLED, DELIVERABLE
+    from ..store.dialect import writing
+
+    stamp = utc_naive(now or datetime.now(UTC))
+    statement = (
+        update(TABLE)
+        # No IN (...) here: executemany cannot expand it.
+        .where(TABLE.c.id == bindparam("row_id"), or_(*(TABLE.c.status == s for s in DELIVERABLE)))
+        .values(
+            status=CANCELLED,
+            cancel_reason=bindparam("reason"),
+            next_attempt_at=None,
+            updated_at=stamp,
+        )
     )
-    rows = [{"why": c.why, "now": now, "id": c.notice.id} for c in cancellations]
-    with store.engine.begin() as conn:
-        result = conn.execute(query, rows)
-    return int(result.rowcount or 0)
+    rows = [{"row_id": c.notice.id, "reason": c.why} for c in cancellations]
+    with writing(store.engine.connect()) as conn, conn.begin():
+        lock_outbox(conn)
+        before = _open_count(conn, [c.notice.id for c in cancellations])
+        conn.execute(statement, rows)
+        return before - _open_count(conn, [c.notice.id for c in cancellations])
+
+
+def _open_count(conn: Any, ids: list[Any]) -> int:
+    # executemany gives no reliable row count on every driver; count what is still open.
+    from sqlalchemy import func, select
+
+    from ..notify.outbox import TABLE
+    from ..notify.tables import DELIVERABLE
+    from ..store.dialect import MAX_BIND
+
+    n = 0
+    for i in range(0, len(ids), MAX_BIND):
+        n += conn.execute(
+            select(func.count())
+            .select_from(TABLE)
+            .where(TABLE.c.id.in_(ids[i : i + MAX_BIND]), TABLE.c.status.in_(DELIVERABLE))
+        ).scalar_one()
+    return int(n)

@@ -240,3 +240,25 @@ def clusters(
 ) -> list[ClusterStatus]:
     decisions = [d for d, applied in records.applied_decisions(store)]
     return cluster_status(process, definition, store.snapshot(as_of), as_of, decisions)
+
+
+def reapply_decisions(
+    store: Any,
+    process: Any,
+    definition: MechanismDefinition,
+    *,
+    as_of: date,
+    dry_run: bool = False,
+) -> list[Applied]:
+    """Apply every recorded decision again on `as_of`.
+
+    Nothing already recorded changes (deterministic ids); what is new is what a standing
+    rule now reaches, e.g. a step that started after a `change_duration` decision was first
+    applied. Meant for the daily sweep, before notifications are computed.
+    """
+    out = []
+    for decision, applied_as_of in records.applied_decisions(store):
+        if applied_as_of > as_of:
+            continue
+        out.append(decide(store, decision, process, definition, as_of=as_of, dry_run=dry_run))
+    return out
