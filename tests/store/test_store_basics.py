@@ -203,3 +203,59 @@ def test_session_sees_the_tables(store):
     with store.session() as s:
         codes = sorted(p.code for p in s.exec(select(PartyRow)))
     assert codes == ["DEU", "EU", "FRA", "GHA", "NGA", "NOR"]
+
+
+def test_append_refuses_an_event_whose_data_lacks_a_field(store):
+    store.import_file(GOLDEN)
+    broken = Event(
+        on=date(2022, 1, 1),
+        type="deadline_extended",
+        review="C1-G2-FRA",
+        data={"step": "saq", "basis": "agreed"},
+    )
+    with pytest.raises(InputError, match="'due'"):
+        store.append([broken])
+
+
+def test_append_checks_shapes_as_the_file_does(store):
+    store.import_file(GOLDEN)
+    wrong_step = Event(
+        on=date(2022, 1, 1),
+        type="deadline_extended",
+        review="C1-G2-FRA",
+        data={"step": "sqa", "due": date(2022, 6, 1), "basis": "agreed"},
+    )
+    with pytest.raises(InputError) as err:
+        store.append([wrong_step])
+    assert err.value.problems[0].path == "events[0].step"
+    assert "did you mean 'saq'?" in str(err.value)
+
+
+def test_snapshot_sees_events_appended_after_it_was_cached(store):
+    store.import_file(GOLDEN)
+    first = store.snapshot()
+    late = Event(
+        on=date(2020, 12, 15),
+        type="experts_nominated",
+        party="GHA",
+        data={"count": 1, "women": 1},
+        id="late-experts",
+    )
+    assert store.append([late]) == [True]
+    second = store.snapshot()
+    assert len(second.events) == len(first.events) + 1
+    ordered = [(e.on, e.seq) for e in second.events]
+    assert ordered == sorted(ordered)
+    assert any(e.id == "late-experts" for e in second.events)
+    assert store.snapshot(as_of=date(2020, 12, 15)).events[-1].id == "late-experts"
+
+
+def test_a_second_store_on_the_same_database_sees_the_first_ones_writes(store, store_url):
+    store.import_file(GOLDEN)
+    other = open_store(store_url)
+    try:
+        assert len(other.snapshot().events) == 23
+        other.append([Event(on=date(2023, 1, 1), type="saq_submitted", review="C1-G2-FRA")])
+        assert len(store.snapshot().events) == 24
+    finally:
+        other.close()

@@ -44,8 +44,9 @@ def review_from_model(r: m.ReviewModel) -> Review:
 def event_from_model(e: Any, seq: int = 0) -> Event:
     """One validated file event -> core Event (`seq` = its position in the file)."""
     t = e.type
-    review = getattr(e, "review", None)
-    party = getattr(e, "party", None)
+    fields = e.__dict__  # not getattr: a missing attribute costs pydantic a slow path
+    review = fields.get("review")
+    party = fields.get("party")
     data: dict[str, Any]
     if t == "focal_point_nominated":
         p = e.person
@@ -163,9 +164,14 @@ def _iso(v: Any) -> str:
 # --- data <-> JSON text (the store's `data` column) ------------------------------------
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=_iso, ensure_ascii=False)
+
+
 def data_to_json(data: Mapping[str, Any]) -> str:
     """Canonical JSON of an event's data: sorted keys, dates as ISO strings."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=_iso, ensure_ascii=False)
+    if not data:
+        return "{}"
+    return _ENCODER.encode(data)
 
 
 def data_from_json(text: str) -> dict[str, Any]:

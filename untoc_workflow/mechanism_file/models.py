@@ -23,16 +23,27 @@ FORMAT = "untoc-mechanism/1"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+# A million events fall on a few thousand days: parse each day's text once.
+_parsed_days: dict[str, date] = {}
+
+
 def _iso_date(value: Any) -> Any:
     # pydantic's lax date also takes integers (unix time) and "20201201"; the contract says
     # ISO YYYY-MM-DD only, so anything else is a mistake worth reporting.
+    if type(value) is str:
+        day = _parsed_days.get(value)
+        if day is not None:
+            return day
     if isinstance(value, date):
         return value
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise ValueError(f"{value!r} is not a real date") from None
+        if len(_parsed_days) < 100_000:
+            _parsed_days[value] = day
+        return day
     raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD")
 
 

@@ -21,6 +21,7 @@ from ..errors import InputError, Problem, did_you_mean, problems_from_validation
 from ..yamlsource import Located
 from . import models as m
 from .convert import event_from_model, party_from_model, review_from_model
+from .source import JsonStream, LocatedSource
 
 MAX_PROBLEMS = 200  # beyond this a person fixes the first ones and tries again
 
@@ -46,7 +47,9 @@ class ParsedMechanism:
     events: list[Event]
 
 
-def parse_document(located: Located, known: Known | None = None) -> ParsedMechanism:
+def parse_document(
+    located: Located | LocatedSource | JsonStream, known: Known | None = None
+) -> ParsedMechanism:
     """Parse and check a whole mechanism file; raise InputError listing every problem."""
     reader = MechanismReader(located, known)
     events: list[Event] = []
@@ -59,16 +62,18 @@ def parse_document(located: Located, known: Known | None = None) -> ParsedMechan
 class MechanismReader:
     """Checks the head (format, parties, reviews) on creation; streams the events."""
 
-    def __init__(self, located: Located, known: Known | None = None):
-        self.located = located
-        self.file = located.file
+    def __init__(self, source: Located | LocatedSource | JsonStream, known: Known | None = None):
+        self.source = LocatedSource(source) if isinstance(source, Located) else source
+        self.file = self.source.file
         self.known = known or Known()
         self.problems: list[Problem] = []
         self._problem_count = 0
         self.parties: list[Party] = []
         self.reviews: list[Review] = []
-        self._raw_events: list[Any] = []
         self._read_head()
+
+    def line_of(self, path: str) -> int | None:
+        return self.source.line_of(path)
 
     # -- problems --------------------------------------------------------------------
 
@@ -79,34 +84,32 @@ class MechanismReader:
     def _add(self, path: str, message: str, hint: str | None = None) -> None:
         self._problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
-            line = self.located.line_of(path) if path else None
+            line = self.source.line_of(path) if path else None
             self.problems.append(Problem(message, path=path, file=self.file, line=line, hint=hint))
 
     def _add_validation(self, exc: ValidationError, prefix: tuple[Any, ...] = ()) -> None:
-        raw = self.located.data
+        source = self.source
 
         def allowed(loc: Any) -> list[str]:
             loc = list(loc)
             if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
                 try:
-                    model = m.EVENT_MODELS[raw["events"][loc[1]]["type"]]
+                    model = m.EVENT_MODELS[source.raw_event(loc[1])["type"]]
                 except (KeyError, TypeError, IndexError):
                     return []
                 return _model_allowed_keys(model, loc[2:])
             return _model_allowed_keys(m.MechanismDocument, loc)
 
         for p in problems_from_validation(
-            _WithoutTags(exc),
-            file=self.file,
-            lines=_LazyLines(self.located),
-            prefix=prefix,
-            allowed_keys=allowed,
+            _WithoutTags(exc), file=self.file, prefix=prefix, allowed_keys=allowed
         ):
-            if p.message.startswith("Unable to extract tag using discriminator"):
-                p = Problem("required key 'type' is missing", p.path, p.file, p.line, p.hint)
+            message = p.message
+            if message.startswith("Unable to extract tag using discriminator"):
+                message = "required key 'type' is missing"
             self._problem_count += 1
             if len(self.problems) < MAX_PROBLEMS:
-                self.problems.append(p)
+                line = source.line_of(p.path) if p.path else None
+                self.problems.append(Problem(message, p.path, p.file, line, p.hint))
 
     def finish(self) -> None:
         """Raise InputError with every problem found, if any."""
@@ -121,21 +124,21 @@ class MechanismReader:
     # -- head ------------------------------------------------------------------------
 
     def _read_head(self) -> None:
-        data = self.located.data
-        if not isinstance(data, dict):
+        source = self.source
+        if not source.is_mapping:
             self._add(
                 "",
                 "a mechanism file must be a mapping with `format`, `parties`, `reviews`, `events`",
             )
             self.finish()
-        events = data.get("events", [])
-        if events is None:
-            events = []
-        if not isinstance(events, list):
+        if not source.events_is_list:
             self._add("events", "`events` must be a list")
-            events = []
-        self._raw_events = events
-        head = {k: v for k, v in data.items() if k != "events"}
+        if isinstance(source, JsonStream):
+            for p in source.duplicate_key_problems():
+                self._problem_count += 1
+                self.problems.append(p)
+        head = source.head
+        data = head
         try:
             doc = m.MechanismDocument.model_validate(head)
         except ValidationError as exc:
@@ -244,7 +247,7 @@ class MechanismReader:
         reviewer_refs: list[tuple[str, str, str]] = []
         validate = _event_adapter.validate_python
         batch: list[Event] = []
-        for i, raw in enumerate(self._raw_events):
+        for i, raw in self.source.events():
             try:
                 e = validate(raw)
             except ValidationError as exc:
@@ -259,10 +262,11 @@ class MechanismReader:
                     )
                 else:
                     ids[e.id] = i
-            party = getattr(e, "party", None)
+            fields = e.__dict__  # not getattr: pydantic's missing-attribute path is slow
+            party = fields.get("party")
             if party is not None and party not in parties:
                 self._unknown_party(f"{at}.party", party)
-            review_id = getattr(e, "review", None)
+            review_id = fields.get("review")
             review = None
             if review_id is not None:
                 review = reviews.get(review_id)
@@ -354,22 +358,3 @@ class _WithoutTags:
             )
             out.append({**err, "loc": cleaned})
         return out
-
-
-class _LazyLines(Mapping[str, int]):
-    """Defer the line map (costly for a big JSON file) until a problem needs a line."""
-
-    def __init__(self, located: Located):
-        self._located = located
-
-    def __getitem__(self, key: str) -> int:
-        return self._located.lines[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._located.lines
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._located.lines)
-
-    def __len__(self) -> int:
-        return len(self._located.lines)

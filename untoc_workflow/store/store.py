@@ -6,8 +6,11 @@ Reads hand the core plain values (`snapshot`); writes are all-or-nothing and ide
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import threading
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -30,10 +33,23 @@ from ..mechanism_file import (
     event_to_dict,
     write_document,
 )
+from ..mechanism_file.source import JsonStream, LocatedSource
 from ..yamlsource import Located, load_file
-from .dialect import MAX_BIND, lock_for_writing, make_engine, writing
+from .dialect import (
+    MAX_BIND,
+    bulk_loading,
+    insert_events,
+    lock_for_writing,
+    make_engine,
+    query_rows,
+    repeatable_read,
+    writing,
+)
 from .migrate import upgrade
-from .tables import EventRow, PartyRow, ReviewerRow, ReviewRow
+from .tables import EVENT_INDEXES, PartyRow, ReviewerRow, ReviewRow
+
+# From this many events, an import into an empty log rebuilds the indexes afterwards.
+REBUILD_INDEXES_FROM = 10_000
 
 
 @dataclass(frozen=True)
@@ -70,19 +86,19 @@ class ImportResult:
         )
 
 
-def event_id(event: Event) -> str:
+def event_id(event: Event, data_json: str | None = None) -> str:
     """A deterministic id from an event's content, for events recorded without one, so
     importing the same file again finds them stored. (A second identical fact in the same
     file gets `-2`, `-3`... in file order; see `_IdMaker`.)"""
-    return "ev-" + hashlib.sha256(_canonical(event).encode()).hexdigest()[:32]
-
-
-def _canonical(e: Event) -> str:
-    return json.dumps(
-        [e.on.isoformat(), e.type, e.review, e.party, data_to_json(e.data), e.note],
-        separators=(",", ":"),
-        ensure_ascii=False,
+    if data_json is None:
+        data_json = data_to_json(event.data)
+    canonical = _CANONICAL.encode(
+        [event.on.isoformat(), event.type, event.review, event.party, data_json, event.note]
     )
+    return "ev-" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+_CANONICAL = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 class _IdMaker:
@@ -92,8 +108,8 @@ class _IdMaker:
         self._seen: set[str] = set()
         self._repeats: dict[str, int] = {}
 
-    def __call__(self, e: Event) -> str:
-        base = event_id(e)
+    def __call__(self, e: Event, data_json: str | None = None) -> str:
+        base = event_id(e, data_json)
         if base not in self._seen:
             self._seen.add(base)
             return base
@@ -102,12 +118,42 @@ class _IdMaker:
         return f"{base}-{n}"
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a million objects are built: it would scan
+    them over and over, and none of them form cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass(frozen=True)
+class _EventCache:
+    events: tuple[Event, ...]
+    count: int
+    max_seq: int | None
+
+
+def _order(e: Event) -> tuple[date, int]:
+    return (e.on, e.seq)
+
+
+def _on(e: Event) -> date:
+    return e.on
+
+
 class Store:
     """The event log and the Mechanism's parties and reviews, in SQLite or PostgreSQL."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self._dates: dict[Any, date] = {}
+        self._lock = threading.Lock()
+        self._cache: _EventCache | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -142,14 +188,43 @@ class Store:
 
     def snapshot(self, as_of: date | None = None) -> Snapshot:
         """Parties, reviews, and the events on or before `as_of` (all when None), sorted by
-        (on, seq)."""
-        with self.engine.connect() as conn, conn.begin():
+        (on, seq). Treat the values as read-only: the events are shared between snapshots."""
+        with repeatable_read(self.engine.connect()) as conn, conn.begin():
             # Events first: reviews and parties are never deleted, so those read after
             # include every one the events name, whatever commits in between.
-            events = self._events(conn, as_of)
+            events = self._all_events(conn)
             parties = self._parties(conn)
             reviews = self._reviews(conn)
+        if as_of is not None:
+            events = events[: bisect_right(events, as_of, key=_on)]
         return Snapshot(parties=parties, reviews=reviews, events=events)
+
+    def _all_events(self, conn: Connection) -> tuple[Event, ...]:
+        """Every event, sorted. The log is append-only, so the events read last time stay
+        true: only rows with a higher seq are read, unless the count shows a row committed
+        late with a lower seq (PostgreSQL sequences), which makes us read everything."""
+        count, max_seq = query_rows(conn, "SELECT COUNT(*), MAX(seq) FROM event").fetchone()
+        with self._lock:
+            cached = self._cache
+        if cached is not None and (cached.count, cached.max_seq) == (count, max_seq):
+            return cached.events
+        if cached is not None and count > cached.count:
+            new = self._read_events(conn, after_seq=cached.max_seq)
+            if len(new) == count - cached.count:
+                if new and cached.events and _order(new[0]) < _order(cached.events[-1]):
+                    events = tuple(sorted((*cached.events, *new), key=_order))
+                else:
+                    events = cached.events + tuple(new)
+                return self._keep(events, count, max_seq)
+        return self._keep(tuple(self._read_events(conn)), count, max_seq)
+
+    def _keep(
+        self, events: tuple[Event, ...], count: int, max_seq: int | None
+    ) -> tuple[Event, ...]:
+        # count and max_seq came from the same transaction's first read, so they match
+        with self._lock:
+            self._cache = _EventCache(events, count, max_seq)
+        return events
 
     def _date(self, v: Any) -> date:
         # SQLite hands back ISO strings, PostgreSQL dates; a few thousand distinct days
@@ -160,32 +235,54 @@ class Store:
             self._dates[v] = d
         return d
 
-    def _events(self, conn: Connection, as_of: date | None) -> tuple[Event, ...]:
+    def _read_events(self, conn: Connection, after_seq: int | None = None) -> list[Event]:
+        # Read in arrival order (a plain table scan) and sort here: faster than walking the
+        # (on, seq) index, and the log arrives nearly in date order anyway.
         sql = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
-        params: dict[str, Any] = {}
-        if as_of is not None:
-            sql += ' WHERE "on" <= :as_of'
-            params["as_of"] = as_of
-        sql += ' ORDER BY "on", seq'
-        rows = conn.execute(text(sql), params)
-        to_date = self._date
+        params: tuple[Any, ...] = ()
+        if after_seq is not None:
+            sql += " WHERE seq > ?"
+            params = (after_seq,)
+        with _no_gc():
+            return self._read_rows(query_rows(conn, sql, params))
+
+    def _read_rows(self, cur: Any) -> list[Event]:
+        dates = self._dates
         datas: dict[str, dict[str, Any]] = {}
         strings: dict[Any, Any] = {}
-        out = []
+        out: list[Event] = []
         append = out.append
-        for on, type_, seq, review, party, data, id_, note in rows:
-            if data == "{}":
-                d: dict[str, Any] = {}
-            else:
-                # identical data texts (counts, steps) are decoded once; each event gets its
-                # own top-level dict so no caller can change another event's data
-                parsed = datas.get(data)
-                if parsed is None:
-                    parsed = datas[data] = data_from_json(data)
-                d = dict(parsed)
-            type_ = strings.setdefault(type_, type_)
-            append(Event(to_date(on), type_, seq, review, party, d, id_, note))
-        return tuple(out)
+        try:
+            while rows := cur.fetchmany(20_000):
+                for on, type_, seq, review, party, data, id_, note in rows:
+                    day = dates.get(on)
+                    if day is None:
+                        day = self._date(on)
+                    if data == "{}":
+                        d: dict[str, Any] = {}
+                    else:
+                        # identical data texts (counts, steps) are decoded once; each event
+                        # gets its own top-level dict
+                        parsed = datas.get(data)
+                        if parsed is None:
+                            parsed = datas[data] = data_from_json(data)
+                        d = dict(parsed)
+                    append(
+                        Event(
+                            day,
+                            strings.setdefault(type_, type_),
+                            seq,
+                            strings.setdefault(review, review),
+                            strings.setdefault(party, party),
+                            d,
+                            id_,
+                            note,
+                        )
+                    )
+        finally:
+            cur.close()
+        out.sort(key=_order)
+        return out
 
     def _parties(self, conn: Connection) -> dict[str, Party]:
         rows = conn.execute(
@@ -259,12 +356,15 @@ class Store:
 
     def import_file(self, path: str | Path) -> ImportResult:
         """Import a mechanism file (JSON or YAML): all or nothing, idempotent."""
+        if Path(path).suffix.lower() == ".json":
+            # read event by event: a million-event file never sits in memory as objects
+            return self.import_document(JsonStream.open(path))
         return self.import_document(load_file(path))
 
-    def import_document(self, located: Located) -> ImportResult:
+    def import_document(self, located: Located | JsonStream | LocatedSource) -> ImportResult:
         """Import a parsed mechanism file in one transaction; raise InputError (and write
         nothing) on any problem in the file or any clash with what is stored."""
-        with self.writing() as conn:
+        with self.writing() as conn, bulk_loading(conn), _no_gc():
             return _Import(self, conn, located).run()
 
     def append(self, events: Sequence[Event]) -> list[bool]:
@@ -273,7 +373,17 @@ class Store:
         party raises InputError and nothing is recorded."""
         if not events:
             return []
-        document = {"format": FORMAT, "events": [event_to_dict(e) for e in events]}
+        dicts, problems = [], []
+        for i, e in enumerate(events):
+            try:
+                dicts.append(event_to_dict(e))
+            except (KeyError, TypeError, AttributeError) as exc:
+                problems.append(
+                    Problem(f"a {e.type} event needs {exc} in its data", path=f"events[{i}]")
+                )
+        if problems:
+            raise InputError(problems, title="nothing was recorded")
+        document = {"format": FORMAT, "events": dicts}
         located = Located(document, "<append>", {})
         with self.writing() as conn:
             result = _Import(self, conn, located).run(keep_seq=False, flags=True)
@@ -294,22 +404,24 @@ class Store:
 class _Import:
     """One import (or append) inside one write transaction."""
 
-    def __init__(self, store: Store, conn: Connection, located: Located):
+    def __init__(
+        self, store: Store, conn: Connection, located: Located | JsonStream | LocatedSource
+    ):
         self.store = store
         self.conn = conn
-        self.located = located
+        self.source = LocatedSource(located) if isinstance(located, Located) else located
         self.problems: list[Problem] = []
 
     def _problem(self, path: str, message: str, hint: str | None = None) -> None:
-        line = self.located.line_of(path) if self.located.file != "<append>" else None
+        line = self.source.line_of(path) if self.source.file != "<append>" else None
         self.problems.append(
-            Problem(message, path=path, file=self.located.file, line=line, hint=hint)
+            Problem(message, path=path, file=self.source.file, line=line, hint=hint)
         )
 
     def run(self, *, keep_seq: bool = True, flags: bool = False) -> Any:
         conn = self.conn
         known = self.store._known(conn)
-        reader = MechanismReader(self.located, known)
+        reader = MechanismReader(self.source, known)
         counts = {f.name: 0 for f in fields(ImportResult)}
 
         new_parties = []
@@ -321,7 +433,7 @@ class _Import:
                 counts["parties_skipped"] += 1
             else:
                 self._problem(
-                    f"parties[{_index(self.located, 'parties', 'code', p.code, i)}]"
+                    f"parties[{_index(self.source.head, 'parties', 'code', p.code, i)}]"
                     f".{_first_difference(p, stored)}",
                     f"party {p.code} differs from the stored one: {_differences(p, stored)}",
                     "the store keeps the first version; correct the file or the store",
@@ -335,7 +447,7 @@ class _Import:
                 counts["reviews_skipped"] += 1
             else:
                 self._problem(
-                    f"reviews[{_index(self.located, 'reviews', 'id', r.id, i)}]"
+                    f"reviews[{_index(self.source.head, 'reviews', 'id', r.id, i)}]"
                     f".{_first_difference(r, stored_r)}",
                     f"review {r.id} differs from the stored one: {_differences(r, stored_r)}",
                     "the store keeps the first version; correct the file or the store",
@@ -351,45 +463,46 @@ class _Import:
             counts["reviews_added"] = len(new_reviews)
 
         store_has_events = conn.execute(text("SELECT 1 FROM event LIMIT 1")).first() is not None
+        rebuild = not store_has_events and len(self.source) >= REBUILD_INDEXES_FROM
+        if rebuild:
+            for name in EVENT_INDEXES:
+                conn.exec_driver_sql(f"DROP INDEX {name}")
         make_id = _IdMaker()
         recorded_at = datetime.now(UTC)
         flags_out: list[bool] = []
         for batch in reader.events():
-            ids = [e.id if e.id is not None else make_id(e) for e in batch]
-            stored = self._stored_events(ids) if store_has_events else {}
+            prepared = []
+            for e in batch:
+                data_json = data_to_json(e.data)
+                eid = e.id if e.id is not None else make_id(e, data_json)
+                prepared.append((e, eid, data_json))
+            stored = self._stored_events([p[1] for p in prepared]) if store_has_events else {}
             rows = []
-            for e, eid in zip(batch, ids, strict=True):
-                previous = stored.get(eid)
-                if previous is not None:
-                    if previous != _row_content(e):
-                        self._problem(
-                            f"events[{e.seq - 1}].id" if e.id else f"events[{e.seq - 1}]",
-                            f"event {eid} is already stored with different content",
-                            "give the new fact its own id",
-                        )
-                    counts["events_skipped"] += 1
-                    flags_out.append(False)
-                    continue
-                stored[eid] = _row_content(e)  # a repeat later in this input is skipped too
+            for e, eid, data_json in prepared:
+                if stored:
+                    previous = stored.get(eid)
+                    if previous is not None:
+                        if previous != (e.on, e.type, e.review, e.party, data_json, e.note):
+                            self._problem(
+                                f"events[{e.seq - 1}].id" if e.id else f"events[{e.seq - 1}]",
+                                f"event {eid} is already stored with different content",
+                                "give the new fact its own id",
+                            )
+                        counts["events_skipped"] += 1
+                        flags_out.append(False)
+                        continue
                 flags_out.append(True)
-                rows.append(
-                    {
-                        "id": eid,
-                        "on": e.on,
-                        "type": e.type,
-                        "review_id": e.review,
-                        "party": e.party,
-                        "data": data_to_json(e.data),
-                        "note": e.note,
-                        "recorded_at": recorded_at,
-                    }
-                )
+                rows.append((eid, e.on, e.type, e.review, e.party, data_json, e.note, recorded_at))
             if rows and ok():
-                conn.execute(insert(EventRow.__table__), rows)  # type: ignore[arg-type]
+                insert_events(conn, rows)
                 counts["events_added"] += len(rows)
         reader.finish()
+        if rebuild and ok():
+            for name, columns in EVENT_INDEXES.items():
+                cols = ", ".join(f'"{c}"' for c in columns)
+                conn.exec_driver_sql(f"CREATE INDEX {name} ON event ({cols})")
         if self.problems:
-            raise InputError(self.problems, title=f"{self.located.file}: nothing was imported")
+            raise InputError(self.problems, title=f"{self.source.file}: nothing was imported")
         if flags:
             return flags_out
         return ImportResult(**counts)
@@ -456,12 +569,8 @@ class _Import:
         )
 
 
-def _row_content(e: Event) -> tuple[Any, ...]:
-    return (e.on, e.type, e.review, e.party, data_to_json(e.data), e.note)
-
-
-def _index(located: Located, section: str, key: str, value: str, default: int) -> int:
-    items = located.data.get(section) if isinstance(located.data, dict) else None
+def _index(head: Mapping[str, Any], section: str, key: str, value: str, default: int) -> int:
+    items = head.get(section)
     if isinstance(items, list):
         for i, item in enumerate(items):
             if isinstance(item, dict) and item.get(key) == value:

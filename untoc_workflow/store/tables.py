@@ -50,15 +50,21 @@ class ReviewerRow(SQLModel, table=True):
     instruments: str  # JSON list
 
 
+# The event log's secondary indexes (as 0001_foundation makes them). An import into an
+# empty log drops and rebuilds them: sorting once is far faster than a million inserts
+# into each.
+EVENT_INDEXES = {
+    "ix_event_on_seq": ("on", "seq"),
+    "ix_event_review_on": ("review_id", "on"),
+    "ix_event_party_type": ("party", "type"),
+}
+
+
 class EventRow(SQLModel, table=True):
     """One fact, in arrival order (`seq`); `id` makes recording it again harmless."""
 
     __tablename__ = "event"
-    __table_args__ = (
-        Index("ix_event_on_seq", "on", "seq"),
-        Index("ix_event_review_on", "review_id", "on"),
-        Index("ix_event_party_type", "party", "type"),
-    )
+    __table_args__ = tuple(Index(name, *columns) for name, columns in EVENT_INDEXES.items())
 
     seq: int | None = Field(
         default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True)
