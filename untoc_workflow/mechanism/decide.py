@@ -204,6 +204,17 @@ def plan_decision(
             )
 
     # What moves is the difference between the store as it is and the store with the plan.
+    # The store after applying keeps every event of this decision already stored (with its
+    # date and place among that day's events) and adds the new ones.
+    stored_now: dict[str, list[Event]] = {}
+    for e in ours.values():
+        if e.review is not None:
+            stored_now.setdefault(e.review, []).append(e)
+    for e in new_events:
+        if e.review is not None:
+            stored_now.setdefault(e.review, []).extend(
+                x for x in by_review.get(e.review, ()) if x.id == e.id
+            )
     current = Folder(process, snapshot, share_rolls_with=base)
     touched = sorted(
         {e.review for e in events if e.review} | {e.review for e in ours.values() if e.review}
@@ -213,7 +224,9 @@ def plan_decision(
     for rid in touched:
         review = snapshot.reviews[rid]
         before = current.state(review, as_of)
-        after = base.state(review, as_of, by_review.get(rid, ()))
+        after = base.state(
+            review, as_of, sorted(stored_now.get(rid, ()), key=lambda e: (e.on, e.seq))
+        )
         after_states[rid] = after
         for b, a in zip(before.steps, after.steps, strict=True):
             if b.status == a.status and b.deadline == a.deadline:
