@@ -151,3 +151,21 @@ def test_clusters_and_redraw_commands(env: Path) -> None:
         "3",
     )
     assert bad.exit_code == 1 and "is not a reviewer of" in bad.output
+
+
+def test_start_cluster_late_joiners_and_decisions_commands(env: Path) -> None:
+    write_document(small_document(), env / "mech.yaml")
+    assert run("import", "mech.yaml").exit_code == 0
+    refused = run("start-cluster", "--as-of", "2021-07-01", "--start", "2021-09-01", "--seed", "1")
+    assert refused.exit_code == 1
+    assert "cluster 4 cannot start on 2021-07-01" in refused.output
+    nobody = run("late-joiners", "--cluster", "1", "--as-of", "2021-07-01", "--seed", "1")
+    assert nobody.exit_code == 0 and "no late joiners to schedule" in nobody.output
+
+    assert "no decision has been applied" in run("decisions", "--as-of", "2021-07-01").output
+    (env / "decision.yaml").write_text(DECISION)
+    assert run("decide", "decision.yaml", "--as-of", "2021-07-01").exit_code == 0
+    listed = run("decisions", "--as-of", "2021-08-01", "--reapply")
+    assert listed.exit_code == 0, listed.output
+    assert "CLI-1: Six more months for the SAQ (adopted 2021-06-15" in listed.output
+    assert "reapplied CLI-1: moved 0 deadlines" in listed.output
