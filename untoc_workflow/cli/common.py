@@ -16,8 +16,8 @@ from ..errors import InputError
 
 # Piped output (scripts, tests, `| less`) gets wide lines instead of rich's 80 columns.
 _WIDTH = None if sys.stdout.isatty() else 200
-err_console = Console(stderr=True, highlight=False, width=_WIDTH)
-console = Console(highlight=False, width=_WIDTH)
+err_console = Console(stderr=True, highlight=False, width=_WIDTH, soft_wrap=True)
+console = Console(highlight=False, width=_WIDTH, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
