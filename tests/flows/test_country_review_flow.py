@@ -1,0 +1,232 @@
+"""Country reviews as long-running Prefect flow runs, against a real server on 127.0.0.1.
+
+The country-review deployment is served by `untoc flows serve` in a background process;
+runs are started with `untoc flows start-reviews`, resumed with `untoc record` and through
+the REST call the Prefect UI's resume form makes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from .conftest import VENV_BIN, client_env, stop, untoc
+
+pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+
+HERE = Path(__file__).parent
+
+
+def wait_for(what: str, check: Callable[[], Any], timeout: float = 60) -> Any:
+    end = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.25)
+
+
+class Api:
+    """The few REST calls the tests make, as the UI makes them."""
+
+    def __init__(self, url: str):
+        self.http = httpx.Client(base_url=url, timeout=30)
+
+    def runs(self) -> list[dict[str, Any]]:
+        body = {"flows": {"name": {"any_": ["country-review"]}}, "limit": 200}
+        return self.http.post("/flow_runs/filter", json=body).json()
+
+    def run(self, name: str) -> dict[str, Any]:
+        found = [r for r in self.runs() if r["name"] == name]
+        assert len(found) == 1, f"{len(found)} runs named {name}"
+        return found[0]
+
+    def suspended_at(self, name: str) -> str | None:
+        """The pause key of the review's run once it is Suspended with its input form saved
+        (the form's description is saved last), else None."""
+        run = self.run(name)
+        state = run["state"]
+        if state["type"] != "PAUSED" or state["name"] != "Suspended":
+            return None
+        key = state["state_details"]["pause_key"]
+        form = self.http.get(f"/flow_runs/{run['id']}/input/suspended-{key}-description")
+        return key if form.status_code == 200 else None
+
+    def resume(self, run_id: str, run_input: dict[str, Any]) -> dict[str, Any]:
+        response = self.http.post(f"/flow_runs/{run_id}/resume", json={"run_input": run_input})
+        response.raise_for_status()
+        return response.json()
+
+    def logs(self, run_id: str) -> list[str]:
+        body = {"logs": {"flow_run_id": {"any_": [run_id]}}, "limit": 200}
+        return [entry["message"] for entry in self.http.post("/logs/filter", json=body).json()]
+
+
+def events_of(database_url: str, review: str, kind: str) -> list[Any]:
+    from untoc_workflow.store import open_store
+
+    with open_store(database_url) as store:
+        return [e for e in store.snapshot().events if e.review == review and e.type == kind]
+
+
+@pytest.fixture(scope="module")
+def served(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A store with tests/flows/mechanism.yaml, the deployment served, runs started."""
+    home = tmp_path_factory.mktemp("runner")
+    database_url = f"sqlite:///{home / 'untoc.db'}"
+    env = client_env(prefect_api, home, database_url)
+    done = untoc(env, "import", str(HERE / "mechanism.yaml"))
+    assert done.returncode == 0, done.stderr
+    import subprocess
+
+    log = home / "serve.log"
+    runner = subprocess.Popen(
+        [str(VENV_BIN / "untoc"), "flows", "serve", "--no-schedules"],
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    api = Api(prefect_api)
+    try:
+        wait_for(
+            "the country-review deployment",
+            lambda: (
+                api.http.get("/deployments/name/country-review/country-review").status_code == 200
+                or runner.poll() is not None
+            ),
+        )
+        assert runner.poll() is None, log.read_text()
+        started = untoc(env, "flows", "start-reviews")
+        assert started.returncode == 0, started.stderr
+        yield {"api": api, "env": env, "db": database_url, "started": started.stdout, "log": log}
+    finally:
+        stop(runner)
+
+
+def test_each_open_review_gets_one_run_named_after_it_and_suspends_at_its_step(served):
+    api: Api = served["api"]
+    assert "started 3 run(s)" in served["started"]
+    assert "1 complete review(s) skipped" in served["started"]
+    for review, step in [
+        ("C1-G1-NGA", "saq"),
+        ("C1-G1-GHA", "preliminary-consultation"),
+        ("C1-G2-FRA", "focal-points"),
+    ]:
+        key = wait_for(f"{review} suspended", lambda r=review: api.suspended_at(r), timeout=90)
+        assert key.startswith(f"{step}--"), key
+    nga = api.run("C1-G1-NGA")
+    assert {"group:1", "cluster:1", "party:NGA", "party:GHA", "party:DEU"} <= set(nga["tags"])
+    assert nga["parameters"] == {"review_id": "C1-G1-NGA"}
+    assert not [r for r in api.runs() if r["name"] == "C1-G1-DEU"]  # complete: no run
+    # starting again adds nothing: one run per review
+    again = untoc(served["env"], "flows", "start-reviews")
+    assert "started 0 run(s); 3 review(s) already have one" in again.stdout, again.stdout
+    waiting = untoc(served["env"], "flows", "waiting")
+    assert "C1-G1-NGA\tsaq\t" in waiting.stdout, waiting.stdout
+
+
+def test_untoc_record_records_the_fact_and_resumes_the_run_to_the_next_step(served):
+    api: Api = served["api"]
+    wait_for("NGA suspended", lambda: api.suspended_at("C1-G1-NGA"), timeout=90)
+    run_id = api.run("C1-G1-NGA")["id"]
+    done = untoc(
+        served["env"], "record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-05-20"
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"resumed flow run {run_id}" in done.stdout, done.stdout + done.stderr
+    key = wait_for(
+        "NGA at written feedback",
+        lambda: (k := api.suspended_at("C1-G1-NGA")) and k.startswith("written-feedback--") and k,
+        timeout=120,
+    )
+    assert key.endswith("--0")
+    # recorded once, by the command line; the replayed run found it in the log
+    assert [e.on.isoformat() for e in events_of(served["db"], "C1-G1-NGA", "saq_submitted")] == [
+        "2021-05-20"
+    ]
+
+
+def test_a_fact_from_the_resume_form_is_recorded_and_the_run_moves_on(served):
+    api: Api = served["api"]
+    wait_for("GHA suspended", lambda: api.suspended_at("C1-G1-GHA"), timeout=90)
+    run_id = api.run("C1-G1-GHA")["id"]
+    # what the UI's form sends: the fields of the input schema, the fixed `fact` included
+    answer = api.resume(
+        run_id,
+        {
+            "fact": "preliminary_consultation_held",
+            "on": "2021-02-01",
+            "languages": ["en", "fr"],
+            "agreed_saq": "2021-07-31",
+            "note": "agreed by video call",
+        },
+    )
+    assert answer["status"] == "ACCEPT", answer
+    wait_for(
+        "GHA at the SAQ",
+        lambda: (k := api.suspended_at("C1-G1-GHA")) and k.startswith("saq--20210731--"),
+        timeout=120,
+    )
+    [held] = events_of(served["db"], "C1-G1-GHA", "preliminary_consultation_held")
+    assert held.on.isoformat() == "2021-02-01"
+    assert list(held.data["languages"]) == ["en", "fr"]
+    assert held.note == "agreed by video call"
+
+
+def test_input_that_does_not_fit_the_form_is_refused_and_the_run_stays_suspended(served):
+    api: Api = served["api"]
+    key = wait_for("FRA suspended", lambda: api.suspended_at("C1-G2-FRA"), timeout=90)
+    run_id = api.run("C1-G2-FRA")["id"]
+    answer = api.resume(run_id, {"fact": "saq_submitted", "on": "2022-01-01"})
+    assert answer["status"] == "REJECT", answer
+    assert api.suspended_at("C1-G2-FRA") == key
+
+
+def test_a_fact_for_a_party_outside_the_review_is_refused_and_the_run_suspends_again(served):
+    api: Api = served["api"]
+    key = wait_for("FRA suspended", lambda: api.suspended_at("C1-G2-FRA"), timeout=90)
+    assert key.startswith("focal-points--") and key.endswith("--0")
+    run_id = api.run("C1-G2-FRA")["id"]
+    ngo = {
+        "fact": "focal_point_nominated",
+        "on": "2021-11-20",
+        "party": "NGA",
+        "name": "B. Okafor",
+        "email": "b.okafor@example.org",
+    }
+    assert api.resume(run_id, ngo)["status"] == "ACCEPT"
+    again = wait_for(
+        "FRA suspended again",
+        lambda: (k := api.suspended_at("C1-G2-FRA")) and k != key and k,
+        timeout=120,
+    )
+    assert again == key[: -len("0")] + "1"  # same step and log, next attempt
+    wait_for(
+        "the refusal in the run's log",
+        lambda: any("NGA is not a party to review C1-G2-FRA" in m for m in api.logs(run_id)),
+        timeout=20,
+    )
+    from untoc_workflow.store import open_store
+
+    with open_store(served["db"]) as store:
+        assert not [
+            e
+            for e in store.snapshot().events
+            if e.data.get("person", {}).get("name") == "B. Okafor"
+        ]
+    # Peru's focal point is what the review waits for: recorded, and on to the consultation
+    per = ngo | {"party": "PER", "name": "L. Quispe", "email": "l.quispe@example.org"}
+    assert api.resume(run_id, per)["status"] == "ACCEPT"
+    wait_for(
+        "FRA at the consultation",
+        lambda: (k := api.suspended_at("C1-G2-FRA")) and k.startswith("preliminary-consultation--"),
+        timeout=120,
+    )

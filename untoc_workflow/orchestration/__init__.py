@@ -1,0 +1,50 @@
+"""Orchestration of country reviews with Prefect: each review one long-running flow run.
+
+Importing this package does not import Prefect; the functions that talk to a Prefect API do,
+and only when one is configured (PREFECT_API_URL).
+"""
+
+from .facts import FACTS, Fact, fact_from_event, fact_model
+from .position import Position, review_position, step_fact, step_from_key, suspend_key
+from .record import Outcome, record_fact, refusal
+from .runs import (
+    DEPLOYMENT,
+    FLOW_NAME,
+    StartResult,
+    WaitingRun,
+    api_configured,
+    astart_review_runs,
+    awaiting_runs,
+    resume_waiting_run,
+    resume_waiting_runs,
+    review_tags,
+    start_review_runs,
+    waiting_runs,
+)
+
+__all__ = [
+    "DEPLOYMENT",
+    "FACTS",
+    "FLOW_NAME",
+    "Fact",
+    "Outcome",
+    "Position",
+    "StartResult",
+    "WaitingRun",
+    "api_configured",
+    "astart_review_runs",
+    "awaiting_runs",
+    "fact_from_event",
+    "fact_model",
+    "record_fact",
+    "refusal",
+    "resume_waiting_run",
+    "resume_waiting_runs",
+    "review_position",
+    "review_tags",
+    "start_review_runs",
+    "step_fact",
+    "step_from_key",
+    "suspend_key",
+    "waiting_runs",
+]

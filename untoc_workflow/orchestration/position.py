@@ -1,0 +1,119 @@
+"""Where a review stands, for its flow run: the human step it waits for, from the event log.
+
+A run rebuilds this on every (re-)execution, so Prefect's replay-from-the-top on resume
+only recomputes what the log already says. The suspend key is derived from the position:
+a new fact in the log gives a new key, a refused fact bumps `attempt`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..core import focal_points_on, index_events, review_state
+from ..core.derive import PARTY_EVENTS
+from ..core.model import Snapshot
+from ..core.state import ReviewState, StepState
+from ..errors import InputError, Problem, did_you_mean
+
+# The condition-completed step whose facts are focal-point nominations.
+_CONDITION_FACTS = {"all_focal_points_named": "focal_point_nominated"}
+
+
+@dataclass(frozen=True)
+class Position:
+    """A review's place in its process, as the log says on `as_of`."""
+
+    review: str
+    as_of: date
+    complete: bool
+    step: str | None  # the step the run waits at (None when complete)
+    fact: str | None  # the event type that step accepts
+    state: ReviewState
+    fingerprint: str  # changes whenever a fact bearing on this review is recorded
+
+    @property
+    def step_state(self) -> StepState | None:
+        return self.state.step(self.step) if self.step else None
+
+    def key(self, attempt: int = 0) -> str:
+        """The suspend key: step, deadline, log fingerprint, attempt (lowercase, digits, -)."""
+        return suspend_key(self, attempt)
+
+
+def suspend_key(position: Position, attempt: int = 0) -> str:
+    step = (position.step or "done").replace("_", "-")
+    s = position.step_state
+    due = s.deadline.due.strftime("%Y%m%d") if s is not None and s.deadline else "open"
+    return f"{step}--{due}--{position.fingerprint}--{attempt}"
+
+
+def step_from_key(key: str | None) -> str | None:
+    """The step id a suspend key names (None for keys this module did not make)."""
+    if not key or "--" not in key:
+        return None
+    return key.split("--", 1)[0].replace("-", "_")
+
+
+def step_fact(step: Any) -> str | None:
+    """The event type that completes a definition step, for the steps a run waits at."""
+    rule = step.completed_by
+    if rule.condition:
+        return _CONDITION_FACTS.get(rule.condition)
+    if rule.event in PARTY_EVENTS and rule.event != "focal_point_nominated":
+        return None  # party-wide facts (experts named): followed by the sweep, not the run
+    return str(rule.event)
+
+
+def review_position(definition: Any, snapshot: Snapshot, review_id: str, today: date) -> Position:
+    """The step review `review_id` waits for: the first open step (definition order) whose
+    fact belongs to the review; the first not yet started one if none is open."""
+    review = snapshot.reviews.get(review_id)
+    if review is None:
+        raise InputError(
+            [Problem(f"no review {review_id!r}", hint=did_you_mean(review_id, snapshot.reviews))]
+        )
+    parties = {review.reviewed, *(r.party for r in review.reviewers)}
+    relevant = [
+        e
+        for e in snapshot.events
+        if e.review == review_id or (e.review is None and e.party in parties)
+    ]
+    # The latest fact may be dated ahead of the machine's clock (imports, tests): the
+    # position is "everything recorded", so fold up to whichever is later.
+    as_of = max([today, *(e.on for e in relevant)])
+    by_review, by_party = index_events(snapshot.events, as_of)
+    roll = focal_points_on((e for p in by_party.values() for e in p), as_of)
+    state = review_state(definition, review, by_review.get(review_id, ()), roll, as_of, by_party)
+    # Redraws add parties: their focal points count too.
+    for p in state.reviewers:
+        if p not in parties:
+            relevant.extend(e for e in snapshot.events if e.review is None and e.party == p)
+    digest = hashlib.sha256()
+    for e in sorted(relevant, key=lambda e: (e.on, e.seq, e.id or "")):
+        digest.update(f"{e.id}|{e.type}|{e.on}|".encode())
+    fingerprint = digest.hexdigest()[:10]
+
+    complete = state.stage == definition.stages[-1]
+    chosen: tuple[str, str] | None = None
+    if not complete:
+        candidates = [(s, step_fact(s)) for s in definition.steps]
+        candidates = [(s, f) for s, f in candidates if f is not None]
+        for wanted in ("open", "not_started"):
+            for s, f in candidates:
+                if state.step(s.id).status == wanted:
+                    chosen = (s.id, f)  # type: ignore[assignment]
+                    break
+            if chosen:
+                break
+    return Position(
+        review=review_id,
+        as_of=as_of,
+        complete=complete or chosen is None,
+        step=chosen[0] if chosen else None,
+        fact=chosen[1] if chosen else None,
+        state=state,
+        fingerprint=fingerprint,
+    )

@@ -1,0 +1,228 @@
+"""The Prefect side: start one country-review run per review, find the step a run waits
+at, resume it with a fact. Prefect is imported only here, and only when an API is set."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from .facts import fact_from_event
+from .position import step_from_key
+
+FLOW_NAME = "country-review"
+DEPLOYMENT = f"{FLOW_NAME}/{FLOW_NAME}"
+# A review's run is replaced only when the previous one ended badly.
+_RESTARTABLE = ("FAILED", "CRASHED", "CANCELLED")
+_PAGE = 200  # the server's largest page
+
+
+def api_configured() -> bool:
+    """True when a Prefect API is configured for this process (env `PREFECT_API_URL`)."""
+    return bool(os.environ.get("PREFECT_API_URL"))
+
+
+def review_tags(review: Any) -> list[str]:
+    """Tags a review's run carries: to filter by group and cluster in the UI, and to find
+    the runs a party's fact (a focal point named) may resume."""
+    parties = dict.fromkeys([review.reviewed, *(r.party for r in review.reviewers)])
+    return [
+        "untoc",
+        f"group:{review.group}",
+        f"cluster:{review.cluster}",
+        *(f"party:{p}" for p in parties),
+    ]
+
+
+@dataclass
+class WaitingRun:
+    """A suspended country-review run and the step its suspend key names."""
+
+    id: UUID
+    review: str
+    step: str | None
+    key: str | None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StartResult:
+    started: dict[str, UUID] = field(default_factory=dict)
+    already: dict[str, UUID] = field(default_factory=dict)  # review -> its live run
+
+
+def _run(coro: Any) -> Any:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    return run_coro_as_sync(coro)
+
+
+async def _all_runs(client: Any, **filters: Any) -> list[Any]:
+    out: list[Any] = []
+    while True:
+        page = await client.read_flow_runs(limit=_PAGE, offset=len(out), **filters)
+        out.extend(page)
+        if len(page) < _PAGE:
+            return out
+
+
+def _flow_filter() -> Any:
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    return FlowFilter(name=FlowFilterName(any_=[FLOW_NAME]))
+
+
+async def astart_review_runs(
+    reviews: Iterable[Any], *, deployment: str = DEPLOYMENT, parallel: int = 8
+) -> StartResult:
+    """Create a run of the country-review deployment for each review that has no live (or
+    completed) run yet. Runs are named after the review and tagged with group, cluster and
+    parties; the only parameter is the review id (no settings, no secrets)."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+
+    reviews = list(reviews)
+    result = StartResult()
+    async with get_client() as client:
+        dep = await client.read_deployment_by_name(deployment)
+        runs = await _all_runs(
+            client, deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[dep.id]))
+        )
+        for r in runs:
+            state = r.state.type.value if r.state else "SCHEDULED"
+            if state not in _RESTARTABLE:
+                result.already.setdefault(r.name, r.id)
+        gate = asyncio.Semaphore(parallel)
+
+        async def start(review: Any) -> None:
+            async with gate:
+                run = await client.create_flow_run_from_deployment(
+                    dep.id,
+                    parameters={"review_id": review.id},
+                    name=review.id,
+                    tags=review_tags(review),
+                )
+                result.started[review.id] = run.id
+
+        await asyncio.gather(*(start(r) for r in reviews if r.id not in result.already))
+    return result
+
+
+def start_review_runs(reviews: Iterable[Any], *, deployment: str = DEPLOYMENT) -> StartResult:
+    return _run(astart_review_runs(reviews, deployment=deployment))  # type: ignore[no-any-return]
+
+
+async def awaiting_runs(
+    review_id: str | None = None, *, party: str | None = None
+) -> list[WaitingRun]:
+    """Suspended country-review runs (of one review, or tagged with a party)."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterName,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+        FlowRunFilterTags,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    run_filter = FlowRunFilter(
+        state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED])),
+        name=FlowRunFilterName(any_=[review_id]) if review_id else None,
+        tags=FlowRunFilterTags(all_=[f"party:{party}"]) if party else None,
+    )
+    async with get_client() as client:
+        runs = await _all_runs(client, flow_filter=_flow_filter(), flow_run_filter=run_filter)
+    out = []
+    for r in runs:
+        key = r.state.state_details.pause_key if r.state else None
+        out.append(WaitingRun(r.id, r.name, step_from_key(key), key, list(r.tags)))
+    return out
+
+
+def waiting_runs(review_id: str | None = None, *, party: str | None = None) -> list[WaitingRun]:
+    return _run(awaiting_runs(review_id, party=party))  # type: ignore[no-any-return]
+
+
+def _step_facts() -> dict[str, str]:
+    from ..definitions import load_process
+    from ..settings import load_settings
+    from .position import step_fact
+
+    definition = load_process(load_settings().process_defs / "country_review.yaml")
+    return {s.id: f for s in definition.steps if (f := step_fact(s)) is not None}
+
+
+async def aresume_with_fact(
+    flow_run_id: UUID, run_input: Mapping[str, Any], *, settle: float = 10.0
+) -> None:
+    """Resume a suspended run with a fact's input (as the Prefect UI's form would send it).
+
+    A run turns Suspended a moment before it saves its input form; a resume in between is
+    rejected with "Run input schema not found", so that one rejection is retried for up to
+    `settle` seconds. Any other rejection (input that does not fit the form) raises."""
+    from prefect import get_client
+    from prefect.client.schemas.responses import SetStateStatus
+
+    deadline = asyncio.get_running_loop().time() + settle
+    async with get_client() as client:
+        while True:
+            answer = await client.resume_flow_run(flow_run_id, run_input=dict(run_input))
+            if answer.status == SetStateStatus.ACCEPT:
+                return
+            reason = getattr(answer.details, "reason", "") or ""
+            if "schema not found" not in reason or asyncio.get_running_loop().time() > deadline:
+                raise RuntimeError(f"flow run {flow_run_id} was not resumed: {reason}")
+            await asyncio.sleep(0.2)
+
+
+async def aresume_waiting_runs(review_id: str | None, event: Mapping[str, Any]) -> list[str]:
+    if review_id:
+        runs = await awaiting_runs(review_id)
+    elif event.get("party"):
+        runs = await awaiting_runs(party=str(event["party"]))
+    else:
+        return []
+    if not runs:
+        return []
+    facts = _step_facts()
+    kind = event.get("type")
+    run_input = fact_from_event(event).model_dump(mode="json", exclude_none=True)
+    resumed = []
+    for run in runs:
+        # A fact for another step stays in the log; the run picks it up from there when
+        # its own step's fact arrives (it rebuilds its position from the log).
+        if run.step is None or facts.get(run.step) != kind:
+            continue
+        await aresume_with_fact(run.id, run_input)
+        resumed.append(str(run.id))
+    return resumed
+
+
+def resume_waiting_runs(review_id: str | None, event: Mapping[str, Any]) -> list[str]:
+    """Resume every suspended run waiting at the step `event` completes (see
+    `resume_waiting_run`); for a party's fact (no review), the runs tagged with the party."""
+    if not api_configured():
+        return []
+    from .facts import FACTS
+
+    if event.get("type") not in FACTS:
+        return []
+    return _run(aresume_waiting_runs(review_id, event))  # type: ignore[no-any-return]
+
+
+def resume_waiting_run(review_id: str | None, event: Mapping[str, Any]) -> str | None:
+    """After `untoc record` appended `event` (a mechanism-file event dict): when a Prefect
+    API is configured and the run of `review_id` is suspended at the step this fact
+    completes, resume it with the fact and return its flow run id; else None, at once when
+    PREFECT_API_URL is not set. With `review_id` None, a party's fact (focal point named)
+    resumes the runs of that party's reviews waiting for it; the first id is returned."""
+    resumed = resume_waiting_runs(review_id, event)
+    return resumed[0] if resumed else None
