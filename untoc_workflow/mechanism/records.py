@@ -13,7 +13,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import BigInteger, Column, select, text
 from sqlmodel import Field, SQLModel
 
 from ..errors import InputError, Problem
@@ -38,7 +38,7 @@ class DrawRow(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=160)
     kind: str = Field(max_length=32)  # cluster | late_joiner | redraw
     cluster: int
-    seed: int
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
     rules_version: str = Field(max_length=64)
     made_on: date
     record: str  # JSON: groups, lots (pool, lot, drawn), requests
