@@ -259,3 +259,35 @@ def test_a_second_store_on_the_same_database_sees_the_first_ones_writes(store, s
         assert len(store.snapshot().events) == 24
     finally:
         other.close()
+
+
+def test_append_knows_who_joined_a_review_by_a_redraw(store):
+    store.import_file(GOLDEN)  # in C1-G1-NOR, DEU replaced FRA
+    joined = Event(
+        on=date(2022, 2, 1), type="written_feedback_submitted", review="C1-G1-NOR", party="DEU"
+    )
+    assert store.append([joined]) == [True]
+    outsider = Event(
+        on=date(2022, 2, 1), type="written_feedback_submitted", review="C1-G1-NOR", party="NGA"
+    )
+    with pytest.raises(InputError, match="NGA is not a reviewer of C1-G1-NOR"):
+        store.append([outsider])
+
+
+def test_append_knows_the_focal_points_already_stored(store):
+    store.import_file(GOLDEN)
+    withdraw = Event(
+        on=date(2022, 2, 1),
+        type="focal_point_withdrawn",
+        party="NGA",
+        data={"email": "b.okafor@example.org"},
+    )
+    assert store.append([withdraw]) == [True]
+    stranger = Event(
+        on=date(2022, 2, 1),
+        type="focal_point_withdrawn",
+        party="NGA",
+        data={"email": "nobody@example.org"},
+    )
+    with pytest.raises(InputError, match="never nominated as a focal point of NGA"):
+        store.append([stranger])

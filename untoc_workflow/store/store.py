@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -138,8 +139,7 @@ class _EventCache:
     max_seq: int | None
 
 
-def _order(e: Event) -> tuple[date, int]:
-    return (e.on, e.seq)
+_order = attrgetter("on", "seq")
 
 
 def _on(e: Event) -> date:
@@ -303,53 +303,83 @@ class Store:
             for code, name, group, instruments, m_email, m_city, languages in rows
         }
 
-    def _reviews(self, conn: Connection) -> dict[str, Review]:
-        reviewers: dict[str, list[ReviewerAssignment]] = {}
-        for review_id, party, instruments in conn.execute(
-            text(
-                "SELECT review_id, party, instruments FROM review_reviewer"
-                " ORDER BY review_id, position"
-            )
-        ):
-            reviewers.setdefault(review_id, []).append(
-                ReviewerAssignment(party, tuple(json.loads(instruments)))
-            )
-        rows = conn.execute(
-            text(
-                "SELECT id, cluster, group_number, reviewed, instruments, starts_on,"
-                " process_version FROM review ORDER BY id"
-            )
+    def _reviews(self, conn: Connection, ids: Sequence[str] | None = None) -> dict[str, Review]:
+        """All reviews, or those of `ids` (the ones a few appended events name)."""
+        reviewer_sql = "SELECT review_id, party, instruments FROM review_reviewer"
+        review_sql = (
+            "SELECT id, cluster, group_number, reviewed, instruments, starts_on,"
+            " process_version FROM review"
         )
+        if ids is None:
+            reviewer_rows = list(query_rows(conn, reviewer_sql + " ORDER BY review_id, position"))
+            review_rows = list(query_rows(conn, review_sql + " ORDER BY id"))
+        else:
+            reviewer_rows, review_rows = [], []
+            for chunk in _chunks(sorted(set(ids))):
+                marks = ", ".join("?" * len(chunk))
+                reviewer_rows += query_rows(
+                    conn,
+                    f"{reviewer_sql} WHERE review_id IN ({marks}) ORDER BY review_id, position",
+                    tuple(chunk),
+                )
+                review_rows += query_rows(conn, f"{review_sql} WHERE id IN ({marks})", tuple(chunk))
+        lists: dict[str, tuple[str, ...]] = {}  # the same few instrument lists, decoded once
+
+        def instruments(text_: str) -> tuple[str, ...]:
+            found = lists.get(text_)
+            if found is None:
+                found = lists[text_] = tuple(json.loads(text_))
+            return found
+
+        reviewers: dict[str, list[ReviewerAssignment]] = {}
+        for review_id, party, listed in reviewer_rows:
+            reviewers.setdefault(review_id, []).append(
+                ReviewerAssignment(party, instruments(listed))
+            )
         return {
             rid: Review(
                 id=rid,
                 cluster=cluster,
                 group=group,
                 reviewed=reviewed,
-                instruments=tuple(json.loads(instruments)),
+                instruments=instruments(listed),
                 reviewers=tuple(reviewers.get(rid, ())),
                 starts_on=self._date(starts_on),
                 process_version=version,
             )
-            for rid, cluster, group, reviewed, instruments, starts_on, version in rows
+            for rid, cluster, group, reviewed, listed, starts_on, version in review_rows
         }
 
-    def _known(self, conn: Connection) -> Known:
+    def _known(self, conn: Connection, events: Sequence[Event] | None = None) -> Known:
+        """What a file or appended events may refer to. For a few appended events, only
+        the reviews and focal points they name are read, not the whole log."""
         focal: dict[str, set[str]] = {}
-        for party, data in conn.execute(
-            text("SELECT party, data FROM event WHERE type = 'focal_point_nominated'")
-        ):
-            focal.setdefault(party, set()).add(json.loads(data)["person"]["email"])
         joined: dict[str, set[str]] = {}
-        for review_id, data in conn.execute(
-            text("SELECT review_id, data FROM event WHERE type = 'reviewer_replaced'")
-        ):
+        focal_sql = "SELECT party, data FROM event WHERE type = 'focal_point_nominated'"
+        joined_sql = "SELECT review_id, data FROM event WHERE type = 'reviewer_replaced'"
+        if events is None:
+            focal_rows = list(query_rows(conn, focal_sql))
+            joined_rows = list(query_rows(conn, joined_sql))
+            reviews = self._reviews(conn)
+        else:
+            parties = sorted({e.party for e in events if e.party is not None})
+            review_ids = sorted({e.review for e in events if e.review is not None})
+            focal_rows, joined_rows = [], []
+            for chunk in _chunks(parties):
+                marks = ", ".join("?" * len(chunk))
+                focal_rows += query_rows(conn, f"{focal_sql} AND party IN ({marks})", tuple(chunk))
+            for chunk in _chunks(review_ids):
+                marks = ", ".join("?" * len(chunk))
+                joined_rows += query_rows(
+                    conn, f"{joined_sql} AND review_id IN ({marks})", tuple(chunk)
+                )
+            reviews = self._reviews(conn, review_ids)
+        for party, data in focal_rows:
+            focal.setdefault(party, set()).add(json.loads(data)["person"]["email"])
+        for review_id, data in joined_rows:
             joined.setdefault(review_id, set()).add(json.loads(data)["by"])
         return Known(
-            parties=self._parties(conn),
-            reviews=self._reviews(conn),
-            focal_points=focal,
-            joined=joined,
+            parties=self._parties(conn), reviews=reviews, focal_points=focal, joined=joined
         )
 
     # -- writing ---------------------------------------------------------------------
@@ -386,7 +416,7 @@ class Store:
         document = {"format": FORMAT, "events": dicts}
         located = Located(document, "<append>", {})
         with self.writing() as conn:
-            result = _Import(self, conn, located).run(keep_seq=False, flags=True)
+            result = _Import(self, conn, located).run(flags=True, appended=events)
         return result  # type: ignore[return-value]
 
     # -- export ----------------------------------------------------------------------
@@ -418,9 +448,9 @@ class _Import:
             Problem(message, path=path, file=self.source.file, line=line, hint=hint)
         )
 
-    def run(self, *, keep_seq: bool = True, flags: bool = False) -> Any:
+    def run(self, *, flags: bool = False, appended: Sequence[Event] | None = None) -> Any:
         conn = self.conn
-        known = self.store._known(conn)
+        known = self.store._known(conn, appended)
         reader = MechanismReader(self.source, known)
         counts = {f.name: 0 for f in fields(ImportResult)}
 
@@ -576,6 +606,11 @@ def _index(head: Mapping[str, Any], section: str, key: str, value: str, default:
             if isinstance(item, dict) and item.get(key) == value:
                 return i
     return default
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), MAX_BIND):
+        yield items[start : start + MAX_BIND]
 
 
 def _first_difference(new: Any, old: Any) -> str:
