@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from ..core import ReviewState, focal_points_on, mechanism_states
-from ..core.derive import PARTY_EVENTS
+from ..core import ReviewState
 from ..core.model import Event, Snapshot
 from ..dates import add_months, months_late
+from .fold import ReportRoll, fold
+from .fold import _index as index_for_report
 
 STAGES = ("not_started", "questionnaire", "written_feedback", "observations", "completed")
 UNDER_WAY = ("questionnaire", "written_feedback", "observations")
@@ -50,16 +51,19 @@ def status_report(
     `threshold` and `progress_group` default to the 70 % rule for group 1 (mechanism.yaml).
     """
     if states is None:
-        states = mechanism_states(definition, snapshot, as_of)
-    party_events = [e for e in snapshot.events if e.type in PARTY_EVENTS and e.on <= as_of]
+        folded = fold(definition, snapshot, as_of)
+        states, roll, experts = folded.states, folded.roll, folded.experts
+    else:
+        _, by_party, experts = index_for_report(snapshot.events, as_of)
+        roll = ReportRoll(by_party, as_of)
     cluster = _running_cluster(states.values())
     threshold, progress_group = _rule(threshold, progress_group)
     groups = sorted({s.group for s in states.values()}) or [1, 2, 3]
     return {
         "as_of": as_of.isoformat(),
         "reviews": _reviews(states.values(), groups),
-        "focal_points": _focal_points(states.values(), party_events, as_of, groups),
-        "experts": _experts(party_events),
+        "focal_points": _focal_points(states.values(), roll, groups),
+        "experts": _experts(experts),
         "preliminary_consultations": _consultations(states.values(), groups),
         "languages": _languages(states.values()),
         "questionnaires": _questionnaires(states.values(), groups),
@@ -115,10 +119,8 @@ def _reviews(states: Iterable[ReviewState], groups: list[int]) -> dict[str, Any]
 
 
 def _focal_points(
-    states: Iterable[ReviewState], party_events: list[Event], as_of: date, groups: list[int]
+    states: Iterable[ReviewState], roll: ReportRoll, groups: list[int]
 ) -> dict[str, Any]:
-    states = list(states)
-    roll = focal_points_on(party_events, as_of)
     involved: set[str] = set()
     blocked_by_group = {str(g): 0 for g in groups}
     blocked = 0
@@ -128,10 +130,10 @@ def _focal_points(
         if s.blocked:
             blocked += 1
             blocked_by_group[str(s.group)] += 1
-    persons = roll.all_persons()
-    women = sum(1 for _, p in persons if p.gender == "female")
-    ministries = Counter(p.ministry or "not stated" for _, p in persons)
-    per_party = Counter(party for party, _ in persons)
+    persons = roll.profiles()
+    women = sum(1 for _, gender, _ in persons if gender == "female")
+    ministries = Counter(ministry or "not stated" for _, _, ministry in persons)
+    per_party = Counter(party for party, _, _ in persons)
     return {
         "parties_without": sum(1 for p in involved if not roll.has(p)),
         "reviews_blocked": blocked,

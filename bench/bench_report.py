@@ -1,0 +1,164 @@
+"""Benchmark: the JSON status report of a mechanism of 10,000 reviews and 1,000,000 events.
+
+    .venv/bin/python bench/bench_report.py [--reviews 10000] [--events 1000000] [--repeat 3]
+                                           [--url sqlite:///... | postgresql+psycopg://...]
+
+Builds the mechanism with bench/generate.py (each review's life, then deadline extensions,
+focal-point changes and expert lists up to the event count), turns it into the core's
+Snapshot the way the store hands it over, and times `untoc report --format json`'s work:
+fold every review on the date, compute the figures, serialise the JSON.
+
+With --url it also imports the file into that store and times `store.snapshot()` (reading
+the event log), which the command adds on top.
+
+Target: under 3 s for the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate, write  # noqa: E402
+from untoc_workflow.core import (  # noqa: E402
+    Event,
+    Mission,
+    Party,
+    Review,
+    ReviewerAssignment,
+    Snapshot,
+)
+from untoc_workflow.definitions import load_process  # noqa: E402
+from untoc_workflow.reports import status_report  # noqa: E402
+
+AS_OF = date(2024, 4, 16)
+
+
+def _data(e: dict[str, Any]) -> dict[str, Any]:
+    """An event's `data` as the store gives it to the core (mechanism_file/convert.py)."""
+    t = e["type"]
+    if t == "focal_point_nominated":
+        return {"person": e["person"], "replaces": e.get("replaces")}
+    if t == "focal_point_withdrawn":
+        return {"email": e["email"]}
+    if t == "experts_nominated":
+        return {"count": e["count"], "women": e.get("women")}
+    if t == "preliminary_consultation_held":
+        agreed = {k: date.fromisoformat(v) for k, v in (e.get("agreed") or {}).items()}
+        return {"languages": e["languages"], "agreed": agreed}
+    if t == "deadline_extended":
+        return {"step": e["step"], "due": date.fromisoformat(e["due"]), "basis": e["basis"]}
+    if t == "reviewer_replaced":
+        return {"by": e["by"], "requested_by": e["requested_by"]}
+    return {}
+
+
+def snapshot_of(doc: dict[str, Any]) -> Snapshot:
+    parties = {
+        p["code"]: Party(
+            p["code"],
+            p["name"],
+            p["regional_group"],
+            {k: date.fromisoformat(v) for k, v in p["instruments"].items()},
+            Mission(p["mission"]["email"], p["mission"]["city"]) if p.get("mission") else None,
+            tuple(p.get("languages", ())),
+        )
+        for p in doc["parties"]
+    }
+    reviews = {
+        r["id"]: Review(
+            r["id"],
+            r["cluster"],
+            r["group"],
+            r["reviewed"],
+            tuple(r["instruments"]),
+            tuple(ReviewerAssignment(a["party"], tuple(a["instruments"])) for a in r["reviewers"]),
+            date.fromisoformat(r["starts_on"]),
+        )
+        for r in doc["reviews"]
+    }
+    events = [
+        Event(
+            date.fromisoformat(e["on"]),
+            e["type"],
+            i + 1,
+            e.get("review"),
+            e.get("party"),
+            _data(e),
+            e.get("id"),
+            e.get("note"),
+        )
+        for i, e in enumerate(doc["events"])
+    ]
+    events.sort(key=lambda e: (e.on, e.seq))
+    return Snapshot(parties, reviews, tuple(events))
+
+
+def time_report(process: Any, snapshot: Snapshot, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        text = json.dumps(status_report(process, snapshot, AS_OF))
+        times.append(time.perf_counter() - t0)
+    assert json.loads(text)["reviews"]["total"] == len(snapshot.reviews)
+    return times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reviews", type=int, default=10_000)
+    ap.add_argument("--events", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--url", help="also time reading the event log from this store")
+    args = ap.parse_args()
+
+    t0 = time.perf_counter()
+    doc = generate(args.reviews, args.events)
+    snapshot = snapshot_of(doc)
+    print(
+        f"built {len(snapshot.reviews):,} reviews and {len(snapshot.events):,} events "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
+    process = load_process()
+    times = time_report(process, snapshot, args.repeat)
+    print(
+        f"JSON report as of {AS_OF}: best {min(times):.2f} s, "
+        f"median {statistics.median(times):.2f} s over {len(times)} runs (target < 3 s)"
+    )
+
+    if args.url:
+        from untoc_workflow.store import open_store
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "mechanism.json"
+            write(doc, path)
+            store = open_store(args.url)
+            try:
+                t0 = time.perf_counter()
+                store.import_file(path)
+                print(f"imported into {args.url.split('?')[0]} in {time.perf_counter() - t0:.1f} s")
+                t0 = time.perf_counter()
+                from_store = store.snapshot(AS_OF)
+                read = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                json.dumps(status_report(process, from_store, AS_OF))
+                print(
+                    f"store.snapshot: {read:.2f} s; report from it: "
+                    f"{time.perf_counter() - t0:.2f} s"
+                )
+            finally:
+                store.close()
+
+
+if __name__ == "__main__":
+    main()
