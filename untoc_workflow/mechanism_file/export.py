@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
@@ -43,11 +43,31 @@ _Dumper.add_representer(str, _str)
 def write_document(document: dict[str, Any], path: str | Path) -> Path:
     """Write as JSON when the path ends in .json, else YAML (UTF-8)."""
     p = Path(path)
-    if p.suffix.lower() == ".json":
-        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-    else:
-        text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    with tmp.open("w", encoding="utf-8") as f:
+        if p.suffix.lower() == ".json":
+            _write_json(document, f)
+        else:
+            yaml.dump(document, f, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     tmp.replace(p)  # a half-written export never takes the place of a good one
     return p
+
+
+def _write_json(document: dict[str, Any], f: IO[str]) -> None:
+    """Indented JSON with one event per line: readable, diffable, and a problem in it is
+    reported at the line of its event. Streams: no million-event string in memory."""
+    if not isinstance(document.get("events"), list):
+        json.dump(document, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+        return
+    head = {k: v for k, v in document.items() if k != "events"}
+    events = document["events"]
+    if head:
+        text = json.dumps(head, ensure_ascii=False, indent=1)
+        f.write(text[: text.rfind("}")].rstrip() + ',\n "events": [')
+    else:
+        f.write('{\n "events": [')
+    for i, e in enumerate(events):
+        f.write("\n  " if i == 0 else ",\n  ")
+        f.write(json.dumps(e, ensure_ascii=False, separators=(", ", ": ")))
+    f.write("\n ]\n}\n" if events else "]\n}\n")
