@@ -291,3 +291,35 @@ def test_append_knows_the_focal_points_already_stored(store):
     )
     with pytest.raises(InputError, match="never nominated as a focal point of NGA"):
         store.append([stranger])
+
+
+def test_two_writers_importing_the_same_file_at_once_store_it_once(store, store_url):
+    import threading
+
+    results, errors = [], []
+
+    def import_it():
+        s = open_store(store_url)
+        try:
+            results.append(s.import_file(GOLDEN))
+        except Exception as exc:  # the test reports it below
+            errors.append(exc)
+        finally:
+            s.close()
+
+    threads = [threading.Thread(target=import_it) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(r.events_added for r in results) == [0, 0, 23]
+    assert len(store.snapshot().events) == 23
+
+
+def test_a_sqlite_store_in_a_new_folder_is_created(tmp_path):
+    s = open_store(f"sqlite:///{tmp_path / 'new' / 'folder' / 'untoc.db'}")
+    try:
+        assert s.snapshot().events == ()
+    finally:
+        s.close()
