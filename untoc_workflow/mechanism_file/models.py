@@ -13,6 +13,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictInt,
     field_validator,
     model_validator,
 )
@@ -148,13 +149,13 @@ class ReviewerModel(_Model):
 
 class ReviewModel(_Model):
     id: Text
-    cluster: int = Field(ge=1, le=4)
-    group: int = Field(ge=1)
+    cluster: StrictInt = Field(ge=1, le=4)
+    group: StrictInt = Field(ge=1)
     reviewed: PartyCode
     instruments: list[Instrument] = Field(min_length=1)
     reviewers: list[ReviewerModel] = Field(min_length=2)
     starts_on: IsoDate
-    process_version: int = Field(
+    process_version: StrictInt = Field(
         default=1, ge=1, description="version of the country-review process the review runs"
     )
 
@@ -197,8 +198,8 @@ class FocalPointWithdrawn(_Event):
 class ExpertsNominated(_Event):
     type: Literal["experts_nominated"]
     party: PartyCode
-    count: int = Field(ge=0)
-    women: int | None = Field(default=None, ge=0)
+    count: StrictInt = Field(ge=0)
+    women: StrictInt | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _women_within_count(self) -> ExpertsNominated:
