@@ -1,30 +1,43 @@
-"""The monthly status digest as a Prefect flow: a thin wrapper over the notifications library."""
+"""The monthly status digest as a Prefect flow: a thin wrapper over `notify.run_digest`."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 
 from flows import _store
+from flows.sweep import RETRY_DELAYS
 
 
-@task(retries=3, retry_delay_seconds=[60, 300, 900])
-def send_digest(as_of: date) -> dict[str, Any]:
-    from untoc_workflow.notify.digest import send_digest as notify_digest
+def digest_and_deliver(as_of: date) -> dict[str, Any]:
+    """Record the month's digest once per recipient and deliver what is pending."""
+    from untoc_workflow.notify import run_digest
 
-    counts = notify_digest(_store.store(), _store.definition(), _store.settings(), as_of)
-    result = dict(counts if isinstance(counts, dict) else vars(counts))
-    if result.get("failed"):
-        raise RuntimeError(f"{result['failed']} digest(s) not delivered yet: {result}")
-    return result
+    report, drained = run_digest(_store.store(), as_of, datetime.now(UTC), _store.settings())
+    return {
+        "month": report.month,
+        "recipients": report.recipients,
+        "recorded": report.recorded,
+        "sent": drained.sent,
+        "failed": drained.failed,
+        "in_doubt": drained.in_doubt,
+    }
+
+
+@task(name="digest-and-deliver", retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS)
+def digest_task(as_of: date) -> dict[str, Any]:
+    counts = digest_and_deliver(as_of)
+    if counts["failed"]:
+        raise RuntimeError(f"{counts['failed']} digest email(s) not delivered yet: {counts}")
+    return counts
 
 
 @flow(name="monthly-digest", log_prints=False)
 def digest(as_of: date | None = None) -> dict[str, Any]:
     """The monthly summary as of `as_of` (default: today)."""
     day = as_of or date.today()
-    counts = send_digest(day)
+    counts = digest_task(day)
     get_run_logger().info("digest of %s: %s", day, counts)
     return counts

@@ -1,9 +1,12 @@
 """One Prefect server per test session, on 127.0.0.1 and a free port (about 12 s to start).
 
-`prefect_api` starts `prefect server start` in a subprocess with its own PREFECT_HOME and
-SQLite database, points this test process at it (env and Prefect settings), and stops it
-at the end of the session. Runs are executed by background processes the tests start
-(`untoc flows serve`), as in production.
+`prefect_api` starts `prefect server start` in a subprocess in the scaled-out configuration
+of docs/scaling-out.md: its database on PostgreSQL (a fresh database on 127.0.0.1:5432,
+dropped at the end; SQLite when PostgreSQL is not usable here) and its API protected by
+PREFECT_SERVER_API_AUTH_STRING. It points this test process at it (env and Prefect
+settings, with the matching PREFECT_API_AUTH_STRING) and stops it at the end of the
+session. Runs are executed by background processes the tests start (`untoc flows serve`,
+`prefect worker start`), as in production.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.conftest import _pg_ready
 
 VENV_BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parents[2]
@@ -36,13 +41,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
+# user:password, as docs/scaling-out.md sets it (a test value, not a secret)
+AUTH_STRING = "secretariat:test-only-auth"
+
+
+def basic_auth() -> tuple[str, str]:
+    user, password = AUTH_STRING.split(":", 1)
+    return user, password
+
+
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 120) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if proc.poll() is not None:
             raise RuntimeError(f"Prefect server exited:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+            if httpx.get(f"{url}/health", timeout=2, auth=basic_auth()).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -85,30 +99,87 @@ def start_server(home: Path, port: int, extra: dict[str, str] | None = None):  #
     return proc, log
 
 
+def _pg_database() -> str | None:
+    """A fresh PostgreSQL database for the Prefect server, or None (SQLite instead)."""
+    if _pg_ready():
+        return None
+    import uuid
+
+    import psycopg
+
+    name = f"prefect_test_{uuid.uuid4().hex[:12]}"
+    dsn = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def _drop_pg_database(name: str) -> None:
+    import psycopg
+
+    dsn = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
-def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of the session's Prefect API (http://127.0.0.1:PORT/api)."""
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The session's Prefect server: {"url", "database"} ("postgresql" or "sqlite")."""
     home = tmp_path_factory.mktemp("prefect-server")
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
-    proc, log = start_server(home, port)
+    database = _pg_database()
+    extra = {"PREFECT_SERVER_API_AUTH_STRING": AUTH_STRING}
+    if database:
+        extra["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = (
+            f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}"
+        )
+    proc, log = start_server(home, port, extra)
     try:
         wait_healthy(url, proc, log)
-        client_home = tmp_path_factory.mktemp("prefect-client")
-        updates = QUIET | {"PREFECT_API_URL": url, "PREFECT_HOME": str(client_home)}
-        saved = {k: os.environ.get(k) for k in updates}
-        os.environ.update(updates)
-        from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
+        yield {"url": url, "database": "postgresql" if database else "sqlite", "log": str(log)}
+    finally:
+        stop(proc)
+        if database:
+            _drop_pg_database(database)
 
-        with temporary_settings(updates={PREFECT_API_URL: url, PREFECT_HOME: client_home}):
+
+@pytest.fixture(scope="session")
+def prefect_api(
+    prefect_server: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The URL of the session's Prefect API, this process pointed at it."""
+    url = prefect_server["url"]
+    client_home = tmp_path_factory.mktemp("prefect-client")
+    updates = QUIET | {
+        "PREFECT_API_URL": url,
+        "PREFECT_API_AUTH_STRING": AUTH_STRING,
+        "PREFECT_HOME": str(client_home),
+    }
+    saved = {k: os.environ.get(k) for k in updates}
+    os.environ.update(updates)
+    from prefect.settings import (
+        PREFECT_API_AUTH_STRING,
+        PREFECT_API_URL,
+        PREFECT_HOME,
+        temporary_settings,
+    )
+
+    try:
+        with temporary_settings(
+            updates={
+                PREFECT_API_URL: url,
+                PREFECT_API_AUTH_STRING: AUTH_STRING,
+                PREFECT_HOME: client_home,
+            }
+        ):
             yield url
+    finally:
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    finally:
-        stop(proc)
 
 
 def client_env(api: str, home: Path, database_url: str, **extra: str) -> dict[str, str]:
@@ -119,6 +190,7 @@ def client_env(api: str, home: Path, database_url: str, **extra: str) -> dict[st
         | QUIET
         | {
             "PREFECT_API_URL": api,
+            "PREFECT_API_AUTH_STRING": AUTH_STRING,
             "PREFECT_HOME": str(home),
             "UNTOC_DATABASE_URL": database_url,
             "UNTOC_OUTBOX_DIR": str(home / "outbox"),

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import VENV_BIN, client_env, stop, untoc
+from .conftest import VENV_BIN, basic_auth, client_env, stop, untoc
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
@@ -37,7 +37,7 @@ class Api:
     """The few REST calls the tests make, as the UI makes them."""
 
     def __init__(self, url: str):
-        self.http = httpx.Client(base_url=url, timeout=30)
+        self.http = httpx.Client(base_url=url, timeout=30, auth=basic_auth())
 
     def runs(self) -> list[dict[str, Any]]:
         body = {"flows": {"name": {"any_": ["country-review"]}}, "limit": 200}

@@ -1,0 +1,164 @@
+"""prefect.yaml against the session's server: deploy, cron schedules, a process worker.
+
+The server runs in the scaled-out configuration (PostgreSQL, API auth string), so these
+tests also prove that configuration and the pins (a cron deployment really gets runs:
+with SQLAlchemy 2.1 the scheduler fails and none appear).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from .conftest import REPO, VENV_BIN, basic_auth, client_env, stop, untoc
+
+pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+
+VIENNA = ZoneInfo("Europe/Vienna")
+
+
+def wait_for(what: str, check: Any, timeout: float = 90) -> Any:
+    end = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def deployed(
+    prefect_api: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    home = tmp_path_factory.mktemp("deployer")
+    database_url = f"sqlite:///{home / 'untoc.db'}"
+    env = client_env(prefect_api, home, database_url)
+    prefect = str(VENV_BIN / "prefect")
+    pool = subprocess.run(
+        [prefect, "work-pool", "create", "untoc-process", "--type", "process"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert pool.returncode == 0, pool.stdout + pool.stderr
+    done = subprocess.run(
+        [prefect, "--no-prompt", "deploy", "--all"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    http = httpx.Client(base_url=prefect_api, timeout=30, auth=basic_auth())
+    yield {"env": env, "http": http, "home": home, "db": database_url}
+
+
+def deployment(http: httpx.Client, name: str) -> dict[str, Any]:
+    response = http.get(f"/deployments/name/{name}")
+    response.raise_for_status()
+    return response.json()
+
+
+def scheduled_runs(http: httpx.Client, deployment_id: str) -> list[dict[str, Any]]:
+    body = {
+        "deployments": {"id": {"any_": [deployment_id]}},
+        "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+        "limit": 50,
+    }
+    return http.post("/flow_runs/filter", json=body).json()
+
+
+def test_the_server_runs_on_postgresql_and_refuses_requests_without_the_auth_string(
+    prefect_server,
+):
+    from tests.conftest import _pg_ready
+
+    if _pg_ready() is None:  # PostgreSQL is usable here: the server must be on it
+        assert prefect_server["database"] == "postgresql"
+    no_auth = httpx.get(f"{prefect_server['url']}/flow_runs/filter", timeout=10)
+    assert no_auth.status_code == 401
+    ok = httpx.post(f"{prefect_server['url']}/flow_runs/filter", json={}, auth=basic_auth())
+    assert ok.status_code == 200
+
+
+def test_the_sweep_is_scheduled_daily_at_six_in_vienna_one_at_a_time(deployed):
+    http = deployed["http"]
+    sweep = deployment(http, "daily-sweep/daily-sweep")
+    [schedule] = sweep["schedules"]
+    assert schedule["schedule"]["cron"] == "0 6 * * *"
+    assert schedule["schedule"]["timezone"] == "Europe/Vienna"
+    assert sweep["global_concurrency_limit"]["limit"] == 1
+    assert sweep["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
+    assert sweep["work_pool_name"] == "untoc-process"
+    # the scheduler service (every 2 s on the test server) creates the coming runs
+    runs = wait_for("scheduled sweeps", lambda: scheduled_runs(http, sweep["id"]))
+    starts = sorted(
+        datetime.fromisoformat(r["expected_start_time"]).astimezone(VIENNA) for r in runs
+    )
+    assert {(s.hour, s.minute) for s in starts} == {(6, 0)}
+    assert len({s.date() for s in starts}) == len(starts)  # one a day
+
+
+def test_the_digest_is_scheduled_on_the_first_of_each_month(deployed):
+    http = deployed["http"]
+    digest = deployment(http, "monthly-digest/monthly-digest")
+    runs = wait_for("scheduled digests", lambda: scheduled_runs(http, digest["id"]))
+    for r in runs:
+        start = datetime.fromisoformat(r["expected_start_time"]).astimezone(VIENNA)
+        assert (start.day, start.hour, start.minute) == (1, 6, 0)
+
+
+def test_the_country_review_deployment_has_no_schedule_and_takes_only_the_review_id(deployed):
+    review = deployment(deployed["http"], "country-review/country-review")
+    assert review["schedules"] == []
+    assert list(review["parameter_openapi_schema"]["properties"]) == ["review_id"]
+
+
+def test_a_process_worker_runs_the_sweep_deployment_and_writes_the_notices(deployed):
+    env, http, home = deployed["env"], deployed["http"], deployed["home"]
+    sample = REPO / "untoc_workflow" / "sample" / "mechanism.json"
+    assert untoc(env, "import", str(sample)).returncode == 0
+    log = home / "worker.log"
+    worker = subprocess.Popen(
+        [str(VENV_BIN / "prefect"), "worker", "start", "--pool", "untoc-process"],
+        env=env,
+        cwd=home,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        sweep = deployment(http, "daily-sweep/daily-sweep")
+        run = http.post(
+            f"/deployments/{sweep['id']}/create_flow_run",
+            json={"parameters": {"as_of": "2024-04-16"}},
+        ).json()
+
+        def finished() -> dict[str, Any] | None:
+            state = http.get(f"/flow_runs/{run['id']}").json()["state"]
+            return state if state["type"] in ("COMPLETED", "FAILED", "CRASHED") else None
+
+        state = wait_for("the sweep run", finished, timeout=150)
+        assert state["type"] == "COMPLETED", log.read_text()[-3000:]
+    finally:
+        stop(worker)
+    emails = list((home / "outbox").glob("*.eml"))
+    assert emails, "the sweep of the sample on 2024-04-16 sends notices"
+    from untoc_workflow.store import open_store
+
+    with open_store(deployed["db"]) as store, store.engine.connect() as conn:
+        from sqlalchemy import text
+
+        sent = conn.execute(text("SELECT count(*) FROM outbox WHERE status = 'sent'")).scalar()
+    assert sent == len(emails)
