@@ -144,6 +144,13 @@ def draw_cluster(
         raise InputError("give at least one start date")
     if list(starts) != sorted(starts) or len(set(starts)) != len(starts):
         raise InputError("start dates must be distinct and in order")
+    parties = list(parties)
+    seen: Counter[str] = Counter(p.code for p in parties)
+    twice = sorted(c for c, n in seen.items() if n > 1)
+    if twice:
+        raise InputError(
+            [Problem(f"party {c} is listed twice", path=f"parties[{c}]") for c in twice]
+        )
     by_code = with_regional_groups(parties, definition)
     codes = sorted(by_code)
     rng = random.Random(seed)
