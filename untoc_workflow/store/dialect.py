@@ -9,6 +9,7 @@ write here is an insert guarded by a unique key.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,15 +147,29 @@ def _sqlite_datetime(value: Any) -> str:
     return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-def query_rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> Any:
+def query_rows(
+    conn: Connection, sql: str, params: tuple[Any, ...] = (), *, stream: bool = False
+) -> Any:
     """Run `sql` (with `?` placeholders) on the driver's own cursor, for reads of a million
-    rows where SQLAlchemy's row objects would cost more than the query. Returns the cursor."""
+    rows where SQLAlchemy's row objects would cost more than the query. Returns the cursor.
+
+    `stream`: the rows are fetched in batches as they are read (PostgreSQL: a server-side
+    cursor; libpq would otherwise hold the whole result in memory). SQLite always streams.
+    """
     dbapi = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
         sql = sql.replace("?", "%s")
+        if stream:
+            cur = dbapi.cursor(name=f"untoc_stream_{next(_cursor_names)}")  # type: ignore[union-attr]
+            cur.itersize = 20_000
+            cur.execute(sql, params)
+            return cur
     cur = dbapi.cursor()  # type: ignore[union-attr]
     cur.execute(sql, params)
     return cur
+
+
+_cursor_names = itertools.count()
 
 
 def sql_date(conn: Connection, value: Any) -> Any:

@@ -188,7 +188,8 @@ class Store:
 
     def snapshot(self, as_of: date | None = None) -> Snapshot:
         """Parties, reviews, and the events on or before `as_of` (all when None), sorted by
-        (on, seq). Treat the values as read-only: the events are shared between snapshots."""
+        (on, seq). Read-only: events (and the `data` dicts of events with identical data) are
+        shared between events and between snapshots, so mutating one changes the others."""
         with repeatable_read(self.engine.connect()) as conn, conn.begin():
             # Events first: reviews and parties are never deleted, so those read after
             # include every one the events name, whatever commits in between.
@@ -244,7 +245,7 @@ class Store:
             sql += " WHERE seq > ?"
             params = (after_seq,)
         with _no_gc():
-            return self._read_rows(query_rows(conn, sql, params))
+            return self._read_rows(query_rows(conn, sql, params, stream=True))
 
     def _read_rows(self, cur: Any) -> list[Event]:
         dates = self._dates
@@ -258,15 +259,11 @@ class Store:
                     day = dates.get(on)
                     if day is None:
                         day = self._date(on)
-                    if data == "{}":
-                        d: dict[str, Any] = {}
-                    else:
-                        # identical data texts (counts, steps) are decoded once; each event
-                        # gets its own top-level dict
-                        parsed = datas.get(data)
-                        if parsed is None:
-                            parsed = datas[data] = data_from_json(data)
-                        d = dict(parsed)
+                    # Events with the same data text share one decoded dict: a million
+                    # events hold a few hundred thousand distinct ones. Never mutate them.
+                    d = datas.get(data)
+                    if d is None:
+                        d = datas[data] = data_from_json(data)
                     append(
                         Event(
                             day,
