@@ -1,4 +1,5 @@
-"""The report's fold gives exactly the core's review states (it only answers faster)."""
+"""The report's fold gives exactly the core's review states (it only answers faster, and
+leaves out the due notifications a report does not send)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,14 @@ from untoc_workflow.reports.fold import fold
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def quiet(states):
+    return {rid: replace(s, notifications=()) for rid, s in states.items()}
+
+
 @pytest.mark.parametrize("on", ["2020-12-20", "2021-06-01", "2023-06-01", "2024-04-16"])
 def test_the_fold_equals_the_core_on_the_sample(process, sample, on):
     day = date.fromisoformat(on)
-    assert fold(process, sample, day).states == mechanism_states(process, sample, day)
+    assert fold(process, sample, day).states == quiet(mechanism_states(process, sample, day))
 
 
 def test_the_fold_equals_the_core_when_focal_points_are_lost_and_regained(process):
@@ -65,4 +70,4 @@ def test_the_fold_equals_the_core_when_focal_points_are_lost_and_regained(proces
     events = tuple(sorted([*snap.events, *extra], key=lambda e: (e.on, e.seq)))
     snap = replace(snap, events=events)
     for on in (date(2021, 6, 1), date(2022, 3, 1), date(2024, 4, 16)):
-        assert fold(process, snap, on).states == mechanism_states(process, snap, on)
+        assert fold(process, snap, on).states == quiet(mechanism_states(process, snap, on))

@@ -11,18 +11,22 @@ would work out per review:
   "since when did all three Parties have one" is a max over first days when no Party ever
   lost its focal point (the usual case) and a walk over those few days otherwise;
 - the party-scoped facts a step waits for (experts named) are handed over alone, the first
-  of each kind only (the one the step completes on).
+  of each kind only (the one the step completes on);
+- a report sends nothing, so the reviews are folded without the escalation ladders: the
+  states carry no due notifications (`notifications == ()`), everything else is the same.
 
 The states are the core's `review_state` values: tests check they equal
-`mechanism_states` on the sample and on a generated history where Parties lose and regain
-their focal points. The roll answers what the core's FocalPointRoll answers.
+`mechanism_states` (notifications aside) on the sample and on a generated history where
+Parties lose and regain their focal points. The roll answers what the core's FocalPointRoll answers.
 """
 
 from __future__ import annotations
 
 import gc
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -161,44 +165,68 @@ def _index(
     """Per review (latest extension per step only), per party, and the experts lists."""
     # the snapshot's events are sorted by (on, seq): stop at the first one after the date
     events = events[: bisect_right(events, as_of, key=lambda e: e.on)]
-    by_review: dict[str, list[Event]] = {}
-    by_party: dict[str, list[Event]] = {}
+    by_review: defaultdict[str, list[Event]] = defaultdict(list)
+    by_party: defaultdict[str, list[Event]] = defaultdict(list)
     latest: dict[tuple[str, Any], Event] = {}
     experts: list[Event] = []
-    for e in events:
+    party_kinds = PARTY_EVENTS
+    for e in events:  # a million events: keep this loop lean
         review = e.review
         if review is not None:
             if e.type == _EXTENDED:
-                latest[(review, e.data.get("step"))] = e
+                latest[review, e.data.get("step")] = e
             else:
-                found = by_review.get(review)
-                if found is None:
-                    by_review[review] = [e]
-                else:
-                    found.append(e)
-        elif e.party is not None and e.type in PARTY_EVENTS:
-            found = by_party.get(e.party)
-            if found is None:
-                by_party[e.party] = [e]
-            else:
-                found.append(e)
-            if e.type == _EXPERTS:
-                experts.append(e)
+                by_review[review].append(e)
+        else:
+            kind = e.type
+            if kind in party_kinds and e.party is not None:
+                by_party[e.party].append(e)
+                if kind == _EXPERTS:
+                    experts.append(e)
     touched: set[str] = set()
     for (review, _), e in latest.items():
-        by_review.setdefault(review, []).append(e)
+        by_review[review].append(e)
         touched.add(review)
     for review in touched:
         by_review[review].sort(key=lambda e: (e.on, e.seq))
-    return by_review, by_party, experts
+    return dict(by_review), dict(by_party), experts
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic collector: with a million live events, its full passes cost more
+    than the report, and the report makes no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_quiet: dict[int, tuple[Any, Any]] = {}
+
+
+def without_ladders(definition: Any) -> Any:
+    """The definition with its escalation ladders left out (one copy per definition)."""
+    found = _quiet.get(id(definition))
+    if found is None or found[0] is not definition:
+        try:
+            steps = tuple(s.model_copy(update={"ladder": ()}) for s in definition.steps)
+            quiet = definition.model_copy(update={"steps": steps})
+        except AttributeError:  # not a pydantic definition: fold it as it is
+            quiet = definition
+        found = (definition, quiet)
+        _quiet[id(definition)] = found
+    return found[1]
 
 
 def fold(definition: Any, snapshot: Snapshot, as_of: date) -> Fold:
-    """Every review's state on `as_of`, with the roll and party events it was folded with."""
-    # A million live events make the cyclic collector's passes cost more than the fold.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    """Every review's state on `as_of` (without due notifications), with the roll and party
+    events it was folded with."""
+    quiet = without_ladders(definition)
+    with paused_gc():
         by_review, by_party, experts = _index(snapshot.events, as_of)
         roll = ReportRoll(by_party, as_of)
         step_facts = {str(s.completed_by.event) for s in definition.steps if s.completed_by.event}
@@ -213,7 +241,7 @@ def fold(definition: Any, snapshot: Snapshot, as_of: date) -> Fold:
                 party_steps[p] = sorted(firsts.values(), key=lambda e: (e.on, e.seq))
         states = {
             rid: review_state(
-                definition,
+                quiet,
                 snapshot.reviews[rid],
                 by_review.get(rid, ()),
                 roll,  # type: ignore[arg-type]  # the same questions as FocalPointRoll
@@ -222,7 +250,4 @@ def fold(definition: Any, snapshot: Snapshot, as_of: date) -> Fold:
             )
             for rid in sorted(snapshot.reviews)
         }
-    finally:
-        if paused:
-            gc.enable()
     return Fold(states, roll, by_party, experts)

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from ..core import ReviewState
 from ..core.model import Event, Snapshot
 from ..dates import add_months, months_late
-from .fold import ReportRoll, fold
+from .fold import ReportRoll, fold, paused_gc
 from .fold import _index as index_for_report
 
 STAGES = ("not_started", "questionnaire", "written_feedback", "observations", "completed")
@@ -50,6 +51,18 @@ def status_report(
     `states` may be passed when the caller already folded them for the same date.
     `threshold` and `progress_group` default to the 70 % rule for group 1 (mechanism.yaml).
     """
+    with paused_gc():
+        return _report(definition, snapshot, as_of, states, threshold, progress_group)
+
+
+def _report(
+    definition: Any,
+    snapshot: Snapshot,
+    as_of: date,
+    states: Mapping[str, ReviewState] | None,
+    threshold: float | None,
+    progress_group: int | None,
+) -> dict[str, Any]:
     if states is None:
         folded = fold(definition, snapshot, as_of)
         states, roll, experts = folded.states, folded.roll, folded.experts
@@ -76,17 +89,26 @@ def status_report(
 def _rule(threshold: float | None, group: int | None) -> tuple[float, int]:
     if threshold is not None and group is not None:
         return threshold, group
-    try:
-        from ..mechanism.definition import load_mechanism
+    from ..definitions.load import process_defs_dir
 
-        rule = load_mechanism().next_cluster
-        found = (rule.threshold_percent / 100.0, rule.group)
+    path = process_defs_dir() / "mechanism.yaml"
+    try:
+        found = _declared_rule(str(path), path.stat().st_mtime)
     except Exception:  # no mechanism.yaml (a bare process_defs folder): the paper's rule
         found = (DEFAULT_THRESHOLD, DEFAULT_PROGRESS_GROUP)
     return (
         threshold if threshold is not None else found[0],
         group if group is not None else found[1],
     )
+
+
+@lru_cache(maxsize=8)
+def _declared_rule(path: str, mtime: float) -> tuple[float, int]:
+    """The 70 % rule of a mechanism.yaml, read once per version of the file."""
+    from ..mechanism.definition import load_mechanism
+
+    rule = load_mechanism(path).next_cluster
+    return rule.threshold_percent / 100.0, rule.group
 
 
 def _running_cluster(states: Iterable[ReviewState]) -> int:
