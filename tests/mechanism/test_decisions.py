@@ -375,3 +375,34 @@ effects:
     assert again.recorded == 1
     (third,) = service.reapply_decisions(store, PROCESS, MECHANISM, as_of=date(2021, 9, 1))
     assert third.recorded == 0 and third.plan.moves == []
+
+
+def test_an_extension_to_a_date_never_brings_a_deadline_forward(mech: dict[str, Any]) -> None:
+    to_date = decision(
+        """
+decision: TEST-8
+title: SAQ due on 2021-07-31 for group 1
+adopted_on: 2021-06-15
+effects:
+  - {kind: extend_deadline, step: saq, to: 2021-07-31, reviews: {cluster: 1, group: 1}}
+"""
+    )
+    plan = service.decide(
+        mech["store"], to_date, PROCESS, MECHANISM, as_of=AS_OF, dry_run=True
+    ).plan
+    assert {(m.review, m.new_due) for m in plan.moves} == {
+        (mech["c"], date(2021, 7, 31)),
+        (mech["d"], date(2021, 7, 31)),
+    }
+    # A agreed 2021-08-01 at its consultation: later than the decision's date, so kept.
+    assert [(k.review, k.due) for k in plan.kept] == [(mech["a"], date(2021, 8, 1))]
+    with pytest.raises(InputError, match="exactly one of `by: <duration>` or `to: <date>`"):
+        decision(
+            """
+decision: TEST-9
+title: Both
+adopted_on: 2021-06-15
+effects:
+  - {kind: extend_deadline, step: saq, to: 2021-07-31, by: 1 month, reviews: {cluster: 1}}
+"""
+        )

@@ -169,7 +169,7 @@ def plan_decision(
             not_yet.append(f"effects[{i}] ({effect.kind}) takes effect on {on.isoformat()}")
             continue
         if isinstance(effect, ExtendDeadline):
-            _extend(decision, effect, on, base, reviews, by_review, add)
+            _extend(decision, effect, on, base, reviews, by_review, add, kept)
         elif isinstance(effect, ChangeDuration):
             _change_duration(decision, effect, as_of, base, reviews, by_review, add, kept)
         elif isinstance(effect, WaiveStep):
@@ -275,10 +275,12 @@ def _extend(
     reviews: Sequence[Review],
     by_review: Mapping[str, list[Event]],
     add: Any,
+    kept: list[Kept],
 ) -> None:
-    by = Duration.parse(effect.by)
+    by = Duration.parse(effect.by) if effect.by else None
+    how = f"by {effect.by}" if by else f"to {effect.to.isoformat() if effect.to else ''}"
     basis = (
-        f"extended by {effect.by} by decision {decision.ref} ({decision.label()}): "
+        f"extended {how} by decision {decision.ref} ({decision.label()}): "
         f"{effect.reviews.describe()}, still at this step on {on.isoformat()}"
     )
     for review in _selected(reviews, effect.reviews):
@@ -288,7 +290,20 @@ def _extend(
         step = state.step(effect.step)
         if step.status != "open" or step.deadline is None:
             continue
-        add(_extension(decision, review.id, effect.step, on, by.after(step.deadline.due), basis))
+        due = by.after(step.deadline.due) if by else effect.to
+        assert due is not None
+        if due <= step.deadline.due:
+            # An extension never brings a deadline forward.
+            kept.append(
+                Kept(
+                    review.id,
+                    effect.step,
+                    step.deadline.due,
+                    f"already due on or after {due.isoformat()}: an extension never shortens",
+                )
+            )
+            continue
+        add(_extension(decision, review.id, effect.step, on, due, basis))
 
 
 def _change_duration(

@@ -73,13 +73,21 @@ class Reviews(_Frozen):
 
 
 class ExtendDeadline(_Frozen):
-    """Extend a step's deadline by a duration, for the reviews still at that step on a date."""
+    """Extend a step's deadline by a duration (or to a date), for the reviews still at that
+    step on a date."""
 
     kind: Literal["extend_deadline"]
     step: str
-    by: DurationText
+    by: DurationText | None = None
+    to: IsoDate | None = Field(None, description="a new deadline, instead of `by`")
     reviews: Reviews
     still_at_step_on: IsoDate | None = Field(None, description="default: the adoption date")
+
+    @model_validator(mode="after")
+    def _by_or_to(self) -> ExtendDeadline:
+        if (self.by is None) == (self.to is None):
+            raise ValueError("give exactly one of `by: <duration>` or `to: <date>`")
+        return self
 
 
 class ChangeDuration(_Frozen):
