@@ -126,7 +126,7 @@ Effect = Annotated[
 class Decision(_Frozen):
     """A Conference decision: its reference (shown with every deadline it moves) and effects."""
 
-    decision: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./_-]*$")
+    decision: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./_-]*$")
     title: dict[str, str] = Field(min_length=1)
     adopted_on: IsoDate
     adopted_by: str = "Conference of the Parties"
