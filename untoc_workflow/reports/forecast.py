@@ -375,8 +375,9 @@ def draw_forecast(result: dict[str, Any], lang: str = "en") -> bytes:
 def summary_lines(result: dict[str, Any]) -> Iterable[str]:
     for sc in result["scenarios"]:
         t = sc["threshold_date"]
+        later = f"after {HORIZON_YEARS} years"
         when = (
-            f"{t['median']} (10-90 %: {t['p10']} .. {t['p90']})"
+            f"{t['median']} (10-90 %: {t['p10'] or later} .. {t['p90'] or later})"
             if t["median"]
             else (f"not within {HORIZON_YEARS} years in most runs")
         )

@@ -157,7 +157,10 @@ def _forecast(fc: dict[str, Any], w: dict[str, str]) -> str:
             else w["what_if"].format(label=scenario["label"])
         )
         t = scenario["threshold_date"]
-        when = f"{t['median']} ({t['p10']} - {t['p90']})" if t["median"] else w["never"]
+        later = w["never"]
+        when = (
+            f"{t['median']} ({t['p10'] or later} - {t['p90'] or later})" if t["median"] else later
+        )
         rows.append([label, when])
     img = (
         f'<img src="{_data_uri(fc["png"])}" alt="{escape(w["forecast"])}">' if fc.get("png") else ""

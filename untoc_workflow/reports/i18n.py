@@ -76,7 +76,7 @@ TEXT: dict[str, dict[str, str]] = {
         "share_complete": "Share of group 1 complete",
         "baseline": "As things stand",
         "what_if": "What if: {label}",
-        "never": "not within the horizon",
+        "never": "after the 30-year horizon",
     },
     "fr": {
         "title": (
@@ -152,7 +152,7 @@ TEXT: dict[str, dict[str, str]] = {
         "share_complete": "Part des examens du premier groupe achevés",
         "baseline": "En l'état",
         "what_if": "Hypothèse : {label}",
-        "never": "pas dans l'horizon",
+        "never": "au-delà de l'horizon de 30 ans",
     },
 }
 
