@@ -162,3 +162,26 @@ def test_a_process_worker_runs_the_sweep_deployment_and_writes_the_notices(deplo
 
         sent = conn.execute(text("SELECT count(*) FROM outbox WHERE status = 'sent'")).scalar()
     assert sent == len(emails)
+
+
+def test_the_smtp_url_can_come_from_a_prefect_secret_block(prefect_api, monkeypatch):
+    from prefect.blocks.system import Secret
+
+    from flows import _store
+
+    url = "mailtos://relay:s3cret-pass@smtp.example.org?from=untoc.review@example.org"
+    Secret(value=url).save("untoc-notify-url", overwrite=True)
+    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
+    monkeypatch.setenv("UNTOC_NOTIFY_URL_BLOCK", "untoc-notify-url")
+    _store.settings.cache_clear()
+    try:
+        assert _store.settings().notify_url == url
+        # the environment wins over the block
+        monkeypatch.setenv("UNTOC_NOTIFY_URL", "mailto://127.0.0.1:2525?from=a@example.org")
+        _store.settings.cache_clear()
+        assert _store.settings().notify_url.startswith("mailto://127.0.0.1:2525")
+    finally:
+        _store.settings.cache_clear()
+    # the block's value is stored as a secret: the API does not show it
+    block = Secret.load("untoc-notify-url")
+    assert "s3cret-pass" not in repr(block)

@@ -1,0 +1,244 @@
+"""Benchmark: one country-review flow run per review of the bundled sample (189 reviews),
+then 189 facts resumed into them.
+
+    .venv/bin/python bench/bench_flows.py [--limit 6] [--sequential 10] [--server-db sqlite]
+
+Starts its own Prefect server on 127.0.0.1 (a free port, a temporary PREFECT_HOME), a store
+with the sample, and `untoc flows serve --limit N` as the runner (N flow-run processes at
+once). Reports:
+  - runs created per second (API), and runs started-to-suspended per second (end to end);
+  - resume-to-suspended latency: from the resume call to the run suspended again at its
+    next step with its form saved (or completed); first `--sequential` resumes one at a
+    time (uncontended), then the rest all at once (a burst, queued behind the runner).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.flows.conftest import (  # noqa: E402
+    AUTH_STRING,
+    VENV_BIN,
+    basic_auth,
+    client_env,
+    free_port,
+    start_server,
+    stop,
+    untoc,
+    wait_healthy,
+)
+
+
+def states(http: Any) -> dict[str, dict[str, Any]]:
+    body = {"flows": {"name": {"any_": ["country-review"]}}, "limit": 200}
+    runs = http.post("/flow_runs/filter", json=body).json()
+    return {r["name"]: r for r in runs}
+
+
+def ready_key(http: Any, run: dict[str, Any]) -> str | None:
+    """The pause key once the run is Suspended with its form saved; "done" when completed."""
+    state = run["state"]
+    if state["type"] == "COMPLETED":
+        return "done"
+    if state["type"] != "PAUSED" or state["name"] != "Suspended":
+        return None
+    key = state["state_details"]["pause_key"]
+    r = http.get(f"/flow_runs/{run['id']}/input/suspended-{key}-description")
+    return key if r.status_code == 200 else None
+
+
+def fact_for(position: Any, today: date) -> dict[str, Any]:
+    """A valid fact for the step the review waits at (what a person would enter)."""
+    step = position.step_state
+    kind = position.fact
+    base: dict[str, Any] = {"fact": kind, "on": today.isoformat()}
+    if kind == "focal_point_nominated":
+        party = step.waiting_for[0] if step.waiting_for else position.state.reviewed
+        return base | {
+            "party": party,
+            "name": f"Focal point {party}",
+            "email": f"fp.{party.lower()}@example.org",
+        }
+    if kind == "preliminary_consultation_held":
+        return base | {"languages": ["en"]}
+    return base
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=6, help="flow-run processes at once")
+    parser.add_argument("--sequential", type=int, default=10, help="resumes one at a time first")
+    parser.add_argument("--server-db", choices=["sqlite", "postgresql"], default="sqlite")
+    args = parser.parse_args()
+
+    import httpx
+
+    from untoc_workflow.definitions import load_process
+    from untoc_workflow.orchestration import astart_review_runs, review_position
+    from untoc_workflow.store import open_store
+
+    work = Path(tempfile.mkdtemp(prefix="bench-flows-"))
+    server_home, client_home = work / "server", work / "client"
+    server_home.mkdir()
+    client_home.mkdir()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    extra = {"PREFECT_SERVER_API_AUTH_STRING": AUTH_STRING}
+    pg_db = None
+    if args.server_db == "postgresql":
+        from tests.flows.conftest import _drop_pg_database, _pg_database
+
+        pg_db = _pg_database()
+        extra["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = (
+            f"postgresql+asyncpg://postgres@127.0.0.1:5432/{pg_db}"
+        )
+    t0 = time.perf_counter()
+    server, log = start_server(server_home, port, extra)
+    runner = None
+    try:
+        wait_healthy(url, server, log)
+        print(f"server ({args.server_db}) healthy in {time.perf_counter() - t0:.1f} s", flush=True)
+        db = f"sqlite:///{client_home / 'untoc.db'}"
+        env = client_env(url, client_home, db)
+        imported = untoc(env, "import", str(REPO / "untoc_workflow/sample/mechanism.json"))
+        assert imported.returncode == 0, imported.stderr
+        os.environ.update(
+            {"PREFECT_API_URL": url, "PREFECT_API_AUTH_STRING": AUTH_STRING}
+            | {k: v for k, v in env.items() if k.startswith("PREFECT_")}
+        )
+        runner = subprocess.Popen(
+            [
+                str(VENV_BIN / "untoc"),
+                "flows",
+                "serve",
+                "--no-schedules",
+                "--limit",
+                str(args.limit),
+            ],
+            env=env,
+            stdout=(client_home / "serve.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        http = httpx.Client(base_url=url, timeout=60, auth=basic_auth())
+        while http.get("/deployments/name/country-review/country-review").status_code != 200:
+            if runner.poll() is not None:
+                raise SystemExit((client_home / "serve.log").read_text()[-3000:])
+            time.sleep(0.3)
+
+        definition = load_process(REPO / "process_defs/country_review.yaml")
+        store = open_store(db)
+        snapshot = store.snapshot()
+        today = date.today()
+        open_reviews = [
+            r
+            for r in snapshot.reviews.values()
+            if not review_position(definition, snapshot, r.id, today).complete
+        ]
+        print(f"{len(snapshot.reviews)} reviews, {len(open_reviews)} not complete", flush=True)
+
+        t_start = time.perf_counter()
+        result = asyncio.run(astart_review_runs(open_reviews))
+        t_created = time.perf_counter() - t_start
+        n = len(result.started)
+        print(
+            f"created {n} runs in {t_created:.2f} s: {n / t_created:.1f} runs/s (API)", flush=True
+        )
+        keys: dict[str, str] = {}
+        while len(keys) < n:
+            for name, run in states(http).items():
+                if name not in keys and (k := ready_key(http, run)):
+                    keys[name] = k
+            time.sleep(0.5)
+        t_all = time.perf_counter() - t_start
+        print(
+            f"all {n} runs suspended at their step after {t_all:.1f} s: "
+            f"{n / t_all:.2f} runs/s started-to-suspended (runner limit {args.limit})",
+            flush=True,
+        )
+
+        snapshot = store.snapshot()
+        runs = states(http)
+        plan = []
+        for review in sorted(keys):
+            position = review_position(definition, snapshot, review, today)
+            plan.append((review, runs[review]["id"], fact_for(position, today)))
+
+        def resume(run_id: str, run_input: dict[str, Any]) -> None:
+            for _ in range(50):
+                answer = http.post(f"/flow_runs/{run_id}/resume", json={"run_input": run_input})
+                body = answer.json()
+                if body.get("status") == "ACCEPT":
+                    return
+                time.sleep(0.1)
+            raise RuntimeError(f"resume refused: {body}")
+
+        def wait_moved(pending: dict[str, float], latencies: list[float]) -> None:
+            while pending:
+                current = states(http)
+                for review in list(pending):
+                    k = ready_key(http, current[review])
+                    if k and k != keys[review]:
+                        latencies.append(time.perf_counter() - pending.pop(review))
+                        keys[review] = k
+                time.sleep(0.1)
+
+        sequential: list[float] = []
+        for review, run_id, run_input in plan[: args.sequential]:
+            t = time.perf_counter()
+            resume(run_id, run_input)
+            wait_moved({review: t}, sequential)
+        burst: list[float] = []
+        t_burst = time.perf_counter()
+        pending: dict[str, float] = {}
+        for review, run_id, run_input in plan[args.sequential :]:
+            pending[review] = time.perf_counter()
+            resume(run_id, run_input)
+        wait_moved(pending, burst)
+        t_burst = time.perf_counter() - t_burst
+
+        snapshot = store.snapshot()
+        recorded = sum(1 for e in snapshot.events if e.on == today)
+        everything = sequential + burst
+        print(f"resumed {len(everything)} facts; {recorded} recorded in the event log", flush=True)
+        if sequential:
+            print(
+                f"resume-to-suspended, one at a time ({len(sequential)}): median "
+                f"{statistics.median(sequential):.2f} s, max {max(sequential):.2f} s"
+            )
+        if burst:
+            q = statistics.quantiles(burst, n=10) if len(burst) > 1 else burst
+            print(
+                f"resume-to-suspended, burst of {len(burst)}: "
+                f"median {statistics.median(burst):.2f} s,"
+                f" p90 {q[-1]:.2f} s; burst done in {t_burst:.1f} s "
+                f"({len(burst) / t_burst:.2f} resumes/s)"
+            )
+        median_all = statistics.median(everything)
+        print(f"resume-to-suspended, all {len(everything)}: median {median_all:.2f} s")
+        load = os.getloadavg()
+        print(f"load average: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")
+        store.close()
+    finally:
+        if runner is not None:
+            stop(runner)
+        stop(server)
+        if pg_db:
+            _drop_pg_database(pg_db)
+
+
+if __name__ == "__main__":
+    main()
