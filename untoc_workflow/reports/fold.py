@@ -174,7 +174,7 @@ def _index(
         review = e.review
         if review is not None:
             if e.type == _EXTENDED:
-                latest[review, e.data.get("step")] = e
+                latest[review, e.data["step"]] = e  # required by the contract
             else:
                 by_review[review].append(e)
         else:

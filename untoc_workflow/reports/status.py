@@ -170,20 +170,15 @@ def _focal_points(
     }
 
 
-def _experts(party_events: list[Event]) -> dict[str, Any]:
-    persons = women = 0
-    parties: set[str] = set()
-    for e in party_events:
-        if e.type == "experts_nominated":
-            persons += int(e.data.get("count") or 0)
-            women += int(e.data.get("women") or 0)
-            if e.party:
-                parties.add(e.party)
+def _experts(experts: list[Event]) -> dict[str, Any]:
+    """Governmental experts named up to the date: the lists add up (mechanism-file contract)."""
+    persons = sum(e.data.get("count") or 0 for e in experts)
+    women = sum(e.data.get("women") or 0 for e in experts)
     return {
         "persons": persons,
         "women": women,
         "women_share": women / persons if persons else 0.0,
-        "parties": len(parties),
+        "parties": len({e.party for e in experts if e.party}),
     }
 
 
