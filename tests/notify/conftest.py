@@ -65,6 +65,36 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+def _mta_like_smtp_class() -> Any:
+    import asyncio
+
+    from aiosmtpd.smtp import SMTP
+
+    class MtaLikeSMTP(SMTP):  # type: ignore[misc]
+        """aiosmtpd that, like Postfix or Exim, delivers a message whose final dot has
+        arrived even when the client vanishes before reading the reply. Stock aiosmtpd
+        cancels the session the moment it sees the connection close, dropping a complete
+        message still in its buffer; a real MTA has taken responsibility at the dot."""
+
+        def _cancel_later(self) -> None:
+            task = self._handler_coroutine
+            if task is not None:
+                asyncio.get_running_loop().call_later(0.5, task.cancel)
+
+        def eof_received(self) -> bool:
+            asyncio.StreamReaderProtocol.eof_received(self)  # the buffer stays readable
+            self._cancel_later()
+            return False  # close our side: connection_lost follows
+
+        def connection_lost(self, error: Exception | None) -> None:
+            if self._timeout_handle is not None:
+                self._timeout_handle.cancel()
+            asyncio.StreamReaderProtocol.connection_lost(self, error)
+            self._cancel_later()
+
+    return MtaLikeSMTP
+
+
 class SmtpServer:
     """aiosmtpd on a free local port; `stop()` and `start()` simulate an outage."""
 
@@ -81,7 +111,13 @@ class SmtpServer:
     def start(self) -> None:
         from aiosmtpd.controller import Controller
 
-        self._controller = Controller(
+        smtp_class = _mta_like_smtp_class()
+
+        class _Controller(Controller):  # type: ignore[misc]
+            def factory(self) -> Any:
+                return smtp_class(self.handler, **self.SMTP_kwargs)
+
+        self._controller = _Controller(
             _Handler(self.received, self._lock), hostname="127.0.0.1", port=self.port
         )
         self._controller.start()

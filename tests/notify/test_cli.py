@@ -46,12 +46,20 @@ def test_sweep_sends_through_the_notify_url_and_prints_the_counts(tmp_path, smtp
     env = _env(tmp_path, smtp.url)
     result = runner.invoke(app, ["sweep", "--as-of", "2023-06-16"], env=env)
     assert result.exit_code == 0, result.output
-    assert "sweep 2023-06-16: found 3, recorded 4 (0 already recorded), cancelled 0, sent 4, failed 0, pending 0" in result.output
+    assert (
+        "sweep 2023-06-16: found 3, recorded 4 (0 already recorded), cancelled 0, "
+        "sent 4, failed 0, pending 0" in result.output
+    )
     assert len(smtp.wait_for(4)) == 4
     again = runner.invoke(app, ["sweep", "--as-of", "2023-06-16", "--format", "json"], env=env)
     assert again.exit_code == 0, again.output
     counts = json.loads(again.output)
-    assert (counts["found"], counts["recorded"], counts["already_recorded"], counts["sent"]) == (3, 0, 3, 0)
+    assert (counts["found"], counts["recorded"], counts["already_recorded"], counts["sent"]) == (
+        3,
+        0,
+        3,
+        0,
+    )
     assert len(smtp.messages()) == 4
 
 
@@ -65,7 +73,11 @@ def test_without_a_notify_url_the_sweep_writes_eml_files_once(tmp_path):
     assert not list((tmp_path / "outbox").glob(".*"))  # no temporary file left behind
     msg = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
     assert msg.get_content_type() == "multipart/alternative"
-    assert msg["Message-ID"].startswith("<untoc.") and msg.get_body(("plain",)) and msg.get_body(("html",))
+    assert (
+        msg["Message-ID"].startswith("<untoc.")
+        and msg.get_body(("plain",))
+        and msg.get_body(("html",))
+    )
     runner.invoke(app, ["sweep", "--as-of", "2023-06-30"], env=env)
     assert sorted((tmp_path / "outbox").glob("*.eml")) == files
 
@@ -82,7 +94,9 @@ def test_digest_command_is_once_a_month(tmp_path, smtp):
 
 def test_a_notify_url_that_is_not_email_is_bad_input(tmp_path):
     _prepare(tmp_path)
-    result = runner.invoke(app, ["sweep", "--as-of", "2023-06-16"], env=_env(tmp_path, "json://localhost/hook"))
+    result = runner.invoke(
+        app, ["sweep", "--as-of", "2023-06-16"], env=_env(tmp_path, "json://localhost/hook")
+    )
     assert result.exit_code == 1
     assert "is not an email URL" in result.output
 

@@ -20,14 +20,23 @@ def test_one_summary_per_focal_point_and_mission_with_only_their_reviews(store, 
     assert drain(store.engine, AppriseMail(smtp.url), NOW, sender=SENDER, sender_name="S").sent == 9
     got = {m.rcpt_tos[0]: m.message for m in smtp.wait_for(9)}
     assert set(got) == {
-        "c.martin@example.org", "a.bello@example.org", "j.weber@example.org",
-        "k.mensah@example.org", "i.berg@example.org", "mission.fra@example.org",
-        "mission.nga@example.org", "mission.deu@example.org", "mission.gha@example.org",
+        "c.martin@example.org",
+        "a.bello@example.org",
+        "j.weber@example.org",
+        "k.mensah@example.org",
+        "i.berg@example.org",
+        "mission.fra@example.org",
+        "mission.nga@example.org",
+        "mission.deu@example.org",
+        "mission.gha@example.org",
     }
     weber = got["j.weber@example.org"].get_body(("plain",)).get_content()
     # Germany reviews France and Nigeria; it takes no part in the review of Ghana
     assert "C1-G1-FRA" in weber and "C1-G1-NGA" in weber and "C1-G1-GHA" not in weber
-    assert "Self-assessment questionnaire, June 30, 2023, agreed at the preliminary consultation; due in 14 days" in weber
+    assert (
+        "Self-assessment questionnaire, June 30, 2023, agreed at the preliminary consultation;"
+        " due in 14 days" in weber
+    )
     berg = got["i.berg@example.org"].get_body(("plain",)).get_content()
     assert "C1-G1-GHA" in berg and "C1-G1-FRA" not in berg and "C1-G1-NGA" not in berg
     martin = got["c.martin@example.org"]
@@ -44,8 +53,20 @@ def test_the_summary_is_sent_once_a_month(store, tmp_path, smtp):
     assert record_digest(store, notifier, date(2023, 6, 1), NOW).recorded == 9
     assert record_digest(store, notifier, date(2023, 6, 28), NOW + timedelta(days=27)).recorded == 0
     assert record_digest(store, notifier, date(2023, 7, 1), NOW + timedelta(days=30)).recorded == 9
-    drain(store.engine, AppriseMail(smtp.url), NOW + timedelta(days=30), sender=SENDER, sender_name="S")
-    subjects = sorted({str(m.message["Subject"]) for m in smtp.wait_for(18) if m.rcpt_tos == ["a.bello@example.org"]})
+    drain(
+        store.engine,
+        AppriseMail(smtp.url),
+        NOW + timedelta(days=30),
+        sender=SENDER,
+        sender_name="S",
+    )
+    subjects = sorted(
+        {
+            str(m.message["Subject"])
+            for m in smtp.wait_for(18)
+            if m.rcpt_tos == ["a.bello@example.org"]
+        }
+    )
     assert subjects == [
         "[UNTOC] Monthly status of your country reviews, July 2023",
         "[UNTOC] Monthly status of your country reviews, June 2023",

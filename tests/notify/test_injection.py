@@ -26,15 +26,32 @@ def test_header_injection_and_markup_in_names_and_notes_produce_a_safe_email(sto
         nominate("2023-01-05", "RUR", "R. Person", "r.person@example.org"),
         nominate("2023-01-05", "DEU", "J. Weber", "j.weber@example.org"),
         {"on": "2023-01-10", "type": "experts_nominated", "party": "NGA", "count": 1},
-        {"on": "2023-01-20", "type": "preliminary_consultation_held", "review": "C1-G1-NGA",
-         "languages": ["en"], "agreed": {"saq": "2023-05-31"}},
-        {"on": "2023-05-01", "type": "deadline_extended", "review": "C1-G1-NGA", "step": "saq",
-         "due": "2023-06-30", "basis": EVIL_BASIS, "note": "note\r\nBcc: attacker@evil.example"},
+        {
+            "on": "2023-01-20",
+            "type": "preliminary_consultation_held",
+            "review": "C1-G1-NGA",
+            "languages": ["en"],
+            "agreed": {"saq": "2023-05-31"},
+        },
+        {
+            "on": "2023-05-01",
+            "type": "deadline_extended",
+            "review": "C1-G1-NGA",
+            "step": "saq",
+            "due": "2023-06-30",
+            "basis": EVIL_BASIS,
+            "note": "note\r\nBcc: attacker@evil.example",
+        },
     ]
     load_mechanism(store, tmp_path, parties, [review("C1-G1-NGA", "NGA", ["RUR", "DEU"])], events)
     transport = AppriseMail(smtp.url)
-    report = sweep(store, Notifier(load_process(), make_settings(tmp_path, smtp.url)), transport,
-                   date(2023, 6, 30), NOW)
+    report = sweep(
+        store,
+        Notifier(load_process(), make_settings(tmp_path, smtp.url)),
+        transport,
+        date(2023, 6, 30),
+        NOW,
+    )
     transport.close()
     assert report.sent == 1
     [got] = smtp.wait_for(1)

@@ -185,3 +185,14 @@ def test_a_field_named_like_a_dict_method_is_refused(defs):
 def test_the_bundled_definition_passes_the_template_check():
     load_process(BUNDLED_DEFS / "country_review.yaml")
     assert check_template(TEMPLATES, DIGEST_TEMPLATE, digest=True) == []
+
+
+def test_compiled_templates_cached_between_processes_keep_the_html_escaped():
+    # Jinja's bytecode cache keys ignore autoescape: text and HTML must not share code
+    first = Templates(BUNDLED_DEFS / "templates")
+    first.text_env.get_template("en/step_overdue.j2")
+    first.text_env.get_template("_notice.j2")
+    ctx = sample_notice_contexts()[0]
+    ctx["recipient"]["name"] = "<script>x</script>"
+    html = Templates(BUNDLED_DEFS / "templates").render("step_overdue", "en", ctx).html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html

@@ -10,7 +10,11 @@ never an empty string.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import re
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +40,21 @@ class Rendered:
     html: str
 
 
+def _bytecode_cache(flavour: str = "text") -> jinja2.FileSystemBytecodeCache | None:
+    """Compiled templates kept between processes (keyed by a checksum of the source), so
+    each command does not recompile the 60 files; none if no private folder can be made.
+    One file pattern per environment: Jinja's key ignores the environment's options, and
+    code compiled without autoescape must never serve the HTML part."""
+    folder = Path(tempfile.gettempdir()) / f"untoc-jinja-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if folder.stat().st_uid != os.getuid():
+            return None  # somebody else's folder: do not load code from it
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"__untoc_{flavour}_%s.cache")
+
+
 def templates_dir(process_defs: Path) -> Path:
     return Path(process_defs) / "templates"
 
@@ -53,8 +72,12 @@ class Templates:
             "keep_trailing_newline": False,
             "auto_reload": False,
         }
-        self.text_env = jinja2.Environment(autoescape=False, **common)
-        self.html_env = jinja2.Environment(autoescape=True, **common)
+        self.text_env = jinja2.Environment(
+            autoescape=False, bytecode_cache=_bytecode_cache("text"), **common
+        )
+        self.html_env = jinja2.Environment(
+            autoescape=True, bytecode_cache=_bytecode_cache("html"), **common
+        )
 
     def path(self, name: str, language: str) -> Path:
         return self.folder / language / f"{name}{SUFFIX}"
@@ -98,7 +121,7 @@ def check_template(templates: Templates, name: str, digest: bool = False) -> lis
             errors.append(f"template {name!r} has no {language} version (expected {path})")
             continue
         try:
-            for env in (templates.text_env, templates.html_env):
+            for env in (templates.text_env,):  # both environments parse alike
                 source = path.read_text(encoding="utf-8")
                 for unknown, line in _unknown_fields(env, source, known):
                     candidates = _candidates(unknown, known)
@@ -179,6 +202,10 @@ def check_definition_templates(definition: Any, located: Any) -> list[Problem]:
     """Definition check (registered in notify/__init__): each rung's template exists in the
     six languages and renders sample notices; problems point at the rung's line."""
     folder = templates_dir(Path(located.file).resolve().parent)
+    names = sorted({r.template for s in definition.steps for r in s.ladder})
+    marker = _passed_marker(folder, names)
+    if marker is not None and marker.exists():
+        return []  # these very sources passed before
     templates = Templates(folder)
     problems: list[Problem] = []
     for i, step in enumerate(definition.steps):
@@ -205,7 +232,28 @@ def check_definition_templates(definition: Any, located: Any) -> list[Problem]:
                 )
     digest_errors = check_template(templates, DIGEST_TEMPLATE, digest=True)
     problems.extend(Problem(e, file=located.file) for e in digest_errors)
+    if not problems and marker is not None:
+        with contextlib.suppress(OSError):
+            marker.touch()
     return problems
+
+
+def _passed_marker(folder: Path, names: list[str]) -> Path | None:
+    """A file named after a digest of every template source, the template names the
+    definition uses, and this checking code: present when that exact set passed."""
+    digest = hashlib.sha256()
+    try:
+        for path in sorted(folder.rglob(f"*{SUFFIX}")):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+        for own in (Path(__file__), Path(__file__).with_name("context.py")):
+            digest.update(own.read_bytes())
+    except OSError:
+        return None
+    digest.update("\0".join(names).encode())
+    cache = _bytecode_cache()
+    if cache is None:
+        return None
+    return Path(cache.directory) / f"checked-{digest.hexdigest()[:32]}"
 
 
 def clear_check_cache() -> None:
