@@ -141,8 +141,14 @@ def forecast_command(
     as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
     runs: Annotated[int, typer.Option(help="Monte-Carlo runs.")] = 400,
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same forecast.")] = 0,
-    group: Annotated[int, typer.Option(help="The group measured against the threshold.")] = 1,
-    threshold: Annotated[float, typer.Option(help="Share of the group complete.")] = 0.7,
+    group: Annotated[
+        int | None,
+        typer.Option(help="The group measured against the threshold; default mechanism.yaml's."),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(help="Share of the group complete, e.g. 0.7; default mechanism.yaml's."),
+    ] = None,
     decision: Annotated[
         list[Path] | None,
         typer.Option("--decision", help="What if this Conference decision file is adopted."),
@@ -160,8 +166,11 @@ def forecast_command(
 ) -> None:
     """When each review is likely to complete and when the group reaches the 70 % rule."""
     _choice(format, ("text", "json"), "--format")
-    if not 0 < threshold <= 1:
+    if threshold is not None and not 0 < threshold <= 1:
         raise InputError([Problem("the threshold is a share between 0 and 1", path="--threshold")])
+    from ..reports.status import next_cluster_rule
+
+    threshold, group = next_cluster_rule(threshold, group)  # the 70 % rule for group 1 (para 25)
     from ..reports.forecast import (
         Scenario,
         forecast,

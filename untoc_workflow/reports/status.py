@@ -70,7 +70,7 @@ def _report(
         _, by_party, experts = index_for_report(snapshot.events, as_of)
         roll = ReportRoll(by_party, as_of)
     cluster = _running_cluster(states.values())
-    threshold, progress_group = _rule(threshold, progress_group)
+    threshold, progress_group = next_cluster_rule(threshold, progress_group)
     groups = sorted({s.group for s in states.values()}) or [1, 2, 3]
     return {
         "as_of": as_of.isoformat(),
@@ -86,7 +86,11 @@ def _report(
     }
 
 
-def _rule(threshold: float | None, group: int | None) -> tuple[float, int]:
+def next_cluster_rule(
+    threshold: float | None = None, group: int | None = None
+) -> tuple[float, int]:
+    """(threshold, group) of the rule for starting the next cluster: the ones given, else
+    mechanism.yaml's `next_cluster` (70 % of group 1, para 25)."""
     if threshold is not None and group is not None:
         return threshold, group
     from ..definitions.load import process_defs_dir
