@@ -81,7 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=6, help="flow-run processes at once")
     parser.add_argument("--sequential", type=int, default=10, help="resumes one at a time first")
-    parser.add_argument("--server-db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--server-db", choices=["sqlite", "postgresql"], default="postgresql")
     args = parser.parse_args()
 
     import httpx
@@ -154,6 +154,8 @@ def main() -> None:
         result = asyncio.run(astart_review_runs(open_reviews))
         t_created = time.perf_counter() - t_start
         n = len(result.started)
+        if result.failed:
+            print(f"{len(result.failed)} runs not created: {result.failed}", flush=True)
         print(
             f"created {n} runs in {t_created:.2f} s: {n / t_created:.1f} runs/s (API)", flush=True
         )

@@ -222,9 +222,25 @@ def test_a_fact_for_a_party_outside_the_review_is_refused_and_the_run_suspends_a
             for e in store.snapshot().events
             if e.data.get("person", {}).get("name") == "B. Okafor"
         ]
-    # Peru's focal point is what the review waits for: recorded, and on to the consultation
-    per = ngo | {"party": "PER", "name": "L. Quispe", "email": "l.quispe@example.org"}
-    assert api.resume(run_id, per)["status"] == "ACCEPT"
+    # Peru's focal point, recorded for the party (no review named): the run is not resumed
+    # by `untoc record`; `untoc flows sync` moves it to the step the log says
+    done = untoc(
+        served["env"],
+        "record",
+        "focal_point_nominated",
+        "--party",
+        "PER",
+        "--on",
+        "2021-11-20",
+        "--name",
+        "L. Quispe",
+        "--email",
+        "l.quispe@example.org",
+    )
+    assert done.returncode == 0, done.stderr
+    assert api.suspended_at("C1-G2-FRA") == again
+    synced = untoc(served["env"], "flows", "sync")
+    assert "resumed 1 run(s)" in synced.stdout, synced.stdout + synced.stderr
     wait_for(
         "FRA at the consultation",
         lambda: (k := api.suspended_at("C1-G2-FRA")) and k.startswith("preliminary-consultation--"),

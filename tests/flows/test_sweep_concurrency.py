@@ -2,7 +2,7 @@
 
 Each sweep runs in its own process, as on two worker machines, through the function the
 daily-sweep flow runs, against one store on PostgreSQL and one real SMTP server that is
-slow enough (10 ms a message, plus a connection each) for the two drains to overlap.
+slow enough (5 ms a message, plus a connection each) for the two drains to overlap.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from pathlib import Path
 from flows import _store
 from flows.sweep import sweep_and_deliver
 _store.store()
+Path(sys.argv[2]).touch()
 go = Path(sys.argv[1])
 while not go.exists():
     time.sleep(0.01)
@@ -48,7 +49,7 @@ class SlowSmtp:
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.005)
         import email
 
         message = email.message_from_bytes(envelope.original_content or envelope.content)
@@ -80,17 +81,20 @@ def test_two_sweeps_at_once_on_postgresql_send_every_notification_once(pg_url, t
     try:
         workers = [
             subprocess.Popen(
-                [sys.executable, "-c", WORKER, str(go)],
+                [sys.executable, "-c", WORKER, str(go), str(tmp_path / f"ready-{i}")],
                 env=env,
                 cwd=tmp_path,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            for _ in range(2)
+            for i in range(2)
         ]
-        time.sleep(6)  # both have imported and opened the store (they wait for `go`)
-        go.touch()
+        end = time.monotonic() + 120
+        while not all((tmp_path / f"ready-{i}").exists() for i in range(2)):
+            assert time.monotonic() < end and all(w.poll() is None for w in workers)
+            time.sleep(0.05)
+        go.touch()  # both have imported and opened the store: start them together
         outputs = [w.communicate(timeout=240) for w in workers]
     finally:
         controller.stop()

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError, Problem
-from .common import console, fails_cleanly, opened_store, today
+from .common import console, err_console, fails_cleanly, opened_store, today
 
 flows_app = typer.Typer(
     name="flows",
@@ -89,6 +89,11 @@ def start_reviews_command(
         f"started {len(result.started)} run(s); {len(result.already)} review(s) already have "
         f"one; {len(chosen) - len(open_reviews)} complete review(s) skipped"
     )
+    if result.failed:
+        for review_id, why in sorted(result.failed.items()):
+            err_console.print(f"not started: {review_id}: {why}")
+        err_console.print(f"{len(result.failed)} run(s) not started; run the command again")
+        raise typer.Exit(3)
 
 
 @flows_app.command("waiting")
@@ -105,3 +110,20 @@ def waiting_command(
         typer.echo(f"{r.review}\t{r.step or '?'}\t{r.id}")
     if not runs:
         console.print("no suspended country-review runs")
+
+
+@flows_app.command("sync")
+@fails_cleanly
+def sync_command() -> None:
+    """Move every waiting run to the step the event log says (after facts were recorded
+    with no Prefect API reachable, imported, or recorded for a party)."""
+    _need_api()
+    from ..definitions import load_process
+    from ..orchestration import sync_waiting_runs
+    from ..settings import load_settings
+
+    definition = load_process(load_settings().process_defs / "country_review.yaml")
+    with opened_store() as store:
+        snapshot = store.snapshot()
+    resumed = sync_waiting_runs(definition, snapshot, today())
+    console.print(f"resumed {len(resumed)} run(s) whose step the event log shows done")

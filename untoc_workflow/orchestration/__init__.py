@@ -19,6 +19,7 @@ from .runs import (
     resume_waiting_runs,
     review_tags,
     start_review_runs,
+    sync_waiting_runs,
     waiting_runs,
 )
 
@@ -46,5 +47,6 @@ __all__ = [
     "step_fact",
     "step_from_key",
     "suspend_key",
+    "sync_waiting_runs",
     "waiting_runs",
 ]

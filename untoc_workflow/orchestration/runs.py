@@ -18,6 +18,7 @@ DEPLOYMENT = f"{FLOW_NAME}/{FLOW_NAME}"
 # A review's run is replaced only when the previous one ended badly.
 _RESTARTABLE = ("FAILED", "CRASHED", "CANCELLED")
 _PAGE = 200  # the server's largest page
+_CREATE_TRIES = 5
 
 
 def api_configured() -> bool:
@@ -52,6 +53,7 @@ class WaitingRun:
 class StartResult:
     started: dict[str, UUID] = field(default_factory=dict)
     already: dict[str, UUID] = field(default_factory=dict)  # review -> its live run
+    failed: dict[str, str] = field(default_factory=dict)  # review -> why (after retries)
 
 
 def _run(coro: Any) -> Any:
@@ -80,7 +82,7 @@ def _flow_filter() -> Any:
 
 
 async def astart_review_runs(
-    reviews: Iterable[Any], *, deployment: str = DEPLOYMENT, parallel: int = 8
+    reviews: Iterable[Any], *, deployment: str = DEPLOYMENT, parallel: int = 4
 ) -> StartResult:
     """Create a run of the country-review deployment for each review that has no live (or
     completed) run yet. Runs are named after the review and tagged with group, cluster and
@@ -95,21 +97,39 @@ async def astart_review_runs(
         runs = await _all_runs(
             client, deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[dep.id]))
         )
+        ended_badly: dict[str, int] = {}
         for r in runs:
             state = r.state.type.value if r.state else "SCHEDULED"
-            if state not in _RESTARTABLE:
+            if state in _RESTARTABLE:
+                ended_badly[r.name] = ended_badly.get(r.name, 0) + 1
+            else:
                 result.already.setdefault(r.name, r.id)
         gate = asyncio.Semaphore(parallel)
 
         async def start(review: Any) -> None:
-            async with gate:
-                run = await client.create_flow_run_from_deployment(
-                    dep.id,
-                    parameters={"review_id": review.id},
-                    name=review.id,
-                    tags=review_tags(review),
-                )
-                result.started[review.id] = run.id
+            # The idempotency key makes a retry after a lost answer return the same run.
+            key = f"review:{review.id}:{ended_badly.get(review.id, 0)}"
+            for attempt in range(_CREATE_TRIES):
+                try:
+                    async with gate:
+                        run = await client.create_flow_run_from_deployment(
+                            dep.id,
+                            parameters={"review_id": review.id},
+                            name=review.id,
+                            tags=review_tags(review),
+                            # two `start-reviews` at once create one run: the server
+                            # returns the run it has for this key (a new key after each
+                            # failed run)
+                            idempotency_key=key,
+                        )
+                except Exception as exc:  # a busy server (503, "database is locked")
+                    if attempt + 1 == _CREATE_TRIES:
+                        result.failed[review.id] = str(exc).splitlines()[0]
+                        return
+                    await asyncio.sleep(2**attempt)
+                else:
+                    result.started[review.id] = run.id
+                    return
 
         await asyncio.gather(*(start(r) for r in reviews if r.id not in result.already))
     return result
@@ -216,6 +236,48 @@ def resume_waiting_runs(review_id: str | None, event: Mapping[str, Any]) -> list
     if event.get("type") not in FACTS:
         return []
     return _run(aresume_waiting_runs(review_id, event))  # type: ignore[no-any-return]
+
+
+def _completing_event(snapshot: Any, review_id: str, kind: str) -> dict[str, Any] | None:
+    """The logged fact of type `kind` that a run waiting at that step would have received."""
+    from ..mechanism_file import event_to_dict
+
+    review = snapshot.reviews[review_id]
+    parties = {review.reviewed, *(r.party for r in review.reviewers)}
+    found = None
+    for e in snapshot.events:
+        if e.type != kind:
+            continue
+        if e.review == review_id or (e.review is None and e.party in parties):
+            found = e  # the latest one: the fact that last moved the step
+    return event_to_dict(found) if found is not None else None
+
+
+async def async_sync_waiting_runs(definition: Any, snapshot: Any, today: Any) -> list[str]:
+    """Resume every suspended run whose step the event log shows done (facts recorded while
+    no Prefect API was reachable, imported, or about a party rather than a review), with
+    the logged fact, so it moves to the step the log says. Returns the run ids resumed."""
+    from .position import review_position, step_fact
+
+    facts = {s.id: f for s in definition.steps if (f := step_fact(s)) is not None}
+    resumed = []
+    for run in await awaiting_runs():
+        if run.review not in snapshot.reviews or run.step is None or run.step not in facts:
+            continue
+        now = review_position(definition, snapshot, run.review, today)
+        if now.step == run.step and not now.complete:
+            continue  # still waiting where the log says
+        event = _completing_event(snapshot, run.review, facts[run.step])
+        if event is None:
+            continue
+        run_input = fact_from_event(event).model_dump(mode="json", exclude_none=True)
+        await aresume_with_fact(run.id, run_input)
+        resumed.append(str(run.id))
+    return resumed
+
+
+def sync_waiting_runs(definition: Any, snapshot: Any, today: Any) -> list[str]:
+    return _run(async_sync_waiting_runs(definition, snapshot, today))  # type: ignore[no-any-return]
 
 
 def resume_waiting_run(review_id: str | None, event: Mapping[str, Any]) -> str | None:
