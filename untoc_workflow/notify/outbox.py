@@ -18,9 +18,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..errors import InputError
 from ..store.dialect import MAX_BIND, writing
 from .delivery import DeliveryFailed, DeliveryInDoubt
 from .message import build_message
+from .recipients import valid_address
 from .tables import CANCELLED, DELIVERABLE, FAILED, PENDING, SENDING, SENT, OutboxRow
 
 TABLE = OutboxRow.__table__  # type: ignore[attr-defined]
@@ -160,6 +162,10 @@ def drain(
 ) -> DrainReport:
     """Send every row that is due for (another) attempt at `now`; mark what was accepted."""
     report = DrainReport()
+    if not valid_address(sender):
+        raise InputError(
+            f"the sender address {sender!r} is not a plain email address (UNTOC_SENDER)"
+        )
     stamp = utc_naive(now)
     due = (C.status == PENDING) | (
         (C.status == FAILED) & C.next_attempt_at.is_not(None) & (C.next_attempt_at <= stamp)
@@ -231,7 +237,7 @@ def _deliver_one(
         row, sender=sender, sender_name=sender_name, reply_to=reply_to, now=stamp
     )
     try:
-        transport.send(message, row.recipient, file_name(row), point_of_no_return)
+        transport.send(message, file_name(row), point_of_no_return)
     except DeliveryInDoubt as exc:
         _finish(
             conn,
