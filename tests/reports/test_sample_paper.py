@@ -177,3 +177,31 @@ def test_per_group_figures_add_up_to_the_totals(report):
     assert sum(g["submitted"] for g in q.values()) == 41
     wf = report["written_feedback"]["by_group"]
     assert sum(g["at_stage"] for g in wf.values()) == 37
+
+
+def test_the_sample_tells_a_possible_history(process, sample, sample_doc):
+    """Facts come in the order the process allows, and nothing after the paper's date."""
+    from untoc_workflow.core import mechanism_states
+    from untoc_workflow.sample.generate import REDRAW_MEETINGS
+
+    assert max(e["on"] for e in sample_doc["events"]) <= "2024-04-16"
+    states = mechanism_states(process, sample, PAPER_DATE)
+    for s in states.values():
+        if s.consultation_held_on is None:
+            continue
+        # the consultation follows the naming of the three focal points (para 26)
+        named = s.step("focal_points").completed_on
+        assert named is not None and named < s.consultation_held_on, s.review
+        saq = s.step("saq").completed_on
+        if saq is not None:
+            assert saq > s.consultation_held_on
+            done = s.step("written_feedback").completed_on
+            assert done is None or done > saq
+    redraws = [e for e in sample_doc["events"] if e["type"] == "reviewer_replaced"]
+    assert redraws and {e["on"] for e in redraws} <= {d.isoformat() for d in REDRAW_MEETINGS}
+    parties = {p["code"]: p for p in sample_doc["parties"]}
+    for r in sample_doc["reviews"]:
+        for a in r["reviewers"]:
+            assert set(a["instruments"]) <= set(parties[a["party"]]["instruments"])
+        covered = {i for a in r["reviewers"] for i in a["instruments"]}
+        assert covered == set(r["instruments"]), r["id"]  # every instrument has a reviewer
