@@ -406,3 +406,20 @@ effects:
   - {kind: extend_deadline, step: saq, to: 2021-07-31, by: 1 month, reviews: {cluster: 1}}
 """
         )
+
+
+def test_running_an_interrupted_application_again_cancels_what_it_had_not(
+    mech: dict[str, Any],
+) -> None:
+    store = mech["store"]
+    plan = service.decide(store, EXTEND, PROCESS, MECHANISM, as_of=AS_OF, dry_run=True).plan
+    store.append(plan.events)  # the events were recorded, then the process stopped
+    assert statuses(store)[mech["notices"]["pending_c"]] == "pending"
+    again = service.decide(store, EXTEND, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False)
+    assert again.recorded == 0 and again.plan.moves == []
+    assert {c.notice.id for c in again.plan.cancellations} == {
+        mech["notices"]["pending_c"],
+        mech["notices"]["failed_c"],
+    }
+    assert statuses(store)[mech["notices"]["pending_c"]] == "cancelled"
+    assert again.decision_recorded

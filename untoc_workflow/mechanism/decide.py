@@ -216,9 +216,9 @@ def plan_decision(
                 x for x in by_review.get(e.review, ()) if x.id == e.id
             )
     current = Folder(process, snapshot, share_rolls_with=base)
-    touched = sorted(
-        {e.review for e in events if e.review} | {e.review for e in ours.values() if e.review}
-    )
+    # A review gets new events or nothing changes for it: with nothing new, the store after
+    # applying holds exactly the events it holds now.
+    touched = sorted({e.review for e in new_events if e.review})
     moves: list[DeadlineMove] = []
     after_states: dict[str, ReviewState] = {}
     for rid in touched:
@@ -248,7 +248,20 @@ def plan_decision(
                     )
                 )
 
-    cancellations = _cancellations(pending, moves, after_states, decision)
+    def after_state(rid: str) -> ReviewState:
+        found = after_states.get(rid)
+        if found is None:
+            review = snapshot.reviews[rid]
+            events = sorted(stored_now.get(rid, ()), key=lambda e: (e.on, e.seq))
+            found = after_states[rid] = base.state(review, as_of, events)
+        return found
+
+    affected = {
+        (e.review, str(e.data.get("step")))
+        for e in [*ours.values(), *new_events]
+        if e.review is not None
+    }
+    cancellations = _cancellations(pending, moves, after_state, affected, decision)
     return DecisionPlan(
         decision=decision,
         as_of=as_of,
@@ -415,27 +428,28 @@ def _describe(e: Event) -> str:
 def _cancellations(
     pending: Iterable[PendingNotice],
     moves: Sequence[DeadlineMove],
-    after: Mapping[str, ReviewState],
+    after: Callable[[str], ReviewState],
+    affected: set[tuple[str, str]],
     decision: Decision,
 ) -> list[Cancellation]:
+    """Notices not yet sent about a step this decision touches whose deadline is no longer
+    the step's deadline (or whose step is waived). Steps it touched in an earlier, interrupted
+    application count too, so running it again finishes the job."""
     moved = {(m.review, m.step): m for m in moves}
     out: list[Cancellation] = []
     for notice in pending:
-        move = moved.get((notice.review, notice.step))
-        if move is None:
+        if (notice.review, notice.step) not in affected:
             continue
-        state = after[notice.review].step(notice.step)
-        if move.new is None or state.status != "open":
-            out.append(
-                Cancellation(notice, f"step {notice.step} waived by decision {decision.ref}")
-            )
+        state = after(notice.review).step(notice.step)
+        if state.status == "waived":
+            why = f"step {notice.step} waived by decision {decision.ref}"
+        elif state.status != "open" or state.deadline is None:
+            continue  # completed or not started: the sweep knows what to do
+        elif notice.deadline_due != state.deadline.due:
+            move = moved.get((notice.review, notice.step))
+            old = move.old_due if move else notice.deadline_due
+            why = f"deadline moved from {old} to {state.deadline.due} by decision {decision.ref}"
+        else:
             continue
-        if notice.deadline_due != move.new.due:
-            out.append(
-                Cancellation(
-                    notice,
-                    f"deadline moved from {move.old_due} to {move.new.due} "
-                    f"by decision {decision.ref}",
-                )
-            )
+        out.append(Cancellation(notice, why))
     return out
