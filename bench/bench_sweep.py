@@ -137,7 +137,8 @@ def main() -> None:
     t = time.perf_counter()
     store.import_document(Located(mechanism(args.reviews), "<bench>", {}))
     print(
-        f"store: {args.reviews} reviews imported in {time.perf_counter() - t:.1f} s ({db_url.split(':')[0]})"
+        f"store: {args.reviews} reviews imported in {time.perf_counter() - t:.1f} s"
+        f" ({db_url.split(':')[0]})"
     )
 
     port = free_port()

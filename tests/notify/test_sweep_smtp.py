@@ -337,3 +337,32 @@ def test_recorded_rows_are_never_doubled_by_concurrent_or_repeated_recording(sto
     assert first.recorded > 0 and second.recorded == 0
     keys = [r.key for r in rows(store)]
     assert len(keys) == len(set(keys)) == first.recorded
+
+
+def test_retries_back_off_and_give_up_after_the_last_attempt(store, tmp_path, smtp):
+    from untoc_workflow.notify.outbox import backoff, status_counts
+
+    assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [5, 10, 20, 40]
+    assert backoff(20).total_seconds() == 12 * 3600
+    standard_mechanism(store, tmp_path)
+    smtp.stop()
+    n = notifier(tmp_path).record(store, date(2023, 6, 30), NOW).recorded
+    down = AppriseMail(smtp.url)
+    first = drain(store.engine, down, NOW, sender=SENDER, sender_name="S", max_attempts=2)
+    assert first.failed == n and status_counts(store.engine) == {"retrying": n}
+    second = drain(
+        store.engine,
+        down,
+        NOW + timedelta(minutes=6),
+        sender=SENDER,
+        sender_name="S",
+        max_attempts=2,
+    )
+    assert second.failed == n
+    assert status_counts(store.engine) == {"failed": n}  # given up: no next attempt
+    assert all(r.next_attempt_at is None and r.attempts == 2 for r in rows(store))
+    smtp.start()
+    later = drain(
+        store.engine, AppriseMail(smtp.url), NOW + timedelta(days=1), sender=SENDER, sender_name="S"
+    )
+    assert later.sent == 0 and smtp.messages() == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_timedelta
@@ -61,6 +62,7 @@ def one_line(text: object) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
 
 
+@lru_cache(maxsize=8192)
 def late_by(days: int, language: str) -> str:
     """'23 days' written for the language, with its plural rules (Babel)."""
     return format_timedelta(

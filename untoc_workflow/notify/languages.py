@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date, format_skeleton
 
@@ -39,10 +40,12 @@ def direction(language: str) -> str:
     return "rtl" if language in RTL_LANGUAGES else "ltr"
 
 
+@lru_cache(maxsize=8192)  # a sweep writes the same few dates thousands of times
 def long_date(day: date, language: str) -> str:
     """16 April 2024 written the way the language writes it."""
     return format_date(day, "long", locale=language)
 
 
+@lru_cache(maxsize=1024)
 def month_year(day: date, language: str) -> str:
     return format_skeleton("yMMMM", day, locale=language)

@@ -116,9 +116,19 @@ def cancel_rows(conn: Connection, reasons: dict[int, str], now: datetime) -> int
 
 
 def status_counts(engine: Engine) -> dict[str, int]:
+    """Rows per status; `failed` are the given-up ones, `retrying` failed ones that will be
+    tried again."""
     with engine.connect() as conn:
-        rows = conn.execute(select(C.status, func.count()).group_by(C.status))
-        return {status: n for status, n in rows}
+        rows = conn.execute(
+            select(C.status, C.next_attempt_at.is_not(None), func.count()).group_by(
+                C.status, C.next_attempt_at.is_not(None)
+            )
+        )
+        out: dict[str, int] = {}
+        for status, retry, n in rows:
+            name = "retrying" if status == FAILED and retry else status
+            out[name] = out.get(name, 0) + n
+        return out
 
 
 # -- delivery -----------------------------------------------------------------------------

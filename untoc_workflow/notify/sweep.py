@@ -303,7 +303,7 @@ def sweep(
         report.sent, report.failed, report.in_doubt = drained.sent, drained.failed, drained.in_doubt
         report.errors = drained.errors
     counts = status_counts(store.engine)
-    report.pending = counts.get("pending", 0) + counts.get("failed", 0)
+    report.pending = counts.get("pending", 0) + counts.get("retrying", 0)
     return report
 
 
