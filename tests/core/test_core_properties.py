@@ -212,3 +212,29 @@ def test_the_latest_rung_occurrence_matches_counting_one_by_one(first, every, ti
         expected = (k, occurrence_on(first, interval, k))
         k += 1
     assert latest_occurrence(first, interval, times, as_of) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories(), days)
+def test_the_first_day_all_parties_had_a_focal_point_is_found_as_day_by_day(snapshot, day):
+    from untoc_workflow.core import focal_points_on
+
+    parties = ("AAA", "BBB", "CCC")
+    roll = focal_points_on(snapshot.events, day)
+    event_days = sorted({e.on for e in snapshot.events if e.on <= day})
+    expected = next(
+        (d for d in event_days if all(focal_points_on(snapshot.events, d).has(p) for p in parties)),
+        None,
+    )
+    assert roll.first_all_named(parties) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories(), days)
+def test_folding_without_notifications_changes_nothing_else(snapshot, day):
+    from dataclasses import replace
+
+    loud = mechanism_states(DEFINITION, snapshot, day)["R1"]
+    quiet = mechanism_states(DEFINITION, snapshot, day, notifications=False)["R1"]
+    assert quiet.notifications == ()
+    assert quiet == replace(loud, notifications=())

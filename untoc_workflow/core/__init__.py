@@ -3,7 +3,7 @@
 It never reads the clock and never imports prefect, sqlmodel, sqlalchemy or apprise.
 """
 
-from .derive import index_events, mechanism_states, review_state
+from .derive import MechanismFold, fold_mechanism, index_events, mechanism_states, review_state
 from .focal_points import FocalPointRoll, focal_points_on
 from .model import Event, Mission, Party, Person, Review, ReviewerAssignment, Snapshot
 from .state import Deadline, DueNotification, ReviewState, StepState
@@ -13,6 +13,7 @@ __all__ = [
     "DueNotification",
     "Event",
     "FocalPointRoll",
+    "MechanismFold",
     "Mission",
     "Party",
     "Person",
@@ -21,6 +22,7 @@ __all__ = [
     "ReviewerAssignment",
     "Snapshot",
     "StepState",
+    "fold_mechanism",
     "focal_points_on",
     "index_events",
     "mechanism_states",

@@ -9,6 +9,7 @@ import gc
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -136,11 +137,15 @@ def review_state(
     roll: FocalPointRoll,
     as_of: date,
     party_events: Mapping[str, Sequence[Event]] | None = None,
+    *,
+    notifications: bool = True,
 ) -> ReviewState:
     """Derive one review's state on `as_of`.
 
     `review_events` are this review's events sorted by (on, seq); `roll` gives focal points
     on the date; `party_events` maps a party code to its party-scoped events (experts).
+    With `notifications=False` the ladders are not walked (a report sends nothing) and the
+    state's `notifications` is empty; everything else is the same.
     """
     plan = _plan(definition)
     feedback_event = _each_reviewer_event(plan)
@@ -149,7 +154,7 @@ def review_state(
     without = tuple(p for p in dict.fromkeys(parties) if not roll.has(p))
 
     results: dict[str, StepState] = {}
-    notifications = []
+    due = []
     for step in plan.order:
         started = _started_on(step, review, results, as_of)
         completed = _completed_on(step, review, facts, roll, parties, party_events, as_of)
@@ -193,8 +198,8 @@ def review_state(
             else (),
         )
         results[step.id] = state
-        if status == "open" and deadline is not None and step.ladder and started is not None:
-            notifications.extend(
+        if notifications and status == "open" and deadline is not None and step.ladder and started:
+            due.extend(
                 due_rungs(
                     review=review.id,
                     step=step.id,
@@ -224,7 +229,7 @@ def review_state(
         blocked=bool(without) and consultation is None,
         parties_without_focal_point=without,
         steps=tuple(results[s.id] for s in definition.steps),
-        notifications=tuple(notifications),
+        notifications=tuple(due),
         process_version=review.process_version,
     )
 
@@ -308,26 +313,58 @@ def index_events(
     return by_review, by_party
 
 
-def mechanism_states(definition: Any, snapshot: Snapshot, as_of: date) -> dict[str, ReviewState]:
+@dataclass(frozen=True)
+class MechanismFold:
+    """Every review's state on a date, with the focal-point roll and the party events
+    (focal points, experts) up to that date that it was folded with."""
+
+    states: dict[str, ReviewState]
+    roll: FocalPointRoll
+    party_events: dict[str, list[Event]]
+
+
+def mechanism_states(
+    definition: Any, snapshot: Snapshot, as_of: date, *, notifications: bool = True
+) -> dict[str, ReviewState]:
     """Every review's state on `as_of`, in review id order."""
+    return fold_mechanism(definition, snapshot, as_of, notifications=notifications).states
+
+
+def fold_mechanism(
+    definition: Any, snapshot: Snapshot, as_of: date, *, notifications: bool = True
+) -> MechanismFold:
+    """Fold the whole Mechanism on `as_of`: one pass over the log, then each review."""
     # The fold allocates many small objects and frees none in cycles; with a million events
     # alive, the cyclic collector's full passes cost more than the fold itself.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _all_states(definition, snapshot, as_of)
+        return _fold(definition, snapshot, as_of, notifications)
     finally:
         if paused:
             gc.enable()
 
 
-def _all_states(definition: Any, snapshot: Snapshot, as_of: date) -> dict[str, ReviewState]:
+def _fold(definition: Any, snapshot: Snapshot, as_of: date, notifications: bool) -> MechanismFold:
     by_review, by_party = index_events(snapshot.events, as_of)
-    roll = focal_points_on((e for p in by_party.values() for e in p), as_of)
+    roll = focal_points_on((e for p in by_party.values() for e in p), as_of, ordered=True)
+    # A step completed by a party fact (experts named) needs only the first of each kind.
+    firsts: dict[str, list[Event]] = {}
+    for party, events in by_party.items():
+        first: dict[str, Event] = {}
+        for e in events:
+            first.setdefault(e.type, e)
+        firsts[party] = sorted(first.values(), key=lambda e: (e.on, e.seq))
     out: dict[str, ReviewState] = {}
-    for review_id in sorted(snapshot.reviews):
-        review = snapshot.reviews[review_id]
+    reviews = snapshot.reviews
+    for review_id in sorted(reviews):
         out[review_id] = review_state(
-            definition, review, by_review.get(review_id, ()), roll, as_of, by_party
+            definition,
+            reviews[review_id],
+            by_review.get(review_id, ()),
+            roll,
+            as_of,
+            firsts,
+            notifications=notifications,
         )
-    return out
+    return MechanismFold(out, roll, dict(by_party))

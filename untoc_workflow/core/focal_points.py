@@ -18,7 +18,7 @@ class FocalPointRoll:
     replaced or withdrawn on or before D (mechanism-file contract).
     """
 
-    __slots__ = ("as_of", "_current", "_changed", "_transitions")
+    __slots__ = ("as_of", "_current", "_changed", "_transitions", "_steady")
 
     def __init__(self, as_of: date) -> None:
         self.as_of = as_of
@@ -26,6 +26,9 @@ class FocalPointRoll:
         self._changed: set[str] = set()
         # party -> [(day, holds a focal point at the end of that day)], one entry per day
         self._transitions: dict[str, list[tuple[date, bool]]] = {}
+        # party -> first day it had a focal point, for parties that never lost it since:
+        # the usual case, answered without walking the days
+        self._steady: dict[str, date] | None = None
 
     def persons(self, party: str) -> tuple[Person, ...]:
         return tuple(self._current.get(party, {}).values())
@@ -51,6 +54,9 @@ class FocalPointRoll:
     def first_all_named(self, parties: Iterable[str]) -> date | None:
         """The first day at whose end every one of `parties` had a focal point, if any."""
         parties = tuple(dict.fromkeys(parties))
+        steady = self._steady_days()
+        if parties and all(p in steady for p in parties):
+            return max(steady[p] for p in parties)
         if not all(self.has(p) or p in self._transitions for p in parties):
             return None
         days = sorted({d for p in parties for d, _ in self._transitions.get(p, ())})
@@ -67,6 +73,15 @@ class FocalPointRoll:
             if all(status.values()):
                 return day
         return None
+
+    def _steady_days(self) -> dict[str, date]:
+        if self._steady is None:
+            self._steady = {
+                p: history[0][0]
+                for p, history in self._transitions.items()
+                if history and all(holds for _, holds in history)
+            }
+        return self._steady
 
     def _apply(self, event: Event) -> None:
         party = event.party
@@ -94,13 +109,20 @@ class FocalPointRoll:
             history.append((event.on, holds))
 
 
-def focal_points_on(events: Iterable[Event], as_of: date) -> FocalPointRoll:
-    """Fold the focal-point events (any order of input; applied by date, then seq) up to `as_of`."""
+def focal_points_on(
+    events: Iterable[Event], as_of: date, *, ordered: bool = False
+) -> FocalPointRoll:
+    """Fold the focal-point events up to `as_of`, applied by date, then seq.
+
+    `ordered=True` says each party's events already come in that order (a snapshot's do;
+    parties may be interleaved, since each party's roll is its own), sparing a sort.
+    """
     roll = FocalPointRoll(as_of)
     relevant = [
         e for e in events if (e.type == _NOMINATED or e.type == _WITHDRAWN) and e.on <= as_of
     ]
-    relevant.sort(key=lambda e: (e.on, e.seq))
+    if not ordered:
+        relevant.sort(key=lambda e: (e.on, e.seq))
     for event in relevant:
         roll._apply(event)
     return roll

@@ -14,11 +14,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from ..core import ReviewState
+from ..core import FocalPointRoll, ReviewState, focal_points_on, fold_mechanism, index_events
 from ..core.model import Event, Snapshot
 from ..dates import add_months, months_late
-from .fold import ReportRoll, fold, paused_gc
-from .fold import _index as index_for_report
 
 STAGES = ("not_started", "questionnaire", "written_feedback", "observations", "completed")
 UNDER_WAY = ("questionnaire", "written_feedback", "observations")
@@ -51,8 +49,7 @@ def status_report(
     `states` may be passed when the caller already folded them for the same date.
     `threshold` and `progress_group` default to the 70 % rule for group 1 (mechanism.yaml).
     """
-    with paused_gc():
-        return _report(definition, snapshot, as_of, states, threshold, progress_group)
+    return _report(definition, snapshot, as_of, states, threshold, progress_group)
 
 
 def _report(
@@ -64,11 +61,13 @@ def _report(
     progress_group: int | None,
 ) -> dict[str, Any]:
     if states is None:
-        folded = fold(definition, snapshot, as_of)
-        states, roll, experts = folded.states, folded.roll, folded.experts
+        # a report sends nothing: fold without walking the escalation ladders
+        folded = fold_mechanism(definition, snapshot, as_of, notifications=False)
+        states, roll, by_party = folded.states, folded.roll, folded.party_events
     else:
-        _, by_party, experts = index_for_report(snapshot.events, as_of)
-        roll = ReportRoll(by_party, as_of)
+        _, by_party = index_events(snapshot.events, as_of)
+        roll = focal_points_on((e for p in by_party.values() for e in p), as_of, ordered=True)
+    experts = [e for events in by_party.values() for e in events if e.type == "experts_nominated"]
     cluster = _running_cluster(states.values())
     threshold, progress_group = next_cluster_rule(threshold, progress_group)
     groups = sorted({s.group for s in states.values()}) or [1, 2, 3]
@@ -145,7 +144,7 @@ def _reviews(states: Iterable[ReviewState], groups: list[int]) -> dict[str, Any]
 
 
 def _focal_points(
-    states: Iterable[ReviewState], roll: ReportRoll, groups: list[int]
+    states: Iterable[ReviewState], roll: FocalPointRoll, groups: list[int]
 ) -> dict[str, Any]:
     involved: set[str] = set()
     blocked_by_group = {str(g): 0 for g in groups}
@@ -156,10 +155,10 @@ def _focal_points(
         if s.blocked:
             blocked += 1
             blocked_by_group[str(s.group)] += 1
-    persons = roll.profiles()
-    women = sum(1 for _, gender, _ in persons if gender == "female")
-    ministries = Counter(ministry or "not stated" for _, _, ministry in persons)
-    per_party = Counter(party for party, _, _ in persons)
+    persons = roll.all_persons()
+    women = sum(1 for _, p in persons if p.gender == "female")
+    ministries = Counter(p.ministry or "not stated" for _, p in persons)
+    per_party = Counter(party for party, _ in persons)
     return {
         "parties_without": sum(1 for p in involved if not roll.has(p)),
         "reviews_blocked": blocked,
