@@ -323,3 +323,24 @@ def test_a_sqlite_store_in_a_new_folder_is_created(tmp_path):
         assert s.snapshot().events == ()
     finally:
         s.close()
+
+
+def test_snapshot_after_many_late_facts_is_still_in_date_order(store):
+    store.import_file(GOLDEN)
+    store.snapshot()  # cached
+    late = [
+        Event(
+            on=date(2020, 12, 1 + i % 28),
+            type="experts_nominated",
+            party="FRA",
+            data={"count": 1 + i},
+            id=f"late-{i}",
+        )
+        for i in range(1200)
+    ]
+    store.append(late[:3])
+    store.append(late[3:])
+    snap = store.snapshot()
+    assert len(snap.events) == 23 + 1200
+    ordered = [(e.on, e.seq) for e in snap.events]
+    assert ordered == sorted(ordered)

@@ -142,6 +142,20 @@ class _EventCache:
 _order = attrgetter("on", "seq")
 
 
+def _merge(events: tuple[Event, ...], new: list[Event]) -> tuple[Event, ...]:
+    """Sorted `events` with the sorted `new` ones (read after them) put in their places."""
+    if not new:
+        return events
+    if not events or _order(new[0]) >= _order(events[-1]):
+        return events + tuple(new)  # the usual case: facts arrive in date order
+    if len(new) > 1000:
+        return tuple(sorted((*events, *new), key=_order))
+    merged = list(events)
+    for e in new:  # a few late facts: each goes in by binary search
+        merged.insert(bisect_right(merged, _order(e), key=_order), e)
+    return tuple(merged)
+
+
 def _on(e: Event) -> date:
     return e.on
 
@@ -190,7 +204,7 @@ class Store:
         """Parties, reviews, and the events on or before `as_of` (all when None), sorted by
         (on, seq). Read-only: events (and the `data` dicts of events with identical data) are
         shared between events and between snapshots, so mutating one changes the others."""
-        with repeatable_read(self.engine.connect()) as conn, conn.begin():
+        with _no_gc(), repeatable_read(self.engine.connect()) as conn, conn.begin():
             # Events first: reviews and parties are never deleted, so those read after
             # include every one the events name, whatever commits in between.
             events = self._all_events(conn)
@@ -212,11 +226,7 @@ class Store:
         if cached is not None and count > cached.count:
             new = self._read_events(conn, after_seq=cached.max_seq)
             if len(new) == count - cached.count:
-                if new and cached.events and _order(new[0]) < _order(cached.events[-1]):
-                    events = tuple(sorted((*cached.events, *new), key=_order))
-                else:
-                    events = cached.events + tuple(new)
-                return self._keep(events, count, max_seq)
+                return self._keep(_merge(cached.events, new), count, max_seq)
         return self._keep(tuple(self._read_events(conn)), count, max_seq)
 
     def _keep(
@@ -244,8 +254,7 @@ class Store:
         if after_seq is not None:
             sql += " WHERE seq > ?"
             params = (after_seq,)
-        with _no_gc():
-            return self._read_rows(query_rows(conn, sql, params, stream=True))
+        return self._read_rows(query_rows(conn, sql, params, stream=True))
 
     def _read_rows(self, cur: Any) -> list[Event]:
         dates = self._dates
