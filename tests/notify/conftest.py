@@ -3,6 +3,7 @@ written as mechanism files and imported into a real store."""
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import socket
@@ -64,6 +65,11 @@ class _Handler:
             )
         return "250 Message accepted for delivery"
 
+    async def handle_exception(self, error: Exception) -> str:
+        # A client that vanished (a killed sweep): no traceback from the server thread
+        # (see MtaLikeSMTP._handle_client for why that matters).
+        return "421 Closing the session"
+
 
 def _mta_like_smtp_class() -> Any:
     import asyncio
@@ -75,6 +81,14 @@ def _mta_like_smtp_class() -> Any:
         arrived even when the client vanishes before reading the reply. Stock aiosmtpd
         cancels the session the moment it sees the connection close, dropping a complete
         message still in its buffer; a real MTA has taken responsibility at the dot."""
+
+        async def _handle_client(self) -> None:
+            # A session ended by a vanished client is normal here. Left unhandled, asyncio
+            # prints its traceback from the server thread, and Python 3.11 computes the
+            # caret lines of a traceback with ast.parse, whose state is not thread-safe:
+            # a parse in the main thread at that moment fails with SystemError.
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await super()._handle_client()
 
         def _cancel_later(self) -> None:
             task = self._handler_coroutine

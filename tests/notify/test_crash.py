@@ -147,11 +147,14 @@ def test_sigkill_at_random_points_then_rerun_delivers_every_notice_exactly_once(
             rows = list(conn.execute(select(TABLE.c.key, TABLE.c.status, TABLE.c.message_id)))
         assert {r.key for r in rows} == expected_keys
         statuses = Counter(r.status for r in rows)
-        assert set(statuses) <= {"sent", "sending"}, statuses
-        received = Counter(m.message_id for m in smtp.wait_for(len(rows), timeout=10))
-        assert received == Counter({r.message_id: 1 for r in rows}), (
+        # cancelled: a reminder still undelivered when a later notice of the same step was
+        # recorded (the runs interleave the three dates) is overtaken, never sent
+        assert set(statuses) <= {"sent", "sending", "cancelled"}, statuses
+        due = [r for r in rows if r.status != "cancelled"]
+        received = Counter(m.message_id for m in smtp.wait_for(len(due), timeout=10))
+        assert received == Counter({r.message_id: 1 for r in due}), (
             f"duplicates: {[k for k, n in received.items() if n > 1]}; "
-            f"missing: {sorted({r.message_id for r in rows} - set(received))}"
+            f"missing: {sorted({r.message_id for r in due} - set(received))}"
         )
     finally:
         sweeper.close()

@@ -366,3 +366,17 @@ def test_retries_back_off_and_give_up_after_the_last_attempt(store, tmp_path, sm
         store.engine, AppriseMail(smtp.url), NOW + timedelta(days=1), sender=SENDER, sender_name="S"
     )
     assert later.sent == 0 and smtp.messages() == []
+
+
+def test_an_undelivered_reminder_overtaken_by_a_later_notice_is_cancelled(store, tmp_path, smtp):
+    standard_mechanism(store, tmp_path)
+    smtp.stop()
+    run(store, tmp_path, smtp, "2023-06-16")  # the reminders cannot be delivered
+    smtp.start()
+    report = run(store, tmp_path, smtp, "2023-06-30", now=NOW + timedelta(days=14))
+    reminder = next(r for r in rows(store) if r.key.startswith("C1-G1-NGA/saq/reminder/"))
+    assert reminder.status == "cancelled"
+    assert reminder.cancel_reason == "superseded by the due notice of 2023-06-30"
+    got = [m.message["X-UNTOC-Notice"] for m in smtp.wait_for(report.sent)]
+    assert "C1-G1-NGA/saq/due/0/2023-06-30" in got
+    assert not any(str(n).startswith("C1-G1-NGA/saq/reminder") for n in got)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from ..core import focal_points_on, mechanism_states
 from ..core.state import DueNotification, ReviewState
 from ..store.dialect import writing
@@ -181,6 +183,8 @@ class Notifier:
             open_notice_rows, states, snapshot.parties, resolver, roll, now
         )
         new_rows.extend(replacements)
+        for row_id, reason in _superseded(open_notice_rows, new_rows, store).items():
+            cancel.setdefault(row_id, reason)
 
         with writing(store.engine.connect()) as conn, conn.begin():
             lock_outbox(conn)
@@ -278,6 +282,45 @@ class Notifier:
             fresh = [r for r in resolution.recipients if r.party in (row.party, None)]
             replacements.extend(self.rows_for(notice, state, parties, fresh, now))
         return cancel, replacements
+
+
+def _superseded(
+    open_rows: Sequence[Any], new_rows: Sequence[dict[str, Any]], store: Any
+) -> dict[int, str]:
+    """Open rows that a later notice of the same step and deadline, to the same person, has
+    overtaken: a reminder still undelivered when the overdue notice goes out is dropped."""
+    if not open_rows:
+        return {}
+    latest: dict[tuple[Any, ...], tuple[Any, str]] = {}
+
+    def note(review: Any, step: Any, due: Any, recipient: str, due_on: Any, rung: Any) -> None:
+        k = (review, step, due, recipient.lower())
+        if k not in latest or due_on > latest[k][0]:
+            latest[k] = (due_on, rung)
+
+    for r in new_rows:
+        if r["kind"] == "notice":
+            note(
+                r["review_id"], r["step"], r["deadline_due"], r["recipient"], r["due_on"], r["rung"]
+            )
+    from .outbox import C
+
+    reviews = sorted({r.review_id for r in open_rows})
+    with store.engine.connect() as conn:
+        for i in range(0, len(reviews), 500):
+            query = select(
+                C.review_id, C.step, C.deadline_due, C.recipient, C.due_on, C.rung
+            ).where(
+                C.kind == "notice", C.review_id.in_(reviews[i : i + 500]), C.status != "cancelled"
+            )
+            for row in conn.execute(query):
+                note(row.review_id, row.step, row.deadline_due, row.recipient, row.due_on, row.rung)
+    out: dict[int, str] = {}
+    for row in open_rows:
+        later = latest.get((row.review_id, row.step, row.deadline_due, row.recipient.lower()))
+        if later is not None and later[0] > row.due_on:
+            out[row.id] = f"superseded by the {later[1]} notice of {later[0].isoformat()}"
+    return out
 
 
 def sweep(
