@@ -89,7 +89,6 @@ class Notifier:
         parties: Mapping[str, Any],
         recipients: Sequence[Recipient],
         now: datetime,
-        report: SweepReport | None = None,
     ) -> list[dict[str, Any]]:
         step_titles = dict(self._steps[notice.step].title) if notice.step in self._steps else {}
         stamp = utc_naive(now)
@@ -176,7 +175,7 @@ class Notifier:
             )
             report.withheld.extend(f"{notice.review}: {p}" for p in resolution.withheld)
             new_rows.extend(
-                self.rows_for(notice, state, snapshot.parties, resolution.recipients, now, report)
+                self.rows_for(notice, state, snapshot.parties, resolution.recipients, now)
             )
 
         cancel, replacements = self._obsolete(
@@ -204,7 +203,7 @@ class Notifier:
         """Open rows that no longer apply, with the reason; and rows re-addressing a notice
         whose focal point or mission was replaced."""
         cancel: dict[int, str] = {}
-        readdress: dict[str, tuple[Any, ReviewState, Any]] = {}
+        readdress: dict[int, tuple[Any, ReviewState, Any]] = {}
         for row in rows:
             state = states.get(row.review_id)
             if state is None:
@@ -241,14 +240,14 @@ class Notifier:
                 current = {p.email.lower() for p in roll.persons(row.party)}
                 if row.recipient.lower() not in current:
                     cancel[row.id] = f"{row.recipient} is no longer a focal point of {row.party}"
-                    readdress[f"{row.id}"] = (row, state, step)
+                    readdress[row.id] = (row, state, step)
                 continue
             if row.party is not None and row.role.endswith("mission"):
                 party = parties.get(row.party)
                 mission = party.mission.email.lower() if party and party.mission else None
                 if mission != row.recipient.lower():
                     cancel[row.id] = f"{row.recipient} is no longer the mission of {row.party}"
-                    readdress[f"{row.id}"] = (row, state, step)
+                    readdress[row.id] = (row, state, step)
         replacements: list[dict[str, Any]] = []
         for row, state, step in readdress.values():
             rung = next((r for r in self._steps[row.step].ladder if r.id == row.rung), None)
