@@ -96,7 +96,9 @@ class Sweeper:
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_points_then_rerun_delivers_every_notice_exactly_once(tmp_path):
+def test_sigkill_at_random_points_then_rerun_delivers_every_notice_exactly_once(
+    tmp_path, store_url
+):
     rng = random.Random(20240416)
     # calibration on a separate store and server: how long a whole sweep takes
     calib_db = f"sqlite:///{tmp_path / 'calib.db'}"
@@ -115,7 +117,7 @@ def test_sigkill_at_random_points_then_rerun_delivers_every_notice_exactly_once(
     calib_store.close()
     assert len(expected_keys) >= 20
 
-    db_url = f"sqlite:///{tmp_path / 'untoc.db'}"
+    db_url = store_url  # a SQLite file, then a PostgreSQL schema
     store = open_store(db_url)
     _mechanism(store, tmp_path)
     smtp = SmtpServer()
