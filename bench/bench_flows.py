@@ -43,9 +43,14 @@ from tests.flows.conftest import (  # noqa: E402
 
 
 def states(http: Any) -> dict[str, dict[str, Any]]:
+    """Every country-review run by id."""
     body = {"flows": {"name": {"any_": ["country-review"]}}, "limit": 200}
-    runs = http.post("/flow_runs/filter", json=body).json()
-    return {r["name"]: r for r in runs}
+    out: dict[str, dict[str, Any]] = {}
+    while True:
+        page = http.post("/flow_runs/filter", json=body | {"offset": len(out)}).json()
+        out.update((r["id"], r) for r in page)
+        if len(page) < 200:
+            return out
 
 
 def ready_key(http: Any, run: dict[str, Any]) -> str | None:
@@ -53,11 +58,32 @@ def ready_key(http: Any, run: dict[str, Any]) -> str | None:
     state = run["state"]
     if state["type"] == "COMPLETED":
         return "done"
+    if state["type"] in ("CRASHED", "FAILED"):
+        return None
     if state["type"] != "PAUSED" or state["name"] != "Suspended":
         return None
     key = state["state_details"]["pause_key"]
     r = http.get(f"/flow_runs/{run['id']}/input/suspended-{key}-description")
     return key if r.status_code == 200 else None
+
+
+def restart_crashed(runs: dict[str, dict[str, Any]], current: dict[str, str], reviews: Any) -> int:
+    """Start a new run for each review whose run crashed (the code changed under it, the
+    machine was short of memory...), as `untoc flows start-reviews` would."""
+    from untoc_workflow.orchestration import astart_review_runs
+
+    crashed = [
+        reviews[name]
+        for name, run_id in current.items()
+        if runs[run_id]["state"]["type"] in ("CRASHED", "FAILED")
+    ]
+    if not crashed:
+        return 0
+    result = asyncio.run(astart_review_runs(crashed))
+    for name, run_id in result.started.items():
+        current[name] = str(run_id)
+    print(f"restarted {len(result.started)} crashed run(s): {sorted(result.started)}", flush=True)
+    return len(result.started)
 
 
 def fact_for(position: Any, today: date) -> dict[str, Any]:
@@ -78,9 +104,14 @@ def fact_for(position: Any, today: date) -> dict[str, Any]:
 
 
 def main() -> None:
+    import signal
+
+    # `kill` stops the server and the runner too (the finally below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=6, help="flow-run processes at once")
     parser.add_argument("--sequential", type=int, default=10, help="resumes one at a time first")
+    parser.add_argument("--reviews", type=int, default=0, help="only the first N (0: all)")
     parser.add_argument("--server-db", choices=["sqlite", "postgresql"], default="postgresql")
     args = parser.parse_args()
 
@@ -148,7 +179,9 @@ def main() -> None:
             for r in snapshot.reviews.values()
             if not review_position(definition, snapshot, r.id, today).complete
         ]
-        print(f"{len(snapshot.reviews)} reviews, {len(open_reviews)} not complete", flush=True)
+        if args.reviews:
+            open_reviews = sorted(open_reviews, key=lambda r: r.id)[: args.reviews]
+        print(f"{len(snapshot.reviews)} reviews; runs to start: {len(open_reviews)}", flush=True)
 
         t_start = time.perf_counter()
         result = asyncio.run(astart_review_runs(open_reviews))
@@ -159,25 +192,29 @@ def main() -> None:
         print(
             f"created {n} runs in {t_created:.2f} s: {n / t_created:.1f} runs/s (API)", flush=True
         )
+        current = {name: str(run_id) for name, run_id in result.started.items()}
         keys: dict[str, str] = {}
+        restarts = 0
         while len(keys) < n:
-            for name, run in states(http).items():
-                if name not in keys and (k := ready_key(http, run)):
+            runs = states(http)
+            restarts += restart_crashed(runs, current, snapshot.reviews)
+            for name, run_id in current.items():
+                if name not in keys and (k := ready_key(http, runs[run_id])):
                     keys[name] = k
             time.sleep(0.5)
         t_all = time.perf_counter() - t_start
         print(
             f"all {n} runs suspended at their step after {t_all:.1f} s: "
-            f"{n / t_all:.2f} runs/s started-to-suspended (runner limit {args.limit})",
+            f"{n / t_all:.2f} runs/s started-to-suspended (runner limit {args.limit}"
+            f"{f', {restarts} crashed run(s) restarted' if restarts else ''})",
             flush=True,
         )
 
         snapshot = store.snapshot()
-        runs = states(http)
         plan = []
         for review in sorted(keys):
             position = review_position(definition, snapshot, review, today)
-            plan.append((review, runs[review]["id"], fact_for(position, today)))
+            plan.append((review, fact_for(position, today)))
 
         def resume(run_id: str, run_input: dict[str, Any]) -> None:
             for _ in range(50):
@@ -190,25 +227,26 @@ def main() -> None:
 
         def wait_moved(pending: dict[str, float], latencies: list[float]) -> None:
             while pending:
-                current = states(http)
+                runs = states(http)
+                restart_crashed(runs, current, snapshot.reviews)
                 for review in list(pending):
-                    k = ready_key(http, current[review])
+                    k = ready_key(http, runs[current[review]])
                     if k and k != keys[review]:
                         latencies.append(time.perf_counter() - pending.pop(review))
                         keys[review] = k
                 time.sleep(0.1)
 
         sequential: list[float] = []
-        for review, run_id, run_input in plan[: args.sequential]:
+        for review, run_input in plan[: args.sequential]:
             t = time.perf_counter()
-            resume(run_id, run_input)
+            resume(current[review], run_input)
             wait_moved({review: t}, sequential)
         burst: list[float] = []
         t_burst = time.perf_counter()
         pending: dict[str, float] = {}
-        for review, run_id, run_input in plan[args.sequential :]:
+        for review, run_input in plan[args.sequential :]:
             pending[review] = time.perf_counter()
-            resume(run_id, run_input)
+            resume(current[review], run_input)
         wait_moved(pending, burst)
         t_burst = time.perf_counter() - t_burst
 
