@@ -51,3 +51,40 @@ def test_the_committed_json_schema_of_definitions_is_current():
     assert SCHEMA_PATH.read_text(encoding="utf-8") == process_schema_text(), (
         "run: python -m untoc_workflow.definitions.schema"
     )
+
+
+def _copy_of_bundled_defs(tmp_path):
+    import shutil
+
+    from untoc_workflow.definitions import process_defs_dir
+
+    target = tmp_path / "defs"
+    shutil.copytree(process_defs_dir(), target)
+    return target
+
+
+def test_a_rung_naming_a_missing_template_fails_the_definition_at_the_rung(tmp_path):
+    defs = _copy_of_bundled_defs(tmp_path)
+    path = defs / "country_review.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("template: step_due", "template: step_dew")
+    )
+    with pytest.raises(InputError) as caught:
+        load_process(path)
+    message = caught.value.render()
+    assert "ladder[1].template" in message and "step_dew" in message
+    assert "did you mean 'step_due'?" in message
+    assert f"{path}:" in message
+
+
+def test_a_template_using_an_unknown_field_fails_the_definition_not_the_send(tmp_path):
+    defs = _copy_of_bundled_defs(tmp_path)
+    template = defs / "templates" / "fr" / "step_due.j2"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("{{ deadline.due }}", "{{ deadline_due }}"),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_process(defs / "country_review.yaml")
+    message = caught.value.render()
+    assert "deadline_due" in message and "fr" in message

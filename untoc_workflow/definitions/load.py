@@ -56,6 +56,10 @@ def parse_process(located: Located) -> ProcessDefinition:
             title=f"{located.file}: the process definition has errors",
         ) from exc
     problems = list(check_graph(definition, located))
+    # Importing notify registers its check (templates exist in six languages and use only
+    # known fields). Imported here, not at the top: notify itself loads definitions.
+    import untoc_workflow.notify  # noqa: F401
+
     for check in _extra_checks:
         problems.extend(check(definition, located))
     if problems:
