@@ -290,7 +290,7 @@ EventModel = Annotated[
 ]
 
 EVENT_MODELS: dict[str, type[_Event]] = {
-    m.model_fields["type"].annotation.__args__[0]: m  # type: ignore[union-attr]
+    m.model_fields["type"].annotation.__args__[0]: m
     for m in (
         FocalPointNominated,
         FocalPointWithdrawn,

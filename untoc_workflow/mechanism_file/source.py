@@ -104,20 +104,20 @@ class JsonStream:
 
         decode = json.JSONDecoder(object_pairs_hook=no_dupes).raw_decode
         try:
-            pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
+            pos = _WS.match(text, 0).end()
             if text[pos : pos + 1] != "{":
                 raise _Fallback
-            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            pos = _WS.match(text, pos + 1).end()
             if text[pos : pos + 1] == "}":
                 return
             while True:
                 key, pos = decode(text, pos)
                 if not isinstance(key, str) or key in self.head or key in self._head_spans:
                     raise _Fallback  # duplicate top-level key: the usual path reports it
-                pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _WS.match(text, pos).end()
                 if text[pos : pos + 1] != ":":
                     raise _Fallback
-                pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+                pos = _WS.match(text, pos + 1).end()
                 if key == "events" and text[pos : pos + 1] == "[":
                     self._head_spans[key] = (pos, pos)
                     pos = self._scan_events(decode, pos + 1, dupes)
@@ -128,15 +128,15 @@ class JsonStream:
                         raise _Fallback
                     self.head[key] = value
                     self._head_spans[key] = (start, pos)
-                pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _WS.match(text, pos).end()
                 ch = text[pos : pos + 1]
                 if ch == ",":
-                    pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+                    pos = _WS.match(text, pos + 1).end()
                     continue
                 if ch == "}":
                     break
                 raise _Fallback
-            if _WS.match(text, pos + 1).end() != len(text):  # type: ignore[union-attr]
+            if _WS.match(text, pos + 1).end() != len(text):
                 raise _Fallback
         except (json.JSONDecodeError, IndexError) as exc:
             raise _Fallback from exc

@@ -114,13 +114,13 @@ def insert_events(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
     columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
     dbapi = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        with dbapi.cursor() as cur, cur.copy(f"COPY event ({columns}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        with dbapi.cursor() as cur, cur.copy(f"COPY event ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         return
     # SQLite keeps dates and datetimes as text in SQLAlchemy's formats.
     stamp = _sqlite_datetime(rows[0][7])
-    cur = dbapi.cursor()  # type: ignore[union-attr]
+    cur = dbapi.cursor()
     try:
         cur.executemany(
             f"INSERT INTO event ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -160,11 +160,11 @@ def query_rows(
     if conn.dialect.name == "postgresql":
         sql = sql.replace("?", "%s")
         if stream:
-            cur = dbapi.cursor(name=f"untoc_stream_{next(_cursor_names)}")  # type: ignore[union-attr]
+            cur = dbapi.cursor(name=f"untoc_stream_{next(_cursor_names)}")
             cur.itersize = 20_000
             cur.execute(sql, params)
             return cur
-    cur = dbapi.cursor()  # type: ignore[union-attr]
+    cur = dbapi.cursor()
     cur.execute(sql, params)
     return cur
 
