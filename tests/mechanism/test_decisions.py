@@ -377,6 +377,46 @@ effects:
     assert third.recorded == 0 and third.plan.moves == []
 
 
+def test_the_sweep_lets_a_standing_rule_reach_a_step_that_started_later(
+    mech: dict[str, Any], tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from untoc_workflow.notify import run_sweep
+    from untoc_workflow.settings import load_settings
+
+    store = mech["store"]
+    longer = decision(
+        """
+decision: TEST-9
+title: Nine months for the feedback from 2021-06-01
+adopted_on: 2021-06-01
+effects:
+  - {kind: change_duration, step: written_feedback, duration: 9 months, from: 2021-06-01}
+"""
+    )
+    service.decide(store, longer, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False)
+    store.import_document(
+        Located(
+            {
+                "format": "untoc-mechanism/1",
+                "events": [{"on": "2021-08-02", "type": "saq_submitted", "review": mech["c"]}],
+            },
+            "<test>",
+            {},
+        )
+    )
+    settings = load_settings(env={"UNTOC_DATABASE_URL": "unused"}, cwd=tmp_path)
+    run_sweep(store, date(2021, 9, 1), datetime(2021, 9, 1, 6, tzinfo=UTC), settings)
+    state = mechanism_states(PROCESS, store.snapshot(), date(2021, 9, 1))[mech["c"]]
+    deadline = state.step("written_feedback").deadline
+    assert (deadline.due, deadline.source, deadline.decision) == (
+        date(2022, 5, 2),
+        "extended",
+        "TEST-9",
+    )
+
+
 def test_an_extension_to_a_date_never_brings_a_deadline_forward(mech: dict[str, Any]) -> None:
     to_date = decision(
         """

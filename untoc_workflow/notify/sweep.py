@@ -366,8 +366,23 @@ def run_sweep(
     from .delivery import transport_for
 
     notifier = notifier_from_settings(settings)
+    reapply_standing_decisions(store, notifier, as_of)
     transport = transport_for(notifier.settings)
     try:
         return sweep(store, notifier, transport, as_of, now, deliver=deliver)
     finally:
         transport.close()
+
+
+def reapply_standing_decisions(store: Any, notifier: Notifier, as_of: date) -> None:
+    """Let standing Conference decisions (a changed duration) reach the steps that started
+    since they were applied, before the sweep reads any deadline. Nothing recorded changes;
+    with no decision in the store this is one query."""
+    from ..mechanism import records
+    from ..mechanism.definition import load_mechanism
+    from ..mechanism.service import reapply_decisions
+
+    if not records.applied_decisions(store):
+        return
+    mechanism = load_mechanism(notifier.settings.process_defs / "mechanism.yaml")
+    reapply_decisions(store, notifier.definition, mechanism, as_of=as_of)
