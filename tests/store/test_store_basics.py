@@ -344,3 +344,18 @@ def test_snapshot_after_many_late_facts_is_still_in_date_order(store):
     assert len(snap.events) == 23 + 1200
     ordered = [(e.on, e.seq) for e in snap.events]
     assert ordered == sorted(ordered)
+
+
+def test_an_in_memory_store_is_one_database_for_every_thread():
+    import threading
+
+    s = open_store("sqlite://")
+    try:
+        s.import_file(GOLDEN)
+        seen = []
+        t = threading.Thread(target=lambda: seen.append(len(s.snapshot().events)))
+        t.start()
+        t.join()
+        assert seen == [23]
+    finally:
+        s.close()

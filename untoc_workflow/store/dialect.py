@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_CACHE_KIB = -65536  # negative: KiB, so 64 MB
@@ -49,7 +50,11 @@ def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and not _is_memory(url) and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    if _is_memory(url):
+        # one in-memory database for the engine's life, whichever thread asks
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
