@@ -46,52 +46,13 @@ def pending_notices(store: Any, reviews: Iterable[str] | None = None) -> list[Pe
 
 
 def cancel(store: Any, cancellations: Sequence[Cancellation], now: datetime | None = None) -> int:
-    """Mark the notices cancelled with their reason; a notice sent meanwhile stays sent.
-
-    The same change as notify's `cancel_rows` (status guard included), as one batched
-    statement: a decision may cancel ten thousand notices.
-    """
+    """Mark the notices cancelled with their reason; a notice sent meanwhile stays sent."""
     if not cancellations:
         return 0
-    from sqlalchemy import bindparam, or_, update
-
-    from ..notify.outbox import TABLE, lock_outbox, utc_naive
-    from ..notify.tables import CANCELLED, DELIVERABLE
+    from ..notify.outbox import cancel_rows, lock_outbox
     from ..store.dialect import writing
 
-    stamp = utc_naive(now or datetime.now(UTC))
-    statement = (
-        update(TABLE)
-        # No IN (...) here: executemany cannot expand it.
-        .where(TABLE.c.id == bindparam("row_id"), or_(*(TABLE.c.status == s for s in DELIVERABLE)))
-        .values(
-            status=CANCELLED,
-            cancel_reason=bindparam("reason"),
-            next_attempt_at=None,
-            updated_at=stamp,
-        )
-    )
-    rows = [{"row_id": c.notice.id, "reason": c.why} for c in cancellations]
+    reasons = {c.notice.id: c.why for c in cancellations}
     with writing(store.engine.connect()) as conn, conn.begin():
         lock_outbox(conn)
-        before = _open_count(conn, [c.notice.id for c in cancellations])
-        conn.execute(statement, rows)
-        return before - _open_count(conn, [c.notice.id for c in cancellations])
-
-
-def _open_count(conn: Any, ids: list[Any]) -> int:
-    # executemany gives no reliable row count on every driver; count what is still open.
-    from sqlalchemy import func, select
-
-    from ..notify.outbox import TABLE
-    from ..notify.tables import DELIVERABLE
-    from ..store.dialect import MAX_BIND
-
-    n = 0
-    for i in range(0, len(ids), MAX_BIND):
-        n += conn.execute(
-            select(func.count())
-            .select_from(TABLE)
-            .where(TABLE.c.id.in_(ids[i : i + MAX_BIND]), TABLE.c.status.in_(DELIVERABLE))
-        ).scalar_one()
-    return int(n)
+        return cancel_rows(conn, reasons, now or datetime.now(UTC))
