@@ -294,11 +294,16 @@ def _waiting_for(
 
 
 def index_events(
-    events: Iterable[Event], as_of: date | None = None
+    events: Iterable[Event], as_of: date | None = None, *, latest_extensions: bool = False
 ) -> tuple[dict[str, list[Event]], dict[str, list[Event]]]:
-    """Split events (sorted by date, seq) up to `as_of` into per-review and per-party lists."""
+    """Split events (sorted by date, seq) up to `as_of` into per-review and per-party lists.
+
+    With `latest_extensions`, a review keeps only the latest `deadline_extended` of each
+    step: the only one a deadline is read from, and most of a long history.
+    """
     by_review: dict[str, list[Event]] = defaultdict(list)
     by_party: dict[str, list[Event]] = defaultdict(list)
+    latest: dict[tuple[str, str], Event] = {}
     if as_of is not None and isinstance(events, Sequence):
         # sorted by date: stop at the first event after the date instead of testing each
         events = events[: bisect_right(events, as_of, key=lambda e: e.on)]
@@ -307,9 +312,19 @@ def index_events(
     for e in events:
         review = e.review
         if review is not None:
-            by_review[review].append(e)
+            if latest_extensions and e.type == "deadline_extended":
+                latest[review, e.data["step"]] = e
+            else:
+                by_review[review].append(e)
         elif e.party is not None and e.type in PARTY_EVENTS:
             by_party[e.party].append(e)
+    if latest:
+        touched = set()
+        for (review, _), e in latest.items():
+            by_review[review].append(e)
+            touched.add(review)
+        for review in touched:
+            by_review[review].sort(key=lambda e: (e.on, e.seq))
     return by_review, by_party
 
 
@@ -346,7 +361,7 @@ def fold_mechanism(
 
 
 def _fold(definition: Any, snapshot: Snapshot, as_of: date, notifications: bool) -> MechanismFold:
-    by_review, by_party = index_events(snapshot.events, as_of)
+    by_review, by_party = index_events(snapshot.events, as_of, latest_extensions=True)
     roll = focal_points_on((e for p in by_party.values() for e in p), as_of, ordered=True)
     # A step completed by a party fact (experts named) needs only the first of each kind.
     firsts: dict[str, list[Event]] = {}

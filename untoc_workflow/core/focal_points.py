@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from .model import Event, Person
 
@@ -22,7 +23,7 @@ class FocalPointRoll:
 
     def __init__(self, as_of: date) -> None:
         self.as_of = as_of
-        self._current: dict[str, dict[str, Person]] = {}
+        self._current: dict[str, dict[str, Any]] = {}  # party -> email -> Person or dict
         self._changed: set[str] = set()
         # party -> [(day, holds a focal point at the end of that day)], one entry per day
         self._transitions: dict[str, list[tuple[date, bool]]] = {}
@@ -31,7 +32,7 @@ class FocalPointRoll:
         self._steady: dict[str, date] | None = None
 
     def persons(self, party: str) -> tuple[Person, ...]:
-        return tuple(self._current.get(party, {}).values())
+        return tuple(_person(p) for p in self._current.get(party, {}).values())
 
     def has(self, party: str) -> bool:
         return bool(self._current.get(party))
@@ -49,7 +50,11 @@ class FocalPointRoll:
         return frozenset(self._changed)
 
     def all_persons(self) -> list[tuple[str, Person]]:
-        return [(p, person) for p, people in self._current.items() for person in people.values()]
+        return [
+            (p, _person(person))
+            for p, people in self._current.items()
+            for person in people.values()
+        ]
 
     def first_all_named(self, parties: Iterable[str]) -> date | None:
         """The first day at whose end every one of `parties` had a focal point, if any."""
@@ -83,30 +88,9 @@ class FocalPointRoll:
             }
         return self._steady
 
-    def _apply(self, event: Event) -> None:
-        party = event.party
-        if party is None:
-            return
-        people = self._current.setdefault(party, {})
-        data = event.data
-        if event.type == _NOMINATED:
-            replaced = data.get("replaces")
-            if replaced:
-                people.pop(replaced, None)
-                self._changed.add(party)
-            person = data["person"]
-            if not isinstance(person, Person):
-                person = Person(**person)
-            people[person.email] = person
-        else:  # withdrawn
-            people.pop(data.get("email", ""), None)
-            self._changed.add(party)
-        history = self._transitions.setdefault(party, [])
-        holds = bool(people)
-        if history and history[-1][0] == event.on:
-            history[-1] = (event.on, holds)
-        else:
-            history.append((event.on, holds))
+
+def _person(p: Person | Mapping[str, Any]) -> Person:
+    return p if isinstance(p, Person) else Person(**p)
 
 
 def focal_points_on(
@@ -123,6 +107,32 @@ def focal_points_on(
     ]
     if not ordered:
         relevant.sort(key=lambda e: (e.on, e.seq))
-    for event in relevant:
-        roll._apply(event)
+    # The roll's _apply, inlined: a large log holds hundreds of thousands of nominations.
+    current, changed, transitions = roll._current, roll._changed, roll._transitions
+    for e in relevant:
+        party = e.party
+        if party is None:
+            continue
+        people = current.get(party)
+        if people is None:
+            people = current[party] = {}
+        data = e.data
+        if e.type == _NOMINATED:
+            replaced = data.get("replaces")
+            if replaced:
+                people.pop(replaced, None)
+                changed.add(party)
+            person = data["person"]
+            people[person.email if isinstance(person, Person) else person["email"]] = person
+        else:
+            people.pop(data.get("email", ""), None)
+            changed.add(party)
+        history = transitions.get(party)
+        if history is None:
+            history = transitions[party] = []
+        holds = bool(people)
+        if history and history[-1][0] == e.on:
+            history[-1] = (e.on, holds)
+        else:
+            history.append((e.on, holds))
     return roll
