@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -43,18 +43,7 @@ def parse_process(located: Located) -> ProcessDefinition:
         raise InputError(
             [Problem("a process definition must be a mapping", file=located.file, line=1)]
         )
-    try:
-        definition = ProcessDefinition.model_validate(located.data)
-    except ValidationError as exc:
-        raise InputError(
-            problems_from_validation(
-                exc,
-                file=located.file,
-                lines=located.lines,
-                allowed_keys=lambda loc: allowed_keys(ProcessDefinition, loc),
-            ),
-            title=f"{located.file}: the process definition has errors",
-        ) from exc
+    definition = validate_located(ProcessDefinition, located, "the process definition")
     problems = list(check_graph(definition, located))
     # Importing notify registers its check (templates exist in six languages and use only
     # known fields). Imported here, not at the top: notify itself loads definitions.
@@ -65,6 +54,26 @@ def parse_process(located: Located) -> ProcessDefinition:
     if problems:
         raise InputError(problems, title=f"{located.file}: the process definition has errors")
     return definition
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_located(model: type[M], located: Located, what: str) -> M:
+    """Validate a located document against a model; errors carry file:line, the dotted path,
+    the allowed keys and a "did you mean"."""
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        raise InputError(
+            problems_from_validation(
+                exc,
+                file=located.file,
+                lines=located.lines,
+                allowed_keys=lambda loc: allowed_keys(model, loc),
+            ),
+            title=f"{located.file}: {what} has errors",
+        ) from exc
 
 
 def check_graph(definition: ProcessDefinition, located: Located) -> Iterable[Problem]:

@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ..core.model import INSTRUMENTS, REGIONAL_GROUPS
 from ..dates import Duration, add_months
-from ..definitions.load import allowed_keys, process_defs_dir
-from ..errors import InputError, Problem, problems_from_validation
+from ..definitions.load import process_defs_dir, validate_located
+from ..errors import InputError, Problem
 from ..yamlsource import Located, load_file
 
 Instrument = Literal["UNTOC", "TIP", "SOM", "FIREARMS"]
@@ -175,15 +175,4 @@ def parse_mechanism(located: Located) -> MechanismDefinition:
         raise InputError(
             [Problem("the mechanism definition must be a mapping", file=located.file, line=1)]
         )
-    try:
-        return MechanismDefinition.model_validate(located.data)
-    except ValidationError as exc:
-        raise InputError(
-            problems_from_validation(
-                exc,
-                file=located.file,
-                lines=located.lines,
-                allowed_keys=lambda loc: allowed_keys(MechanismDefinition, loc),
-            ),
-            title=f"{located.file}: the mechanism definition has errors",
-        ) from exc
+    return validate_located(MechanismDefinition, located, "the mechanism definition")

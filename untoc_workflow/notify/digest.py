@@ -14,10 +14,8 @@ from ..core import focal_points_on, mechanism_states
 from ..store.dialect import writing
 from .context import digest_context, late_by, one_line
 from .languages import choose_language, long_date
-from .message import message_id
-from .outbox import insert_rows, lock_outbox, utc_naive
+from .outbox import insert_rows, lock_outbox, new_row, utc_naive
 from .recipients import Recipient, RecipientResolver
-from .tables import PENDING
 from .templates import DIGEST_TEMPLATE
 
 
@@ -125,36 +123,26 @@ def record_digest(store: Any, notifier: Any, as_of: date, now: datetime) -> Dige
             )
             rendered = notifier.templates.render(DIGEST_TEMPLATE, language, ctx)
             rows.append(
-                {
-                    "key": key,
-                    "notice": notice,
-                    "kind": "digest",
-                    "review_id": None,
-                    "step": None,
-                    "rung": None,
-                    "occurrence": None,
-                    "deadline_due": None,
-                    "due_on": as_of,
-                    "found_on": as_of,
-                    "party": party,
-                    "role": r.kind,
-                    "copy_only": False,
-                    "recipient": r.email,
-                    "recipient_name": r.name,
-                    "language": language,
-                    "subject": rendered.subject,
-                    "body_text": rendered.text,
-                    "body_html": rendered.html,
-                    "message_id": message_id(key, settings.sender),
-                    "status": PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": None,
-                    "last_error": None,
-                    "cancel_reason": None,
-                    "created_at": stamp,
-                    "sent_at": None,
-                    "updated_at": stamp,
-                }
+                new_row(
+                    key,
+                    recipient=r,
+                    rendered=rendered,
+                    language=language,
+                    sender=settings.sender,
+                    stamp=stamp,
+                    notice=notice,
+                    kind="digest",
+                    review_id=None,
+                    step=None,
+                    rung=None,
+                    occurrence=None,
+                    deadline_due=None,
+                    due_on=as_of,
+                    found_on=as_of,
+                    party=party,
+                    role=r.kind,
+                    copy_only=False,
+                )
             )
     report.recipients = len(rows)
     with writing(store.engine.connect()) as conn, conn.begin():

@@ -103,6 +103,42 @@ def open_rows(conn: Connection, kind: str = "notice") -> list[Any]:
     return list(conn.execute(select(*cols).where(C.kind == kind, C.status.in_(DELIVERABLE))))
 
 
+def new_row(
+    key: str,
+    *,
+    recipient: Any,
+    rendered: Any,
+    language: str,
+    sender: str,
+    stamp: datetime,
+    **what: Any,
+) -> dict[str, Any]:
+    """A pending outbox row for one recipient: `what` says what it is about (notice, kind,
+    review_id, step, rung, occurrence, deadline_due, due_on, found_on, party, role,
+    copy_only); the delivery fields start empty."""
+    from .message import message_id
+
+    return {
+        "key": key,
+        **what,
+        "recipient": recipient.email,
+        "recipient_name": recipient.name,
+        "language": language,
+        "subject": rendered.subject,
+        "body_text": rendered.text,
+        "body_html": rendered.html,
+        "message_id": message_id(key, sender),
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": None,
+        "last_error": None,
+        "cancel_reason": None,
+        "created_at": stamp,
+        "sent_at": None,
+        "updated_at": stamp,
+    }
+
+
 def cancel_rows(conn: Connection, reasons: dict[int, str], now: datetime) -> int:
     """Cancel the rows still deliverable, each with its reason; a row sent meanwhile stays
     sent. One batched statement: a Conference decision may cancel ten thousand notices."""

@@ -21,20 +21,19 @@ from ..core.state import DueNotification, ReviewState
 from ..store.dialect import writing
 from .context import notice_context
 from .languages import choose_language
-from .message import message_id
 from .outbox import (
     DrainReport,
     cancel_rows,
     drain,
     insert_rows,
     lock_outbox,
+    new_row,
     open_rows,
     recorded_notices,
     status_counts,
     utc_naive,
 )
 from .recipients import Recipient, RecipientResolver
-from .tables import PENDING
 from .templates import Templates, templates_dir
 
 
@@ -109,36 +108,26 @@ class Notifier:
             rendered = self.templates.render(notice.template, language, ctx)
             key = f"{notice.key}|{r.address_key}"
             rows.append(
-                {
-                    "key": key,
-                    "notice": notice.key,
-                    "kind": "notice",
-                    "review_id": notice.review,
-                    "step": notice.step,
-                    "rung": notice.rung,
-                    "occurrence": notice.occurrence,
-                    "deadline_due": notice.deadline.due,
-                    "due_on": notice.due_on,
-                    "found_on": notice.as_of,
-                    "party": r.party,
-                    "role": r.role,
-                    "copy_only": r.copy,
-                    "recipient": r.email,
-                    "recipient_name": r.name,
-                    "language": language,
-                    "subject": rendered.subject,
-                    "body_text": rendered.text,
-                    "body_html": rendered.html,
-                    "message_id": message_id(key, self.settings.sender),
-                    "status": PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": None,
-                    "last_error": None,
-                    "cancel_reason": None,
-                    "created_at": stamp,
-                    "sent_at": None,
-                    "updated_at": stamp,
-                }
+                new_row(
+                    key,
+                    recipient=r,
+                    rendered=rendered,
+                    language=language,
+                    sender=self.settings.sender,
+                    stamp=stamp,
+                    notice=notice.key,
+                    kind="notice",
+                    review_id=notice.review,
+                    step=notice.step,
+                    rung=notice.rung,
+                    occurrence=notice.occurrence,
+                    deadline_due=notice.deadline.due,
+                    due_on=notice.due_on,
+                    found_on=notice.as_of,
+                    party=r.party,
+                    role=r.role,
+                    copy_only=r.copy,
+                )
             )
         return rows
 
