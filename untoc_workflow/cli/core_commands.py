@@ -155,11 +155,9 @@ def _resume_waiting_run(store: Any, event: dict[str, Any]) -> None:
         from ..orchestration import resume_waiting_run
     except ImportError:
         return
-    review_id = event.get("review")
-    if not review_id:
-        return
+    # With no review (a focal point named for a party), the party's waiting runs resume.
     try:
-        run_id = resume_waiting_run(review_id, event)
+        run_id = resume_waiting_run(event.get("review"), event)
     except Exception as exc:  # the fact is recorded; the run catches up at its next resume
         err_console.print(f"note: recorded, but the waiting flow run was not resumed: {exc}")
         return
