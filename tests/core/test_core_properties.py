@@ -238,3 +238,16 @@ def test_folding_without_notifications_changes_nothing_else(snapshot, day):
     quiet = mechanism_states(DEFINITION, snapshot, day, notifications=False)["R1"]
     assert quiet.notifications == ()
     assert quiet == replace(loud, notifications=())
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories(), days, days)
+def test_a_store_index_of_the_whole_log_gives_the_same_states(snapshot, cut, day):
+    """A store hands over the index of its whole log with a snapshot cut at a date."""
+    from untoc_workflow.core import EventIndex
+
+    index = EventIndex(snapshot.events)
+    kept = tuple(e for e in snapshot.events if e.on <= cut)
+    indexed = Snapshot(snapshot.parties, snapshot.reviews, kept, index=index, cut=cut)
+    plain = Snapshot(snapshot.parties, snapshot.reviews, kept)
+    assert mechanism_states(DEFINITION, indexed, day) == mechanism_states(DEFINITION, plain, day)

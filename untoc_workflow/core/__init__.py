@@ -3,7 +3,14 @@
 It never reads the clock and never imports prefect, sqlmodel, sqlalchemy or apprise.
 """
 
-from .derive import MechanismFold, fold_mechanism, index_events, mechanism_states, review_state
+from .derive import (
+    EventIndex,
+    MechanismFold,
+    fold_mechanism,
+    index_events,
+    mechanism_states,
+    review_state,
+)
 from .focal_points import FocalPointRoll, focal_points_on
 from .model import Event, Mission, Party, Person, Review, ReviewerAssignment, Snapshot
 from .state import Deadline, DueNotification, ReviewState, StepState
@@ -12,6 +19,7 @@ __all__ = [
     "Deadline",
     "DueNotification",
     "Event",
+    "EventIndex",
     "FocalPointRoll",
     "MechanismFold",
     "Mission",

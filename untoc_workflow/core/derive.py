@@ -77,7 +77,12 @@ class _ReviewFacts:
     )
 
     def __init__(
-        self, review: Review, events: Sequence[Event], as_of: date, feedback_event: str
+        self,
+        review: Review,
+        events: Sequence[Event],
+        as_of: date,
+        feedback_event: str,
+        extended: Mapping[str, Event] | None = None,
     ) -> None:
         self.reviewers = [r.party for r in review.reviewers]
         self.consultation_on: date | None = None
@@ -88,7 +93,7 @@ class _ReviewFacts:
         self.extensions: dict[str, Deadline] = {}
         self.feedback_by: dict[str, date] = {}
         self.feedback_done_on: date | None = None
-        extended: dict[str, Event] = {}
+        extended = dict(extended or {})
         for e in events:
             if e.on > as_of:
                 break
@@ -139,17 +144,19 @@ def review_state(
     party_events: Mapping[str, Sequence[Event]] | None = None,
     *,
     notifications: bool = True,
+    extensions: Mapping[str, Event] | None = None,
 ) -> ReviewState:
     """Derive one review's state on `as_of`.
 
     `review_events` are this review's events sorted by (on, seq); `roll` gives focal points
     on the date; `party_events` maps a party code to its party-scoped events (experts).
     With `notifications=False` the ladders are not walked (a report sends nothing) and the
-    state's `notifications` is empty; everything else is the same.
+    state's `notifications` is empty; everything else is the same. `extensions` gives the
+    latest `deadline_extended` of each step when the caller found them already.
     """
     plan = _plan(definition)
     feedback_event = _each_reviewer_event(plan)
-    facts = _ReviewFacts(review, review_events, as_of, feedback_event)
+    facts = _ReviewFacts(review, review_events, as_of, feedback_event, extensions)
     parties = [review.reviewed, *facts.reviewers]
     without = tuple(p for p in dict.fromkeys(parties) if not roll.has(p))
 
@@ -294,16 +301,11 @@ def _waiting_for(
 
 
 def index_events(
-    events: Iterable[Event], as_of: date | None = None, *, latest_extensions: bool = False
+    events: Iterable[Event], as_of: date | None = None
 ) -> tuple[dict[str, list[Event]], dict[str, list[Event]]]:
-    """Split events (sorted by date, seq) up to `as_of` into per-review and per-party lists.
-
-    With `latest_extensions`, a review keeps only the latest `deadline_extended` of each
-    step: the only one a deadline is read from, and most of a long history.
-    """
+    """Split events (sorted by date, seq) up to `as_of` into per-review and per-party lists."""
     by_review: dict[str, list[Event]] = defaultdict(list)
     by_party: dict[str, list[Event]] = defaultdict(list)
-    latest: dict[tuple[str, str], Event] = {}
     if as_of is not None and isinstance(events, Sequence):
         # sorted by date: stop at the first event after the date instead of testing each
         events = events[: bisect_right(events, as_of, key=lambda e: e.on)]
@@ -312,19 +314,9 @@ def index_events(
     for e in events:
         review = e.review
         if review is not None:
-            if latest_extensions and e.type == "deadline_extended":
-                latest[review, e.data["step"]] = e
-            else:
-                by_review[review].append(e)
+            by_review[review].append(e)
         elif e.party is not None and e.type in PARTY_EVENTS:
             by_party[e.party].append(e)
-    if latest:
-        touched = set()
-        for (review, _), e in latest.items():
-            by_review[review].append(e)
-            touched.add(review)
-        for review in touched:
-            by_review[review].sort(key=lambda e: (e.on, e.seq))
     return by_review, by_party
 
 
@@ -361,7 +353,12 @@ def fold_mechanism(
 
 
 def _fold(definition: Any, snapshot: Snapshot, as_of: date, notifications: bool) -> MechanismFold:
-    by_review, by_party = index_events(snapshot.events, as_of, latest_extensions=True)
+    index = snapshot.index
+    if index is None:
+        index = EventIndex(snapshot.events[: bisect_right(snapshot.events, as_of, key=_on)])
+    cut = min(as_of, snapshot.cut) if snapshot.index is not None and snapshot.cut else as_of
+    by_party = {p: index.party_events(p, cut) for p in index.parties}
+    by_party = {p: events for p, events in by_party.items() if events}
     roll = focal_points_on((e for p in by_party.values() for e in p), as_of, ordered=True)
     # A step completed by a party fact (experts named) needs only the first of each kind.
     firsts: dict[str, list[Event]] = {}
@@ -369,17 +366,105 @@ def _fold(definition: Any, snapshot: Snapshot, as_of: date, notifications: bool)
         first: dict[str, Event] = {}
         for e in events:
             first.setdefault(e.type, e)
-        firsts[party] = sorted(first.values(), key=lambda e: (e.on, e.seq))
+        firsts[party] = sorted(first.values(), key=_order)
     out: dict[str, ReviewState] = {}
     reviews = snapshot.reviews
     for review_id in sorted(reviews):
+        events, extensions = index.review_events(review_id, cut)
         out[review_id] = review_state(
             definition,
             reviews[review_id],
-            by_review.get(review_id, ()),
+            events,
             roll,
             as_of,
             firsts,
             notifications=notifications,
+            extensions=extensions,
         )
-    return MechanismFold(out, roll, dict(by_party))
+    return MechanismFold(out, roll, by_party)
+
+
+def _on(e: Event) -> date:
+    return e.on
+
+
+def _order(e: Event) -> tuple[date, int]:
+    return (e.on, e.seq)
+
+
+class _ReviewLog:
+    __slots__ = ("days", "events", "extensions")
+
+    def __init__(self) -> None:
+        self.days: list[date] = []
+        self.events: list[Event] = []
+        # step -> (days, events) of its deadline_extended events
+        self.extensions: dict[str, tuple[list[date], list[Event]]] = {}
+
+
+class EventIndex:
+    """A log's events arranged once for folds on any date: per review (its extensions per
+    step apart, since only the latest counts) and per party, each in (on, seq) order.
+
+    Built in one pass; a fold on a date then bisects each review's list instead of passing
+    over the whole log. A store that keeps the log in memory keeps one of these with it.
+    """
+
+    def __init__(self, events: Sequence[Event]) -> None:
+        # Built on first use: a store can hand one over with every snapshot at no cost.
+        self._events: Sequence[Event] | None = events
+        self._reviews: dict[str, _ReviewLog] = {}
+        self._parties: dict[str, list[Event]] = {}
+        self._party_days: dict[str, list[date]] = {}
+
+    @property
+    def parties(self) -> dict[str, list[Event]]:
+        self._build()
+        return self._parties
+
+    def _build(self) -> None:
+        events, self._events = self._events, None
+        if events is None:
+            return
+        reviews, parties = self._reviews, self._parties
+        for e in events:
+            review = e.review
+            if review is not None:
+                log = reviews.get(review)
+                if log is None:
+                    log = reviews[review] = _ReviewLog()
+                if e.type == "deadline_extended":
+                    step = e.data["step"]
+                    pair = log.extensions.get(step)
+                    if pair is None:
+                        pair = log.extensions[step] = ([], [])
+                    pair[0].append(e.on)
+                    pair[1].append(e)
+                else:
+                    log.days.append(e.on)
+                    log.events.append(e)
+            elif e.party is not None and e.type in PARTY_EVENTS:
+                found = parties.get(e.party)
+                if found is None:
+                    found = parties[e.party] = []
+                found.append(e)
+        self._party_days = {p: [e.on for e in events] for p, events in parties.items()}
+
+    def review_events(self, review: str, as_of: date) -> tuple[list[Event], dict[str, Event]]:
+        """The review's events up to the date (extensions aside), and the latest extension
+        of each step up to the date."""
+        self._build()
+        log = self._reviews.get(review)
+        if log is None:
+            return [], {}
+        events = log.events[: bisect_right(log.days, as_of)]
+        latest = {}
+        for step, (days, extended) in log.extensions.items():
+            k = bisect_right(days, as_of)
+            if k:
+                latest[step] = extended[k - 1]
+        return events, latest
+
+    def party_events(self, party: str, as_of: date) -> list[Event]:
+        self._build()
+        return self._parties[party][: bisect_right(self._party_days[party], as_of)]

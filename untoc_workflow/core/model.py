@@ -105,3 +105,8 @@ class Snapshot:
     parties: Mapping[str, Party]
     reviews: Mapping[str, Review]
     events: tuple[Event, ...]
+    # A store that keeps the whole log in memory may hand over the log's index
+    # (core.derive.EventIndex, built once per log) with the date `events` were cut at; the
+    # fold then reads each review's events from it instead of passing over the whole log.
+    index: Any = field(default=None, compare=False, repr=False)
+    cut: date | None = field(default=None, compare=False, repr=False)

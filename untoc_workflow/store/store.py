@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, insert, text
 from sqlmodel import Session
 
+from ..core.derive import EventIndex
 from ..core.model import Event, Mission, Party, Review, ReviewerAssignment, Snapshot
 from ..errors import InputError, Problem
 from ..mechanism_file import (
@@ -168,6 +169,7 @@ class Store:
         self._dates: dict[Any, date] = {}
         self._lock = threading.Lock()
         self._cache: _EventCache | None = None
+        self._index: tuple[tuple[Event, ...], EventIndex] | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -210,9 +212,22 @@ class Store:
             events = self._all_events(conn)
             parties = self._parties(conn)
             reviews = self._reviews(conn)
+        index = self._index_for(events)
         if as_of is not None:
             events = events[: bisect_right(events, as_of, key=_on)]
-        return Snapshot(parties=parties, reviews=reviews, events=events)
+        return Snapshot(parties=parties, reviews=reviews, events=events, index=index, cut=as_of)
+
+    def _index_for(self, events: tuple[Event, ...]) -> EventIndex:
+        """The core's index of the whole cached log, kept with it: folds on any date then
+        read each review's events from it (built by the first fold, not here)."""
+        with self._lock:
+            found = self._index
+        if found is not None and found[0] is events:
+            return found[1]
+        index = EventIndex(events)
+        with self._lock:
+            self._index = (events, index)
+        return index
 
     def _all_events(self, conn: Connection) -> tuple[Event, ...]:
         """Every event, sorted. The log is append-only, so the events read last time stay
