@@ -419,10 +419,11 @@ class EventIndex:
 
     @property
     def parties(self) -> dict[str, list[Event]]:
-        self._build()
+        self.build()
         return self._parties
 
-    def _build(self) -> None:
+    def build(self) -> None:
+        """Arrange the events now (otherwise done on first use)."""
         events, self._events = self._events, None
         if events is None:
             return
@@ -453,7 +454,7 @@ class EventIndex:
     def review_events(self, review: str, as_of: date) -> tuple[list[Event], dict[str, Event]]:
         """The review's events up to the date (extensions aside), and the latest extension
         of each step up to the date."""
-        self._build()
+        self.build()
         log = self._reviews.get(review)
         if log is None:
             return [], {}
@@ -466,5 +467,5 @@ class EventIndex:
         return events, latest
 
     def party_events(self, party: str, as_of: date) -> list[Event]:
-        self._build()
+        self.build()
         return self._parties[party][: bisect_right(self._party_days[party], as_of)]

@@ -219,12 +219,13 @@ class Store:
 
     def _index_for(self, events: tuple[Event, ...]) -> EventIndex:
         """The core's index of the whole cached log, kept with it: folds on any date then
-        read each review's events from it (built by the first fold, not here)."""
+        read each review's events from it. Built with the cache, as part of a warm store."""
         with self._lock:
             found = self._index
         if found is not None and found[0] is events:
             return found[1]
         index = EventIndex(events)
+        index.build()
         with self._lock:
             self._index = (events, index)
         return index
