@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import generate, write  # noqa: E402
 from untoc_workflow.core import (  # noqa: E402
     Event,
+    EventIndex,
     Mission,
     Party,
     Review,
@@ -103,7 +104,11 @@ def snapshot_of(doc: dict[str, Any]) -> Snapshot:
         for i, e in enumerate(doc["events"])
     ]
     events.sort(key=lambda e: (e.on, e.seq))
-    return Snapshot(parties, reviews, tuple(events))
+    log = tuple(events)
+    # As the store hands it over: its in-memory log comes with the log's index, built once.
+    index = EventIndex(log)
+    index.build()
+    return Snapshot(parties, reviews, log, index=index)
 
 
 def time_report(process: Any, snapshot: Snapshot, repeat: int) -> tuple[list[float], list[float]]:
