@@ -222,8 +222,8 @@ def test_a_fact_for_a_party_outside_the_review_is_refused_and_the_run_suspends_a
             for e in store.snapshot().events
             if e.data.get("person", {}).get("name") == "B. Okafor"
         ]
-    # Peru's focal point, recorded for the party (no review named): the run is not resumed
-    # by `untoc record`; `untoc flows sync` moves it to the step the log says
+    # Peru's focal point, recorded for the party (no review named): `untoc record` resumes
+    # the party's waiting runs, and FRA moves on to the step the log says
     done = untoc(
         served["env"],
         "record",
@@ -238,11 +238,32 @@ def test_a_fact_for_a_party_outside_the_review_is_refused_and_the_run_suspends_a
         "l.quispe@example.org",
     )
     assert done.returncode == 0, done.stderr
-    assert api.suspended_at("C1-G2-FRA") == again
-    synced = untoc(served["env"], "flows", "sync")
-    assert "resumed 1 run(s)" in synced.stdout, synced.stdout + synced.stderr
+    assert "resumed flow run" in done.stdout, done.stdout + done.stderr
     wait_for(
         "FRA at the consultation",
         lambda: (k := api.suspended_at("C1-G2-FRA")) and k.startswith("preliminary-consultation--"),
+        timeout=120,
+    )
+    synced = untoc(served["env"], "flows", "sync")
+    assert "resumed 0 run(s)" in synced.stdout, synced.stdout + synced.stderr
+
+
+def test_a_fact_recorded_while_no_server_answered_is_caught_up_by_flows_sync(served):
+    api: Api = served["api"]
+    key = wait_for(
+        "GHA at the SAQ",
+        lambda: (k := api.suspended_at("C1-G1-GHA")) and k.startswith("saq--") and k,
+        timeout=120,
+    )
+    offline = {k: v for k, v in served["env"].items() if k != "PREFECT_API_URL"}
+    done = untoc(offline, "record", "saq_submitted", "--review", "C1-G1-GHA", "--on", "2021-07-20")
+    assert done.returncode == 0, done.stderr
+    assert "resumed flow run" not in done.stdout
+    assert api.suspended_at("C1-G1-GHA") == key  # nobody told the run
+    synced = untoc(served["env"], "flows", "sync")
+    assert "resumed 1 run(s)" in synced.stdout, synced.stdout + synced.stderr
+    wait_for(
+        "GHA at written feedback",
+        lambda: (k := api.suspended_at("C1-G1-GHA")) and k.startswith("written-feedback--"),
         timeout=120,
     )
