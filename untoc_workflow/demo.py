@@ -52,9 +52,12 @@ def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[
     finally:
         store.close()
 
-    states = mechanism_states(definition, snapshot, as_of)
+    # One fold of the Mechanism serves the figures, the page, the CSV and the calendars.
+    states = mechanism_states(definition, snapshot, as_of, notifications=False)
     report = status_report(definition, snapshot, as_of, states=states)
-    page = write_status_report(definition, snapshot, as_of, report_dir, with_forecast=True)
+    page = write_status_report(
+        definition, snapshot, as_of, report_dir, with_forecast=True, states=states
+    )
     write_csv(states.values(), snapshot, report_dir / "reviews.csv")
     calendars = write_calendars(states, snapshot, as_of, report_dir / "calendars")
     stages = Counter(s.stage for s in states.values())

@@ -17,8 +17,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -43,6 +44,18 @@ def free_port() -> int:
 
 # user:password, as docs/scaling-out.md sets it (a test value, not a secret)
 AUTH_STRING = "secretariat:test-only-auth"
+
+
+def wait_for(what: str, check: Callable[[], Any], timeout: float = 60, every: float = 0.25) -> Any:
+    """Poll `check` until it returns something true, and return that; fail after `timeout`."""
+    end = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(every)
 
 
 def basic_auth() -> tuple[str, str]:

@@ -7,30 +7,18 @@ the REST call the Prefect UI's resume form makes.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from .conftest import VENV_BIN, basic_auth, client_env, stop, untoc
+from .conftest import VENV_BIN, basic_auth, client_env, stop, untoc, wait_for
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
 HERE = Path(__file__).parent
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout: float = 60) -> Any:
-    end = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.25)
 
 
 class Api:

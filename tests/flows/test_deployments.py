@@ -8,7 +8,6 @@ with SQLAlchemy 2.1 the scheduler fails and none appear).
 from __future__ import annotations
 
 import subprocess
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -17,22 +16,11 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from .conftest import REPO, VENV_BIN, basic_auth, client_env, stop, untoc
+from .conftest import REPO, VENV_BIN, basic_auth, client_env, stop, untoc, wait_for
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
 VIENNA = ZoneInfo("Europe/Vienna")
-
-
-def wait_for(what: str, check: Any, timeout: float = 90) -> Any:
-    end = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +90,7 @@ def test_the_sweep_is_scheduled_daily_at_six_in_vienna_one_at_a_time(deployed):
     assert sweep["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
     assert sweep["work_pool_name"] == "untoc-process"
     # the scheduler service (every 2 s on the test server) creates the coming runs
-    runs = wait_for("scheduled sweeps", lambda: scheduled_runs(http, sweep["id"]))
+    runs = wait_for("scheduled sweeps", lambda: scheduled_runs(http, sweep["id"]), 90, every=0.5)
     starts = sorted(
         datetime.fromisoformat(r["expected_start_time"]).astimezone(VIENNA) for r in runs
     )
@@ -113,7 +101,7 @@ def test_the_sweep_is_scheduled_daily_at_six_in_vienna_one_at_a_time(deployed):
 def test_the_digest_is_scheduled_on_the_first_of_each_month(deployed):
     http = deployed["http"]
     digest = deployment(http, "monthly-digest/monthly-digest")
-    runs = wait_for("scheduled digests", lambda: scheduled_runs(http, digest["id"]))
+    runs = wait_for("scheduled digests", lambda: scheduled_runs(http, digest["id"]), 90, every=0.5)
     for r in runs:
         start = datetime.fromisoformat(r["expected_start_time"]).astimezone(VIENNA)
         assert (start.day, start.hour, start.minute) == (1, 6, 0)
@@ -149,7 +137,7 @@ def test_a_process_worker_runs_the_sweep_deployment_and_writes_the_notices(deplo
             state = http.get(f"/flow_runs/{run['id']}").json()["state"]
             return state if state["type"] in ("COMPLETED", "FAILED", "CRASHED") else None
 
-        state = wait_for("the sweep run", finished, timeout=150)
+        state = wait_for("the sweep run", finished, timeout=150, every=0.5)
         assert state["type"] == "COMPLETED", log.read_text()[-3000:]
     finally:
         stop(worker)

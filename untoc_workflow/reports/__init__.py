@@ -18,12 +18,16 @@ def write_status_report(
     lang: str = "en",
     with_forecast: bool = False,
     seed: int = 0,
+    states: Any = None,
 ) -> Path:
-    """Write the HTML report (index.html, charts, report.json) into `out_dir`; return the page."""
+    """Write the HTML report (index.html, charts, report.json) into `out_dir`; return the page.
+
+    `states` may be passed when the caller already folded the reviews on `as_of`."""
     from ..core import mechanism_states
     from .html import write_html
 
-    states = mechanism_states(definition, snapshot, as_of)
+    if states is None:
+        states = mechanism_states(definition, snapshot, as_of, notifications=False)
     report = status_report(definition, snapshot, as_of, states=states)
     fc = None
     if with_forecast:

@@ -470,40 +470,46 @@ class _Import:
             Problem(message, path=path, file=self.source.file, line=line, hint=hint)
         )
 
+    def _new_or_same(
+        self,
+        kind: str,
+        section: str,
+        key: str,
+        items: Sequence[Any],
+        stored: Mapping[str, Any],
+        counts: dict[str, int],
+    ) -> list[Any]:
+        """The items the store lacks; identical ones are counted as skipped, and one that
+        differs from the stored version is a problem naming the first difference."""
+        new = []
+        for i, item in enumerate(items):
+            ident = getattr(item, key)
+            old = stored.get(ident)
+            if old is None:
+                new.append(item)
+            elif old == item:
+                counts[f"{section}_skipped"] += 1
+            else:
+                self._problem(
+                    f"{section}[{_index(self.source.head, section, key, ident, i)}]"
+                    f".{_first_difference(item, old)}",
+                    f"{kind} {ident} differs from the stored one: {_differences(item, old)}",
+                    "the store keeps the first version; correct the file or the store",
+                )
+        return new
+
     def run(self, *, flags: bool = False, appended: Sequence[Event] | None = None) -> Any:
         conn = self.conn
         known = self.store._known(conn, appended)
         reader = MechanismReader(self.source, known)
         counts = {f.name: 0 for f in fields(ImportResult)}
 
-        new_parties = []
-        for i, p in enumerate(reader.parties):
-            stored = known.parties.get(p.code)
-            if stored is None:
-                new_parties.append(p)
-            elif stored == p:
-                counts["parties_skipped"] += 1
-            else:
-                self._problem(
-                    f"parties[{_index(self.source.head, 'parties', 'code', p.code, i)}]"
-                    f".{_first_difference(p, stored)}",
-                    f"party {p.code} differs from the stored one: {_differences(p, stored)}",
-                    "the store keeps the first version; correct the file or the store",
-                )
-        new_reviews = []
-        for i, r in enumerate(reader.reviews):
-            stored_r = known.reviews.get(r.id)
-            if stored_r is None:
-                new_reviews.append(r)
-            elif stored_r == r:
-                counts["reviews_skipped"] += 1
-            else:
-                self._problem(
-                    f"reviews[{_index(self.source.head, 'reviews', 'id', r.id, i)}]"
-                    f".{_first_difference(r, stored_r)}",
-                    f"review {r.id} differs from the stored one: {_differences(r, stored_r)}",
-                    "the store keeps the first version; correct the file or the store",
-                )
+        new_parties = self._new_or_same(
+            "party", "parties", "code", reader.parties, known.parties, counts
+        )
+        new_reviews = self._new_or_same(
+            "review", "reviews", "id", reader.reviews, known.reviews, counts
+        )
 
         def ok() -> bool:
             return reader.ok and not self.problems
