@@ -170,7 +170,7 @@ def main() -> None:
                 raise SystemExit((client_home / "serve.log").read_text()[-3000:])
             time.sleep(0.3)
 
-        definition = load_process(REPO / "process_defs/country_review.yaml")
+        definition = load_process(REPO / "untoc_workflow/process_defs/country_review.yaml")
         store = open_store(db)
         snapshot = store.snapshot()
         today = date.today()

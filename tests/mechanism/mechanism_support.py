@@ -16,8 +16,8 @@ from untoc_workflow.mechanism.definition import MechanismDefinition, load_mechan
 from untoc_workflow.mechanism.parties import party_name, regional_group_of, un_member_states
 
 ROOT = Path(__file__).resolve().parents[2]
-MECHANISM = ROOT / "process_defs" / "mechanism.yaml"
-PROCESS = ROOT / "process_defs" / "country_review.yaml"
+MECHANISM = ROOT / "untoc_workflow" / "process_defs" / "mechanism.yaml"
+PROCESS = ROOT / "untoc_workflow" / "process_defs" / "country_review.yaml"
 LONG_AGO = date(2003, 9, 29)  # the Convention's entry into force
 G1, G2, G3 = date(2020, 12, 1), date(2021, 11, 1), date(2022, 11, 1)
 

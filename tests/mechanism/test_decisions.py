@@ -331,7 +331,7 @@ effects:
 def test_the_bundled_example_decisions_are_valid() -> None:
     from untoc_workflow.mechanism.decisions import load_decisions
 
-    folder = Path(__file__).resolve().parents[2] / "process_defs" / "decisions"
+    folder = Path(__file__).resolve().parents[2] / "untoc_workflow" / "process_defs" / "decisions"
     found = load_decisions(folder, PROCESS)
     assert len(found) >= 4
     assert {type(e).__name__ for _, d in found for e in d.effects} == {

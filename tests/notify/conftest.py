@@ -21,7 +21,7 @@ import yaml
 
 from untoc_workflow.settings import Contact, Settings
 
-BUNDLED_DEFS = Path(__file__).resolve().parents[2] / "process_defs"
+BUNDLED_DEFS = Path(__file__).resolve().parents[2] / "untoc_workflow" / "process_defs"
 SENDER = "untoc.review@example.org"
 SECRETARIAT = Contact("secretariat.review@example.org", "Secretariat of the Review Mechanism", "en")
 PRESIDENCY = Contact("cop.presidency@example.org", "Presidency of the Conference", "fr")

@@ -25,7 +25,7 @@ def main() -> None:
     settings = Settings(
         database_url=db_url,
         notify_url=notify_url,
-        process_defs=Path(__file__).resolve().parents[2] / "process_defs",
+        process_defs=Path(__file__).resolve().parents[2] / "untoc_workflow" / "process_defs",
         outbox_dir=Path("outbox"),
         secretariat=Contact("secretariat.review@example.org", "Secretariat", "en"),
         cop_presidency=Contact("cop.presidency@example.org", "Presidency", "en"),

@@ -17,7 +17,7 @@ from untoc_workflow.reports.forecast import (
 )
 
 PAPER_DATE = date(2024, 4, 16)
-DECISIONS = Path(__file__).resolve().parents[2] / "process_defs" / "decisions"
+DECISIONS = Path(__file__).resolve().parents[2] / "untoc_workflow" / "process_defs" / "decisions"
 
 
 def _median(result, name="baseline"):

@@ -14,7 +14,7 @@ from ..errors import InputError, Problem, did_you_mean, problems_from_validation
 from ..yamlsource import Located, load_file
 from .process import ProcessDefinition
 
-BUNDLED_DEFS = Path(__file__).resolve().parents[2] / "process_defs"
+BUNDLED_DEFS = Path(__file__).resolve().parents[1] / "process_defs"
 
 # Other parts (notify) register checks that need their own knowledge, e.g. that every
 # rung's template exists and renders with the fields a notice has. Each returns problems.
