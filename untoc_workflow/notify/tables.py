@@ -6,9 +6,12 @@ The message is rendered when the row is written: what was decided on the sweep d
 is sent, however late delivery succeeds.
 
 Status: pending -> sent, or failed (retried from `next_attempt_at`; given up when that is
-empty), or cancelled (no longer applies, with `cancel_reason`). `sending` means the process
-stopped after committing to the final dot of the SMTP transfer: the server most likely has
-it, so it is never sent again (see delivery.py).
+empty), or cancelled (no longer applies, with `cancel_reason`). A message whose rung needs
+approval (`approval`, e.g. "secretariat") is written as awaiting_approval; approving it makes
+it pending (`decided_by`, `decided_at`), rejecting it cancels it (`decided_by`, `decided_at`,
+`cancel_reason`). `sending` is a claimed row being handed to the server; `in_doubt` is a row
+whose outcome is unknown (the server's answer was lost): it is retried with the same
+Message-ID, so a duplicate can be recognised (see delivery.py).
 Timestamps are naive UTC, handed in by the caller (the command line reads the clock).
 """
 
@@ -24,9 +27,11 @@ SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
 CANCELLED = "cancelled"
-STATUSES = (PENDING, SENDING, SENT, FAILED, CANCELLED)
-# Rows delivery may pick up (failed ones only once their next attempt is due).
-DELIVERABLE = (PENDING, FAILED)
+AWAITING_APPROVAL = "awaiting_approval"
+IN_DOUBT = "in_doubt"
+STATUSES = (PENDING, SENDING, SENT, FAILED, CANCELLED, AWAITING_APPROVAL, IN_DOUBT)
+# Rows delivery may pick up (failed and in-doubt ones only once their next attempt is due).
+DELIVERABLE = (PENDING, FAILED, IN_DOUBT)
 
 
 class OutboxRow(SQLModel, table=True):
@@ -57,7 +62,7 @@ class OutboxRow(SQLModel, table=True):
     body_text: str = Field(sa_column=Column(Text, nullable=False))
     body_html: str = Field(sa_column=Column(Text, nullable=False))
     message_id: str = Field(max_length=200)
-    status: str = Field(default=PENDING, max_length=16)
+    status: str = Field(default=PENDING, max_length=20)
     attempts: int = 0
     # naive UTC: plain DateTime columns (SQLModel's own type insists on aware values)
     next_attempt_at: datetime | None = Field(
@@ -65,6 +70,10 @@ class OutboxRow(SQLModel, table=True):
     )
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     cancel_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Approval of held escalations: who must approve, and who decided when (approve or reject).
+    approval: str | None = Field(default=None, max_length=40)
+    decided_by: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    decided_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
     created_at: datetime = Field(sa_column=Column(DateTime, nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
     updated_at: datetime = Field(sa_column=Column(DateTime, nullable=False))
