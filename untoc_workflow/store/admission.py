@@ -1,0 +1,129 @@
+"""Facts checked against the process as they enter the store: the core's rule
+(`core.admission`) asked about every new fact of an import, in the import's transaction.
+
+The new facts are already inserted (not committed) when this runs, so each is checked
+against the log as it would be after the import: the facts recorded before, and the
+file's other facts. Only the reviews and parties the new facts touch are read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from ..core.admission import CommandDate, Refusal, party_refusals, review_refusals
+from ..core.derive import PARTY_EVENTS
+from ..core.focal_points import focal_points_on
+from ..core.model import Event
+from .dialect import MAX_BIND, query_rows
+
+_COLUMNS = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
+
+
+@dataclass(frozen=True)
+class Admission:
+    """Ask the process whether each new fact can be true: against `today` (the date of the
+    command) and with `definition` (None: the settings' country-review definition)."""
+
+    today: CommandDate
+    definition: Any = None
+
+    def process(self) -> Any:
+        if self.definition is not None:
+            return self.definition
+        from ..definitions import load_process
+
+        return load_process()
+
+
+def refused_facts(
+    store: Any, conn: Connection, after_seq: int, admission: Admission
+) -> list[Refusal]:
+    """Every fact stored with a seq above `after_seq` (this import's) that cannot be true,
+    in the order of the log's seq (the file's order)."""
+    today = admission.today
+    new_reviews = _column(
+        conn,
+        "SELECT DISTINCT review_id FROM event WHERE seq > ? AND review_id IS NOT NULL",
+        after_seq,
+    )
+    new_parties = _column(
+        conn,
+        "SELECT DISTINCT party FROM event WHERE seq > ? AND review_id IS NULL"
+        " AND party IS NOT NULL",
+        after_seq,
+    )
+    if not new_reviews and not new_parties:
+        return []
+
+    def is_new(e: Event) -> bool:
+        return e.seq > after_seq
+
+    reviews = store._reviews(conn, new_reviews)
+    parties = set(new_parties)
+    for review in reviews.values():
+        parties.add(review.reviewed)
+        parties.update(a.party for a in review.reviewers)
+    parties.update(_joiners(conn, new_reviews))
+    by_party: dict[str, list[Event]] = {}
+    for e in _read(store, conn, "review_id IS NULL AND party", sorted(parties)):
+        if e.type in PARTY_EVENTS:
+            by_party.setdefault(str(e.party), []).append(e)
+
+    out: list[Refusal] = []
+    for party in new_parties:
+        out.extend(party_refusals(by_party.get(party, []), is_new, today))
+    if new_reviews:
+        definition = admission.process()
+        roll = focal_points_on((e for es in by_party.values() for e in es), date.max)
+        for chunk in _chunks(new_reviews):
+            by_review: dict[str, list[Event]] = {}
+            for e in _read(store, conn, "review_id", chunk):
+                by_review.setdefault(str(e.review), []).append(e)
+            for review_id in chunk:
+                review = reviews.get(review_id)
+                if review is not None:
+                    out.extend(
+                        review_refusals(
+                            definition, review, by_review.get(review_id, []), is_new, roll, today
+                        )
+                    )
+    out.sort(key=lambda r: r.fact.seq)
+    return out
+
+
+def _joiners(conn: Connection, reviews: Sequence[str]) -> set[str]:
+    """Parties that joined these reviews by a redraw: their focal points count too."""
+    found: set[str] = set()
+    for chunk in _chunks(reviews):
+        marks = ", ".join("?" * len(chunk))
+        for (data,) in query_rows(
+            conn,
+            f"SELECT data FROM event WHERE type = 'reviewer_replaced' AND review_id IN ({marks})",
+            tuple(chunk),
+        ):
+            by = json.loads(data).get("by")
+            if by:
+                found.add(str(by))
+    return found
+
+
+def _column(conn: Connection, sql: str, after_seq: int) -> list[str]:
+    return sorted(str(v) for (v,) in query_rows(conn, sql, (after_seq,)))
+
+
+def _read(store: Any, conn: Connection, column: str, keys: Sequence[str]) -> Iterator[Event]:
+    for chunk in _chunks(keys):
+        marks = ", ".join("?" * len(chunk))
+        cur = query_rows(conn, f"{_COLUMNS} WHERE {column} IN ({marks})", tuple(chunk))
+        yield from store._read_rows(cur)
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), MAX_BIND):
+        yield items[start : start + MAX_BIND]
