@@ -74,6 +74,10 @@ def test_record_refuses_a_date_after_today_as_the_prefect_form_does(cli):
     assert "--on: saq_submitted dated 2021-06-02 is in the future (today is 2021-06-01)" in err
     err = refused(cli, "record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2099-01-01")
     assert "in the future" in err
+    err = refused(
+        cli, "record", "experts_nominated", "--party", "GHA", "--count", "2", "--on", "2099-01-01"
+    )
+    assert "--on: experts_nominated dated 2099-01-01 is in the future" in err
     cli("record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-06-01")
     assert stage(cli, "C1-G1-NGA") == "written_feedback"
 

@@ -25,6 +25,9 @@ from .model import Event, Review
 
 _NOMINATED = "focal_point_nominated"
 _WITHDRAWN = "focal_point_withdrawn"
+# A party's facts whose order matters (the focal-point roll); its other facts (experts
+# named, whose counts add up) can only be refused for their date.
+ORDERED_PARTY_FACTS = (_NOMINATED, _WITHDRAWN)
 _EACH_REVIEWER = "each_reviewer"
 _ALL_FOCAL_POINTS = "all_focal_points_named"
 
@@ -192,7 +195,7 @@ def review_refusals(
     for e in ordered:
         new = is_new(e)
         if new:
-            why = _future(e, today) or ledger.refusal(e)
+            why = future_refusal(e, today) or ledger.refusal(e)
             if why is not None:
                 out.append(why)
                 continue
@@ -216,7 +219,7 @@ def party_refusals(
     out: list[Refusal] = []
     for e in ordered:
         if is_new(e):
-            why = _future(e, today) or _focal_point_refusal(e, current, ended, nominations)
+            why = future_refusal(e, today) or _focal_point_refusal(e, current, ended, nominations)
             if why is not None:
                 out.append(why)
                 continue
@@ -233,7 +236,8 @@ def party_refusals(
     return out
 
 
-def _future(e: Event, today: CommandDate) -> Refusal | None:
+def future_refusal(e: Event, today: CommandDate) -> Refusal | None:
+    """Refused when dated after the date of the command: it has not happened yet."""
     if e.on <= today.day:
         return None
     if today.name == "today":

@@ -16,11 +16,17 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from ..core.admission import CommandDate, Refusal, party_refusals, review_refusals
-from ..core.derive import PARTY_EVENTS
+from ..core.admission import (
+    ORDERED_PARTY_FACTS,
+    CommandDate,
+    Refusal,
+    future_refusal,
+    party_refusals,
+    review_refusals,
+)
 from ..core.focal_points import focal_points_on
 from ..core.model import Event
-from .dialect import MAX_BIND, query_rows
+from .dialect import MAX_BIND, query_rows, sql_date
 
 _COLUMNS = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
 
@@ -71,11 +77,23 @@ def refused_facts(
         parties.update(a.party for a in review.reviewers)
     parties.update(_joiners(conn, new_reviews))
     by_party: dict[str, list[Event]] = {}
-    for e in _read(store, conn, "review_id IS NULL AND party", sorted(parties)):
-        if e.type in PARTY_EVENTS:
-            by_party.setdefault(str(e.party), []).append(e)
+    ordered = ", ".join(f"'{kind}'" for kind in ORDERED_PARTY_FACTS)
+    for e in _read(
+        store, conn, f"review_id IS NULL AND type IN ({ordered}) AND party", sorted(parties)
+    ):
+        by_party.setdefault(str(e.party), []).append(e)
 
+    # a party's other facts (experts named) can only be too late for the command
     out: list[Refusal] = []
+    unordered = query_rows(
+        conn,
+        f'{_COLUMNS} WHERE seq > ? AND review_id IS NULL AND type NOT IN ({ordered}) AND "on" > ?',
+        (after_seq, sql_date(conn, today.day)),
+    )
+    for e in store._read_rows(unordered):
+        found = future_refusal(e, today)
+        if found is not None:
+            out.append(found)
     for party in new_parties:
         out.extend(party_refusals(by_party.get(party, []), is_new, today))
     if new_reviews:
