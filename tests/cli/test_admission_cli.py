@@ -239,15 +239,15 @@ reviews:
      reviewers: [{party: GHA, instruments: [UNTOC]}, {party: DEU, instruments: [UNTOC]}],
      starts_on: 2020-12-01}
 events:
-  - {on: 2020-12-05, type: focal_point_nominated, party: NGA, person: {name: A. Bello, email: a.bello@example.org}}
-  - {on: 2020-12-08, type: focal_point_nominated, party: GHA, person: {name: K. Mensah, email: k.mensah@example.org}}
-  - {on: 2020-12-10, type: focal_point_nominated, party: DEU, person: {name: J. Weber, email: j.weber@example.org}}
+  - {on: 2020-12-05, type: focal_point_nominated, party: NGA, person: {name: B, email: b@un.org}}
+  - {on: 2020-12-08, type: focal_point_nominated, party: GHA, person: {name: M, email: m@un.org}}
+  - {on: 2020-12-10, type: focal_point_nominated, party: DEU, person: {name: W, email: w@un.org}}
   - {on: 2021-01-15, type: observations_agreed, review: C1-G1-NGA}
   - {on: 2020-11-20, type: saq_submitted, review: C1-G1-NGA}
   - {on: 2021-02-01, type: saq_submitted, review: C1-G1-NGA}
   - {on: 2021-03-01, type: saq_submitted, review: C1-G1-NGA}
   - {on: 2099-01-01, type: written_feedback_submitted, review: C1-G1-NGA}
-  - {on: 2020-12-01, type: focal_point_withdrawn, party: DEU, email: j.weber@example.org}
+  - {on: 2020-12-01, type: focal_point_withdrawn, party: DEU, email: w@un.org}
 """
 
 
