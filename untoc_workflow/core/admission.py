@@ -25,9 +25,13 @@ from .model import Event, Review
 
 _NOMINATED = "focal_point_nominated"
 _WITHDRAWN = "focal_point_withdrawn"
-# A party's facts whose order matters (the focal-point roll); its other facts (experts
-# named, whose counts add up) can only be refused for their date.
+# A party's facts whose order matters (the focal-point roll).
 ORDERED_PARTY_FACTS = (_NOMINATED, _WITHDRAWN)
+# Facts whose place in a history does not matter, so only their date is checked: experts
+# named (counts add up) and deadlines extended (the latest wins, agreed at any time; the
+# step they name is checked by the mechanism file's own model). An import checks these
+# without reading the log back: a large Mechanism holds mostly extensions.
+DATE_ONLY_FACTS = ("experts_nominated", "deadline_extended")
 _EACH_REVIEWER = "each_reviewer"
 _ALL_FOCAL_POINTS = "all_focal_points_named"
 
@@ -352,7 +356,7 @@ class _ReviewLedger:
             return self._repeat(e, step) or self._not_started(e, step) or self._too_late(e, step)
         if kind == "reviewer_replaced":
             return self._redraw(e)
-        if kind in ("step_waived", "deadline_extended"):
+        if kind == "step_waived":
             return self._step_named(e)
         return None
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ..core.admission import (
+    DATE_ONLY_FACTS,
     ORDERED_PARTY_FACTS,
     CommandDate,
     Refusal,
@@ -53,19 +54,35 @@ def refused_facts(
     """Every fact stored with a seq above `after_seq` (this import's) that cannot be true,
     in the order of the log's seq (the file's order)."""
     today = admission.today
+    ordered = ", ".join(f"'{kind}'" for kind in ORDERED_PARTY_FACTS)
+    date_only = ", ".join(f"'{kind}'" for kind in DATE_ONLY_FACTS)
+    # facts whose place does not matter can only be later than the command: only those
+    # are read back
+    out: list[Refusal] = []
+    late = query_rows(
+        conn,
+        f'{_COLUMNS} WHERE seq > ? AND type IN ({date_only}) AND "on" > ?',
+        (after_seq, sql_date(conn, today.day)),
+    )
+    for e in store._read_rows(late):
+        found = future_refusal(e, today)
+        if found is not None:
+            out.append(found)
+    # the reviews and parties whose new facts have a place in their history to check
     new_reviews = _column(
         conn,
-        "SELECT DISTINCT review_id FROM event WHERE seq > ? AND review_id IS NOT NULL",
+        "SELECT DISTINCT review_id FROM event WHERE seq > ? AND review_id IS NOT NULL"
+        f" AND type NOT IN ({date_only})",
         after_seq,
     )
     new_parties = _column(
         conn,
         "SELECT DISTINCT party FROM event WHERE seq > ? AND review_id IS NULL"
-        " AND party IS NOT NULL",
+        f" AND type IN ({ordered})",
         after_seq,
     )
     if not new_reviews and not new_parties:
-        return []
+        return out
 
     def is_new(e: Event) -> bool:
         return e.seq > after_seq
@@ -77,23 +94,11 @@ def refused_facts(
         parties.update(a.party for a in review.reviewers)
     parties.update(_joiners(conn, new_reviews))
     by_party: dict[str, list[Event]] = {}
-    ordered = ", ".join(f"'{kind}'" for kind in ORDERED_PARTY_FACTS)
     for e in _read(
         store, conn, f"review_id IS NULL AND type IN ({ordered}) AND party", sorted(parties)
     ):
         by_party.setdefault(str(e.party), []).append(e)
 
-    # a party's other facts (experts named) can only be too late for the command
-    out: list[Refusal] = []
-    unordered = query_rows(
-        conn,
-        f'{_COLUMNS} WHERE seq > ? AND review_id IS NULL AND type NOT IN ({ordered}) AND "on" > ?',
-        (after_seq, sql_date(conn, today.day)),
-    )
-    for e in store._read_rows(unordered):
-        found = future_refusal(e, today)
-        if found is not None:
-            out.append(found)
     for party in new_parties:
         out.extend(party_refusals(by_party.get(party, []), is_new, today))
     if new_reviews:
@@ -101,7 +106,7 @@ def refused_facts(
         roll = focal_points_on((e for es in by_party.values() for e in es), date.max)
         for chunk in _chunks(new_reviews):
             by_review: dict[str, list[Event]] = {}
-            for e in _read(store, conn, "review_id", chunk):
+            for e in _read(store, conn, f"type NOT IN ({date_only}) AND review_id", chunk):
                 by_review.setdefault(str(e.review), []).append(e)
             for review_id in chunk:
                 review = reviews.get(review_id)
