@@ -108,7 +108,9 @@ def record_command(
     ] = None,
     note: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Append one fact to the event log (same types and fields as the mechanism file)."""
+    """Append one fact to the event log (same types and fields as the mechanism file).
+    A fact that cannot be true is refused with the reason: dated after today, before what
+    it depends on, at a step the review is not at, or repeating one already recorded."""
     fields: dict[str, Any] = {
         "on": on or today().isoformat(),
         "type": type,
