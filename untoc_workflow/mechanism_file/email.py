@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from email_validator import EmailNotValidError, validate_email
-
 
 def checked_email(value: str) -> str:
     """`value` unchanged when it is an email address; ValueError saying why when not."""
@@ -26,6 +24,9 @@ def checked_email(value: str) -> str:
 # A large mechanism names the same addresses many times over (missions, re-nominations).
 @lru_cache(maxsize=65_536)
 def _why_not(value: str) -> str | None:
+    # imported on first use: it brings DNS machinery every command would otherwise load
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:

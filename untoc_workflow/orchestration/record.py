@@ -9,7 +9,6 @@ from typing import Any
 from ..core.admission import CommandDate
 from ..errors import InputError
 from ..mechanism_file import FORMAT
-from ..store.admission import Admission
 from ..yamlsource import Located
 from .facts import Fact, check_languages
 from .position import Position
@@ -60,6 +59,8 @@ def record_fact(store: Any, position: Position, fact: Fact, today: date) -> Outc
     why = refusal(position, fact, today)
     if why:
         return Outcome(event, refused=why)
+    from ..store.admission import Admission  # the store is the caller's: imported with it
+
     doc = {"format": FORMAT, "events": [event]}
     try:
         result = store.import_document(

@@ -8,7 +8,6 @@ file's other facts. Only the reviews and parties the new facts touch are read.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +29,8 @@ from ..core.model import Event
 from .dialect import MAX_BIND, query_rows, sql_date
 
 _COLUMNS = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
+# From this many reviews or parties, their facts are read in one pass over the log.
+SCAN_FROM = 100
 
 
 @dataclass(frozen=True)
@@ -88,14 +89,26 @@ def refused_facts(
         return e.seq > after_seq
 
     reviews = store._reviews(conn, new_reviews)
+    by_review: dict[str, list[Event]] = {}
+    for e in _read(
+        store,
+        conn,
+        f"review_id IS NOT NULL AND type NOT IN ({date_only})",
+        "review_id",
+        new_reviews,
+    ):
+        by_review.setdefault(str(e.review), []).append(e)
     parties = set(new_parties)
     for review in reviews.values():
         parties.add(review.reviewed)
         parties.update(a.party for a in review.reviewers)
-    parties.update(_joiners(conn, new_reviews))
+    # parties that joined by a redraw: their focal points count too
+    parties.update(
+        str(e.data.get("by")) for es in by_review.values() for e in es if e.data.get("by")
+    )
     by_party: dict[str, list[Event]] = {}
     for e in _read(
-        store, conn, f"review_id IS NULL AND type IN ({ordered}) AND party", sorted(parties)
+        store, conn, f"review_id IS NULL AND type IN ({ordered})", "party", sorted(parties)
     ):
         by_party.setdefault(str(e.party), []).append(e)
 
@@ -104,46 +117,37 @@ def refused_facts(
     if new_reviews:
         definition = admission.process()
         roll = focal_points_on((e for es in by_party.values() for e in es), date.max)
-        for chunk in _chunks(new_reviews):
-            by_review: dict[str, list[Event]] = {}
-            for e in _read(store, conn, f"type NOT IN ({date_only}) AND review_id", chunk):
-                by_review.setdefault(str(e.review), []).append(e)
-            for review_id in chunk:
-                review = reviews.get(review_id)
-                if review is not None:
-                    out.extend(
-                        review_refusals(
-                            definition, review, by_review.get(review_id, []), is_new, roll, today
-                        )
+        for review_id in new_reviews:
+            review = reviews.get(review_id)
+            if review is not None:
+                out.extend(
+                    review_refusals(
+                        definition, review, by_review.get(review_id, []), is_new, roll, today
                     )
+                )
     out.sort(key=lambda r: r.fact.seq)
     return out
-
-
-def _joiners(conn: Connection, reviews: Sequence[str]) -> set[str]:
-    """Parties that joined these reviews by a redraw: their focal points count too."""
-    found: set[str] = set()
-    for chunk in _chunks(reviews):
-        marks = ", ".join("?" * len(chunk))
-        for (data,) in query_rows(
-            conn,
-            f"SELECT data FROM event WHERE type = 'reviewer_replaced' AND review_id IN ({marks})",
-            tuple(chunk),
-        ):
-            by = json.loads(data).get("by")
-            if by:
-                found.add(str(by))
-    return found
 
 
 def _column(conn: Connection, sql: str, after_seq: int) -> list[str]:
     return sorted(str(v) for (v,) in query_rows(conn, sql, (after_seq,)))
 
 
-def _read(store: Any, conn: Connection, column: str, keys: Sequence[str]) -> Iterator[Event]:
+def _read(
+    store: Any, conn: Connection, where: str, column: str, keys: Sequence[str]
+) -> Iterator[Event]:
+    """The events matching `where` whose `column` is one of `keys`. For many keys, one
+    pass over the table: looking a large share of a big log up by index costs a random
+    read per row."""
+    if len(keys) > SCAN_FROM:
+        wanted = set(keys)
+        attr = "review" if column == "review_id" else column
+        cur = query_rows(conn, f"{_COLUMNS} WHERE {where}", stream=True)
+        yield from (e for e in store._read_rows(cur) if getattr(e, attr) in wanted)
+        return
     for chunk in _chunks(keys):
         marks = ", ".join("?" * len(chunk))
-        cur = query_rows(conn, f"{_COLUMNS} WHERE {column} IN ({marks})", tuple(chunk))
+        cur = query_rows(conn, f"{_COLUMNS} WHERE {where} AND {column} IN ({marks})", tuple(chunk))
         yield from store._read_rows(cur)
 
 
