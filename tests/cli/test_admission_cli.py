@@ -251,7 +251,12 @@ events:
 """
 
 
-def test_import_reports_every_impossible_fact_with_its_place_and_imports_nothing(cli):
+@pytest.mark.parametrize("one_pass", [False, True], ids=["by-index", "one-pass"])
+def test_import_reports_every_impossible_fact_with_its_place_and_imports_nothing(
+    cli, monkeypatch, one_pass
+):
+    if one_pass:  # as for a large import: the touched reviews' facts read in one pass
+        monkeypatch.setattr("untoc_workflow.store.admission.SCAN_FROM", 0)
     Path("impossible.yaml").write_text(IMPOSSIBLE, encoding="utf-8")
     err = refused(cli, "import", "impossible.yaml")
     lines = [line for line in err.splitlines() if "impossible.yaml:" in line]
