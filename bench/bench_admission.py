@@ -29,6 +29,11 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def _admission():
     from untoc_workflow.core.admission import CommandDate
     from untoc_workflow.store.admission import Admission
@@ -42,9 +47,9 @@ def phase(name: str, url: str, file: str) -> dict:
     store = open_store(url)
     out: dict = {}
     if name in ("plain", "checked"):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), _cpu()
         result = store.import_file(file, admission=_admission() if name == "checked" else None)
-        out = {"seconds": time.perf_counter() - t, "result": str(result)}
+        out = {"seconds": time.perf_counter() - t, "cpu": _cpu() - c, "result": str(result)}
     else:
         from untoc_workflow.errors import InputError
         from untoc_workflow.mechanism_file import FORMAT
@@ -56,13 +61,13 @@ def phase(name: str, url: str, file: str) -> dict:
             if kind == "deadline_extended":
                 event |= {"step": "observations", "due": "2029-06-30", "basis": "agreed"}
             doc = Located({"format": FORMAT, "events": [event]}, "untoc record", {})
-            t = time.perf_counter()
+            t, c = time.perf_counter(), _cpu()
             try:
                 store.import_document(doc, admission=_admission())
                 outcome = "recorded"
             except InputError as exc:
                 outcome = "refused: " + str(exc.problems[0])
-            out[kind] = {"seconds": time.perf_counter() - t, "outcome": outcome}
+            out[kind] = {"seconds": time.perf_counter() - t, "cpu": _cpu() - c, "outcome": outcome}
     store.close()
     out["rss_mb"] = _rss_mb()
     return out
