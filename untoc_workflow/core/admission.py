@@ -363,7 +363,7 @@ class _ReviewLedger:
     def _repeat(self, e: Event, step: Any) -> Refusal | None:
         review = self.review.id
         if step.completed_by.from_ != _EACH_REVIEWER:
-            before = self._earlier(e, (e.type, None), self.done.get(step.id))
+            before = self._earlier((e.type, None), self.done.get(step.id))
             if before is not None:
                 return Refusal(e, f"{e.type} for review {review} was already recorded on {before}")
             return None
@@ -376,13 +376,13 @@ class _ReviewLedger:
                     f"(reviewers: {', '.join(self.reviewers)})",
                     "party",
                 )
-            before = self._earlier(e, (e.type, party), self.feedback_by.get(party))
+            before = self._earlier((e.type, party), self.feedback_by.get(party))
             if before is not None:
                 return Refusal(
                     e, f"{party} already sent its written feedback for {review} on {before}"
                 )
         else:
-            before = self._earlier(e, (e.type, None), self.joint_on)
+            before = self._earlier((e.type, None), self.joint_on)
             if before is not None:
                 return Refusal(
                     e, f"the joint written feedback for {review} was already recorded on {before}"
@@ -396,7 +396,9 @@ class _ReviewLedger:
             )
         return None
 
-    def _earlier(self, e: Event, key: tuple[str, str | None], walked: date | None) -> date | None:
+    def _earlier(self, key: tuple[str, str | None], walked: date | None) -> date | None:
+        """When a fact like this one was admitted before it in the walk, or recorded at
+        any date."""
         if walked is not None:
             return walked
         return self.recorded.get(key)
