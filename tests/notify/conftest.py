@@ -131,10 +131,12 @@ class SmtpServer:
             def factory(self) -> Any:
                 return smtp_class(self.handler, **self.SMTP_kwargs)
 
-        self._controller = _Controller(
-            _Handler(self.received, self._lock), hostname="127.0.0.1", port=self.port
-        )
+        self._controller = _Controller(self.handler(), hostname="127.0.0.1", port=self.port)
         self._controller.start()
+
+    def handler(self) -> Any:
+        """What the server does with each session (faulty_smtp.py injects faults here)."""
+        return _Handler(self.received, self._lock)
 
     def stop(self) -> None:
         if self._controller is not None:
