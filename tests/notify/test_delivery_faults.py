@@ -58,6 +58,11 @@ def rows(store) -> list:
         return list(conn.execute(select(TABLE).order_by(TABLE.c.id)))
 
 
+def entries(store) -> list:
+    with store.engine.connect() as conn:
+        return outbox_entries(conn)
+
+
 def received_ids(server, at_least: int) -> Counter:
     return Counter(m.message_id for m in server.wait_for(at_least))
 
@@ -94,7 +99,7 @@ def test_a_server_that_never_answers_the_dot_leaves_the_notice_in_doubt_then_ret
     faulty.faults = Faults(at_dot=[SILENT])
     first = drain_at(store, faulty.url + "&rto=1")  # wait 1 s for the answer to the dot
     assert (first.sent, first.in_doubt) == (n - 1, 1)
-    entry = next(e for e in outbox_entries(store.engine.connect()) if e.state == "in doubt")
+    entry = next(e for e in entries(store) if e.state == "in doubt")
     assert "no answer to the final dot" in entry.reason
     later = drain_at(store, faulty.url, minutes=10)
     assert later.sent == 1
@@ -124,7 +129,7 @@ def test_a_recipient_refused_for_good_is_given_up_with_the_reason(store, tmp_pat
     bello = next(r for r in rows(store) if r.recipient == BELLO)
     assert bello.status == "failed" and bello.next_attempt_at is None and bello.attempts == 1
     assert bello.last_error == f"relay 1 (127.0.0.1:{faulty.port}): RCPT TO refused: {refusal}"
-    entry = next(e for e in outbox_entries(store.engine.connect()) if e.to == BELLO)
+    entry = next(e for e in entries(store) if e.to == BELLO)
     assert (entry.state, entry.reason) == ("given up", bello.last_error)
     assert drain_at(store, faulty.url, minutes=60 * 24).sent == 0  # never tried again
     assert BELLO not in {m.rcpt_tos[0] for m in faulty.wait_for(n - 1)}
