@@ -117,6 +117,7 @@ class SmtpServer:
         self.received: list[Received] = []
         self._lock = threading.Lock()
         self._controller: Any = None
+        self.smtp_options: dict[str, Any] = {}  # aiosmtpd's SMTP options (e.g. AUTH)
 
     @property
     def url(self) -> str:
@@ -131,7 +132,9 @@ class SmtpServer:
             def factory(self) -> Any:
                 return smtp_class(self.handler, **self.SMTP_kwargs)
 
-        self._controller = _Controller(self.handler(), hostname="127.0.0.1", port=self.port)
+        self._controller = _Controller(
+            self.handler(), hostname="127.0.0.1", port=self.port, **self.smtp_options
+        )
         self._controller.start()
 
     def handler(self) -> Any:
