@@ -117,8 +117,11 @@ def digest_command(
         report, drained = run_digest(store, day, now(), settings, deliver=send)
     console.print(
         f"digest {report.month}: {report.recipients} summaries, {report.recorded} new, "
-        f"sent {drained.sent}, failed {drained.failed}",
+        f"sent {drained.sent}, failed {drained.failed}"
+        + (f", in doubt {drained.in_doubt}" if drained.in_doubt else "")
+        + (f", given up {drained.given_up}" if drained.given_up else ""),
         highlight=False,
+        markup=False,
     )
     if send and drained.sent:
         console.print(f"delivered through {_where(settings)}", highlight=False, markup=False)
