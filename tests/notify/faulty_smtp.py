@@ -23,6 +23,9 @@ class Faults:
     at_dot: list[str] = field(default_factory=list)  # one per message, in order; then accept
     delays: list[float] = field(default_factory=list)  # seconds before answering, per message
     dot_delay: float = 0.0  # ... and for every message after those
+    # A client gone while the server was taking its time: an MTA that queues at the dot
+    # delivers anyway (True); one that queues only when it answers drops it (False).
+    keep_if_client_gone: bool = True
     refuse: dict[str, str] = field(default_factory=dict)  # address -> permanent 5xx reply
     busy: dict[str, int] = field(default_factory=dict)  # address -> times to answer 4xx
 
@@ -50,7 +53,9 @@ class _FaultyHandler:
         delay = faults.delays.pop(0) if faults.delays else faults.dot_delay
         if delay:
             await asyncio.sleep(delay)
-        if fault in (ACCEPT, DROP_KEPT):
+        transport = server.transport
+        gone = transport is None or transport.is_closing()
+        if fault in (ACCEPT, DROP_KEPT) and (faults.keep_if_client_gone or not gone):
             self.server.keep(envelope)
         if fault in (DROP_LOST, DROP_KEPT):
             server.transport.abort()
