@@ -167,3 +167,22 @@ def test_a_claim_left_by_a_drain_that_died_is_recovered_after_its_lease_only(
     assert (after.recovered, after.sent, after.retried) == (1, 1, 1)
     got = received_ids(faulty, n)
     assert set(got) == {r.message_id for r in rows(store)} and set(got.values()) == {1}
+
+
+def test_two_drains_at_once_never_send_the_same_claimed_notice(store, tmp_path, faulty):
+    import threading
+
+    n = record_due(store, tmp_path)
+    faulty.faults = Faults(dot_delay=0.05)  # slow enough for the two drains to overlap
+    reports: list = []
+    drains = [
+        threading.Thread(target=lambda: reports.append(drain_at(store, faulty.url)))
+        for _ in range(2)
+    ]
+    for d in drains:
+        d.start()
+    for d in drains:
+        d.join(60)
+    assert sum(r.sent for r in reports) == n and all(r.in_doubt == 0 for r in reports)
+    got = received_ids(faulty, n)
+    assert set(got) == {r.message_id for r in rows(store)} and set(got.values()) == {1}
