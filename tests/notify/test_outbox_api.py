@@ -73,3 +73,15 @@ def test_a_bad_key_among_good_ones_changes_nothing(store, tmp_path):
     assert "no message in the outbox has the key 'no/such|key'" in text
     assert f"cannot approve '{keys[4]}': it is pending" in text
     assert states(store) == before
+
+
+def test_a_held_message_that_no_longer_applies_can_be_cancelled(store, tmp_path):
+    from untoc_workflow.notify.outbox import cancel_rows
+
+    keys = held(store, tmp_path)
+    with store.engine.connect() as conn:
+        ids = {r.key: r.id for r in conn.execute(select(TABLE.c.key, TABLE.c.id))}
+    with store.engine.begin() as conn:  # a Conference decision moved the deadline
+        cancelled = cancel_rows(conn, {ids[keys[0]]: "deadline moved by decision 12/2"}, NOW)
+    assert cancelled == 1
+    assert states(store)[keys[0]] == ("cancelled", None, "deadline moved by decision 12/2")
