@@ -160,7 +160,7 @@ class Decision(_Frozen):
 
 def load_decision(path: str | Path, process: Any | None = None) -> Decision:
     """Parse and check a decision file; with `process`, check its steps exist there."""
-    return parse_decision(load_file(path), process)
+    return parse_decision(load_file(path, aliases=False), process)
 
 
 def parse_decision(located: Located, process: Any | None = None) -> Decision:

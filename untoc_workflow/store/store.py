@@ -411,7 +411,7 @@ class Store:
         if Path(path).suffix.lower() == ".json":
             # read event by event: a million-event file never sits in memory as objects
             return self.import_document(JsonStream.open(path))
-        return self.import_document(load_file(path))
+        return self.import_document(load_file(path, aliases=False))
 
     def import_document(self, located: Located | JsonStream | LocatedSource) -> ImportResult:
         """Import a parsed mechanism file in one transaction; raise InputError (and write
