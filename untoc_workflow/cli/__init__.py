@@ -39,3 +39,8 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # a failure outside any command (each has fails_cleanly too)
+        from .common import error, explain
+
+        error(explain(exc))
+        sys.exit(1)

@@ -10,7 +10,15 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from .common import console, err_console, fails_cleanly, opened_store, parse_as_of, today
+from .common import (
+    console,
+    err_console,
+    fails_cleanly,
+    opened_store,
+    output_file,
+    parse_as_of,
+    today,
+)
 
 SAMPLE_AS_OF = "2024-04-16"  # the date of the secretariat's 2024 background paper
 
@@ -40,6 +48,7 @@ def export_command(
     file: Annotated[Path, typer.Argument(help="Where to write; .json or .yaml decides the form.")],
 ) -> None:
     """Write the whole store as a mechanism file (re-importable into an empty store)."""
+    output_file(file)
     with opened_store() as store:
         path = store.export_file(file)
     console.print(f"exported the store to {path}")

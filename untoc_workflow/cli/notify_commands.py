@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .common import console, err_console, fails_cleanly, opened_store, parse_as_of, today
+from .common import console, err_console, error, fails_cleanly, opened_store, parse_as_of, today
 
 
 def register(app: typer.Typer) -> None:
@@ -33,7 +33,7 @@ def _where(settings: object) -> str:
 
 def _errors(errors: list[str]) -> None:
     for line in errors[:10]:
-        err_console.print(f"[yellow]not delivered:[/] {line}", markup=True, highlight=False)
+        error(line, label="not delivered:", style="yellow")
     if len(errors) > 10:
         err_console.print(f"... and {len(errors) - 10} more", highlight=False)
 
@@ -72,9 +72,7 @@ def sweep_command(
         if send and report.sent:
             console.print(f"delivered through {_where(settings)}", highlight=False)
     for item in report.withheld:
-        err_console.print(
-            f"[yellow]not addressed (not a party to the review):[/] {item}", markup=True
-        )
+        error(item, label="not addressed (not a party to the review):", style="yellow")
     _errors(report.errors)
 
 
