@@ -37,6 +37,7 @@ from ..mechanism_file import (
 )
 from ..mechanism_file.source import JsonStream, LocatedSource
 from ..yamlsource import Located, load_file
+from . import limits
 from .dialect import (
     MAX_BIND,
     bulk_loading,
@@ -511,6 +512,8 @@ class _Import:
             "review", "reviews", "id", reader.reviews, known.reviews, counts
         )
 
+        self._check_limits(new_parties, new_reviews)
+
         def ok() -> bool:
             return reader.ok and not self.problems
 
@@ -534,6 +537,8 @@ class _Import:
                 data_json = data_to_json(e.data)
                 eid = e.id if e.id is not None else make_id(e, data_json)
                 prepared.append((e, eid, data_json))
+                for field, why in limits.event_problems(e, e.id, data_json):
+                    self._problem(f"events[{e.seq - 1}].{field}", why)
             stored = self._stored_events([p[1] for p in prepared]) if store_has_events else {}
             rows = []
             for e, eid, data_json in prepared:
@@ -564,6 +569,18 @@ class _Import:
         if flags:
             return flags_out
         return ImportResult(**counts)
+
+    def _check_limits(self, parties: Sequence[Party], reviews: Sequence[Review]) -> None:
+        """What either database would refuse (NUL, lengths, line breaks in names)."""
+        head = self.source.head
+        for i, p in enumerate(parties):
+            at = f"parties[{_index(head, 'parties', 'code', p.code, i)}]"
+            for field, why in limits.party_problems(p):
+                self._problem(f"{at}.{field}", why)
+        for i, r in enumerate(reviews):
+            at = f"reviews[{_index(head, 'reviews', 'id', r.id, i)}]"
+            for field, why in limits.review_problems(r):
+                self._problem(f"{at}.{field}", why)
 
     def _stored_events(self, ids: list[str]) -> dict[str, tuple[Any, ...]]:
         out: dict[str, tuple[Any, ...]] = {}
