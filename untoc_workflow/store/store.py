@@ -65,6 +65,8 @@ class ImportResult:
     reviews_skipped: int = 0
     events_added: int = 0
     events_skipped: int = 0
+    # identical repeats inside the file (same id, same content), skipped
+    events_repeated: int = 0
 
     @property
     def added(self) -> dict[str, int]:
@@ -83,10 +85,16 @@ class ImportResult:
         }
 
     def __str__(self) -> str:
-        return ", ".join(
+        text = ", ".join(
             f"{kind}: {self.added[kind]} added, {self.skipped[kind]} already stored"
             for kind in ("parties", "reviews", "events")
         )
+        if self.events_repeated:
+            text += (
+                f"; {self.events_repeated} events repeated in the file under the same id"
+                " were skipped"
+            )
+        return text
 
 
 def event_id(event: Event, data_json: str | None = None) -> str:
@@ -530,7 +538,7 @@ class _Import:
                 conn.exec_driver_sql(f"DROP INDEX {name}")
         make_id = _IdMaker()
         recorded_at = datetime.now(UTC)
-        flags_out: list[bool] = []
+        added_seqs: set[int] = set()  # file positions (1-based) of the events added
         for batch in reader.events():
             prepared = []
             for e in batch:
@@ -552,14 +560,15 @@ class _Import:
                                 "give the new fact its own id",
                             )
                         counts["events_skipped"] += 1
-                        flags_out.append(False)
                         continue
-                flags_out.append(True)
+                if flags:
+                    added_seqs.add(e.seq)
                 rows.append((eid, e.on, e.type, e.review, e.party, data_json, e.note, recorded_at))
             if rows and ok():
                 insert_events(conn, rows)
                 counts["events_added"] += len(rows)
         reader.finish()
+        counts["events_repeated"] = reader.repeated
         if rebuild and ok():
             for name, columns in EVENT_INDEXES.items():
                 cols = ", ".join(f'"{c}"' for c in columns)
@@ -567,7 +576,8 @@ class _Import:
         if self.problems:
             raise InputError(self.problems, title=f"{self.source.file}: nothing was imported")
         if flags:
-            return flags_out
+            # one flag per appended event; a repeat skipped by the reader is not added
+            return [i + 1 in added_seqs for i in range(len(self.source))]
         return ImportResult(**counts)
 
     def _check_limits(self, parties: Sequence[Party], reviews: Sequence[Review]) -> None:
