@@ -162,3 +162,21 @@ def test_json_output_is_unchanged_by_the_console_settings(untoc):
 def test_typer_is_the_one_we_expect():
     # fails_cleanly lets typer's own usage errors through by their base class
     assert issubclass(typer.BadParameter, typer.TyperException)
+
+
+def test_a_yaml_export_too_large_to_read_back_says_so_and_json_reads_back(
+    untoc, tmp_path, monkeypatch
+):
+    from untoc_workflow import inputfile
+
+    untoc("import", str(MECHANISM))
+    monkeypatch.setattr(inputfile, "MAX_YAML_BYTES", 500)
+    result = untoc("export", "big.yaml")
+    assert "export to a .json file to import it again" in result.stderr
+    monkeypatch.setenv("UNTOC_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
+    refused = untoc("import", "big.yaml", code=1)
+    assert "big.yaml: is " in refused.stderr and "write a large mechanism as JSON" in refused.stderr
+    monkeypatch.setenv("UNTOC_DATABASE_URL", f"sqlite:///{tmp_path / 'untoc.db'}")
+    untoc("export", "big.json")
+    monkeypatch.setenv("UNTOC_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
+    assert "parties: 3 added" in untoc("import", "big.json").stdout

@@ -52,6 +52,13 @@ def export_command(
     with opened_store() as store:
         path = store.export_file(file)
     console.print(f"exported the store to {path}")
+    from ..inputfile import MAX_YAML_BYTES, MB, limit_for
+
+    if limit_for(path) == MAX_YAML_BYTES and path.stat().st_size > MAX_YAML_BYTES:
+        err_console.print(
+            f"note: {path} is larger than the {MAX_YAML_BYTES // MB} MB untoc reads as YAML;"
+            " export to a .json file to import it again"
+        )
 
 
 # Options of `record`, named after the mechanism file's event fields.
