@@ -141,6 +141,7 @@ def main() -> None:
     ap.add_argument("--cap-mb", type=int, default=4096, help="address-space cap per run")
     ap.add_argument("--timeout", type=int, default=180, help="seconds per run")
     ap.add_argument("--only", action="append", help="run only these cases")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each, new and old in turn")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -157,7 +158,9 @@ def main() -> None:
         for case, file in files.items():
             if args.only and case not in args.only:
                 continue
-            for label, code in (("new", ROOT), (f"old {args.old_commit}", old)):
+            # new and old in turn, `--repeat` times: on a shared machine the load moves
+            runs = [("new", ROOT), (f"old {args.old_commit}", old)] * args.repeat
+            for label, code in runs:
                 r = run_case(code, file, args.cap_mb, args.timeout)
                 print(
                     f"{case:17} {label:12} {r['seconds']:>7.2f} s  "

@@ -19,8 +19,10 @@ from .tables import EventRow, PartyRow, ReviewRow
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _length(table: Any, column: str) -> int | None:
-    return getattr(table.__table__.columns[column].type, "length", None)
+def _length(table: Any, column: str) -> int:
+    length = getattr(table.__table__.columns[column].type, "length", None)
+    assert isinstance(length, int), f"{table.__tablename__}.{column} has no length"
+    return length
 
 
 REVIEW_ID_LENGTH = _length(ReviewRow, "id")
@@ -68,6 +70,17 @@ def review_problems(review: Any) -> Iterator[tuple[str, str]]:
     why = text_problem(review.id, length=REVIEW_ID_LENGTH, one_line=True)
     if why:
         yield "id", f"review id {why}"
+
+
+def event_fits(given_id: str | None, note: str | None, data_json: str) -> bool:
+    """The quick test a million ordinary events pass (exact, or `event_problems` says why):
+    an id that fits without control characters, a note without NUL, and data whose JSON
+    has no escape (JSON writes every control character as one)."""
+    return (
+        (given_id is None or (len(given_id) <= EVENT_ID_LENGTH and given_id.isprintable()))
+        and (note is None or "\x00" not in note)
+        and "\\" not in data_json
+    )
 
 
 def event_problems(event: Any, given_id: str | None, data_json: str) -> Iterator[tuple[str, str]]:

@@ -537,6 +537,7 @@ class _Import:
             for name in EVENT_INDEXES:
                 conn.exec_driver_sql(f"DROP INDEX {name}")
         make_id = _IdMaker()
+        event_fits = limits.event_fits
         recorded_at = datetime.now(UTC)
         added_seqs: set[int] = set()  # file positions (1-based) of the events added
         for batch in reader.events():
@@ -545,8 +546,9 @@ class _Import:
                 data_json = data_to_json(e.data)
                 eid = e.id if e.id is not None else make_id(e, data_json)
                 prepared.append((e, eid, data_json))
-                for field, why in limits.event_problems(e, e.id, data_json):
-                    self._problem(f"events[{e.seq - 1}].{field}", why)
+                if not event_fits(e.id, e.note, data_json):
+                    for field, why in limits.event_problems(e, e.id, data_json):
+                        self._problem(f"events[{e.seq - 1}].{field}", why)
             stored = self._stored_events([p[1] for p in prepared]) if store_has_events else {}
             rows = []
             for e, eid, data_json in prepared:
