@@ -139,3 +139,25 @@ def test_a_utf8_byte_order_mark_is_read_as_utf8(golden_db, tmp_path):
     result = _untoc(db, "import", str(with_bom))
     assert result.returncode == 0, result.stderr
     assert len(_log(db)) == len(_log(golden_db))
+
+
+def _large_file_with_a_key_after_the_events(path: Path, mb: int) -> None:
+    event = (
+        '{"on": "2021-01-01", "type": "experts_nominated", "party": "NGA", "count": 1,'
+        ' "note": "note verbale"}'
+    )
+    per_mb = 1024 * 1024 // (len(event) + 2)
+    with path.open("w", encoding="utf-8") as f:
+        f.write('{"format": "untoc-mechanism/1", "parties": [], "reviews": [],\n"events": [\n')
+        f.write(",\n".join([event] * (mb * per_mb)))
+        f.write('\n],\n"format": "untoc-mechanism/1"}\n')
+
+
+def test_a_large_json_with_a_key_repeated_after_the_events_fails_fast_in_1_gb(golden_db, tmp_path):
+    # issue 9: 200 MB took 434 s and over 10 GB (the file parsed again as JSON, then YAML)
+    big = tmp_path / "merged.json"
+    _large_file_with_a_key_after_the_events(big, 60)
+    started = time.monotonic()
+    stderr = _refused(golden_db, tmp_path, "import", str(big))
+    assert time.monotonic() - started < TIME_LIMIT
+    assert "key 'format' appears twice (the first 'format' is at line 1)" in stderr
