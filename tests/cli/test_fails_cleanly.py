@@ -180,3 +180,25 @@ def test_a_yaml_export_too_large_to_read_back_says_so_and_json_reads_back(
     untoc("export", "big.json")
     monkeypatch.setenv("UNTOC_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
     assert "parties: 3 added" in untoc("import", "big.json").stdout
+
+
+def test_an_unforeseen_failure_quoting_the_mail_url_does_not_print_its_password(untoc, monkeypatch):
+    url = "mailtos://alice:Se%2Fcret@smtp.example.org?from=untoc@example.org"
+    monkeypatch.setenv("UNTOC_NOTIFY_URL", url)
+    from untoc_workflow.store import store as store_module
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError(f"cannot reach {url}")
+
+    monkeypatch.setattr(store_module.Store, "snapshot", broken)
+    untoc("import", str(MECHANISM))
+    result = untoc("status", "--as-of", "2021-06-01", code=1)
+    assert "Se%2Fcret" not in result.stderr and "alice" not in result.stderr
+    assert "cannot reach $UNTOC_NOTIFY_URL" in result.stderr
+
+
+def test_a_database_server_that_does_not_answer_is_named(untoc, monkeypatch):
+    monkeypatch.setenv("UNTOC_DATABASE_URL", "postgresql+psycopg://postgres:pw1234@127.0.0.1:1/x")
+    result = untoc("status", "--as-of", "2021-06-01", code=1)
+    assert "the store cannot be reached" in result.stderr
+    assert "UNTOC_DATABASE_URL" in result.stderr and "pw1234" not in result.stderr

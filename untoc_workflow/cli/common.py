@@ -70,7 +70,27 @@ def fails_cleanly(fn: F) -> F:
 
 
 def explain(exc: BaseException) -> str:
-    """What went wrong, in words for the secretariat."""
+    """What went wrong, in words for the secretariat, without a secret in them."""
+    return _redacted(_explain(exc))
+
+
+# Settings whose values may carry a password (an SMTP URL, a PostgreSQL URL).
+_SECRET_SETTINGS = ("UNTOC_NOTIFY_URL", "UNTOC_DATABASE_URL")
+
+
+def _redacted(text: str) -> str:
+    """`text` with every configured URL that may hold a password replaced by its name:
+    an exception's message can quote the URL it failed on."""
+    for name in _SECRET_SETTINGS:
+        value = os.environ.get(name) or ""
+        for url in sorted({value, *value.split(",")}, key=len, reverse=True):
+            url = url.strip()
+            if len(url) >= 8 and url in text:
+                text = text.replace(url, f"${name}")
+    return text
+
+
+def _explain(exc: BaseException) -> str:
     if isinstance(exc, InputError):
         return exc.render()
     if isinstance(exc, OSError) and (exc.filename or exc.strerror):
@@ -110,6 +130,12 @@ def _store_busy(exc: BaseException) -> str | None:
             f"not finish within {BUSY_TIMEOUT_MS // 1000} seconds; nothing was written by "
             "this one. "
             "Run it again when the other has finished."
+        )
+    if isinstance(exc, OperationalError):
+        first = (str(exc.orig).strip().splitlines() or ["no answer"])[0]
+        return (
+            f"the store cannot be reached or refused the command: {first}. Check"
+            " UNTOC_DATABASE_URL and that the database server is running; nothing was written."
         )
     return None
 
