@@ -125,7 +125,7 @@ def test_square_brackets_in_a_value_are_printed_as_typed(untoc):
 
 
 def test_a_party_name_with_a_line_break_in_the_store_still_gives_calendars(untoc, tmp_path):
-    # an older store may hold one; the import now refuses it (see the store's limits)
+    # a name may hold a line break (store/limits.py); a calendar shows it on one line
     untoc("import", str(MECHANISM))
     with sqlite3.connect(tmp_path / "untoc.db") as db:
         db.execute("UPDATE party SET name = 'Gha\r\nna' WHERE code = 'GHA'")

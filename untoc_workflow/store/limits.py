@@ -14,8 +14,9 @@ from typing import Any
 
 from .tables import EventRow, PartyRow, ReviewRow
 
-# Control characters (CR, LF, tab, NUL...) have no place in a name, a code or an id: they
-# would end up in email headers, calendar lines and spreadsheet cells.
+# Control characters (CR, LF, tab...) have no place in an id, a code or an address: ids go
+# into Message-IDs, calendar UIDs and file names, addresses into email headers. A name may
+# hold a line break (a person typed it); whatever shows it puts it on one line.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -29,9 +30,8 @@ REVIEW_ID_LENGTH = _length(ReviewRow, "id")
 EVENT_ID_LENGTH = _length(EventRow, "id")
 PARTY_CODE_LENGTH = _length(PartyRow, "code")
 
-# Fields of an event's data that are one line of text: a person's name goes into the
-# greeting of a notice, an email address into its headers.
-_ONE_LINE_DATA = ("name", "email", "replaces", "ministry", "by", "requested_by", "decision")
+# Fields of an event's data that are one line of plain text: addresses, codes, references.
+_ONE_LINE_DATA = ("email", "replaces", "by", "requested_by", "decision")
 
 
 def text_problem(value: str | None, *, length: int | None = None, one_line: bool) -> str | None:
@@ -45,7 +45,7 @@ def text_problem(value: str | None, *, length: int | None = None, one_line: bool
         if found:
             return (
                 f"contains the control character {found.group()!r};"
-                " a name, code or id is one line of plain text"
+                " an id, a code or an address is one line of plain text"
             )
     if length is not None and len(value) > length:
         return f"is {len(value)} characters long; at most {length} are allowed"
@@ -54,14 +54,14 @@ def text_problem(value: str | None, *, length: int | None = None, one_line: bool
 
 def party_problems(party: Any) -> Iterator[tuple[str, str]]:
     """(field path inside the party, message) for each field of a core Party refused."""
-    fields: dict[str, str | None] = {
-        "name": party.name,
-        "regional_group": party.regional_group,
-        "mission.email": party.mission.email if party.mission else None,
-        "mission.city": party.mission.city if party.mission else None,
+    fields: dict[str, tuple[str | None, bool]] = {
+        "name": (party.name, False),
+        "regional_group": (party.regional_group, True),
+        "mission.email": (party.mission.email if party.mission else None, True),
+        "mission.city": (party.mission.city if party.mission else None, False),
     }
-    for path, value in fields.items():
-        why = text_problem(value, one_line=True)
+    for path, (value, one_line) in fields.items():
+        why = text_problem(value, one_line=one_line)
         if why:
             yield path, why
 
