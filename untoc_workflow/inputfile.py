@@ -16,7 +16,7 @@ from .errors import InputError, Problem
 MB = 1024 * 1024
 # YAML is parsed node by node in Python (about 50 times its size in memory); a large
 # mechanism is exported and imported as JSON, which is read one event at a time.
-MAX_YAML_BYTES = 32 * MB
+MAX_YAML_BYTES = 16 * MB
 MAX_JSON_BYTES = 1024 * MB
 
 _BOMS = (

@@ -70,6 +70,7 @@ class Located:
 
 _RELOCATE_UP_TO = 4 * 1024 * 1024
 MAX_DEPTH = 100  # a mechanism file nests 4 levels, a process definition about 8
+_TOO_DEEP = f"values are nested too deeply (at most {MAX_DEPTH} levels)"
 MAX_INT_DIGITS = 18  # counts, groups, clusters: anything longer is a mistake or an attack
 # Aliases (`*ladder`) may repeat a value, not multiply the document: the values built may
 # be at most this many times the values written, plus a little.
@@ -106,7 +107,7 @@ class _BoundedLoader(_StrictBoolLoader):
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _Refused(
-                problem=f"values are nested more than {MAX_DEPTH} levels deep",
+                problem=_TOO_DEEP,
                 problem_mark=self.peek_event().start_mark,
             )
         try:
@@ -131,6 +132,64 @@ class _Stop(Exception):
         self.problem = problem
 
 
+if hasattr(yaml, "CSafeLoader"):
+    # libyaml parses and composes in C, several times faster than PyYAML's own parser.
+    # Its composer recurses in C, so depth and aliases are checked first, on its events.
+
+    class _CStrictLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """libyaml's SafeLoader with the same YAML 1.2 booleans."""
+
+    _CStrictLoader.yaml_implicit_resolvers = _StrictBoolLoader.yaml_implicit_resolvers
+else:  # pragma: no cover - PyYAML built without libyaml
+    _CStrictLoader = None
+
+
+def _checked_events(text: str, aliases: bool) -> int:
+    """Read `text`'s events in C: refuse nesting past MAX_DEPTH and (unless allowed)
+    aliases, before anything is composed; return how many values it writes."""
+    depth = 0
+    written = 0
+    for event in yaml.parse(text, Loader=_CStrictLoader):
+        if isinstance(event, yaml.AliasEvent):
+            if not aliases:
+                raise _Refused(
+                    problem="aliases (*name) are not allowed in this file; write the value out",
+                    problem_mark=event.start_mark,
+                )
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            written += 1
+            if depth > MAX_DEPTH:
+                raise _Refused(
+                    problem=_TOO_DEEP,
+                    problem_mark=event.start_mark,
+                )
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent):
+            written += 1
+    return written
+
+
+def _compose(text: str, aliases: bool) -> tuple[Any, Any, int]:
+    """(loader, node, values written) for `text`, checked for depth and aliases."""
+    if _CStrictLoader is not None:
+        written = _checked_events(text, aliases)
+        fast = _CStrictLoader(text)
+        try:
+            return fast, fast.get_single_node(), written
+        except BaseException:
+            fast.dispose()
+            raise
+    loader = _BoundedLoader(text, aliases=aliases)
+    try:
+        node = loader.get_single_node()
+    except BaseException:
+        loader.dispose()
+        raise
+    return loader, node, loader.written
+
+
 def load_text(text: str, file: str = "<input>", *, aliases: bool = True) -> Located:
     """Parse YAML (JSON is YAML too) and record lines. Duplicate keys are an error.
 
@@ -143,13 +202,9 @@ def load_text(text: str, file: str = "<input>", *, aliases: bool = True) -> Loca
         raise InputError(
             [Problem("contains a NUL character", file=file, line=text.count("\n", 0, nul) + 1)]
         )
-    loader: _BoundedLoader | None = None
     try:
-        loader = _BoundedLoader(text, aliases=aliases)
-        node = loader.get_single_node()
+        loader, node, written = _compose(text, aliases)
     except yaml.reader.ReaderError as exc:
-        if loader is not None:
-            loader.dispose()
         raise InputError(
             [
                 Problem(
@@ -160,16 +215,14 @@ def load_text(text: str, file: str = "<input>", *, aliases: bool = True) -> Loca
             ]
         ) from None
     except _Refused as exc:
-        assert loader is not None
-        loader.dispose()
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise InputError([Problem(str(exc.problem), file=file, line=line)]) from None
     except yaml.YAMLError as exc:
-        if loader is not None:
-            loader.dispose()
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
+        if "maximum nesting depth" in problem:  # libyaml's own limit, met while scanning ahead
+            raise InputError([Problem(_TOO_DEEP, file=file, line=line)]) from None
         raise InputError(
             [Problem(f"not valid YAML/JSON: {problem}", file=file, line=line)]
         ) from None
@@ -179,7 +232,7 @@ def load_text(text: str, file: str = "<input>", *, aliases: bool = True) -> Loca
         return Located(None, file, lines)
     problems: list[Problem] = []
     try:
-        data = _build(node, "", lines, problems, file, loader, _Budget(loader.written), 0)
+        data = _build(node, "", lines, problems, file, loader, _Budget(written), 0)
     except _Stop as stop:
         raise InputError([*problems, stop.problem]) from None
     finally:
