@@ -33,7 +33,7 @@ def _rename_review(doc: dict, old: str, new: str) -> None:
 
 def _write(tmp_path: Path, doc: dict) -> Path:
     path = tmp_path / "m.json"
-    path.write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(doc, indent=1), encoding="utf-8")  # \u escapes, as JSON allows
     return path
 
 
@@ -115,3 +115,13 @@ def test_an_export_from_sqlite_at_every_limit_imports_into_postgresql(tmp_path, 
     assert [(e.id, e.on, e.data, e.note) for e in after.events] == [
         (e.id, e.on, e.data, e.note) for e in before.events
     ]
+
+
+def test_half_a_utf16_pair_is_refused_located_on_both(store, tmp_path):
+    # JSON may write "\ud800" alone; neither database can store it (was: UnicodeEncodeError)
+    doc = _golden()
+    doc["events"][1]["note"] = "received \ud800"
+    problems = _refused(store, tmp_path, doc)
+    assert any(
+        p.startswith("events[1].note: contains \\ud800, half of a UTF-16 pair") for p in problems
+    ), problems

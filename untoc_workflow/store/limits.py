@@ -18,6 +18,8 @@ from .tables import EventRow, PartyRow, ReviewRow
 # into Message-IDs, calendar UIDs and file names, addresses into email headers. A name may
 # hold a line break (a person typed it); whatever shows it puts it on one line.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Half of a UTF-16 pair (JSON's "\ud800" alone) is not text: neither database can store it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _length(table: Any, column: str) -> int:
@@ -40,6 +42,12 @@ def text_problem(value: str | None, *, length: int | None = None, one_line: bool
         return None
     if "\x00" in value:
         return "contains a NUL character (\\u0000), which PostgreSQL cannot store"
+    surrogate = _SURROGATE.search(value)
+    if surrogate:
+        return (
+            f"contains \\u{ord(surrogate.group()):04x}, half of a UTF-16 pair, which is not"
+            " text; write the character itself"
+        )
     if one_line:
         found = _CONTROL.search(value)
         if found:
@@ -78,8 +86,9 @@ def event_fits(given_id: str | None, note: str | None, data_json: str) -> bool:
     has no escape (JSON writes every control character as one)."""
     return (
         (given_id is None or (len(given_id) <= EVENT_ID_LENGTH and given_id.isprintable()))
-        and (note is None or "\x00" not in note)
+        and (note is None or ("\x00" not in note and not _SURROGATE.search(note)))
         and "\\" not in data_json
+        and not _SURROGATE.search(data_json)
     )
 
 
@@ -94,7 +103,7 @@ def event_problems(event: Any, given_id: str | None, data_json: str) -> Iterator
         yield "note", why
     # JSON writes every control character as an escape: without a backslash there is none,
     # so a million ordinary events cost one substring search each
-    if "\\" in data_json:
+    if "\\" in data_json or _SURROGATE.search(data_json):
         yield from _data_problems(event.data, "")
 
 

@@ -106,7 +106,8 @@ def event_id(event: Event, data_json: str | None = None) -> str:
     canonical = _CANONICAL.encode(
         [event.on.isoformat(), event.type, event.review, event.party, data_json, event.note]
     )
-    return "ev-" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    # surrogatepass: a lone surrogate is refused by the limits, not by the hash on the way
+    return "ev-" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 _CANONICAL = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
