@@ -4,6 +4,10 @@ Two things the stock loader gets wrong for us: YAML 1.1 turns `NO` (Norway), `on
 `yes` into booleans, and it forgets line numbers. This loader keeps only `true`/`false`
 as booleans, keeps dates as ISO strings for pydantic to parse, and returns a map from
 dotted paths (`events[17].review`) to 1-based line numbers.
+
+It is also bounded: files come through `inputfile` (regular, UTF-8, within a size), and
+tags, nesting past MAX_DEPTH, integers past MAX_INT_DIGITS and aliases that multiply the
+document are refused, located, before they cost memory or time.
 """
 
 from __future__ import annotations
