@@ -9,7 +9,7 @@ import pytest
 
 from untoc_workflow.errors import InputError
 from untoc_workflow.mechanism_file import parse_document
-from untoc_workflow.mechanism_file.source import JsonStream, LocatedSource
+from untoc_workflow.mechanism_file.source import JsonStream
 from untoc_workflow.yamlsource import load_file
 
 GOLDEN = Path(__file__).parent / "data" / "golden.yaml"
@@ -73,15 +73,60 @@ def test_a_duplicate_key_inside_a_streamed_event_is_an_error(tmp_path):
         ('{"format": "untoc-mechanism/1", "events": {}}', "`events` must be a list"),
         ('{"format": "untoc-mechanism/1",\n "events": [1,]}', ":2: not valid JSON"),
         ("[]", "must be a mapping"),
+        ('{"format": "untoc-mechanism/1"} {}', ":1: not valid JSON: Extra data"),
+        ("", "not valid JSON: the file is empty"),
     ],
 )
-def test_json_the_stream_cannot_read_falls_back_to_the_usual_errors(tmp_path, text, message):
+def test_json_of_another_shape_is_reported_by_the_stream_itself(tmp_path, text, message):
     path = tmp_path / "odd.json"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=message):
-        source = JsonStream.open(path)
-        assert isinstance(source, LocatedSource)
-        parse_document(source)
+        parse_document(JsonStream.open(path))
+
+
+def _with_events(tmp_path: Path, n: int, tail: str) -> Path:
+    """A file of `n` events, one per line, and `tail` written after the events list."""
+    path = tmp_path / "many.json"
+    event = '{"on": "2021-01-01", "type": "experts_nominated", "party": "NGA", "count": 1}'
+    path.write_text(
+        '{"format": "untoc-mechanism/1",\n"events": [\n'
+        + ",\n".join([event] * n)
+        + "\n]"
+        + tail
+        + "}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_key_repeated_after_the_events_is_located_without_a_second_parse(tmp_path):
+    # was: the whole file parsed again as JSON, then as YAML (434 s and 10 GB for 200 MB)
+    path = _with_events(tmp_path, 2000, ',\n"format": "untoc-mechanism/1"')
+    with pytest.raises(InputError) as err:
+        JsonStream.open(path)
+    (problem,) = err.value.problems
+    assert problem.line == 2004 and "key 'format' appears twice" in problem.message
+    assert "the first 'format' is at line 1" in str(problem)
+
+
+def test_a_syntax_error_at_the_end_of_a_streamed_file_names_its_line(tmp_path):
+    path = _with_events(tmp_path, 2000, ',\n"parties": [}')
+    with pytest.raises(InputError, match=r"many.json:2004: not valid JSON"):
+        JsonStream.open(path)
+
+
+def test_a_duplicate_key_inside_a_head_value_is_located(tmp_path):
+    path = tmp_path / "dupe.json"
+    path.write_text(
+        '{"format": "untoc-mechanism/1",\n"parties": [\n{"code": "NGA",\n "code": "GHA"}]}',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        parse_document(JsonStream.open(path))
+    assert any(
+        p.line == 4 and p.path == "parties[0]" and "'code' appears twice" in p.message
+        for p in err.value.problems
+    ), err.value.render()
 
 
 def test_store_imports_a_streamed_file_all_or_nothing(store, tmp_path):

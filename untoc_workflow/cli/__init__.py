@@ -40,3 +40,12 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # a failure outside any command (each has fails_cleanly too)
+        import os
+
+        if os.environ.get("UNTOC_DEBUG"):
+            raise
+        from .common import error, explain
+
+        error(explain(exc))
+        sys.exit(1)

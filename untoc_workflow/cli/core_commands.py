@@ -10,7 +10,15 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Problem
-from .common import console, err_console, fails_cleanly, opened_store, parse_as_of, today
+from .common import (
+    console,
+    err_console,
+    fails_cleanly,
+    opened_store,
+    output_file,
+    parse_as_of,
+    today,
+)
 
 SAMPLE_AS_OF = "2024-04-16"  # the date of the secretariat's 2024 background paper
 
@@ -59,9 +67,17 @@ def export_command(
     file: Annotated[Path, typer.Argument(help="Where to write; .json or .yaml decides the form.")],
 ) -> None:
     """Write the whole store as a mechanism file (re-importable into an empty store)."""
+    output_file(file)
     with opened_store() as store:
         path = store.export_file(file)
     console.print(f"exported the store to {path}")
+    from ..inputfile import MAX_YAML_BYTES, MB, limit_for
+
+    if limit_for(path) == MAX_YAML_BYTES and path.stat().st_size > MAX_YAML_BYTES:
+        err_console.print(
+            f"note: {path} is larger than the {MAX_YAML_BYTES // MB} MB untoc reads as YAML;"
+            " export to a .json file to import it again"
+        )
 
 
 # Options of `record`, named after the mechanism file's event fields.

@@ -108,14 +108,16 @@ def decide_command(
     Lists every deadline that moves (review, step, old, new, why) and every pending
     notification cancelled. Applying the same decision twice changes nothing.
     """
-    from ..mechanism.decisions import load_decision
+    from ..mechanism.decisions import parse_decision
     from ..mechanism.service import decide
+    from ..yamlsource import load_file
 
     if format not in ("text", "json"):
         raise typer.BadParameter("text or json", param_hint="--format")
     day = parse_as_of(as_of) or today()
     process, mechanism = _definitions()
-    decision = load_decision(decision_file, process)
+    source = load_file(decision_file, aliases=False)
+    decision = parse_decision(source, process)
     with opened_store() as store:
         applied = decide(
             store,
@@ -125,6 +127,7 @@ def decide_command(
             as_of=day,
             dry_run=dry_run,
             outbox=_notice_outbox(store),
+            source=source,
         )
     plan = applied.plan
     if format == "json":

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import console, err_console, fails_cleanly, opened_store, parse_as_of, today
+from .common import console, err_console, error, fails_cleanly, opened_store, parse_as_of, today
 
 
 def register(app: typer.Typer) -> None:
@@ -88,9 +88,7 @@ def sweep_command(
         for line in backlog_lines(report.backlog, sent_now=send) if report.backlog else []:
             console.print(line, highlight=False, markup=False)
     for item in report.withheld:
-        err_console.print(
-            f"[yellow]not addressed (not a party to the review):[/] {item}", markup=True
-        )
+        error(item, label="not addressed (not a party to the review):", style="yellow")
     _errors(report.errors)
 
 

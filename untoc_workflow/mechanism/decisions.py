@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -160,7 +160,7 @@ class Decision(_Frozen):
 
 def load_decision(path: str | Path, process: Any | None = None) -> Decision:
     """Parse and check a decision file; with `process`, check its steps exist there."""
-    return parse_decision(load_file(path), process)
+    return parse_decision(load_file(path, aliases=False), process)
 
 
 def parse_decision(located: Located, process: Any | None = None) -> Decision:
@@ -207,6 +207,30 @@ def check_steps(decision: Decision, process: Any, located: Located) -> Iterable[
                 hint=did_you_mean(step, DEADLINE_STEPS),
                 **where,
             )
+
+
+def unknown_reviews(
+    decision: Decision, reviews: Mapping[str, Any], located: Located | None = None
+) -> list[Problem]:
+    """Each review id an effect names that the store does not hold: a decision about a
+    review that does not exist is a typing mistake, and applying the rest would hide it."""
+    problems = []
+    for i, effect in enumerate(decision.effects):
+        selector = getattr(effect, "reviews", None)
+        for j, rid in enumerate(getattr(selector, "ids", None) or ()):
+            if rid in reviews:
+                continue
+            path = f"effects[{i}].reviews.ids[{j}]"
+            problems.append(
+                Problem(
+                    f"unknown review {rid!r}",
+                    path=path,
+                    file=located.file if located else None,
+                    line=located.line_of(path) if located else None,
+                    hint=did_you_mean(rid, reviews),
+                )
+            )
+    return problems
 
 
 _EFFECT_MODELS = {

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.model import Review
+from ..errors import InputError
 from ..mechanism_file import document_from_core, load_mechanism_file, write_document
 from ..yamlsource import Located
 from . import records
@@ -26,7 +27,7 @@ from .clusters import (
     threshold_on,
 )
 from .decide import Cancellation, DecisionPlan, plan_decision
-from .decisions import Decision
+from .decisions import Decision, unknown_reviews
 from .definition import MechanismDefinition
 from .draw import ClusterDraw, draw_cluster
 from .outbox import NoticeOutbox
@@ -95,11 +96,17 @@ def decide(
     as_of: date,
     dry_run: bool,
     outbox: NoticeOutbox,
+    source: Located | None = None,
 ) -> Applied:
     """Plan a decision against the store; unless `dry_run`, record its events, cancel the
-    notifications that no longer apply, and record the decision itself."""
+    notifications that no longer apply, and record the decision itself. A review id the
+    store does not hold is an error (located in `source`, the decision file, if given)."""
     records.check_not_amended(store, decision)  # refuses an edited decision, writes nothing
     snapshot = store.snapshot()
+    unknown = unknown_reviews(decision, snapshot.reviews, source)
+    if unknown:
+        where = source.file if source else f"decision {decision.ref}"
+        raise InputError(unknown, title=f"{where}: nothing was applied")
     applied = [d for d, _ in records.applied_decisions(store) if d.ref != decision.ref]
     plan = plan_decision(
         decision,

@@ -15,7 +15,7 @@ from .schema import SCHEMA_PATH, json_schema, write_schema
 
 def load_mechanism_file(path: str | Path) -> ParsedMechanism:
     """Read and check a mechanism file on its own (no store); raise InputError on problems."""
-    return parse_document(load_file(path))
+    return parse_document(load_file(path, aliases=False))
 
 
 __all__ = [

@@ -19,6 +19,7 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
+from ..limits import date_problem
 from .email import checked_email
 
 FORMAT = "untoc-mechanism/1"
@@ -38,12 +39,18 @@ def _iso_date(value: Any) -> Any:
         if day is not None:
             return day
     if isinstance(value, date):
+        refused = date_problem(value)
+        if refused:
+            raise ValueError(refused)
         return value
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
             day = date.fromisoformat(value)
         except ValueError:
             raise ValueError(f"{value!r} is not a real date") from None
+        refused = date_problem(day)
+        if refused:
+            raise ValueError(refused)
         if len(_parsed_days) < 100_000:
             _parsed_days[value] = day
         return day

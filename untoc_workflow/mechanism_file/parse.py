@@ -68,6 +68,8 @@ class MechanismReader:
         self.known = known or Known()
         self.problems: list[Problem] = []
         self._problem_count = 0
+        # events that repeat an earlier one of the file exactly (same id, same content)
+        self.repeated = 0
         self.parties: list[Party] = []
         self.reviews: list[Review] = []
         self._read_head()
@@ -80,6 +82,14 @@ class MechanismReader:
     @property
     def ok(self) -> bool:
         return self._problem_count == 0
+
+    def _same_event(self, first: int, event: Any) -> bool:
+        """Whether `event` repeats the file's events[first] exactly (read again: a file of a
+        million events keeps only their ids)."""
+        try:
+            return bool(_event_adapter.validate_python(self.source.raw_event(first)) == event)
+        except ValidationError:
+            return False
 
     def _add(self, path: str, message: str, hint: str | None = None) -> None:
         self._problem_count += 1
@@ -256,12 +266,21 @@ class MechanismReader:
             at = f"events[{i}]"
             before = self._problem_count
             if e.id is not None:
-                if e.id in ids:
-                    self._add(
-                        f"{at}.id", f"event id {e.id!r} is used twice (also events[{ids[e.id]}])"
-                    )
-                else:
+                first = ids.get(e.id)
+                if first is None:
                     ids[e.id] = i
+                elif self._same_event(first, e):
+                    # merged exports repeat events: the copy is skipped like a stored one
+                    self.repeated += 1
+                    continue
+                else:
+                    line = self.source.line_of(f"events[{first}]")
+                    self._add(
+                        f"{at}.id",
+                        f"event id {e.id!r} is used twice with different content"
+                        f" (also events[{first}]" + (f", line {line})" if line else ")"),
+                        "give each fact its own id, or remove the wrong one",
+                    )
             fields = e.__dict__  # not getattr: pydantic's missing-attribute path is slow
             party = fields.get("party")
             if party is not None and party not in parties:

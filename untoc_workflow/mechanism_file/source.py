@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
-from ..yamlsource import Located, load_json_text, load_text
+from ..inputfile import MAX_JSON_BYTES, read_input
+from ..yamlsource import Located, bounded_int, json_problem, load_text, no_constant
 
 
 class LocatedSource:
@@ -48,10 +49,7 @@ class LocatedSource:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
-
-
-class _Fallback(Exception):
-    """The text is not the plain shape the stream reader expects: parse it the usual way."""
+_VALUE_START = frozenset('[{"-0123456789tfn')
 
 
 class JsonStream:
@@ -59,7 +57,9 @@ class JsonStream:
 
     The first pass decodes each event once to find where it starts and ends (and to catch
     syntax errors and duplicate keys); `events()` decodes them again one at a time. Lines
-    are worked out only for problems, from the event's own text.
+    are worked out only for problems, from the event's own text. A syntax error, a key
+    repeated at the top level, a huge integer or deep nesting is reported where it is
+    found, without parsing the file a second way: the file is held in memory once.
     """
 
     def __init__(self, text: str, file: str):
@@ -72,25 +72,21 @@ class JsonStream:
         self._starts = array("q")
         self._ends = array("q")
         self._newlines: array[int] | None = None
-        self.duplicate_key_events: list[int] = []
+        # (path prefix, start, end) of each value holding a repeated key
+        self._duplicate_keys: list[tuple[str, int, int]] = []
         self._scan()
 
     @classmethod
-    def open(cls, path: str | Path) -> JsonStream | LocatedSource:
-        """Read `path`; a file this reader cannot stream is parsed the usual way."""
-        p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except FileNotFoundError as exc:
-            raise InputError([Problem("file not found", file=str(p))]) from exc
-        except UnicodeDecodeError as exc:
-            raise InputError([Problem("file is not UTF-8 text", file=str(p))]) from exc
-        try:
-            return cls(text, str(p))
-        except _Fallback:
-            return LocatedSource(load_json_text(text, str(p)))
+    def open(cls, path: str | Path) -> JsonStream:
+        """Read `path` (within the limits of `inputfile`) and scan it."""
+        return cls(read_input(path, MAX_JSON_BYTES), str(path))
 
     # -- the first pass ----------------------------------------------------------------
+
+    def _syntax(self, pos: int, message: str) -> InputError:
+        return InputError(
+            [Problem(f"not valid JSON: {message}", file=self.file, line=self._line_at(pos))]
+        )
 
     def _scan(self) -> None:
         text = self.text
@@ -102,46 +98,74 @@ class JsonStream:
                 dupes.append(True)
             return out
 
-        decode = json.JSONDecoder(object_pairs_hook=no_dupes).raw_decode
-        try:
-            pos = _WS.match(text, 0).end()
-            if text[pos : pos + 1] != "{":
-                raise _Fallback
-            pos = _WS.match(text, pos + 1).end()
-            if text[pos : pos + 1] == "}":
+        decode = json.JSONDecoder(
+            object_pairs_hook=no_dupes, parse_int=bounded_int, parse_constant=no_constant
+        ).raw_decode
+        pos = _WS.match(text, 0).end()
+        if text[pos : pos + 1] != "{":
+            if text[pos : pos + 1] and text[pos] in _VALUE_START:
+                self.is_mapping = False  # the reader says what a mechanism file must be
                 return
-            while True:
+            raise self._syntax(pos, "Expecting '{'" if text[pos:] else "the file is empty")
+        pos = _WS.match(text, pos + 1).end()
+        if text[pos : pos + 1] == "}":
+            self._expect_end(pos + 1)
+            return
+        while True:
+            start = pos
+            try:
                 key, pos = decode(text, pos)
-                if not isinstance(key, str) or key in self.head or key in self._head_spans:
-                    raise _Fallback  # duplicate top-level key: the usual path reports it
-                pos = _WS.match(text, pos).end()
-                if text[pos : pos + 1] != ":":
-                    raise _Fallback
-                pos = _WS.match(text, pos + 1).end()
-                if key == "events" and text[pos : pos + 1] == "[":
-                    self._head_spans[key] = (pos, pos)
-                    pos = self._scan_events(decode, pos + 1, dupes)
-                else:
-                    start = pos
+            except (json.JSONDecodeError, ValueError, RecursionError) as exc:
+                raise InputError([json_problem(exc, text, self.file, start)]) from None
+            if not isinstance(key, str):
+                raise self._syntax(start, "Expecting property name enclosed in double quotes")
+            if key in self._head_spans:
+                raise InputError(
+                    [
+                        Problem(
+                            f"key {key!r} appears twice",
+                            file=self.file,
+                            line=self._line_at(start),
+                            hint=f"the first {key!r} is at line "
+                            f"{self._line_at(self._head_spans[key][0])}",
+                        )
+                    ]
+                )
+            pos = _WS.match(text, pos).end()
+            if text[pos : pos + 1] != ":":
+                raise self._syntax(pos, "Expecting ':' delimiter")
+            pos = _WS.match(text, pos + 1).end()
+            if key == "events" and text[pos : pos + 1] == "[":
+                self._head_spans[key] = (pos, pos)
+                pos = self._scan_events(decode, pos + 1, dupes)
+            else:
+                start = pos
+                try:
                     value, pos = decode(text, pos)
-                    if dupes:
-                        raise _Fallback
+                except (json.JSONDecodeError, ValueError, RecursionError) as exc:
+                    raise InputError([json_problem(exc, text, self.file, start)]) from None
+                if dupes:
+                    self._duplicate_keys.append((key, start, pos))
+                    dupes.clear()
+                self._head_spans[key] = (start, pos)
+                if key == "events":
+                    self.events_is_list = False  # the reader says so
+                else:
                     self.head[key] = value
-                    self._head_spans[key] = (start, pos)
-                pos = _WS.match(text, pos).end()
-                ch = text[pos : pos + 1]
-                if ch == ",":
-                    pos = _WS.match(text, pos + 1).end()
-                    continue
-                if ch == "}":
-                    break
-                raise _Fallback
-            if _WS.match(text, pos + 1).end() != len(text):
-                raise _Fallback
-        except (json.JSONDecodeError, IndexError) as exc:
-            raise _Fallback from exc
-        if "events" in self.head:
-            raise _Fallback  # `events` is not a list: the usual path says so
+            pos = _WS.match(text, pos).end()
+            ch = text[pos : pos + 1]
+            if ch == ",":
+                pos = _WS.match(text, pos + 1).end()
+                continue
+            if ch == "}":
+                break
+            raise self._syntax(pos, "Expecting ',' delimiter")
+        self._expect_end(pos + 1)
+
+    def _expect_end(self, pos: int) -> None:
+        end = _WS.match(self.text, pos).end()
+        if end != len(self.text):
+            raise self._syntax(end, "Extra data")
 
     def _scan_events(self, decode: Any, pos: int, dupes: list[bool]) -> int:
         text = self.text
@@ -151,9 +175,12 @@ class JsonStream:
         starts, ends = self._starts, self._ends
         while True:
             start = pos
-            _, pos = decode(text, pos)
+            try:
+                _, pos = decode(text, pos)
+            except (json.JSONDecodeError, ValueError, RecursionError) as exc:
+                raise InputError([json_problem(exc, text, self.file, start)]) from None
             if dupes:
-                self.duplicate_key_events.append(len(starts))
+                self._duplicate_keys.append((f"events[{len(starts)}]", start, pos))
                 dupes.clear()
             starts.append(start)
             ends.append(pos)
@@ -164,7 +191,7 @@ class JsonStream:
                 continue
             if ch == "]":
                 return pos + 1
-            raise _Fallback
+            raise self._syntax(pos, "Expecting ',' delimiter")
 
     # -- reading -----------------------------------------------------------------------
 
@@ -181,16 +208,17 @@ class JsonStream:
         return json.JSONDecoder().raw_decode(self.text, self._starts[i])[0]
 
     def duplicate_key_problems(self) -> list[Problem]:
-        """Each duplicate key inside an event, located (found by the YAML reader)."""
+        """Each key repeated inside a value (an event, `parties`...), located by the YAML
+        reader on that value's own text."""
         out: list[Problem] = []
-        for i in self.duplicate_key_events:
-            start, end = self._starts[i], self._ends[i]
+        for prefix, start, end in self._duplicate_keys:
             try:
                 load_text(self.text[start:end], self.file)
             except InputError as exc:
                 first = self._line_at(start)
                 for p in exc.problems:
-                    path = f"events[{i}]" + (("." + p.path) if p.path else "")
+                    sep = "" if p.path.startswith("[") else "."
+                    path = prefix + ((sep + p.path) if p.path else "")
                     line = first + (p.line or 1) - 1
                     out.append(Problem(p.message, path=path, file=self.file, line=line))
         return out

@@ -108,11 +108,25 @@ def review_rows(states: Iterable[ReviewState], snapshot: Snapshot) -> list[dict[
     return rows
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula: a Party name such
+# as `=HYPERLINK("http://...")` would become a link in the secretariat's workbook.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell as a spreadsheet shows it, never as a formula (OWASP's rule: a leading
+    quote). Numbers stay numbers: -3 days overdue is a number, not a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_text(states: Iterable[ReviewState], snapshot: Snapshot) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(review_rows(states, snapshot))
+    for row in review_rows(states, snapshot):
+        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     return buf.getvalue()
 
 
@@ -163,7 +177,7 @@ def party_calendar(
     cal.add("prodid", "-//UNODC//UNTOC Review Mechanism deadlines//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"UNTOC reviews: {name} ({party})")
+    cal.add("x-wr-calname", _one_line(f"UNTOC reviews: {name} ({party})"))
     # The stamp is the report date, not the clock: the same data gives the same file.
     stamp = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
     moved = _extensions(snapshot, as_of)
@@ -187,7 +201,7 @@ def party_calendar(
             ev.add("dtend", due + timedelta(days=1))
             ev.add("transp", "TRANSPARENT")
             title = STEP_TITLES.get(step.step, step.step)
-            ev.add("summary", f"{s.review}: {title} due")
+            ev.add("summary", _one_line(f"{s.review}: {title} due"))
             source = step.deadline.source + (
                 f" ({step.deadline.basis})" if step.deadline.basis else ""
             )
@@ -201,6 +215,11 @@ def party_calendar(
             ev.add("categories", [f"group {s.group}", step.step])
             cal.add_component(ev)
     return cal
+
+
+def _one_line(text: str) -> str:
+    # a calendar's name and an entry's summary are single lines (RFC 5545 content lines)
+    return " ".join(text.split())
 
 
 def write_calendars(
