@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import console, err_console, error, fails_cleanly, opened_store, parse_as_of, today
+from .common import console, error, fails_cleanly, opened_store, parse_as_of, today
 
 
 def register(app: typer.Typer) -> None:
