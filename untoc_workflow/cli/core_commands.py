@@ -179,10 +179,10 @@ def status_command(
     day = parse_as_of(as_of) or today()
     from ..core import mechanism_states
     from ..core.serialize import state_to_dict
-    from ..definitions import load_process
+    from ..definitions import load_definitions
     from ..settings import load_settings
 
-    definition = load_process(load_settings().process_defs / "country_review.yaml")
+    definition = load_definitions(load_settings().process_defs)
     with opened_store() as store:
         snapshot = store.snapshot(day)
     if review is not None and review not in snapshot.reviews:
