@@ -189,6 +189,14 @@ class MechanismReader:
                 )
                 continue
             seen[r.id] = i
+            catalog = self.vocabulary.catalog
+            if catalog.get(r.process, r.process_version) is None:
+                loaded = ", ".join(d.ref for d in catalog)
+                self._add(
+                    f"{at}.process_version" if r.process in catalog.processes else f"{at}.process",
+                    f"no process definition {r.process}@{r.process_version} is loaded",
+                    f"loaded: {loaded}",
+                )
             reviewed = parties.get(r.reviewed)
             if reviewed is None:
                 self._unknown_party(f"{at}.reviewed", r.reviewed)
