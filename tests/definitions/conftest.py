@@ -75,3 +75,9 @@ def cli(tmp_path, monkeypatch):
         return result
 
     return run
+
+
+@pytest.fixture
+def defs_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled definitions folder, to change."""
+    return copy_defs(tmp_path)
