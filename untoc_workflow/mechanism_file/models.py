@@ -85,7 +85,8 @@ PartyCode = Annotated[
         }
     ),
 ]
-Instrument = Literal["UNTOC", "TIP", "SOM", "FIREARMS"]
+# UNCAC: the Convention against Corruption, for reviews of its Implementation Review Mechanism
+Instrument = Literal["UNTOC", "TIP", "SOM", "FIREARMS", "UNCAC"]
 Language = Literal["ar", "zh", "en", "fr", "ru", "es"]
 RegionalGroup = Literal["African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG"]
 Text = Annotated[str, Field(min_length=1)]
