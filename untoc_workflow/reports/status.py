@@ -23,9 +23,13 @@ from ..dates import add_months, months_late
 STAGES = ("not_started", "questionnaire", "written_feedback", "observations", "completed")
 
 
-def report_stages(definition: Any) -> tuple[str, ...]:
-    """The stages of the loaded definitions, the default process's first, in their order."""
+def report_stages(definition: Any, processes: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The stages of the default process, then those of any other loaded process that has
+    reviews (`processes`), each in its definition's order."""
     every = [definition.default, *definition] if hasattr(definition, "default") else [definition]
+    if processes is not None:
+        present = set(processes)
+        every = [d for i, d in enumerate(every) if i == 0 or d.process in present]
     stages = [st for d in every for st in getattr(d, "stages", STAGES)]
     return tuple(dict.fromkeys(stages)) or STAGES
 
@@ -103,7 +107,10 @@ def _report(
     return {
         "as_of": as_of.isoformat(),
         "reviews": _reviews(
-            every.values(), groups, report_stages(definition), stage_ends(definition)
+            every.values(),
+            groups,
+            report_stages(definition, {s.process for s in every.values()}),
+            stage_ends(definition),
         ),
         "focal_points": _focal_points(every.values(), roll, groups),
         "experts": _experts(experts),
