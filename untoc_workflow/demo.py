@@ -59,7 +59,9 @@ def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[
         definition, snapshot, as_of, report_dir, with_forecast=True, states=states
     )
     write_csv(states.values(), snapshot, report_dir / "reviews.csv", definition)
-    calendars = write_calendars(states, snapshot, as_of, report_dir / "calendars")
+    calendars = write_calendars(
+        states, snapshot, as_of, report_dir / "calendars", definitions=definition
+    )
     stages = Counter(s.stage for s in states.values())
     console.print(
         f"3. status on {as_of}: {report['reviews']['total']} reviews: "

@@ -131,7 +131,13 @@ def calendar_command(
     day, definition, snapshot = _load(as_of)
     states = mechanism_states(definition, snapshot, day)
     written = write_calendars(
-        states, snapshot, day, out, party=party, include_overdue=include_overdue
+        states,
+        snapshot,
+        day,
+        out,
+        party=party,
+        include_overdue=include_overdue,
+        definitions=definition,
     )
     where = written[0] if party else out
     console.print(f"wrote {len(written)} calendar file(s) as of {day.isoformat()} to {where}")

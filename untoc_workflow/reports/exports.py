@@ -75,17 +75,6 @@ def csv_columns(definitions: Any = None) -> tuple[str, ...]:
     return (*HEAD_COLUMNS, *middle, *TAIL_COLUMNS)
 
 
-STEP_TITLES = {
-    "focal_points": "Focal points named",
-    "experts": "Governmental experts named",
-    "preliminary_consultation": "Preliminary consultation",
-    "saq": "Self-assessment questionnaire",
-    "written_feedback": "Written feedback",
-    "observations": "List of observations and summary",
-    "publication": "Publication of the summary",
-}
-
-
 def _iso(d: date | None) -> str:
     return d.isoformat() if d else ""
 
@@ -162,6 +151,22 @@ def _extensions(snapshot: Snapshot, as_of: date) -> dict[tuple[str, str], int]:
     return out
 
 
+def _step_titles(definitions: Any = None) -> dict[str, str]:
+    """Step id -> its English title, from the definitions (one source for titles)."""
+    if definitions is None:
+        from ..definitions import load_definitions
+
+        definitions = load_definitions()
+    every = (
+        [definitions.default, *definitions] if hasattr(definitions, "default") else [definitions]
+    )
+    titles: dict[str, str] = {}
+    for definition in every:
+        for step in definition.steps:
+            titles.setdefault(step.id, step.label("en"))
+    return titles
+
+
 def party_calendar(
     states: Mapping[str, ReviewState],
     snapshot: Snapshot,
@@ -169,8 +174,10 @@ def party_calendar(
     as_of: date,
     *,
     include_overdue: bool = False,
+    definitions: Any = None,
 ) -> Any:
-    """An icalendar.Calendar of the open deadlines of the reviews `party` takes part in.
+    """An icalendar.Calendar of the open deadlines of the reviews `party` takes part in,
+    each step named by its title in the definition (`definitions`, default the loaded ones).
 
     Deadlines on or after `as_of` are listed; `include_overdue` adds the ones already past.
     """
@@ -195,6 +202,7 @@ def party_calendar(
     # The stamp is the report date, not the clock: the same data gives the same file.
     stamp = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
     moved = _extensions(snapshot, as_of)
+    titles = _step_titles(definitions)
     for s in states.values():
         if party != s.reviewed and party not in s.reviewers:
             continue
@@ -214,7 +222,7 @@ def party_calendar(
             ev.add("dtstart", due)
             ev.add("dtend", due + timedelta(days=1))
             ev.add("transp", "TRANSPARENT")
-            title = STEP_TITLES.get(step.step, step.step)
+            title = titles.get(step.step, step.step)
             ev.add("summary", f"{s.review}: {title} due")
             source = step.deadline.source + (
                 f" ({step.deadline.basis})" if step.deadline.basis else ""
@@ -239,18 +247,24 @@ def write_calendars(
     *,
     party: str | None = None,
     include_overdue: bool = False,
+    definitions: Any = None,
 ) -> list[Path]:
     """Write one .ics per Party (into folder `out`), or only `party`'s (to file `out`)."""
     target = Path(out)
+    if definitions is None:
+        from ..definitions import load_definitions
+
+        definitions = load_definitions()
+    extra = {"include_overdue": include_overdue, "definitions": definitions}
     if party is not None:
-        cal = party_calendar(states, snapshot, party, as_of, include_overdue=include_overdue)
+        cal = party_calendar(states, snapshot, party, as_of, **extra)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(cal.to_ical())
         return [target]
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for code in sorted(snapshot.parties):
-        cal = party_calendar(states, snapshot, code, as_of, include_overdue=include_overdue)
+        cal = party_calendar(states, snapshot, code, as_of, **extra)
         if not cal.walk("VEVENT"):
             continue
         path = target / f"{code}.ics"
