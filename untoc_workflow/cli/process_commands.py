@@ -172,10 +172,13 @@ def processes_command(
             fields = ", ".join(
                 f"--{f.replace('_', '-')} {spec.type}{'?' if spec.optional else ''}"
                 for f, spec in fact.fields.items()
+                if spec.type != "agreed"  # its dates are the --agreed-<step> options
             )
             agreed = d.agreed_steps(name)
             if agreed:
-                fields += ", " + ", ".join(f"--agreed-{a.replace('_', '-')} date?" for a in agreed)
+                fields += (", " if fields else "") + ", ".join(
+                    f"--agreed-{a.replace('_', '-')} date?" for a in agreed
+                )
             console.print(
                 f"  fact {name} ({fact.scope}): {fields or 'no fields'}",
                 highlight=False,
