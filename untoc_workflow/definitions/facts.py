@@ -63,8 +63,8 @@ def fact_fields(definition: ProcessDefinition, name: str) -> tuple[FieldSpec, ..
         if spec.type == "agreed":
             for step_id in definition.agreed_steps(name):
                 step = definition.step(step_id)
-                title = {k: f"{v}: date agreed" for k, v in step.title.items()}
-                out.append(FieldSpec(f"{field_name}.{step_id}", "date", True, title))
+                # titled by the step whose date is agreed; a form groups them under the fact
+                out.append(FieldSpec(f"{field_name}.{step_id}", "date", True, dict(step.title)))
             continue
         out.append(FieldSpec(field_name, spec.type, spec.optional, dict(spec.title), spec.min))
     return tuple(out)
