@@ -48,11 +48,20 @@ class ProcessCatalog:
         return self.definitions.get((process, version))
 
     def resolve(self, process: str | None, version: int | None) -> ProcessDefinition:
-        """The definition a review records; KeyError names what is loaded."""
+        """The definition a review records; InputError names what is loaded (a store may
+        hold reviews of a version whose file was since removed from the folder)."""
         process = process or self.default_process
         found = self.definitions.get((process, version or 1))
         if found is None:
-            raise KeyError(f"{process}@{version or 1}")
+            loaded = ", ".join(d.ref for d in self)
+            raise InputError(
+                [
+                    Problem(
+                        f"reviews run {process}@{version or 1}, which is not loaded",
+                        hint=f"loaded: {loaded}; put its definition back in the folder",
+                    )
+                ]
+            )
         return found
 
     def for_review(self, review: Any) -> ProcessDefinition:
