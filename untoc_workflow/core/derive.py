@@ -42,6 +42,9 @@ class _StepPlan:
         "clock",
         "agreed",
         "each",
+        "at_start",
+        "after",
+        "start_fact",
     )
 
     def __init__(self, step: Any, definition: Any) -> None:
@@ -60,6 +63,10 @@ class _StepPlan:
         # a date for this step may be agreed at this fact (under the step's id)
         self.agreed: str | None = getattr(step, "agreed_at", None)
         self.each = self.source == "each_reviewer" and not self.party_fact
+        starts = step.starts
+        self.at_start: bool = starts.at == "review_start"
+        self.after: str | None = starts.after
+        self.start_fact: str | None = getattr(starts, "fact", None)
 
 
 class _Plan:
@@ -260,8 +267,7 @@ def review_state(
 
     results: dict[str, StepState] = {}
     for sp in plan.order:
-        step = sp.step
-        started = _started_on(step, review, results, facts, as_of)
+        started = _started_on(sp, review, results, facts, as_of)
         completed = _completed_on(sp, review, facts, context, party_events, as_of)
         waived = facts.waived.get(sp.id)
         status = "not_started"
@@ -365,19 +371,22 @@ def definition_version(definition: Any, review: Review) -> int:
 
 
 def _started_on(
-    step: Any, review: Review, results: Mapping[str, StepState], facts: _ReviewFacts, as_of: date
+    sp: _StepPlan,
+    review: Review,
+    results: Mapping[str, StepState],
+    facts: _ReviewFacts,
+    as_of: date,
 ) -> date | None:
     if review.starts_on > as_of:
         return None
-    starts = step.starts
-    if starts.at == "review_start":
+    if sp.at_start:
         return review.starts_on
-    fact = getattr(starts, "fact", None)
+    fact = sp.start_fact
     if fact is not None:
         # a conditional step: it starts when its fact is recorded, never before the review
         on = facts.first_event.get(fact)
         return max(on, review.starts_on) if on is not None else None
-    before = results.get(starts.after)
+    before = results.get(sp.after) if sp.after is not None else None
     if before is None or before.completed_on is None:
         return None
     # A step never starts before its review does, even if a fact came early.
