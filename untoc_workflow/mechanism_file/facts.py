@@ -113,6 +113,32 @@ class EventVocabulary:
         for definition in catalog:
             for name in definition.facts:
                 self.declaring.setdefault(name, set()).add(definition.key)
+        # a million events: each fact's fields laid out once (all but `party`)
+        self._layout: dict[str, tuple[tuple[str, str], ...]] = {
+            name: tuple((f, spec.type) for f, spec in fact.fields.items() if f != "party")
+            for name, fact in self.declared.items()
+        }
+        # a review may record the facts of its version, and those of the process's later
+        # versions, since a migration recorded in the store may have moved it there
+        self._accepted: dict[tuple[str, int], frozenset[str]] = {
+            definition.key: frozenset(
+                [
+                    *m.EVENT_MODELS,
+                    *(
+                        name
+                        for later in catalog
+                        if later.process == definition.process
+                        and later.version >= definition.version
+                        for name in later.facts
+                    ),
+                ]
+            )
+            for definition in catalog
+        }
+
+    def accepted(self, process: str, version: int) -> frozenset[str]:
+        """Every fact a review of (process, version) may record."""
+        return self._accepted.get((process, version), frozenset(m.EVENT_MODELS))
 
     def model(self, kind: str) -> type[BaseModel] | None:
         return self.models.get(kind)
@@ -123,25 +149,23 @@ class EventVocabulary:
 
     def accepts(self, kind: str, process: str, version: int) -> bool:
         """Whether a review of (process, version) may record this fact."""
-        if kind in m.EVENT_MODELS:
-            return True
-        return (process, version) in self.declaring.get(kind, ())
+        return kind in self.accepted(process, version)
 
     def data_of(self, kind: str, event: Any) -> dict[str, Any] | None:
         """The core Event's `data` of a declared fact: every field but `party`, agreed
         dates as a plain mapping (empty when none), dates kept as dates."""
-        fact = self.declared.get(kind)
-        if fact is None:
+        layout = self._layout.get(kind)
+        if layout is None:
             return None
         data: dict[str, Any] = {}
+        if not layout:
+            return data
         values: Mapping[str, Any] = event.__dict__
-        for name, spec in fact.fields.items():
-            if name == "party":
-                continue
+        for name, kind_of in layout:
             value = values.get(name)
-            if spec.type == "agreed":
+            if kind_of == "agreed":
                 value = value.model_dump(exclude_none=True) if value is not None else {}
-            elif spec.type == "languages" and value is not None:
+            elif kind_of == "languages" and value is not None:
                 value = list(value)
             elif isinstance(value, date):
                 value = value.isoformat()

@@ -333,7 +333,8 @@ class MechanismReader:
         reviewer_refs: list[tuple[str, str, str]] = []
         steps_moved: dict[str, list[Any]] = {}  # review -> its migrations met so far
         models = self.vocabulary.models
-        accepts = self.vocabulary.accepts
+        accepted_by = self.vocabulary.accepted
+        accepted: dict[str, frozenset[str]] = {}  # review -> the facts its process declares
         batch: list[Event] = []
         for i, raw in self.source.events():
             at = f"events[{i}]"
@@ -370,8 +371,14 @@ class MechanismReader:
                         did_you_mean(review_id, reviews),
                     )
             t = e.type
-            if review is not None and not accepts(t, review.process, review.process_version):
-                self._not_of_process(at, t, review)
+            if review is not None:
+                facts = accepted.get(review.id)
+                if facts is None:
+                    facts = accepted[review.id] = accepted_by(
+                        review.process, review.process_version
+                    )
+                if t not in facts:
+                    self._not_of_process(at, t, review)
             if t == "focal_point_nominated":
                 nominated.setdefault(e.party, set()).add(e.person.email)
                 if e.replaces is not None:
