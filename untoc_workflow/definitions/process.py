@@ -219,7 +219,8 @@ class ProcessDefinition(_Frozen):
                 return s
         raise KeyError(step_id)
 
-    @property
+    # asked for every event of an import (a million): computed once per definition
+    @cached_property
     def step_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.steps)
 
@@ -232,7 +233,7 @@ class ProcessDefinition(_Frozen):
         """`country_review@2`, as `untoc migrate --to` takes it."""
         return f"{self.process}@{self.version}"
 
-    @property
+    @cached_property
     def extendable_steps(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.steps if s.extendable)
 
