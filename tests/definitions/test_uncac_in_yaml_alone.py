@@ -59,9 +59,7 @@ def test_the_uncac_sample_runs_through_import_status_sweep_and_report(cli, tmp_p
         str(email.message_from_bytes(p.read_bytes(), policy=email_policy)["subject"])
         for p in (tmp_path / "outbox").rglob("*.eml")
     ]
-    assert any(
-        "Due on" in s and "Translation of the responses" in s for s in subjects
-    ), subjects
+    assert any("Due on" in s and "Translation of the responses" in s for s in subjects), subjects
 
     report = json.loads(cli("report", "--as-of", "2024-06-03", "--format", "json").stdout)
     assert report["reviews"]["total"] == 2
@@ -73,3 +71,11 @@ def test_the_uncac_sample_runs_through_import_status_sweep_and_report(cli, tmp_p
     }
     assert rows["IRM2-FIN"]["desk_review_submitted_by"] == "PER VNM"
     assert rows["IRM2-FIN"]["onsite_visit_deadline"] == "2024-08-20"
+
+    # a review records the facts its own process declares, and no other's
+    refused = cli("record", "saq_submitted", "--review", "IRM2-KEN", "--on", "2024-06-03", code=1)
+    message = refused.output + (refused.stderr if refused.stderr_bytes else "")
+    assert "IRM2-KEN runs uncac_country_review@1, which does not declare the fact" in message
+    cli("record", "checklist_submitted", "--review", "IRM2-KEN", "--on", "2024-06-03")
+    states = json.loads(cli("status", "--as-of", "2024-06-03", "--format", "json").stdout)
+    assert next(s for s in states if s["review"] == "IRM2-KEN")["stage"] == "desk_review"
