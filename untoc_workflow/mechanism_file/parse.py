@@ -340,10 +340,13 @@ class MechanismReader:
         batch: list[Event] = []
         for i, raw in self.source.events():
             at = f"events[{i}]"
-            kind = raw.get("type") if isinstance(raw, dict) else None
-            model = models.get(kind) if isinstance(kind, str) else None
-            if model is None:
-                self._unknown_type(at, raw, kind)
+            try:  # the usual case in one lookup; anything else is reported below
+                model = models[raw["type"]]
+            except (KeyError, TypeError, IndexError):
+                kind = raw.get("type") if isinstance(raw, dict) else None
+                self._unknown_type(
+                    at, raw, kind if isinstance(kind, str) or kind is None else str(kind)
+                )
                 continue
             try:
                 # the validator itself: model_validate's wrapper costs a million calls
@@ -375,9 +378,9 @@ class MechanismReader:
                     )
             t = e.type
             if review is not None:
-                facts = accepted.get(review.id)
+                facts = accepted.get(review_id)
                 if facts is None:
-                    facts = accepted[review.id] = accepted_by(
+                    facts = accepted[review_id] = accepted_by(
                         review.process, review.process_version
                     )
                 if t not in facts:
