@@ -19,7 +19,7 @@ SAMPLE = Path(__file__).resolve().parent / "sample" / "mechanism.json"
 
 def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[str, Any]:
     from .core import mechanism_states
-    from .definitions import load_process
+    from .definitions import load_definitions
     from .notify import run_sweep
     from .reports import status_report, write_status_report
     from .reports.exports import write_calendars, write_csv
@@ -28,7 +28,7 @@ def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[
 
     settings = load_settings()
     report_dir = report_dir or Path.cwd() / "untoc-report"
-    definition = load_process(settings.process_defs / "country_review.yaml")
+    definition = load_definitions(settings.process_defs)
     store = open_store(settings.database_url)
     try:
         imported = store.import_file(SAMPLE)
@@ -58,8 +58,10 @@ def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[
     page = write_status_report(
         definition, snapshot, as_of, report_dir, with_forecast=True, states=states
     )
-    write_csv(states.values(), snapshot, report_dir / "reviews.csv")
-    calendars = write_calendars(states, snapshot, as_of, report_dir / "calendars")
+    write_csv(states.values(), snapshot, report_dir / "reviews.csv", definition)
+    calendars = write_calendars(
+        states, snapshot, as_of, report_dir / "calendars", definitions=definition
+    )
     stages = Counter(s.stage for s in states.values())
     console.print(
         f"3. status on {as_of}: {report['reviews']['total']} reviews: "

@@ -139,8 +139,8 @@ def test_deadline_precedence_is_extension_then_agreed_then_rule(snapshot, day):
             e for e in known if e.type == "deadline_extended" and e.data["step"] == step.id
         ]
         agreed = (
-            consultation.data["agreed"].get(step.agreed_as)
-            if consultation and step.agreed_as
+            consultation.data["agreed"].get(step.id)
+            if consultation and step.agreed_at == consultation.type
             else None
         )
         if extensions:

@@ -26,7 +26,10 @@ SAMPLE_AS_OF = "2024-04-16"  # the date of the secretariat's 2024 background pap
 def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     app.command("export")(export_command)
-    app.command("record")(record_command)
+    # a process's facts bring their own options (--count, --agreed-saq...): see _fact_options
+    app.command(
+        "record", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+    )(record_command)
     app.command("status")(status_command)
     app.command("demo")(demo_command)
 
@@ -80,9 +83,11 @@ def export_command(
         )
 
 
-# Options of `record`, named after the mechanism file's event fields.
+# Options of `record`, named after the mechanism file's event fields: the engine's facts
+# here, a process's facts from its definition (`untoc processes` lists them).
 @fails_cleanly
 def record_command(
+    ctx: typer.Context,
     type: Annotated[
         str, typer.Argument(help="Event type, e.g. saq_submitted (mechanism-file.md).")
     ],
@@ -101,15 +106,6 @@ def record_command(
     ministry: Annotated[str | None, typer.Option()] = None,
     language: Annotated[str | None, typer.Option(help="The person's UN language code.")] = None,
     replaces: Annotated[str | None, typer.Option(help="Email of the focal point replaced.")] = None,
-    count: Annotated[int | None, typer.Option(help="experts_nominated: how many.")] = None,
-    women: Annotated[int | None, typer.Option(help="experts_nominated: of whom women.")] = None,
-    languages: Annotated[
-        str | None,
-        typer.Option(help="Consultation: working languages, comma-separated (empty: none)."),
-    ] = None,
-    agreed_saq: Annotated[str | None, typer.Option(help="Consultation: SAQ date agreed.")] = None,
-    agreed_written_feedback: Annotated[str | None, typer.Option()] = None,
-    agreed_observations: Annotated[str | None, typer.Option()] = None,
     step: Annotated[
         str | None, typer.Option(help="deadline_extended / step_waived: the step.")
     ] = None,
@@ -126,15 +122,18 @@ def record_command(
 ) -> None:
     """Append one fact to the event log (same types and fields as the mechanism file).
     A fact that cannot be true is refused with the reason: dated after today, before what
-    it depends on, at a step the review is not at, or repeating one already recorded."""
+    it depends on, at a step the review is not at, or repeating one already recorded.
+
+    A fact a process declares takes its fields as options, e.g. `--count 5`, `--languages
+    en,fr`, `--agreed-saq 2021-05-31` (a date agreed for a step); `untoc processes` lists
+    every fact with its options.
+    """
     fields: dict[str, Any] = {
         "on": on or today().isoformat(),
         "type": type,
         "review": review,
         "party": party,
         "replaces": replaces,
-        "count": count,
-        "women": women,
         "step": step,
         "due": due,
         "basis": basis,
@@ -154,15 +153,7 @@ def record_command(
         fields["person"] = {k: v for k, v in person.items() if v is not None}
     elif email is not None:
         fields["email"] = email
-    if languages is not None:
-        fields["languages"] = [x.strip() for x in languages.split(",") if x.strip()]
-    agreed = {
-        "saq": agreed_saq,
-        "written_feedback": agreed_written_feedback,
-        "observations": agreed_observations,
-    }
-    if any(agreed.values()):
-        fields["agreed"] = {k: v for k, v in agreed.items() if v}
+    fields.update(_fact_options(type, list(ctx.args)))
     event = {k: v for k, v in fields.items() if v is not None}
 
     from ..yamlsource import Located
@@ -179,6 +170,60 @@ def record_command(
         console.print(f"recorded {type}" if added else f"already recorded: {type} (nothing added)")
         if added:
             _resume_waiting_run(store, event)
+
+
+def _fact_options(kind: str, args: list[str]) -> dict[str, Any]:
+    """`--count 5 --agreed-saq 2021-05-31` -> the fields of the fact `kind` its process
+    declares, typed as declared; an option the fact does not have is a usage error."""
+    from ..definitions import load_definitions
+    from ..errors import did_you_mean
+    from ..settings import load_settings
+
+    if not args:
+        return {}
+    catalog = load_definitions(load_settings().process_defs)
+    fact = catalog.fact(kind)
+    specs = dict(fact.fields) if fact is not None else {}
+    agreed_field = next((f for f, spec in specs.items() if spec.type == "agreed"), None)
+    agreed_steps = [s for d in catalog.processes_declaring(kind) for s in d.agreed_steps(kind)]
+    allowed = [f"--{f.replace('_', '-')}" for f, spec in specs.items() if spec.type != "agreed"]
+    allowed += [f"--agreed-{s.replace('_', '-')}" for s in agreed_steps]
+    out: dict[str, Any] = {}
+    problems: list[Problem] = []
+    i = 0
+    while i < len(args):
+        option, _, value = args[i].partition("=")
+        if not _:
+            value = args[i + 1] if i + 1 < len(args) else ""
+            i += 1
+        i += 1
+        name = option.removeprefix("--").replace("-", "_")
+        if not option.startswith("--") or option not in allowed:
+            problems.append(
+                Problem(
+                    f"{kind} has no option {option!r}",
+                    path=option,
+                    hint=did_you_mean(option, allowed)
+                    or (f"options: {', '.join(allowed)}" if allowed else "it takes no fields"),
+                )
+            )
+            continue
+        if agreed_field and name.startswith("agreed_") and name[7:] in agreed_steps:
+            out.setdefault(agreed_field, {})[name[7:]] = value
+            continue
+        spec = specs[name]
+        if spec.type == "int":
+            try:
+                out[name] = int(value)
+            except ValueError:
+                problems.append(Problem(f"{value!r} is not a whole number", path=option))
+        elif spec.type == "languages":
+            out[name] = [x.strip() for x in value.split(",") if x.strip()]
+        else:
+            out[name] = value
+    if problems:
+        raise InputError(problems)
+    return out
 
 
 def _as_option(problem: Problem) -> Problem:
@@ -218,10 +263,10 @@ def status_command(
     day = parse_as_of(as_of) or today()
     from ..core import mechanism_states
     from ..core.serialize import state_to_dict
-    from ..definitions import load_process
+    from ..definitions import load_definitions
     from ..settings import load_settings
 
-    definition = load_process(load_settings().process_defs / "country_review.yaml")
+    definition = load_definitions(load_settings().process_defs)
     with opened_store() as store:
         snapshot = store.snapshot(day)
     if review is not None and review not in snapshot.reviews:

@@ -32,12 +32,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _definitions() -> tuple[Any, Any]:
-    from ..definitions import load_process
+    from ..definitions import load_definitions
     from ..mechanism.definition import load_mechanism
     from ..settings import load_settings
 
     defs = load_settings().process_defs
-    return load_process(defs / "country_review.yaml"), load_mechanism(defs / "mechanism.yaml")
+    # Conference decisions apply to the default process (the country review)
+    return load_definitions(defs).default, load_mechanism(defs / "mechanism.yaml")
 
 
 def _dates(value: str, option: str) -> list[date]:

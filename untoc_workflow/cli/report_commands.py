@@ -23,10 +23,11 @@ def register(app: typer.Typer) -> None:
 
 
 def _definition() -> Any:
-    from ..definitions import load_process
+    from ..definitions import load_definitions
     from ..settings import load_settings
 
-    return load_process(load_settings().process_defs / "country_review.yaml")
+    # every version of every process: each review folds with its own
+    return load_definitions(load_settings().process_defs)
 
 
 def _load(as_of: str | None) -> tuple[date, Any, Any]:
@@ -101,9 +102,9 @@ def export_csv_command(
     day, definition, snapshot = _load(as_of)
     states = mechanism_states(definition, snapshot, day).values()
     if out is None:
-        typer.echo(csv_text(states, snapshot), nl=False)
+        typer.echo(csv_text(states, snapshot, definition), nl=False)
         return
-    write_csv(states, snapshot, out)
+    write_csv(states, snapshot, out, definition)
     console.print(f"wrote {len(snapshot.reviews)} reviews as of {day.isoformat()} to {out}")
 
 
@@ -130,7 +131,13 @@ def calendar_command(
     day, definition, snapshot = _load(as_of)
     states = mechanism_states(definition, snapshot, day)
     written = write_calendars(
-        states, snapshot, day, out, party=party, include_overdue=include_overdue
+        states,
+        snapshot,
+        day,
+        out,
+        party=party,
+        include_overdue=include_overdue,
+        definitions=definition,
     )
     where = written[0] if party else out
     console.print(f"wrote {len(written)} calendar file(s) as of {day.isoformat()} to {where}")

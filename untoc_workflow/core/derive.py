@@ -17,10 +17,56 @@ from .deadlines import StepFacts, deadline_for
 from .focal_points import FocalPointRoll, focal_points_on
 from .ladder import due_rungs
 from .model import Event, Review, Snapshot
+from .rules import CONDITIONS, ENGINE_FACTS, WAITING_RULES, RuleFacts
 from .state import Deadline, ReviewState, StepState
 
-# Events that belong to a party rather than to one review.
+# Kept for orchestration/position.py, which still asks it; the core itself tells a party's
+# fact by its shape (a party and no review), and a process declares its facts' scope.
 PARTY_EVENTS = frozenset({"focal_point_nominated", "focal_point_withdrawn", "experts_nominated"})
+
+MIGRATED = "process_migrated"
+_TERMS = ("languages", "agreed")  # field types a fact may carry that set the review's terms
+
+
+class _StepPlan:
+    """One step compiled: how it completes and whom it waits for, as rule objects."""
+
+    __slots__ = (
+        "step",
+        "id",
+        "fact",
+        "source",
+        "party_fact",
+        "condition",
+        "waiting",
+        "clock",
+        "agreed",
+        "each",
+        "at_start",
+        "after",
+        "start_fact",
+    )
+
+    def __init__(self, step: Any, definition: Any) -> None:
+        self.step = step
+        self.id: str = step.id
+        rule = step.completed_by
+        self.fact: str | None = rule.event
+        self.source: str = rule.from_
+        facts = getattr(definition, "facts", {}) or {}
+        declared = facts.get(rule.event) if rule.event else None
+        scope = declared.scope if declared is not None else ENGINE_FACTS.get(rule.event or "")
+        self.party_fact = scope == "party"
+        self.condition = CONDITIONS[rule.condition] if rule.condition else None
+        self.waiting = WAITING_RULES[step.waiting_for]
+        self.clock = step.clock
+        # a date for this step may be agreed at this fact (under the step's id)
+        self.agreed: str | None = getattr(step, "agreed_at", None)
+        self.each = self.source == "each_reviewer" and not self.party_fact
+        starts = step.starts
+        self.at_start: bool = starts.at == "review_start"
+        self.after: str | None = starts.after
+        self.start_fact: str | None = getattr(starts, "fact", None)
 
 
 class _Plan:
@@ -44,10 +90,20 @@ class _Plan:
             if not progressed:  # a cycle; the definition check reports it
                 order.extend(pending)
                 break
-        self.order = tuple(order)
-        self.position = {s.id: i for i, s in enumerate(definition.steps)}
-        self.clocks = {s.id: s.clock for s in definition.steps}
+        self.order = tuple(_StepPlan(s, definition) for s in order)
         self.stage_index = {name: i for i, name in enumerate(definition.stages)}
+        # review facts whose parts are counted per reviewer (each_reviewer steps)
+        self.each_facts = frozenset(p.fact for p in self.order if p.each and p.fact)
+        # facts that set the review's terms: the first one gives its languages and agreed dates
+        facts = getattr(definition, "facts", {}) or {}
+        self.terms: dict[str, tuple[str | None, str | None]] = {}
+        for name, fact in facts.items():
+            fields = getattr(fact, "fields", {})
+            lang = next((f for f, spec in fields.items() if spec.type == "languages"), None)
+            agreed = next((f for f, spec in fields.items() if spec.type == "agreed"), None)
+            if lang or agreed:
+                self.terms[name] = (lang, agreed)
+        self.final_stage = definition.stages[-1]
 
 
 _plans: dict[int, _Plan] = {}
@@ -72,8 +128,8 @@ class _ReviewFacts:
         "first_event",
         "waived",
         "extensions",
-        "feedback_by",
-        "feedback_done_on",
+        "parts",
+        "done",
     )
 
     def __init__(
@@ -81,8 +137,9 @@ class _ReviewFacts:
         review: Review,
         events: Sequence[Event],
         as_of: date,
-        feedback_event: str,
+        plan: _Plan,
         extended: Mapping[str, Event] | None = None,
+        mapping: Mapping[str, str | None] | None = None,
     ) -> None:
         self.reviewers = [r.party for r in review.reviewers]
         self.consultation_on: date | None = None
@@ -91,36 +148,43 @@ class _ReviewFacts:
         self.first_event: dict[str, date] = {}
         self.waived: dict[str, date] = {}
         self.extensions: dict[str, Deadline] = {}
-        self.feedback_by: dict[str, date] = {}
-        self.feedback_done_on: date | None = None
+        # fact -> reviewer -> the day it sent its part; fact -> the day every reviewer had
+        self.parts: dict[str, dict[str, date]] = {}
+        self.done: dict[str, date] = {}
+        each = plan.each_facts
+        terms = plan.terms
         extended = dict(extended or {})
         for e in events:
             if e.on > as_of:
                 break
             kind = e.type
-            if kind == feedback_event:
-                if self.feedback_done_on is None:
+            if kind in each:
+                if kind not in self.done:
                     if e.party is None:
-                        self.feedback_done_on = e.on  # joint feedback completes the step
+                        self.done[kind] = e.on  # a joint fact completes the step
                     else:
-                        self.feedback_by.setdefault(e.party, e.on)
-                        self._check_feedback(e.on)
+                        self.parts.setdefault(kind, {}).setdefault(e.party, e.on)
+                        self._check_parts(kind, e.on)
                 self.first_event.setdefault(kind, e.on)
             elif kind == "reviewer_replaced":
                 leaving, joining = e.party, e.data.get("by")
                 if leaving in self.reviewers and joining:
                     self.reviewers[self.reviewers.index(leaving)] = joining
-                    if self.feedback_done_on is None:
-                        self._check_feedback(e.on)
+                    for pending in each:
+                        if pending not in self.done:
+                            self._check_parts(pending, e.on)
             elif kind == "deadline_extended":
                 extended[e.data["step"]] = e  # the latest wins; made a Deadline once, below
             elif kind == "step_waived":
                 self.waived.setdefault(e.data["step"], e.on)
-            elif kind == "preliminary_consultation_held":
+            elif kind in terms:
                 if self.consultation_on is None:
                     self.consultation_on = e.on
-                    self.languages = tuple(e.data.get("languages") or ())
-                    self.agreed = e.data.get("agreed") or {}
+                    lang, agreed = terms[kind]
+                    if lang is not None:
+                        self.languages = tuple(e.data.get(lang) or ())
+                    if agreed is not None:
+                        self.agreed = e.data.get(agreed) or {}
                 self.first_event.setdefault(kind, e.on)
             else:
                 self.first_event.setdefault(kind, e.on)
@@ -129,10 +193,44 @@ class _ReviewFacts:
             self.extensions[step_id] = Deadline(
                 d["due"], "extended", d.get("basis"), d.get("decision")
             )
+        if mapping:
+            # a migration renamed steps: what was recorded for the old ids holds for the new
+            self.extensions = _renamed(self.extensions, mapping)
+            self.waived = _renamed(self.waived, mapping)
+            self.agreed = _renamed(self.agreed, mapping)
 
-    def _check_feedback(self, on: date) -> None:
-        if self.feedback_by and all(r in self.feedback_by for r in self.reviewers):
-            self.feedback_done_on = on
+    def _check_parts(self, kind: str, on: date) -> None:
+        parts = self.parts.get(kind)
+        if parts and all(r in parts for r in self.reviewers):
+            self.done[kind] = on
+
+
+def _renamed(values: Mapping[str, Any], mapping: Mapping[str, str | None]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for step, value in values.items():
+        target = mapping.get(step, step)
+        if target is not None:
+            out[target] = value
+    return out
+
+
+def resolve_definition(
+    definitions: Any, review: Review, migrations: Sequence[Event], as_of: date
+) -> tuple[Any, Mapping[str, str | None] | None]:
+    """The definition a review folds with on `as_of`: the one it records, or the one the
+    latest migration on or before the date moved it to (with that migration's step mapping).
+    A single definition (not a catalog) folds every review."""
+    resolve = getattr(definitions, "resolve", None)
+    if resolve is None:
+        return definitions, None
+    latest = None
+    for e in migrations:
+        if e.type == MIGRATED and e.on <= as_of:
+            latest = e
+    if latest is None:
+        return resolve(review.process, review.process_version), None
+    d = latest.data
+    return resolve(d.get("process") or review.process, d["version"]), d.get("steps") or None
 
 
 def review_state(
@@ -145,27 +243,33 @@ def review_state(
     *,
     notifications: bool = True,
     extensions: Mapping[str, Event] | None = None,
+    migrations: Sequence[Event] | None = None,
 ) -> ReviewState:
     """Derive one review's state on `as_of`.
 
+    `definition` is one process definition, or a catalog of every loaded version (then the
+    review folds with the version it records, or the one a migration moved it to).
     `review_events` are this review's events sorted by (on, seq); `roll` gives focal points
     on the date; `party_events` maps a party code to its party-scoped events (experts).
     With `notifications=False` the ladders are not walked (a report sends nothing) and the
     state's `notifications` is empty; everything else is the same. `extensions` gives the
-    latest `deadline_extended` of each step when the caller found them already.
+    latest `deadline_extended` of each step, and `migrations` the review's migration
+    events, when the caller found them already.
     """
+    if migrations is None:
+        migrations = [e for e in review_events if e.type == MIGRATED]
+    definition, mapping = resolve_definition(definition, review, migrations, as_of)
     plan = _plan(definition)
-    feedback_event = _each_reviewer_event(plan)
-    facts = _ReviewFacts(review, review_events, as_of, feedback_event, extensions)
+    facts = _ReviewFacts(review, review_events, as_of, plan, extensions, mapping)
     parties = [review.reviewed, *facts.reviewers]
     without = tuple(p for p in dict.fromkeys(parties) if not roll.has(p))
+    context = RuleFacts(review.reviewed, facts.reviewers, parties, without, roll)
 
     results: dict[str, StepState] = {}
-    due = []
-    for step in plan.order:
-        started = _started_on(step, review, results, as_of)
-        completed = _completed_on(step, review, facts, roll, parties, party_events, as_of)
-        waived = facts.waived.get(step.id)
+    for sp in plan.order:
+        started = _started_on(sp, review, results, facts, as_of)
+        completed = _completed_on(sp, review, facts, context, party_events, as_of)
+        waived = facts.waived.get(sp.id)
         status = "not_started"
         if waived is not None:
             status, completed = "waived", waived
@@ -175,60 +279,76 @@ def review_state(
             status = "open"
 
         deadline = None
-        clock = plan.clocks[step.id]
+        clock = sp.clock
         if clock is not None and started is not None:
-            agreed = facts.agreed.get(step.agreed_as) if step.agreed_as else None
+            agreed = facts.agreed.get(sp.id) if sp.agreed else None
+            if isinstance(agreed, str):
+                agreed = date.fromisoformat(agreed)
             deadline = deadline_for(
                 StepFacts(
                     started_on=started,
                     clock_due=clock.after(started),
                     agreed_due=agreed if isinstance(agreed, date) else None,
-                    extension=facts.extensions.get(step.id),
+                    extension=facts.extensions.get(sp.id),
                 )
             )
+        submitted = facts.parts.get(sp.fact, _NONE) if sp.each and sp.fact else _NONE
         waiting: tuple[str, ...] = ()
         if status == "open":
-            waiting = _waiting_for(step.waiting_for, review.reviewed, facts, without)
+            waiting = sp.waiting.waiting_for(context, submitted)
         overdue = 0
         if status == "open" and deadline is not None and as_of > deadline.due:
             overdue = (as_of - deadline.due).days
-        state = StepState(
-            step=step.id,
+        results[sp.id] = StepState(
+            step=sp.id,
             status=status,
             started_on=started,
             completed_on=completed,
             deadline=deadline,
             days_overdue=overdue,
             waiting_for=waiting,
-            submitted_by=tuple(p for p in facts.reviewers if p in facts.feedback_by)
-            if step.completed_by.from_ == "each_reviewer"
-            else (),
+            submitted_by=tuple(p for p in facts.reviewers if p in submitted) if sp.each else (),
         )
-        results[step.id] = state
-        if notifications and status == "open" and deadline is not None and step.ladder and started:
-            due.extend(
-                due_rungs(
-                    review=review.id,
-                    step=step.id,
-                    ladder=step.ladder,
-                    deadline=deadline,
-                    started_on=started,
-                    as_of=as_of,
-                    waiting_for=waiting,
-                )
-            )
 
     stage_i = 0
     for step in definition.steps:
         if step.stage_on_completion and results[step.id].status in ("completed", "waived"):
             stage_i = max(stage_i, plan.stage_index[step.stage_on_completion])
+    stage = definition.stages[stage_i]
+    if stage == plan.final_stage:
+        # the review is complete: an optional step it did without is skipped, not chased
+        for step in definition.steps:
+            state = results[step.id]
+            if step.optional and state.status in ("open", "not_started"):
+                results[step.id] = StepState(
+                    step=step.id,
+                    status="skipped",
+                    started_on=state.started_on,
+                    deadline=state.deadline,
+                )
+    due = []
+    if notifications:
+        for sp in plan.order:
+            state = results[sp.id]
+            if state.status == "open" and state.deadline is not None and sp.step.ladder:
+                due.extend(
+                    due_rungs(
+                        review=review.id,
+                        step=sp.id,
+                        ladder=sp.step.ladder,
+                        deadline=state.deadline,
+                        started_on=state.started_on,  # type: ignore[arg-type]
+                        as_of=as_of,
+                        waiting_for=state.waiting_for,
+                    )
+                )
     consultation = facts.consultation_on
     return ReviewState(
         review=review.id,
         cluster=review.cluster,
         group=review.group,
         as_of=as_of,
-        stage=definition.stages[stage_i],
+        stage=stage,
         reviewed=review.reviewed,
         reviewers=tuple(facts.reviewers),
         consultation_held_on=consultation,
@@ -237,67 +357,80 @@ def review_state(
         parties_without_focal_point=without,
         steps=tuple(results[s.id] for s in definition.steps),
         notifications=tuple(due),
-        process_version=review.process_version,
+        process_version=definition_version(definition, review),
+        process=getattr(definition, "process", review.process),
     )
 
 
-def _each_reviewer_event(plan: _Plan) -> str:
-    for step in plan.definition.steps:
-        if step.completed_by.from_ == "each_reviewer" and step.completed_by.event:
-            return str(step.completed_by.event)
-    return "written_feedback_submitted"
+_NONE: Mapping[str, date] = {}
+
+
+def definition_version(definition: Any, review: Review) -> int:
+    version = getattr(definition, "version", None)
+    return version if isinstance(version, int) else review.process_version
 
 
 def _started_on(
-    step: Any, review: Review, results: Mapping[str, StepState], as_of: date
+    sp: _StepPlan,
+    review: Review,
+    results: Mapping[str, StepState],
+    facts: _ReviewFacts,
+    as_of: date,
 ) -> date | None:
-    if step.starts.at == "review_start":
-        return review.starts_on if review.starts_on <= as_of else None
-    before = results.get(step.starts.after)
+    if review.starts_on > as_of:
+        return None
+    if sp.at_start:
+        return review.starts_on
+    fact = sp.start_fact
+    if fact is not None:
+        # a conditional step: it starts when its fact is recorded, never before the review
+        on = facts.first_event.get(fact)
+        return max(on, review.starts_on) if on is not None else None
+    before = results.get(sp.after) if sp.after is not None else None
     if before is None or before.completed_on is None:
         return None
     # A step never starts before its review does, even if a fact came early.
-    return max(before.completed_on, review.starts_on) if review.starts_on <= as_of else None
+    return max(before.completed_on, review.starts_on)
 
 
 def _completed_on(
-    step: Any,
+    sp: _StepPlan,
     review: Review,
     facts: _ReviewFacts,
-    roll: FocalPointRoll,
-    parties: list[str],
+    context: RuleFacts,
     party_events: Mapping[str, Sequence[Event]] | None,
     as_of: date,
 ) -> date | None:
-    rule = step.completed_by
-    if rule.condition == "all_focal_points_named":
-        return roll.first_all_named(parties)
-    if rule.from_ == "each_reviewer":
-        return facts.feedback_done_on
-    found = facts.first_event.get(rule.event)
-    if found is None and party_events is not None:
-        # party-scoped facts (experts named) count for the reviewed party's step
-        owner = review.reviewed
-        for e in party_events.get(owner, ()):
-            if e.on > as_of:
-                break
-            if e.type == rule.event:
-                return e.on
-    return found
+    if sp.condition is not None:
+        return sp.condition.completed_on(context)
+    kind = sp.fact
+    if kind is None:
+        return None
+    if not sp.party_fact:
+        if sp.each:
+            return facts.done.get(kind)
+        return facts.first_event.get(kind)
+    # a Party's fact (experts named): from the reviewed Party, or from the reviewers
+    if party_events is None:
+        return None
+    if sp.source in ("each_reviewer", "any_reviewer"):
+        days = [_first_party_fact(party_events, p, kind, as_of) for p in facts.reviewers]
+        known = [d for d in days if d is not None]
+        if sp.source == "any_reviewer":
+            return min(known, default=None)
+        return max(known) if known and len(known) == len(days) else None
+    return _first_party_fact(party_events, review.reviewed, kind, as_of)
 
 
-def _waiting_for(
-    kind: str, reviewed: str, facts: _ReviewFacts, without: tuple[str, ...]
-) -> tuple[str, ...]:
-    if kind == "reviewed":
-        return (reviewed,)
-    if kind == "reviewers":
-        return tuple(facts.reviewers)
-    if kind == "reviewers_pending":
-        return tuple(p for p in facts.reviewers if p not in facts.feedback_by)
-    if kind == "parties_without_focal_point":
-        return without
-    return tuple(dict.fromkeys([reviewed, *facts.reviewers]))
+def _first_party_fact(
+    party_events: Mapping[str, Sequence[Event]], party: str, kind: str, as_of: date
+) -> date | None:
+    for e in party_events.get(party, ()):
+        if e.on > as_of:
+            break
+        if e.type == kind:
+            return e.on
+    return None
 
 
 def index_events(
@@ -315,7 +448,7 @@ def index_events(
         review = e.review
         if review is not None:
             by_review[review].append(e)
-        elif e.party is not None and e.type in PARTY_EVENTS:
+        elif e.party is not None:  # a Party's fact: it names a party and no review
             by_party[e.party].append(e)
     return by_review, by_party
 
@@ -380,6 +513,7 @@ def _fold(definition: Any, snapshot: Snapshot, as_of: date, notifications: bool)
             firsts,
             notifications=notifications,
             extensions=extensions,
+            migrations=index.migrations(review_id),
         )
     return MechanismFold(out, roll, by_party)
 
@@ -393,11 +527,12 @@ def _order(e: Event) -> tuple[date, int]:
 
 
 class _ReviewLog:
-    __slots__ = ("days", "events", "extensions")
+    __slots__ = ("days", "events", "extensions", "migrations")
 
     def __init__(self) -> None:
         self.days: list[date] = []
         self.events: list[Event] = []
+        self.migrations: list[Event] = []  # process_migrated, also kept in `events`
         # step -> (days, events) of its deadline_extended events
         self.extensions: dict[str, tuple[list[date], list[Event]]] = {}
 
@@ -444,12 +579,20 @@ class EventIndex:
                 else:
                     log.days.append(e.on)
                     log.events.append(e)
-            elif e.party is not None and e.type in PARTY_EVENTS:
+                    if e.type == MIGRATED:
+                        log.migrations.append(e)
+            elif e.party is not None:  # a Party's fact: it names a party and no review
                 found = parties.get(e.party)
                 if found is None:
                     found = parties[e.party] = []
                 found.append(e)
         self._party_days = {p: [e.on for e in events] for p, events in parties.items()}
+
+    def migrations(self, review: str) -> list[Event]:
+        """The review's process migrations (all dates: the fold picks the one in force)."""
+        self.build()
+        log = self._reviews.get(review)
+        return log.migrations if log is not None else []
 
     def review_events(self, review: str, as_of: date) -> tuple[list[Event], dict[str, Event]]:
         """The review's events up to the date (extensions aside), and the latest extension

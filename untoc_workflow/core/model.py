@@ -14,21 +14,6 @@ INSTRUMENTS = ("UNTOC", "TIP", "SOM", "FIREARMS")
 UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 REGIONAL_GROUPS = ("African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG")
 
-# Event types of the mechanism-file contract, plus the ones this system adds.
-EVENT_TYPES = (
-    "focal_point_nominated",
-    "focal_point_withdrawn",
-    "experts_nominated",
-    "preliminary_consultation_held",
-    "saq_submitted",
-    "written_feedback_submitted",
-    "observations_agreed",
-    "summary_published",
-    "deadline_extended",
-    "reviewer_replaced",
-    "step_waived",  # a Conference decision waives a step for a review
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Person:
@@ -75,6 +60,7 @@ class Review:
     reviewers: tuple[ReviewerAssignment, ...]
     starts_on: date
     process_version: int = 1
+    process: str = "country_review"  # mechanism-file.md: the default process
 
 
 @dataclass(frozen=True, slots=True)

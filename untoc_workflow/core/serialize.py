@@ -69,5 +69,6 @@ def state_to_dict(state: ReviewState) -> dict[str, Any]:
         "days_overdue": state.days_overdue,
         "steps": [step_to_dict(s) for s in state.steps],
         "notifications_due": [notification_to_dict(n) for n in state.notifications],
+        "process": state.process,
         "process_version": state.process_version,
     }

@@ -20,7 +20,7 @@ class Deadline:
 @dataclass(frozen=True, slots=True)
 class StepState:
     step: str
-    status: str  # "not_started" | "open" | "completed" | "waived"
+    status: str  # "not_started" | "open" | "completed" | "waived" | "skipped" (optional)
     started_on: date | None = None
     completed_on: date | None = None
     deadline: Deadline | None = None
@@ -77,6 +77,7 @@ class ReviewState:
     steps: tuple[StepState, ...]
     notifications: tuple[DueNotification, ...]
     process_version: int = 1
+    process: str = "country_review"
 
     def step(self, step_id: str) -> StepState:
         for s in self.steps:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..core.model import EVENT_TYPES
+from ..core.rules import ENGINE_FACTS
 from ..errors import InputError, Problem, did_you_mean, problems_from_validation
 from ..yamlsource import Located, load_file
 from .process import ProcessDefinition
@@ -32,10 +32,14 @@ def process_defs_dir() -> Path:
 
 
 def load_process(path: str | Path | None = None) -> ProcessDefinition:
-    """Parse and check a country-review definition; raise InputError listing every problem."""
-    path = Path(path) if path else process_defs_dir() / "country_review.yaml"
-    located = load_file(path)
-    return parse_process(located)
+    """Parse and check one process definition file; without a path, the default process
+    (country_review, its first version) of the definitions folder. InputError lists every
+    problem. To fold reviews, prefer `load_definitions()`: every version, side by side."""
+    if path is None:
+        from .catalog import load_definitions
+
+        return load_definitions().default
+    return parse_process(load_file(Path(path)))
 
 
 def parse_process(located: Located) -> ProcessDefinition:
@@ -79,6 +83,8 @@ def validate_located(model: type[M], located: Located, what: str) -> M:
 def check_graph(definition: ProcessDefinition, located: Located) -> Iterable[Problem]:
     """Unknown references, duplicate ids, unknown stages and events, cycles, unstartable steps."""
     ids = [s.id for s in definition.steps]
+    facts = [*definition.facts, *ENGINE_FACTS]
+    by_id = {s.id: s for s in definition.steps}
 
     def at(path: str, message: str, hint: str | None = None) -> Problem:
         return Problem(message, path=path, file=located.file, line=located.line_of(path), hint=hint)
@@ -106,12 +112,32 @@ def check_graph(definition: ProcessDefinition, located: Located) -> Iterable[Pro
                 did_you_mean(step.stage_on_completion, definition.stages),
             )
         event = step.completed_by.event
-        if event is not None and event not in EVENT_TYPES:
+        if event is not None and event not in facts:
             yield at(
                 f"steps[{i}].completed_by.event",
                 f"unknown event type {event!r}",
-                did_you_mean(event, EVENT_TYPES),
+                did_you_mean(event, facts) or "declare it under `facts:`",
             )
+        if step.starts.fact is not None and step.starts.fact not in facts:
+            yield at(
+                f"steps[{i}].starts.fact",
+                f"unknown event type {step.starts.fact!r}",
+                did_you_mean(step.starts.fact, facts) or "declare it under `facts:`",
+            )
+        if step.agreed_at is not None:
+            fact = definition.facts.get(step.agreed_at)
+            if fact is None:
+                yield at(
+                    f"steps[{i}].agreed_at",
+                    f"unknown event type {step.agreed_at!r}",
+                    did_you_mean(step.agreed_at, definition.facts),
+                )
+            elif not any(f.type == "agreed" for f in fact.fields.values()):
+                yield at(
+                    f"steps[{i}].agreed_at",
+                    f"the fact {step.agreed_at!r} has no field of type `agreed`",
+                    "add e.g. `agreed: {type: agreed, optional: true}` to its fields",
+                )
         if step.completed_by.from_ == "each_reviewer" and step.waiting_for not in (
             "reviewers",
             "reviewers_pending",
@@ -121,9 +147,41 @@ def check_graph(definition: ProcessDefinition, located: Located) -> Iterable[Pro
                 "a step completed by each reviewer waits for reviewers",
                 "use waiting_for: reviewers_pending",
             )
+        if step.extendable and step.duration is None:
+            yield at(
+                f"steps[{i}].extendable",
+                "only a step with a `duration` has a deadline to extend",
+            )
+    for name, fact in definition.facts.items():
+        if name in ENGINE_FACTS:
+            yield at(
+                f"facts.{name}",
+                f"{name!r} is a fact of the engine; a process cannot declare it again",
+            )
+        for field_name, spec in fact.fields.items():
+            if spec.at_most is not None and spec.at_most not in fact.fields:
+                yield at(
+                    f"facts.{name}.fields.{field_name}.at_most",
+                    f"unknown field {spec.at_most!r}",
+                    did_you_mean(spec.at_most, fact.fields),
+                )
+            if field_name in ("on", "type", "review", "id", "note") or (
+                field_name == "party" and fact.scope == "party"
+            ):
+                yield at(
+                    f"facts.{name}.fields.{field_name}",
+                    f"{field_name!r} is a field every fact has; choose another name",
+                )
+    for i, step in enumerate(definition.steps):
+        after = step.starts.after
+        if after is not None and after in by_id and by_id[after].optional:
+            yield at(
+                f"steps[{i}].starts.after",
+                f"step {after!r} is optional: a step after it might never start",
+                "start it after the step before the optional one",
+            )
 
     # Cycles: follow `after` links; a step on a cycle can never start.
-    by_id = {s.id: s for s in definition.steps}
     for i, step in enumerate(definition.steps):
         chain = [step.id]
         current = step

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..core.rules import COMPLETION_SOURCES, CONDITIONS, WAITING_RULES
 from ..dates import Duration
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -33,14 +34,12 @@ Recipient = Literal[
     "cop_presidency",
 ]
 
-# Which parties a step waits for (who "blocks" it while it is open).
-WaitingFor = Literal[
-    "reviewed", "reviewers", "reviewers_pending", "parties_without_focal_point", "all"
-]
-# Completion rules the core knows; each is a small named rule in core/completion.py.
-Condition = Literal["all_focal_points_named"]
-CompletionFrom = Literal["any", "reviewed", "each_reviewer"]
-AgreedField = Literal["saq", "written_feedback", "observations"]
+# Names resolved against the engine's registry of rules (core/rules.py): a definition
+# chooses among them; the engine never branches on a step id.
+WaitingFor = Literal[tuple(WAITING_RULES)]  # type: ignore[valid-type]
+Condition = Literal[tuple(CONDITIONS)]  # type: ignore[valid-type]
+CompletionFrom = Literal[COMPLETION_SOURCES]  # type: ignore[valid-type]
+FieldType = Literal["text", "int", "date", "party", "languages", "agreed", "email"]
 
 
 class _Frozen(BaseModel):
@@ -92,23 +91,33 @@ class Rung(_Frozen):
 
 
 class Starts(_Frozen):
-    """What starts a step's clock: the review's start, or another step's completion."""
+    """What starts a step's clock: the review's start, another step's completion, or a fact
+    (a conditional step, e.g. a country visit that starts when the Party accepts one)."""
 
     at: Literal["review_start"] | None = None
     after: StepId | None = None
+    fact: StepId | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Starts:
-        if (self.at is None) == (self.after is None):
-            raise ValueError("give exactly one of `at: review_start` or `after: <step id>`")
+        if sum(x is not None for x in (self.at, self.after, self.fact)) != 1:
+            raise ValueError(
+                "give exactly one of `at: review_start`, `after: <step id>` or `fact: <fact>`"
+            )
         return self
 
 
 class CompletedBy(_Frozen):
-    """What completes a step: an event (from whom), or a named condition."""
+    """What completes a step: a fact (from whom), or a named condition of the engine."""
 
-    event: str | None = None
-    from_: CompletionFrom = Field("any", alias="from")
+    event: str | None = Field(None, description="the fact (event type) that completes the step")
+    from_: CompletionFrom = Field(
+        "any",
+        alias="from",
+        description="who records it: any, reviewed (the reviewed Party), each_reviewer (the "
+        "step is complete once every reviewer has, or a joint fact without `party`), "
+        "any_reviewer, secretariat",
+    )
     condition: Condition | None = None
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
@@ -125,7 +134,13 @@ class Step(_Frozen):
     title: dict[str, str] = Field(min_length=1)
     starts: Starts
     duration: str | None = None
-    agreed_as: AgreedField | None = None
+    agreed_at: StepId | None = Field(
+        None, description="a fact with an `agreed` field at which a date for this step is agreed"
+    )
+    extendable: bool = Field(False, description="a deadline_extended may move its deadline")
+    optional: bool = Field(
+        False, description="the review may complete without it; it never sets the stage"
+    )
     completed_by: CompletedBy
     stage_on_completion: str | None = None
     waiting_for: WaitingFor = "reviewed"
@@ -140,6 +155,8 @@ class Step(_Frozen):
     def _ladder_needs_deadline(self) -> Step:
         if self.ladder and self.duration is None:
             raise ValueError("a step with a ladder needs a `duration` (its deadline clock)")
+        if self.optional and self.stage_on_completion is not None:
+            raise ValueError("an optional step cannot set the stage: nothing may wait for it")
         ids = [r.id for r in self.ladder]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -154,12 +171,45 @@ class Step(_Frozen):
         return self.title.get(language) or self.title.get("en") or next(iter(self.title.values()))
 
 
-class ProcessDefinition(_Frozen):
-    """A versioned country-review process: its stages and steps."""
+class FactField(_Frozen):
+    """One typed field of a fact, as the mechanism file and `untoc record` take it."""
 
-    process: Literal["country_review"]
+    type: FieldType
+    optional: bool = False
+    min: int | None = Field(None, description="for int: the smallest value")
+    at_most: StepId | None = Field(None, description="for int: never above this other field")
+    title: dict[str, str] = Field(default_factory=dict)
+
+
+class Fact(_Frozen):
+    """A fact (event type) the process uses: whether it belongs to one review or to a Party,
+    and its fields beside `on`, `type`, `review`/`party`, `id` and `note`."""
+
+    scope: Literal["review", "party"]
+    title: dict[str, str] = Field(default_factory=dict)
+    fields: dict[StepId, FactField] = Field(default_factory=dict)
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _shorthand(cls, v: object) -> object:
+        # `count: int` is short for `count: {type: int}`
+        if isinstance(v, dict):
+            return {k: {"type": t} if isinstance(t, str) else t for k, t in v.items()}
+        return v
+
+    def label(self, language: str = "en") -> str:
+        return self.title.get(language) or self.title.get("en") or ""
+
+
+class ProcessDefinition(_Frozen):
+    """A versioned process: the facts it uses, its stages and its steps."""
+
+    process: StepId
     version: int = Field(ge=1)
     title: dict[str, str] = Field(default_factory=dict)
+    facts: dict[StepId, Fact] = Field(
+        default_factory=dict, description="the fact (event) types this process declares"
+    )
     stages: tuple[str, ...] = Field(min_length=2)
     steps: tuple[Step, ...] = Field(min_length=1)
 
@@ -169,6 +219,24 @@ class ProcessDefinition(_Frozen):
                 return s
         raise KeyError(step_id)
 
-    @property
+    # asked for every event of an import (a million): computed once per definition
+    @cached_property
     def step_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.steps)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.process, self.version)
+
+    @property
+    def ref(self) -> str:
+        """`country_review@2`, as `untoc migrate --to` takes it."""
+        return f"{self.process}@{self.version}"
+
+    @cached_property
+    def extendable_steps(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.steps if s.extendable)
+
+    def agreed_steps(self, fact: str) -> tuple[str, ...]:
+        """Steps whose date may be agreed at `fact` (the keys of its `agreed` field)."""
+        return tuple(s.id for s in self.steps if s.agreed_at == fact)

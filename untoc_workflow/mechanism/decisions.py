@@ -28,9 +28,6 @@ from ..errors import InputError, Problem, did_you_mean, problems_from_validation
 from ..yamlsource import Located, load_file
 from .definition import DurationText, IsoDate
 
-# Steps whose deadline an event can move (mechanism-file contract, `deadline_extended`).
-DEADLINE_STEPS = ("saq", "written_feedback", "observations")
-
 
 def _int_list(value: object) -> object:
     return [value] if isinstance(value, int) else value
@@ -188,6 +185,8 @@ def parse_decision(located: Located, process: Any | None = None) -> Decision:
 def check_steps(decision: Decision, process: Any, located: Located) -> Iterable[Problem]:
     """Every step an effect names exists; deadlines move only on steps with a clock."""
     ids = [s.id for s in process.steps]
+    # the steps the definition declares `extendable` (the contract's saq, feedback, observations)
+    movable = [s.id for s in process.steps if s.extendable]
     for i, effect in enumerate(decision.effects):
         step = getattr(effect, "step", None)
         if step is None:
@@ -200,11 +199,11 @@ def check_steps(decision: Decision, process: Any, located: Located) -> Iterable[
                 hint=did_you_mean(step, ids),
                 **where,
             )
-        elif isinstance(effect, (ExtendDeadline, ChangeDuration)) and step not in DEADLINE_STEPS:
+        elif isinstance(effect, (ExtendDeadline, ChangeDuration)) and step not in movable:
             yield Problem(
                 f"the deadline of step {step!r} cannot be moved by a decision; "
-                f"steps with a movable deadline: {', '.join(DEADLINE_STEPS)}",
-                hint=did_you_mean(step, DEADLINE_STEPS),
+                f"steps with a movable deadline: {', '.join(movable)}",
+                hint=did_you_mean(step, movable),
                 **where,
             )
 

@@ -34,6 +34,8 @@ def only_steps(process: Any, wanted: Iterable[str], *, descendants: bool = False
     only what matters keeps a decision over ten thousand reviews fast. The core's rules
     (precedence, clocks, completion) are untouched: the same fold, fewer steps.
     """
+    # a catalog of every version: decisions apply to the default process's definition
+    process = getattr(process, "default", process)
     by_id = {s.id: s for s in process.steps}
     keep: set[str] = set()
     for step_id in wanted:

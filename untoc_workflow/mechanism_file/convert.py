@@ -38,17 +38,20 @@ def review_from_model(r: m.ReviewModel) -> Review:
         reviewers=tuple(ReviewerAssignment(a.party, tuple(a.instruments)) for a in r.reviewers),
         starts_on=r.starts_on,
         process_version=r.process_version,
+        process=r.process,
     )
 
 
-def event_from_model(e: Any, seq: int = 0) -> Event:
+def event_from_model(e: Any, seq: int = 0, vocabulary: Any = None) -> Event:
     """One validated file event -> core Event (`seq` = its position in the file)."""
     t = e.type
     fields = e.__dict__  # not getattr: a missing attribute costs pydantic a slow path
     review = fields.get("review")
     party = fields.get("party")
-    data: dict[str, Any]
-    if t == "focal_point_nominated":
+    data: dict[str, Any] | None = vocabulary.data_of(t, e) if vocabulary is not None else None
+    if data is not None:
+        pass  # a fact a process declares: its fields, as facts.py lays them out
+    elif t == "focal_point_nominated":
         p = e.person
         data = {
             "person": {
@@ -62,11 +65,6 @@ def event_from_model(e: Any, seq: int = 0) -> Event:
         }
     elif t == "focal_point_withdrawn":
         data = {"email": e.email}
-    elif t == "experts_nominated":
-        data = {"count": e.count, "women": e.women}
-    elif t == "preliminary_consultation_held":
-        agreed = e.agreed.model_dump(exclude_none=True) if e.agreed else {}
-        data = {"languages": list(e.languages), "agreed": agreed}
     elif t == "deadline_extended":
         data = {"step": e.step, "due": e.due, "basis": e.basis}
         if e.decision is not None:
@@ -77,8 +75,15 @@ def event_from_model(e: Any, seq: int = 0) -> Event:
         data = {"step": e.step, "basis": e.basis}
         if e.decision is not None:
             data["decision"] = e.decision
-    else:  # saq_submitted, written_feedback_submitted, observations_agreed, summary_published
-        data = {}
+    elif t == "process_migrated":
+        data = {"process": e.process, "version": e.version, "steps": dict(e.steps)}
+        data["basis"] = e.basis
+    else:  # without the definitions: the fields as given
+        data = {
+            k: v
+            for k, v in fields.items()
+            if k not in ("on", "type", "review", "party", "id", "note")
+        }
     return Event(
         on=e.on, type=t, seq=seq, review=review, party=party, data=data, id=e.id, note=e.note
     )
@@ -111,6 +116,8 @@ def review_to_dict(r: Review) -> dict[str, Any]:
         "reviewers": [{"party": a.party, "instruments": list(a.instruments)} for a in r.reviewers],
         "starts_on": r.starts_on.isoformat(),
     }
+    if r.process != "country_review":
+        out["process"] = r.process
     if r.process_version != 1:
         out["process_version"] = r.process_version
     return out
@@ -133,15 +140,6 @@ def event_to_dict(e: Event) -> dict[str, Any]:
             out["replaces"] = d["replaces"]
     elif t == "focal_point_withdrawn":
         out["email"] = d["email"]
-    elif t == "experts_nominated":
-        out["count"] = d["count"]
-        if d.get("women") is not None:
-            out["women"] = d["women"]
-    elif t == "preliminary_consultation_held":
-        out["languages"] = list(d.get("languages", []))
-        agreed = d.get("agreed") or {}
-        if agreed:
-            out["agreed"] = {k: _iso(v) for k, v in agreed.items()}
     elif t in ("deadline_extended", "step_waived"):
         out["step"] = d["step"]
         if t == "deadline_extended":
@@ -152,6 +150,18 @@ def event_to_dict(e: Event) -> dict[str, Any]:
     elif t == "reviewer_replaced":
         out["by"] = d["by"]
         out["requested_by"] = d["requested_by"]
+    else:
+        # a process migration, or a fact a process declares: its fields as recorded; an
+        # absent optional field and an empty agreement are left out, as they were given
+        for key, value in d.items():
+            if value is None or (isinstance(value, dict) and not value and key != "steps"):
+                continue
+            if isinstance(value, dict):
+                out[key] = {k: _iso(v) if isinstance(v, date) else v for k, v in value.items()}
+            elif isinstance(value, date):
+                out[key] = value.isoformat()
+            else:
+                out[key] = list(value) if isinstance(value, tuple) else value
     if e.note is not None:
         out["note"] = e.note
     return out

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from ..core.model import Event, Party, Review
 from ..definitions.load import allowed_keys as _model_allowed_keys
@@ -21,11 +21,10 @@ from ..errors import InputError, Problem, did_you_mean, problems_from_validation
 from ..yamlsource import Located
 from . import models as m
 from .convert import event_from_model, party_from_model, review_from_model
+from .facts import EventVocabulary
 from .source import JsonStream, LocatedSource
 
 MAX_PROBLEMS = 200  # beyond this a person fixes the first ones and tries again
-
-_event_adapter: TypeAdapter[Any] = TypeAdapter(m.EventModel)
 
 
 @dataclass(frozen=True)
@@ -48,10 +47,12 @@ class ParsedMechanism:
 
 
 def parse_document(
-    located: Located | LocatedSource | JsonStream, known: Known | None = None
+    located: Located | LocatedSource | JsonStream,
+    known: Known | None = None,
+    definitions: Any = None,
 ) -> ParsedMechanism:
     """Parse and check a whole mechanism file; raise InputError listing every problem."""
-    reader = MechanismReader(located, known)
+    reader = MechanismReader(located, known, definitions)
     events: list[Event] = []
     for batch in reader.events():
         events.extend(batch)
@@ -62,7 +63,13 @@ def parse_document(
 class MechanismReader:
     """Checks the head (format, parties, reviews) on creation; streams the events."""
 
-    def __init__(self, source: Located | LocatedSource | JsonStream, known: Known | None = None):
+    def __init__(
+        self,
+        source: Located | LocatedSource | JsonStream,
+        known: Known | None = None,
+        definitions: Any = None,
+    ):
+        self.vocabulary = vocabulary_of(definitions)
         self.source = LocatedSource(source) if isinstance(source, Located) else source
         self.file = self.source.file
         self.known = known or Known()
@@ -86,9 +93,11 @@ class MechanismReader:
     def _same_event(self, first: int, event: Any) -> bool:
         """Whether `event` repeats the file's events[first] exactly (read again: a file of a
         million events keeps only their ids)."""
+        raw = self.source.raw_event(first)
         try:
-            return bool(_event_adapter.validate_python(self.source.raw_event(first)) == event)
-        except ValidationError:
+            model = self.vocabulary.models[raw["type"]]
+            return bool(model.__pydantic_validator__.validate_python(raw) == event)
+        except (ValidationError, KeyError, TypeError):
             return False
 
     def _add(self, path: str, message: str, hint: str | None = None) -> None:
@@ -99,20 +108,19 @@ class MechanismReader:
 
     def _add_validation(self, exc: ValidationError, prefix: tuple[Any, ...] = ()) -> None:
         source = self.source
+        vocabulary = self.vocabulary
 
         def allowed(loc: Any) -> list[str]:
             loc = list(loc)
             if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
                 try:
-                    model = m.EVENT_MODELS[source.raw_event(loc[1])["type"]]
+                    model = vocabulary.models[source.raw_event(loc[1])["type"]]
                 except (KeyError, TypeError, IndexError):
                     return []
                 return _model_allowed_keys(model, loc[2:])
             return _model_allowed_keys(m.MechanismDocument, loc)
 
-        for p in problems_from_validation(
-            _WithoutTags(exc), file=self.file, prefix=prefix, allowed_keys=allowed
-        ):
+        for p in problems_from_validation(exc, file=self.file, prefix=prefix, allowed_keys=allowed):
             message = p.message
             if message.startswith("Unable to extract tag using discriminator"):
                 message = "required key 'type' is missing"
@@ -193,6 +201,14 @@ class MechanismReader:
                 )
                 continue
             seen[r.id] = i
+            catalog = self.vocabulary.catalog
+            if catalog.get(r.process, r.process_version) is None:
+                loaded = ", ".join(d.ref for d in catalog)
+                self._add(
+                    f"{at}.process_version" if r.process in catalog.processes else f"{at}.process",
+                    f"no process definition {r.process}@{r.process_version} is loaded",
+                    f"loaded: {loaded}",
+                )
             reviewed = parties.get(r.reviewed)
             if reviewed is None:
                 self._unknown_party(f"{at}.reviewed", r.reviewed)
@@ -236,6 +252,78 @@ class MechanismReader:
             self.reviews.append(review_from_model(r))
         self._reviews: dict[str, Review] = {**self.known.reviews, **{r.id: r for r in self.reviews}}
 
+    def _unknown_type(self, at: str, raw: Any, kind: Any) -> None:
+        if not isinstance(raw, dict):
+            self._add(at, "an event must be a mapping with `on`, `type` and its fields")
+        elif kind is None:
+            self._add(at, "required key 'type' is missing")
+        else:
+            self._add(
+                at,
+                f"unknown type {kind!r}",
+                did_you_mean(str(kind), self.vocabulary.models),
+            )
+
+    def _not_of_process(self, at: str, kind: str, review: Review) -> None:
+        processes = sorted(f"{p}@{v}" for p, v in self.vocabulary.declaring.get(kind, ()))
+        self._add(
+            f"{at}.type",
+            f"{review.id} runs {review.process}@{review.process_version}, "
+            f"which does not declare the fact {kind!r}",
+            f"declared by {', '.join(processes)}" if processes else None,
+        )
+
+    def _definition_of(self, review: Review, migrations: list[Any]) -> Any:
+        catalog = self.vocabulary.catalog
+        if migrations:
+            last = migrations[-1]
+            return catalog.get(last.process, last.version)
+        return catalog.get(review.process, review.process_version)
+
+    def _check_step(
+        self, path: str, kind: str, step: str, review: Review, moved: dict[str, list[Any]]
+    ) -> None:
+        definition = self._definition_of(review, moved.get(review.id, []))
+        if definition is None:
+            return  # the review's process is reported where the review is
+        if step not in definition.step_ids:
+            self._add(
+                path,
+                f"{definition.ref} has no step {step!r}",
+                did_you_mean(step, definition.step_ids)
+                or f"steps: {', '.join(definition.step_ids)}",
+            )
+        elif kind == "deadline_extended" and step not in definition.extendable_steps:
+            self._add(
+                path,
+                f"the deadline of {step!r} cannot be extended in {definition.ref}",
+                f"extendable: {', '.join(definition.extendable_steps) or 'none'}",
+            )
+
+    def _check_migration(self, at: str, e: Any, review: Review) -> None:
+        catalog = self.vocabulary.catalog
+        if e.process != review.process:
+            self._add(
+                f"{at}.process",
+                f"{review.id} runs {review.process}; a migration keeps the process",
+            )
+            return
+        target = catalog.get(e.process, e.version)
+        if target is None:
+            self._add(
+                f"{at}.version",
+                f"no process definition {e.process}@{e.version} is loaded",
+                f"loaded: {', '.join(d.ref for d in catalog)}",
+            )
+            return
+        for old, new in e.steps.items():
+            if new is not None and new not in target.step_ids:
+                self._add(
+                    f"{at}.steps.{old}",
+                    f"{target.ref} has no step {new!r}",
+                    did_you_mean(new, target.step_ids),
+                )
+
     def _unknown_party(self, path: str, code: str) -> None:
         self._add(path, f"unknown party {code!r}", did_you_mean(code, self._parties))
 
@@ -255,15 +343,29 @@ class MechanismReader:
         # checks that need the whole file: (path, party/review, value)
         email_refs: list[tuple[str, str, str]] = []
         reviewer_refs: list[tuple[str, str, str]] = []
-        validate = _event_adapter.validate_python
+        steps_moved: dict[str, list[Any]] = {}  # review -> its migrations met so far
+        # review -> (its steps, its extendable steps), for reviews not migrated in the file
+        step_sets: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        models = self.vocabulary.models
+        accepted_by = self.vocabulary.accepted
+        accepted: dict[str, frozenset[str]] = {}  # review -> the facts its process declares
         batch: list[Event] = []
         for i, raw in self.source.events():
+            at = f"events[{i}]"
+            try:  # the usual case in one lookup; anything else is reported below
+                model = models[raw["type"]]
+            except (KeyError, TypeError, IndexError):
+                kind = raw.get("type") if isinstance(raw, dict) else None
+                self._unknown_type(
+                    at, raw, kind if isinstance(kind, str) or kind is None else str(kind)
+                )
+                continue
             try:
-                e = validate(raw)
+                # the validator itself: model_validate's wrapper costs a million calls
+                e: Any = model.__pydantic_validator__.validate_python(raw)
             except ValidationError as exc:
                 self._add_validation(exc, prefix=("events", i))
                 continue
-            at = f"events[{i}]"
             before = self._problem_count
             if e.id is not None:
                 first = ids.get(e.id)
@@ -296,14 +398,37 @@ class MechanismReader:
                         did_you_mean(review_id, reviews),
                     )
             t = e.type
+            if review is not None:
+                facts = accepted.get(review_id)
+                if facts is None:
+                    facts = accepted[review_id] = accepted_by(
+                        review.process, review.process_version
+                    )
+                if t not in facts:
+                    self._not_of_process(at, t, review)
             if t == "focal_point_nominated":
                 nominated.setdefault(e.party, set()).add(e.person.email)
                 if e.replaces is not None:
                     email_refs.append((f"{at}.replaces", e.party, e.replaces))
             elif t == "focal_point_withdrawn":
                 email_refs.append((f"{at}.email", e.party, e.email))
-            elif t == "written_feedback_submitted" and party is not None and review is not None:
-                reviewer_refs.append((f"{at}.party", review.id, party))
+            elif t == "deadline_extended" or t == "step_waived":
+                if review is not None:
+                    steps = step_sets.get(review.id)
+                    if steps is None or e.step not in steps[t == "deadline_extended"]:
+                        # not known good: check it, with the message if it is wrong
+                        self._check_step(f"{at}.step", t, e.step, review, steps_moved)
+                        definition = self._definition_of(review, steps_moved.get(review.id, []))
+                        if definition is not None and review.id not in steps_moved:
+                            step_sets[review.id] = (
+                                frozenset(definition.step_ids),
+                                frozenset(definition.extendable_steps),
+                            )
+            elif t == "process_migrated":
+                if review is not None:
+                    self._check_migration(at, e, review)
+                    steps_moved.setdefault(review.id, []).append(e)
+                    step_sets.pop(review.id, None)
             elif t == "reviewer_replaced":
                 if e.by not in parties:
                     self._unknown_party(f"{at}.by", e.by)
@@ -315,8 +440,11 @@ class MechanismReader:
                     if e.by in parties:
                         joined.setdefault(review.id, set()).add(e.by)
                     reviewer_refs.append((f"{at}.party", review.id, e.party))
+            elif party is not None and review is not None:
+                # a review's fact from one Party: a reviewer's part (written feedback)
+                reviewer_refs.append((f"{at}.party", review.id, party))
             if self._problem_count == before:
-                batch.append(event_from_model(e, seq=i + 1))
+                batch.append(event_from_model(e, seq=i + 1, vocabulary=self.vocabulary))
                 if len(batch) >= batch_size:
                     yield batch
                     batch = []
@@ -340,6 +468,24 @@ class MechanismReader:
             yield batch
 
 
+_vocabularies: dict[int, tuple[Any, EventVocabulary]] = {}
+
+
+def vocabulary_of(definitions: Any = None) -> EventVocabulary:
+    """The event models of the loaded definitions (built once per catalog)."""
+    if definitions is None:
+        from ..definitions import load_definitions
+
+        definitions = load_definitions()
+    if isinstance(definitions, EventVocabulary):
+        return definitions
+    found = _vocabularies.get(id(definitions))
+    if found is None or found[0] is not definitions:
+        found = (definitions, EventVocabulary(definitions))
+        _vocabularies[id(definitions)] = found
+    return found[1]
+
+
 def _indexed(items: list[Any]) -> Iterator[tuple[int, Any]]:
     for i, item in enumerate(items):
         if isinstance(item, tuple):
@@ -357,23 +503,3 @@ def _valid_items(raw: Any, model: type[Any]) -> list[tuple[int, Any]]:
         with contextlib.suppress(ValidationError):
             out.append((i, model.model_validate(item)))
     return out
-
-
-class _WithoutTags:
-    """A ValidationError whose locations name the data only: pydantic puts the tag of a
-    discriminated union (`saq_submitted`) into `loc`, between the index and the field."""
-
-    def __init__(self, exc: ValidationError):
-        self._exc = exc
-
-    def errors(self) -> list[Any]:
-        out = []
-        for err in self._exc.errors():
-            loc = err["loc"]
-            cleaned = tuple(
-                part
-                for i, part in enumerate(loc)
-                if not (part in m.EVENT_MODELS and (i == 0 or isinstance(loc[i - 1], int)))
-            )
-            out.append({**err, "loc": cleaned})
-        return out

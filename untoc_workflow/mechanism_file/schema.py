@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, Field, create_model
 
 from .models import MechanismDocument
 
@@ -15,8 +17,26 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "mechanism-file.
 SCHEMA_ID = "https://untoc.example.org/schemas/mechanism-file.schema.json"
 
 
+def document_model(definitions: Any = None) -> type[BaseModel]:
+    """The whole file as one model, its events a union of the engine's facts and those the
+    loaded definitions declare (by default the bundled ones: the published schema)."""
+    from ..definitions import load_definitions
+    from ..definitions.load import BUNDLED_DEFS
+    from .facts import EventVocabulary
+
+    vocabulary = EventVocabulary(definitions or load_definitions(BUNDLED_DEFS))
+    models = tuple(vocabulary.models.values())
+    union = Annotated[Union[models], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        "MechanismDocument",
+        __base__=MechanismDocument,
+        __doc__=MechanismDocument.__doc__,
+        events=(list[union], Field(default_factory=list)),  # type: ignore[valid-type]
+    )
+
+
 def json_schema() -> dict[str, Any]:
-    schema = MechanismDocument.model_json_schema(mode="validation")
+    schema = document_model().model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

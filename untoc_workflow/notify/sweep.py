@@ -361,11 +361,11 @@ def sweep(
 
 def notifier_from_settings(settings: Any | None = None) -> Notifier:
     """The definition and templates the settings name (the bundled ones by default)."""
-    from ..definitions import load_process
+    from ..definitions import load_definitions
     from ..settings import load_settings
 
     settings = settings or load_settings()
-    definition = load_process(settings.process_defs / "country_review.yaml")
+    definition = load_definitions(settings.process_defs)
     return Notifier(definition, settings)
 
 

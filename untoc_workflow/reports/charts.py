@@ -45,12 +45,13 @@ def figures(report: dict[str, Any], w: dict[str, str], lang: str) -> list[Figure
     )
 
     by_group = report["reviews"]["by_group"]
-    stages = ("not_started", "questionnaire", "written_feedback", "observations", "completed")
+    # the stages the report counted: those of the loaded definitions, in their order
+    stages = tuple(report["reviews"]["by_stage"])
     out.append(
         Figure(
             "II",
             w["fig2"],
-            [w["group"], *(w[s] for s in stages)],
+            [w["group"], *(w.get(s, s.replace("_", " ")) for s in stages)],
             [[glabel[i], *(by_group[g].get(s, 0) for s in stages)] for i, g in enumerate(groups)],
             kind="stacked",
         )

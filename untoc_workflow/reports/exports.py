@@ -20,7 +20,9 @@ from ..core import ReviewState
 from ..core.model import Snapshot
 from ..errors import InputError, Problem, did_you_mean
 
-CSV_COLUMNS = (
+# The review's own columns; each reported step of the loaded definitions adds its deadline,
+# the deadline's source and when it was done (see `step_columns`), then the next deadline.
+HEAD_COLUMNS = (
     "review",
     "cluster",
     "group",
@@ -34,41 +36,54 @@ CSV_COLUMNS = (
     "parties_without_focal_point",
     "consultation_held_on",
     "languages",
-    "saq_deadline",
-    "saq_deadline_source",
-    "saq_submitted_on",
-    "written_feedback_deadline",
-    "written_feedback_deadline_source",
-    "written_feedback_completed_on",
-    "written_feedback_submitted_by",
-    "observations_deadline",
-    "observations_deadline_source",
-    "observations_agreed_on",
-    "next_step",
-    "next_deadline",
-    "next_deadline_source",
-    "days_overdue",
-    "waiting_for",
 )
+TAIL_COLUMNS = ("next_step", "next_deadline", "next_deadline_source", "days_overdue", "waiting_for")
 UID_DOMAIN = "untoc-review-mechanism"
-DEADLINE_STEPS = ("saq", "written_feedback", "observations")
-STEP_TITLES = {
-    "focal_points": "Focal points named",
-    "experts": "Governmental experts named",
-    "preliminary_consultation": "Preliminary consultation",
-    "saq": "Self-assessment questionnaire",
-    "written_feedback": "Written feedback",
-    "observations": "List of observations and summary",
-    "publication": "Publication of the summary",
-}
+
+
+def step_columns(definitions: Any = None) -> list[tuple[str, str, bool]]:
+    """(step, column of the day it was done, counted per reviewer) of every step whose
+    deadline can be agreed, extended or is optional, in the loaded definitions (the default
+    process first); the done column is named after the step's fact (`saq_submitted_on`)."""
+    if definitions is None:
+        from ..definitions import load_definitions
+
+        definitions = load_definitions()
+    every = (
+        [definitions.default, *definitions] if hasattr(definitions, "default") else [definitions]
+    )
+    out: dict[str, tuple[str, str, bool]] = {}
+    for definition in every:
+        for step in definition.steps:
+            if step.id in out or step.clock is None:
+                continue
+            if not (step.extendable or step.agreed_at or step.optional):
+                continue
+            rule = step.completed_by
+            each = rule.from_ == "each_reviewer"
+            done = f"{rule.event}_on" if rule.event and not each else f"{step.id}_completed_on"
+            out[step.id] = (step.id, done, each)
+    return list(out.values())
+
+
+def csv_columns(definitions: Any = None) -> tuple[str, ...]:
+    middle: list[str] = []
+    for step_id, done, each in step_columns(definitions):
+        middle += [f"{step_id}_deadline", f"{step_id}_deadline_source", done]
+        if each:
+            middle.append(f"{step_id}_submitted_by")
+    return (*HEAD_COLUMNS, *middle, *TAIL_COLUMNS)
 
 
 def _iso(d: date | None) -> str:
     return d.isoformat() if d else ""
 
 
-def review_rows(states: Iterable[ReviewState], snapshot: Snapshot) -> list[dict[str, Any]]:
+def review_rows(
+    states: Iterable[ReviewState], snapshot: Snapshot, definitions: Any = None
+) -> list[dict[str, Any]]:
     """Every review's state on the date as flat rows (the CSV's columns)."""
+    columns = step_columns(definitions)
     rows = []
     for s in states:
         review = snapshot.reviews[s.review]
@@ -88,16 +103,16 @@ def review_rows(states: Iterable[ReviewState], snapshot: Snapshot) -> list[dict[
             "consultation_held_on": _iso(s.consultation_held_on),
             "languages": "" if s.languages is None else "+".join(s.languages) or "none agreed",
         }
-        for step_id, done_col in (
-            ("saq", "saq_submitted_on"),
-            ("written_feedback", "written_feedback_completed_on"),
-            ("observations", "observations_agreed_on"),
-        ):
-            step = s.step(step_id)
-            row[f"{step_id}_deadline"] = _iso(step.deadline.due if step.deadline else None)
-            row[f"{step_id}_deadline_source"] = step.deadline.source if step.deadline else ""
-            row[done_col] = _iso(step.completed_on)
-        row["written_feedback_submitted_by"] = " ".join(s.step("written_feedback").submitted_by)
+        steps = {st.step: st for st in s.steps}
+        for step_id, done_col, each in columns:
+            step = steps.get(step_id)  # a step of another process stays empty
+            row[f"{step_id}_deadline"] = _iso(step.deadline.due if step and step.deadline else None)
+            row[f"{step_id}_deadline_source"] = (
+                step.deadline.source if step and step.deadline else ""
+            )
+            row[done_col] = _iso(step.completed_on) if step else ""
+            if each:
+                row[f"{step_id}_submitted_by"] = " ".join(step.submitted_by) if step else ""
         nxt = s.next_deadline
         row["next_step"] = nxt.step if nxt else ""
         row["next_deadline"] = _iso(nxt.deadline.due if nxt and nxt.deadline else None)
@@ -121,20 +136,22 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
-def csv_text(states: Iterable[ReviewState], snapshot: Snapshot) -> str:
+def csv_text(states: Iterable[ReviewState], snapshot: Snapshot, definitions: Any = None) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=csv_columns(definitions), lineterminator="\n")
     writer.writeheader()
-    for row in review_rows(states, snapshot):
+    for row in review_rows(states, snapshot, definitions):
         writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     return buf.getvalue()
 
 
-def write_csv(states: Iterable[ReviewState], snapshot: Snapshot, path: str | Path) -> Path:
+def write_csv(
+    states: Iterable[ReviewState], snapshot: Snapshot, path: str | Path, definitions: Any = None
+) -> Path:
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     # utf-8-sig: spreadsheets open names like Côte d'Ivoire correctly
-    out.write_text(csv_text(states, snapshot), encoding="utf-8-sig")
+    out.write_text(csv_text(states, snapshot, definitions), encoding="utf-8-sig")
     return out
 
 
@@ -148,6 +165,22 @@ def _extensions(snapshot: Snapshot, as_of: date) -> dict[tuple[str, str], int]:
     return out
 
 
+def _step_titles(definitions: Any = None) -> dict[str, str]:
+    """Step id -> its English title, from the definitions (one source for titles)."""
+    if definitions is None:
+        from ..definitions import load_definitions
+
+        definitions = load_definitions()
+    every = (
+        [definitions.default, *definitions] if hasattr(definitions, "default") else [definitions]
+    )
+    titles: dict[str, str] = {}
+    for definition in every:
+        for step in definition.steps:
+            titles.setdefault(step.id, step.label("en"))
+    return titles
+
+
 def party_calendar(
     states: Mapping[str, ReviewState],
     snapshot: Snapshot,
@@ -155,8 +188,10 @@ def party_calendar(
     as_of: date,
     *,
     include_overdue: bool = False,
+    definitions: Any = None,
 ) -> Any:
-    """An icalendar.Calendar of the open deadlines of the reviews `party` takes part in.
+    """An icalendar.Calendar of the open deadlines of the reviews `party` takes part in,
+    each step named by its title in the definition (`definitions`, default the loaded ones).
 
     Deadlines on or after `as_of` are listed; `include_overdue` adds the ones already past.
     """
@@ -181,6 +216,7 @@ def party_calendar(
     # The stamp is the report date, not the clock: the same data gives the same file.
     stamp = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
     moved = _extensions(snapshot, as_of)
+    titles = _step_titles(definitions)
     for s in states.values():
         if party != s.reviewed and party not in s.reviewers:
             continue
@@ -200,7 +236,7 @@ def party_calendar(
             ev.add("dtstart", due)
             ev.add("dtend", due + timedelta(days=1))
             ev.add("transp", "TRANSPARENT")
-            title = STEP_TITLES.get(step.step, step.step)
+            title = titles.get(step.step, step.step)
             ev.add("summary", _one_line(f"{s.review}: {title} due"))
             source = step.deadline.source + (
                 f" ({step.deadline.basis})" if step.deadline.basis else ""
@@ -230,18 +266,24 @@ def write_calendars(
     *,
     party: str | None = None,
     include_overdue: bool = False,
+    definitions: Any = None,
 ) -> list[Path]:
     """Write one .ics per Party (into folder `out`), or only `party`'s (to file `out`)."""
     target = Path(out)
+    if definitions is None:
+        from ..definitions import load_definitions
+
+        definitions = load_definitions()
+    extra = {"include_overdue": include_overdue, "definitions": definitions}
     if party is not None:
-        cal = party_calendar(states, snapshot, party, as_of, include_overdue=include_overdue)
+        cal = party_calendar(states, snapshot, party, as_of, **extra)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(cal.to_ical())
         return [target]
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for code in sorted(snapshot.parties):
-        cal = party_calendar(states, snapshot, code, as_of, include_overdue=include_overdue)
+        cal = party_calendar(states, snapshot, code, as_of, **extra)
         if not cal.walk("VEVENT"):
             continue
         path = target / f"{code}.ics"

@@ -207,6 +207,12 @@ def forecast(
         raise InputError([Problem("use at least 10 runs", path="--runs")])
     if states is None:
         states = mechanism_states(definition, snapshot, as_of)
+    # the phases below are the country review's: reviews of another process are left out
+    default = getattr(definition, "default_process", None)
+    if default is not None:
+        states = {k: s for k, s in states.items() if s.process == default}
+    if not states:
+        raise InputError([Problem(f"no review of {default} to forecast")])
     reviews = [s for s in states.values() if s.cluster == min(x.cluster for x in states.values())]
     groups = sorted({s.group for s in reviews})
     gi = {g: i for i, g in enumerate(groups)}

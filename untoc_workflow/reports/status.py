@@ -19,8 +19,26 @@ from ..core import FocalPointRoll, ReviewState, focal_points_on, fold_mechanism,
 from ..core.model import Event, Snapshot
 from ..dates import add_months, months_late
 
+# The contract's stages (status-report.md), used when no definition names its own.
 STAGES = ("not_started", "questionnaire", "written_feedback", "observations", "completed")
-UNDER_WAY = ("questionnaire", "written_feedback", "observations")
+
+
+def report_stages(definition: Any, processes: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The stages of the default process, then those of any other loaded process that has
+    reviews (`processes`), each in its definition's order."""
+    every = [definition.default, *definition] if hasattr(definition, "default") else [definition]
+    if processes is not None:
+        present = set(processes)
+        every = [d for i, d in enumerate(every) if i == 0 or d.process in present]
+    stages = [st for d in every for st in getattr(d, "stages", STAGES)]
+    return tuple(dict.fromkeys(stages)) or STAGES
+
+
+def stage_ends(definition: Any) -> set[str]:
+    """The first and last stage of every loaded process (a review there is not under way)."""
+    every = list(definition) if hasattr(definition, "default") else [definition]
+    return {st for d in every for st in (d.stages[0], d.stages[-1])} if every else set()
+
 
 # The 70 % rule of mechanism.yaml (para 25), used when no mechanism definition is given.
 DEFAULT_THRESHOLD = 0.7
@@ -80,10 +98,21 @@ def _report(
     cluster = _running_cluster(states.values())
     threshold, progress_group = next_cluster_rule(threshold, progress_group)
     groups = sorted({s.group for s in states.values()}) or [1, 2, 3]
+    every = states
+    # the paper's figures (questionnaires, feedback...) are those of the default process;
+    # reviews of another process count in the totals, stages and focal points
+    default = getattr(definition, "default_process", None)
+    if default is not None:
+        states = {k: s for k, s in states.items() if s.process == default}
     return {
         "as_of": as_of.isoformat(),
-        "reviews": _reviews(states.values(), groups),
-        "focal_points": _focal_points(states.values(), roll, groups),
+        "reviews": _reviews(
+            every.values(),
+            groups,
+            report_stages(definition, {s.process for s in every.values()}),
+            stage_ends(definition),
+        ),
+        "focal_points": _focal_points(every.values(), roll, groups),
         "experts": _experts(experts),
         "preliminary_consultations": _consultations(states.values(), groups),
         "languages": _languages(states.values()),
@@ -134,19 +163,29 @@ def _by_group(groups: Iterable[int], keys: Iterable[str]) -> dict[str, dict[str,
     return {str(g): dict.fromkeys(keys, 0) for g in groups}
 
 
-def _reviews(states: Iterable[ReviewState], groups: list[int]) -> dict[str, Any]:
-    by_stage = dict.fromkeys(STAGES, 0)
-    by_group = _by_group(groups, ("total", *STAGES))
+def _reviews(
+    states: Iterable[ReviewState],
+    groups: list[int],
+    stages: tuple[str, ...] = STAGES,
+    _ends: Iterable[str] = (STAGES[0], STAGES[-1]),
+) -> dict[str, Any]:
+    by_stage = dict.fromkeys(stages, 0)
+    by_group = _by_group(groups, ("total", *stages))
+    # under way: past the first stage of its process and not at its last
+    ends = set(_ends)
+    under_way = 0
     total = 0
     for s in states:
         total += 1
         by_stage[s.stage] = by_stage.get(s.stage, 0) + 1
+        if s.stage not in ends:
+            under_way += 1
         g = by_group[str(s.group)]
         g["total"] += 1
         g[s.stage] = g.get(s.stage, 0) + 1
     return {
         "total": total,
-        "under_way": sum(by_stage[k] for k in UNDER_WAY),
+        "under_way": under_way,
         "by_stage": by_stage,
         "by_group": by_group,
     }

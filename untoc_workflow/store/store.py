@@ -343,7 +343,7 @@ class Store:
         reviewer_sql = "SELECT review_id, party, instruments FROM review_reviewer"
         review_sql = (
             "SELECT id, cluster, group_number, reviewed, instruments, starts_on,"
-            " process_version FROM review"
+            " process_version, process FROM review"
         )
         if ids is None:
             reviewer_rows = list(query_rows(conn, reviewer_sql + " ORDER BY review_id, position"))
@@ -381,8 +381,9 @@ class Store:
                 reviewers=tuple(reviewers.get(rid, ())),
                 starts_on=self._date(starts_on),
                 process_version=version,
+                process=process,
             )
-            for rid, cluster, group, reviewed, listed, starts_on, version in review_rows
+            for rid, cluster, group, reviewed, listed, starts_on, version, process in review_rows
         }
 
     def _known(self, conn: Connection, events: Sequence[Event] | None = None) -> Known:
@@ -680,6 +681,7 @@ class _Import:
                     "instruments": json.dumps(list(r.instruments)),
                     "starts_on": r.starts_on,
                     "process_version": r.process_version,
+                    "process": r.process,
                 }
                 for r in reviews
             ],

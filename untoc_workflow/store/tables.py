@@ -34,9 +34,10 @@ class ReviewRow(SQLModel, table=True):
     reviewed: str = Field(foreign_key="party.code", index=True, max_length=8)
     instruments: str  # JSON list
     starts_on: date
-    # The version of the country-review process definition the review runs; a Conference
-    # decision that changes the process for running reviews moves it (never edits in place).
+    # The process definition the review runs and its version; a later version applies to it
+    # only from the date of a `process_migrated` event (versions are never edited in place).
     process_version: int = 1
+    process: str = Field(default="country_review", max_length=64)
 
 
 class ReviewerRow(SQLModel, table=True):

@@ -1,0 +1,173 @@
+"""The events a mechanism file accepts: the engine's own facts, and the facts each loaded
+process declares under `facts:`, as pydantic models built from the definitions.
+
+A review's events are accepted when its process declares them (or the engine knows them);
+the contract facts of mechanism-file.md are the vocabulary of the bundled country review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, StrictInt, create_model, field_validator, model_validator
+
+from ..definitions import ProcessCatalog
+from ..definitions.process import Fact, FactField
+from . import models as m
+
+
+def _unique_languages(cls: Any, v: list[str]) -> list[str]:
+    return m._unique(v, "language")
+
+
+def _field(name: str, spec: FactField, agreed_steps: tuple[str, ...], fact: str) -> Any:
+    """(annotation, default) of one declared field."""
+    kind = spec.type
+    annotation: Any
+    info: dict[str, Any] = {}
+    if kind == "text" or kind == "email":
+        annotation = m.Text
+    elif kind == "int":
+        annotation = StrictInt
+        if spec.min is not None:
+            info["ge"] = spec.min
+    elif kind == "date":
+        annotation = m.IsoDate
+    elif kind == "party":
+        annotation = m.PartyCode
+    elif kind == "languages":
+        annotation = list[m.Language]
+        info.update(max_length=3, description="0-3 codes; empty = no agreement")
+    else:  # agreed: a date per step whose date may be agreed at this fact
+        annotation = create_model(
+            f"{_camel(fact)}Agreed",
+            __base__=m._Model,
+            **{step: (m.IsoDate | None, None) for step in agreed_steps},  # type: ignore[call-overload]
+        )
+    if spec.title.get("en"):
+        info["description"] = spec.title["en"]
+    if spec.optional:
+        return (annotation | None, Field(None, **info))
+    return (annotation, Field(..., **info))
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def fact_model(name: str, fact: Fact, agreed_steps: tuple[str, ...] = ()) -> type[BaseModel]:
+    """A pydantic model of one declared fact, as a mechanism file writes it."""
+    fields: dict[str, Any] = {"type": (Literal[name], Field(...))}
+    if fact.scope == "review":
+        fields["review"] = (m.Text, Field(...))
+    else:
+        fields["party"] = (m.PartyCode, Field(...))
+    for field_name, spec in fact.fields.items():
+        fields[field_name] = _field(field_name, spec, agreed_steps, name)
+    validators: dict[str, Any] = {}
+    if any(spec.type == "languages" for spec in fact.fields.values()):
+        names = [f for f, spec in fact.fields.items() if spec.type == "languages"]
+        validators["_languages_unique"] = field_validator(*names)(
+            classmethod(_unique_languages)  # type: ignore[arg-type]
+        )
+    bounds = {f: spec.at_most for f, spec in fact.fields.items() if spec.at_most}
+    if bounds:
+
+        def _within(self: Any) -> Any:
+            for low, high in bounds.items():
+                a, b = getattr(self, low), getattr(self, high)
+                if a is not None and b is not None and a > b:
+                    raise ValueError(f"{low} ({a}) cannot exceed {high} ({b})")
+            return self
+
+        validators["_within_bounds"] = model_validator(mode="after")(_within)
+    model = create_model(  # type: ignore[call-overload]
+        _camel(name),
+        __base__=m._Event,
+        __validators__=validators,
+        __doc__=fact.label() or None,
+        **fields,
+    )
+    return model  # type: ignore[no-any-return]
+
+
+class EventVocabulary:
+    """Every event model a mechanism file may use with the loaded definitions."""
+
+    def __init__(self, catalog: ProcessCatalog) -> None:
+        self.catalog = catalog
+        self.models: dict[str, type[BaseModel]] = dict(m.EVENT_MODELS)
+        self.declared: dict[str, Fact] = {}
+        for name, fact in catalog.facts.items():
+            agreed = tuple(
+                dict.fromkeys(
+                    s for d in catalog.processes_declaring(name) for s in d.agreed_steps(name)
+                )
+            )
+            self.models[name] = fact_model(name, fact, agreed)
+            self.declared[name] = fact
+        # which processes (any version) declare a fact, for the per-review check
+        self.declaring: dict[str, set[tuple[str, int]]] = {}
+        for definition in catalog:
+            for name in definition.facts:
+                self.declaring.setdefault(name, set()).add(definition.key)
+        # a million events: each fact's fields laid out once (all but `party`)
+        self._layout: dict[str, tuple[tuple[str, str], ...]] = {
+            name: tuple((f, spec.type) for f, spec in fact.fields.items() if f != "party")
+            for name, fact in self.declared.items()
+        }
+        # a review may record the facts of its version, and those of the process's later
+        # versions, since a migration recorded in the store may have moved it there
+        self._accepted: dict[tuple[str, int], frozenset[str]] = {
+            definition.key: frozenset(
+                [
+                    *m.EVENT_MODELS,
+                    *(
+                        name
+                        for later in catalog
+                        if later.process == definition.process
+                        and later.version >= definition.version
+                        for name in later.facts
+                    ),
+                ]
+            )
+            for definition in catalog
+        }
+
+    def accepted(self, process: str, version: int) -> frozenset[str]:
+        """Every fact a review of (process, version) may record."""
+        return self._accepted.get((process, version), frozenset(m.EVENT_MODELS))
+
+    def model(self, kind: str) -> type[BaseModel] | None:
+        return self.models.get(kind)
+
+    def is_party_fact(self, kind: str) -> bool:
+        fact = self.declared.get(kind)
+        return fact is not None and fact.scope == "party"
+
+    def accepts(self, kind: str, process: str, version: int) -> bool:
+        """Whether a review of (process, version) may record this fact."""
+        return kind in self.accepted(process, version)
+
+    def data_of(self, kind: str, event: Any) -> dict[str, Any] | None:
+        """The core Event's `data` of a declared fact: every field but `party`, agreed
+        dates as a plain mapping (empty when none), dates kept as dates."""
+        layout = self._layout.get(kind)
+        if layout is None:
+            return None
+        data: dict[str, Any] = {}
+        if not layout:
+            return data
+        values: Mapping[str, Any] = event.__dict__
+        for name, kind_of in layout:
+            value = values.get(name)
+            if kind_of == "agreed":
+                value = value.model_dump(exclude_none=True) if value is not None else {}
+            elif kind_of == "languages" and value is not None:
+                value = list(value)
+            elif isinstance(value, date):
+                value = value.isoformat()
+            data[name] = value
+        return data
