@@ -46,8 +46,14 @@ def direction(language: str) -> str:
     return "rtl" if language == "ar" else "ltr"
 
 
+# UN English writes dates day first ("30 June 2023"), as British English does.
+CLDR_LOCALES = {"en": "en_GB"}
+
+
 def long_date(day: date | None, language: str) -> str:
-    return format_date(day, format="long", locale=language) if day else ""
+    return (
+        format_date(day, format="long", locale=CLDR_LOCALES.get(language, language)) if day else ""
+    )
 
 
 def choose_language(
