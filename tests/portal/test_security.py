@@ -1,0 +1,87 @@
+"""Secure by default: headers on every answer, no stack trace to a browser, 127.0.0.1
+unless told, every action logged; experts and observers registered and removed by the
+secretariat (a removed observer is signed out at once)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from untoc_workflow.cli import app as cli
+from untoc_workflow.portal.tables import PortalActionRow
+
+from .conftest import PEOPLE
+
+
+def test_every_answer_carries_the_security_headers_and_pages_have_no_script(rig):
+    browser = rig.sign_in(PEOPLE["fp_nga"])
+    for path in ("/login", "/reviews", "/reviews/C1-G1-NGA", "/reviews/C1-G1-GHA", "/nowhere"):
+        answer = browser.get(path)
+        csp = answer.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src" not in csp
+        assert "default-src 'none'" in csp  # so no script runs, inline or not
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["referrer-policy"] == "no-referrer"
+        assert answer.headers["cache-control"] == "no-store"
+        assert "<script" not in answer.text
+    assert browser.get("/nowhere").status_code == 404
+
+
+def test_a_failure_shows_a_plain_page_and_no_stack_trace(rig, monkeypatch):
+    browser = rig.sign_in(PEOPLE["fp_nga"])
+    view = rig.app.state.portal.view
+
+    def broken(who):
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setattr(view, "review_ids", broken)
+    answer = browser.get("/reviews")
+    assert answer.status_code == 500
+    assert "Something went wrong" in answer.text
+    assert "hunter2" not in answer.text and "Traceback" not in answer.text
+    assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_every_action_is_logged_with_who_and_when(rig):
+    browser = rig.sign_in(PEOPLE["fp_nga"])
+    browser.get("/reviews/C1-G1-NGA")
+    with rig.store.engine.connect() as conn:
+        rows = list(conn.execute(select(PortalActionRow.__table__)))
+    by_action = {r.action: r for r in rows}
+    assert by_action["sign_in_requested"].who == PEOPLE["fp_nga"]
+    assert by_action["signed_in"].who == PEOPLE["fp_nga"]
+    assert by_action["signed_in"].at == rig.clock()
+    assert by_action["signed_in"].client  # from where
+
+
+def test_serve_listens_on_this_machine_unless_told():
+    result = CliRunner().invoke(cli, ["portal", "serve", "--help"])
+    assert result.exit_code == 0
+    assert "127.0.0.1" in result.output and "8400" in result.output
+
+
+def test_an_observer_removed_by_the_secretariat_is_signed_out_at_once(rig, monkeypatch, tmp_path):
+    browser = rig.sign_in(PEOPLE["observer_nga"])
+    assert browser.get("/reviews/C1-G1-NGA").status_code == 200
+    monkeypatch.setenv("UNTOC_DATABASE_URL", str(rig.store.engine.url))
+    monkeypatch.setenv("UNTOC_SETTINGS", str(tmp_path / "none.toml"))
+    runner = CliRunner()
+    removed = runner.invoke(
+        cli, ["portal", "observer", "remove", PEOPLE["observer_nga"], "--party", "NGA"]
+    )
+    assert removed.exit_code == 0, removed.output
+    assert browser.get("/reviews/C1-G1-NGA").status_code == 303
+    bad = runner.invoke(
+        cli, ["portal", "observer", "add", "x@example.org", "--party", "NGR", "--name", "X"]
+    )
+    assert bad.exit_code == 1 and "--party: no Party 'NGR' (did you mean" in bad.output
+    added = runner.invoke(
+        cli, ["portal", "expert", "add", "New.Expert@example.org", "--party", "GHA", "--name", "N"]
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(cli, ["portal", "people", "--format", "json"])
+    assert '"new.expert@example.org"' in listed.output
+    assert PEOPLE["observer_nga"] not in listed.output
+    expert = rig.sign_in("new.expert@example.org")
+    assert expert.get("/reviews/C1-G1-GHA").status_code == 200
+    assert expert.get("/reviews/C1-G1-FRA").status_code == 404
