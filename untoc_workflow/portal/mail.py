@@ -104,7 +104,13 @@ def decision_letter(
 
 
 def send_now(
-    project: Any, recipient: str, name: str, letter: Letter, key: str, now: datetime
+    project: Any,
+    recipient: str,
+    name: str,
+    letter: Letter,
+    key: str,
+    now: datetime,
+    language: str = "en",
 ) -> None:
     """Hand one message to the mail transport at once (used for sign-in links only)."""
     from ..notify.delivery import transport_for
@@ -115,7 +121,7 @@ def send_now(
         recipient=recipient,
         recipient_name=name,
         subject=letter.subject,
-        language="en",
+        language=language,
         notice="portal-sign-in",
         review_id=None,
         body_text=letter.text,

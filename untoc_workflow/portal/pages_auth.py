@@ -91,9 +91,8 @@ def _send_link(request: Request, email: str, name: str, link: str) -> None:
     language = (who.language if who else None) or "en"
     key = secrets.token_hex(16)  # each link its own message; the link itself is not logged
     try:
-        send_now(
-            portal.project, email, name, sign_in_letter(name, link, language), key, portal.now()
-        )
+        letter = sign_in_letter(name, link, language)
+        send_now(portal.project, email, name, letter, key, portal.now(), language)
     except Exception as exc:
         log.warning("the sign-in link for a person could not be sent: %s", type(exc).__name__)
 
