@@ -228,7 +228,12 @@ def csrf_of(page: str) -> str:
     return found.group(1)
 
 
-def make_rig(tmp_path: Path, mailbox: Mailbox, url: str | None = None) -> PortalRig:
+def make_rig(
+    tmp_path: Path,
+    mailbox: Mailbox,
+    url: str | None = None,
+    base_url: str = "http://127.0.0.1:8400",
+) -> PortalRig:
     from untoc_workflow.definitions import load_process
     from untoc_workflow.definitions.load import BUNDLED_DEFS
     from untoc_workflow.portal import create_app
@@ -246,7 +251,7 @@ def make_rig(tmp_path: Path, mailbox: Mailbox, url: str | None = None) -> Portal
     ):
         add_person(store.engine, PEOPLE[key], name, party, role, by="test", now=clock())
     settings = PortalSettings(
-        base_url="http://127.0.0.1:8400",
+        base_url=base_url,
         secret=b"s" * 32,
         secretariat=frozenset({SECRETARIAT}),
         documents_dir=tmp_path / "documents",

@@ -99,7 +99,7 @@ def _page(
         "may_decide": access.may_decide_extension(who),
         "message": message,
         "problems": problems or [],
-        "max_mb": portal.settings.max_upload // (1024 * 1024),
+        "max_mb": f"{portal.settings.max_upload / (1024 * 1024):.3g}",
     }
     return portal.render(request, "review.html", context, who=who, csrf=current.csrf, status=status)
 
