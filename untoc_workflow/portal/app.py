@@ -82,7 +82,8 @@ class Portal:
             "step_title": lambda s: self.view.step_title(s, language),
         }
         values.update(context or {})
-        body = self.pages.get_template(template).render(values)
+        with self.view.pinned():
+            body = self.pages.get_template(template).render(values)
         response = HTMLResponse(body, status_code=status)
         asked = request.query_params.get("lang")
         if asked in LANGUAGES:

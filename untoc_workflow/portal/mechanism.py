@@ -9,7 +9,8 @@ one review shown; a fact recorded elsewhere (a focal point replaced) counts at o
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -51,16 +52,39 @@ class MechanismView:
         self.today = today
         self._fold: _Fold | None = None
         self._lock = threading.Lock()
+        self._pinned = threading.local()
 
     # -- the fold, rebuilt when the log or the date changes ---------------------------
 
     def _stamp(self) -> tuple[Any, ...]:
+        """What changes when anything is recorded. SQLite has one writer, so a new event
+        always has a higher seq and MAX(seq) (the primary key's end) says it; PostgreSQL may
+        commit a lower seq late, so there the count is read too, as the store does."""
         with self.store.engine.connect() as conn:
-            events = conn.execute(text("SELECT COUNT(*), MAX(seq) FROM event")).one()
-            reviews = conn.execute(text("SELECT COUNT(*) FROM review")).scalar_one()
-        return (*events, reviews)
+            if conn.dialect.name == "sqlite":
+                sql = "SELECT (SELECT MAX(seq) FROM event), (SELECT MAX(rowid) FROM review)"
+            else:
+                sql = "SELECT (SELECT COUNT(*) FROM event), (SELECT MAX(seq) FROM event),"
+                sql += " (SELECT COUNT(*) FROM review)"
+            return tuple(conn.execute(text(sql)).one())
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Within the block (one request's work in one thread), the log is asked once
+        whether it changed; every question after that reads the same fold."""
+        if getattr(self._pinned, "fold", None) is not None:
+            yield
+            return
+        self._pinned.fold = self.fold()
+        try:
+            yield
+        finally:
+            self._pinned.fold = None
 
     def fold(self) -> _Fold:
+        pinned = getattr(self._pinned, "fold", None)
+        if pinned is not None:
+            return pinned  # type: ignore[no-any-return]
         stamp, as_of = self._stamp(), self.today()
         with self._lock:
             found = self._fold

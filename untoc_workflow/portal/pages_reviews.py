@@ -45,16 +45,17 @@ def _review_for(portal: Portal, current: Visitor, review_id: str) -> ReviewParti
 
 @router.get("/reviews")
 def reviews(request: Request) -> Response:
-    current = _signed_in(request)
-    if isinstance(current, Response):
-        return current
     portal = portal_of(request)
-    assert current.who is not None
-    ids = portal.view.review_ids(current.who)
-    rows = [(portal.view.parties(rid), portal.view.state(rid)) for rid in ids]
-    return portal.render(
-        request, "reviews.html", {"rows": rows}, who=current.who, csrf=current.csrf
-    )
+    with portal.view.pinned():
+        current = _signed_in(request)
+        if isinstance(current, Response):
+            return current
+        assert current.who is not None
+        ids = portal.view.review_ids(current.who)
+        rows = [(portal.view.parties(rid), portal.view.state(rid)) for rid in ids]
+        return portal.render(
+            request, "reviews.html", {"rows": rows}, who=current.who, csrf=current.csrf
+        )
 
 
 def _page(
@@ -106,13 +107,14 @@ def _page(
 
 @router.get("/reviews/{review_id}")
 def review_page(request: Request, review_id: str) -> Response:
-    current = _signed_in(request)
-    if isinstance(current, Response):
-        return current
     portal = portal_of(request)
-    parties = _review_for(portal, current, review_id)
-    done = request.query_params.get("done")
-    return _page(request, portal, current, parties, message=done)
+    with portal.view.pinned():
+        current = _signed_in(request)
+        if isinstance(current, Response):
+            return current
+        parties = _review_for(portal, current, review_id)
+        done = request.query_params.get("done")
+        return _page(request, portal, current, parties, message=done)
 
 
 @router.get("/reviews/{review_id}/documents/{document_id}")
