@@ -25,6 +25,8 @@ def test_every_answer_carries_the_security_headers_and_pages_have_no_script(rig)
         assert answer.headers["cache-control"] == "no-store"
         assert "<script" not in answer.text
     assert browser.get("/nowhere").status_code == 404
+    odd = browser.get("/reviews/C1-G1-NGA/documents/not-a-number")
+    assert odd.status_code == 404 and "Page not found" in odd.text  # not FastAPI's JSON
 
 
 def test_a_failure_shows_a_plain_page_and_no_stack_trace(rig, monkeypatch):

@@ -60,6 +60,13 @@ def serve_command(
     definition = load_process(project.process_defs / "country_review.yaml")
     store = open_store(project.database_url)
     app = create_app(store, definition, settings, project, as_of=parse_as_of(as_of))
+    import os
+
+    if not os.environ.get("UNTOC_PORTAL_SECRET"):
+        console.print(
+            "note: UNTOC_PORTAL_SECRET is not set; a key is made for this run, so sign-in"
+            " links and open forms stop working when the portal stops"
+        )
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"note: listening on {host}: put TLS in front (UNTOC_PORTAL_URL https://...)")
     console.print(f"the portal is at http://{host}:{port}/ (links in emails: {settings.base_url})")
