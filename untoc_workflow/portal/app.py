@@ -81,6 +81,9 @@ class Portal:
             "party_name": self.view.party_name,
             "party_names": lambda codes: ", ".join(self.view.party_name(c) for c in codes),
             "step_title": lambda s: self.view.step_title(s, language),
+            "step_titles": lambda steps: ", ".join(
+                self.view.step_title(s.step, language) for s in steps
+            ),
         }
         values.update(context or {})
         with self.view.pinned():
