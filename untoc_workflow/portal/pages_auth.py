@@ -13,7 +13,14 @@ from .app import PRE_COOKIE, SESSION_COOKIE, client_of, set_cookie
 from .audit import log_action
 from .identity import normal
 from .mail import send_now, sign_in_letter
-from .signin import client_over_limit, end_session, issue_link, open_session, redeem_link
+from .signin import (
+    client_over_limit,
+    csrf_token,
+    end_session,
+    issue_link,
+    open_session,
+    redeem_link,
+)
 from .visitors import csrf_ok, portal_of, visitor
 
 log = logging.getLogger("untoc.portal")
@@ -37,8 +44,6 @@ def login_form(request: Request) -> Response:
 def _login_page(request: Request, template: str = "login.html", status: int = 200) -> Response:
     """The form, with a fresh pre-sign-in cookie when the browser has none."""
     portal = portal_of(request)
-    from .signin import csrf_token
-
     pre = request.cookies.get(PRE_COOKIE) or secrets.token_urlsafe(32)
     response = portal.render(
         request, template, csrf=csrf_token(portal.settings.secret, pre), status=status
