@@ -65,6 +65,7 @@ def measure(url: str, as_of: date, seconds: float, clients: int, label: str) -> 
     import httpx
     import uvicorn
 
+    from untoc_workflow.core import Event
     from untoc_workflow.definitions import load_process
     from untoc_workflow.definitions.load import BUNDLED_DEFS
     from untoc_workflow.portal import create_app
@@ -75,7 +76,7 @@ def measure(url: str, as_of: date, seconds: float, clients: int, label: str) -> 
 
     store = open_store(url)
     party, email = _busiest_focal_point(store, as_of)
-    tmp = Path(tempfile.mkdtemp(prefix="untoc-bench-portal-"))
+    tmp = Path(tempfile.mkdtemp(prefix="untoc-bench-portal-docs-"))
     settings = PortalSettings(
         base_url="http://127.0.0.1", documents_dir=tmp / "documents", secure_cookies=False
     )
@@ -127,6 +128,23 @@ def measure(url: str, as_of: date, seconds: float, clients: int, label: str) -> 
         for w in workers:
             w.join()
         elapsed = time.perf_counter() - t0
+        # a fact recorded meanwhile (here: experts named by the Party): the next page
+        # reads the new rows and folds again
+        store.append(
+            [
+                Event(
+                    as_of,
+                    "experts_nominated",
+                    party=party,
+                    data={"count": 3},
+                    note=f"bench {time.time()}",
+                )
+            ]
+        )
+        with httpx.Client(base_url=base, cookies={"untoc_session": cookie}, timeout=None) as client:
+            t1 = time.perf_counter()
+            assert client.get("/reviews").status_code == 200
+            after_fact = time.perf_counter() - t1
     finally:
         server.should_exit = True
         thread.join(10)
@@ -136,6 +154,7 @@ def measure(url: str, as_of: date, seconds: float, clients: int, label: str) -> 
         "mechanism": label,
         "focal point": f"{email} ({party}), {len(ids)} reviews listed",
         "first page (fold)": f"{first:.2f} s",
+        "first page after a new fact": f"{after_fact:.2f} s",
         "page views": len(latencies),
         "views per s": f"{len(latencies) / elapsed:.1f}",
         "median": f"{statistics.median(latencies) * 1000:.1f} ms",
