@@ -184,17 +184,20 @@ def main() -> None:
     results.append(measure(sample_url, date(2024, 4, 16), args.seconds, args.clients, "sample"))
     print(results[-1], flush=True)
     if not args.skip_large:
-        big = work / "mechanism.json"
-        t0 = time.perf_counter()
-        write(generate(args.reviews, args.events), big)
-        large_url = f"sqlite:///{work / 'large.db'}"
-        with open_store(large_url) as store:
-            store.import_file(big)
-        print(
-            f"made and imported {args.reviews} reviews, {args.events} events "
-            f"in {time.perf_counter() - t0:.1f} s",
-            flush=True,
-        )
+        large = work / f"large-{args.reviews}-{args.events}.db"
+        large_url = f"sqlite:///{large}"
+        if not large.exists():  # a kept store is used again (making it takes minutes)
+            big = work / "mechanism.json"
+            t0 = time.perf_counter()
+            write(generate(args.reviews, args.events), big)
+            with open_store(large_url) as store:
+                store.import_file(big)
+            big.unlink()
+            print(
+                f"made and imported {args.reviews} reviews, {args.events} events "
+                f"in {time.perf_counter() - t0:.1f} s",
+                flush=True,
+            )
         label = f"{args.reviews} reviews, {args.events} events"
         results.append(measure(large_url, date(2024, 4, 16), args.seconds, args.clients, label))
         print(results[-1], flush=True)

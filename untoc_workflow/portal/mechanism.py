@@ -201,5 +201,6 @@ class MechanismView:
         """The event type that completes a step, as the definition declares it."""
         for step in self.definition.steps:
             if step.id == step_id:
-                return getattr(step.completed_by, "event", None)
+                event = getattr(step.completed_by, "event", None)
+                return str(event) if event else None
         return None
