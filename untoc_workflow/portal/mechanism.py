@@ -8,6 +8,7 @@ one review shown; a fact recorded elsewhere (a focal point replaced) counts at o
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -53,6 +54,7 @@ class MechanismView:
         self._fold: _Fold | None = None
         self._lock = threading.Lock()
         self._pinned = threading.local()
+        self._building = threading.Lock()
 
     # -- the fold, rebuilt when the log or the date changes ---------------------------
 
@@ -90,9 +92,22 @@ class MechanismView:
             found = self._fold
         if found is not None and found.stamp == stamp and found.as_of == as_of:
             return found
-        built = self._build(stamp, as_of)
-        with self._lock:
-            self._fold = built
+        # One thread folds; requests arriving meanwhile wait for its result instead of
+        # each folding the whole log again at the same time.
+        with self._building:
+            with self._lock:
+                found = self._fold
+            if found is not None and found.stamp == stamp and found.as_of == as_of:
+                return found
+            paused = gc.isenabled()
+            gc.disable()  # as the core's fold: a million live objects, no cycles among them
+            try:
+                built = self._build(stamp, as_of)
+            finally:
+                if paused:
+                    gc.enable()
+            with self._lock:
+                self._fold = built
         return built
 
     def _build(self, stamp: tuple[Any, ...], as_of: date) -> _Fold:
