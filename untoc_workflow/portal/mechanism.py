@@ -24,6 +24,10 @@ from .identity import Identity, Registered, identify, normal
 from .tables import PortalPersonRow
 
 _PEOPLE = PortalPersonRow.__table__  # type: ignore[attr-defined]
+# Facts that change who a person is or which reviews a Party takes part in.
+_WHO_AND_WHERE = frozenset(
+    {"focal_point_nominated", "focal_point_withdrawn", "experts_nominated", "reviewer_replaced"}
+)
 
 
 @dataclass
@@ -102,13 +106,43 @@ class MechanismView:
             paused = gc.isenabled()
             gc.disable()  # as the core's fold: a million live objects, no cycles among them
             try:
-                built = self._build(stamp, as_of)
+                built = self._refresh(found, stamp, as_of) or self._build(stamp, as_of)
             finally:
                 if paused:
                     gc.enable()
             with self._lock:
                 self._fold = built
         return built
+
+    def _refresh(self, old: _Fold | None, stamp: tuple[Any, ...], as_of: date) -> _Fold | None:
+        """The previous fold brought up to date, when the log only gained facts about
+        reviews (a submission, an extension): who is who and who takes part in which review
+        stay as they were, and only the reviews' states are folded again. None when a
+        Party's fact (a focal point, experts), a redraw or a new review arrived."""
+        if old is None or old.as_of != as_of:
+            return None
+        snapshot = self.store.snapshot(as_of)
+        if snapshot.reviews.keys() != old.snapshot.reviews.keys():
+            return None
+        before = old.snapshot.events
+        if len(snapshot.events) < len(before) or (before and snapshot.events[0] is not before[0]):
+            return None
+        last = max((e.seq for e in before), default=0)
+        new = [e for e in snapshot.events if e.seq > last]
+        if len(new) != len(snapshot.events) - len(before):
+            return None  # a fact committed late with a lower seq (PostgreSQL): start over
+        if any(e.type in _WHO_AND_WHERE for e in new):
+            return None
+        return _Fold(
+            stamp,
+            as_of,
+            snapshot,
+            old.roll,
+            old.firsts,
+            old.focal_points,
+            old.parties,
+            old.by_party,
+        )
 
     def _build(self, stamp: tuple[Any, ...], as_of: date) -> _Fold:
         snapshot = self.store.snapshot(as_of)
