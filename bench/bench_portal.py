@@ -128,23 +128,32 @@ def measure(url: str, as_of: date, seconds: float, clients: int, label: str) -> 
         for w in workers:
             w.join()
         elapsed = time.perf_counter() - t0
-        # a fact recorded meanwhile (here: experts named by the Party): the next page
-        # reads the new rows and folds again
-        store.append(
-            [
+        # facts recorded meanwhile: about one review (an extension), then about the Party
+        # (experts named); the next page reads the new rows and folds what they change
+        stamp = time.time()
+        after: dict[str, float] = {}
+        for kind, event in (
+            (
+                "review",
                 Event(
                     as_of,
-                    "experts_nominated",
-                    party=party,
-                    data={"count": 3},
-                    note=f"bench {time.time()}",
-                )
-            ]
-        )
-        with httpx.Client(base_url=base, cookies={"untoc_session": cookie}, timeout=None) as client:
-            t1 = time.perf_counter()
-            assert client.get("/reviews").status_code == 200
-            after_fact = time.perf_counter() - t1
+                    "deadline_extended",
+                    review=ids[0],
+                    data={"step": "saq", "due": date(2030, 1, 31), "basis": f"bench {stamp}"},
+                ),
+            ),
+            (
+                "party",
+                Event(as_of, "experts_nominated", party=party, data={"count": 3}, note=f"{stamp}"),
+            ),
+        ):
+            store.append([event])
+            with httpx.Client(
+                base_url=base, cookies={"untoc_session": cookie}, timeout=None
+            ) as client:
+                t1 = time.perf_counter()
+                assert client.get(f"/reviews/{ids[0]}").status_code == 200
+                after[kind] = time.perf_counter() - t1
     finally:
         server.should_exit = True
         thread.join(10)
@@ -154,7 +163,8 @@ def measure(url: str, as_of: date, seconds: float, clients: int, label: str) -> 
         "mechanism": label,
         "focal point": f"{email} ({party}), {len(ids)} reviews listed",
         "first page (fold)": f"{first:.2f} s",
-        "first page after a new fact": f"{after_fact:.2f} s",
+        "first page after a review's fact": f"{after['review']:.2f} s",
+        "first page after a Party's fact": f"{after['party']:.2f} s",
         "page views": len(latencies),
         "views per s": f"{len(latencies) / elapsed:.1f}",
         "median": f"{statistics.median(latencies) * 1000:.1f} ms",
