@@ -46,6 +46,7 @@ def test_pages_follow_the_language_asked_and_remember_it(rig):
     arabic = browser.get("/reviews/C1-G1-NGA?lang=ar")
     assert '<html lang="ar" dir="rtl">' in arabic.text
     assert "الاستعراض القُطري" in arabic.text and "30 يونيو 2023" in arabic.text
+    assert "الاستعراض القُطري لـ<bdi>Nigeria</bdi>" in arabic.text  # an English name kept whole
     later = browser.get("/reviews")  # the choice is remembered
     assert '<html lang="ar" dir="rtl">' in later.text
     french = browser.get("/reviews/C1-G1-NGA?lang=fr")

@@ -18,6 +18,7 @@ import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
@@ -78,8 +79,11 @@ class Portal:
             "who": who,
             "csrf": csrf,
             "long_date": lambda d: long_date(d, language),
-            "party_name": self.view.party_name,
-            "party_names": lambda codes: ", ".join(self.view.party_name(c) for c in codes),
+            # Party names stay in English for now: <bdi> keeps them whole inside Arabic
+            "party_name": lambda code: _isolated(self.view.party_name(code)),
+            "party_names": lambda codes: Markup(", ").join(
+                _isolated(self.view.party_name(c)) for c in codes
+            ),
             "step_title": lambda s: self.view.step_title(s, language),
             "step_titles": lambda steps: ", ".join(
                 self.view.step_title(s.step, language) for s in steps
@@ -93,6 +97,11 @@ class Portal:
         if asked in LANGUAGES:
             set_cookie(self.settings, response, LANG_COOKIE, asked, max_age=365 * 86400)
         return response
+
+
+def _isolated(text: str) -> Markup:
+    """A name from another script, isolated so the page's direction does not reorder it."""
+    return Markup("<bdi>{}</bdi>").format(text)
 
 
 def page_language(request: Request, who: Any) -> str:
