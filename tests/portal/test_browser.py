@@ -189,3 +189,27 @@ def test_pages_in_the_six_languages_are_screenshotted_and_arabic_runs_right_to_l
     main = driver.find_element(By.TAG_NAME, "main")
     right_gap = main.rect["x"] + main.rect["width"] - (h1.rect["x"] + h1.rect["width"])
     assert right_gap < 40
+
+
+def test_the_review_page_fits_a_phone_and_weighs_little(served, chromium):
+    from selenium.webdriver.common.by import By
+
+    rig, driver = served, chromium
+    _sign_in(driver, rig, PEOPLE["fp_nga"])
+    driver.set_window_size(390, 844)
+    driver.get(f"{rig.settings.base_url}/reviews/C1-G1-NGA")
+    assert driver.find_element(By.ID, "steps").is_displayed()
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    view = driver.execute_script("return window.innerWidth")
+    assert width <= view, f"the page scrolls sideways on a phone: {width} > {view}"
+    # everything the page loads: itself and one stylesheet, no script, font or image
+    loaded = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert [u.rsplit("/", 1)[-1] for u in loaded] == ["portal.css"]
+    cookie = driver.get_cookie("untoc_session")["value"]
+    page = httpx.get(
+        f"{rig.settings.base_url}/reviews/C1-G1-NGA", cookies={"untoc_session": cookie}
+    )
+    css = httpx.get(f"{rig.settings.base_url}/static/portal.css")
+    assert len(page.content) + len(css.content) < 20_000  # bytes, for a slow connection
