@@ -28,7 +28,7 @@ WHO = {
     "observer_fra": Identity(PEOPLE["observer_fra"], "O. Durand", (Role("observer", "FRA"),)),
 }
 ALL = set(access.ACTIONS)
-SECRETARIAT = ALL - {"give_consent", "request_extension"}
+SECRETARIAT = ALL - {"give_consent", "request_extension", "name_observers"}
 REVIEWED_FOCAL_POINT = {
     "view",
     "download",
@@ -37,6 +37,7 @@ REVIEWED_FOCAL_POINT = {
     "submit_summary",
     "request_extension",
     "give_consent",
+    "name_observers",
 }
 REVIEWER_FOCAL_POINT = {"view", "download", "submit_written_feedback", "request_extension"}
 READ_ONLY = {"view", "download"}
@@ -74,6 +75,7 @@ def test_the_matrix_names_every_action_and_every_role():
         "request_extension",
         "decide_extension",
         "give_consent",
+        "name_observers",
     } == ALL
 
 
@@ -116,6 +118,7 @@ def test_signed_in_people_get_exactly_the_pages_forms_and_files_the_matrix_gives
             assert ('id="upload"' in main) is bool({a for a in allowed if a.startswith("submit")})
             assert ('id="extension"' in main) is ("request_extension" in allowed)
             assert ("/consent" in main) is ("give_consent" in allowed)
+            assert ('id="observers"' in main) is ("name_observers" in allowed)
             if allowed == READ_ONLY:
                 assert "<form" not in main, (person, rid)
 

@@ -87,3 +87,36 @@ def test_an_observer_removed_by_the_secretariat_is_signed_out_at_once(rig, monke
     expert = rig.sign_in("new.expert@example.org")
     assert expert.get("/reviews/C1-G1-GHA").status_code == 200
     assert expert.get("/reviews/C1-G1-FRA").status_code == 404
+
+
+def test_the_reviewed_party_s_focal_point_names_and_removes_its_observers(rig):
+    focal_point = rig.sign_in(PEOPLE["fp_nga"])
+    page = focal_point.get("/reviews/C1-G1-NGA").text
+    assert "O. Adeyemi" in page.split('id="observers"')[1]
+    token = page.split('name="csrf" value="')[1].split('"')[0]
+    named = focal_point.post(
+        "/reviews/C1-G1-NGA/observers",
+        data={"csrf": token, "name": "M. Musa", "email": "M.Musa@example.org"},
+    )
+    assert named.headers["location"].endswith("done=observer_named")
+    observer = rig.sign_in("m.musa@example.org")
+    assert observer.get("/reviews/C1-G1-NGA").status_code == 200
+    assert observer.get("/reviews/C1-G1-FRA").status_code == 404  # NGA reviews FRA: not theirs
+    bad = focal_point.post(
+        "/reviews/C1-G1-NGA/observers", data={"csrf": token, "name": "X", "email": "not an address"}
+    )
+    assert bad.status_code == 400
+    # a reviewer's focal point may not name observers for Nigeria
+    reviewer = rig.sign_in(PEOPLE["fp_gha"])
+    reviewer_token = reviewer.get("/reviews/C1-G1-NGA").text.split('name="csrf" value="')[1]
+    refused = reviewer.post(
+        "/reviews/C1-G1-NGA/observers",
+        data={"csrf": reviewer_token.split('"')[0], "name": "Y", "email": "y@example.org"},
+    )
+    assert refused.status_code == 403
+    removed = focal_point.post(
+        "/reviews/C1-G1-NGA/observers",
+        data={"csrf": token, "email": "m.musa@example.org", "remove": "1"},
+    )
+    assert removed.headers["location"].endswith("done=observer_removed")
+    assert observer.get("/reviews/C1-G1-NGA").status_code == 303  # signed out at once

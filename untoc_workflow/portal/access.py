@@ -79,6 +79,11 @@ def may_give_consent(who: Identity, review: ReviewParties) -> bool:
     return review.reviewed in who.parties(FOCAL_POINT)
 
 
+def may_name_observers(who: Identity, review: ReviewParties) -> bool:
+    """Name or remove the observers of the reviewed Party: its focal point."""
+    return review.reviewed in who.parties(FOCAL_POINT)
+
+
 def may_publish(consent: bool | None) -> bool:
     """SAQ answers are published only with the reviewed Party's consent, given explicitly."""
     return consent is True
@@ -94,4 +99,5 @@ ACTIONS = {
     "request_extension": lambda who, review: may_request_extension(who, review),
     "decide_extension": lambda who, review: may_decide_extension(who),
     "give_consent": lambda who, review: may_give_consent(who, review),
+    "name_observers": lambda who, review: may_name_observers(who, review),
 }

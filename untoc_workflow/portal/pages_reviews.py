@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ..errors import InputError
+from ..notify.recipients import valid_address
 from ..notify.tables import OutboxRow
 from . import access
 from .access import ReviewParties
@@ -21,6 +22,8 @@ from .app import Portal, client_of
 from .audit import log_action
 from .documents import UploadRefused
 from .extensions import extendable_steps, extension_rows, request_extension
+from .identity import OBSERVER, normal
+from .people import add_person, current_people, remove_person
 from .submissions import NotAllowed, documents_of, published_saq, set_consent, submit
 from .visitors import Visitor, csrf_ok, portal_of, visitor
 
@@ -97,6 +100,13 @@ def _page(
         if access.may_request_extension(who, parties)
         else [],
         "may_consent": access.may_give_consent(who, parties),
+        "observers": [
+            p
+            for p in current_people(portal.view.store.engine, parties.reviewed)
+            if p.role == OBSERVER
+        ]
+        if access.may_name_observers(who, parties)
+        else None,
         "may_decide": access.may_decide_extension(who),
         "message": message,
         "problems": problems or [],
@@ -302,3 +312,45 @@ def published(request: Request, review_id: str) -> Response:
     if doc is None:
         raise HTTPException(status_code=404)
     return _file(portal, doc)
+
+
+@router.post("/reviews/{review_id}/observers")
+async def name_observer(request: Request, review_id: str) -> Response:
+    """The reviewed Party's focal point names (or removes) an observer of its Party."""
+    portal = portal_of(request)
+    form = await request.form(max_files=0, max_fields=6)
+    current = visitor(request)
+    if not current.signed_in:
+        return RedirectResponse("/login", status_code=303)
+    if not csrf_ok(request, current, form.get("csrf")):
+        return portal.render(request, "error.html", {"code": 403, "reason": "csrf"}, status=403)
+    parties = _review_for(portal, current, review_id)
+    who = current.who
+    assert who is not None
+    if not access.may_name_observers(who, parties):
+        raise HTTPException(status_code=403)
+    address = normal(str(form.get("email") or ""))[:320]
+    name = " ".join(str(form.get("name") or "").split())[:200]
+    removing = form.get("remove") is not None
+    if not valid_address(address) or (not removing and not name):
+        return _page(request, portal, current, parties, problems=["bad_observer"], status=400)
+    now = portal.now()
+
+    def work() -> bool:
+        if removing:
+            return remove_person(
+                portal.view.store.engine, address, parties.reviewed, OBSERVER, by=who.email, now=now
+            )
+        return add_person(
+            portal.view.store.engine,
+            address,
+            name,
+            parties.reviewed,
+            OBSERVER,
+            by=who.email,
+            now=now,
+        )
+
+    await run_in_threadpool(work)
+    done = "observer_removed" if removing else "observer_named"
+    return RedirectResponse(f"/reviews/{quote(review_id, safe='')}?done={done}", status_code=303)

@@ -50,12 +50,10 @@ def remove_person(
     return bool(done.rowcount)
 
 
-def current_people(engine: Engine) -> list[Any]:
+def current_people(engine: Engine, party: str | None = None) -> list[Any]:
+    """Experts and observers who may sign in (of one Party, when given)."""
+    query = select(PEOPLE).where(PEOPLE.c.removed_at.is_(None))
+    if party is not None:
+        query = query.where(PEOPLE.c.party == party)
     with engine.connect() as conn:
-        return list(
-            conn.execute(
-                select(PEOPLE)
-                .where(PEOPLE.c.removed_at.is_(None))
-                .order_by(PEOPLE.c.party, PEOPLE.c.email)
-            )
-        )
+        return list(conn.execute(query.order_by(PEOPLE.c.party, PEOPLE.c.email)))
