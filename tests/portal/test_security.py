@@ -120,3 +120,30 @@ def test_the_reviewed_party_s_focal_point_names_and_removes_its_observers(rig):
     )
     assert removed.headers["location"].endswith("done=observer_removed")
     assert observer.get("/reviews/C1-G1-NGA").status_code == 303  # signed out at once
+
+
+def test_no_sign_in_link_or_session_is_kept_in_clear_and_the_actions_can_be_read(
+    rig, monkeypatch, tmp_path, caplog
+):
+    import re
+
+    from sqlalchemy import inspect, text
+
+    from .conftest import link_in
+
+    browser = rig.sign_in(PEOPLE["fp_nga"])
+    link = link_in(rig.mailbox.to(PEOPLE["fp_nga"])[-1])
+    token = link.rsplit("/", 1)[1]
+    session = browser.cookies.get("untoc_session")
+    browser.get("/reviews/C1-G1-NGA")
+    dump = []
+    with rig.store.engine.connect() as conn:
+        for table in inspect(rig.store.engine).get_table_names():
+            dump += [repr(tuple(row)) for row in conn.execute(text(f'SELECT * FROM "{table}"'))]
+    everything = "\n".join(dump) + caplog.text
+    assert token.split(".")[0] not in everything and session not in everything
+    monkeypatch.setenv("UNTOC_DATABASE_URL", str(rig.store.engine.url))
+    monkeypatch.setenv("UNTOC_SETTINGS", str(tmp_path / "none.toml"))
+    shown = CliRunner().invoke(cli, ["portal", "actions", "--who", PEOPLE["fp_nga"]])
+    assert shown.exit_code == 0, shown.output
+    assert re.search(r"signed_in", shown.output) and "sign_in_requested" in shown.output

@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
         sub.command("remove")(_remover(role))
         portal_app.add_typer(sub, name=role)
     portal_app.command("people")(people_command)
+    portal_app.command("actions")(actions_command)
     portal_app.add_typer(extensions_app, name="extensions")
 
 
@@ -233,3 +234,36 @@ def extensions_refuse(
 ) -> None:
     """Refuse more time; the requester is told why."""
     _decide(request_id, False, by, on, None, why)
+
+
+@fails_cleanly
+def actions_command(
+    review: Annotated[str | None, typer.Option(help="Only actions on this review.")] = None,
+    who: Annotated[str | None, typer.Option(help="Only this person's actions.")] = None,
+    limit: Annotated[int, typer.Option(help="The latest this many.")] = 100,
+    format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """What was done in the portal: who, when, on which review, from which client."""
+    from sqlalchemy import select
+
+    from ..portal.tables import PortalActionRow
+
+    table_ = PortalActionRow.__table__  # type: ignore[attr-defined]
+    query = select(table_).order_by(table_.c.id.desc()).limit(max(1, limit))
+    if review:
+        query = query.where(table_.c.review_id == review)
+    if who:
+        query = query.where(table_.c.who == who.strip().lower())
+    with opened_store() as store, store.engine.connect() as conn:
+        rows = list(conn.execute(query))[::-1]
+    if format == "json":
+        typer.echo(json.dumps([dict(r._mapping) for r in rows], default=str, indent=2))
+        return
+    table = Table(title="Actions in the portal")
+    for column in ("at (UTC)", "who", "action", "review", "detail", "client"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(
+            str(r.at)[:19], r.who or "", r.action, r.review_id or "", r.detail or "", r.client or ""
+        )
+    console.print(table)
