@@ -163,6 +163,7 @@ def decide_extension(
                 "id": f"portal-extension-{request_id}",
             },
             f"request for more time {request_id}",
+            on,
         )
     status = APPROVED if approve else REFUSED
     with store.engine.begin() as conn:

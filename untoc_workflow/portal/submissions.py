@@ -84,7 +84,7 @@ def submit(
     store = view.store
     event = _fact(view, review, kind, party, who, shown, stored.sha256, today)
     recorded = None
-    if event is not None and record_event(store, event, f"portal upload by {who.email}"):
+    if event is not None and record_event(store, event, f"portal upload by {who.email}", today):
         recorded = str(event["type"])
     with store.engine.begin() as conn:
         doc_id = conn.execute(
