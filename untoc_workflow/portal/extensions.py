@@ -36,8 +36,16 @@ def extendable_steps(view: MechanismView, review_id: str) -> list[Any]:
     state = view.state(review_id)
     if state is None:
         return []
-    movable = {s.id for s in view.definition.steps if s.agreed_as}
+    movable = {s.id for s in view.definition.steps if _movable(s)}
     return [s for s in state.steps if s.is_open and s.deadline and s.step in movable]
+
+
+def _movable(step: Any) -> bool:
+    """The definition says whether a step's deadline may be extended (`extendable`); a
+    definition without that flag: the steps whose date the consultation agrees."""
+    if hasattr(step, "extendable"):
+        return bool(step.extendable)
+    return getattr(step, "agreed_as", None) is not None
 
 
 def request_extension(
