@@ -11,7 +11,7 @@ from sqlalchemy import select
 from untoc_workflow.notify.outbox import insert_rows, new_row
 from untoc_workflow.portal.tables import PortalActionRow, PortalDocumentRow
 
-from .conftest import AS_OF, PEOPLE, csrf_of, docx_bytes, pdf_bytes
+from .conftest import AS_OF, PEOPLE, SECRETARIAT, csrf_of, docx_bytes, pdf_bytes
 
 DOCS = PortalDocumentRow.__table__
 
@@ -182,3 +182,30 @@ def test_the_list_of_observations_and_its_summary_together_complete_the_review(r
     agreed = [e for e in rig.store.snapshot().events if e.type == "observations_agreed"]
     assert len(agreed) == 1 and PEOPLE["fp_nga"] in agreed[0].note
     assert _stage(rig, "C1-G1-NGA") == "completed"
+
+
+def test_the_secretariat_uploads_a_reviewer_s_feedback_received_by_email(rig):
+    from untoc_workflow.yamlsource import Located
+
+    saq = {"on": "2023-02-01", "type": "saq_submitted", "review": "C1-G1-NGA"}
+    rig.store.import_document(Located({"format": "untoc-mechanism/1", "events": [saq]}, "t", {}))
+    secretariat = rig.sign_in(SECRETARIAT)
+    page = secretariat.get("/reviews/C1-G1-NGA").text
+    assert 'name="on_behalf_of"' in page
+    answer = secretariat.post(
+        "/reviews/C1-G1-NGA/documents",
+        data={"kind": "written_feedback", "on_behalf_of": "DEU", "csrf": csrf_of(page)},
+        files={"file": ("deu.pdf", pdf_bytes("Germany"), "application/pdf")},
+    )
+    assert answer.headers["location"].endswith("done=recorded")
+    feedback = [e for e in rig.store.snapshot().events if e.type == "written_feedback_submitted"]
+    assert [(e.party, SECRETARIAT in e.note) for e in feedback] == [("DEU", True)]
+    # a Party that is not a reviewer here: kept as the secretariat's copy, nothing recorded
+    stray = secretariat.post(
+        "/reviews/C1-G1-NGA/documents",
+        data={"kind": "written_feedback", "on_behalf_of": "FRA", "csrf": csrf_of(page)},
+        files={"file": ("fra.pdf", pdf_bytes("France"), "application/pdf")},
+    )
+    assert stray.headers["location"].endswith("done=uploaded")
+    # a focal point never gets the choice
+    assert 'name="on_behalf_of"' not in rig.sign_in(PEOPLE["fp_gha"]).get("/reviews/C1-G1-NGA").text

@@ -53,15 +53,17 @@ def may_submit(who: Identity, review: ReviewParties, kind: str) -> bool:
     return bool(mine & set(review.reviewers))
 
 
-def submitting_party(who: Identity, review: ReviewParties, kind: str) -> str | None:
-    """The Party on whose behalf `who` submits `kind` (None: the secretariat's own)."""
+def submitting_party(
+    who: Identity, review: ReviewParties, kind: str, on_behalf_of: str | None = None
+) -> str | None:
+    """The Party on whose behalf `who` submits `kind`: a focal point's own Party; for the
+    secretariat, the Party it names (a reviewer's feedback received by email), if that
+    Party owes `kind` in this review. None: the secretariat's own copy."""
+    owes = (review.reviewed,) if kind in SUBMITTED_BY_REVIEWED else review.reviewers
+    if who.is_secretariat and on_behalf_of is not None:
+        return on_behalf_of if on_behalf_of in owes else None
     mine = who.parties(FOCAL_POINT)
-    if kind in SUBMITTED_BY_REVIEWED:
-        return review.reviewed if review.reviewed in mine else None
-    for party in review.reviewers:
-        if party in mine:
-            return party
-    return None
+    return next((party for party in owes if party in mine), None)
 
 
 def may_request_extension(who: Identity, review: ReviewParties) -> bool:

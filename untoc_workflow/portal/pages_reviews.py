@@ -185,6 +185,8 @@ async def upload(request: Request, review_id: str) -> Response:
     parties = _review_for(portal, current, review_id)
     kind = form.get("kind")
     file = form.get("file")
+    behalf = form.get("on_behalf_of")
+    on_behalf_of = behalf if isinstance(behalf, str) and behalf else None
     if not isinstance(kind, str) or not isinstance(file, UploadFile):
         return _page(request, portal, current, parties, problems=["no_file"], status=400)
     assert current.who is not None
@@ -204,6 +206,7 @@ async def upload(request: Request, review_id: str) -> Response:
             today=portal.today(),
             now=portal.now(),
             client=client_of(request),
+            on_behalf_of=on_behalf_of,
         )
 
     try:

@@ -73,6 +73,7 @@ def submit(
     today: date,
     now: datetime,
     client: str | None,
+    on_behalf_of: str | None = None,
 ) -> Submitted:
     """Keep the file and, if the review waits for it, record the fact (InputError from the
     event log's checks passes up, and then no document row is written)."""
@@ -80,7 +81,7 @@ def submit(
         raise NotAllowed(kind)
     stored = files.keep(upload)
     shown = clean_name(file_name, "." + stored.stored_as.rsplit(".", 1)[-1])
-    party = submitting_party(who, review, kind)
+    party = submitting_party(who, review, kind, on_behalf_of)
     store = view.store
     event = _fact(view, review, kind, party, who, shown, stored.sha256, today)
     recorded = None
