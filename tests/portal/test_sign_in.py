@@ -128,3 +128,15 @@ def test_sign_in_requests_are_rate_limited_per_address_and_per_client(rig):
     for _ in range(6):
         last = _ask_link(rig, c, "someone@example.org")
     assert last.status_code == 429  # the eleventh request from one client in a quarter hour
+
+
+def test_the_list_comes_a_page_at_a_time(rig, monkeypatch):
+    from untoc_workflow.portal import pages_reviews
+
+    monkeypatch.setattr(pages_reviews, "PAGE_SIZE", 2)
+    browser = rig.sign_in(PEOPLE["secretariat"])
+    first = browser.get("/reviews").text
+    second = browser.get("/reviews?page=2").text
+    assert first.count('href="/reviews/C1-G1-') == 2 and "Page 1 of 2" in first
+    assert second.count('href="/reviews/C1-G1-') == 1 and 'rel="prev"' in second
+    assert browser.get("/reviews?page=99").text == second  # past the end: the last page

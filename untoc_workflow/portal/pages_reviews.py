@@ -28,6 +28,7 @@ from .submissions import NotAllowed, documents_of, published_saq, set_consent, s
 from .visitors import Visitor, csrf_ok, portal_of, visitor
 
 router = APIRouter()
+PAGE_SIZE = 50
 OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
 
 
@@ -55,9 +56,18 @@ def reviews(request: Request) -> Response:
             return current
         assert current.who is not None
         ids = portal.view.review_ids(current.who)
-        rows = [(portal.view.parties(rid), portal.view.state(rid)) for rid in ids]
+        # a page at a time: the secretariat sees every review, a slow line wants little
+        pages = max(1, -(-len(ids) // PAGE_SIZE))
+        asked = request.query_params.get("page", "1")
+        page = min(max(int(asked) if asked.isdigit() else 1, 1), pages)
+        shown = ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        rows = [(portal.view.parties(rid), portal.view.state(rid)) for rid in shown]
         return portal.render(
-            request, "reviews.html", {"rows": rows}, who=current.who, csrf=current.csrf
+            request,
+            "reviews.html",
+            {"rows": rows, "page": page, "pages": pages},
+            who=current.who,
+            csrf=current.csrf,
         )
 
 
