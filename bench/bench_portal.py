@@ -5,8 +5,9 @@
 
 Serves the portal with uvicorn on 127.0.0.1 (a real HTTP server) over a SQLite store and
 asks, over keep-alive HTTP connections, for the person's list of reviews (its first page of
-50) and each review page listed there in turn, for a fixed time. Twice: on the bundled sample (189 Parties, cluster 1,
-as on 2024-04-16), and on a mechanism of 10,000 reviews made by bench/generate.py.
+50) and each review page listed there in turn, for a fixed time. Twice: on the bundled
+sample (189 Parties, cluster 1, as on 2024-04-16), and on a mechanism of 10,000 reviews made
+by bench/generate.py.
 
 The focal point is the one whose Party takes part in the most reviews (the longest list).
 Each request checks the session, asks the store whether the log changed, checks who the
