@@ -1,0 +1,60 @@
+"""The portal in the six UN languages: every text of the pages and emails has a translation
+in each catalog, with the same placeholders; Arabic pages run right to left."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from untoc_workflow.portal import mail
+from untoc_workflow.portal.i18n import LANGUAGES, LOCALE_DIR, translations
+
+from .conftest import PEOPLE
+
+PLACEHOLDER = re.compile(r"%\(\w+\)s")
+
+
+def _source_texts() -> set[str]:
+    found = {mail.SIGNATURE}
+    method_map = [("templates/**.html", "jinja2"), ("mail.py", "python")]
+    for _, _, message, _, _ in extract_from_dir(LOCALE_DIR.parent, method_map):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+@pytest.mark.parametrize("language", [x for x in LANGUAGES if x != "en"])
+def test_every_text_has_a_translation_with_the_same_placeholders(language):
+    with open(LOCALE_DIR / language / "LC_MESSAGES" / "portal.po", "rb") as fh:
+        catalog = read_po(fh, locale=language)
+    texts = _source_texts()
+    assert len(texts) > 90
+    for text in texts:
+        entry = catalog.get(text)
+        assert entry is not None and entry.string, f"{language}: no translation of {text!r}"
+        wanted = set(PLACEHOLDER.findall(text))
+        got = set(PLACEHOLDER.findall(entry.string))
+        # a greeting may leave the name out (French writes "Madame, Monsieur,")
+        assert got == wanted or (got < wanted and text.startswith("Dear")), (language, text)
+    assert translations(language).gettext("Sign in") != "Sign in"
+
+
+def test_pages_follow_the_language_asked_and_remember_it(rig):
+    browser = rig.sign_in(PEOPLE["fp_nga"])
+    arabic = browser.get("/reviews/C1-G1-NGA?lang=ar")
+    assert '<html lang="ar" dir="rtl">' in arabic.text
+    assert "الاستعراض القُطري" in arabic.text and "30 يونيو 2023" in arabic.text
+    assert "الاستعراض القُطري لـ<bdi>Nigeria</bdi>" in arabic.text  # an English name kept whole
+    later = browser.get("/reviews")  # the choice is remembered
+    assert '<html lang="ar" dir="rtl">' in later.text
+    french = browser.get("/reviews/C1-G1-NGA?lang=fr")
+    assert '<html lang="fr" dir="ltr">' in french.text and "30 juin 2023" in french.text
+
+
+def test_the_sign_in_email_is_in_the_focal_point_s_language(rig):
+    rig.sign_in(PEOPLE["fp_fra"])  # C. Martin was recorded with language fr
+    message = rig.mailbox.to(PEOPLE["fp_fra"])[-1]
+    assert str(message["Subject"]) == "Votre lien de connexion au portail de l'examen"
+    assert message["Content-Language"] == "fr"

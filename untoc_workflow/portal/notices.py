@@ -1,0 +1,56 @@
+"""Telling the requester what became of a request for more time (through the outbox)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from .extensions import APPROVED, EXTENSIONS, Decision
+from .links import review_url
+from .mail import decision_letter, queue_and_send
+from .mechanism import MechanismView
+
+
+def tell_requester(
+    view: MechanismView,
+    project: Any,
+    decision: Decision,
+    base_url: str,
+    answer: str | None,
+    today: date,
+    now: datetime,
+) -> None:
+    with view.store.engine.connect() as conn:
+        row = conn.execute(select(EXTENSIONS).where(EXTENSIONS.c.id == decision.request_id)).one()
+    who = view.identify(decision.told)
+    language = (who.language if who else None) or "en"
+    name = who.name if who else decision.told
+    parties = view.parties(decision.review)
+    letter = decision_letter(
+        name=name,
+        language=language,
+        approved=decision.status == APPROVED,
+        review=decision.review,
+        party_name=view.party_name(parties.reviewed) if parties else decision.review,
+        step_title=view.step_title(decision.step, language),
+        requested_on=row.requested_at.date(),
+        due=decision.due,
+        answer=answer or None,
+        url=review_url(decision.review, base_url),
+    )
+    queue_and_send(
+        view.store.engine,
+        project,
+        key=f"portal-extension-{decision.request_id}-{decision.status}|{decision.told}",
+        recipient=decision.told,
+        name=name,
+        language=language,
+        letter=letter,
+        review=decision.review,
+        step=decision.step,
+        party=row.party,
+        today=today,
+        now=now,
+    )
