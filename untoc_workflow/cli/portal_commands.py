@@ -50,7 +50,7 @@ def serve_command(
     """Serve the portal (on this machine only unless --host says otherwise)."""
     import uvicorn
 
-    from ..definitions import load_process
+    from ..definitions import load_definitions
     from ..portal import create_app
     from ..portal.config import load_portal_settings
     from ..settings import load_settings
@@ -58,7 +58,8 @@ def serve_command(
 
     project = load_settings()
     settings = load_portal_settings()
-    definition = load_process(project.process_defs / "country_review.yaml")
+    # every version of every process: each review folds with its own
+    definition = load_definitions(project.process_defs)
     store = open_store(project.database_url)
     app = create_app(store, definition, settings, project, as_of=parse_as_of(as_of))
     import os
@@ -184,7 +185,7 @@ def extensions_list(
 def _decide(
     request_id: int, approve: bool, by: str, on: str | None, due: str | None, why: str | None
 ) -> None:
-    from ..definitions import load_process
+    from ..definitions import load_definitions
     from ..portal.config import load_portal_settings
     from ..portal.extensions import decide_extension
     from ..portal.mechanism import MechanismView
@@ -195,7 +196,8 @@ def _decide(
     new_due = parse_as_of(due, option="--due")
     project = load_settings()
     settings = load_portal_settings()
-    definition = load_process(project.process_defs / "country_review.yaml")
+    # every version of every process: each review folds with its own
+    definition = load_definitions(project.process_defs)
     with opened_store() as store:
         decision = decide_extension(
             store, request_id, approve=approve, by=by, on=day, now=_now(), due=new_due, answer=why

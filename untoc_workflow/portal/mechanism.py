@@ -240,15 +240,25 @@ class MechanismView:
         fold.states[review_id] = state
         return state
 
+    def _steps(self) -> Iterator[Any]:
+        """Every step of every loaded process (a catalog), the default process first."""
+        definitions = getattr(self.definition, "definitions", None)
+        if definitions is None:
+            yield from self.definition.steps
+            return
+        yield from self.definition.steps
+        for d in definitions.values():
+            yield from d.steps
+
     def step_title(self, step_id: str, language: str) -> str:
-        for step in self.definition.steps:
+        for step in self._steps():
             if step.id == step_id:
                 return str(step.label(language))
         return step_id
 
     def completing_event(self, step_id: str) -> str | None:
         """The event type that completes a step, as the definition declares it."""
-        for step in self.definition.steps:
+        for step in self._steps():
             if step.id == step_id:
                 event = getattr(step.completed_by, "event", None)
                 return str(event) if event else None
