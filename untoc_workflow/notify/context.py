@@ -34,6 +34,8 @@ NOTICE_FIELDS: dict[str, Any] = {
     "occurrence": None,
     "rung": None,
     "caught_up": None,
+    "missed": None,  # working days the sweep did not run (formatted); empty: a holiday
+    "counted_from": None,  # the step's start when it began after its deadline, or None
     "due_on": None,
     "waiting_for": None,
     "fallback": None,  # list of {party, reason, instead_of}
@@ -129,6 +131,12 @@ def notice_context(
         "occurrence": notice.occurrence + 1,
         "rung": notice.rung,
         "caught_up": notice.caught_up,
+        "missed": [],
+        "counted_from": (
+            long_date(notice.counted_from, language)
+            if getattr(notice, "counted_from", None)
+            else None
+        ),
         "due_on": long_date(notice.due_on, language),
         "waiting_for": [name(p) for p in notice.waiting_for],
         "fallback": [
@@ -207,6 +215,7 @@ def sample_notice_contexts() -> list[dict[str, Any]]:
             caught_up=variant in (0, 3),
             due_on=date(2024, 4, 1),
             waiting_for=("NGA",) if variant != 2 else (),
+            counted_from=date(2024, 3, 15) if variant == 1 else None,
         )
         state = NS(
             review="C1-G1-NGA",
@@ -227,18 +236,19 @@ def sample_notice_contexts() -> list[dict[str, Any]]:
             copy=variant == 1, kind=kind, fallback=tuple(fallback) if variant in (0, 3) else ()
         )
         other = _SampleRecipient(copy=True, kind="mission")
-        out.append(
-            notice_context(
-                notice=notice,
-                state=state,
-                parties=parties,
-                step_titles={"en": "Self-assessment questionnaire"} if variant else {},
-                recipient=recipient,
-                others=[other] if variant != 2 else [],
-                language="en",
-                secretariat=NS(name="Secretariat", email="untoc.review@example.org"),
-            )
+        ctx = notice_context(
+            notice=notice,
+            state=state,
+            parties=parties,
+            step_titles={"en": "Self-assessment questionnaire"} if variant else {},
+            recipient=recipient,
+            others=[other] if variant != 2 else [],
+            language="en",
+            secretariat=NS(name="Secretariat", email="untoc.review@example.org"),
         )
+        if variant == 3:
+            ctx["missed"] = ["12 April 2024", "15 April 2024"]
+        out.append(ctx)
     return out
 
 

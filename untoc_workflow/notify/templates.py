@@ -22,12 +22,14 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
+from markupsafe import Markup
 
 from ..errors import Problem, did_you_mean
 from .context import DIGEST_FIELDS, NOTICE_FIELDS, sample_digest_contexts, sample_notice_contexts
 from .languages import UN_LANGUAGES, direction
 
 SUFFIX = ".j2"
+LETTERS = "letters"
 DIGEST_TEMPLATE = "monthly_digest"
 _DICT_METHODS = frozenset(n for n in dir(dict) if not n.startswith("_"))
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -78,6 +80,8 @@ class Templates:
         self.html_env = jinja2.Environment(
             autoescape=True, bytecode_cache=_bytecode_cache("html"), **common
         )
+        for env in (self.text_env, self.html_env):
+            install_wording(env)
 
     def path(self, name: str, language: str) -> Path:
         return self.folder / language / f"{name}{SUFFIX}"
@@ -90,6 +94,28 @@ class Templates:
         if not folder.is_dir():
             return []
         return sorted(p.name[: -len(SUFFIX)] for p in folder.glob(f"[!_]*{SUFFIX}"))
+
+    def render_item(self, name: str, language: str, context: Mapping[str, Any]) -> tuple[str, str]:
+        """One notice as a section of a consolidated message: (text, HTML fragment)."""
+        template_name = f"{language}/{name}{SUFFIX}"
+        ctx = {**context, "language": language, "dir": direction(language)}
+        text = self.text_env.get_template(template_name).render(ctx, part="item_text")
+        html = self.html_env.get_template(template_name).render(ctx, part="item_html")
+        return text.strip("\n"), html.strip()
+
+    def render_letter(self, name: str, language: str, context: Mapping[str, Any]) -> Rendered:
+        """A consolidated message (`letters/<name>.j2`): the day's notices to one address,
+        the go-live opening, the President's summary, the secretariat's summary. Items in
+        `context` carry pre-rendered `text` and `html` (already escaped) fragments."""
+        template_name = f"{LETTERS}/{name}{SUFFIX}"
+        ctx = {**context, "language": language, "dir": direction(language)}
+        text_t = self.text_env.get_template(template_name)
+        html_t = self.html_env.get_template(template_name)
+        subject = " ".join(text_t.render(ctx, part="subject").split())
+        text = text_t.render(ctx, part="text")
+        text = _BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
+        html = html_t.render(_markup_fragments(ctx), part="html")
+        return Rendered(subject=subject, text=text.strip() + "\n", html=html.strip() + "\n")
 
     def render(self, name: str, language: str, context: Mapping[str, Any]) -> Rendered:
         """Subject, text and HTML of template `name` in `language`; raises on unknown fields."""
@@ -104,6 +130,38 @@ class Templates:
         text = _BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
         html = html_t.render(ctx, part="html")
         return Rendered(subject=subject, text=text.strip() + "\n", html=html.strip() + "\n")
+
+
+def _markup_fragments(value: Any) -> Any:
+    """Item fragments were rendered by the autoescaping environment: mark their `html` safe
+    so the letter does not escape them twice (everything else is escaped as usual)."""
+    if isinstance(value, dict):
+        return {
+            k: (Markup(v) if k == "html" and isinstance(v, str) else _markup_fragments(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_markup_fragments(v) for v in value]
+    return value
+
+
+# -- wording: the language engineer's notify/wording.py, or a minimal stand-in ----------------
+
+
+def install_wording(env: jinja2.Environment) -> None:
+    """Register party_name, format_date, format_number, term, greeting, colon, list_join
+    for the templates: from notify/wording.py when it exists, else the stand-ins below
+    (the one place they live; the merge of wording.py replaces them)."""
+    try:
+        from . import wording  # type: ignore[attr-defined]
+    except ImportError:
+        wording = None
+    if wording is not None and hasattr(wording, "install"):
+        wording.install(env)
+        return
+    from .interim_wording import install
+
+    install(env)
 
 
 # -- the definition check -------------------------------------------------------------------
