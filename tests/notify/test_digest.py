@@ -34,7 +34,7 @@ def test_one_summary_per_focal_point_and_mission_with_only_their_reviews(store, 
     # Germany reviews France and Nigeria; it takes no part in the review of Ghana
     assert "C1-G1-FRA" in weber and "C1-G1-NGA" in weber and "C1-G1-GHA" not in weber
     assert (
-        "Self-assessment questionnaire, June 30, 2023, agreed at the preliminary consultation;"
+        "Self-assessment questionnaire, 30 June 2023, agreed at the preliminary consultation;"
         " due in 14 days" in weber
     )
     berg = got["i.berg@example.org"].get_body(("plain",)).get_content()

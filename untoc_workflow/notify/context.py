@@ -15,6 +15,7 @@ from typing import Any
 from babel.dates import format_timedelta
 
 from .languages import direction, long_date, month_year
+from .wording import local_party_name
 
 # field -> None (a plain value or list) or the set of its attributes
 NOTICE_FIELDS: dict[str, Any] = {
@@ -23,7 +24,7 @@ NOTICE_FIELDS: dict[str, Any] = {
     "dir": None,
     "as_of": None,
     "reference": None,
-    "recipient": frozenset({"name", "email", "role", "party", "is_copy", "kind"}),
+    "recipient": frozenset({"name", "email", "role", "party", "party_code", "is_copy", "kind"}),
     "review": frozenset(
         {"id", "cluster", "group", "reviewed", "reviewed_code", "reviewers", "stage"}
     ),
@@ -48,7 +49,7 @@ DIGEST_FIELDS: dict[str, Any] = {
     "as_of": None,
     "month": None,
     "reference": None,
-    "recipient": frozenset({"name", "email", "role", "party", "is_copy", "kind"}),
+    "recipient": frozenset({"name", "email", "role", "party", "party_code", "is_copy", "kind"}),
     # list of {id, reviewed, as_, stage, step, due, source, basis, days_overdue, late_by,
     #          waiting_for}
     "reviews": None,
@@ -70,12 +71,20 @@ def late_by(days: int, language: str) -> str:
     )
 
 
-def recipient_fields(recipient: Any) -> dict[str, Any]:
+def recipient_fields(recipient: Any, language: str = "en") -> dict[str, Any]:
+    # Party names in the message's language, never the store's English (wording.py)
+    code = getattr(recipient, "party", None)
+    party = (
+        one_line(local_party_name(code, language, recipient.party_name))
+        if recipient.party_name
+        else None
+    )
     return {
-        "name": one_line(recipient.name),
+        "name": party if recipient.kind == "mission" and party else one_line(recipient.name),
         "email": recipient.email,
         "role": recipient.role,
-        "party": one_line(recipient.party_name) if recipient.party_name else None,
+        "party": party,
+        "party_code": code,
         "is_copy": recipient.copy,
         "kind": recipient.kind,
     }
@@ -96,13 +105,13 @@ def notice_context(
 
     def name(code: str) -> str:
         party = parties.get(code)
-        return one_line(party.name) if party is not None else code
+        return one_line(local_party_name(code, language, party.name if party else None))
 
     return {
         "dir": direction(language),
         "as_of": long_date(notice.as_of, language),
         "reference": notice.key,
-        "recipient": recipient_fields(recipient),
+        "recipient": recipient_fields(recipient, language),
         "review": {
             "id": state.review,
             "cluster": state.cluster,
@@ -139,7 +148,11 @@ def notice_context(
             {
                 "name": one_line(o.name),
                 "role": o.role,
-                "party": one_line(o.party_name) if o.party_name else None,
+                "party": (
+                    one_line(local_party_name(getattr(o, "party", None), language, o.party_name))
+                    if o.party_name
+                    else None
+                ),
                 "is_copy": o.copy,
             }
             for o in others
@@ -162,7 +175,7 @@ def digest_context(
         "as_of": long_date(as_of, language),
         "month": month_year(as_of, language),
         "reference": reference,
-        "recipient": recipient_fields(recipient),
+        "recipient": recipient_fields(recipient, language),
         "reviews": list(reviews),
         "secretariat": {"name": one_line(secretariat.name), "email": secretariat.email},
     }
@@ -176,6 +189,7 @@ class _SampleRecipient:
         self.name = "A. Bello"
         self.email = "a.bello@example.org"
         self.role = "waiting.focal_point"
+        self.party = "NGA"
         self.party_name = "Nigeria"
         self.copy = copy
         self.kind = kind

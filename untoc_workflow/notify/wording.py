@@ -128,6 +128,14 @@ def party_name(code: str, lang: str, form: str = "name") -> str:
     return _of(code, lang, name)
 
 
+def local_party_name(code: str | None, lang: str, stored: str | None = None) -> str:
+    """The Party's name in `lang` when wording knows the Party; else the name the store
+    holds (a Party outside ISO 3166 and the UN list), else the code."""
+    if code and is_party(code):
+        return party_name(code, lang)
+    return stored or code or ""
+
+
 def _listed(key: str, code: str) -> str | None:
     """Which group of `key` (fr_article, es_article) lists `code`."""
     for group, codes in (_party_data().get(key) or {}).items():
@@ -671,6 +679,7 @@ __all__ = [
     "isolate",
     "list_join",
     "load_glossary",
+    "local_party_name",
     "mission_kind",
     "party_name",
     "percent",
