@@ -146,16 +146,13 @@ def notice_context(
         ],
         "others": [
             {
-                "name": one_line(o.name),
+                "name": fields["name"],
                 "role": o.role,
-                "party": (
-                    one_line(local_party_name(getattr(o, "party", None), language, o.party_name))
-                    if o.party_name
-                    else None
-                ),
+                "party": fields["party"],
                 "is_copy": o.copy,
             }
             for o in others
+            for fields in (recipient_fields(o, language),)
         ],
         "secretariat": {"name": one_line(secretariat.name), "email": secretariat.email},
     }
