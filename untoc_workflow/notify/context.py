@@ -193,7 +193,7 @@ class _SampleRecipient:
         self.fallback = fallback
 
 
-def sample_notice_contexts() -> list[dict[str, Any]]:
+def sample_notice_contexts(language: str = "en") -> list[dict[str, Any]]:
     from types import SimpleNamespace as NS
 
     out = []
@@ -246,33 +246,33 @@ def sample_notice_contexts() -> list[dict[str, Any]]:
                 step_titles={"en": "Self-assessment questionnaire"} if variant else {},
                 recipient=recipient,
                 others=[other] if variant != 2 else [],
-                language="en",
+                language=language,
                 secretariat=NS(name="Secretariat", email="untoc.review@example.org"),
             )
         )
     return out
 
 
-def sample_digest_contexts() -> list[dict[str, Any]]:
+def sample_digest_contexts(language: str = "en") -> list[dict[str, Any]]:
     from types import SimpleNamespace as NS
 
     rows = [
         {
             "id": "C1-G1-NGA",
-            "reviewed": "Nigeria",
+            "reviewed": local_party_name("NGA", language),
             "as_": "reviewed",
             "stage": "questionnaire",
             "step": {"id": "saq", "title": "", "title_en": "Self-assessment questionnaire"},
-            "due": "1 March 2024",
+            "due": long_date(date(2024, 3, 1), language),
             "source": "extended",
             "basis": "Conference decision 12/2",
             "days_overdue": 46,
-            "late_by": "46 days",
-            "waiting_for": ["Nigeria"],
+            "late_by": late_by(46, language),
+            "waiting_for": [local_party_name("NGA", language)],
         },
         {
             "id": "C1-G1-GHA",
-            "reviewed": "Ghana",
+            "reviewed": local_party_name("GHA", language),
             "as_": "reviewer",
             "stage": "not_started",
             "step": None,
@@ -280,21 +280,21 @@ def sample_digest_contexts() -> list[dict[str, Any]]:
             "source": None,
             "basis": None,
             "days_overdue": 0,
-            "late_by": "0 days",
+            "late_by": late_by(0, language),
             "waiting_for": [],
         },
         {
             "id": "C1-G2-DEU",
-            "reviewed": "Germany",
+            "reviewed": local_party_name("DEU", language),
             "as_": "reviewer",
             "stage": "written_feedback",
             "step": {"id": "written_feedback", "title": "", "title_en": "Written feedback"},
-            "due": "1 June 2024",
+            "due": long_date(date(2024, 6, 1), language),
             "source": "rule",
             "basis": None,
             "days_overdue": -46,
-            "late_by": "46 days",
-            "waiting_for": ["Germany", "Ghana"],
+            "late_by": late_by(46, language),
+            "waiting_for": [local_party_name(c, language) for c in ("DEU", "GHA")],
         },
     ]
     out = []
@@ -304,7 +304,7 @@ def sample_digest_contexts() -> list[dict[str, Any]]:
                 as_of=date(2024, 4, 16),
                 recipient=_SampleRecipient(copy=False, kind=kind),
                 reviews=reviews,
-                language="en",
+                language=language,
                 secretariat=NS(name="Secretariat", email="untoc.review@example.org"),
                 reference="digest/2024-04/a.bello@example.org",
             )

@@ -13,11 +13,11 @@ from typing import Any
 from ..core import focal_points_on, mechanism_states
 from ..store.dialect import writing
 from .context import digest_context, late_by, one_line
-from .wording import local_party_name
 from .languages import choose_language, long_date
 from .outbox import insert_rows, lock_outbox, new_row, utc_naive
 from .recipients import Recipient, RecipientResolver
 from .templates import DIGEST_TEMPLATE
+from .wording import local_party_name
 
 
 @dataclass

@@ -26,6 +26,7 @@ from jinja2 import meta, nodes
 from ..errors import Problem, did_you_mean
 from .context import DIGEST_FIELDS, NOTICE_FIELDS, sample_digest_contexts, sample_notice_contexts
 from .languages import UN_LANGUAGES, direction
+from .wording import install as install_wording
 
 SUFFIX = ".j2"
 DIGEST_TEMPLATE = "monthly_digest"
@@ -78,6 +79,9 @@ class Templates:
         self.html_env = jinja2.Environment(
             autoescape=True, bytecode_cache=_bytecode_cache("html"), **common
         )
+        # names, dates, numbers, terms, salutations, bidi, fonts (notify/wording.py)
+        install_wording(self.text_env)
+        install_wording(self.html_env)
 
     def path(self, name: str, language: str) -> Path:
         return self.folder / language / f"{name}{SUFFIX}"
@@ -157,7 +161,7 @@ def _unknown_fields(
     for n in ast.find_all(nodes.FromImport):
         bound.update(x if isinstance(x, str) else x[-1] for x in n.names)
     for name in sorted(meta.find_undeclared_variables(ast)):
-        if name not in known and name not in bound:
+        if name not in known and name not in bound and name not in env.globals:
             yield name, _first_line(ast, name)
     for node in ast.find_all(nodes.Getattr):
         if isinstance(node.node, nodes.Name) and node.node.ctx == "load":

@@ -349,6 +349,12 @@ def comma(lang: str) -> str:
     return _COMMA.get(lang, ", ")
 
 
+def semicolon(lang: str) -> str:
+    """The semicolon between items of a list with its spacing: "; ", Chinese "；", Arabic "؛ "."""
+    _check_language(lang)
+    return {"zh": "；", "ar": "؛ "}.get(lang, "; ")
+
+
 def list_join(items: Iterable[object], lang: str) -> str:
     """Items joined as a sentence lists them: "A, B and C", "A、B和C", "A وB وC"."""
     _check_language(lang)
@@ -648,6 +654,7 @@ def install(env: Any) -> Any:
             "closing": closing,
             "colon": colon,
             "comma": comma,
+            "semicolon": semicolon,
             "party_name": party_name,
             "font_stack": font_stack,
             "FONT_STACK": FONT_STACK,
@@ -684,5 +691,6 @@ __all__ = [
     "party_name",
     "percent",
     "russian_genitive",
+    "semicolon",
     "term",
 ]
