@@ -34,7 +34,7 @@ def test_one_summary_per_focal_point_and_mission_with_only_their_reviews(store, 
     # Germany reviews France and Nigeria; it takes no part in the review of Ghana
     assert "C1-G1-FRA" in weber and "C1-G1-NGA" in weber and "C1-G1-GHA" not in weber
     assert (
-        "Self-assessment questionnaire, June 30, 2023, agreed at the preliminary consultation;"
+        "Self-assessment questionnaire, 30 June 2023, agreed at the preliminary consultation;"
         " due in 14 days" in weber
     )
     berg = got["i.berg@example.org"].get_body(("plain",)).get_content()
@@ -44,7 +44,11 @@ def test_one_summary_per_focal_point_and_mission_with_only_their_reviews(store, 
     assert str(martin["Subject"]) == "[UNTOC] Situation mensuelle de vos examens de pays, juin 2023"
     assert "État partie examiné" in martin.get_body(("html",)).get_content()
     mission = got["mission.gha@example.org"].get_body(("plain",)).get_content()
-    assert mission.startswith("To the Permanent Mission of Ghana,")
+    assert mission.startswith(
+        "The secretariat of the United Nations Office on Drugs and Crime presents its"
+        " compliments to the Permanent Mission of Ghana to the United Nations (Vienna)"
+    )
+    assert "the assurances of its highest consideration" in mission
 
 
 def test_the_summary_is_sent_once_a_month(store, tmp_path, smtp):

@@ -22,6 +22,7 @@ from .languages import UN_LANGUAGES, long_date
 from .outbox import new_row
 from .recipients import Recipient
 from .tables import AWAITING_APPROVAL, PENDING
+from .wording import local_party_name
 
 MESSAGE_KIND = "message"
 
@@ -130,9 +131,9 @@ class LetterWriter:
         self.steps = steps
         self.settings = settings
 
-    def _name(self, parties: Mapping[str, Any], code: str) -> str:
+    def _name(self, parties: Mapping[str, Any], code: str, language: str = "en") -> str:
         party = parties.get(code)
-        return one_line(party.name) if party is not None else code
+        return one_line(local_party_name(code, language, party.name if party else None))
 
     def _rendered_item(
         self, item: Item, parties: Mapping[str, Any], language: str
@@ -175,11 +176,13 @@ class LetterWriter:
                 per_review[item.notice.review].append(item)
 
         party_facts = []
-        for party, group in sorted(facts.items(), key=lambda kv: self._name(parties, kv[0])):
+        for party, group in sorted(
+            facts.items(), key=lambda kv: self._name(parties, kv[0], language)
+        ):
             first = min(group, key=lambda i: i.notice.deadline.due)
             party_facts.append(
                 {
-                    "party": self._name(parties, party),
+                    "party": self._name(parties, party, language),
                     "reviews": sorted({i.notice.review for i in group}),
                     "due": long_date(first.notice.deadline.due, language),
                 }
@@ -193,7 +196,7 @@ class LetterWriter:
                 out.append(
                     {
                         "id": review,
-                        "reviewed": self._name(parties, group[0].state.reviewed),
+                        "reviewed": self._name(parties, group[0].state.reviewed, language),
                         "items": [self._rendered_item(i, parties, language) for i in group],
                     }
                 )
@@ -207,7 +210,7 @@ class LetterWriter:
         ctx = {
             "as_of": long_date(as_of, language),
             "reference": key,
-            "recipient": recipient_fields(recipient),
+            "recipient": recipient_fields(recipient, language),
             "secretariat": _secretariat(self.settings),
             "party_facts": party_facts,
             "sections": sections(per_review),
@@ -262,7 +265,7 @@ class LetterWriter:
             "as_of": long_date(as_of, language),
             "month": _month(as_of, language),
             "reference": key,
-            "recipient": recipient_fields(recipient),
+            "recipient": recipient_fields(recipient, language),
             "secretariat": _secretariat(self.settings),
             **context,
         }

@@ -17,6 +17,7 @@ from .languages import choose_language, long_date
 from .outbox import insert_rows, lock_outbox, new_row, utc_naive
 from .recipients import Recipient, RecipientResolver
 from .templates import DIGEST_TEMPLATE
+from .wording import local_party_name
 
 
 @dataclass
@@ -41,7 +42,7 @@ def review_lines(
 
     def name(code: str) -> str:
         p = parties.get(code)
-        return one_line(p.name) if p is not None else code
+        return one_line(local_party_name(code, language, p.name if p is not None else None))
 
     lines = []
     for state in sorted(states.values(), key=lambda s: s.review):

@@ -15,6 +15,7 @@ from typing import Any
 from ..core.ladder import ladder_base
 from .context import late_by, one_line
 from .languages import long_date
+from .wording import local_party_name
 
 
 def outstanding_lines(
@@ -28,7 +29,7 @@ def outstanding_lines(
 
     def name(code: str) -> str:
         p = parties.get(code)
-        return one_line(p.name) if p is not None else code
+        return one_line(local_party_name(code, language, p.name if p is not None else None))
 
     lines = []
     for state in sorted(states.values(), key=lambda s: s.review):

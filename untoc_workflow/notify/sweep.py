@@ -45,6 +45,7 @@ from .outstanding import outstanding_lines
 from .recipients import Fallback, Recipient, RecipientResolver
 from .tables import AWAITING_APPROVAL, CANCELLED, FAILED, PENDING
 from .templates import Templates, templates_dir
+from .wording import local_party_name
 
 N = MessageNotice.__table__  # type: ignore[attr-defined]
 PRESIDENCY_KIND = "presidency"
@@ -531,7 +532,7 @@ class Notifier:
                     )
                     facts.append(
                         {
-                            "party": _party_name(parties, party),
+                            "party": _party_name(parties, party, language),
                             "reviews": blocked,
                             "due": long_date(due, language) if due else "",
                         }
@@ -642,7 +643,10 @@ class Notifier:
                         }
                     )
         out = [
-            {"party": _party_name(parties, p), "steps": sorted(v, key=lambda s: -s["days_overdue"])}
+            {
+                "party": _party_name(parties, p, language),
+                "steps": sorted(v, key=lambda s: -s["days_overdue"]),
+            }
             for p, v in found.items()
         ]
         return sorted(out, key=lambda p: p["party"])
@@ -751,9 +755,11 @@ def _rung_active(rung: Any, base: date, as_of: date) -> bool:
     return as_of < end
 
 
-def _party_name(parties: Mapping[str, Any], code: str | None) -> str:
-    party = parties.get(code) if code else None
-    return one_line(party.name) if party is not None else (code or "")
+def _party_name(parties: Mapping[str, Any], code: str | None, language: str = "en") -> str:
+    if not code:
+        return ""
+    party = parties.get(code)
+    return one_line(local_party_name(code, language, party.name if party else None))
 
 
 def _language_of(recipient: Recipient) -> str:

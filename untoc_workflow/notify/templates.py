@@ -27,6 +27,7 @@ from markupsafe import Markup
 from ..errors import Problem, did_you_mean
 from .context import DIGEST_FIELDS, NOTICE_FIELDS, sample_digest_contexts, sample_notice_contexts
 from .languages import UN_LANGUAGES, direction
+from .wording import install as install_wording
 
 SUFFIX = ".j2"
 LETTERS = "letters"
@@ -80,8 +81,9 @@ class Templates:
         self.html_env = jinja2.Environment(
             autoescape=True, bytecode_cache=_bytecode_cache("html"), **common
         )
-        for env in (self.text_env, self.html_env):
-            install_wording(env)
+        # names, dates, numbers, terms, salutations, bidi, fonts (notify/wording.py)
+        install_wording(self.text_env)
+        install_wording(self.html_env)
 
     def path(self, name: str, language: str) -> Path:
         return self.folder / language / f"{name}{SUFFIX}"
@@ -145,25 +147,6 @@ def _markup_fragments(value: Any) -> Any:
     return value
 
 
-# -- wording: the language engineer's notify/wording.py, or a minimal stand-in ----------------
-
-
-def install_wording(env: jinja2.Environment) -> None:
-    """Register party_name, format_date, format_number, term, greeting, colon, list_join
-    for the templates: from notify/wording.py when it exists, else the stand-ins below
-    (the one place they live; the merge of wording.py replaces them)."""
-    try:
-        from . import wording  # type: ignore[attr-defined]
-    except ImportError:
-        wording = None
-    if wording is not None and hasattr(wording, "install"):
-        wording.install(env)
-        return
-    from .interim_wording import install
-
-    install(env)
-
-
 # -- the definition check -------------------------------------------------------------------
 
 
@@ -215,7 +198,7 @@ def _unknown_fields(
     for n in ast.find_all(nodes.FromImport):
         bound.update(x if isinstance(x, str) else x[-1] for x in n.names)
     for name in sorted(meta.find_undeclared_variables(ast)):
-        if name not in known and name not in bound:
+        if name not in known and name not in bound and name not in env.globals:
             yield name, _first_line(ast, name)
     for node in ast.find_all(nodes.Getattr):
         if isinstance(node.node, nodes.Name) and node.node.ctx == "load":
