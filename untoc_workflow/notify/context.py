@@ -307,6 +307,24 @@ def sample_digest_contexts(language: str = "en") -> list[dict[str, Any]]:
             "waiting_for": [local_party_name(c, language) for c in ("DEU", "GHA")],
         },
     ]
+    for row in rows:
+        row["steps"] = (
+            [
+                {
+                    "step": row["step"],
+                    "due": row["due"],
+                    "source": row["source"],
+                    "basis": row["basis"],
+                    "days_overdue": row["days_overdue"],
+                    "late_by": row["late_by"],
+                    "waiting_for": row["waiting_for"],
+                    "counted_from": "1 March 2024" if row["days_overdue"] < 0 else None,
+                    "asked": row["id"] == "C1-G1-NGA",
+                }
+            ]
+            if row["step"]
+            else []
+        )
     out = []
     for kind, reviews in (("focal_point", rows), ("mission", rows[:1])):
         out.append(
