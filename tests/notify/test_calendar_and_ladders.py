@@ -13,6 +13,7 @@ from untoc_workflow.dates import Duration
 from untoc_workflow.definitions import load_process
 from untoc_workflow.errors import InputError
 from untoc_workflow.notify.calendar import load_calendar
+from untoc_workflow.notify.consolidate import sample_letter_contexts
 from untoc_workflow.notify.languages import UN_LANGUAGES
 from untoc_workflow.notify.templates import Templates
 
@@ -113,92 +114,18 @@ def test_every_repeating_rung_of_the_bundled_definition_ends():
         assert all(r.approval == "secretariat" for r in escalations), step.id
 
 
-def _letter_contexts():
-    recipient = {
-        "name": "A. Bello",
-        "email": "a.bello@example.org",
-        "role": "focal_point",
-        "party": "Nigeria",
-        "party_code": "NGA",
-        "is_copy": False,
-        "kind": "focal_point",
-    }
-    mission = {**recipient, "name": "Nigeria", "kind": "mission", "role": "mission"}
-    item = {"text": "The step is due.", "html": "<p>The step is due.</p>"}
-    common = {
-        "as_of": "16 April 2024",
-        "month": "April 2024",
-        "go_live": "16 April 2024",
-        "reference": "daily/2024-04-16/a.bello@example.org/0123",
-        "secretariat": {"name": "Secretariat", "email": "untoc.review@example.org"},
-        "party_facts": [{"party": "Japan", "reviews": ["C1-G1-JPN"], "due": "1 May 2022"}],
-        "sections": [{"id": "C1-G1-NGA", "reviewed": "Nigeria", "items": [item]}],
-        "copies": [{"id": "C1-G2-GHA", "reviewed": "Ghana", "items": [item]}],
-        "summary": [
-            {
-                "to": "a.bello@example.org",
-                "party": "Nigeria",
-                "notices": 2,
-                "reviews": ["C1-G1-NGA"],
-                "held": True,
-            }
-        ],
-        "awaiting": 1,
-        "approve": "untoc outbox approve --all",
-        "lines": [
-            {
-                "id": "C1-G1-NGA",
-                "reviewed": "Nigeria",
-                "as_": "reviewed",
-                "steps": [
-                    {
-                        "step": {"id": "saq", "title": "", "title_en": "SAQ"},
-                        "due": "1 May 2022",
-                        "source": "rule",
-                        "basis": None,
-                        "days_overdue": 716,
-                        "late_by": "716 days",
-                        "counted_from": None,
-                        "waiting_for": ["Nigeria"],
-                        "asked": True,
-                    }
-                ],
-            }
-        ],
-        "late": [
-            {
-                "party": "Nigeria",
-                "steps": [
-                    {
-                        "review": "C1-G1-NGA",
-                        "step": {"id": "saq", "title": "", "title_en": "SAQ"},
-                        "due": "1 May 2022",
-                        "days_overdue": 716,
-                        "late_by": "716 days",
-                    }
-                ],
-            }
-        ],
-    }
-    return [
-        ("daily", {**common, "recipient": recipient}),
-        ("daily", {**common, "recipient": mission}),
-        ("opening", {**common, "recipient": recipient}),
-        ("presidency", {**common, "recipient": {**recipient, "kind": "cop_presidency"}}),
-        ("secretariat", {**common, "recipient": {**recipient, "kind": "secretariat"}}),
-    ]
-
-
 @pytest.mark.parametrize("language", UN_LANGUAGES)
 def test_every_letter_renders_in_every_language(language):
     templates = Templates(BUNDLED_DEFS / "templates")
     subjects = set()
-    for name, ctx in _letter_contexts():
+    for name, ctx in sample_letter_contexts(templates, language):
         out = templates.render_letter(name, language, ctx)
         assert out.subject.startswith("[UNTOC] ") and "\n" not in out.subject
         subjects.add(out.subject)
         assert f'<html lang="{language}"' in out.html and "{{" not in out.text
-        assert "<p>The step is due.</p>" in out.html or name in ("opening", "presidency")
-        assert "&lt;p&gt;" not in out.html  # fragments are not escaped twice
+        assert "&lt;p&gt;" not in out.html and "&lt;li&gt;" not in out.html  # not escaped twice
         assert "C1-G1-NGA" in out.text
-    assert len(subjects) == 4  # daily (twice), opening, presidency, secretariat
+        if name == "daily":
+            # each notice's own fragment, then the copies; a Party-level fact once
+            assert out.html.count("<li>") >= 4 and out.text.count("C1-G1-JPN") == 1
+    assert len(subjects) == 4  # the day's message (twice), opening, President, secretariat

@@ -362,3 +362,104 @@ def notice_row(item: Item, outbox_key: str) -> dict[str, Any]:
         "approved": item.approved,
         "cancel_reason": None,
     }
+
+
+# -- sample letters: the check and the screenshots render every letter with these ---------
+
+LETTERS = ("daily", "opening", "presidency", "secretariat")
+
+
+def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dict[str, Any]]]:
+    """(letter, context) pairs covering every letter and branch, with notice fragments
+    rendered from the real notice templates in `language`."""
+    from .context import sample_notice_contexts
+
+    notices = sample_notice_contexts(language)
+    text, html = templates.render_item("step_overdue", language, notices[0])
+    text2, html2 = templates.render_item("escalation_mission", language, notices[1])
+    items = [{"text": text, "html": html}, {"text": text2, "html": html2}]
+
+    def name(code: str) -> str:
+        return local_party_name(code, language)
+
+    def focal_point(kind: str) -> dict[str, Any]:
+        return {
+            "name": name("NGA") if kind == "mission" else "A. Bello",
+            "email": "a.bello@example.org",
+            "role": kind,
+            "party": name("NGA"),
+            "party_code": "NGA",
+            "is_copy": False,
+            "kind": kind,
+        }
+
+    day = long_date(date(2024, 4, 16), language)
+    step = {"id": "saq", "title": "", "title_en": "Self-assessment questionnaire"}
+    common: dict[str, Any] = {
+        "as_of": day,
+        "month": _month(date(2024, 4, 16), language),
+        "go_live": day,
+        "reference": "daily/2024-04-16/a.bello@example.org/0123456789abcdef",
+        "secretariat": {"name": "Secretariat", "email": "untoc.review@example.org"},
+        "party_facts": [
+            {
+                "party": name("JPN"),
+                "reviews": ["C1-G1-JPN"],
+                "due": long_date(date(2022, 5, 1), language),
+            }
+        ],
+        "sections": [{"id": "C1-G1-NGA", "reviewed": name("NGA"), "items": items}],
+        "copies": [{"id": "C1-G2-GHA", "reviewed": name("GHA"), "items": items[:1]}],
+        "summary": [
+            {
+                "to": "a.bello@example.org",
+                "party": name("NGA"),
+                "notices": 2,
+                "reviews": ["C1-G1-NGA"],
+                "held": True,
+            }
+        ],
+        "awaiting": 1,
+        "approve": "untoc outbox approve --all",
+        "lines": [
+            {
+                "id": "C1-G1-NGA",
+                "reviewed": name("NGA"),
+                "as_": "reviewed",
+                "steps": [
+                    {
+                        "step": step,
+                        "due": long_date(date(2022, 5, 1), language),
+                        "source": "rule",
+                        "basis": None,
+                        "days_overdue": 716,
+                        "late_by": notices[0]["late_by"],
+                        "counted_from": long_date(date(2023, 6, 1), language),
+                        "waiting_for": [name("NGA")],
+                        "asked": True,
+                    }
+                ],
+            }
+        ],
+        "late": [
+            {
+                "party": name("NGA"),
+                "steps": [
+                    {
+                        "review": "C1-G1-NGA",
+                        "step": step,
+                        "due": long_date(date(2022, 5, 1), language),
+                        "days_overdue": 716,
+                        "late_by": notices[0]["late_by"],
+                    }
+                ],
+            }
+        ],
+    }
+    return [
+        ("daily", {**common, "recipient": focal_point("focal_point")}),
+        ("daily", {**common, "recipient": focal_point("mission")}),
+        ("opening", {**common, "recipient": focal_point("focal_point")}),
+        ("presidency", {**common, "recipient": {**focal_point("cop_presidency"), "party": None}}),
+        ("secretariat", {**common, "recipient": {**focal_point("secretariat"), "party": None}}),
+    ]

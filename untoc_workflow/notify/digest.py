@@ -132,7 +132,8 @@ def run_digest(
     notifier = notifier_from_settings(settings)
     report = record_digest(store, notifier, as_of, now)
     drained = DrainReport()
-    if deliver:
+    # like the sweep, nothing leaves on a non-working day: the next working day's drain
+    if deliver and notifier.calendar.is_working_day(as_of):
         transport = transport_for(notifier.settings)
         try:
             drained = drain(
