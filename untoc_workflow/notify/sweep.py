@@ -516,24 +516,13 @@ class Notifier:
             for party in codes:
                 party_lines = outstanding_lines(states, parties, party, language, titles)
                 lines.extend(party_lines)
-                if recipient.fallback:
-                    blocked = sorted(
-                        s.review for s in states.values() if party in s.parties_without_focal_point
-                    )
-                    due = min(
-                        (
-                            s.step(self._first_party_level()).deadline.due  # type: ignore[union-attr]
-                            for s in states.values()
-                            if s.review in blocked
-                            and self._first_party_level()
-                            and s.step(self._first_party_level()).deadline is not None
-                        ),
-                        default=None,
-                    )
+                if recipient.fallback:  # the mission writes for a Party with no focal point
+                    blocked = [s for s in states.values() if party in s.parties_without_focal_point]
+                    due = self._focal_points_due(blocked)
                     facts.append(
                         {
                             "party": _party_name(parties, party, language),
-                            "reviews": blocked,
+                            "reviews": sorted(s.review for s in blocked),
                             "due": long_date(due, language) if due else "",
                         }
                     )
@@ -555,8 +544,15 @@ class Notifier:
         plan.unreachable = unreachable
         return plan
 
-    def _first_party_level(self) -> str | None:
-        return next(iter(sorted(self._party_level)), None)
+    def _focal_points_due(self, states: Sequence[ReviewState]) -> date | None:
+        """The earliest deadline of the Party-level steps (focal points) of these reviews."""
+        dues = [
+            step.deadline.due
+            for s in states
+            for step in s.steps
+            if step.step in self._party_level and step.deadline is not None
+        ]
+        return min(dues, default=None)
 
     # -- the President of the Conference ---------------------------------------------------
 
@@ -657,7 +653,7 @@ class Notifier:
         self, conn: Connection, plan: _Plan, parties: Mapping[str, Any], as_of: date
     ) -> None:
         items = plan.secretariat_items
-        if not plan.letters and not items:
+        if not plan.letters and not items and not plan.unreachable:
             return
         summary = [
             {
@@ -671,6 +667,16 @@ class Notifier:
             }
             for letter, _kind in plan.letters
         ]
+        summary.extend(
+            {
+                "to": "—",
+                "party": _party_name(parties, code),
+                "notices": 0,
+                "reviews": [],
+                "held": False,
+            }
+            for code in plan.unreachable  # no focal point, no mission: the secretariat acts
+        )
         awaiting = (
             _count(conn, AWAITING_APPROVAL)
             - len(_ids_with(conn, plan.cancel, AWAITING_APPROVAL))
