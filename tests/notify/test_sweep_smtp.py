@@ -488,3 +488,29 @@ def test_an_escalation_to_a_mission_waits_for_approval_and_carries_a_real_cc(sto
     )
     assert "Please hold the preliminary consultation" in text
     assert "Presidency" not in text and "President" not in text
+
+
+def test_a_party_without_a_focal_point_is_reported_once_not_once_per_review(store, tmp_path, smtp):
+    parties = [party("JPN", "Japan"), party("NGA", "Nigeria"), party("GHA", "Ghana")]
+    parties.append(party("DEU", "Germany"))
+    reviews = [
+        review("C1-G1-JPN", "JPN", ["NGA", "GHA"]),
+        review("C1-G1-NGA", "NGA", ["JPN", "DEU"]),
+    ]
+    events = [
+        nominate("2023-01-05", code, f"FP {code}", f"fp.{code.lower()}@example.org")
+        for code in ("NGA", "GHA", "DEU")
+    ]
+    load_mechanism(store, tmp_path, parties, reviews, events)
+    went_live(store, tmp_path, before="2023-01-16")
+    # focal points were due on 16 January: Japan holds up both reviews
+    report = run(store, tmp_path, smtp, "2023-01-16")
+    got = by_recipient(smtp.wait_for(report.sent))
+    text = got["mission.jpn@example.org"].message.get_body(("plain",)).get_content()
+    assert text.count("has not nominated a focal point") == 1
+    assert (
+        "Japan has not nominated a focal point (due by 16 January 2023). This holds up the" in text
+    )
+    assert "C1-G1-JPN, C1-G1-NGA" in text
+    # the other Parties' focal points are not asked to nominate anyone
+    assert "fp.nga@example.org" not in got
