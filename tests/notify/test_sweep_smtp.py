@@ -514,3 +514,29 @@ def test_a_party_without_a_focal_point_is_reported_once_not_once_per_review(stor
     assert "C1-G1-JPN, C1-G1-NGA" in text
     # the other Parties' focal points are not asked to nominate anyone
     assert "fp.nga@example.org" not in got
+
+
+def test_a_held_escalation_that_no_longer_applies_is_cancelled_never_sent(store, tmp_path, smtp):
+    standard_mechanism(store, tmp_path)
+    went_live(store, tmp_path, before="2023-05-03")
+    assert run(store, tmp_path, smtp, "2023-05-03").held == 1  # to Ghana's mission
+    add_events(
+        store,
+        tmp_path,
+        [
+            {
+                "on": "2023-05-03",
+                "type": "preliminary_consultation_held",
+                "review": "C1-G1-GHA",
+                "languages": ["en"],
+            }
+        ],
+        "held.yaml",
+    )
+    report = run(store, tmp_path, smtp, "2023-05-04", now=NOW + timedelta(days=1))
+    [held] = [r for r in rows(store) if r.recipient == "mission.gha@example.org"]
+    assert held.status == "cancelled" and held.decided_by is None
+    assert held.cancel_reason.startswith("no longer applies: C1-G1-GHA/preliminary_consultation/")
+    assert held.cancel_reason.endswith("step preliminary_consultation completed on 2023-05-03")
+    assert report.awaiting_approval == 0
+    assert "mission.gha@example.org" not in {m.rcpt_tos[0] for m in smtp.messages()}
