@@ -51,7 +51,7 @@ def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[
             )
         if swept.awaiting_approval:
             console.print(
-                f"   {swept.awaiting_approval} escalations await the secretariat's approval "
+                f"   {swept.awaiting_approval} escalation(s) await the secretariat's approval "
                 "(the President's summary, letters to permanent missions): review them with "
                 "`untoc outbox list --awaiting`, then `untoc outbox approve --all`"
             )

@@ -31,7 +31,7 @@ def test_demo_loads_the_sample_sends_real_emails_writes_the_report_and_reruns_id
     assert "2. go-live of the correspondence on 2024-04-16: 200 messages to 200 recipients" in (
         first.stdout
     )
-    assert "1 escalations await the secretariat's approval" in first.stdout
+    assert "1 escalation(s) await the secretariat's approval" in first.stdout
     assert "untoc outbox approve --all" in first.stdout
     assert {p.get_content_type() for p in message.walk()} >= {"text/plain", "text/html"}
     page = tmp_path / "untoc-report" / "index.html"

@@ -103,9 +103,10 @@ def sweep_command(
         if send and report.sent:
             console.print(f"delivered through {_where(settings)}", highlight=False)
         if report.awaiting_approval:
+            n = report.awaiting_approval
             console.print(
-                f"{report.awaiting_approval} messages await the secretariat's approval: "
-                "`untoc outbox list --awaiting`, then `untoc outbox approve --all`",
+                f"{n} {'message awaits' if n == 1 else 'messages await'} the secretariat's "
+                "approval: `untoc outbox list --awaiting`, then `untoc outbox approve --all`",
                 highlight=False,
             )
     for item in report.withheld:
