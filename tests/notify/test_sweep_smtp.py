@@ -540,3 +540,18 @@ def test_a_held_escalation_that_no_longer_applies_is_cancelled_never_sent(store,
     assert held.cancel_reason.endswith("step preliminary_consultation completed on 2023-05-03")
     assert report.awaiting_approval == 0
     assert "mission.gha@example.org" not in {m.rcpt_tos[0] for m in smtp.messages()}
+
+
+def test_a_sweep_that_records_nothing_does_not_fix_the_go_live(store, tmp_path):
+    n = notifier(tmp_path)
+    report = n.record(store, date(2023, 6, 16), NOW)  # an empty store: nothing to open with
+    assert report.recorded == 0 and not report.opening
+    with store.engine.connect() as conn:
+        assert conn.execute(select(START)).first() is None
+    standard_mechanism(store, tmp_path)
+    assert n.record(store, date(2023, 6, 19), NOW).opening  # the first that records anything
+    with store.engine.connect() as conn:
+        assert conn.execute(select(START.c.go_live, START.c.set_by)).one() == (
+            date(2023, 6, 19),
+            "first sweep",
+        )

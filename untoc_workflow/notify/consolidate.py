@@ -71,6 +71,7 @@ class Letter:
     held: bool = False
     review_id: str | None = None
     step: str | None = None
+    approval: str | None = None  # who must approve it before it leaves (when held)
     count: int = 0  # what it lists: notices addressed to the recipient, reviews, Parties
     reviews: list[str] = field(default_factory=list)
 
@@ -240,6 +241,7 @@ class LetterWriter:
             html=rendered.html,
             cc=cc,
             held=any(i.held for i in items),
+            approval=next((i.approval for i in items if i.held), None),
             review_id=next(iter(reviews)) if len(reviews) == 1 else None,
             step=next(iter(steps)) if len(steps) == 1 else None,
             count=len(direct) or len(items),
@@ -279,6 +281,7 @@ class LetterWriter:
             text=rendered.text,
             html=rendered.html,
             held=held,
+            approval="secretariat" if held else None,
             count=count,
             reviews=sorted(reviews),
         )
@@ -304,7 +307,7 @@ def _principal(items: Sequence[Item]) -> Recipient:
 
 
 def letter_row(
-    letter: Letter, *, kind: str, as_of: date, sender: str, stamp: datetime, approval: str | None
+    letter: Letter, *, kind: str, as_of: date, sender: str, stamp: datetime
 ) -> dict[str, Any]:
     """The outbox row of one consolidated message."""
     from .templates import Rendered
@@ -332,7 +335,7 @@ def letter_row(
     row["cc"] = ", ".join(letter.cc) or None
     if letter.held:
         row["status"] = AWAITING_APPROVAL
-        row["approval"] = approval or "secretariat"
+        row["approval"] = letter.approval or "secretariat"
     else:
         row["status"] = PENDING
         row["approval"] = None

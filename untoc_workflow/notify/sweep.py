@@ -185,6 +185,9 @@ class Notifier:
             self._presidency(conn, plan, states, snapshot.parties, as_of)
             self._secretariat(conn, plan, snapshot.parties, as_of)
 
+        if not opened and not plan.letters and go_live is None:
+            return report  # nothing to open with: the go-live is the first sweep that records
+
         with writing(store.engine.connect()) as conn, conn.begin():
             lock_outbox(conn)
             if recorded_live is None:
@@ -201,7 +204,6 @@ class Notifier:
                     as_of=as_of,
                     sender=self.settings.sender,
                     stamp=stamp,
-                    approval="secretariat",
                 )
                 for letter, kind in plan.letters
             ]
