@@ -186,7 +186,8 @@ class Notifier:
             self._secretariat(conn, plan, snapshot.parties, as_of)
 
         if not opened and not plan.letters and go_live is None:
-            return report  # nothing to open with: the go-live is the first sweep that records
+            report.opening = False  # nothing to open with: go-live is the first that records
+            return report
 
         with writing(store.engine.connect()) as conn, conn.begin():
             lock_outbox(conn)
