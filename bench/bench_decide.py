@@ -31,6 +31,7 @@ from untoc_workflow.definitions import load_process  # noqa: E402
 from untoc_workflow.mechanism import service  # noqa: E402
 from untoc_workflow.mechanism.decisions import parse_decision  # noqa: E402
 from untoc_workflow.mechanism.definition import load_mechanism  # noqa: E402
+from untoc_workflow.notify.decision_outbox import StoreNoticeOutbox  # noqa: E402
 from untoc_workflow.store import open_store  # noqa: E402
 from untoc_workflow.yamlsource import Located, load_text  # noqa: E402
 
@@ -153,7 +154,15 @@ def main() -> None:
 
     def timed(dry_run: bool) -> tuple[Any, float, float]:
         wall, cpu = time.perf_counter(), time.process_time()
-        result = service.decide(store, decision, process, mechanism, as_of=as_of, dry_run=dry_run)
+        result = service.decide(
+            store,
+            decision,
+            process,
+            mechanism,
+            as_of=as_of,
+            dry_run=dry_run,
+            outbox=StoreNoticeOutbox(store),
+        )
         return result, time.perf_counter() - wall, time.process_time() - cpu
 
     dry, t_dry, c_dry = timed(True)

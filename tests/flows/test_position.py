@@ -37,7 +37,8 @@ def store(store_url):
 
 @pytest.fixture(scope="module")
 def definition():
-    return load_process(Path(__file__).resolve().parents[2] / "untoc_workflow/process_defs/country_review.yaml")
+    root = Path(__file__).resolve().parents[2]
+    return load_process(root / "untoc_workflow/process_defs/country_review.yaml")
 
 
 def position(store, definition, review):

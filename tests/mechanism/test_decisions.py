@@ -18,6 +18,7 @@ from untoc_workflow.core import mechanism_states  # noqa: E402
 from untoc_workflow.errors import InputError  # noqa: E402
 from untoc_workflow.mechanism import service  # noqa: E402
 from untoc_workflow.mechanism.decisions import parse_decision  # noqa: E402
+from untoc_workflow.notify.decision_outbox import StoreNoticeOutbox  # noqa: E402
 from untoc_workflow.yamlsource import Located, load_text  # noqa: E402
 
 PROCESS = process()
@@ -108,7 +109,15 @@ def test_a_dry_run_lists_the_moves_and_the_cancellations_and_changes_nothing(
 ) -> None:
     store = mech["store"]
     before = dump(store)
-    applied = service.decide(store, EXTEND, PROCESS, MECHANISM, as_of=AS_OF, dry_run=True)
+    applied = service.decide(
+        store,
+        EXTEND,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=True,
+        outbox=StoreNoticeOutbox(store),
+    )
     assert dump(store) == before
 
     moves = {(m.review, m.step): (m.old_due, m.new_due) for m in applied.plan.moves}
@@ -128,9 +137,25 @@ def test_applying_moves_exactly_the_listed_deadlines_with_the_decision_reference
     mech: dict[str, Any],
 ) -> None:
     store = mech["store"]
-    dry = service.decide(store, EXTEND, PROCESS, MECHANISM, as_of=AS_OF, dry_run=True).plan
+    dry = service.decide(
+        store,
+        EXTEND,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=True,
+        outbox=StoreNoticeOutbox(store),
+    ).plan
     before = deadlines(store)
-    applied = service.decide(store, EXTEND, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False)
+    applied = service.decide(
+        store,
+        EXTEND,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=False,
+        outbox=StoreNoticeOutbox(store),
+    )
     after = deadlines(store)
 
     changed = {k: (before[k][1], after[k][1]) for k in before if before[k] != after[k]}
@@ -151,7 +176,15 @@ def test_sent_notifications_stay_sent_and_pending_ones_that_no_longer_apply_are_
 ) -> None:
     store = mech["store"]
     n = mech["notices"]
-    service.decide(store, EXTEND, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False)
+    service.decide(
+        store,
+        EXTEND,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=False,
+        outbox=StoreNoticeOutbox(store),
+    )
     st = statuses(store)
     assert st[n["sent_d"]] == "sent"
     assert st[n["pending_c"]] == "cancelled"
@@ -169,9 +202,25 @@ def test_sent_notifications_stay_sent_and_pending_ones_that_no_longer_apply_are_
 
 def test_applying_the_same_decision_twice_changes_nothing(mech: dict[str, Any]) -> None:
     store = mech["store"]
-    service.decide(store, EXTEND, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False)
+    service.decide(
+        store,
+        EXTEND,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=False,
+        outbox=StoreNoticeOutbox(store),
+    )
     once = dump(store)
-    again = service.decide(store, EXTEND, PROCESS, MECHANISM, as_of=date(2021, 8, 1), dry_run=False)
+    again = service.decide(
+        store,
+        EXTEND,
+        PROCESS,
+        MECHANISM,
+        as_of=date(2021, 8, 1),
+        dry_run=False,
+        outbox=StoreNoticeOutbox(store),
+    )
     assert dump(store) == once
     assert again.recorded == 0 and again.plan.moves == [] and again.plan.events == []
     assert again.plan.recorded == 3
@@ -179,7 +228,15 @@ def test_applying_the_same_decision_twice_changes_nothing(mech: dict[str, Any]) 
 
 def test_an_edited_decision_under_the_same_reference_is_refused(mech: dict[str, Any]) -> None:
     store = mech["store"]
-    service.decide(store, EXTEND, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False)
+    service.decide(
+        store,
+        EXTEND,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=False,
+        outbox=StoreNoticeOutbox(store),
+    )
     before = dump(store)
     edited = decision(
         """
@@ -191,14 +248,28 @@ effects:
 """
     )
     with pytest.raises(InputError, match="applied with different content"):
-        service.decide(store, edited, PROCESS, MECHANISM, as_of=AS_OF, dry_run=True)
+        service.decide(
+            store,
+            edited,
+            PROCESS,
+            MECHANISM,
+            as_of=AS_OF,
+            dry_run=True,
+            outbox=StoreNoticeOutbox(store),
+        )
     assert dump(store) == before
 
 
 def test_a_decision_cannot_apply_before_its_adoption(mech: dict[str, Any]) -> None:
     with pytest.raises(InputError, match="adopted on 2021-06-15"):
         service.decide(
-            mech["store"], EXTEND, PROCESS, MECHANISM, as_of=date(2021, 6, 1), dry_run=True
+            mech["store"],
+            EXTEND,
+            PROCESS,
+            MECHANISM,
+            as_of=date(2021, 6, 1),
+            dry_run=True,
+            outbox=StoreNoticeOutbox(mech["store"]),
         )
 
 
@@ -216,7 +287,15 @@ effects:
   - {kind: change_duration, step: written_feedback, duration: 9 months, from: 2021-05-15}
 """
     )
-    plan = service.decide(store, longer, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False).plan
+    plan = service.decide(
+        store,
+        longer,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=False,
+        outbox=StoreNoticeOutbox(store),
+    ).plan
     moves = {(m.review, m.step): (m.old_due, m.new_due) for m in plan.moves}
     assert moves == {
         (mech["c"], "saq"): (date(2021, 6, 1), date(2021, 9, 1)),
@@ -242,7 +321,13 @@ effects:
 """
     )
     plan = service.decide(
-        mech["store"], shorter, PROCESS, MECHANISM, as_of=AS_OF, dry_run=True
+        mech["store"],
+        shorter,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=True,
+        outbox=StoreNoticeOutbox(mech["store"]),
     ).plan
     assert plan.moves == []
     # B submitted on 2021-05-01: it too was running when the rule changed.
@@ -264,7 +349,15 @@ effects:
   - {kind: waive_step, step: saq, reviews: {ids: [REVIEW]}}
 """.replace("REVIEW", mech["c"])
     )
-    plan = service.decide(store, waive, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False).plan
+    plan = service.decide(
+        store,
+        waive,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=False,
+        outbox=StoreNoticeOutbox(store),
+    ).plan
     assert [(m.review, m.step, m.old_due, m.new) for m in plan.moves][0] == (
         mech["c"],
         "saq",
@@ -290,7 +383,15 @@ effects:
     )
     (status,) = service.clusters(store, PROCESS, MECHANISM, AS_OF)
     assert status.threshold.percent == 70 and status.threshold.source == "mechanism.yaml"
-    plan = service.decide(store, lower, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False).plan
+    plan = service.decide(
+        store,
+        lower,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=False,
+        outbox=StoreNoticeOutbox(store),
+    ).plan
     assert [(r.old, r.new) for r in plan.rule_changes] == [("70 %", "50 %")]
     (status,) = service.clusters(store, PROCESS, MECHANISM, AS_OF)
     assert (status.threshold.percent, status.threshold.source) == (50, "decision TEST-5")
@@ -355,7 +456,15 @@ effects:
   - {kind: change_duration, step: written_feedback, duration: 9 months, from: 2021-06-01}
 """
     )
-    first = service.decide(store, longer, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False)
+    first = service.decide(
+        store,
+        longer,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=False,
+        outbox=StoreNoticeOutbox(store),
+    )
     assert [(m.review, m.step) for m in first.plan.moves] == [(mech["b"], "written_feedback")]
     # C submits its SAQ later: its feedback clock starts under the new rule.
     store.import_document(
@@ -368,12 +477,16 @@ effects:
             {},
         )
     )
-    (again,) = service.reapply_decisions(store, PROCESS, MECHANISM, as_of=date(2021, 9, 1))
+    (again,) = service.reapply_decisions(
+        store, PROCESS, MECHANISM, as_of=date(2021, 9, 1), outbox=StoreNoticeOutbox(store)
+    )
     assert [(m.review, m.step, m.old_due, m.new_due) for m in again.plan.moves] == [
         (mech["c"], "written_feedback", date(2022, 2, 2), date(2022, 5, 2))
     ]
     assert again.recorded == 1
-    (third,) = service.reapply_decisions(store, PROCESS, MECHANISM, as_of=date(2021, 9, 1))
+    (third,) = service.reapply_decisions(
+        store, PROCESS, MECHANISM, as_of=date(2021, 9, 1), outbox=StoreNoticeOutbox(store)
+    )
     assert third.recorded == 0 and third.plan.moves == []
 
 
@@ -395,7 +508,15 @@ effects:
   - {kind: change_duration, step: written_feedback, duration: 9 months, from: 2021-06-01}
 """
     )
-    service.decide(store, longer, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False)
+    service.decide(
+        store,
+        longer,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=False,
+        outbox=StoreNoticeOutbox(store),
+    )
     store.import_document(
         Located(
             {
@@ -428,7 +549,13 @@ effects:
 """
     )
     plan = service.decide(
-        mech["store"], to_date, PROCESS, MECHANISM, as_of=AS_OF, dry_run=True
+        mech["store"],
+        to_date,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=True,
+        outbox=StoreNoticeOutbox(mech["store"]),
     ).plan
     assert {(m.review, m.new_due) for m in plan.moves} == {
         (mech["c"], date(2021, 7, 31)),
@@ -452,10 +579,26 @@ def test_running_an_interrupted_application_again_cancels_what_it_had_not(
     mech: dict[str, Any],
 ) -> None:
     store = mech["store"]
-    plan = service.decide(store, EXTEND, PROCESS, MECHANISM, as_of=AS_OF, dry_run=True).plan
+    plan = service.decide(
+        store,
+        EXTEND,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=True,
+        outbox=StoreNoticeOutbox(store),
+    ).plan
     store.append(plan.events)  # the events were recorded, then the process stopped
     assert statuses(store)[mech["notices"]["pending_c"]] == "pending"
-    again = service.decide(store, EXTEND, PROCESS, MECHANISM, as_of=AS_OF, dry_run=False)
+    again = service.decide(
+        store,
+        EXTEND,
+        PROCESS,
+        MECHANISM,
+        as_of=AS_OF,
+        dry_run=False,
+        outbox=StoreNoticeOutbox(store),
+    )
     assert again.recorded == 0 and again.plan.moves == []
     assert {c.notice.id for c in again.plan.cancellations} == {
         mech["notices"]["pending_c"],

@@ -17,6 +17,7 @@ from untoc_workflow.core import mechanism_states  # noqa: E402
 from untoc_workflow.errors import InputError  # noqa: E402
 from untoc_workflow.mechanism import records, service  # noqa: E402
 from untoc_workflow.mechanism.redraw import redraw  # noqa: E402
+from untoc_workflow.notify.decision_outbox import StoreNoticeOutbox  # noqa: E402
 from untoc_workflow.yamlsource import Located  # noqa: E402
 
 PROCESS = process()
@@ -48,6 +49,7 @@ def test_the_new_own_group_reviewer_meets_the_rules_and_is_recorded_as_an_event(
         requested_by=review.reviewed,
         on=ON,
         seed=5,
+        outbox=StoreNoticeOutbox(loaded),
     )
     joining = result.event.data["by"]
     parties = snap.parties
@@ -73,6 +75,7 @@ def test_deadlines_and_recipients_follow_the_current_reviewers(loaded: Any) -> N
         requested_by=review.reviewed,
         on=ON,
         seed=9,
+        outbox=StoreNoticeOutbox(loaded),
     )
     joining = result.event.data["by"]
     before = mechanism_states(PROCESS, loaded.snapshot(), date(2021, 1, 31))[review.id]
@@ -100,6 +103,7 @@ def test_a_state_may_ask_four_times_and_no_more(loaded: Any) -> None:
             requested_by=asker,
             on=date(2021, 2, 1 + k),
             seed=k,
+            outbox=StoreNoticeOutbox(loaded),
         )
     before = dump(loaded)
     current = mechanism_states(PROCESS, loaded.snapshot(), date(2021, 3, 1))[rid].reviewers
@@ -112,6 +116,7 @@ def test_a_state_may_ask_four_times_and_no_more(loaded: Any) -> None:
             requested_by=asker,
             on=date(2021, 3, 1),
             seed=99,
+            outbox=StoreNoticeOutbox(loaded),
         )
     assert "AAA has already asked for 4 redraws in cluster 1; the limit is 4" in str(exc.value)
     assert "redraw_limit" in str(exc.value)
@@ -163,6 +168,7 @@ def test_pending_notices_to_the_leaving_reviewer_are_cancelled_sent_ones_stay(lo
         requested_by=review.reviewed,
         on=ON,
         seed=1,
+        outbox=StoreNoticeOutbox(loaded),
     )
     from sqlalchemy import text
 

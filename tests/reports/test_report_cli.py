@@ -90,7 +90,8 @@ def test_export_csv_and_calendar(cli, tmp_path):
 def test_forecast_is_deterministic_and_takes_a_decision(cli, tmp_path):
     from pathlib import Path
 
-    decision = Path(__file__).resolve().parents[2] / "untoc_workflow/process_defs/decisions/example_threshold.yaml"
+    defs = Path(__file__).resolve().parents[2] / "untoc_workflow/process_defs"
+    decision = defs / "decisions/example_threshold.yaml"
     args = (
         "forecast",
         "--as-of",

@@ -14,6 +14,13 @@ from ..errors import InputError, Problem
 from .common import console, fails_cleanly, opened_store, parse_as_of, today
 
 
+def _notice_outbox(store: Any) -> Any:
+    """notify's outbox as the mechanism sees it (imported late, like every area here)."""
+    from ..notify.decision_outbox import StoreNoticeOutbox
+
+    return StoreNoticeOutbox(store)
+
+
 def register(app: typer.Typer) -> None:
     app.command("draw")(draw_command)
     app.command("decide")(decide_command)
@@ -110,7 +117,15 @@ def decide_command(
     process, mechanism = _definitions()
     decision = load_decision(decision_file, process)
     with opened_store() as store:
-        applied = decide(store, decision, process, mechanism, as_of=day, dry_run=dry_run)
+        applied = decide(
+            store,
+            decision,
+            process,
+            mechanism,
+            as_of=day,
+            dry_run=dry_run,
+            outbox=_notice_outbox(store),
+        )
     plan = applied.plan
     if format == "json":
         _out([json.dumps(_plan_json(applied, dry_run), ensure_ascii=False, indent=1)])
@@ -168,7 +183,14 @@ def decisions_command(
     with opened_store() as store:
         found = records.applied_decisions(store)
         results = (
-            reapply_decisions(store, process, mechanism, as_of=day, dry_run=dry_run)
+            reapply_decisions(
+                store,
+                process,
+                mechanism,
+                as_of=day,
+                dry_run=dry_run,
+                outbox=_notice_outbox(store),
+            )
             if reapply
             else []
         )
@@ -258,6 +280,7 @@ def redraw_command(
             on=day,
             seed=seed,
             dry_run=dry_run,
+            outbox=_notice_outbox(store),
         )
     lot = result.lot
     console.print(

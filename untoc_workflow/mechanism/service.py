@@ -17,7 +17,7 @@ from typing import Any
 from ..core.model import Review
 from ..mechanism_file import document_from_core, load_mechanism_file, write_document
 from ..yamlsource import Located
-from . import outbox, records
+from . import records
 from .clusters import (
     ClusterStatus,
     cluster_status,
@@ -29,6 +29,7 @@ from .decide import Cancellation, DecisionPlan, plan_decision
 from .decisions import Decision
 from .definition import MechanismDefinition
 from .draw import ClusterDraw, draw_cluster
+from .outbox import NoticeOutbox
 from .redraw import Redraw, redraw
 
 
@@ -93,6 +94,7 @@ def decide(
     *,
     as_of: date,
     dry_run: bool,
+    outbox: NoticeOutbox,
 ) -> Applied:
     """Plan a decision against the store; unless `dry_run`, record its events, cancel the
     notifications that no longer apply, and record the decision itself."""
@@ -104,7 +106,7 @@ def decide(
         process,
         snapshot,
         as_of,
-        pending=outbox.pending_notices(store),
+        pending=outbox.pending_notices(),
         threshold_before=lambda cluster, on: (
             threshold_on(definition, applied, cluster or 1, on).percent
         ),
@@ -112,7 +114,7 @@ def decide(
     if dry_run:
         return Applied(plan, 0, 0, False)
     flags = store.append(plan.events) if plan.events else []
-    cancelled = outbox.cancel(store, plan.cancellations)
+    cancelled = outbox.cancel(plan.cancellations)
     recorded = records.record_decision(store, decision, as_of)
     return Applied(plan, sum(flags), cancelled, recorded)
 
@@ -126,6 +128,7 @@ def redraw_reviewer(
     requested_by: str,
     on: date,
     seed: int,
+    outbox: NoticeOutbox,
     dry_run: bool = False,
 ) -> tuple[Redraw, list[Cancellation]]:
     """Draw a new reviewer; record the event and the lot; cancel pending notices to the
@@ -141,7 +144,7 @@ def redraw_reviewer(
     )
     stale = [
         Cancellation(n, f"{leaving} replaced by {result.event.data['by']} on {on.isoformat()}")
-        for n in outbox.pending_notices(store, [review])
+        for n in outbox.pending_notices([review])
         if n.party == leaving
     ]
     if not dry_run:
@@ -156,7 +159,7 @@ def redraw_reviewer(
             made_on=on,
             record=result.record(),
         )
-        outbox.cancel(store, stale)
+        outbox.cancel(stale)
     return result, stale
 
 
@@ -248,6 +251,7 @@ def reapply_decisions(
     definition: MechanismDefinition,
     *,
     as_of: date,
+    outbox: NoticeOutbox,
     dry_run: bool = False,
 ) -> list[Applied]:
     """Apply every recorded decision again on `as_of`.
@@ -260,5 +264,9 @@ def reapply_decisions(
     for decision, applied_as_of in records.applied_decisions(store):
         if applied_as_of > as_of:
             continue
-        out.append(decide(store, decision, process, definition, as_of=as_of, dry_run=dry_run))
+        out.append(
+            decide(
+                store, decision, process, definition, as_of=as_of, dry_run=dry_run, outbox=outbox
+            )
+        )
     return out

@@ -954,8 +954,11 @@ def reapply_standing_decisions(store: Any, notifier: Notifier, as_of: date) -> N
     from ..mechanism import records
     from ..mechanism.definition import load_mechanism
     from ..mechanism.service import reapply_decisions
+    from .decision_outbox import StoreNoticeOutbox
 
     if not records.applied_decisions(store):
         return
     mechanism = load_mechanism(notifier.settings.process_defs / "mechanism.yaml")
-    reapply_decisions(store, notifier.definition, mechanism, as_of=as_of)
+    reapply_decisions(
+        store, notifier.definition, mechanism, as_of=as_of, outbox=StoreNoticeOutbox(store)
+    )
