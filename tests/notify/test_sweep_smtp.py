@@ -555,3 +555,36 @@ def test_a_sweep_that_records_nothing_does_not_fix_the_go_live(store, tmp_path):
             date(2023, 6, 19),
             "first sweep",
         )
+
+
+def test_a_decision_cancels_one_notice_of_a_waiting_message_and_the_sweep_rebuilds_it(
+    store, tmp_path, smtp
+):
+    from untoc_workflow.mechanism.decide import Cancellation
+    from untoc_workflow.notify.decision_outbox import StoreNoticeOutbox
+
+    standard_mechanism(store, tmp_path)
+    went_live(store, tmp_path, before="2023-06-16")
+    smtp.stop()
+    run(store, tmp_path, smtp, "2023-06-16")  # France's SAQ reminder: not delivered
+    # 3 July: Ghana's consultation overdue (France reviews Ghana) joins France's SAQ (due
+    # on 30 June, a day the sweep did not run) in one message to Ms Martin; still no server
+    run(store, tmp_path, smtp, "2023-07-03", now=NOW + timedelta(days=17))
+    [waiting] = [
+        r for r in rows(store) if r.recipient == "c.martin@example.org" and r.status == "failed"
+    ]
+    outbox = StoreNoticeOutbox(store, now=NOW + timedelta(days=17))
+    notices = [n for n in outbox.pending_notices() if n.recipient == "c.martin@example.org"]
+    assert sorted(n.step for n in notices) == ["preliminary_consultation", "saq"]
+    [ghana] = [n for n in notices if n.review == "C1-G1-GHA"]
+    assert outbox.cancel([Cancellation(ghana, "Conference decision 12/2 waived the step")]) == 1
+    smtp.start()
+    report = run(store, tmp_path, smtp, "2023-07-04", now=NOW + timedelta(days=18))
+    text = (
+        by_recipient(smtp.wait_for(report.sent))["c.martin@example.org"]
+        .message.get_body(("plain",))
+        .get_content()
+    )
+    assert "C1-G1-FRA" in text and "C1-G1-GHA" not in text
+    again = next(r for r in rows(store) if r.id == waiting.id)
+    assert again.status == "cancelled" and again.cancel_reason.startswith("rebuilt into")

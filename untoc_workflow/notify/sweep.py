@@ -31,6 +31,7 @@ from ..store.dialect import MAX_BIND, writing
 from .calendar import WorkingCalendar, load_calendar
 from .consolidate import MESSAGE_KIND, Item, Letter, LetterWriter, letter_row, notice_row
 from .context import late_by, one_line
+from .decision_outbox import REBUILD
 from .golive import (
     go_live_row,
     mark_opened,
@@ -279,6 +280,8 @@ class Notifier:
                 item.missed = missed(child.due_on, child.found_on)
                 item.holiday = self._holiday(child.due_on, child.found_on)
                 carried.append(item)
+            if message.status == CANCELLED:
+                reasons.append(message.cancel_reason)  # marked by a decision: rebuild
             if not reasons and address not in by_address:
                 continue
             plan.keys[message.id] = message.key
@@ -800,11 +803,13 @@ def _open_messages(conn: Connection) -> list[tuple[Any, list[Any]]]:
     """Consolidated messages not yet handed to a server, each with its live notices."""
     messages = list(
         conn.execute(
-            select(C.id, C.key, C.recipient, C.status, C.decided_by).where(
+            select(C.id, C.key, C.recipient, C.status, C.decided_by, C.cancel_reason).where(
                 C.kind == MESSAGE_KIND,
                 or_(
                     C.status.in_((PENDING, AWAITING_APPROVAL)),
                     (C.status == FAILED) & C.next_attempt_at.is_not(None),
+                    # a decision cancelled some of its notices: rebuilt from the others
+                    (C.status == CANCELLED) & C.cancel_reason.like(f"{REBUILD}%"),
                 ),
             )
         )
@@ -826,6 +831,12 @@ def _cancel_open(conn: Connection, reasons: Mapping[int, str], stamp: datetime) 
     one sent or claimed meanwhile stays as it is."""
     n = 0
     for row_id, reason in reasons.items():
+        # a message a decision marked to be rebuilt: rebuilt now, say so (not counted again)
+        conn.execute(
+            update(TABLE)
+            .where(C.id == row_id, C.status == CANCELLED, C.cancel_reason.like(f"{REBUILD}%"))
+            .values(cancel_reason=reason[:2000], updated_at=stamp)
+        )
         result = conn.execute(
             update(TABLE)
             .where(C.id == row_id, C.status.in_(OPEN))
