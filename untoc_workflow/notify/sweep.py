@@ -21,17 +21,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, select
 
 from ..core import focal_points_on, mechanism_states
-from ..core.ladder import ladder_base, occurrence_on, rung_times
+from ..core.ladder import ladder_base
 from ..core.state import DueNotification, ReviewState
 from ..errors import InputError
-from ..store.dialect import MAX_BIND, writing
+from ..store.dialect import writing
 from .calendar import WorkingCalendar, load_calendar
-from .consolidate import MESSAGE_KIND, Item, Letter, LetterWriter, letter_row, notice_row
-from .context import late_by, one_line
-from .decision_outbox import REBUILD
+from .consolidate import MESSAGE_KIND, Item, Letter, LetterWriter, letter_row
+from .context import one_line
 from .golive import (
     go_live_row,
     mark_opened,
@@ -41,10 +40,18 @@ from .golive import (
 )
 from .languages import long_date
 from .ledger import MessageNotice
-from .outbox import TABLE, C, DrainReport, drain, insert_rows, lock_outbox, status_counts, utc_naive
+from .letters_store import OPEN
+from .letters_store import cancel_open as _cancel_open
+from .letters_store import count_status as _count
+from .letters_store import ids_with as _ids_with
+from .letters_store import known as _known
+from .letters_store import open_messages as _open_messages
+from .letters_store import write_ledger as _write_ledger
+from .outbox import C, DrainReport, drain, insert_rows, lock_outbox, status_counts, utc_naive
 from .outstanding import outstanding_lines
+from .presidency import late_parties, presidency_held
 from .recipients import Fallback, Recipient, RecipientResolver
-from .tables import AWAITING_APPROVAL, CANCELLED, FAILED, PENDING
+from .tables import AWAITING_APPROVAL, CANCELLED, PENDING
 from .templates import Templates, templates_dir
 from .wording import local_party_name
 
@@ -52,9 +59,6 @@ N = MessageNotice.__table__  # type: ignore[attr-defined]
 PRESIDENCY_KIND = "presidency"
 OPENING_KIND = "opening"
 LETTER_KINDS = (MESSAGE_KIND, OPENING_KIND, PRESIDENCY_KIND)
-# Messages a sweep may still rebuild or cancel: not yet handed to a server. A failed one
-# whose retries gave up stays as it is (the secretariat retries it by hand).
-OPEN = (PENDING, FAILED, AWAITING_APPROVAL)
 APPROVE_HINT = "untoc outbox approve --all"
 
 
@@ -210,7 +214,7 @@ class Notifier:
                 for letter, kind in plan.letters
             ]
             report.recorded = insert_rows(conn, rows)
-            _write_ledger(conn, plan)
+            _write_ledger(conn, plan.letters, plan.dropped)
             record_sweep_day(conn, as_of, stamp)
             report.awaiting_approval = _count(conn, AWAITING_APPROVAL)
         report.held = sum(1 for letter, _ in plan.letters if letter.held)
@@ -578,7 +582,7 @@ class Notifier:
             return
         contact = self.settings.cop_presidency
         language = getattr(contact, "language", None) or "en"
-        late = self._late_parties(states, parties, language)
+        late = late_parties(self._steps, states, parties, language)
         if not late:
             return
         recipient = Recipient(
@@ -594,7 +598,7 @@ class Notifier:
             key,
             as_of,
             {"late": late},
-            held=self._presidency_held(),
+            held=presidency_held(self.definition),
             language=language,
         )
         for row in conn.execute(
@@ -602,56 +606,6 @@ class Notifier:
         ):
             plan.cancel[row.id] = f"superseded by the summary of {as_of:%Y-%m}"
         plan.letters.append((letter, PRESIDENCY_KIND))
-
-    def _presidency_held(self) -> bool:
-        return any(
-            r.approval for s in self.definition.steps for r in s.ladder if "cop_presidency" in r.to
-        )
-
-    def _late_parties(
-        self, states: Mapping[str, ReviewState], parties: Mapping[str, Any], language: str
-    ) -> list[dict[str, Any]]:
-        """Each Party once, with the open steps whose ladder has reached a rung addressed to
-        the President and has not ended."""
-        found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for state in states.values():
-            for step in state.open_steps:
-                if step.deadline is None or step.started_on is None:
-                    continue
-                definition = self._steps.get(step.step)
-                if definition is None:
-                    continue
-                base = ladder_base(step.deadline, step.started_on)
-                if not any(
-                    _rung_active(rung, base, state.as_of)
-                    for rung in definition.ladder
-                    if "cop_presidency" in rung.to
-                ):
-                    continue
-                days = (state.as_of - base).days
-                titles = dict(definition.title)
-                for party in step.waiting_for:
-                    found[party].append(
-                        {
-                            "review": state.review,
-                            "step": {
-                                "id": step.step,
-                                "title": titles.get(language, ""),
-                                "title_en": titles.get("en", step.step),
-                            },
-                            "due": long_date(step.deadline.due, language),
-                            "days_overdue": days,
-                            "late_by": late_by(days, language),
-                        }
-                    )
-        out = [
-            {
-                "party": _party_name(parties, p, language),
-                "steps": sorted(v, key=lambda s: -s["days_overdue"]),
-            }
-            for p, v in found.items()
-        ]
-        return sorted(out, key=lambda p: p["party"])
 
     # -- the secretariat's daily summary -----------------------------------------------------
 
@@ -753,20 +707,6 @@ def _latest_only(items: list[Item], plan: _Plan) -> list[Item]:
     return kept
 
 
-def _rung_active(rung: Any, base: date, as_of: date) -> bool:
-    """From the rung's first occurrence until one interval after its last."""
-    first = rung.offset.after(base)
-    if first > as_of:
-        return False
-    times = rung_times(rung, base)
-    if times is None:
-        return True
-    last = occurrence_on(first, rung.interval, times - 1)
-    span = rung.interval or None
-    end = span.after(last) if span is not None else last + timedelta(days=31)
-    return as_of < end
-
-
 def _party_name(parties: Mapping[str, Any], code: str | None, language: str = "en") -> str:
     if not code:
         return ""
@@ -784,117 +724,6 @@ def _with_fallback(r: Recipient, note: Fallback) -> Recipient:
     from dataclasses import replace
 
     return replace(r, fallback=(note,))
-
-
-def _known(conn: Connection, notices: Sequence[str]) -> set[tuple[str, str]]:
-    """(notice, address) pairs already carried by some message."""
-    out: set[tuple[str, str]] = set()
-    keys = sorted(set(notices))
-    for i in range(0, len(keys), MAX_BIND):
-        chunk = keys[i : i + MAX_BIND]
-        out.update(
-            (n, r)
-            for n, r in conn.execute(select(N.c.notice, N.c.recipient).where(N.c.notice.in_(chunk)))
-        )
-    return out
-
-
-def _open_messages(conn: Connection) -> list[tuple[Any, list[Any]]]:
-    """Consolidated messages not yet handed to a server, each with its live notices."""
-    messages = list(
-        conn.execute(
-            select(C.id, C.key, C.recipient, C.status, C.decided_by, C.cancel_reason).where(
-                C.kind == MESSAGE_KIND,
-                or_(
-                    C.status.in_((PENDING, AWAITING_APPROVAL)),
-                    (C.status == FAILED) & C.next_attempt_at.is_not(None),
-                    # a decision cancelled some of its notices: rebuilt from the others
-                    (C.status == CANCELLED) & C.cancel_reason.like(f"{REBUILD}%"),
-                ),
-            )
-        )
-    )
-    if not messages:
-        return []
-    by_key: dict[str, list[Any]] = defaultdict(list)
-    keys = [m.key for m in messages]
-    for i in range(0, len(keys), MAX_BIND):
-        for child in conn.execute(
-            select(N).where(N.c.outbox_key.in_(keys[i : i + MAX_BIND]), N.c.cancel_reason.is_(None))
-        ):
-            by_key[child.outbox_key].append(child)
-    return [(m, by_key.get(m.key, [])) for m in messages]
-
-
-def _cancel_open(conn: Connection, reasons: Mapping[int, str], stamp: datetime) -> int:
-    """Cancel messages still open (pending, failed, awaiting approval), each with its reason;
-    one sent or claimed meanwhile stays as it is."""
-    n = 0
-    for row_id, reason in reasons.items():
-        # a message a decision marked to be rebuilt: rebuilt now, say so (not counted again)
-        conn.execute(
-            update(TABLE)
-            .where(C.id == row_id, C.status == CANCELLED, C.cancel_reason.like(f"{REBUILD}%"))
-            .values(cancel_reason=reason[:2000], updated_at=stamp)
-        )
-        result = conn.execute(
-            update(TABLE)
-            .where(C.id == row_id, C.status.in_(OPEN))
-            .values(
-                status=CANCELLED,
-                cancel_reason=reason[:2000],
-                next_attempt_at=None,
-                updated_at=stamp,
-            )
-        )
-        n += result.rowcount or 0
-    return n
-
-
-def _write_ledger(conn: Connection, plan: _Plan) -> None:
-    """The notices each new message carries: new ones inserted, carried ones moved."""
-    for ledger_id, why in plan.dropped.items():
-        conn.execute(update(N).where(N.c.id == ledger_id).values(cancel_reason=why[:2000]))
-    fresh = []
-    for letter, _kind in plan.letters:
-        for item in letter.items:
-            ledger_id = item.ledger_id
-            if ledger_id is not None:
-                conn.execute(
-                    update(N)
-                    .where(N.c.id == ledger_id)
-                    .values(outbox_key=letter.key, approved=item.approved)
-                )
-            else:
-                fresh.append(notice_row(item, letter.key))
-    if fresh:
-        from sqlalchemy.dialects import postgresql, sqlite
-
-        dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-        width = len(fresh[0])
-        for i in range(0, len(fresh), max(1, MAX_BIND // width)):
-            stmt = dialect.insert(N).on_conflict_do_nothing(index_elements=["notice", "recipient"])
-            conn.execute(stmt, fresh[i : i + max(1, MAX_BIND // width)])
-
-
-def _count(conn: Connection, status: str) -> int:
-    from sqlalchemy import func
-
-    return int(
-        conn.execute(select(func.count()).select_from(TABLE).where(C.status == status)).scalar_one()
-    )
-
-
-def _ids_with(conn: Connection, ids: Mapping[int, str], status: str) -> set[int]:
-    keys = list(ids)
-    out: set[int] = set()
-    for i in range(0, len(keys), MAX_BIND):
-        out.update(
-            conn.execute(
-                select(C.id).where(C.id.in_(keys[i : i + MAX_BIND]), C.status == status)
-            ).scalars()
-        )
-    return out
 
 
 def sweep(
