@@ -171,12 +171,27 @@ def generate(reviews: int, events: int, parties: int = 190, seed: int = 1) -> di
                     "note": f"note verbale {next(serial)}",
                 }
             )
+    out = out[:events]
+    _changes_in_date_order(out)
     return {
         "format": "untoc-mechanism/1",
         "parties": party_list,
         "reviews": review_list,
-        "events": out[:events],
+        "events": out,
     }
+
+
+def _changes_in_date_order(events: list[dict]) -> None:
+    """Each party's changes of focal point replace the one named before: date them in that
+    order, or the file holds facts that cannot be true (a focal point replaced before he or
+    she was named), which `untoc import` refuses."""
+    chains: dict[str, list[dict]] = {}
+    for e in events:
+        if e["type"] == "focal_point_nominated" and "replaces" in e:
+            chains.setdefault(e["party"], []).append(e)
+    for chain in chains.values():
+        for e, day in zip(chain, sorted(e["on"] for e in chain), strict=True):
+            e["on"] = day
 
 
 def write(doc: dict, path: Path) -> None:

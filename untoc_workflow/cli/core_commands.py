@@ -28,11 +28,30 @@ def import_command(
     file: Annotated[
         Path, typer.Argument(help="A mechanism file (untoc-mechanism/1), JSON or YAML.")
     ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Date the history runs to (YYYY-MM-DD); a fact dated after it is refused."
+            " Default today.",
+        ),
+    ] = None,
 ) -> None:
-    """Load a mechanism file into the store: all or nothing, and idempotent."""
+    """Load a mechanism file into the store: all or nothing, and idempotent. Every fact is
+    checked against the process: one that cannot be true is refused with its place."""
+    day = parse_as_of(as_of)
+    checked = admission(day or today(), "--as-of" if day else "today")
     with opened_store() as store:
-        result = store.import_file(file)
+        result = store.import_file(file, admission=checked)
     console.print(f"imported {file}: {result}")
+
+
+def admission(day: Any, name: str = "today") -> Any:
+    """The facts check of an import or a record, against the date of the command."""
+    from ..core.admission import CommandDate
+    from ..store.admission import Admission
+
+    return Admission(CommandDate(day, name))
 
 
 @fails_cleanly
@@ -89,7 +108,9 @@ def record_command(
     ] = None,
     note: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Append one fact to the event log (same types and fields as the mechanism file)."""
+    """Append one fact to the event log (same types and fields as the mechanism file).
+    A fact that cannot be true is refused with the reason: dated after today, before what
+    it depends on, at a step the review is not at, or repeating one already recorded."""
     fields: dict[str, Any] = {
         "on": on or today().isoformat(),
         "type": type,
@@ -133,7 +154,9 @@ def record_command(
     doc = {"format": "untoc-mechanism/1", "events": [event]}
     with opened_store() as store:
         try:
-            result = store.import_document(Located(doc, "untoc record", {}))
+            result = store.import_document(
+                Located(doc, "untoc record", {}), admission=admission(today())
+            )
         except InputError as exc:
             raise InputError([_as_option(p) for p in exc.problems]) from exc
         added = result.added.get("events", 0)

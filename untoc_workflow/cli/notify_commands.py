@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -25,17 +25,35 @@ def now() -> datetime:
 def _where(settings: object) -> str:
     url = getattr(settings, "notify_url", None)
     if url:
-        from ..notify.delivery import _hide_password
+        from ..notify.delivery import describe_notify_url
 
-        return ", ".join(_hide_password(u.strip()) for u in url.split(",") if u.strip())
+        return describe_notify_url(url)  # Apprise's privacy form: no password
     return str(getattr(settings, "outbox_dir", "the outbox folder"))
 
 
 def _errors(errors: list[str]) -> None:
-    for line in errors[:10]:
-        err_console.print(f"[yellow]not delivered:[/] {line}", markup=True, highlight=False)
-    if len(errors) > 10:
-        err_console.print(f"... and {len(errors) - 10} more", highlight=False)
+    from .outbox_commands import not_delivered
+
+    not_delivered(errors)
+
+
+def summary_line(day: object, report: Any) -> str:
+    """The sweep's counts in one line; only the counts that happened beyond the usual."""
+    elsewhere = report.recorded_elsewhere
+    extra = (
+        ("in doubt", report.in_doubt),
+        ("given up", report.given_up),
+        ("retried", report.retried),
+        ("recovered from a stopped sweep", report.recovered),
+    )
+    return (
+        f"sweep {day}: found {report.found}, recorded {report.recorded} "
+        f"({report.already_recorded} already recorded"
+        + (f", {elsewhere} by a sweep running at the same time" if elsewhere else "")
+        + f"), cancelled {report.cancelled}, "
+        f"sent {report.sent}, failed {report.failed}, pending {report.pending}"
+        + "".join(f", {name} {n}" for name, n in extra if n)
+    )
 
 
 @fails_cleanly
@@ -92,23 +110,14 @@ def sweep_command(
             highlight=False,
         )
     else:
-        console.print(
-            f"sweep {day}: found {report.found}, recorded {report.recorded} "
-            f"({report.already_recorded} already recorded), cancelled {report.cancelled}, "
-            f"sent {report.sent}, failed {report.failed}, pending {report.pending}"
-            + (f", in doubt {report.in_doubt}" if report.in_doubt else ""),
-            highlight=False,
-        )
+        console.print(summary_line(day, report), highlight=False, markup=False)
     if format != "json":
+        from .outbox_commands import backlog_lines
+
         if send and report.sent:
-            console.print(f"delivered through {_where(settings)}", highlight=False)
-        if report.awaiting_approval:
-            n = report.awaiting_approval
-            console.print(
-                f"{n} {'message awaits' if n == 1 else 'messages await'} the secretariat's "
-                "approval: `untoc outbox list --awaiting`, then `untoc outbox approve --all`",
-                highlight=False,
-            )
+            console.print(f"delivered through {_where(settings)}", highlight=False, markup=False)
+        for line in backlog_lines(report.backlog, sent_now=send) if report.backlog else []:
+            console.print(line, highlight=False, markup=False)
     for item in report.withheld:
         err_console.print(
             f"[yellow]not addressed (not a party to the review):[/] {item}", markup=True
@@ -139,9 +148,12 @@ def digest_command(
         report, drained = run_digest(store, day, now(), settings, deliver=send)
     console.print(
         f"digest {report.month}: {report.recipients} summaries, {report.recorded} new, "
-        f"sent {drained.sent}, failed {drained.failed}",
+        f"sent {drained.sent}, failed {drained.failed}"
+        + (f", in doubt {drained.in_doubt}" if drained.in_doubt else "")
+        + (f", given up {drained.given_up}" if drained.given_up else ""),
         highlight=False,
+        markup=False,
     )
     if send and drained.sent:
-        console.print(f"delivered through {_where(settings)}", highlight=False)
+        console.print(f"delivered through {_where(settings)}", highlight=False, markup=False)
     _errors(drained.errors)

@@ -19,6 +19,8 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
+from .email import checked_email
+
 FORMAT = "untoc-mechanism/1"
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -90,6 +92,11 @@ Instrument = Literal["UNTOC", "TIP", "SOM", "FIREARMS"]
 Language = Literal["ar", "zh", "en", "fr", "ru", "es"]
 RegionalGroup = Literal["African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG"]
 Text = Annotated[str, Field(min_length=1)]
+Email = Annotated[
+    str,
+    AfterValidator(checked_email),
+    WithJsonSchema({"type": "string", "format": "email", "minLength": 1}),
+]
 DeadlineStep = Literal["saq", "written_feedback", "observations"]
 
 
@@ -110,7 +117,7 @@ def _unique(values: list[Any], what: str) -> list[Any]:
 
 
 class MissionModel(_Model):
-    email: Text
+    email: Email
     city: str | None = None
 
 
@@ -176,7 +183,7 @@ class _Event(_Model):
 
 class PersonModel(_Model):
     name: Text
-    email: Text
+    email: Email
     gender: Literal["female", "male", "other"] | None = None
     ministry: str | None = None
     language: Language | None = None

@@ -11,6 +11,8 @@ The correspondence starts at its go-live (the first sweep that records anything,
 in its reviews, and nothing due earlier is ever caught up. No sweep records or sends on a
 non-working day of the declared calendar: what fell due then goes on the next working day,
 and a catch-up says truly whether the day was a holiday or the sweep did not run.
+    recorded_elsewhere  messages found here that a sweep running at the same time recorded
+              first
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ..store.dialect import writing
 from .calendar import WorkingCalendar, load_calendar
 from .consolidate import MESSAGE_KIND, Item, Letter, LetterWriter, letter_row
 from .context import one_line
+from .entries import Backlog, backlog
 from .golive import (
     go_live_row,
     mark_opened,
@@ -47,7 +50,7 @@ from .letters_store import ids_with as _ids_with
 from .letters_store import known as _known
 from .letters_store import open_messages as _open_messages
 from .letters_store import write_ledger as _write_ledger
-from .outbox import C, DrainReport, drain, insert_rows, lock_outbox, status_counts, utc_naive
+from .outbox import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
 from .outstanding import outstanding_lines
 from .presidency import late_parties, presidency_held
 from .recipients import Fallback, Recipient, RecipientResolver
@@ -68,6 +71,7 @@ class SweepReport:
     found: int = 0
     recorded: int = 0
     already_recorded: int = 0
+    recorded_elsewhere: int = 0
     cancelled: int = 0
     held: int = 0
     recipients: int = 0
@@ -79,8 +83,12 @@ class SweepReport:
     sent: int = 0
     failed: int = 0
     in_doubt: int = 0
+    given_up: int = 0
+    recovered: int = 0
+    retried: int = 0
     pending: int = 0
     awaiting_approval: int = 0
+    backlog: Backlog | None = None
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -98,8 +106,13 @@ class SweepReport:
             "sent": self.sent,
             "failed": self.failed,
             "in_doubt": self.in_doubt,
+            "given_up": self.given_up,
+            "recovered": self.recovered,
+            "retried": self.retried,
+            "recorded_elsewhere": self.recorded_elsewhere,
             "pending": self.pending,
             "awaiting_approval": self.awaiting_approval,
+            "outbox": self.backlog.as_dict() if self.backlog else None,
         }
 
 
@@ -213,7 +226,10 @@ class Notifier:
                 )
                 for letter, kind in plan.letters
             ]
-            report.recorded = insert_rows(conn, rows)
+            inserted = insert_new_rows(conn, rows)
+            report.recorded = len(inserted)
+            # messages another sweep wrote between our read and our lock: say so, not "0 new"
+            report.recorded_elsewhere = len({r["key"] for r in rows} - inserted)
             _write_ledger(conn, plan.letters, plan.dropped)
             record_sweep_day(conn, as_of, stamp)
             report.awaiting_approval = _count(conn, AWAITING_APPROVAL)
@@ -749,10 +765,13 @@ def sweep(
             reply_to=notifier.settings.secretariat.email,
         )
         report.sent, report.failed, report.in_doubt = drained.sent, drained.failed, drained.in_doubt
+        report.given_up, report.recovered = drained.given_up, drained.recovered
+        report.retried = drained.retried
         report.errors = drained.errors
-    counts = status_counts(store.engine)
-    report.pending = counts.get("pending", 0) + counts.get("retrying", 0)
-    report.awaiting_approval = counts.get(AWAITING_APPROVAL, 0)
+    with store.engine.connect() as conn:
+        report.backlog = backlog(conn)
+    report.pending = report.backlog.pending + report.backlog.retrying
+    report.awaiting_approval = report.backlog.awaiting_approval
     return report
 
 

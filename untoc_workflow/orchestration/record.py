@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..core.admission import CommandDate
 from ..errors import InputError
 from ..mechanism_file import FORMAT
 from ..yamlsource import Located
@@ -23,7 +24,9 @@ class Outcome:
 
 
 def refusal(position: Position, fact: Fact, today: date) -> str | None:
-    """Why `fact` cannot complete the step the review waits for, or None."""
+    """Why `fact` does not fit the step this run waits at, or None. Whether it can be true
+    (its date, what it depends on, a repeat) is the core's rule, asked when it is recorded
+    (`core.admission`, through the store), the same rule `untoc record` and import ask."""
     kind = getattr(fact, "fact", None)
     review = position.review
     if position.complete:
@@ -33,13 +36,7 @@ def refusal(position: Position, fact: Fact, today: date) -> str | None:
             f"review {review} waits for {position.step} ({position.fact}), "
             f"not for {kind}; record that fact with `untoc record` instead"
         )
-    if fact.on > today:
-        return f"{kind} dated {fact.on} is in the future (today is {today})"
     state = position.state
-    step = position.step_state
-    assert step is not None
-    if step.started_on is not None and fact.on < step.started_on:
-        return f"{kind} dated {fact.on} is before step {position.step} started ({step.started_on})"
     party = getattr(fact, "party", None)
     parties = (state.reviewed, *state.reviewers)
     if kind == "focal_point_nominated" and party not in parties:
@@ -47,13 +44,6 @@ def refusal(position: Position, fact: Fact, today: date) -> str | None:
             f"{party} is not a party to review {review} "
             f"(reviewed {state.reviewed}, reviewers {', '.join(state.reviewers)})"
         )
-    if kind == "written_feedback_submitted" and party is not None:
-        if party not in state.reviewers:
-            return (
-                f"{party} is not a reviewer of {review} (reviewers: {', '.join(state.reviewers)})"
-            )
-        if party in step.submitted_by:
-            return f"{party} already sent its written feedback for {review}"
     if kind == "preliminary_consultation_held":
         why = check_languages(list(getattr(fact, "languages", [])))
         if why:
@@ -69,9 +59,14 @@ def record_fact(store: Any, position: Position, fact: Fact, today: date) -> Outc
     why = refusal(position, fact, today)
     if why:
         return Outcome(event, refused=why)
+    from ..store.admission import Admission  # the store is the caller's: imported with it
+
     doc = {"format": FORMAT, "events": [event]}
     try:
-        result = store.import_document(Located(doc, f"resume of {position.review}", {}))
+        result = store.import_document(
+            Located(doc, f"resume of {position.review}", {}),
+            admission=Admission(CommandDate(today)),
+        )
     except InputError as exc:
         return Outcome(event, refused="; ".join(str(p) for p in exc.problems))
     return Outcome(event, recorded=result.added.get("events", 0) > 0)

@@ -10,7 +10,8 @@ import gc
 import hashlib
 import json
 import threading
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -35,8 +36,10 @@ from ..mechanism_file import (
     event_to_dict,
     write_document,
 )
+from ..mechanism_file.parse import MAX_PROBLEMS
 from ..mechanism_file.source import JsonStream, LocatedSource
 from ..yamlsource import Located, load_file
+from .admission import Admission, refused_facts
 from .dialect import (
     MAX_BIND,
     bulk_loading,
@@ -406,18 +409,24 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------
 
-    def import_file(self, path: str | Path) -> ImportResult:
+    def import_file(self, path: str | Path, *, admission: Admission | None = None) -> ImportResult:
         """Import a mechanism file (JSON or YAML): all or nothing, idempotent."""
         if Path(path).suffix.lower() == ".json":
             # read event by event: a million-event file never sits in memory as objects
-            return self.import_document(JsonStream.open(path))
-        return self.import_document(load_file(path))
+            return self.import_document(JsonStream.open(path), admission=admission)
+        return self.import_document(load_file(path), admission=admission)
 
-    def import_document(self, located: Located | JsonStream | LocatedSource) -> ImportResult:
+    def import_document(
+        self,
+        located: Located | JsonStream | LocatedSource,
+        *,
+        admission: Admission | None = None,
+    ) -> ImportResult:
         """Import a parsed mechanism file in one transaction; raise InputError (and write
-        nothing) on any problem in the file or any clash with what is stored."""
+        nothing) on any problem in the file or any clash with what is stored. With
+        `admission`, every new fact must also be one that can be true (core.admission)."""
         with self.writing() as conn, bulk_loading(conn), _no_gc():
-            return _Import(self, conn, located).run()
+            return _Import(self, conn, located, admission).run()
 
     def append(self, events: Sequence[Event]) -> list[bool]:
         """Record events; for each, False when its id (given, or derived from its content)
@@ -457,12 +466,19 @@ class _Import:
     """One import (or append) inside one write transaction."""
 
     def __init__(
-        self, store: Store, conn: Connection, located: Located | JsonStream | LocatedSource
+        self,
+        store: Store,
+        conn: Connection,
+        located: Located | JsonStream | LocatedSource,
+        admission: Admission | None = None,
     ):
         self.store = store
         self.conn = conn
         self.source = LocatedSource(located) if isinstance(located, Located) else located
         self.problems: list[Problem] = []
+        self.admission = admission
+        # the file position of each inserted event, in insertion (seq) order
+        self.inserted = array("q")
 
     def _problem(self, path: str, message: str, hint: str | None = None) -> None:
         line = self.source.line_of(path) if self.source.file != "<append>" else None
@@ -526,6 +542,7 @@ class _Import:
             for name in EVENT_INDEXES:
                 conn.exec_driver_sql(f"DROP INDEX {name}")
         make_id = _IdMaker()
+        after_seq = self._max_seq() if self.admission else 0
         recorded_at = datetime.now(UTC)
         flags_out: list[bool] = []
         for batch in reader.events():
@@ -551,6 +568,8 @@ class _Import:
                         continue
                 flags_out.append(True)
                 rows.append((eid, e.on, e.type, e.review, e.party, data_json, e.note, recorded_at))
+                if self.admission:
+                    self.inserted.append(e.seq - 1)
             if rows and ok():
                 insert_events(conn, rows)
                 counts["events_added"] += len(rows)
@@ -559,11 +578,34 @@ class _Import:
             for name, columns in EVENT_INDEXES.items():
                 cols = ", ".join(f'"{c}"' for c in columns)
                 conn.exec_driver_sql(f"CREATE INDEX {name} ON event ({cols})")
+        if self.admission and ok() and counts["events_added"]:
+            self._admit(after_seq, self.admission)
         if self.problems:
             raise InputError(self.problems, title=f"{self.source.file}: nothing was imported")
         if flags:
             return flags_out
         return ImportResult(**counts)
+
+    def _max_seq(self) -> int:
+        return int(self.conn.execute(text("SELECT COALESCE(MAX(seq), 0) FROM event")).scalar_one())
+
+    def _admit(self, after_seq: int, admission: Admission) -> None:
+        """Report every new fact the process says cannot be true, at its place in the file."""
+        refused = refused_facts(self.store, self.conn, after_seq, admission)
+        if not refused:
+            return
+        seqs = [
+            s for (s,) in query_rows(self.conn, "SELECT seq FROM event WHERE seq > ?", (after_seq,))
+        ]
+        seqs.sort()
+        for r in refused[:MAX_PROBLEMS]:
+            at = self.inserted[bisect_left(seqs, r.fact.seq)]
+            self._problem(f"events[{at}]" + (f".{r.field}" if r.field else ""), r.reason)
+        if len(refused) > MAX_PROBLEMS:
+            more = len(refused) - MAX_PROBLEMS
+            self.problems.append(
+                Problem(f"... and {more} more facts refused", file=self.source.file)
+            )
 
     def _stored_events(self, ids: list[str]) -> dict[str, tuple[Any, ...]]:
         out: dict[str, tuple[Any, ...]] = {}

@@ -1,0 +1,307 @@
+"""`untoc record` and `untoc import` refuse facts that cannot be true, say why and where,
+and change nothing; facts the contract allows in any order go in."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from untoc_workflow.cli import app
+
+HERE = Path(__file__).parent
+MECHANISM = HERE / "mechanism.yaml"
+SAMPLE = HERE.parents[1] / "untoc_workflow/sample/mechanism.json"
+TODAY = date(2021, 6, 1)
+
+
+@pytest.fixture()
+def cli(tmp_path, monkeypatch, store_url):
+    """`untoc ...` in a fresh folder, on SQLite and on PostgreSQL, on a fixed today."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
+    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setattr("untoc_workflow.cli.core_commands.today", lambda: TODAY)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0):
+        result = runner.invoke(app, list(args), catch_exceptions=False)
+        out = result.output + (result.stderr if result.stderr_bytes else "")
+        assert result.exit_code == code, out
+        assert "Traceback" not in out
+        return result
+
+    return run
+
+
+def events_in_store(cli) -> list[dict]:
+    cli("export", "store.json")
+    return json.loads(Path("store.json").read_text(encoding="utf-8")).get("events", [])
+
+
+def stage(cli, review: str, as_of: str = "2021-06-01") -> str:
+    out = cli("status", "--as-of", as_of, "--review", review, "--format", "json").stdout
+    return json.loads(out)[0]["stage"]
+
+
+def refused(cli, *args: str) -> str:
+    """Run a command that must be refused; the store must be as it was."""
+    before = events_in_store(cli)
+    result = cli(*args, code=1)
+    assert events_in_store(cli) == before
+    return result.stderr
+
+
+# -- untoc record ---------------------------------------------------------------------
+
+
+def test_record_refuses_observations_on_a_review_with_no_saq(cli):
+    cli("import", str(MECHANISM))
+    err = refused(
+        cli, "record", "observations_agreed", "--review", "C1-G1-NGA", "--on", "2021-05-30"
+    )
+    assert "--on: review C1-G1-NGA is not at step observations on 2021-05-30" in err
+    assert stage(cli, "C1-G1-NGA") == "questionnaire"
+
+
+def test_record_refuses_a_date_after_today_as_the_prefect_form_does(cli):
+    cli("import", str(MECHANISM))
+    err = refused(cli, "record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-06-02")
+    assert "--on: saq_submitted dated 2021-06-02 is in the future (today is 2021-06-01)" in err
+    err = refused(cli, "record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2099-01-01")
+    assert "in the future" in err
+    err = refused(
+        cli, "record", "experts_nominated", "--party", "GHA", "--count", "2", "--on", "2099-01-01"
+    )
+    assert "--on: experts_nominated dated 2099-01-01 is in the future" in err
+    cli("record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-06-01")
+    assert stage(cli, "C1-G1-NGA") == "written_feedback"
+
+
+def test_record_refuses_a_saq_before_the_start_a_second_saq_and_one_on_a_completed_review(cli):
+    cli("import", str(MECHANISM))
+    err = refused(cli, "record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2020-11-01")
+    assert "before step saq started (review C1-G1-NGA starts on 2020-12-01)" in err
+    cli("record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-03-01")
+    err = refused(cli, "record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-04-01")
+    assert "saq_submitted for review C1-G1-NGA was already recorded on 2021-03-01" in err
+    for party, on in (("GHA", "2021-04-10"), ("DEU", "2021-04-20")):
+        cli(
+            "record",
+            "written_feedback_submitted",
+            "--review",
+            "C1-G1-NGA",
+            "--party",
+            party,
+            "--on",
+            on,
+        )
+    cli("record", "observations_agreed", "--review", "C1-G1-NGA", "--on", "2021-05-20")
+    assert stage(cli, "C1-G1-NGA") == "completed"
+    err = refused(cli, "record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-05-25")
+    assert "already recorded on 2021-03-01" in err
+    # the same fact again is no new fact: skipped, not refused
+    again = cli("record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-03-01")
+    assert "nothing added" in again.stdout
+
+
+def test_record_refuses_a_withdrawal_before_the_nomination_or_of_someone_else(cli):
+    cli("import", str(MECHANISM))
+    err = refused(
+        cli,
+        "record",
+        "focal_point_withdrawn",
+        "--party",
+        "NGA",
+        "--email",
+        "a.bello@example.org",
+        "--on",
+        "2020-12-01",
+    )
+    assert (
+        "--email: focal_point_withdrawn dated 2020-12-01: a.bello@example.org was nominated "
+        "as a focal point of NGA only on 2020-12-05" in err
+    )
+    err = refused(
+        cli,
+        "record",
+        "focal_point_withdrawn",
+        "--party",
+        "NGA",
+        "--email",
+        "k.mensah@example.org",
+        "--on",
+        "2021-01-01",
+    )
+    assert "k.mensah@example.org" in err
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["not-an-email", "a.osei@example.org\r\nBcc: all@example.org", "a.osei@example.org\n"],
+)
+def test_record_refuses_an_invalid_email_and_the_party_gets_no_focal_point(cli, email):
+    cli("import", str(MECHANISM))
+    cli(
+        "record",
+        "focal_point_withdrawn",
+        "--party",
+        "GHA",
+        "--email",
+        "k.mensah@example.org",
+        "--on",
+        "2021-02-01",
+    )
+    err = refused(
+        cli,
+        "record",
+        "focal_point_nominated",
+        "--party",
+        "GHA",
+        "--name",
+        "A. Osei",
+        "--email",
+        email,
+        "--on",
+        "2021-02-02",
+    )
+    assert "--email:" in err and "is not an email address" in err
+    out = cli("status", "--as-of", "2021-02-03", "--review", "C1-G1-GHA", "--format", "json")
+    assert json.loads(out.stdout)[0]["parties_without_focal_point"] == ["GHA"]
+
+
+def test_record_admits_what_the_contract_allows_in_any_order(cli):
+    cli("import", str(MECHANISM))
+    # Ghana's review: its SAQ before its preliminary consultation, an extension agreed
+    # before the SAQ is late, one reviewer's feedback before the other's
+    cli("record", "saq_submitted", "--review", "C1-G1-GHA", "--on", "2021-01-20")
+    cli(
+        "record",
+        "preliminary_consultation_held",
+        "--review",
+        "C1-G1-GHA",
+        "--on",
+        "2021-02-01",
+        "--languages",
+        "en",
+    )
+    cli(
+        "record",
+        "deadline_extended",
+        "--review",
+        "C1-G1-GHA",
+        "--step",
+        "written_feedback",
+        "--due",
+        "2021-09-30",
+        "--basis",
+        "agreed with the reviewing parties",
+        "--on",
+        "2021-02-05",
+    )
+    cli(
+        "record",
+        "written_feedback_submitted",
+        "--review",
+        "C1-G1-GHA",
+        "--party",
+        "DEU",
+        "--on",
+        "2021-03-01",
+    )
+    cli(
+        "record",
+        "written_feedback_submitted",
+        "--review",
+        "C1-G1-GHA",
+        "--party",
+        "NGA",
+        "--on",
+        "2021-04-01",
+    )
+    assert stage(cli, "C1-G1-GHA") == "observations"
+
+
+# -- untoc import ---------------------------------------------------------------------
+
+IMPOSSIBLE = """\
+format: untoc-mechanism/1
+parties:
+  - {code: NGA, name: Nigeria, regional_group: African, instruments: {UNTOC: 2001-06-28}}
+  - {code: GHA, name: Ghana, regional_group: African, instruments: {UNTOC: 2012-08-21}}
+  - {code: DEU, name: Germany, regional_group: WEOG, instruments: {UNTOC: 2005-06-14}}
+reviews:
+  - {id: C1-G1-NGA, cluster: 1, group: 1, reviewed: NGA, instruments: [UNTOC],
+     reviewers: [{party: GHA, instruments: [UNTOC]}, {party: DEU, instruments: [UNTOC]}],
+     starts_on: 2020-12-01}
+events:
+  - {on: 2020-12-05, type: focal_point_nominated, party: NGA, person: {name: B, email: b@un.org}}
+  - {on: 2020-12-08, type: focal_point_nominated, party: GHA, person: {name: M, email: m@un.org}}
+  - {on: 2020-12-10, type: focal_point_nominated, party: DEU, person: {name: W, email: w@un.org}}
+  - {on: 2021-01-15, type: observations_agreed, review: C1-G1-NGA}
+  - {on: 2020-11-20, type: saq_submitted, review: C1-G1-NGA}
+  - {on: 2021-02-01, type: saq_submitted, review: C1-G1-NGA}
+  - {on: 2021-03-01, type: saq_submitted, review: C1-G1-NGA}
+  - {on: 2099-01-01, type: written_feedback_submitted, review: C1-G1-NGA}
+  - {on: 2020-12-01, type: focal_point_withdrawn, party: DEU, email: w@un.org}
+"""
+
+
+@pytest.mark.parametrize("one_pass", [False, True], ids=["by-index", "one-pass"])
+def test_import_reports_every_impossible_fact_with_its_place_and_imports_nothing(
+    cli, monkeypatch, one_pass
+):
+    if one_pass:  # as for a large import: the touched reviews' facts read in one pass
+        monkeypatch.setattr("untoc_workflow.store.admission.SCAN_FROM", 0)
+    Path("impossible.yaml").write_text(IMPOSSIBLE, encoding="utf-8")
+    err = refused(cli, "import", "impossible.yaml")
+    lines = [line for line in err.splitlines() if "impossible.yaml:" in line]
+    assert "nothing was imported" in err
+    expected = [
+        ("impossible.yaml:14: events[3].on", "not at step observations"),
+        ("impossible.yaml:15: events[4].on", "before step saq started"),
+        ("impossible.yaml:17: events[6]:", "already recorded on 2021-02-01"),
+        ("impossible.yaml:18: events[7].on", "in the future (today is 2021-06-01)"),
+        ("impossible.yaml:19: events[8].email", "nominated as a focal point of DEU only on"),
+    ]
+    for place, reason in expected:
+        assert any(place in line and reason in line for line in lines), (place, err)
+    assert len([line for line in lines if ": events[" in line]) == len(expected)
+    assert json.loads(cli("status", "--format", "json").stdout) == []
+
+
+def test_import_of_history_checks_dates_against_its_as_of(cli):
+    history = IMPOSSIBLE.split("  - {on: 2021-01-15")[0]
+    history += "  - {on: 2021-02-01, type: saq_submitted, review: C1-G1-NGA}\n"
+    Path("history.yaml").write_text(history, encoding="utf-8")
+    err = refused(cli, "import", "history.yaml", "--as-of", "2021-01-31")
+    assert (
+        "history.yaml:14: events[3].on: saq_submitted dated 2021-02-01 is after the date of "
+        "this import (--as-of 2021-01-31)" in err
+    )
+    cli("import", "history.yaml", "--as-of", "2021-02-01")
+    assert len(events_in_store(cli)) == 4
+
+
+def test_import_refuses_invalid_email_addresses_of_persons_and_missions(cli):
+    bad = IMPOSSIBLE.split("events:")[0].replace(
+        "instruments: {UNTOC: 2001-06-28}}",
+        "instruments: {UNTOC: 2001-06-28}, mission: {email: not-an-email}}",
+    )
+    bad += "events:\n  - {on: 2020-12-05, type: focal_point_nominated, party: GHA, person: "
+    bad += '{name: K. Mensah, email: "k.mensah@example.org\\r\\nBcc: x@example.org"}}\n'
+    Path("bad.yaml").write_text(bad, encoding="utf-8")
+    err = refused(cli, "import", "bad.yaml")
+    assert "bad.yaml:3: parties[0].mission.email: 'not-an-email' is not an email address" in err
+    assert "events[0].person.email:" in err and "is not an email address" in err
+    assert json.loads(cli("status", "--format", "json").stdout) == []
+
+
+def test_the_bundled_sample_imports_with_every_fact_checked(cli, monkeypatch):
+    monkeypatch.setattr("untoc_workflow.cli.core_commands.today", lambda: date(2024, 4, 16))
+    out = cli("import", str(SAMPLE)).stdout
+    assert "events: 620 added" in out
