@@ -36,11 +36,25 @@ def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[
 
         # The clock is read here, at the edge, only to stamp the emails' Date header.
         swept = run_sweep(store, as_of, datetime.now(UTC), settings)
-        console.print(
-            f"2. deadline sweep on {as_of}: found {swept.found} notifications due, "
-            f"recorded {swept.recorded} new, sent {swept.sent}, failed {swept.failed}, "
-            f"pending {swept.pending}"
-        )
+        if swept.opening:
+            console.print(
+                f"2. go-live of the correspondence on {swept.go_live}: {swept.recorded} messages "
+                f"to {swept.recipients} recipients, one each (an opening message listing what "
+                "is outstanding in its reviews; nothing earlier is caught up); "
+                f"recorded {swept.recorded} new, sent {swept.sent}, failed {swept.failed}"
+            )
+        else:
+            console.print(
+                f"2. deadline sweep on {as_of} (live since {swept.go_live}): found "
+                f"{swept.found} notifications due, recorded {swept.recorded} new, "
+                f"sent {swept.sent}, failed {swept.failed}, pending {swept.pending}"
+            )
+        if swept.awaiting_approval:
+            console.print(
+                f"   {swept.awaiting_approval} escalation(s) await the secretariat's approval "
+                "(the President's summary, letters to permanent missions): review them with "
+                "`untoc outbox list --awaiting`, then `untoc outbox approve --all`"
+            )
         where = settings.notify_url and "the Apprise URL(s) of UNTOC_NOTIFY_URL"
         emails = sorted(settings.outbox_dir.glob("*.eml")) if not settings.notify_url else []
         console.print(f"   emails: {where or settings.outbox_dir} ({len(emails)} .eml files)")
@@ -80,7 +94,7 @@ def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[
     )
     console.print(
         "Next: `untoc status --as-of 2024-04-16`, `untoc report --as-of 2024-04-16 --format json`, "
-        "`untoc sweep --as-of 2024-05-01`."
+        "`untoc sweep --as-of 2024-04-17` (the next working day's messages)."
     )
     return {"imported": imported, "sweep": swept, "report": report, "page": page}
 

@@ -26,7 +26,13 @@ def test_demo_loads_the_sample_sends_real_emails_writes_the_report_and_reruns_id
     emails = sorted((tmp_path / "untoc-outbox").glob("*.eml"))
     assert emails, first.output
     message = BytesParser(policy=policy.default).parse(emails[0].open("rb"))
-    assert message["Message-ID"] and message["To"] and message["Subject"].startswith("[UNTOC ")
+    assert message["Message-ID"] and message["To"] and message["Subject"].startswith("[UNTOC] ")
+    # the go-live: one opening message per recipient, and the escalations held for approval
+    assert "2. go-live of the correspondence on 2024-04-16: 200 messages to 200 recipients" in (
+        first.stdout
+    )
+    assert "1 escalation(s) await the secretariat's approval" in first.stdout
+    assert "untoc outbox approve --all" in first.stdout
     assert {p.get_content_type() for p in message.walk()} >= {"text/plain", "text/html"}
     page = tmp_path / "untoc-report" / "index.html"
     assert page.exists() and "<img" in page.read_text(encoding="utf-8")

@@ -298,3 +298,24 @@ def standard_mechanism(store: Any, tmp_path: Path) -> None:
         },
     ]
     load_mechanism(store, tmp_path, parties, reviews, events)
+
+
+def went_live(store: Any, tmp_path: Path, before: str) -> None:
+    """The store's correspondence went live on the working day before `before` and its
+    opening messages were sent (as .eml files in tmp_path/opening), so a test's sweeps
+    show ordinary days: only what falls due after go-live."""
+    from datetime import date, timedelta
+
+    from untoc_workflow.definitions import load_process
+    from untoc_workflow.notify import EmlFolder, Notifier, sweep
+
+    notifier = Notifier(load_process(), make_settings(tmp_path))
+    day = date.fromisoformat(before) - timedelta(days=1)
+    while not notifier.calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    transport = EmlFolder(tmp_path / "opening")
+    try:
+        report = sweep(store, notifier, transport, day, NOW, go_live=day)
+    finally:
+        transport.close()
+    assert report.opening and report.sent == report.recorded

@@ -41,35 +41,61 @@ def _prepare(tmp_path: Path) -> None:
         store.close()
 
 
-def test_sweep_sends_through_the_notify_url_and_prints_the_counts(tmp_path, smtp):
+def test_sweep_goes_live_then_sends_through_the_notify_url_and_prints_the_counts(tmp_path, smtp):
     _prepare(tmp_path)
     env = _env(tmp_path, smtp.url)
+    live = runner.invoke(app, ["sweep", "--as-of", "2023-06-15"], env=env)
+    assert live.exit_code == 0, live.output
+    assert "go-live 2023-06-15: opening messages to" in live.output
+    opened = len(smtp.wait_for(1))
     result = runner.invoke(app, ["sweep", "--as-of", "2023-06-16"], env=env)
     assert result.exit_code == 0, result.output
     assert (
-        "sweep 2023-06-16: found 3, recorded 4 (0 already recorded), cancelled 0, "
-        "sent 4, failed 0, pending 0" in result.output
+        "sweep 2023-06-16: found 2, recorded 3 (0 already recorded), cancelled 0, "
+        "sent 3, failed 0, pending 0" in result.output
     )
-    assert len(smtp.wait_for(4)) == 4
+    assert len(smtp.wait_for(opened + 3)) == opened + 3
     again = runner.invoke(app, ["sweep", "--as-of", "2023-06-16", "--format", "json"], env=env)
     assert again.exit_code == 0, again.output
     counts = json.loads(again.output)
     assert (counts["found"], counts["recorded"], counts["already_recorded"], counts["sent"]) == (
-        3,
+        2,
         0,
-        3,
+        2,
         0,
     )
-    assert len(smtp.messages()) == 4
+    assert counts["go_live"] == "2023-06-15"
+    assert len(smtp.messages()) == opened + 3
+
+
+def test_go_live_is_recorded_once_and_a_different_one_is_refused(tmp_path):
+    _prepare(tmp_path)
+    env = _env(tmp_path)
+    first = runner.invoke(
+        app, ["sweep", "--as-of", "2023-06-01", "--go-live", "2023-06-15"], env=env
+    )
+    assert first.exit_code == 0, first.output
+    assert "correspondence starts on 2023-06-15: nothing recorded or sent" in first.output
+    assert not list((tmp_path / "outbox").glob("*.eml"))
+    other = runner.invoke(
+        app, ["sweep", "--as-of", "2023-06-16", "--go-live", "2023-06-10"], env=env
+    )
+    assert other.exit_code == 1
+    assert "went live on 2023-06-15" in other.output and "Traceback" not in other.output
+    assert not list((tmp_path / "outbox").glob("*.eml"))  # nothing changed
+    weekend = runner.invoke(app, ["sweep", "--as-of", "2023-06-17"], env=env)
+    assert "2023-06-17 is not a working day (weekend): nothing recorded or sent" in weekend.output
 
 
 def test_without_a_notify_url_the_sweep_writes_eml_files_once(tmp_path):
     _prepare(tmp_path)
     env = _env(tmp_path)
+    runner.invoke(app, ["sweep", "--as-of", "2023-06-28"], env=env)  # go-live: the openings
+    opened = sorted((tmp_path / "outbox").glob("*.eml"))
     result = runner.invoke(app, ["sweep", "--as-of", "2023-06-30"], env=env)
     assert result.exit_code == 0, result.output
     files = sorted((tmp_path / "outbox").glob("*.eml"))
-    assert len(files) == 5 and f"delivered through {tmp_path / 'outbox'}" in result.output
+    assert len(files) > len(opened) and f"delivered through {tmp_path / 'outbox'}" in result.output
     assert not list((tmp_path / "outbox").glob(".*"))  # no temporary file left behind
     msg = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
     assert msg.get_content_type() == "multipart/alternative"

@@ -34,7 +34,7 @@ def test_one_summary_per_focal_point_and_mission_with_only_their_reviews(store, 
     # Germany reviews France and Nigeria; it takes no part in the review of Ghana
     assert "C1-G1-FRA" in weber and "C1-G1-NGA" in weber and "C1-G1-GHA" not in weber
     assert (
-        "Self-assessment questionnaire, June 30, 2023, agreed at the preliminary consultation;"
+        "Self-assessment questionnaire, 30 June 2023, agreed at the preliminary consultation;"
         " due in 14 days" in weber
     )
     berg = got["i.berg@example.org"].get_body(("plain",)).get_content()
@@ -44,7 +44,11 @@ def test_one_summary_per_focal_point_and_mission_with_only_their_reviews(store, 
     assert str(martin["Subject"]) == "[UNTOC] Situation mensuelle de vos examens de pays, juin 2023"
     assert "État partie examiné" in martin.get_body(("html",)).get_content()
     mission = got["mission.gha@example.org"].get_body(("plain",)).get_content()
-    assert mission.startswith("To the Permanent Mission of Ghana,")
+    assert mission.startswith(
+        "The secretariat of the United Nations Office on Drugs and Crime presents its"
+        " compliments to the Permanent Mission of Ghana to the United Nations (Vienna)"
+    )
+    assert "the assurances of its highest consideration" in mission
 
 
 def test_the_summary_is_sent_once_a_month(store, tmp_path, smtp):
@@ -71,3 +75,56 @@ def test_the_summary_is_sent_once_a_month(store, tmp_path, smtp):
         "[UNTOC] Monthly status of your country reviews, July 2023",
         "[UNTOC] Monthly status of your country reviews, June 2023",
     ]
+
+
+def test_the_summary_and_the_notices_count_a_late_started_step_alike(store, tmp_path, smtp):
+    """The SAQ of Nigeria arrives on 1 June 2023, after the date set for the written feedback
+    (1 March): the reviewers are not told the feedback is months late the day the SAQ
+    arrives. The ladder counts from 1 June, and the summary says the same thing."""
+    from untoc_workflow.core import mechanism_states
+
+    from .conftest import add_events
+
+    standard_mechanism(store, tmp_path)
+    add_events(
+        store,
+        tmp_path,
+        [
+            {
+                "on": "2023-02-01",
+                "type": "deadline_extended",
+                "review": "C1-G1-NGA",
+                "step": "written_feedback",
+                "due": "2023-03-01",
+                "basis": "agreed by the parties",
+            },
+            {"on": "2023-06-01", "type": "saq_submitted", "review": "C1-G1-NGA"},
+        ],
+        "late.yaml",
+    )
+    definition = load_process()
+    day = date(2023, 6, 15)
+    state = mechanism_states(definition, store.snapshot(day), day)["C1-G1-NGA"]
+    [overdue] = [n for n in state.notifications if n.step == "written_feedback"]
+    assert (overdue.rung, overdue.counted_from, overdue.days_overdue) == (
+        "overdue",
+        date(2023, 6, 1),
+        14,
+    )
+    # nothing fell on the day the SAQ arrived: no "due today" for a date long past
+    first = mechanism_states(definition, store.snapshot(date(2023, 6, 1)), date(2023, 6, 1))
+    assert not [n for n in first["C1-G1-NGA"].notifications if n.step == "written_feedback"]
+
+    notifier = Notifier(definition, make_settings(tmp_path, smtp.url))
+    record_digest(store, notifier, date(2023, 6, 16), NOW)
+    drain(store.engine, AppriseMail(smtp.url), NOW, sender=SENDER, sender_name="S")
+    got = {m.rcpt_tos[0]: m.message.get_body(("plain",)).get_content() for m in smtp.wait_for(9)}
+    weber = got["j.weber@example.org"]  # Germany reviews Nigeria: it is asked
+    assert (
+        "Written feedback, 1 March 2023, extended (agreed by the parties); 15 days overdue" in weber
+    )
+    assert "had already passed when this step began on 1 June 2023" in weber
+    assert "Please submit your written feedback" in weber
+    bello = got["a.bello@example.org"]  # Nigeria waits for its reviewers: not asked
+    assert "15 days overdue" in bello and "Please submit your written feedback" not in bello
+    assert "0 days" not in weber and "not started" not in weber

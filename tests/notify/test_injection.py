@@ -8,7 +8,7 @@ from datetime import date
 from untoc_workflow.definitions import load_process
 from untoc_workflow.notify import AppriseMail, Notifier, sweep
 
-from .conftest import NOW, load_mechanism, make_settings, nominate, party, review
+from .conftest import NOW, load_mechanism, make_settings, nominate, party, review, went_live
 
 EVIL_NAME = "Evil Person\r\nBcc: attacker@evil.example\r\nX-Injected: yes"
 SCRIPT_NAME = "<script>alert('x')</script> Ruritania"
@@ -44,6 +44,7 @@ def test_header_injection_and_markup_in_names_and_notes_produce_a_safe_email(sto
         },
     ]
     load_mechanism(store, tmp_path, parties, [review("C1-G1-NGA", "NGA", ["RUR", "DEU"])], events)
+    went_live(store, tmp_path, before="2023-06-30")
     transport = AppriseMail(smtp.url)
     report = sweep(
         store,
@@ -53,8 +54,8 @@ def test_header_injection_and_markup_in_names_and_notes_produce_a_safe_email(sto
         NOW,
     )
     transport.close()
-    assert report.sent == 1
-    [got] = smtp.wait_for(1)
+    assert report.sent == 2  # the focal point's message and the secretariat's summary
+    [got] = [m for m in smtp.wait_for(2) if m.rcpt_tos != ["secretariat.review@example.org"]]
     # the envelope has the focal point only; the injected Bcc reached nobody
     assert got.rcpt_tos == ["a.bello@example.org"]
     raw = got.data.decode("ascii")  # 7-bit clean: every header and part is encoded
@@ -70,8 +71,11 @@ def test_header_injection_and_markup_in_names_and_notes_produce_a_safe_email(sto
     text = msg.get_body(("plain",)).get_content()
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "Nigeria &lt;script&gt;alert(2)&lt;/script&gt; Bcc: attacker@evil.example" in html
-    assert str(msg["Subject"]).startswith("[UNTOC C1-G1-NGA] Due today")
-    assert "Dear Evil Person Bcc: attacker@evil.example X-Injected: yes," in text  # on one line
+    # a Party known to wording.py is named from the maintained list, never from the store:
+    # the name injected into the store reaches neither part
+    assert "alert(2)" not in html and "alert(2)" not in text and "Nigeria" in text
+    assert str(msg["Subject"]) == (
+        "[UNTOC] Country reviews of the Review Mechanism: notices of 30 June 2023"
+    )
     # the basis keeps its words (it is the body, not a header), escaped in HTML
     assert "alert(1)" in text and "Bcc: attacker@evil.example" in text

@@ -65,24 +65,55 @@ def sweep_command(
         bool, typer.Option("--send/--no-send", help="Deliver what is pending after recording.")
     ] = True,
     format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    go_live: Annotated[
+        str | None,
+        typer.Option(
+            "--go-live",
+            help="The day the store's correspondence starts (YYYY-MM-DD; recorded once). "
+            "Default: the first sweep that records anything.",
+        ),
+    ] = None,
 ) -> None:
-    """Find every reminder, overdue notice and escalation due on the date, record each once
-    in the outbox, deliver what is pending, and print the counts."""
+    """Find every reminder, overdue notice and escalation due on the date and record them
+    once in the outbox as one message per recipient; deliver what is pending; print the
+    counts. Nothing is recorded or sent on a non-working day or before go-live."""
     from ..notify import run_sweep
     from ..settings import load_settings
 
     if format not in ("table", "json"):
         raise typer.BadParameter("write table or json", param_hint="--format")
     day = parse_as_of(as_of) or today()
+    live = parse_as_of(go_live, option="--go-live") if go_live else None
     settings = load_settings()
     with opened_store() as store:
-        report = run_sweep(store, day, now(), settings, deliver=send)
+        report = run_sweep(store, day, now(), settings, deliver=send, go_live=live)
     if format == "json":
         console.print_json(json.dumps(report.as_dict()))
+    elif report.before_go_live:
+        console.print(
+            f"sweep {day}: the correspondence starts on {report.go_live}: nothing recorded or sent",
+            highlight=False,
+        )
+        return
+    elif report.non_working:
+        console.print(
+            f"sweep {day}: {day} is not a working day ({report.non_working}): nothing recorded"
+            " or sent; what falls due today goes out on the next working day",
+            highlight=False,
+        )
+        return
+    elif report.opening:
+        console.print(
+            f"go-live {report.go_live}: opening messages to {report.recipients} recipients "
+            f"({report.recorded} recorded), sent {report.sent}, failed {report.failed}, "
+            f"pending {report.pending}",
+            highlight=False,
+        )
     else:
+        console.print(summary_line(day, report), highlight=False, markup=False)
+    if format != "json":
         from .outbox_commands import backlog_lines
 
-        console.print(summary_line(day, report), highlight=False, markup=False)
         if send and report.sent:
             console.print(f"delivered through {_where(settings)}", highlight=False, markup=False)
         for line in backlog_lines(report.backlog, sent_now=send) if report.backlog else []:

@@ -54,6 +54,9 @@ class DueNotification:
     cc: tuple[str, ...]
     template: str
     waiting_for: tuple[str, ...]  # party codes the step waits for on the date
+    # The step began after its deadline had passed: the ladder (and days_overdue) count from
+    # this day, the step's start, and the notice says so.
+    counted_from: date | None = None
 
     @property
     def caught_up(self) -> bool:

@@ -58,9 +58,15 @@ class Rung(_Frozen):
     at: str = Field(description="offset from the deadline, e.g. '-2 weeks', '0 days', '+3 months'")
     every: str | None = Field(None, description="repeat at this interval after `at`")
     times: int | None = Field(None, ge=1, description="how many times in all (with `every`)")
+    until: str | None = Field(
+        None, description="with `every`: the last offset from the deadline, e.g. '+24 months'"
+    )
     to: tuple[Recipient, ...] = Field(min_length=1)
     cc: tuple[Recipient, ...] = ()
     template: StepId
+    approval: Literal["secretariat"] | None = Field(
+        None, description="who must approve the message before it is sent"
+    )
 
     _v_at = field_validator("at", mode="before")(classmethod(lambda cls, v: _duration(v)))
 
@@ -74,10 +80,21 @@ class Rung(_Frozen):
             raise ValueError("`every` must be a positive interval, e.g. '1 month'")
         return text
 
+    @field_validator("until", mode="before")
+    @classmethod
+    def _until(cls, v: object) -> object:
+        return None if v is None else _duration(v)
+
     @model_validator(mode="after")
     def _times_needs_every(self) -> Rung:
         if self.times is not None and self.every is None and self.times > 1:
             raise ValueError("`times` above 1 needs `every`")
+        if self.every is not None and self.times is None and self.until is None:
+            # correspondence must end: nobody signs a letter that repeats for ever
+            raise ValueError(
+                f"rung {self.id!r} repeats every {self.every} without an end:"
+                " add `times: N` or `until: +24 months`"
+            )
         return self
 
     # Parsed once: the sweep asks for these for every open step of every review.
@@ -88,6 +105,10 @@ class Rung(_Frozen):
     @cached_property
     def interval(self) -> Duration | None:
         return Duration.parse(self.every) if self.every else None
+
+    @cached_property
+    def until_offset(self) -> Duration | None:
+        return Duration.parse(self.until) if self.until else None
 
 
 class Starts(_Frozen):

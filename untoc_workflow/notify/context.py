@@ -15,6 +15,7 @@ from typing import Any
 from babel.dates import format_timedelta
 
 from .languages import direction, long_date, month_year
+from .wording import local_party_name
 
 # field -> None (a plain value or list) or the set of its attributes
 NOTICE_FIELDS: dict[str, Any] = {
@@ -23,7 +24,7 @@ NOTICE_FIELDS: dict[str, Any] = {
     "dir": None,
     "as_of": None,
     "reference": None,
-    "recipient": frozenset({"name", "email", "role", "party", "is_copy", "kind"}),
+    "recipient": frozenset({"name", "email", "role", "party", "party_code", "is_copy", "kind"}),
     "review": frozenset(
         {"id", "cluster", "group", "reviewed", "reviewed_code", "reviewers", "stage"}
     ),
@@ -34,6 +35,8 @@ NOTICE_FIELDS: dict[str, Any] = {
     "occurrence": None,
     "rung": None,
     "caught_up": None,
+    "missed": None,  # working days the sweep did not run (formatted); empty: a holiday
+    "counted_from": None,  # the step's start when it began after its deadline, or None
     "due_on": None,
     "waiting_for": None,
     "fallback": None,  # list of {party, reason, instead_of}
@@ -48,7 +51,7 @@ DIGEST_FIELDS: dict[str, Any] = {
     "as_of": None,
     "month": None,
     "reference": None,
-    "recipient": frozenset({"name", "email", "role", "party", "is_copy", "kind"}),
+    "recipient": frozenset({"name", "email", "role", "party", "party_code", "is_copy", "kind"}),
     # list of {id, reviewed, as_, stage, step, due, source, basis, days_overdue, late_by,
     #          waiting_for}
     "reviews": None,
@@ -70,12 +73,20 @@ def late_by(days: int, language: str) -> str:
     )
 
 
-def recipient_fields(recipient: Any) -> dict[str, Any]:
+def recipient_fields(recipient: Any, language: str = "en") -> dict[str, Any]:
+    # Party names in the message's language, never the store's English (wording.py)
+    code = getattr(recipient, "party", None)
+    party = (
+        one_line(local_party_name(code, language, recipient.party_name))
+        if recipient.party_name
+        else None
+    )
     return {
-        "name": one_line(recipient.name),
+        "name": party if recipient.kind == "mission" and party else one_line(recipient.name),
         "email": recipient.email,
         "role": recipient.role,
-        "party": one_line(recipient.party_name) if recipient.party_name else None,
+        "party": party,
+        "party_code": code,
         "is_copy": recipient.copy,
         "kind": recipient.kind,
     }
@@ -96,13 +107,13 @@ def notice_context(
 
     def name(code: str) -> str:
         party = parties.get(code)
-        return one_line(party.name) if party is not None else code
+        return one_line(local_party_name(code, language, party.name if party else None))
 
     return {
         "dir": direction(language),
         "as_of": long_date(notice.as_of, language),
         "reference": notice.key,
-        "recipient": recipient_fields(recipient),
+        "recipient": recipient_fields(recipient, language),
         "review": {
             "id": state.review,
             "cluster": state.cluster,
@@ -129,6 +140,12 @@ def notice_context(
         "occurrence": notice.occurrence + 1,
         "rung": notice.rung,
         "caught_up": notice.caught_up,
+        "missed": [],
+        "counted_from": (
+            long_date(notice.counted_from, language)
+            if getattr(notice, "counted_from", None)
+            else None
+        ),
         "due_on": long_date(notice.due_on, language),
         "waiting_for": [name(p) for p in notice.waiting_for],
         "fallback": [
@@ -137,12 +154,13 @@ def notice_context(
         ],
         "others": [
             {
-                "name": one_line(o.name),
+                "name": fields["name"],
                 "role": o.role,
-                "party": one_line(o.party_name) if o.party_name else None,
+                "party": fields["party"],
                 "is_copy": o.copy,
             }
             for o in others
+            for fields in (recipient_fields(o, language),)
         ],
         "secretariat": {"name": one_line(secretariat.name), "email": secretariat.email},
     }
@@ -162,7 +180,7 @@ def digest_context(
         "as_of": long_date(as_of, language),
         "month": month_year(as_of, language),
         "reference": reference,
-        "recipient": recipient_fields(recipient),
+        "recipient": recipient_fields(recipient, language),
         "reviews": list(reviews),
         "secretariat": {"name": one_line(secretariat.name), "email": secretariat.email},
     }
@@ -176,13 +194,14 @@ class _SampleRecipient:
         self.name = "A. Bello"
         self.email = "a.bello@example.org"
         self.role = "waiting.focal_point"
+        self.party = "NGA"
         self.party_name = "Nigeria"
         self.copy = copy
         self.kind = kind
         self.fallback = fallback
 
 
-def sample_notice_contexts() -> list[dict[str, Any]]:
+def sample_notice_contexts(language: str = "en") -> list[dict[str, Any]]:
     from types import SimpleNamespace as NS
 
     out = []
@@ -207,6 +226,7 @@ def sample_notice_contexts() -> list[dict[str, Any]]:
             caught_up=variant in (0, 3),
             due_on=date(2024, 4, 1),
             waiting_for=("NGA",) if variant != 2 else (),
+            counted_from=date(2024, 3, 15) if variant == 1 else None,
         )
         state = NS(
             review="C1-G1-NGA",
@@ -227,41 +247,42 @@ def sample_notice_contexts() -> list[dict[str, Any]]:
             copy=variant == 1, kind=kind, fallback=tuple(fallback) if variant in (0, 3) else ()
         )
         other = _SampleRecipient(copy=True, kind="mission")
-        out.append(
-            notice_context(
-                notice=notice,
-                state=state,
-                parties=parties,
-                step_titles={"en": "Self-assessment questionnaire"} if variant else {},
-                recipient=recipient,
-                others=[other] if variant != 2 else [],
-                language="en",
-                secretariat=NS(name="Secretariat", email="untoc.review@example.org"),
-            )
+        ctx = notice_context(
+            notice=notice,
+            state=state,
+            parties=parties,
+            step_titles={"en": "Self-assessment questionnaire"} if variant else {},
+            recipient=recipient,
+            others=[other] if variant != 2 else [],
+            language=language,
+            secretariat=NS(name="Secretariat", email="untoc.review@example.org"),
         )
+        if variant == 3:
+            ctx["missed"] = ["12 April 2024", "15 April 2024"]
+        out.append(ctx)
     return out
 
 
-def sample_digest_contexts() -> list[dict[str, Any]]:
+def sample_digest_contexts(language: str = "en") -> list[dict[str, Any]]:
     from types import SimpleNamespace as NS
 
     rows = [
         {
             "id": "C1-G1-NGA",
-            "reviewed": "Nigeria",
+            "reviewed": local_party_name("NGA", language),
             "as_": "reviewed",
             "stage": "questionnaire",
             "step": {"id": "saq", "title": "", "title_en": "Self-assessment questionnaire"},
-            "due": "1 March 2024",
+            "due": long_date(date(2024, 3, 1), language),
             "source": "extended",
             "basis": "Conference decision 12/2",
             "days_overdue": 46,
-            "late_by": "46 days",
-            "waiting_for": ["Nigeria"],
+            "late_by": late_by(46, language),
+            "waiting_for": [local_party_name("NGA", language)],
         },
         {
             "id": "C1-G1-GHA",
-            "reviewed": "Ghana",
+            "reviewed": local_party_name("GHA", language),
             "as_": "reviewer",
             "stage": "not_started",
             "step": None,
@@ -269,23 +290,41 @@ def sample_digest_contexts() -> list[dict[str, Any]]:
             "source": None,
             "basis": None,
             "days_overdue": 0,
-            "late_by": "0 days",
+            "late_by": late_by(0, language),
             "waiting_for": [],
         },
         {
             "id": "C1-G2-DEU",
-            "reviewed": "Germany",
+            "reviewed": local_party_name("DEU", language),
             "as_": "reviewer",
             "stage": "written_feedback",
             "step": {"id": "written_feedback", "title": "", "title_en": "Written feedback"},
-            "due": "1 June 2024",
+            "due": long_date(date(2024, 6, 1), language),
             "source": "rule",
             "basis": None,
             "days_overdue": -46,
-            "late_by": "46 days",
-            "waiting_for": ["Germany", "Ghana"],
+            "late_by": late_by(46, language),
+            "waiting_for": [local_party_name(c, language) for c in ("DEU", "GHA")],
         },
     ]
+    for row in rows:
+        row["steps"] = (
+            [
+                {
+                    "step": row["step"],
+                    "due": row["due"],
+                    "source": row["source"],
+                    "basis": row["basis"],
+                    "days_overdue": row["days_overdue"],
+                    "late_by": row["late_by"],
+                    "waiting_for": row["waiting_for"],
+                    "counted_from": "1 March 2024" if row["days_overdue"] < 0 else None,
+                    "asked": row["id"] == "C1-G1-NGA",
+                }
+            ]
+            if row["step"]
+            else []
+        )
     out = []
     for kind, reviews in (("focal_point", rows), ("mission", rows[:1])):
         out.append(
@@ -293,7 +332,7 @@ def sample_digest_contexts() -> list[dict[str, Any]]:
                 as_of=date(2024, 4, 16),
                 recipient=_SampleRecipient(copy=False, kind=kind),
                 reviews=reviews,
-                language="en",
+                language=language,
                 secretariat=NS(name="Secretariat", email="untoc.review@example.org"),
                 reference="digest/2024-04/a.bello@example.org",
             )

@@ -1,5 +1,10 @@
 """The outbox as the mechanism sees it (mechanism.outbox.NoticeOutbox): the notices not yet
-sent, and cancelling those a decision or a redraw made wrong."""
+sent, and cancelling those a decision or a redraw made wrong.
+
+A consolidated message carries several notices (its ledger, `outbox_notice`): a decision
+cancels the notices it made wrong there, and the message is cancelled whole when none is
+left, or marked to be rebuilt by the next sweep (before that sweep delivers anything) with
+the notices that still apply."""
 
 from __future__ import annotations
 
@@ -7,12 +12,19 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select, update
 
 from ..mechanism.decide import Cancellation, PendingNotice
 from ..store.dialect import writing
-from .outbox import C, cancel_rows, lock_outbox
-from .tables import AWAITING_APPROVAL, FAILED, IN_DOUBT, PENDING
+from .ledger import MessageNotice
+from .outbox import TABLE, C, cancel_rows, lock_outbox, utc_naive
+from .tables import AWAITING_APPROVAL, CANCELLED, FAILED, IN_DOUBT, PENDING
+
+N = MessageNotice.__table__  # type: ignore[attr-defined]
+# The sweep rebuilds a message cancelled with this reason from its notices still live.
+REBUILD = "to be rebuilt by the next sweep:"
+# Consolidated messages not yet handed to a server (one in doubt may have been delivered).
+OPEN_MESSAGES = (PENDING, FAILED, AWAITING_APPROVAL)
 
 # A row in doubt may have reached its recipient; cancelling it only stops its retries.
 UNSENT = (PENDING, FAILED, IN_DOUBT, AWAITING_APPROVAL)
@@ -40,12 +52,74 @@ class StoreNoticeOutbox:
                 if isinstance(due, str):
                     due = date.fromisoformat(due[:10])
                 out.append(PendingNotice(id_, notice, review, step, due, recipient, status, party))
+            if inspect(self.store.engine).has_table("outbox_notice"):
+                carried = (
+                    select(
+                        N.c.id,
+                        N.c.notice,
+                        N.c.review_id,
+                        N.c.step,
+                        N.c.deadline_due,
+                        N.c.recipient,
+                        C.status,
+                        N.c.party,
+                    )
+                    .join(TABLE, C.key == N.c.outbox_key)
+                    .where(
+                        C.status.in_(OPEN_MESSAGES),
+                        N.c.cancel_reason.is_(None),
+                        N.c.review_id.is_not(None),
+                    )
+                )
+                for id_, notice, review, step, due, recipient, status, party in conn.execute(
+                    carried
+                ):
+                    if wanted is not None and review not in wanted:
+                        continue
+                    if isinstance(due, str):
+                        due = date.fromisoformat(due[:10])
+                    out.append(
+                        PendingNotice(
+                            ("notice", id_), notice, review, step, due, recipient, status, party
+                        )
+                    )
         return out
 
     def cancel(self, cancellations: Sequence[Cancellation]) -> int:
         if not cancellations:
             return 0
-        reasons = {c.notice.id: c.why for c in cancellations}
+        now = self.now or datetime.now(UTC)
+        reasons = {c.notice.id: c.why for c in cancellations if not isinstance(c.notice.id, tuple)}
+        carried = {c.notice.id[1]: c.why for c in cancellations if isinstance(c.notice.id, tuple)}
         with writing(self.store.engine.connect()) as conn, conn.begin():
             lock_outbox(conn)
-            return cancel_rows(conn, reasons, self.now or datetime.now(UTC))
+            done = cancel_rows(conn, reasons, now)
+            return done + _cancel_carried(conn, carried, utc_naive(now))
+
+
+def _cancel_carried(conn: Any, reasons: dict[int, str], stamp: datetime) -> int:
+    """Cancel notices inside consolidated messages; cancel each message left without a live
+    notice, and mark the others to be rebuilt by the next sweep."""
+    if not reasons:
+        return 0
+    keys: dict[str, list[str]] = {}
+    for ledger_id, why in reasons.items():
+        key = conn.execute(select(N.c.outbox_key).where(N.c.id == ledger_id)).scalar()
+        conn.execute(update(N).where(N.c.id == ledger_id).values(cancel_reason=why[:2000]))
+        keys.setdefault(key, []).append(why)
+    for key, whys in keys.items():
+        live = conn.execute(
+            select(func.count()).where(N.c.outbox_key == key, N.c.cancel_reason.is_(None))
+        ).scalar_one()
+        reason = "no longer applies: " if not live else f"{REBUILD} "
+        conn.execute(
+            update(TABLE)
+            .where(C.key == key, C.status.in_(OPEN_MESSAGES))
+            .values(
+                status=CANCELLED,
+                cancel_reason=(reason + "; ".join(whys))[:2000],
+                next_attempt_at=None,
+                updated_at=stamp,
+            )
+        )
+    return len(reasons)

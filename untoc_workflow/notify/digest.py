@@ -12,9 +12,10 @@ from typing import Any
 
 from ..core import focal_points_on, mechanism_states
 from ..store.dialect import writing
-from .context import digest_context, late_by, one_line
-from .languages import choose_language, long_date
+from .context import digest_context, late_by
+from .languages import choose_language
 from .outbox import insert_rows, lock_outbox, new_row, utc_naive
+from .outstanding import outstanding_lines
 from .recipients import Recipient, RecipientResolver
 from .templates import DIGEST_TEMPLATE
 
@@ -37,53 +38,22 @@ def review_lines(
     language: str,
     step_titles: Mapping[str, Mapping[str, str]],
 ) -> list[dict[str, Any]]:
-    """The party's reviews in progress, as the digest template lists them."""
-
-    def name(code: str) -> str:
-        p = parties.get(code)
-        return one_line(p.name) if p is not None else code
-
-    lines = []
-    for state in sorted(states.values(), key=lambda s: s.review):
-        if state.stage == "completed":
-            continue
-        if party == state.reviewed:
-            as_ = "reviewed"
-        elif party in state.reviewers:
-            as_ = "reviewer"
-        else:
-            continue  # another party's review: never shown
-        nxt = state.next_deadline
-        line: dict[str, Any] = {
-            "id": state.review,
-            "reviewed": name(state.reviewed),
-            "as_": as_,
-            "stage": state.stage,
-            "step": None,
-            "due": None,
-            "source": None,
-            "basis": None,
-            "days_overdue": 0,
-            "late_by": late_by(0, language),
-            "waiting_for": [],
-        }
-        if nxt is not None and nxt.deadline is not None:
-            titles = step_titles.get(nxt.step, {})
-            days = (state.as_of - nxt.deadline.due).days
-            line.update(
-                step={
-                    "id": nxt.step,
-                    "title": titles.get(language, ""),
-                    "title_en": titles.get("en", nxt.step),
-                },
-                due=long_date(nxt.deadline.due, language),
-                source=nxt.deadline.source,
-                basis=nxt.deadline.basis,
-                days_overdue=days,
-                late_by=late_by(days, language),
-                waiting_for=[name(p) for p in nxt.waiting_for],
-            )
-        lines.append(line)
+    """The Party's reviews in progress, as the digest lists them: every open step with its
+    deadline, source and lateness counted as the notices count it, and what the Party is
+    asked to do (outstanding.py, shared with the go-live opening). The fields of the most
+    urgent step are repeated on the review (step, due, source...) for a one-line view."""
+    lines = outstanding_lines(states, parties, party, language, step_titles)
+    for line in lines:
+        first = line["steps"][0] if line["steps"] else None
+        line.update(
+            step=first["step"] if first else None,
+            due=first["due"] if first else None,
+            source=first["source"] if first else None,
+            basis=first["basis"] if first else None,
+            days_overdue=first["days_overdue"] if first else 0,
+            late_by=first["late_by"] if first else late_by(0, language),
+            waiting_for=first["waiting_for"] if first else [],
+        )
     return lines
 
 
@@ -162,7 +132,8 @@ def run_digest(
     notifier = notifier_from_settings(settings)
     report = record_digest(store, notifier, as_of, now)
     drained = DrainReport()
-    if deliver:
+    # like the sweep, nothing leaves on a non-working day: the next working day's drain
+    if deliver and notifier.calendar.is_working_day(as_of):
         transport = transport_for(notifier.settings)
         try:
             drained = drain(

@@ -1,12 +1,9 @@
-"""Which of the six UN languages a notice is written in, and dates written for it (Babel)."""
+"""Which of the six UN languages a notice is written in, and dates written for it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from functools import lru_cache
-
-from babel.dates import format_date, format_skeleton
 
 UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 RTL_LANGUAGES = frozenset({"ar"})
@@ -40,12 +37,15 @@ def direction(language: str) -> str:
     return "rtl" if language in RTL_LANGUAGES else "ltr"
 
 
-@lru_cache(maxsize=8192)  # a sweep writes the same few dates thousands of times
 def long_date(day: date, language: str) -> str:
-    """16 April 2024 written the way the language writes it."""
-    return format_date(day, "long", locale=language)
+    """16 April 2024 written the way UN documents in the language write it (wording.py)."""
+    from .wording import format_date  # wording imports this module's constants
+
+    return format_date(day, language)
 
 
-@lru_cache(maxsize=1024)
 def month_year(day: date, language: str) -> str:
-    return format_skeleton("yMMMM", day, locale=language)
+    """April 2024, the title of a monthly summary, in the language (wording.py)."""
+    from .wording import format_month
+
+    return format_month(day, language)

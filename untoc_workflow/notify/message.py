@@ -22,6 +22,7 @@ from email.utils import format_datetime, formataddr
 from typing import Any
 
 from .context import one_line
+from .recipients import valid_address
 
 # CRLF line ends; bodies are base64 (utf-8), so the message is 7-bit clean for any relay.
 _WIRE = policy.compat32.clone(linesep="\r\n")
@@ -44,6 +45,20 @@ def message_id(key: str, sender: str) -> str:
     return f"<untoc.{digest}@{domain}>"
 
 
+def thread_id(recipient: str, sender: str) -> str:
+    """The thread of one recipient's correspondence: every message to an address answers
+    the same root, so a mail client shows one conversation per recipient."""
+    digest = hashlib.sha256(recipient.lower().encode("utf-8")).hexdigest()[:32]
+    domain = sender.rsplit("@", 1)[-1] if "@" in sender else "untoc.invalid"
+    return f"<untoc.thread.{digest}@{domain}>"
+
+
+def list_id(sender: str) -> str:
+    """RFC 2919: lets recipients file and filter the Mechanism's mail."""
+    domain = sender.rsplit("@", 1)[-1] if "@" in sender else "untoc.invalid"
+    return f"UNTOC Review Mechanism <review-mechanism.{domain}>"
+
+
 def _header(value: str) -> Header | str:
     value = one_line(value)
     return value if value.isascii() else Header(value, "utf-8")
@@ -62,11 +77,20 @@ def build_message(
     msg = MIMEMultipart("alternative", boundary=boundary)
     msg["From"] = _address(sender_name, sender)
     msg["To"] = _address(row.recipient_name, row.recipient)
+    cc = [a.strip() for a in (getattr(row, "cc", None) or "").split(",") if a.strip()]
+    cc = [a for a in cc if valid_address(a) and a.lower() != row.recipient.lower()]
+    if cc:
+        # Those informed; each receives the notice in its own message of the day.
+        msg["Cc"] = ", ".join(cc)
     if reply_to and reply_to != sender:
         msg["Reply-To"] = reply_to
     msg["Subject"] = _header(row.subject)
     msg["Date"] = format_datetime(now.replace(tzinfo=UTC) if now.tzinfo is None else now)
     msg["Message-ID"] = row.message_id
+    thread = thread_id(row.recipient, sender)
+    msg["In-Reply-To"] = thread
+    msg["References"] = thread
+    msg["List-Id"] = list_id(sender)
     msg["Content-Language"] = row.language
     # RFC 3834: automatic mail; asks auto-responders (out of office) not to answer.
     msg["Auto-Submitted"] = "auto-generated"

@@ -1,43 +1,68 @@
-"""The deadline sweep: the core's due notifications on a date become outbox rows (once),
-rows that no longer apply are cancelled, and the outbox is drained.
+"""The deadline sweep: the core's due notifications on a date become consolidated messages
+in the outbox (once), messages that no longer apply are cancelled, and the outbox is drained.
 
-    found     notifications the core says are due on the date (catch-ups included)
-    recorded  new outbox rows (one per recipient); 0 on a second run the same day
-    cancelled pending rows that no longer apply (step done, deadline moved, party no
-              longer awaited or in the review, focal point or mission replaced)
-    recorded_elsewhere  notifications found here whose rows a sweep running at the same
-              time recorded first
+    found      notifications the core says are due on the date (catch-ups included)
+    recorded   new messages: at most one per address per sweep
+    held       of those, messages waiting for the secretariat's approval
+    cancelled  open messages that no longer apply, or rebuilt into today's message
+
+The correspondence starts at its go-live (the first sweep that records anything, or
+`--go-live`): that day each recipient gets one opening message listing what is outstanding
+in its reviews, and nothing due earlier is ever caught up. No sweep records or sends on a
+non-working day of the declared calendar: what fell due then goes on the next working day,
+and a catch-up says truly whether the day was a holiday or the sweep did not run.
+    recorded_elsewhere  messages found here that a sweep running at the same time recorded
+              first
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from ..core import focal_points_on, mechanism_states
+from ..core.ladder import ladder_base
 from ..core.state import DueNotification, ReviewState
+from ..errors import InputError
 from ..store.dialect import writing
-from .context import notice_context
-from .languages import choose_language
-from .outbox import (
-    Backlog,
-    DrainReport,
-    backlog,
-    cancel_rows,
-    drain,
-    insert_new_rows,
-    lock_outbox,
-    new_row,
-    open_rows,
-    recorded_notices,
-    utc_naive,
+from .calendar import WorkingCalendar, load_calendar
+from .consolidate import MESSAGE_KIND, Item, Letter, LetterWriter, letter_row
+from .context import one_line
+from .entries import Backlog, backlog
+from .golive import (
+    go_live_row,
+    mark_opened,
+    record_sweep_day,
+    set_go_live,
+    swept_days,
 )
-from .recipients import Recipient, RecipientResolver
+from .languages import long_date
+from .ledger import MessageNotice
+from .letters_store import OPEN
+from .letters_store import cancel_open as _cancel_open
+from .letters_store import count_status as _count
+from .letters_store import ids_with as _ids_with
+from .letters_store import known as _known
+from .letters_store import open_messages as _open_messages
+from .letters_store import write_ledger as _write_ledger
+from .outbox import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
+from .outstanding import outstanding_lines
+from .presidency import late_parties, presidency_held
+from .recipients import Fallback, Recipient, RecipientResolver
+from .tables import AWAITING_APPROVAL, CANCELLED, PENDING
 from .templates import Templates, templates_dir
+from .wording import local_party_name
+
+N = MessageNotice.__table__  # type: ignore[attr-defined]
+PRESIDENCY_KIND = "presidency"
+OPENING_KIND = "opening"
+LETTER_KINDS = (MESSAGE_KIND, OPENING_KIND, PRESIDENCY_KIND)
+APPROVE_HINT = "untoc outbox approve --all"
 
 
 @dataclass
@@ -48,6 +73,12 @@ class SweepReport:
     already_recorded: int = 0
     recorded_elsewhere: int = 0
     cancelled: int = 0
+    held: int = 0
+    recipients: int = 0
+    go_live: date | None = None
+    opening: bool = False
+    non_working: str | None = None  # why nothing was done: "weekend", a holiday's name
+    before_go_live: bool = False
     withheld: list[str] = field(default_factory=list)  # "review: party" never addressed
     sent: int = 0
     failed: int = 0
@@ -56,14 +87,20 @@ class SweepReport:
     recovered: int = 0
     retried: int = 0
     pending: int = 0
+    awaiting_approval: int = 0
     backlog: Backlog | None = None
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of.isoformat(),
+            "go_live": self.go_live.isoformat() if self.go_live else None,
+            "opening": self.opening,
+            "non_working": self.non_working,
             "found": self.found,
             "recorded": self.recorded,
+            "recipients": self.recipients,
+            "held": self.held,
             "already_recorded": self.already_recorded,
             "cancelled": self.cancelled,
             "sent": self.sent,
@@ -74,259 +111,635 @@ class SweepReport:
             "retried": self.retried,
             "recorded_elsewhere": self.recorded_elsewhere,
             "pending": self.pending,
+            "awaiting_approval": self.awaiting_approval,
             "outbox": self.backlog.as_dict() if self.backlog else None,
         }
 
 
-class Notifier:
-    """Everything the sweep needs besides the store: definition, templates, contacts."""
+@dataclass
+class _Plan:
+    """What one sweep will write, decided before the write transaction opens."""
 
-    def __init__(self, definition: Any, settings: Any, templates: Templates | None = None):
+    letters: list[tuple[Letter, str]] = field(default_factory=list)  # (letter, kind)
+    cancel: dict[int, str] = field(default_factory=dict)  # outbox id -> reason
+    dropped: dict[int, str] = field(default_factory=dict)  # ledger id -> why it no longer applies
+    keys: dict[int, str] = field(default_factory=dict)  # outbox id -> key, of those cancelled
+    secretariat_items: list[Item] = field(default_factory=list)  # fallbacks and its copies
+    unreachable: list[str] = field(default_factory=list)  # Parties with no address at all
+
+
+class Notifier:
+    """Everything the sweep needs besides the store: definition, templates, calendar,
+    contacts."""
+
+    def __init__(
+        self,
+        definition: Any,
+        settings: Any,
+        templates: Templates | None = None,
+        calendar: WorkingCalendar | None = None,
+    ):
         self.definition = definition
         self.settings = settings
         self.templates = templates or Templates(templates_dir(settings.process_defs))
+        self.calendar = calendar or load_calendar(settings.process_defs)
         self._steps = {s.id: s for s in definition.steps}
-
-    # -- rows for one notice ------------------------------------------------------------
+        self._rungs = {(s.id, r.id): r for s in definition.steps for r in s.ladder}
+        # Steps whose notices are facts about a Party (it has no focal point), not a review.
+        self._party_level = {
+            s.id for s in definition.steps if s.waiting_for == "parties_without_focal_point"
+        }
+        self.letters = LetterWriter(self.templates, self._steps, settings)
 
     def later_rungs(self, step: str, rung: str) -> tuple[Any, ...]:
         ladder = self._steps[step].ladder
         ids = [r.id for r in ladder]
         return tuple(ladder[ids.index(rung) + 1 :]) if rung in ids else ()
 
-    def rows_for(
-        self,
-        notice: DueNotification,
-        state: ReviewState,
-        parties: Mapping[str, Any],
-        recipients: Sequence[Recipient],
-        now: datetime,
-    ) -> list[dict[str, Any]]:
-        step_titles = dict(self._steps[notice.step].title) if notice.step in self._steps else {}
-        stamp = utc_naive(now)
-        rows = []
-        for r in recipients:
-            language = choose_language(state.languages, r.language, r.party_languages)
-            others = [o for o in recipients if o.address_key != r.address_key]
-            ctx = notice_context(
-                notice=notice,
-                state=state,
-                parties=parties,
-                step_titles=step_titles,
-                recipient=r,
-                others=others,
-                language=language,
-                secretariat=self.settings.secretariat,
-            )
-            rendered = self.templates.render(notice.template, language, ctx)
-            key = f"{notice.key}|{r.address_key}"
-            rows.append(
-                new_row(
-                    key,
-                    recipient=r,
-                    rendered=rendered,
-                    language=language,
-                    sender=self.settings.sender,
-                    stamp=stamp,
-                    notice=notice.key,
-                    kind="notice",
-                    review_id=notice.review,
-                    step=notice.step,
-                    rung=notice.rung,
-                    occurrence=notice.occurrence,
-                    deadline_due=notice.deadline.due,
-                    due_on=notice.due_on,
-                    found_on=notice.as_of,
-                    party=r.party,
-                    role=r.role,
-                    copy_only=r.copy,
-                )
-            )
-        return rows
-
     # -- the sweep ------------------------------------------------------------------------
 
-    def record(self, store: Any, as_of: date, now: datetime) -> SweepReport:
-        """Write the notifications due on `as_of` to the outbox and cancel those that no
-        longer apply, in one transaction. Nothing is sent here."""
+    def record(
+        self, store: Any, as_of: date, now: datetime, *, go_live: date | None = None
+    ) -> SweepReport:
+        """Write the messages due on `as_of` to the outbox and cancel those that no longer
+        apply, in one transaction. Nothing is sent here."""
         report = SweepReport(as_of=as_of)
+        stamp = utc_naive(now)
+        with store.engine.connect() as conn:
+            start = go_live_row(conn)
+        recorded_live = start.go_live if start is not None else None  # type: ignore[attr-defined]
+        if go_live is not None and recorded_live not in (None, go_live):
+            raise InputError(
+                f"the correspondence of this store went live on {recorded_live.isoformat()};"
+                f" it cannot go live again on {go_live.isoformat()} (go-live is recorded once)"
+            )
+        live = recorded_live or go_live or as_of
+        report.go_live = live
+        self.calendar.is_working_day(as_of)  # a date outside the calendar is an error
+        if as_of < live or not self.calendar.is_working_day(as_of):
+            report.before_go_live = as_of < live
+            report.non_working = self.calendar.why_not_working(as_of)
+            if go_live is not None and recorded_live is None:
+                with writing(store.engine.connect()) as conn, conn.begin():
+                    set_go_live(conn, go_live, by="--go-live", at=stamp)
+            return report
+
         snapshot = store.snapshot(as_of)
         states = mechanism_states(self.definition, snapshot, as_of)
         roll = focal_points_on(snapshot.events, as_of)
         resolver = RecipientResolver(
             snapshot.parties, roll, self.settings.secretariat, self.settings.cop_presidency
         )
-        notices = [(n, s) for s in states.values() for n in s.notifications]
-        report.found = len(notices)
+        opened = start is not None and start.opened_on is not None  # type: ignore[attr-defined]
         with store.engine.connect() as conn:
-            known = recorded_notices(conn, [n.key for n, _ in notices])
-            open_notice_rows = open_rows(conn)
-        report.already_recorded = sum(1 for n, _ in notices if n.key in known)
+            if opened:
+                opened_on = start.opened_on  # type: ignore[union-attr]
+                plan = self._daily(
+                    conn, states, snapshot.parties, resolver, roll, as_of, opened_on, report
+                )
+            else:
+                plan = self._opening(states, snapshot.parties, resolver, as_of, live)
+                report.opening = True
+            self._presidency(conn, plan, states, snapshot.parties, as_of)
+            self._secretariat(conn, plan, snapshot.parties, as_of)
 
-        new_rows: list[dict[str, Any]] = []
-        for notice, state in notices:
-            if notice.key in known:
-                continue
-            resolution = resolver.resolve(
-                to=notice.to,
-                cc=notice.cc,
-                reviewed=state.reviewed,
-                reviewers=state.reviewers,
-                waiting_for=notice.waiting_for,
-                later_rungs=self.later_rungs(notice.step, notice.rung),
-            )
-            report.withheld.extend(f"{notice.review}: {p}" for p in resolution.withheld)
-            new_rows.extend(
-                self.rows_for(notice, state, snapshot.parties, resolution.recipients, now)
-            )
-
-        cancel, replacements = self._obsolete(
-            open_notice_rows, states, snapshot.parties, resolver, roll, now
-        )
-        new_rows.extend(replacements)
-        for row_id, reason in _superseded(open_notice_rows, new_rows, store).items():
-            cancel.setdefault(row_id, reason)
+        if not opened and not plan.letters and go_live is None:
+            report.opening = False  # nothing to open with: go-live is the first that records
+            return report
 
         with writing(store.engine.connect()) as conn, conn.begin():
             lock_outbox(conn)
-            inserted = insert_new_rows(conn, new_rows)
+            if recorded_live is None:
+                set_go_live(conn, live, by="--go-live" if go_live else "first sweep", at=stamp)
+            if not opened:
+                mark_opened(conn, as_of)
+            again = {letter.key for letter, _ in plan.letters}
+            plan.cancel = {i: r for i, r in plan.cancel.items() if plan.keys.get(i) not in again}
+            report.cancelled = _cancel_open(conn, plan.cancel, stamp)
+            rows = [
+                letter_row(
+                    letter,
+                    kind=kind,
+                    as_of=as_of,
+                    sender=self.settings.sender,
+                    stamp=stamp,
+                )
+                for letter, kind in plan.letters
+            ]
+            inserted = insert_new_rows(conn, rows)
             report.recorded = len(inserted)
-            # rows another sweep wrote between our read and our lock: say so, not "0 new"
-            report.recorded_elsewhere = len(
-                {r["notice"] for r in new_rows if r["key"] not in inserted} - known
-            )
-            report.cancelled = cancel_rows(conn, cancel, now)
+            # messages another sweep wrote between our read and our lock: say so, not "0 new"
+            report.recorded_elsewhere = len({r["key"] for r in rows} - inserted)
+            _write_ledger(conn, plan.letters, plan.dropped)
+            record_sweep_day(conn, as_of, stamp)
+            report.awaiting_approval = _count(conn, AWAITING_APPROVAL)
+        report.held = sum(1 for letter, _ in plan.letters if letter.held)
+        report.recipients = len({letter.recipient.address_key for letter, _ in plan.letters})
         return report
 
-    def _obsolete(
+    # -- an ordinary day ------------------------------------------------------------------
+
+    def _daily(
         self,
-        rows: Sequence[Any],
+        conn: Connection,
         states: Mapping[str, ReviewState],
         parties: Mapping[str, Any],
         resolver: RecipientResolver,
         roll: Any,
-        now: datetime,
-    ) -> tuple[dict[int, str], list[dict[str, Any]]]:
-        """Open rows that no longer apply, with the reason; and rows re-addressing a notice
-        whose focal point or mission was replaced."""
-        cancel: dict[int, str] = {}
-        readdress: dict[int, tuple[Any, ReviewState, Any]] = {}
-        for row in rows:
-            state = states.get(row.review_id)
-            if state is None:
-                cancel[row.id] = "the review is not in the store on the sweep date"
+        as_of: date,
+        opened_on: date,
+        report: SweepReport,
+    ) -> _Plan:
+        plan = _Plan()
+        live = opened_on
+        # The opening covered everything up to its day: ordinary notices start the day after.
+        notices = [(n, s) for s in states.values() for n in s.notifications if n.due_on > live]
+        report.found = len(notices)
+        known = _known(conn, [n.key for n, _ in notices])
+        earliest = min((n.due_on for n, _ in notices), default=as_of)
+        swept = swept_days(conn, earliest, as_of)
+        by_address: dict[str, list[Item]] = defaultdict(list)
+
+        def missed(due_on: date, found_on: date) -> tuple[date, ...]:
+            if due_on >= found_on:
+                return ()
+            days = self.calendar.working_days(due_on, found_on - timedelta(days=1))
+            return tuple(d for d in days if d not in swept and d >= live)
+
+        counted: set[str] = set()
+        for notice, state in notices:
+            for item in self._items(notice, state, resolver, report, as_of):
+                if (notice.key, item.address) in known:
+                    counted.add(notice.key)
+                    continue
+                item.missed = missed(notice.due_on, as_of)
+                item.holiday = self._holiday(notice.due_on, as_of)
+                by_address[item.address].append(item)
+        report.already_recorded = len(counted)
+
+        # Open messages: rebuilt into today's when their address has news or one of their
+        # notices no longer applies; left alone otherwise.
+        for message, children in _open_messages(conn):
+            address = message.recipient.lower()
+            carried: list[Item] = []
+            reasons: list[str] = []
+            for child in children:
+                why = self._why_obsolete(child, states, parties, roll)
+                if why is not None:
+                    plan.dropped[child.id] = why
+                    reasons.append(f"{child.notice}: {why}")
+                    by_addr = self._readdressed(child, states, resolver, known, as_of)
+                    for item in by_addr:
+                        by_address[item.address].append(item)
+                    continue
+                item = self._carried(child, message, states, resolver, as_of)
+                if item is None:
+                    plan.dropped[child.id] = "its recipient can no longer be addressed"
+                    reasons.append(f"{child.notice}: recipient no longer addressed")
+                    continue
+                item.missed = missed(child.due_on, child.found_on)
+                item.holiday = self._holiday(child.due_on, child.found_on)
+                carried.append(item)
+            if message.status == CANCELLED:
+                reasons.append(message.cancel_reason)  # marked by a decision: rebuild
+            if not reasons and address not in by_address:
                 continue
-            try:
-                step = state.step(row.step)
-            except KeyError:
-                cancel[row.id] = f"the process has no step {row.step!r} any more"
-                continue
-            if step.status != "open":
-                when = f" on {step.completed_on.isoformat()}" if step.completed_on else ""
-                cancel[row.id] = f"step {row.step} {step.status}{when}"
-                continue
-            if step.deadline is None or step.deadline.due != row.deadline_due:
-                moved = (
-                    f"{step.deadline.due.isoformat()} ({step.deadline.source})"
-                    if step.deadline
-                    else "none"
+            plan.keys[message.id] = message.key
+            if carried or by_address.get(address):
+                by_address[address].extend(carried)
+                plan.cancel[message.id] = f"rebuilt into the message of {as_of.isoformat()}" + (
+                    f" ({'; '.join(reasons)})" if reasons else ""
                 )
-                cancel[row.id] = f"deadline moved from {row.deadline_due} to {moved}"
-                continue
-            if row.party is not None and row.party not in {state.reviewed, *state.reviewers}:
-                cancel[row.id] = f"{row.party} is no longer a party to the review"
-                continue
+            else:
+                plan.cancel[message.id] = "no longer applies: " + "; ".join(reasons)
+
+        for address, items in list(by_address.items()):
+            by_address[address] = _latest_only(items, plan)
+            if not by_address[address]:
+                del by_address[address]
+
+        secretariat = self.settings.secretariat.email.lower()
+        for address, items in by_address.items():
+            if address == secretariat:
+                continue  # written last, with the summary of the day
+            plan.letters.append((self.letters.daily(items, parties, as_of), MESSAGE_KIND))
+        plan.secretariat_items = by_address.get(secretariat, [])
+        return plan
+
+    def _holiday(self, due_on: date, found_on: date) -> bool:
+        return due_on < found_on and not self.calendar.is_working_day(due_on)
+
+    def _items(
+        self,
+        notice: DueNotification,
+        state: ReviewState,
+        resolver: RecipientResolver,
+        report: SweepReport | None,
+        as_of: date,
+    ) -> list[Item]:
+        rung = self._rungs.get((notice.step, notice.rung))
+        resolution = resolver.resolve(
+            to=notice.to,
+            cc=notice.cc,
+            reviewed=state.reviewed,
+            reviewers=state.reviewers,
+            waiting_for=notice.waiting_for,
+            later_rungs=self.later_rungs(notice.step, notice.rung),
+        )
+        if report is not None:
+            report.withheld.extend(f"{notice.review}: {p}" for p in resolution.withheld)
+        out = []
+        for r in resolution.recipients:
+            if r.kind == "cop_presidency":
+                continue  # the President reads the periodic summary, never a review's notice
+            others = [o for o in resolution.recipients if o.address_key != r.address_key]
+            out.append(
+                Item(
+                    notice=notice,
+                    state=state,
+                    recipient=r,
+                    others=others,
+                    approval=getattr(rung, "approval", None),
+                    party_level=notice.step in self._party_level,
+                    found_on=as_of,
+                )
+            )
+        return out
+
+    def _notice_again(self, child: Any, state: ReviewState, as_of: date) -> DueNotification | None:
+        """A carried notice as of today: same key, rung and due day; today's lateness."""
+        rung = self._rungs.get((child.step, child.rung))
+        step = state.step(child.step)
+        if rung is None or step.deadline is None or step.started_on is None:
+            return None
+        base = ladder_base(step.deadline, step.started_on)
+        # What was decided on the day it was found is what is said (a "due today" notice
+        # held for a week still reads as written that day).
+        found = min(child.found_on, as_of)
+        return DueNotification(
+            key=child.notice,
+            review=child.review_id,
+            step=child.step,
+            rung=child.rung,
+            occurrence=child.occurrence or 0,
+            due_on=child.due_on,
+            as_of=found,
+            deadline=step.deadline,
+            days_overdue=(found - base).days,
+            to=tuple(rung.to),
+            cc=tuple(rung.cc),
+            template=rung.template,
+            waiting_for=step.waiting_for,
+            counted_from=base if base != step.deadline.due else None,
+        )
+
+    def _carried(
+        self,
+        child: Any,
+        message: Any,
+        states: Mapping[str, ReviewState],
+        resolver: RecipientResolver,
+        as_of: date,
+    ) -> Item | None:
+        state = states[child.review_id]
+        notice = self._notice_again(child, state, as_of)
+        if notice is None:
+            return None
+        for item in self._items(notice, state, resolver, None, as_of):
+            if item.address == child.recipient and item.recipient.copy == child.copy_only:
+                item.found_on = child.found_on
+                item.ledger_id = child.id
+                # approved once: the secretariat is not asked again for the same notice
+                item.approved = bool(child.approved) or (
+                    message.status == PENDING and message.decided_by is not None
+                )
+                return item
+        return None
+
+    def _readdressed(
+        self,
+        child: Any,
+        states: Mapping[str, ReviewState],
+        resolver: RecipientResolver,
+        known: set[tuple[str, str]],
+        as_of: date,
+    ) -> list[Item]:
+        """The notice for the replaced focal point's or mission's successor (only that
+        Party's new contacts: the others have theirs)."""
+        state = states.get(child.review_id)
+        if state is None or child.party is None:
+            return []
+        try:
+            step = state.step(child.step)
+        except KeyError:
+            return []
+        if (
+            step.status != "open"
+            or step.deadline is None
+            or step.deadline.due != child.deadline_due
+        ):
+            return []
+        notice = self._notice_again(child, state, as_of)
+        if notice is None:
+            return []
+        out = []
+        for item in self._items(notice, state, resolver, None, as_of):
             if (
-                row.role.startswith("waiting.")
-                and row.party is not None
-                and row.party not in step.waiting_for
+                item.recipient.party == child.party
+                and item.address != child.recipient
+                and (notice.key, item.address) not in known
             ):
-                cancel[row.id] = f"the step no longer waits for {row.party}"
+                item.found_on = child.found_on
+                out.append(item)
+        return out
+
+    def _why_obsolete(
+        self,
+        child: Any,
+        states: Mapping[str, ReviewState],
+        parties: Mapping[str, Any],
+        roll: Any,
+    ) -> str | None:
+        """Why a carried notice no longer applies, or None."""
+        state = states.get(child.review_id)
+        if state is None:
+            return "the review is not in the store on the sweep date"
+        try:
+            step = state.step(child.step)
+        except KeyError:
+            return f"the process has no step {child.step!r} any more"
+        if step.status != "open":
+            when = f" on {step.completed_on.isoformat()}" if step.completed_on else ""
+            return f"step {child.step} {step.status}{when}"
+        if step.deadline is None or step.deadline.due != child.deadline_due:
+            moved = (
+                f"{step.deadline.due.isoformat()} ({step.deadline.source})"
+                if step.deadline
+                else "none"
+            )
+            return f"deadline moved from {child.deadline_due} to {moved}"
+        if child.party is not None and child.party not in {state.reviewed, *state.reviewers}:
+            return f"{child.party} is no longer a party to the review"
+        if (
+            child.role.startswith("waiting.")
+            and child.party is not None
+            and child.party not in step.waiting_for
+        ):
+            return f"the step no longer waits for {child.party}"
+        if child.party is not None and child.role.endswith("focal_point"):
+            current = {p.email.lower() for p in roll.persons(child.party)}
+            if child.recipient not in current:
+                return f"{child.recipient} is no longer a focal point of {child.party}"
+        if child.party is not None and child.role.endswith("mission"):
+            party = parties.get(child.party)
+            mission = party.mission.email.lower() if party and party.mission else None
+            if mission != child.recipient:
+                return f"{child.recipient} is no longer the mission of {child.party}"
+        return None
+
+    # -- go-live ----------------------------------------------------------------------------
+
+    def _opening(
+        self,
+        states: Mapping[str, ReviewState],
+        parties: Mapping[str, Any],
+        resolver: RecipientResolver,
+        as_of: date,
+        live: date,
+    ) -> _Plan:
+        """One message per recipient listing what is outstanding in its reviews. A Party
+        without a focal point is written to through its mission (once)."""
+        plan = _Plan()
+        titles = {s.id: dict(s.title) for s in self.definition.steps}
+        involved = sorted(
+            {
+                p
+                for s in states.values()
+                if s.stage != "completed"
+                for p in (s.reviewed, *s.reviewers)
+            }
+        )
+        per_address: dict[str, tuple[Recipient, list[str]]] = {}
+        unreachable: list[str] = []
+        for party in involved:
+            people, _why = resolver.party_recipients(party, "focal_point", "focal_point", False)
+            if not people:
+                people, _ = resolver.party_recipients(party, "mission", "mission", False)
+                people = [
+                    _with_fallback(r, Fallback(party, "no_focal_point", "focal_point"))
+                    for r in people
+                ]
+            if not people:
+                unreachable.append(party)
                 continue
-            if row.party is not None and row.role.endswith("focal_point"):
-                current = {p.email.lower() for p in roll.persons(row.party)}
-                if row.recipient.lower() not in current:
-                    cancel[row.id] = f"{row.recipient} is no longer a focal point of {row.party}"
-                    readdress[row.id] = (row, state, step)
+            for r in people:
+                entry = per_address.setdefault(r.address_key, (r, []))
+                entry[1].append(party)
+        for _address, (recipient, codes) in sorted(per_address.items()):
+            language = _language_of(recipient)
+            lines = []
+            facts = []
+            for party in codes:
+                party_lines = outstanding_lines(states, parties, party, language, titles)
+                lines.extend(party_lines)
+                if recipient.fallback:  # the mission writes for a Party with no focal point
+                    blocked = [s for s in states.values() if party in s.parties_without_focal_point]
+                    due = self._focal_points_due(blocked)
+                    facts.append(
+                        {
+                            "party": _party_name(parties, party, language),
+                            "reviews": sorted(s.review for s in blocked),
+                            "due": long_date(due, language) if due else "",
+                        }
+                    )
+            if not lines and not facts:
                 continue
-            if row.party is not None and row.role.endswith("mission"):
-                party = parties.get(row.party)
-                mission = party.mission.email.lower() if party and party.mission else None
-                if mission != row.recipient.lower():
-                    cancel[row.id] = f"{row.recipient} is no longer the mission of {row.party}"
-                    readdress[row.id] = (row, state, step)
-        replacements: list[dict[str, Any]] = []
-        for row, state, step in readdress.values():
-            rung = next((r for r in self._steps[row.step].ladder if r.id == row.rung), None)
-            if rung is None:
-                continue
-            notice = DueNotification(
-                key=row.notice,
-                review=row.review_id,
-                step=row.step,
-                rung=row.rung,
-                occurrence=row.occurrence or 0,
-                due_on=row.due_on,
-                as_of=row.found_on,
-                deadline=step.deadline,
-                days_overdue=(row.found_on - step.deadline.due).days,
-                to=tuple(rung.to),
-                cc=tuple(rung.cc),
-                template=rung.template,
-                waiting_for=step.waiting_for,
+            key = f"{OPENING_KIND}/{live.isoformat()}/{recipient.address_key}"
+            letter = self.letters.summary_letter(
+                "opening",
+                recipient,
+                key,
+                as_of,
+                {"go_live": long_date(live, language), "lines": lines, "party_facts": facts},
+                held=False,
+                language=language,
+                count=len(lines),
+                reviews=[line["id"] for line in lines],
             )
-            roles = (row.role,)
-            resolution = resolver.resolve(
-                to=() if row.copy_only else roles,
-                cc=roles if row.copy_only else (),
-                reviewed=state.reviewed,
-                reviewers=state.reviewers,
-                waiting_for=(row.party,) if row.role.startswith("waiting.") else (),
-                later_rungs=self.later_rungs(row.step, row.rung),
+            plan.letters.append((letter, OPENING_KIND))
+        plan.unreachable = unreachable
+        return plan
+
+    def _focal_points_due(self, states: Sequence[ReviewState]) -> date | None:
+        """The earliest deadline of the Party-level steps (focal points) of these reviews."""
+        dues = [
+            step.deadline.due
+            for s in states
+            for step in s.steps
+            if step.step in self._party_level and step.deadline is not None
+        ]
+        return min(dues, default=None)
+
+    # -- the President of the Conference ---------------------------------------------------
+
+    def _presidency(
+        self,
+        conn: Connection,
+        plan: _Plan,
+        states: Mapping[str, ReviewState],
+        parties: Mapping[str, Any],
+        as_of: date,
+    ) -> None:
+        """The President's summary of the Parties that are late, once a month (on the first
+        working day, or the first sweep after it). A summary still awaiting approval when
+        the next is written is superseded."""
+        key = f"{PRESIDENCY_KIND}/{as_of:%Y-%m}"
+        if conn.execute(select(C.id).where(C.key == key)).first() is not None:
+            return
+        contact = self.settings.cop_presidency
+        language = getattr(contact, "language", None) or "en"
+        late = late_parties(self._steps, states, parties, language)
+        if not late:
+            return
+        recipient = Recipient(
+            email=contact.email,
+            name=one_line(contact.name),
+            role="cop_presidency",
+            kind="cop_presidency",
+            language=language,
+        )
+        letter = self.letters.summary_letter(
+            "presidency",
+            recipient,
+            key,
+            as_of,
+            {"late": late},
+            held=presidency_held(self.definition),
+            language=language,
+        )
+        for row in conn.execute(
+            select(C.id, C.key).where(C.kind == PRESIDENCY_KIND, C.status.in_(OPEN))
+        ):
+            plan.cancel[row.id] = f"superseded by the summary of {as_of:%Y-%m}"
+        plan.letters.append((letter, PRESIDENCY_KIND))
+
+    # -- the secretariat's daily summary -----------------------------------------------------
+
+    def _secretariat(
+        self, conn: Connection, plan: _Plan, parties: Mapping[str, Any], as_of: date
+    ) -> None:
+        items = plan.secretariat_items
+        if not plan.letters and not items and not plan.unreachable:
+            return
+        summary = [
+            {
+                "to": letter.recipient.email,
+                "party": _party_name(parties, letter.recipient.party)
+                if letter.recipient.party
+                else None,
+                "notices": letter.count,
+                "reviews": letter.reviews,
+                "held": letter.held,
+            }
+            for letter, _kind in plan.letters
+        ]
+        summary.extend(
+            {
+                "to": "—",
+                "party": _party_name(parties, code),
+                "notices": 0,
+                "reviews": [],
+                "held": False,
+            }
+            for code in plan.unreachable  # no focal point, no mission: the secretariat acts
+        )
+        awaiting = (
+            _count(conn, AWAITING_APPROVAL)
+            - len(_ids_with(conn, plan.cancel, AWAITING_APPROVAL))
+            + sum(1 for letter, _ in plan.letters if letter.held)
+        )
+        contact = self.settings.secretariat
+        recipient = Recipient(
+            email=contact.email,
+            name=one_line(contact.name),
+            role="secretariat",
+            kind="secretariat",
+            language=getattr(contact, "language", None),
+        )
+        if items:
+            letter = self.letters.daily(
+                items, parties, as_of, summary=summary, awaiting=awaiting, template="secretariat"
             )
-            # only the replaced party's new contacts: the others have their own rows
-            fresh = [r for r in resolution.recipients if r.party in (row.party, None)]
-            replacements.extend(self.rows_for(notice, state, parties, fresh, now))
-        return cancel, replacements
-
-
-def _superseded(
-    open_rows: Sequence[Any], new_rows: Sequence[dict[str, Any]], store: Any
-) -> dict[int, str]:
-    """Open rows that a later notice of the same step and deadline, to the same person, has
-    overtaken: a reminder still undelivered when the overdue notice goes out is dropped."""
-    if not open_rows:
-        return {}
-    latest: dict[tuple[Any, ...], tuple[Any, str]] = {}
-
-    def note(review: Any, step: Any, due: Any, recipient: str, due_on: Any, rung: Any) -> None:
-        k = (review, step, due, recipient.lower())
-        if k not in latest or due_on > latest[k][0]:
-            latest[k] = (due_on, rung)
-
-    for r in new_rows:
-        if r["kind"] == "notice":
-            note(
-                r["review_id"], r["step"], r["deadline_due"], r["recipient"], r["due_on"], r["rung"]
+        else:
+            key = f"secretariat/{as_of.isoformat()}/{recipient.address_key}"
+            letter = self.letters.summary_letter(
+                "secretariat",
+                recipient,
+                key,
+                as_of,
+                {
+                    "summary": summary,
+                    "awaiting": awaiting,
+                    "approve": APPROVE_HINT,
+                    "sections": [],
+                    "copies": [],
+                    "party_facts": [],
+                },
+                held=False,
             )
-    from .outbox import C
+        letter.held = False  # the secretariat's own summary never waits for itself
+        plan.letters.append((letter, MESSAGE_KIND))
 
-    reviews = sorted({r.review_id for r in open_rows})
-    with store.engine.connect() as conn:
-        for i in range(0, len(reviews), 500):
-            query = select(
-                C.review_id, C.step, C.deadline_due, C.recipient, C.due_on, C.rung
-            ).where(
-                C.kind == "notice", C.review_id.in_(reviews[i : i + 500]), C.status != "cancelled"
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _latest_only(items: list[Item], plan: _Plan) -> list[Item]:
+    """Of the notices to one address about one step and deadline, the latest rung only: a
+    reminder still undelivered when the overdue notice is written is dropped."""
+    # a notice found again while it is still carried (a repeated sweep) counts once
+    unique: dict[str, Item] = {}
+    for item in items:
+        if item.notice.key not in unique or item.ledger_id is not None:
+            unique[item.notice.key] = item
+    items = list(unique.values())
+    latest: dict[tuple[str, str, date], Item] = {}
+    for item in items:
+        n = item.notice
+        k = (n.review, n.step, n.deadline.due)
+        if k not in latest or n.due_on > latest[k].notice.due_on:
+            latest[k] = item
+    kept = []
+    for item in items:
+        n = item.notice
+        winner = latest[(n.review, n.step, n.deadline.due)]
+        if winner is item or winner.notice.due_on == n.due_on:
+            kept.append(item)
+        elif item.ledger_id is not None:
+            later = winner.notice
+            plan.dropped[item.ledger_id] = (
+                f"superseded by the {later.rung} notice of {later.due_on.isoformat()}"
             )
-            for row in conn.execute(query):
-                note(row.review_id, row.step, row.deadline_due, row.recipient, row.due_on, row.rung)
-    out: dict[int, str] = {}
-    for row in open_rows:
-        later = latest.get((row.review_id, row.step, row.deadline_due, row.recipient.lower()))
-        if later is not None and later[0] > row.due_on:
-            out[row.id] = f"superseded by the {later[1]} notice of {later[0].isoformat()}"
-    return out
+    return kept
+
+
+def _party_name(parties: Mapping[str, Any], code: str | None, language: str = "en") -> str:
+    if not code:
+        return ""
+    party = parties.get(code)
+    return one_line(local_party_name(code, language, party.name if party else None))
+
+
+def _language_of(recipient: Recipient) -> str:
+    from .consolidate import letter_language
+
+    return letter_language(recipient, [])
+
+
+def _with_fallback(r: Recipient, note: Fallback) -> Recipient:
+    from dataclasses import replace
+
+    return replace(r, fallback=(note,))
 
 
 def sweep(
@@ -337,10 +750,12 @@ def sweep(
     now: datetime,
     *,
     deliver: bool = True,
+    go_live: date | None = None,
 ) -> SweepReport:
-    """Record what is due on `as_of`, then deliver everything pending (timestamps: `now`)."""
-    report = notifier.record(store, as_of, now)
-    if deliver:
+    """Record what is due on `as_of`, then deliver everything pending (timestamps: `now`).
+    On a non-working day nothing is recorded and nothing leaves."""
+    report = notifier.record(store, as_of, now, go_live=go_live)
+    if deliver and report.non_working is None and not report.before_go_live:
         drained: DrainReport = drain(
             store.engine,
             transport,
@@ -356,6 +771,7 @@ def sweep(
     with store.engine.connect() as conn:
         report.backlog = backlog(conn)
     report.pending = report.backlog.pending + report.backlog.retrying
+    report.awaiting_approval = report.backlog.awaiting_approval
     return report
 
 
@@ -370,7 +786,13 @@ def notifier_from_settings(settings: Any | None = None) -> Notifier:
 
 
 def run_sweep(
-    store: Any, as_of: date, now: datetime, settings: Any | None = None, *, deliver: bool = True
+    store: Any,
+    as_of: date,
+    now: datetime,
+    settings: Any | None = None,
+    *,
+    deliver: bool = True,
+    go_live: date | None = None,
 ) -> SweepReport:
     """The sweep as `untoc sweep`, `untoc demo` and the Prefect flow run it."""
     from .delivery import transport_for
@@ -379,7 +801,7 @@ def run_sweep(
     reapply_standing_decisions(store, notifier, as_of)
     transport = transport_for(notifier.settings)
     try:
-        return sweep(store, notifier, transport, as_of, now, deliver=deliver)
+        return sweep(store, notifier, transport, as_of, now, deliver=deliver, go_live=go_live)
     finally:
         transport.close()
 

@@ -68,6 +68,9 @@ class OutboxRow(SQLModel, table=True):
     role: str = Field(max_length=40)
     copy_only: bool = False  # a cc recipient
     recipient: str = Field(max_length=320)
+    # Cc addresses, comma-separated (migration 0006): informed of this message (each also
+    # receives the notice in its own message of the day, so nobody gets two a day).
+    cc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     recipient_name: str = Field(default="", sa_column=Column(Text, nullable=False))
     language: str = Field(max_length=8)
     subject: str = Field(sa_column=Column(Text, nullable=False))

@@ -22,12 +22,15 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
+from markupsafe import Markup
 
 from ..errors import Problem, did_you_mean
 from .context import DIGEST_FIELDS, NOTICE_FIELDS, sample_digest_contexts, sample_notice_contexts
 from .languages import UN_LANGUAGES, direction
+from .wording import install as install_wording
 
 SUFFIX = ".j2"
+LETTERS = "letters"
 DIGEST_TEMPLATE = "monthly_digest"
 _DICT_METHODS = frozenset(n for n in dir(dict) if not n.startswith("_"))
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -78,6 +81,9 @@ class Templates:
         self.html_env = jinja2.Environment(
             autoescape=True, bytecode_cache=_bytecode_cache("html"), **common
         )
+        # names, dates, numbers, terms, salutations, bidi, fonts (notify/wording.py)
+        install_wording(self.text_env)
+        install_wording(self.html_env)
 
     def path(self, name: str, language: str) -> Path:
         return self.folder / language / f"{name}{SUFFIX}"
@@ -90,6 +96,28 @@ class Templates:
         if not folder.is_dir():
             return []
         return sorted(p.name[: -len(SUFFIX)] for p in folder.glob(f"[!_]*{SUFFIX}"))
+
+    def render_item(self, name: str, language: str, context: Mapping[str, Any]) -> tuple[str, str]:
+        """One notice as a section of a consolidated message: (text, HTML fragment)."""
+        template_name = f"{language}/{name}{SUFFIX}"
+        ctx = {**context, "language": language, "dir": direction(language)}
+        text = self.text_env.get_template(template_name).render(ctx, part="item_text")
+        html = self.html_env.get_template(template_name).render(ctx, part="item_html")
+        return text.strip("\n"), html.strip()
+
+    def render_letter(self, name: str, language: str, context: Mapping[str, Any]) -> Rendered:
+        """A consolidated message (`letters/<name>.j2`): the day's notices to one address,
+        the go-live opening, the President's summary, the secretariat's summary. Items in
+        `context` carry pre-rendered `text` and `html` (already escaped) fragments."""
+        template_name = f"{LETTERS}/{name}{SUFFIX}"
+        ctx = {**context, "language": language, "dir": direction(language)}
+        text_t = self.text_env.get_template(template_name)
+        html_t = self.html_env.get_template(template_name)
+        subject = " ".join(text_t.render(ctx, part="subject").split())
+        text = text_t.render(ctx, part="text")
+        text = _BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
+        html = html_t.render(_markup_fragments(ctx), part="html")
+        return Rendered(subject=subject, text=text.strip() + "\n", html=html.strip() + "\n")
 
     def render(self, name: str, language: str, context: Mapping[str, Any]) -> Rendered:
         """Subject, text and HTML of template `name` in `language`; raises on unknown fields."""
@@ -104,6 +132,19 @@ class Templates:
         text = _BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
         html = html_t.render(ctx, part="html")
         return Rendered(subject=subject, text=text.strip() + "\n", html=html.strip() + "\n")
+
+
+def _markup_fragments(value: Any) -> Any:
+    """Item fragments were rendered by the autoescaping environment: mark their `html` safe
+    so the letter does not escape them twice (everything else is escaped as usual)."""
+    if isinstance(value, dict):
+        return {
+            k: (Markup(v) if k == "html" and isinstance(v, str) else _markup_fragments(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_markup_fragments(v) for v in value]
+    return value
 
 
 # -- the definition check -------------------------------------------------------------------
@@ -157,7 +198,7 @@ def _unknown_fields(
     for n in ast.find_all(nodes.FromImport):
         bound.update(x if isinstance(x, str) else x[-1] for x in n.names)
     for name in sorted(meta.find_undeclared_variables(ast)):
-        if name not in known and name not in bound:
+        if name not in known and name not in bound and name not in env.globals:
             yield name, _first_line(ast, name)
     for node in ast.find_all(nodes.Getattr):
         if isinstance(node.node, nodes.Name) and node.node.ctx == "load":

@@ -1,0 +1,468 @@
+"""One message per recipient per sweep: the day's notices to one address become one email.
+
+A notice for one address is an `Item`; the items of one address are grouped by review,
+most urgent first, with a Party-level fact (a Party without a focal point) said once per
+Party however many reviews it holds up, and copies for information last. The message's
+subject is stable per recipient and date; its Cc header names who else is informed. A
+message carrying a notice whose rung needs approval waits for it, whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from ..core.state import DueNotification, ReviewState
+from .context import notice_context, one_line, recipient_fields
+from .languages import UN_LANGUAGES, long_date
+from .outbox import new_row
+from .recipients import Recipient
+from .tables import AWAITING_APPROVAL, PENDING
+from .wording import local_party_name
+
+MESSAGE_KIND = "message"
+
+
+@dataclass
+class Item:
+    """One notice for one address."""
+
+    notice: DueNotification
+    state: ReviewState
+    recipient: Recipient
+    others: list[Recipient]
+    approval: str | None = None
+    approved: bool = False
+    party_level: bool = False  # a fact about a Party (no focal point), not about one review
+    found_on: date | None = None  # the sweep that first found it (carried items: earlier)
+    missed: tuple[date, ...] = ()  # working days the sweep did not run since it fell due
+    holiday: bool = False  # it fell due on a non-working day and waited for the next
+    ledger_id: int | None = None  # the ledger row of a notice carried from an open message
+
+    @property
+    def address(self) -> str:
+        return self.recipient.address_key
+
+    @property
+    def held(self) -> bool:
+        return self.approval is not None and not self.approved
+
+    @property
+    def urgency(self) -> int:
+        return self.notice.days_overdue
+
+
+@dataclass
+class Letter:
+    """The rendered message for one address, with the items it carries."""
+
+    key: str
+    recipient: Recipient
+    language: str
+    items: list[Item]
+    subject: str
+    text: str
+    html: str
+    cc: list[str] = field(default_factory=list)
+    held: bool = False
+    review_id: str | None = None
+    step: str | None = None
+    approval: str | None = None  # who must approve it before it leaves (when held)
+    count: int = 0  # what it lists: notices addressed to the recipient, reviews, Parties
+    reviews: list[str] = field(default_factory=list)
+
+
+def letter_key(kind: str, as_of: date, address: str, notices: Sequence[str]) -> str:
+    """The same notices to the same address on the same day give the same key (a repeated
+    or crashed sweep records nothing twice); a rebuilt message gets a new one."""
+    digest = hashlib.sha256("\n".join(sorted(set(notices))).encode()).hexdigest()[:16]
+    return f"{kind}/{as_of.isoformat()}/{address}/{digest}"
+
+
+def letter_language(recipient: Recipient, states: Sequence[ReviewState]) -> str:
+    """The recipient's own language wins; else a working language of its reviews that its
+    Party uses; else its Party's; else the reviews' first working language; else English."""
+    if recipient.language in UN_LANGUAGES:
+        return str(recipient.language)
+    working = [w for s in states for w in (s.languages or ()) if w in UN_LANGUAGES]
+    party = [p for p in recipient.party_languages if p in UN_LANGUAGES]
+    for lang in party:
+        if lang in working:
+            return lang
+    if party:
+        return party[0]
+    return working[0] if working else "en"
+
+
+def item_context(
+    item: Item,
+    *,
+    parties: Mapping[str, Any],
+    step_titles: Mapping[str, str],
+    language: str,
+    secretariat: Any,
+) -> dict[str, Any]:
+    ctx = notice_context(
+        notice=item.notice,
+        state=item.state,
+        parties=parties,
+        step_titles=step_titles,
+        recipient=item.recipient,
+        others=item.others,
+        language=language,
+        secretariat=secretariat,
+    )
+    # Said only when true: the sweep did not run on those days, or the day was a holiday.
+    ctx["caught_up"] = bool(item.missed) or item.holiday
+    ctx["missed"] = [long_date(d, language) for d in item.missed]
+    counted = item.notice.counted_from
+    ctx["counted_from"] = long_date(counted, language) if counted else None
+    return ctx
+
+
+class LetterWriter:
+    """Renders the consolidated messages of one sweep (templates, titles, contacts)."""
+
+    def __init__(self, templates: Any, steps: Mapping[str, Any], settings: Any):
+        self.templates = templates
+        self.steps = steps
+        self.settings = settings
+
+    def _name(self, parties: Mapping[str, Any], code: str, language: str = "en") -> str:
+        party = parties.get(code)
+        return one_line(local_party_name(code, language, party.name if party else None))
+
+    def _rendered_item(
+        self, item: Item, parties: Mapping[str, Any], language: str
+    ) -> dict[str, str]:
+        step = self.steps.get(item.notice.step)
+        titles = dict(step.title) if step is not None else {}
+        ctx = item_context(
+            item,
+            parties=parties,
+            step_titles=titles,
+            language=language,
+            secretariat=self.settings.secretariat,
+        )
+        text, html = self.templates.render_item(item.notice.template, language, ctx)
+        return {"text": text, "html": html}
+
+    def daily(
+        self,
+        items: Sequence[Item],
+        parties: Mapping[str, Any],
+        as_of: date,
+        *,
+        summary: Sequence[Mapping[str, Any]] = (),
+        awaiting: int = 0,
+        template: str = "daily",
+    ) -> Letter:
+        """The message of the day for the address all `items` share."""
+        recipient = _principal(items)
+        language = letter_language(recipient, [i.state for i in items])
+        direct = [i for i in items if not i.recipient.copy]
+        copies = [i for i in items if i.recipient.copy]
+
+        facts: dict[str, list[Item]] = defaultdict(list)
+        per_review: dict[str, list[Item]] = defaultdict(list)
+        for item in direct:
+            if item.party_level:
+                for party in item.notice.waiting_for or (item.recipient.party or "",):
+                    facts[party].append(item)
+            else:
+                per_review[item.notice.review].append(item)
+
+        party_facts = []
+        for party, group in sorted(
+            facts.items(), key=lambda kv: self._name(parties, kv[0], language)
+        ):
+            first = min(group, key=lambda i: i.notice.deadline.due)
+            party_facts.append(
+                {
+                    "party": self._name(parties, party, language),
+                    "reviews": sorted({i.notice.review for i in group}),
+                    "due": long_date(first.notice.deadline.due, language),
+                }
+            )
+
+        def sections(groups: Mapping[str, list[Item]]) -> list[dict[str, Any]]:
+            ordered = sorted(groups.items(), key=lambda kv: (-max(i.urgency for i in kv[1]), kv[0]))
+            out = []
+            for review, group in ordered:
+                group = sorted(group, key=lambda i: (-i.urgency, i.notice.step, i.notice.rung))
+                out.append(
+                    {
+                        "id": review,
+                        "reviewed": self._name(parties, group[0].state.reviewed, language),
+                        "items": [self._rendered_item(i, parties, language) for i in group],
+                    }
+                )
+            return out
+
+        copy_groups: dict[str, list[Item]] = defaultdict(list)
+        if template != "secretariat":  # the secretariat's copies are its summary's lines
+            for item in copies:
+                copy_groups[item.notice.review].append(item)
+        key = letter_key(template, as_of, recipient.address_key, [i.notice.key for i in items])
+        ctx = {
+            "as_of": long_date(as_of, language),
+            "reference": key,
+            "recipient": recipient_fields(recipient, language),
+            "secretariat": _secretariat(self.settings),
+            "party_facts": party_facts,
+            "sections": sections(per_review),
+            "copies": sections(copy_groups),
+            "summary": list(summary),
+            "awaiting": awaiting,
+            "approve": "untoc outbox approve --all",
+        }
+        rendered = self.templates.render_letter(template, language, ctx)
+        cc = sorted(
+            {
+                o.email
+                for i in direct
+                for o in i.others
+                if o.copy and o.address_key != recipient.address_key
+            }
+        )
+        reviews = {i.notice.review for i in items}
+        steps = {i.notice.step for i in items}
+        return Letter(
+            key=key,
+            recipient=recipient,
+            language=language,
+            items=list(items),
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            cc=cc,
+            held=any(i.held for i in items),
+            approval=next((i.approval for i in items if i.held), None),
+            review_id=next(iter(reviews)) if len(reviews) == 1 else None,
+            step=next(iter(steps)) if len(steps) == 1 else None,
+            count=len(direct) or len(items),
+            reviews=sorted(reviews),
+        )
+
+    def summary_letter(
+        self,
+        template: str,
+        recipient: Recipient,
+        key: str,
+        as_of: date,
+        context: Mapping[str, Any],
+        *,
+        held: bool,
+        language: str | None = None,
+        count: int = 0,
+        reviews: Sequence[str] = (),
+    ) -> Letter:
+        """A letter without notices (the opening, the President's summary)."""
+        language = language or letter_language(recipient, [])
+        ctx = {
+            "as_of": long_date(as_of, language),
+            "month": _month(as_of, language),
+            "reference": key,
+            "recipient": recipient_fields(recipient, language),
+            "secretariat": _secretariat(self.settings),
+            **context,
+        }
+        rendered = self.templates.render_letter(template, language, ctx)
+        return Letter(
+            key=key,
+            recipient=recipient,
+            language=language,
+            items=[],
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            held=held,
+            approval="secretariat" if held else None,
+            count=count,
+            reviews=sorted(reviews),
+        )
+
+
+def _month(day: date, language: str) -> str:
+    from .languages import month_year
+
+    return month_year(day, language)
+
+
+def _secretariat(settings: Any) -> dict[str, str]:
+    return {"name": one_line(settings.secretariat.name), "email": settings.secretariat.email}
+
+
+def _principal(items: Sequence[Item]) -> Recipient:
+    """The recipient as addressed directly if it is anywhere (else as a copy)."""
+    direct = [i.recipient for i in items if not i.recipient.copy]
+    return (direct or [items[0].recipient])[0]
+
+
+# -- rows ---------------------------------------------------------------------------------
+
+
+def letter_row(
+    letter: Letter, *, kind: str, as_of: date, sender: str, stamp: datetime
+) -> dict[str, Any]:
+    """The outbox row of one consolidated message."""
+    from .templates import Rendered
+
+    row = new_row(
+        letter.key,
+        recipient=letter.recipient,
+        rendered=Rendered(letter.subject, letter.text, letter.html),
+        language=letter.language,
+        sender=sender,
+        stamp=stamp,
+        notice=f"{kind}/{as_of.isoformat()}",
+        kind=kind,
+        review_id=letter.review_id,
+        step=letter.step,
+        rung=None,
+        occurrence=None,
+        deadline_due=None,
+        due_on=as_of,
+        found_on=as_of,
+        party=letter.recipient.party,
+        role=letter.recipient.kind,
+        copy_only=False,
+    )
+    row["cc"] = ", ".join(letter.cc) or None
+    if letter.held:
+        row["status"] = AWAITING_APPROVAL
+        row["approval"] = letter.approval or "secretariat"
+    else:
+        row["status"] = PENDING
+        row["approval"] = None
+    row["decided_by"] = None
+    row["decided_at"] = None
+    return row
+
+
+def notice_row(item: Item, outbox_key: str) -> dict[str, Any]:
+    """The ledger row of one notice carried by a message."""
+    n = item.notice
+    return {
+        "notice": n.key,
+        "recipient": item.address,
+        "outbox_key": outbox_key,
+        "review_id": n.review,
+        "step": n.step,
+        "rung": n.rung,
+        "occurrence": n.occurrence,
+        "deadline_due": n.deadline.due,
+        "due_on": n.due_on,
+        "found_on": item.found_on or n.as_of,
+        "party": item.recipient.party,
+        "role": item.recipient.role,
+        "copy_only": item.recipient.copy,
+        "approval": item.approval,
+        "approved": item.approved,
+        "cancel_reason": None,
+    }
+
+
+# -- sample letters: the check and the screenshots render every letter with these ---------
+
+LETTERS = ("daily", "opening", "presidency", "secretariat")
+
+
+def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dict[str, Any]]]:
+    """(letter, context) pairs covering every letter and branch, with notice fragments
+    rendered from the real notice templates in `language`."""
+    from .context import sample_notice_contexts
+
+    notices = sample_notice_contexts(language)
+    text, html = templates.render_item("step_overdue", language, notices[0])
+    text2, html2 = templates.render_item("escalation_mission", language, notices[1])
+    items = [{"text": text, "html": html}, {"text": text2, "html": html2}]
+
+    def name(code: str) -> str:
+        return local_party_name(code, language)
+
+    def focal_point(kind: str) -> dict[str, Any]:
+        return {
+            "name": name("NGA") if kind == "mission" else "A. Bello",
+            "email": "a.bello@example.org",
+            "role": kind,
+            "party": name("NGA"),
+            "party_code": "NGA",
+            "is_copy": False,
+            "kind": kind,
+        }
+
+    day = long_date(date(2024, 4, 16), language)
+    step = {"id": "saq", "title": "", "title_en": "Self-assessment questionnaire"}
+    common: dict[str, Any] = {
+        "as_of": day,
+        "month": _month(date(2024, 4, 16), language),
+        "go_live": day,
+        "reference": "daily/2024-04-16/a.bello@example.org/0123456789abcdef",
+        "secretariat": {"name": "Secretariat", "email": "untoc.review@example.org"},
+        "party_facts": [
+            {
+                "party": name("JPN"),
+                "reviews": ["C1-G1-JPN"],
+                "due": long_date(date(2022, 5, 1), language),
+            }
+        ],
+        "sections": [{"id": "C1-G1-NGA", "reviewed": name("NGA"), "items": items}],
+        "copies": [{"id": "C1-G2-GHA", "reviewed": name("GHA"), "items": items[:1]}],
+        "summary": [
+            {
+                "to": "a.bello@example.org",
+                "party": name("NGA"),
+                "notices": 2,
+                "reviews": ["C1-G1-NGA"],
+                "held": True,
+            }
+        ],
+        "awaiting": 1,
+        "approve": "untoc outbox approve --all",
+        "lines": [
+            {
+                "id": "C1-G1-NGA",
+                "reviewed": name("NGA"),
+                "as_": "reviewed",
+                "steps": [
+                    {
+                        "step": step,
+                        "due": long_date(date(2022, 5, 1), language),
+                        "source": "rule",
+                        "basis": None,
+                        "days_overdue": 716,
+                        "late_by": notices[0]["late_by"],
+                        "counted_from": long_date(date(2023, 6, 1), language),
+                        "waiting_for": [name("NGA")],
+                        "asked": True,
+                    }
+                ],
+            }
+        ],
+        "late": [
+            {
+                "party": name("NGA"),
+                "steps": [
+                    {
+                        "review": "C1-G1-NGA",
+                        "step": step,
+                        "due": long_date(date(2022, 5, 1), language),
+                        "days_overdue": 716,
+                        "late_by": notices[0]["late_by"],
+                    }
+                ],
+            }
+        ],
+    }
+    return [
+        ("daily", {**common, "recipient": focal_point("focal_point")}),
+        ("daily", {**common, "recipient": focal_point("mission")}),
+        ("opening", {**common, "recipient": focal_point("focal_point")}),
+        ("presidency", {**common, "recipient": {**focal_point("cop_presidency"), "party": None}}),
+        ("secretariat", {**common, "recipient": {**focal_point("secretariat"), "party": None}}),
+    ]

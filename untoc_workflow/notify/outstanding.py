@@ -1,0 +1,82 @@
+"""What is outstanding in a Party's reviews, said the way the notices say it.
+
+The go-live opening and the monthly digest list, for each review the Party takes part in,
+every open step with its deadline, where the deadline comes from, its lateness (counted from
+the step's start when the step began after its deadline, as the ladders count) and whether
+the Party itself is asked to act. A review whose work is held up shows the step that holds
+it up, never "not started" beside a lateness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..core.ladder import ladder_base
+from .context import late_by, one_line
+from .languages import long_date
+from .wording import local_party_name
+
+
+def outstanding_lines(
+    states: Mapping[str, Any],
+    parties: Mapping[str, Any],
+    party: str,
+    language: str,
+    step_titles: Mapping[str, Mapping[str, str]],
+) -> list[dict[str, Any]]:
+    """The Party's reviews in progress, each with its open steps that have a deadline."""
+
+    def name(code: str) -> str:
+        p = parties.get(code)
+        return one_line(local_party_name(code, language, p.name if p is not None else None))
+
+    lines = []
+    for state in sorted(states.values(), key=lambda s: s.review):
+        if state.stage == "completed":
+            continue
+        if party == state.reviewed:
+            as_ = "reviewed"
+        elif party in state.reviewers:
+            as_ = "reviewer"
+        else:
+            continue  # another Party's review: never shown
+        steps = []
+        for step in state.steps:
+            if not step.is_open or step.deadline is None:
+                continue
+            base = ladder_base(step.deadline, step.started_on or step.deadline.due)
+            days = (state.as_of - base).days
+            titles = step_titles.get(step.step, {})
+            steps.append(
+                {
+                    "step": {
+                        "id": step.step,
+                        "title": titles.get(language, ""),
+                        "title_en": titles.get("en", step.step),
+                    },
+                    "due": long_date(step.deadline.due, language),
+                    "source": step.deadline.source,
+                    "basis": step.deadline.basis,
+                    "days_overdue": days,
+                    "late_by": late_by(days, language),
+                    "counted_from": long_date(base, language)
+                    if base != step.deadline.due
+                    else None,
+                    "waiting_for": [name(p) for p in step.waiting_for],
+                    "asked": party in step.waiting_for,
+                }
+            )
+        steps.sort(key=lambda s: -s["days_overdue"])
+        lines.append(
+            {
+                "id": state.review,
+                "reviewed": name(state.reviewed),
+                "as_": as_,
+                "stage": state.stage,
+                "steps": steps,
+                "days_overdue": max((s["days_overdue"] for s in steps), default=0),
+            }
+        )
+    lines.sort(key=lambda r: (-r["days_overdue"], r["id"]))
+    return lines

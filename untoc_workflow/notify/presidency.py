@@ -1,0 +1,80 @@
+"""The President of the Conference's periodic summary: the Parties that are late, each once,
+with the open steps whose ladder has reached a rung addressed to the President and has not
+ended. The President is never written to about one review."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from ..core.ladder import ladder_base, occurrence_on, rung_times
+from .context import late_by, one_line
+from .languages import long_date
+from .wording import local_party_name
+
+
+def presidency_held(definition: Any) -> bool:
+    """The summary waits for approval when a rung addressed to the President requires it."""
+    return any(r.approval for s in definition.steps for r in s.ladder if "cop_presidency" in r.to)
+
+
+def late_parties(
+    steps: Mapping[str, Any], states: Mapping[str, Any], parties: Mapping[str, Any], language: str
+) -> list[dict[str, Any]]:
+    """Each Party once, with the open steps whose ladder has reached a rung addressed to
+    the President and has not ended."""
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for state in states.values():
+        for step in state.open_steps:
+            if step.deadline is None or step.started_on is None:
+                continue
+            definition = steps.get(step.step)
+            if definition is None:
+                continue
+            base = ladder_base(step.deadline, step.started_on)
+            if not any(
+                rung_active(rung, base, state.as_of)
+                for rung in definition.ladder
+                if "cop_presidency" in rung.to
+            ):
+                continue
+            days = (state.as_of - base).days
+            titles = dict(definition.title)
+            for party in step.waiting_for:
+                found[party].append(
+                    {
+                        "review": state.review,
+                        "step": {
+                            "id": step.step,
+                            "title": titles.get(language, ""),
+                            "title_en": titles.get("en", step.step),
+                        },
+                        "due": long_date(step.deadline.due, language),
+                        "days_overdue": days,
+                        "late_by": late_by(days, language),
+                    }
+                )
+    out = [
+        {
+            "party": one_line(local_party_name(p, language, getattr(parties.get(p), "name", None))),
+            "steps": sorted(v, key=lambda s: -s["days_overdue"]),
+        }
+        for p, v in found.items()
+    ]
+    return sorted(out, key=lambda p: p["party"])
+
+
+def rung_active(rung: Any, base: date, as_of: date) -> bool:
+    """From the rung's first occurrence until one interval after its last."""
+    first = rung.offset.after(base)
+    if first > as_of:
+        return False
+    times = rung_times(rung, base)
+    if times is None:
+        return True
+    last = occurrence_on(first, rung.interval, times - 1)
+    span = rung.interval or None
+    end = span.after(last) if span is not None else last + timedelta(days=31)
+    return as_of < end
