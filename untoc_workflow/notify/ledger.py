@@ -9,7 +9,7 @@ message carries, the go-live date, and the days the sweep ran.
   records anything, or by `untoc sweep --go-live`).
 - `sweep_day`: each day the sweep recorded, so a catch-up can say truly which days were
   missed.
-The schema comes from migration 0006_correspondence.
+The schema comes from migration 0007_correspondence.
 """
 
 from __future__ import annotations

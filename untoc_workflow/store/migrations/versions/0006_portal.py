@@ -1,8 +1,8 @@
 """The Parties' portal: experts and observers, sign-in links, sessions, documents, requests
 for more time, and the log of actions (untoc_workflow.portal).
 
-Revision ID: 0007_portal
-Revises: 0004_outbox_approval
+Revision ID: 0006_portal
+Revises: 0005_process_versions
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_portal"
-down_revision = "0008_process_versions"
+revision = "0006_portal"
+down_revision = "0005_process_versions"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Reviews record the process they run beside its version (versions side by side).
 
-Revision ID: 0008_process_versions
+Revision ID: 0005_process_versions
 Revises: 0004_outbox_approval
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_process_versions"
+revision = "0005_process_versions"
 down_revision = "0004_outbox_approval"
 branch_labels = None
 depends_on = None

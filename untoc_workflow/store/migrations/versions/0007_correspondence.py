@@ -1,8 +1,8 @@
 """Correspondence: the notices each consolidated message carries, Cc addresses, the go-live
 date and the days the sweep ran.
 
-Revision ID: 0006_correspondence
-Revises: 0004_outbox_approval
+Revision ID: 0007_correspondence
+Revises: 0006_portal
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_correspondence"
-down_revision = "0004_outbox_approval"
+revision = "0007_correspondence"
+down_revision = "0006_portal"
 branch_labels = None
 depends_on = None
 
