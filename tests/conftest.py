@@ -13,6 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from untoc_workflow.wiring import wire
+
+# The tests are an edge too: definitions are checked as the command line checks them.
+wire()
+
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PG_TEST_DB = "untoc_test"
 

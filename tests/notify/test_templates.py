@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import untoc_workflow.notify  # noqa: F401  (registers the template check)
 from untoc_workflow.definitions import load_process
 from untoc_workflow.errors import InputError
 from untoc_workflow.notify.context import sample_digest_contexts, sample_notice_contexts

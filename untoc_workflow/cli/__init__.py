@@ -7,6 +7,11 @@ import sys
 
 import typer
 
+from ..wiring import wire
+
+# The command line is an edge: it puts the layers together before any definition is read.
+wire()
+
 app = typer.Typer(
     name="untoc",
     help="Run the UNTOC Review Mechanism: reviews, deadlines, reminders, decisions, reports.",

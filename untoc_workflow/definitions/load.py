@@ -16,8 +16,9 @@ from .process import ProcessDefinition
 
 BUNDLED_DEFS = Path(__file__).resolve().parents[1] / "process_defs"
 
-# Other parts (notify) register checks that need their own knowledge, e.g. that every
-# rung's template exists and renders with the fields a notice has. Each returns problems.
+# The edges (untoc_workflow.wiring) register checks that need other layers' knowledge, e.g.
+# notify's: that every rung's template exists and renders with the fields a notice has.
+# Each returns problems.
 DefinitionCheck = Callable[[ProcessDefinition, Located], Iterable[Problem]]
 _extra_checks: list[DefinitionCheck] = []
 
@@ -49,10 +50,6 @@ def parse_process(located: Located) -> ProcessDefinition:
         )
     definition = validate_located(ProcessDefinition, located, "the process definition")
     problems = list(check_graph(definition, located))
-    # Importing notify registers its check (templates exist in six languages and use only
-    # known fields). Imported here, not at the top: notify itself loads definitions.
-    import untoc_workflow.notify  # noqa: F401
-
     for check in _extra_checks:
         problems.extend(check(definition, located))
     if problems:

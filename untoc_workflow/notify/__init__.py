@@ -3,11 +3,10 @@
     notifier = Notifier(load_process(), load_settings())
     report = sweep(store, notifier, transport_for(settings), as_of, now)
 
-Importing this package registers the template check with the definition loader, so a rung
-naming a missing template, or a template using an unknown field, fails the definition.
+`templates.check_definition_templates` is the definition check a rung's template must pass;
+the edges hand it to the definition loader (untoc_workflow.wiring).
 """
 
-from ..definitions import register_check
 from .delivery import AppriseMail, DeliveryFailed, EmlFolder, transport_for
 from .digest import DigestReport, record_digest, run_digest
 from .languages import UN_LANGUAGES, choose_language
@@ -16,8 +15,6 @@ from .recipients import Fallback, Recipient, RecipientResolver
 from .sweep import Notifier, SweepReport, notifier_from_settings, run_sweep, sweep
 from .tables import OutboxRow
 from .templates import Rendered, Templates, check_definition_templates, templates_dir
-
-register_check(check_definition_templates)
 
 __all__ = [
     "AppriseMail",

@@ -1,0 +1,32 @@
+"""Where the layers meet: what the edges (the command line, the flows, the tests) switch on
+before they load a definition.
+
+The definition loader knows nothing of notify (the import rules of DESIGN.md); notify's own
+check, that every rung's template exists in the six languages and uses only the fields a
+notice has, is handed to it here, so a bad template fails the definition, not the send.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .definitions import register_check
+from .errors import Problem
+
+_wired = False
+
+
+def _templates_exist(definition: Any, located: Any) -> Iterable[Problem]:
+    # notify is heavy to import; only a definition being parsed needs it
+    from .notify.templates import check_definition_templates
+
+    return check_definition_templates(definition, located)
+
+
+def wire() -> None:
+    """Hand notify's template check to the definition loader (once per process)."""
+    global _wired
+    if not _wired:
+        register_check(_templates_exist)
+        _wired = True
