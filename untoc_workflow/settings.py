@@ -43,6 +43,8 @@ class Settings:
         )
     )
     sender: str = "untoc.review@example.org"
+    # the Parties' portal: every notice and digest links to the review's page under it
+    portal_url: str = "http://127.0.0.1:8400"
 
 
 def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) -> Settings:
@@ -66,6 +68,7 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
         "secretariat",
         "cop_presidency",
         "sender",
+        "portal_url",
     }
     unknown = sorted(set(data) - allowed)
     if unknown:
@@ -110,4 +113,7 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
         secretariat=contact("secretariat", defaults.secretariat),
         cop_presidency=contact("cop_presidency", defaults.cop_presidency),
         sender=pick("UNTOC_SENDER", "sender", defaults.sender) or defaults.sender,
+        portal_url=(
+            pick("UNTOC_PORTAL_URL", "portal_url", defaults.portal_url) or defaults.portal_url
+        ).rstrip("/"),
     )

@@ -141,7 +141,9 @@ class Notifier:
     ):
         self.definition = definition
         self.settings = settings
-        self.templates = templates or Templates(templates_dir(settings.process_defs))
+        self.templates = templates or Templates(
+            templates_dir(settings.process_defs), settings.portal_url
+        )
         self.calendar = calendar or load_calendar(settings.process_defs)
         self._steps = {s.id: s for s in definition.steps}
         self._rungs = {(s.id, r.id): r for s in definition.steps for r in s.ladder}

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from jinja2 import meta, nodes
@@ -65,7 +66,7 @@ def templates_dir(process_defs: Path) -> Path:
 class Templates:
     """The templates of one `process_defs/templates` folder, compiled once."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, portal_url: str = "http://127.0.0.1:8400"):
         self.folder = Path(folder)
         common: dict[str, Any] = {
             "loader": jinja2.FileSystemLoader(str(self.folder)),
@@ -84,6 +85,11 @@ class Templates:
         # names, dates, numbers, terms, salutations, bidi, fonts (notify/wording.py)
         install_wording(self.text_env)
         install_wording(self.html_env)
+        # every notice and digest links to the review's page in the Parties' portal (the
+        # page opens only after sign-in: the link carries no credential)
+        base = portal_url.rstrip("/")
+        for env in (self.text_env, self.html_env):
+            env.globals["review_url"] = lambda review: f"{base}/reviews/{quote(review, safe='')}"
 
     def path(self, name: str, language: str) -> Path:
         return self.folder / language / f"{name}{SUFFIX}"
