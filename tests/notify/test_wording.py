@@ -176,7 +176,9 @@ def test_term_forms_plural_and_case():
     assert w.term("focal_point", "ru", count=5) == "координаторов"
     assert w.term("focal_point", "ru", count=21) == "координатор"
     assert w.term("state_party", "fr", number="other") == "États parties"
-    assert w.term("permanent_mission", "ru", case="dat") == "Постоянному представительству"
+    assert (
+        w.term("permanent_mission", "ru", case="dat", cap=True) == "Постоянному представительству"
+    )
     assert w.term("secretariat", "en", cap=True) == "Secretariat"
     with pytest.raises(w.WordingError, match="no term 'focal_pont'.*focal_point"):
         w.term("focal_pont", "en")
