@@ -96,10 +96,12 @@ def test_html_is_escaped_and_text_is_not():
 @pytest.mark.parametrize(
     ("working", "recipient", "party", "expected"),
     [
-        (("fr",), "en", ("en",), "fr"),  # the review's working language wins
-        (("en", "fr"), "fr", (), "fr"),  # the recipient's own, when it is a working one
+        (("fr",), "en", ("en",), "en"),  # the recipient's own language wins
+        (("en", "fr"), "fr", (), "fr"),
+        (("ar", "en"), "zh", ("ru",), "zh"),  # even when it is not a working language
+        (("fr",), None, ("en",), "fr"),  # no language of their own: the working language
         (("en", "fr"), None, ("es", "fr"), "fr"),  # the party's, when it is a working one
-        (("ar", "en"), "zh", ("ru",), "ar"),  # else the first working language
+        (("ar", "en"), "xx", ("ru",), "ar"),  # else the first working language
         ((), "ru", ("es",), "ru"),  # consultation held without agreement: the recipient's
         (None, None, ("es", "en"), "es"),  # no consultation yet: the party's
         (None, "xx", (), "en"),  # nothing usable: English

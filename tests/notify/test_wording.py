@@ -274,3 +274,24 @@ def test_the_font_stack_names_latin_cjk_and_arabic_fonts():
     assert w.font_stack("zh").startswith('"Noto Sans CJK SC"')
     assert w.font_stack("ar").startswith('"Noto Naskh Arabic"')
     assert w.FONT_STACK.endswith("sans-serif")
+
+
+def test_french_articles_where_the_ending_misleads():
+    assert w.party_name("GNB", "fr", "of") == "de la Guinée-Bissau"
+    assert w.party_name("MKD", "fr", "of") == "de la Macédoine du Nord"
+    assert w.party_name("YEM", "fr", "of") == "du Yémen"
+    assert w.party_name("OMN", "fr", "of") == "d'Oman"
+    assert w.party_name("TTO", "es") == "Trinidad y Tabago"
+
+
+def test_a_party_unknown_to_wording_keeps_the_stores_name():
+    assert w.is_party("DEU") and w.is_party("EU") and not w.is_party("RUR")
+    assert w.local_party_name("DEU", "zh", "Germany") == "德国"
+    assert w.local_party_name("RUR", "zh", "Ruritania") == "Ruritania"
+    assert w.local_party_name(None, "fr", None) == ""
+
+
+def test_semicolons_per_language():
+    assert w.semicolon("en") == "; "
+    assert w.semicolon("zh") == "；"
+    assert w.semicolon("ar") == "؛ "

@@ -161,7 +161,7 @@ def _of(code: str, lang: str, name: str) -> str:
     return name  # Chinese: the name stands before 常驻代表团 as it is
 
 
-_VOWELS = "aeiouyàâéèêëîïôöûüœAEIOUYÀÂÉÈÊËÎÏÔÖÛÜŒ"
+_VOWELS = "aeiouàâéèêëîïôöûüœAEIOUÀÂÉÈÊËÎÏÔÖÛÜŒ"  # not y: "du Yémen"
 _FR_ELIDED_NO_ARTICLE = frozenset({"HTI", "ISR"})
 
 
@@ -172,6 +172,8 @@ def _french_of(code: str, name: str) -> str:
         return f"d'{name}" if starts_vowel else f"de {name}"
     if article == "des":
         return f"des {name}"
+    if article == "la":
+        return f"de l'{name}" if starts_vowel else f"de la {name}"
     if starts_vowel:
         return f"de l'{name}"
     if article == "du" or not name.endswith("e"):
