@@ -15,11 +15,11 @@ def choose_language(
     recipient: str | None = None,
     party: Iterable[str] = (),
 ) -> str:
-    """The recipient's own language first (a person writes to the secretariat in the
-    language they chose, issue 10), else the review's working language(s) (its party's
+    """The recipient's own language first (what a person recorded as their language wins
+    over the review's, issue 10), else the review's working language(s) (its party's
     when it is one of them), else the party's, else English."""
-    if recipient in UN_LANGUAGES:
-        return recipient  # type: ignore[return-value]
+    if recipient is not None and recipient in UN_LANGUAGES:
+        return recipient
     working_langs = [w for w in (working or ()) if w in UN_LANGUAGES]
     party_langs = [p for p in party if p in UN_LANGUAGES]
     if working_langs:
