@@ -295,3 +295,11 @@ def test_semicolons_per_language():
     assert w.semicolon("en") == "; "
     assert w.semicolon("zh") == "；"
     assert w.semicolon("ar") == "؛ "
+
+
+def test_party_of_for_a_sentence_and_for_a_party_unknown_to_wording():
+    assert w.local_party_of("NER", "en", "Niger") == "of the Niger"
+    assert w.local_party_of("NGA", "fr", "Nigeria") == "du Nigéria"
+    assert w.local_party_of("NGA", "ru", "Nigeria") == "Нигерии"
+    assert w.local_party_of("RUR", "en", "Ruritania") == "of Ruritania"
+    assert w.local_party_of("RUR", "ar", "Ruritania") == "لـRuritania"

@@ -136,6 +136,21 @@ def local_party_name(code: str | None, lang: str, stored: str | None = None) -> 
     return stored or code or ""
 
 
+def local_party_of(code: str | None, lang: str, stored: str | None = None) -> str:
+    """What follows "the country review" / "the Permanent Mission" ("of the Niger", "du
+    Nigéria", "del Perú", "Нигерии", "لنيجيريا"), for a Party wording knows; else the
+    stored name in the plainest construction the language allows."""
+    if code and is_party(code):
+        return party_name(code, lang, "of")
+    name = stored or code or ""
+    return {
+        "en": f"of {name}",
+        "fr": f"de {name}",
+        "es": f"de {name}",
+        "ar": f"لـ{name}",
+    }.get(lang, name)
+
+
 def _listed(key: str, code: str) -> str | None:
     """Which group of `key` (fr_article, es_article) lists `code`."""
     for group, codes in (_party_data().get(key) or {}).items():
@@ -631,15 +646,17 @@ def _bdi_filter(context: Any, value: object) -> str:
 
 
 def install(env: Any) -> Any:
-    """Register the wording functions in a Jinja2 environment: filters party_name, date,
-    month, number, percent, list_join, enumeration, bdi; globals term, greeting, closing,
-    colon, comma, font_stack and FONT_STACK. Templates pass `language` explicitly
-    (`{{ term("focal_point", language) }}`), except `bdi`, which reads it from the context."""
+    """Register the wording functions in a Jinja2 environment: filters party_name,
+    party_of, un_date, un_month, number, percent, list_join, enumeration, bdi; globals term,
+    greeting, closing, colon, comma, semicolon, party_name, font_stack and FONT_STACK.
+    Templates pass the language explicitly (`{{ term("focal_point", "fr") }}`), except
+    `bdi`, which reads it from the context."""
     import jinja2
 
     env.filters.update(
         {
             "party_name": party_name,
+            "party_of": local_party_of,
             "un_date": format_date,
             "un_month": format_month,
             "number": format_number,
@@ -689,6 +706,7 @@ __all__ = [
     "list_join",
     "load_glossary",
     "local_party_name",
+    "local_party_of",
     "mission_kind",
     "party_name",
     "percent",
