@@ -303,3 +303,10 @@ def test_party_of_for_a_sentence_and_for_a_party_unknown_to_wording():
     assert w.local_party_of("NGA", "ru", "Nigeria") == "Нигерии"
     assert w.local_party_of("RUR", "en", "Ruritania") == "of Ruritania"
     assert w.local_party_of("RUR", "ar", "Ruritania") == "لـRuritania"
+
+
+def test_parens_full_width_in_chinese_and_escaped_in_html():
+    assert w.parens("cluster 1", "en") == " (cluster 1)"
+    assert w.parens("专题组 1", "zh") == "（专题组 1）"
+    html = _env(True).from_string("x{{ v | parens('zh') }}").render(v="<b>")
+    assert html == "x（&lt;b&gt;）"

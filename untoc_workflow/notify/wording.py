@@ -372,6 +372,20 @@ def semicolon(lang: str) -> str:
     return {"zh": "；", "ar": "؛ "}.get(lang, "; ")
 
 
+def parens(value: object, lang: str) -> str:
+    """An aside in brackets after a word, with its spacing: " (cluster 1, group 1)", Chinese
+    full-width and unspaced "（专题组 1，第 1 组）"."""
+    _check_language(lang)
+    return f"（{value}）" if lang == "zh" else f" ({value})"
+
+
+def _parens_filter(eval_ctx: Any, value: object, lang: str) -> str:
+    if eval_ctx.autoescape:
+        opening, closing_ = ("（", "）") if lang == "zh" else (" (", ")")
+        return Markup(opening + "{}" + closing_).format(value)  # escapes what is not markup
+    return parens(value, lang)
+
+
 def list_join(items: Iterable[object], lang: str) -> str:
     """Items joined as a sentence lists them: "A, B and C", "A、B和C", "A وB وC"."""
     _check_language(lang)
@@ -647,8 +661,9 @@ def _bdi_filter(context: Any, value: object) -> str:
 
 def install(env: Any) -> Any:
     """Register the wording functions in a Jinja2 environment: filters party_name,
-    party_of, un_date, un_month, number, percent, list_join, enumeration, bdi; globals term,
-    greeting, closing, colon, comma, semicolon, party_name, font_stack and FONT_STACK.
+    party_of, un_date, un_month, number, percent, list_join, enumeration, bdi, parens;
+    globals term, greeting, closing, colon, comma, semicolon, party_name, font_stack and
+    FONT_STACK.
     Templates pass the language explicitly (`{{ term("focal_point", "fr") }}`), except
     `bdi`, which reads it from the context."""
     import jinja2
@@ -664,6 +679,7 @@ def install(env: Any) -> Any:
             "list_join": list_join,
             "enumeration": enumeration,
             "bdi": jinja2.pass_context(_bdi_filter),
+            "parens": jinja2.pass_eval_context(_parens_filter),
         }
     )
     env.globals.update(
@@ -709,6 +725,7 @@ __all__ = [
     "local_party_of",
     "mission_kind",
     "party_name",
+    "parens",
     "percent",
     "russian_genitive",
     "semicolon",
