@@ -310,3 +310,10 @@ def test_parens_full_width_in_chinese_and_escaped_in_html():
     assert w.parens("专题组 1", "zh") == "（专题组 1）"
     html = _env(True).from_string("x{{ v | parens('zh') }}").render(v="<b>")
     assert html == "x（&lt;b&gt;）"
+
+
+def test_days_are_grouped_as_numbers():
+    assert w.days(1163, "fr") == "1\u202f163\u00a0jours"  # not "1163 jours"
+    assert w.days(-1163, "en") == "1,163 days"
+    assert w.days(2, "ru") == "2 дня"
+    assert w.days(1163, "zh") == "1,163天"

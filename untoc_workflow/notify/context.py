@@ -8,13 +8,11 @@ definition check rejects a template that uses anything else.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date
 from typing import Any
 
-from babel.dates import format_timedelta
-
 from .languages import direction, long_date, month_year
+from .wording import days as wording_days
 from .wording import local_party_name
 
 # field -> None (a plain value or list) or the set of its attributes
@@ -63,12 +61,9 @@ def one_line(text: object) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
 
 
-@lru_cache(maxsize=8192)
 def late_by(days: int, language: str) -> str:
-    """'23 days' written for the language, with its plural rules (Babel)."""
-    return format_timedelta(
-        timedelta(days=abs(days)), granularity="day", threshold=10**6, locale=language
-    )
+    """'1,163 days' written for the language, with its plural rules and grouping."""
+    return wording_days(days, language)
 
 
 def recipient_fields(recipient: Any, language: str = "en") -> dict[str, Any]:

@@ -13,7 +13,7 @@ CLDR. Every translation here is to be reviewed by the UN translation services.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Any
 import pycountry
 import yaml
 from babel import Locale
-from babel.dates import get_month_names
+from babel.dates import format_timedelta, get_month_names
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
@@ -323,6 +323,21 @@ def format_number(n: int | float | Decimal, lang: str) -> str:
     space) / 1.163; Arabic in the Western digits UN Arabic documents use."""
     _check_language(lang)
     return str(format_decimal(n, locale=_locale(lang), numbering_system="latn"))
+
+
+@lru_cache(maxsize=8192)
+def days(n: int, lang: str) -> str:
+    """A number of days with the language's plural and grouping: "1,163 days",
+    "1 163 jours", "1 163 дня", "1,163天", "1,163 يومًا" (CLDR's unit patterns; the
+    number grouped as format_number writes it, which CLDR's duration format does not)."""
+    _check_language(lang)
+    count = abs(n)
+    text = str(
+        format_timedelta(
+            timedelta(days=count), granularity="day", threshold=10**6, locale=_locale(lang)
+        )
+    )
+    return text.replace(str(count), format_number(count, lang), 1)
 
 
 @lru_cache(maxsize=4096)
@@ -661,7 +676,7 @@ def _bdi_filter(context: Any, value: object) -> str:
 
 def install(env: Any) -> Any:
     """Register the wording functions in a Jinja2 environment: filters party_name,
-    party_of, un_date, un_month, number, percent, list_join, enumeration, bdi, parens;
+    party_of, un_date, un_month, number, days, percent, list_join, enumeration, bdi, parens;
     globals term, greeting, closing, colon, comma, semicolon, party_name, font_stack and
     FONT_STACK.
     Templates pass the language explicitly (`{{ term("focal_point", "fr") }}`), except
@@ -675,6 +690,7 @@ def install(env: Any) -> Any:
             "un_date": format_date,
             "un_month": format_month,
             "number": format_number,
+            "days": days,
             "percent": percent,
             "list_join": list_join,
             "enumeration": enumeration,
@@ -709,6 +725,7 @@ __all__ = [
     "closing",
     "colon",
     "comma",
+    "days",
     "enumeration",
     "font_stack",
     "format_date",
