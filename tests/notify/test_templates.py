@@ -198,3 +198,31 @@ def test_compiled_templates_cached_between_processes_keep_the_html_escaped():
     ctx["recipient"]["name"] = "<script>x</script>"
     html = Templates(BUNDLED_DEFS / "templates").render("step_overdue", "en", ctx).html
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
+
+
+def test_a_misspelt_glossary_term_names_the_template_line_and_the_term(defs):
+    template = defs / "templates" / "fr" / "step_due.j2"
+    source = template.read_text(encoding="utf-8")
+    template.write_text(
+        source.replace("{% block action %}", '{% block action %}{{ term("focal_pont", "fr") }}'),
+        encoding="utf-8",
+    )
+    errors = check_template(Templates(defs / "templates"), "step_due")
+    assert len(errors) == 1
+    assert re.search(r"fr/step_due\.j2:\d+: .*no term 'focal_pont'", errors[0])
+    assert "did you mean 'focal_point'" in errors[0]
+
+
+def test_a_folder_with_its_own_glossary_uses_it(defs):
+    glossary = defs / "templates" / "glossary.yaml"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8").replace(
+            "    en: self-assessment questionnaire\n",
+            "    en: self-assessment questionnaire (SAQ)\n",
+        ),
+        encoding="utf-8",
+    )
+    ctx = sample_notice_contexts()[0]
+    out = Templates(defs / "templates").render("step_due", "en", ctx)
+    assert "self-assessment questionnaire (SAQ)" in out.text
+    assert "(SAQ)" not in TEMPLATES.render("step_due", "en", ctx).text

@@ -26,6 +26,7 @@ from jinja2 import meta, nodes
 from ..errors import Problem, did_you_mean
 from .context import DIGEST_FIELDS, NOTICE_FIELDS, sample_digest_contexts, sample_notice_contexts
 from .languages import UN_LANGUAGES, direction
+from .wording import WordingError
 from .wording import install as install_wording
 
 SUFFIX = ".j2"
@@ -80,8 +81,8 @@ class Templates:
             autoescape=True, bytecode_cache=_bytecode_cache("html"), **common
         )
         # names, dates, numbers, terms, salutations, bidi, fonts (notify/wording.py)
-        install_wording(self.text_env)
-        install_wording(self.html_env)
+        install_wording(self.text_env, self.folder)
+        install_wording(self.html_env, self.folder)
 
     def path(self, name: str, language: str) -> Path:
         return self.folder / language / f"{name}{SUFFIX}"
@@ -148,6 +149,8 @@ def check_template(templates: Templates, name: str, digest: bool = False) -> lis
             errors.append(f"{path}: includes a template that does not exist: {exc.name}")
         except jinja2.UndefinedError as exc:
             errors.append(f"{_template_line(exc, path)}: {exc.message}")
+        except WordingError as exc:  # a term, form or Party the wording data lacks
+            errors.append(f"{_template_line(exc, path)}: {exc}")
     return errors
 
 
@@ -247,9 +250,12 @@ def _passed_marker(folder: Path, names: list[str]) -> Path | None:
     definition uses, and this checking code: present when that exact set passed."""
     digest = hashlib.sha256()
     try:
-        for path in sorted(folder.rglob(f"*{SUFFIX}")):
+        # the templates and the wording data they use (glossary, Party names)
+        sources = [*folder.rglob(f"*{SUFFIX}"), *folder.glob("*.yaml")]
+        for path in sorted(sources):
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-        for own in (Path(__file__), Path(__file__).with_name("context.py")):
+        here = Path(__file__)
+        for own in (here, here.with_name("context.py"), here.with_name("wording.py")):
             digest.update(own.read_bytes())
     except OSError:
         return None

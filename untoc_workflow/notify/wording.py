@@ -12,6 +12,7 @@ CLDR. Every translation here is to be reviewed by the UN translation services.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
@@ -439,20 +440,26 @@ def _plural_category(lang: str, count: int) -> str:
 
 @lru_cache(maxsize=8192)
 def _term(
-    key: str, lang: str, count: int | None, number: str | None, case: str | None, cap: bool
+    key: str,
+    lang: str,
+    count: int | None,
+    number: str | None,
+    case: str | None,
+    cap: bool,
+    glossary: Path,
 ) -> str:
     _check_language(lang)
-    terms = glossary_terms()
+    terms = glossary_terms(glossary)
     if key not in terms:
         hint = did_you_mean(key, list(terms))
-        raise WordingError(f"{GLOSSARY_FILE}: no term {key!r}" + (f" ({hint})" if hint else ""))
+        raise WordingError(f"{glossary}: no term {key!r}" + (f" ({hint})" if hint else ""))
     entry: Any = terms[key].get(lang)
     if entry is None:
-        raise WordingError(f"{GLOSSARY_FILE}: term {key!r} has no {lang} version")
+        raise WordingError(f"{glossary}: term {key!r} has no {lang} version")
     if case is not None and isinstance(entry, Mapping):
         if case not in entry:
             raise WordingError(
-                f"{GLOSSARY_FILE}: term {key!r} has no {case!r} form in {lang}; it has: "
+                f"{glossary}: term {key!r} has no {case!r} form in {lang}; it has: "
                 + ", ".join(k for k in entry if k not in _NUMBERS)
             )
         entry = entry[case]
@@ -464,7 +471,7 @@ def _term(
         if choice is None:
             choice = entry.get("one")
         if choice is None:
-            raise WordingError(f"{GLOSSARY_FILE}: term {key!r} has no {wanted!r} in {lang}")
+            raise WordingError(f"{glossary}: term {key!r} has no {wanted!r} in {lang}")
         entry = choice
     text = str(entry)
     return text[:1].upper() + text[1:] if cap else text
@@ -481,13 +488,14 @@ def term(
     number: str | None = None,
     case: str | None = None,
     cap: bool = False,
+    glossary: Path = GLOSSARY_FILE,
 ) -> str:
-    """A domain term from glossary.yaml in `lang`.
+    """A domain term from glossary.yaml in `lang` (or from another folder's `glossary`).
 
     count: pick the plural form CLDR's rules give for that number (Russian 2 -> few);
     number: "one" or "other" directly; case: "gen", "dat"... where the language declines;
     cap: capitalised to start a sentence or a label."""
-    return _term(key, lang, count, number, case, cap)
+    return _term(key, lang, count, number, case, cap, Path(glossary))
 
 
 # -- salutations ------------------------------------------------------------------------
@@ -674,14 +682,19 @@ def _bdi_filter(context: Any, value: object) -> str:
 # -- Jinja2 -----------------------------------------------------------------------------
 
 
-def install(env: Any) -> Any:
+def install(env: Any, templates_dir: Path | None = None) -> Any:
     """Register the wording functions in a Jinja2 environment: filters party_name,
     party_of, un_date, un_month, number, days, percent, list_join, enumeration, bdi, parens;
     globals term, greeting, closing, colon, comma, semicolon, party_name, font_stack and
     FONT_STACK.
     Templates pass the language explicitly (`{{ term("focal_point", "fr") }}`), except
-    `bdi`, which reads it from the context."""
+    `bdi`, which reads it from the context. The glossary is `templates_dir`'s own, if it
+    has one."""
     import jinja2
+
+    glossary = Path(templates_dir) / "glossary.yaml" if templates_dir else GLOSSARY_FILE
+    if not glossary.is_file():
+        glossary = GLOSSARY_FILE  # a folder without its own glossary uses the bundled one
 
     env.filters.update(
         {
@@ -700,7 +713,7 @@ def install(env: Any) -> Any:
     )
     env.globals.update(
         {
-            "term": term,
+            "term": functools.partial(term, glossary=glossary),
             "greeting": greeting,
             "closing": closing,
             "colon": colon,
