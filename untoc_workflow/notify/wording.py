@@ -495,7 +495,8 @@ def term(
     count: pick the plural form CLDR's rules give for that number (Russian 2 -> few);
     number: "one" or "other" directly; case: "gen", "dat"... where the language declines;
     cap: capitalised to start a sentence or a label."""
-    return _term(key, lang, count, number, case, cap, Path(glossary))
+    path = glossary if isinstance(glossary, Path) else Path(glossary)
+    return _term(key, lang, count, number, case, cap, path)
 
 
 # -- salutations ------------------------------------------------------------------------
