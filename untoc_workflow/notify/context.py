@@ -13,7 +13,7 @@ from typing import Any
 
 from .languages import direction, long_date, month_year
 from .wording import days as wording_days
-from .wording import local_party_name
+from .wording import local_party_name, term
 
 # field -> None (a plain value or list) or the set of its attributes
 NOTICE_FIELDS: dict[str, Any] = {
@@ -66,6 +66,9 @@ def late_by(days: int, language: str) -> str:
     return wording_days(days, language)
 
 
+_TITLES = {"secretariat": "mechanism_secretariat", "cop_presidency": "president"}
+
+
 def recipient_fields(recipient: Any, language: str = "en") -> dict[str, Any]:
     # Party names in the message's language, never the store's English (wording.py)
     code = getattr(recipient, "party", None)
@@ -74,8 +77,13 @@ def recipient_fields(recipient: Any, language: str = "en") -> dict[str, Any]:
         if recipient.party_name
         else None
     )
+    name = one_line(recipient.name)
+    if recipient.kind == "mission" and party:
+        name = party
+    elif recipient.kind in _TITLES:  # the secretariat, the President: by title, in language
+        name = term(_TITLES[recipient.kind], language, cap=True)
     return {
-        "name": party if recipient.kind == "mission" and party else one_line(recipient.name),
+        "name": name,
         "email": recipient.email,
         "role": recipient.role,
         "party": party,
