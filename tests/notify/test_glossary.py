@@ -49,6 +49,9 @@ def _spellings(lang: str) -> list[tuple[str, str]]:
 def _pattern(spelling: str, lang: str) -> re.Pattern[str]:
     if lang == "zh":
         return re.compile(re.escape(spelling))
+    if lang == "ar":  # و ف ب ك ل are written joined to the word they precede
+        start = r"(?:(?<!\w)|(?<=(?<!\w)[وفبكل]))"
+        return re.compile(rf"{start}{re.escape(spelling)}(?!\w)")
     return re.compile(rf"(?<!\w){re.escape(spelling)}(?!\w)", re.IGNORECASE)
 
 
@@ -144,3 +147,11 @@ def test_the_checks_find_a_literal_term_and_a_wrong_one(tmp_path):
         "'État partie examiné'",
     ]
     assert any("Signalement" in f for f in wrong_terms("fr", tmp_path))
+
+
+def test_an_arabic_term_behind_a_joined_conjunction_is_found(tmp_path):
+    (tmp_path / "ar").mkdir()
+    (tmp_path / "ar" / "bad.j2").write_text("يُرجى إبلاغ الدولة الطرف والأمانة.\n", encoding="utf-8")
+    found = literal_terms("ar", tmp_path)
+    assert any("'الأمانة' is the glossary term 'secretariat'" in f for f in found)
+    assert any("'الدولة الطرف'" in f for f in found)

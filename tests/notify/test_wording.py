@@ -317,3 +317,17 @@ def test_days_are_grouped_as_numbers():
     assert w.days(-1163, "en") == "1,163 days"
     assert w.days(2, "ru") == "2 дня"
     assert w.days(1163, "zh") == "1,163天"
+
+
+def test_party_the_for_a_subject_with_its_article():
+    assert w.local_party_the("NER", "en", "Niger") == "the Niger"
+    assert w.local_party_the("NGA", "en", "Nigeria") == "Nigeria"
+    assert w.local_party_the("NGA", "fr", "Nigeria") == "le Nigéria"
+    assert w.local_party_the("BEL", "fr", "Belgium") == "la Belgique"
+    assert w.local_party_the("ITA", "fr", "Italy") == "l'Italie"
+    assert w.local_party_the("PHL", "fr", "Philippines") == "les Philippines"
+    assert w.local_party_the("CUB", "fr", "Cuba") == "Cuba"
+    assert w.local_party_the("PER", "es", "Peru") == "el Perú"
+    assert w.local_party_the("BEL", "es", "Belgium") == "Bélgica"
+    assert w.local_party_the("DEU", "ru", "Germany") == "Германия"
+    assert w.local_party_the("RUR", "fr", "Ruritanie") == "Ruritanie"

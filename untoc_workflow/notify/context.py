@@ -35,7 +35,7 @@ NOTICE_FIELDS: dict[str, Any] = {
     "caught_up": None,
     "due_on": None,
     "waiting_for": None,
-    "fallback": None,  # list of {party, reason, instead_of}
+    "fallback": None,  # list of {party, party_code, reason, instead_of}
     "others": None,  # list of {name, role, party, copy}
     "secretariat": frozenset({"name", "email"}),
 }
@@ -144,7 +144,12 @@ def notice_context(
         "due_on": long_date(notice.due_on, language),
         "waiting_for": [name(p) for p in notice.waiting_for],
         "fallback": [
-            {"party": name(f.party), "reason": f.reason, "instead_of": f.instead_of}
+            {
+                "party": name(f.party),
+                "party_code": f.party,
+                "reason": f.reason,
+                "instead_of": f.instead_of,
+            }
             for f in recipient.fallback
         ],
         "others": [

@@ -152,6 +152,40 @@ def local_party_of(code: str | None, lang: str, stored: str | None = None) -> st
     }.get(lang, name)
 
 
+_THE_FROM_OF = {
+    "en": (("of the ", "the "), ("of ", "")),
+    "fr": (
+        ("du ", "le "),
+        ("de la ", "la "),
+        ("de l'", "l'"),
+        ("des ", "les "),
+        ("de ", ""),
+        ("d'", ""),
+    ),
+    "es": (
+        ("del ", "el "),
+        ("de la ", "la "),
+        ("de los ", "los "),
+        ("de las ", "las "),
+        ("de ", ""),
+    ),
+}
+
+
+def local_party_the(code: str | None, lang: str, stored: str | None = None) -> str:
+    """The Party's name as the subject or object of a sentence, with its article where the
+    language has one: "the Niger", "le Nigéria", "la Belgique", "el Perú", "Cuba"."""
+    if not (code and is_party(code)):
+        return stored or code or ""
+    if lang not in _THE_FROM_OF:
+        return party_name(code, lang)
+    of = party_name(code, lang, "of")
+    for prefix, article in _THE_FROM_OF[lang]:
+        if of.startswith(prefix):
+            return article + of[len(prefix) :]
+    return party_name(code, lang)
+
+
 def _listed(key: str, code: str) -> str | None:
     """Which group of `key` (fr_article, es_article) lists `code`."""
     for group, codes in (_party_data().get(key) or {}).items():
@@ -685,9 +719,9 @@ def _bdi_filter(context: Any, value: object) -> str:
 
 def install(env: Any, templates_dir: Path | None = None) -> Any:
     """Register the wording functions in a Jinja2 environment: filters party_name,
-    party_of, un_date, un_month, number, days, percent, list_join, enumeration, bdi, parens;
-    globals term, greeting, closing, colon, comma, semicolon, party_name, font_stack and
-    FONT_STACK.
+    party_of, party_the, un_date, un_month, number, days, percent, list_join, enumeration,
+    bdi, parens; globals term, greeting, closing, colon, comma, semicolon, party_name,
+    font_stack and FONT_STACK.
     Templates pass the language explicitly (`{{ term("focal_point", "fr") }}`), except
     `bdi`, which reads it from the context. The glossary is `templates_dir`'s own, if it
     has one."""
@@ -701,6 +735,7 @@ def install(env: Any, templates_dir: Path | None = None) -> Any:
         {
             "party_name": party_name,
             "party_of": local_party_of,
+            "party_the": local_party_the,
             "un_date": format_date,
             "un_month": format_month,
             "number": format_number,
@@ -754,6 +789,7 @@ __all__ = [
     "load_glossary",
     "local_party_name",
     "local_party_of",
+    "local_party_the",
     "mission_kind",
     "party_name",
     "parens",
