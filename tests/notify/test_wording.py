@@ -331,3 +331,11 @@ def test_party_the_for_a_subject_with_its_article():
     assert w.local_party_the("BEL", "es", "Belgium") == "Bélgica"
     assert w.local_party_the("DEU", "ru", "Germany") == "Германия"
     assert w.local_party_the("RUR", "fr", "Ruritanie") == "Ruritanie"
+
+
+def test_a_latin_name_in_an_arabic_greeting_is_isolated():
+    assert w.greeting("focal_point", "ar", name="A. Bello") == (
+        "السيد/السيدة \u2068A. Bello\u2069 المحترم/المحترمة،"
+    )
+    text = _env(False).from_string("{{ n | bdi('ar') }}").render(n="A. Bello", language="en")
+    assert text == "\u2068A. Bello\u2069"

@@ -682,6 +682,8 @@ def greeting(role: str, lang: str, party: str | None = None, name: str | None = 
             raise WordingError("a greeting to a permanent mission needs the Party's code")
         return _NOTE_OPENING[lang].format(mission=_mission_of(lang, party))
     anonymous, named = _SALUTATION[kind][lang]
+    if name and lang in RTL_LANGUAGES:
+        name = f"{FSI}{name}{PDI}"  # a Latin name keeps its order inside Arabic
     return named.format(name=name) if name else anonymous
 
 
@@ -709,9 +711,10 @@ def isolate(value: object, lang: str, html: bool) -> str:
     return text
 
 
-def _bdi_filter(context: Any, value: object) -> str:
-    lang = context.get("language", "en")
-    return isolate(value, lang, html=bool(context.eval_ctx.autoescape))
+def _bdi_filter(context: Any, value: object, lang: str | None = None) -> str:
+    # an imported lexicon has no `language` in its context: it passes its own
+    language = lang or context.get("language", "en")
+    return isolate(value, language, html=bool(context.eval_ctx.autoescape))
 
 
 # -- Jinja2 -----------------------------------------------------------------------------
