@@ -119,7 +119,7 @@ def check_template(templates: Templates, name: str, digest: bool = False) -> lis
     fields (found by reading the source, then by rendering sample notices)."""
     errors: list[str] = []
     known = DIGEST_FIELDS if digest else NOTICE_FIELDS
-    samples = sample_digest_contexts() if digest else sample_notice_contexts()
+    make_samples = sample_digest_contexts if digest else sample_notice_contexts
     for language in UN_LANGUAGES:
         path = templates.path(name, language)
         if not path.is_file():
@@ -141,7 +141,8 @@ def check_template(templates: Templates, name: str, digest: bool = False) -> lis
                     break
             if errors:
                 continue
-            for sample in samples:
+            # samples built in the language, as the sweep builds them (names, dates)
+            for sample in make_samples(language):
                 templates.render(name, language, sample)
         except jinja2.TemplateSyntaxError as exc:
             errors.append(f"{exc.filename or path}:{exc.lineno}: {exc.message}")
