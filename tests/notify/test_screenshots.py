@@ -219,7 +219,7 @@ def test_every_template_is_screenshotted_without_tofu(language, tmp_path):
 
 def test_arabic_is_laid_out_right_to_left_in_chromium(tmp_path):
     """Chromium's own layout: the Arabic notice's direction is rtl and its paragraphs start
-    at the right edge; the footer's address stays in its Latin order."""
+    at the right edge; the footer's address is isolated left to right, in its Latin order."""
     folder = _out_dir(tmp_path)
     page, _seen = _messages("ar")["step_overdue"]
     path = folder / "ar-layout.html"
@@ -247,6 +247,4 @@ def test_arabic_is_laid_out_right_to_left_in_chromium(tmp_path):
     direction, right, width, footer, foottext = found.groups()
     assert direction == "rtl"
     assert int(right) >= int(width) - 20  # the first paragraph starts at the right
-    assert footer == "ltr" and htmllib.unescape(foottext) == (
-        "Secretariat <untoc.review@example.org>"
-    )
+    assert footer == "ltr" and htmllib.unescape(foottext) == "<untoc.review@example.org>"

@@ -95,10 +95,12 @@ def test_html_is_escaped_and_text_is_not():
 @pytest.mark.parametrize(
     ("working", "recipient", "party", "expected"),
     [
-        (("fr",), "en", ("en",), "fr"),  # the review's working language wins
-        (("en", "fr"), "fr", (), "fr"),  # the recipient's own, when it is a working one
+        (("fr",), "en", ("en",), "en"),  # the recipient's own language wins
+        (("en", "fr"), "fr", (), "fr"),
+        (("ar", "en"), "zh", ("ru",), "zh"),  # even when it is not a working language
+        (("fr",), None, ("en",), "fr"),  # no language of their own: the working language
         (("en", "fr"), None, ("es", "fr"), "fr"),  # the party's, when it is a working one
-        (("ar", "en"), "zh", ("ru",), "ar"),  # else the first working language
+        (("ar", "en"), "xx", ("ru",), "ar"),  # else the first working language
         ((), "ru", ("es",), "ru"),  # consultation held without agreement: the recipient's
         (None, None, ("es", "en"), "es"),  # no consultation yet: the party's
         (None, "xx", (), "en"),  # nothing usable: English
@@ -195,3 +197,31 @@ def test_compiled_templates_cached_between_processes_keep_the_html_escaped():
     ctx["recipient"]["name"] = "<script>x</script>"
     html = Templates(BUNDLED_DEFS / "templates").render("step_overdue", "en", ctx).html
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
+
+
+def test_a_misspelt_glossary_term_names_the_template_line_and_the_term(defs):
+    template = defs / "templates" / "fr" / "step_due.j2"
+    source = template.read_text(encoding="utf-8")
+    template.write_text(
+        source.replace("{% block action %}", '{% block action %}{{ term("focal_pont", "fr") }}'),
+        encoding="utf-8",
+    )
+    errors = check_template(Templates(defs / "templates"), "step_due")
+    assert len(errors) == 1
+    assert re.search(r"fr/step_due\.j2:\d+: .*no term 'focal_pont'", errors[0])
+    assert "did you mean 'focal_point'" in errors[0]
+
+
+def test_a_folder_with_its_own_glossary_uses_it(defs):
+    glossary = defs / "templates" / "glossary.yaml"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8").replace(
+            "    en: self-assessment questionnaire\n",
+            "    en: self-assessment questionnaire (SAQ)\n",
+        ),
+        encoding="utf-8",
+    )
+    ctx = sample_notice_contexts()[0]
+    out = Templates(defs / "templates").render("step_due", "en", ctx)
+    assert "self-assessment questionnaire (SAQ)" in out.text
+    assert "(SAQ)" not in TEMPLATES.render("step_due", "en", ctx).text

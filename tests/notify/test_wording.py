@@ -176,7 +176,9 @@ def test_term_forms_plural_and_case():
     assert w.term("focal_point", "ru", count=5) == "координаторов"
     assert w.term("focal_point", "ru", count=21) == "координатор"
     assert w.term("state_party", "fr", number="other") == "États parties"
-    assert w.term("permanent_mission", "ru", case="dat") == "Постоянному представительству"
+    assert (
+        w.term("permanent_mission", "ru", case="dat", cap=True) == "Постоянному представительству"
+    )
     assert w.term("secretariat", "en", cap=True) == "Secretariat"
     with pytest.raises(w.WordingError, match="no term 'focal_pont'.*focal_point"):
         w.term("focal_pont", "en")
@@ -272,3 +274,68 @@ def test_the_font_stack_names_latin_cjk_and_arabic_fonts():
     assert w.font_stack("zh").startswith('"Noto Sans CJK SC"')
     assert w.font_stack("ar").startswith('"Noto Naskh Arabic"')
     assert w.FONT_STACK.endswith("sans-serif")
+
+
+def test_french_articles_where_the_ending_misleads():
+    assert w.party_name("GNB", "fr", "of") == "de la Guinée-Bissau"
+    assert w.party_name("MKD", "fr", "of") == "de la Macédoine du Nord"
+    assert w.party_name("YEM", "fr", "of") == "du Yémen"
+    assert w.party_name("OMN", "fr", "of") == "d'Oman"
+    assert w.party_name("TTO", "es") == "Trinidad y Tabago"
+
+
+def test_a_party_unknown_to_wording_keeps_the_stores_name():
+    assert w.is_party("DEU") and w.is_party("EU") and not w.is_party("RUR")
+    assert w.local_party_name("DEU", "zh", "Germany") == "德国"
+    assert w.local_party_name("RUR", "zh", "Ruritania") == "Ruritania"
+    assert w.local_party_name(None, "fr", None) == ""
+
+
+def test_semicolons_per_language():
+    assert w.semicolon("en") == "; "
+    assert w.semicolon("zh") == "；"
+    assert w.semicolon("ar") == "؛ "
+
+
+def test_party_of_for_a_sentence_and_for_a_party_unknown_to_wording():
+    assert w.local_party_of("NER", "en", "Niger") == "of the Niger"
+    assert w.local_party_of("NGA", "fr", "Nigeria") == "du Nigéria"
+    assert w.local_party_of("NGA", "ru", "Nigeria") == "Нигерии"
+    assert w.local_party_of("RUR", "en", "Ruritania") == "of Ruritania"
+    assert w.local_party_of("RUR", "ar", "Ruritania") == "لـRuritania"
+
+
+def test_parens_full_width_in_chinese_and_escaped_in_html():
+    assert w.parens("cluster 1", "en") == " (cluster 1)"
+    assert w.parens("专题组 1", "zh") == "（专题组 1）"
+    html = _env(True).from_string("x{{ v | parens('zh') }}").render(v="<b>")
+    assert html == "x（&lt;b&gt;）"
+
+
+def test_days_are_grouped_as_numbers():
+    assert w.days(1163, "fr") == "1\u202f163\u00a0jours"  # not "1163 jours"
+    assert w.days(-1163, "en") == "1,163 days"
+    assert w.days(2, "ru") == "2 дня"
+    assert w.days(1163, "zh") == "1,163天"
+
+
+def test_party_the_for_a_subject_with_its_article():
+    assert w.local_party_the("NER", "en", "Niger") == "the Niger"
+    assert w.local_party_the("NGA", "en", "Nigeria") == "Nigeria"
+    assert w.local_party_the("NGA", "fr", "Nigeria") == "le Nigéria"
+    assert w.local_party_the("BEL", "fr", "Belgium") == "la Belgique"
+    assert w.local_party_the("ITA", "fr", "Italy") == "l'Italie"
+    assert w.local_party_the("PHL", "fr", "Philippines") == "les Philippines"
+    assert w.local_party_the("CUB", "fr", "Cuba") == "Cuba"
+    assert w.local_party_the("PER", "es", "Peru") == "el Perú"
+    assert w.local_party_the("BEL", "es", "Belgium") == "Bélgica"
+    assert w.local_party_the("DEU", "ru", "Germany") == "Германия"
+    assert w.local_party_the("RUR", "fr", "Ruritanie") == "Ruritanie"
+
+
+def test_a_latin_name_in_an_arabic_greeting_is_isolated():
+    assert w.greeting("focal_point", "ar", name="A. Bello") == (
+        "السيد/السيدة \u2068A. Bello\u2069 المحترم/المحترمة،"
+    )
+    text = _env(False).from_string("{{ n | bdi('ar') }}").render(n="A. Bello", language="en")
+    assert text == "\u2068A. Bello\u2069"

@@ -8,14 +8,12 @@ definition check rejects a template that uses anything else.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date
 from typing import Any
 
-from babel.dates import format_timedelta
-
 from .languages import direction, long_date, month_year
-from .wording import local_party_name
+from .wording import days as wording_days
+from .wording import local_party_name, term
 
 # field -> None (a plain value or list) or the set of its attributes
 NOTICE_FIELDS: dict[str, Any] = {
@@ -39,7 +37,7 @@ NOTICE_FIELDS: dict[str, Any] = {
     "counted_from": None,  # the step's start when it began after its deadline, or None
     "due_on": None,
     "waiting_for": None,
-    "fallback": None,  # list of {party, reason, instead_of}
+    "fallback": None,  # list of {party, party_code, reason, instead_of}
     "others": None,  # list of {name, role, party, copy}
     "secretariat": frozenset({"name", "email"}),
 }
@@ -65,12 +63,12 @@ def one_line(text: object) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
 
 
-@lru_cache(maxsize=8192)
 def late_by(days: int, language: str) -> str:
-    """'23 days' written for the language, with its plural rules (Babel)."""
-    return format_timedelta(
-        timedelta(days=abs(days)), granularity="day", threshold=10**6, locale=language
-    )
+    """'1,163 days' written for the language, with its plural rules and grouping."""
+    return wording_days(days, language)
+
+
+_TITLES = {"secretariat": "mechanism_secretariat", "cop_presidency": "president"}
 
 
 def recipient_fields(recipient: Any, language: str = "en") -> dict[str, Any]:
@@ -81,8 +79,13 @@ def recipient_fields(recipient: Any, language: str = "en") -> dict[str, Any]:
         if recipient.party_name
         else None
     )
+    name = one_line(recipient.name)
+    if recipient.kind == "mission" and party:
+        name = party
+    elif recipient.kind in _TITLES:  # the secretariat, the President: by title, in language
+        name = term(_TITLES[recipient.kind], language, cap=True)
     return {
-        "name": party if recipient.kind == "mission" and party else one_line(recipient.name),
+        "name": name,
         "email": recipient.email,
         "role": recipient.role,
         "party": party,
@@ -149,7 +152,12 @@ def notice_context(
         "due_on": long_date(notice.due_on, language),
         "waiting_for": [name(p) for p in notice.waiting_for],
         "fallback": [
-            {"party": name(f.party), "reason": f.reason, "instead_of": f.instead_of}
+            {
+                "party": name(f.party),
+                "party_code": f.party,
+                "reason": f.reason,
+                "instead_of": f.instead_of,
+            }
             for f in recipient.fallback
         ],
         "others": [

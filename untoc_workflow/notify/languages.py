@@ -15,19 +15,18 @@ def choose_language(
     recipient: str | None = None,
     party: Iterable[str] = (),
 ) -> str:
-    """The review's working language(s) first (the recipient's own, or its party's, when it
-    is one of them), else the recipient's language, else the party's, else English."""
+    """The recipient's own language first (what a person recorded as their language wins
+    over the review's, issue 10), else the review's working language(s) (its party's
+    when it is one of them), else the party's, else English."""
+    if recipient is not None and recipient in UN_LANGUAGES:
+        return recipient
     working_langs = [w for w in (working or ()) if w in UN_LANGUAGES]
     party_langs = [p for p in party if p in UN_LANGUAGES]
     if working_langs:
-        if recipient in working_langs:
-            return recipient  # type: ignore[return-value]
         for lang in party_langs:
             if lang in working_langs:
                 return lang
         return working_langs[0]
-    if recipient in UN_LANGUAGES:
-        return recipient  # type: ignore[return-value]
     if party_langs:
         return party_langs[0]
     return DEFAULT_LANGUAGE

@@ -11,6 +11,7 @@ never an empty string.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -28,6 +29,7 @@ from markupsafe import Markup
 from ..errors import Problem, did_you_mean
 from .context import DIGEST_FIELDS, NOTICE_FIELDS, sample_digest_contexts, sample_notice_contexts
 from .languages import UN_LANGUAGES, direction
+from .wording import WordingError
 from .wording import install as install_wording
 
 SUFFIX = ".j2"
@@ -56,7 +58,20 @@ def _bytecode_cache(flavour: str = "text") -> jinja2.FileSystemBytecodeCache | N
             return None  # somebody else's folder: do not load code from it
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"__untoc_{flavour}_%s.cache")
+    # Compiled code also depends on how the filters take their arguments (a filter that
+    # becomes context-aware compiles differently from the same source): the key carries a
+    # fingerprint of the code that builds the environment, so an upgrade never loads stale code.
+    return jinja2.FileSystemBytecodeCache(
+        str(folder), pattern=f"__untoc_{flavour}_{_environment_fingerprint()}_%s.cache"
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _environment_fingerprint() -> str:
+    digest = hashlib.sha256(jinja2.__version__.encode())
+    for module in (Path(__file__), Path(__file__).with_name("wording.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def templates_dir(process_defs: Path) -> Path:
@@ -83,8 +98,8 @@ class Templates:
             autoescape=True, bytecode_cache=_bytecode_cache("html"), **common
         )
         # names, dates, numbers, terms, salutations, bidi, fonts (notify/wording.py)
-        install_wording(self.text_env)
-        install_wording(self.html_env)
+        install_wording(self.text_env, self.folder)
+        install_wording(self.html_env, self.folder)
         # every notice and digest links to the review's page in the Parties' portal (the
         # page opens only after sign-in: the link carries no credential)
         base = portal_url.rstrip("/")
@@ -161,7 +176,7 @@ def check_template(templates: Templates, name: str, digest: bool = False) -> lis
     fields (found by reading the source, then by rendering sample notices)."""
     errors: list[str] = []
     known = DIGEST_FIELDS if digest else NOTICE_FIELDS
-    samples = sample_digest_contexts() if digest else sample_notice_contexts()
+    make_samples = sample_digest_contexts if digest else sample_notice_contexts
     for language in UN_LANGUAGES:
         path = templates.path(name, language)
         if not path.is_file():
@@ -183,7 +198,8 @@ def check_template(templates: Templates, name: str, digest: bool = False) -> lis
                     break
             if errors:
                 continue
-            for sample in samples:
+            # samples built in the language, as the sweep builds them (names, dates)
+            for sample in make_samples(language):
                 templates.render(name, language, sample)
         except jinja2.TemplateSyntaxError as exc:
             errors.append(f"{exc.filename or path}:{exc.lineno}: {exc.message}")
@@ -191,6 +207,8 @@ def check_template(templates: Templates, name: str, digest: bool = False) -> lis
             errors.append(f"{path}: includes a template that does not exist: {exc.name}")
         except jinja2.UndefinedError as exc:
             errors.append(f"{_template_line(exc, path)}: {exc.message}")
+        except WordingError as exc:  # a term, form or Party the wording data lacks
+            errors.append(f"{_template_line(exc, path)}: {exc}")
     return errors
 
 
@@ -290,9 +308,12 @@ def _passed_marker(folder: Path, names: list[str]) -> Path | None:
     definition uses, and this checking code: present when that exact set passed."""
     digest = hashlib.sha256()
     try:
-        for path in sorted(folder.rglob(f"*{SUFFIX}")):
+        # the templates and the wording data they use (glossary, Party names)
+        sources = [*folder.rglob(f"*{SUFFIX}"), *folder.glob("*.yaml")]
+        for path in sorted(sources):
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-        for own in (Path(__file__), Path(__file__).with_name("context.py")):
+        here = Path(__file__)
+        for own in (here, here.with_name("context.py"), here.with_name("wording.py")):
             digest.update(own.read_bytes())
     except OSError:
         return None

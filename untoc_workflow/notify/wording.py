@@ -12,8 +12,9 @@ CLDR. Every translation here is to be reviewed by the UN translation services.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 import pycountry
 import yaml
 from babel import Locale
-from babel.dates import get_month_names
+from babel.dates import format_timedelta, get_month_names
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
@@ -136,6 +137,55 @@ def local_party_name(code: str | None, lang: str, stored: str | None = None) -> 
     return stored or code or ""
 
 
+def local_party_of(code: str | None, lang: str, stored: str | None = None) -> str:
+    """What follows "the country review" / "the Permanent Mission" ("of the Niger", "du
+    Nigéria", "del Perú", "Нигерии", "لنيجيريا"), for a Party wording knows; else the
+    stored name in the plainest construction the language allows."""
+    if code and is_party(code):
+        return party_name(code, lang, "of")
+    name = stored or code or ""
+    return {
+        "en": f"of {name}",
+        "fr": f"de {name}",
+        "es": f"de {name}",
+        "ar": f"لـ{name}",
+    }.get(lang, name)
+
+
+_THE_FROM_OF = {
+    "en": (("of the ", "the "), ("of ", "")),
+    "fr": (
+        ("du ", "le "),
+        ("de la ", "la "),
+        ("de l'", "l'"),
+        ("des ", "les "),
+        ("de ", ""),
+        ("d'", ""),
+    ),
+    "es": (
+        ("del ", "el "),
+        ("de la ", "la "),
+        ("de los ", "los "),
+        ("de las ", "las "),
+        ("de ", ""),
+    ),
+}
+
+
+def local_party_the(code: str | None, lang: str, stored: str | None = None) -> str:
+    """The Party's name as the subject or object of a sentence, with its article where the
+    language has one: "the Niger", "le Nigéria", "la Belgique", "el Perú", "Cuba"."""
+    if not (code and is_party(code)):
+        return stored or code or ""
+    if lang not in _THE_FROM_OF:
+        return party_name(code, lang)
+    of = party_name(code, lang, "of")
+    for prefix, article in _THE_FROM_OF[lang]:
+        if of.startswith(prefix):
+            return article + of[len(prefix) :]
+    return party_name(code, lang)
+
+
 def _listed(key: str, code: str) -> str | None:
     """Which group of `key` (fr_article, es_article) lists `code`."""
     for group, codes in (_party_data().get(key) or {}).items():
@@ -161,7 +211,7 @@ def _of(code: str, lang: str, name: str) -> str:
     return name  # Chinese: the name stands before 常驻代表团 as it is
 
 
-_VOWELS = "aeiouyàâéèêëîïôöûüœAEIOUYÀÂÉÈÊËÎÏÔÖÛÜŒ"
+_VOWELS = "aeiouàâéèêëîïôöûüœAEIOUÀÂÉÈÊËÎÏÔÖÛÜŒ"  # not y: "du Yémen"
 _FR_ELIDED_NO_ARTICLE = frozenset({"HTI", "ISR"})
 
 
@@ -172,6 +222,8 @@ def _french_of(code: str, name: str) -> str:
         return f"d'{name}" if starts_vowel else f"de {name}"
     if article == "des":
         return f"des {name}"
+    if article == "la":
+        return f"de l'{name}" if starts_vowel else f"de la {name}"
     if starts_vowel:
         return f"de l'{name}"
     if article == "du" or not name.endswith("e"):
@@ -308,6 +360,21 @@ def format_number(n: int | float | Decimal, lang: str) -> str:
     return str(format_decimal(n, locale=_locale(lang), numbering_system="latn"))
 
 
+@lru_cache(maxsize=8192)
+def days(n: int, lang: str) -> str:
+    """A number of days with the language's plural and grouping: "1,163 days",
+    "1 163 jours", "1 163 дня", "1,163天", "1,163 يومًا" (CLDR's unit patterns; the
+    number grouped as format_number writes it, which CLDR's duration format does not)."""
+    _check_language(lang)
+    count = abs(n)
+    text = str(
+        format_timedelta(
+            timedelta(days=count), granularity="day", threshold=10**6, locale=_locale(lang)
+        )
+    )
+    return text.replace(str(count), format_number(count, lang), 1)
+
+
 @lru_cache(maxsize=4096)
 def percent(x: float | Decimal, lang: str, digits: int = 0) -> str:
     """A share (0.705) as a percentage: English "70.5 per cent" (UN English spells it
@@ -355,6 +422,20 @@ def semicolon(lang: str) -> str:
     return {"zh": "；", "ar": "؛ "}.get(lang, "; ")
 
 
+def parens(value: object, lang: str) -> str:
+    """An aside in brackets after a word, with its spacing: " (cluster 1, group 1)", Chinese
+    full-width and unspaced "（专题组 1，第 1 组）"."""
+    _check_language(lang)
+    return f"（{value}）" if lang == "zh" else f" ({value})"
+
+
+def _parens_filter(eval_ctx: Any, value: object, lang: str) -> str:
+    if eval_ctx.autoescape:
+        opening, closing_ = ("（", "）") if lang == "zh" else (" (", ")")
+        return Markup(opening + "{}" + closing_).format(value)  # escapes what is not markup
+    return parens(value, lang)
+
+
 def list_join(items: Iterable[object], lang: str) -> str:
     """Items joined as a sentence lists them: "A, B and C", "A、B和C", "A وB وC"."""
     _check_language(lang)
@@ -393,20 +474,26 @@ def _plural_category(lang: str, count: int) -> str:
 
 @lru_cache(maxsize=8192)
 def _term(
-    key: str, lang: str, count: int | None, number: str | None, case: str | None, cap: bool
+    key: str,
+    lang: str,
+    count: int | None,
+    number: str | None,
+    case: str | None,
+    cap: bool,
+    glossary: Path,
 ) -> str:
     _check_language(lang)
-    terms = glossary_terms()
+    terms = glossary_terms(glossary)
     if key not in terms:
         hint = did_you_mean(key, list(terms))
-        raise WordingError(f"{GLOSSARY_FILE}: no term {key!r}" + (f" ({hint})" if hint else ""))
+        raise WordingError(f"{glossary}: no term {key!r}" + (f" ({hint})" if hint else ""))
     entry: Any = terms[key].get(lang)
     if entry is None:
-        raise WordingError(f"{GLOSSARY_FILE}: term {key!r} has no {lang} version")
+        raise WordingError(f"{glossary}: term {key!r} has no {lang} version")
     if case is not None and isinstance(entry, Mapping):
         if case not in entry:
             raise WordingError(
-                f"{GLOSSARY_FILE}: term {key!r} has no {case!r} form in {lang}; it has: "
+                f"{glossary}: term {key!r} has no {case!r} form in {lang}; it has: "
                 + ", ".join(k for k in entry if k not in _NUMBERS)
             )
         entry = entry[case]
@@ -418,7 +505,7 @@ def _term(
         if choice is None:
             choice = entry.get("one")
         if choice is None:
-            raise WordingError(f"{GLOSSARY_FILE}: term {key!r} has no {wanted!r} in {lang}")
+            raise WordingError(f"{glossary}: term {key!r} has no {wanted!r} in {lang}")
         entry = choice
     text = str(entry)
     return text[:1].upper() + text[1:] if cap else text
@@ -435,13 +522,15 @@ def term(
     number: str | None = None,
     case: str | None = None,
     cap: bool = False,
+    glossary: Path = GLOSSARY_FILE,
 ) -> str:
-    """A domain term from glossary.yaml in `lang`.
+    """A domain term from glossary.yaml in `lang` (or from another folder's `glossary`).
 
     count: pick the plural form CLDR's rules give for that number (Russian 2 -> few);
     number: "one" or "other" directly; case: "gen", "dat"... where the language declines;
     cap: capitalised to start a sentence or a label."""
-    return _term(key, lang, count, number, case, cap)
+    path = glossary if isinstance(glossary, Path) else Path(glossary)
+    return _term(key, lang, count, number, case, cap, path)
 
 
 # -- salutations ------------------------------------------------------------------------
@@ -593,6 +682,8 @@ def greeting(role: str, lang: str, party: str | None = None, name: str | None = 
             raise WordingError("a greeting to a permanent mission needs the Party's code")
         return _NOTE_OPENING[lang].format(mission=_mission_of(lang, party))
     anonymous, named = _SALUTATION[kind][lang]
+    if name and lang in RTL_LANGUAGES:
+        name = f"{FSI}{name}{PDI}"  # a Latin name keeps its order inside Arabic
     return named.format(name=name) if name else anonymous
 
 
@@ -620,36 +711,48 @@ def isolate(value: object, lang: str, html: bool) -> str:
     return text
 
 
-def _bdi_filter(context: Any, value: object) -> str:
-    lang = context.get("language", "en")
-    return isolate(value, lang, html=bool(context.eval_ctx.autoescape))
+def _bdi_filter(context: Any, value: object, lang: str | None = None) -> str:
+    # an imported lexicon has no `language` in its context: it passes its own
+    language = lang or context.get("language", "en")
+    return isolate(value, language, html=bool(context.eval_ctx.autoescape))
 
 
 # -- Jinja2 -----------------------------------------------------------------------------
 
 
-def install(env: Any) -> Any:
-    """Register the wording functions in a Jinja2 environment: filters party_name, date,
-    month, number, percent, list_join, enumeration, bdi; globals term, greeting, closing,
-    colon, comma, font_stack and FONT_STACK. Templates pass `language` explicitly
-    (`{{ term("focal_point", language) }}`), except `bdi`, which reads it from the context."""
+def install(env: Any, templates_dir: Path | None = None) -> Any:
+    """Register the wording functions in a Jinja2 environment: filters party_name,
+    party_of, party_the, un_date, un_month, number, days, percent, list_join, enumeration,
+    bdi, parens; globals term, greeting, closing, colon, comma, semicolon, party_name,
+    font_stack and FONT_STACK.
+    Templates pass the language explicitly (`{{ term("focal_point", "fr") }}`), except
+    `bdi`, which reads it from the context. The glossary is `templates_dir`'s own, if it
+    has one."""
     import jinja2
+
+    glossary = Path(templates_dir) / "glossary.yaml" if templates_dir else GLOSSARY_FILE
+    if not glossary.is_file():
+        glossary = GLOSSARY_FILE  # a folder without its own glossary uses the bundled one
 
     env.filters.update(
         {
             "party_name": party_name,
+            "party_of": local_party_of,
+            "party_the": local_party_the,
             "un_date": format_date,
             "un_month": format_month,
             "number": format_number,
+            "days": days,
             "percent": percent,
             "list_join": list_join,
             "enumeration": enumeration,
             "bdi": jinja2.pass_context(_bdi_filter),
+            "parens": jinja2.pass_eval_context(_parens_filter),
         }
     )
     env.globals.update(
         {
-            "term": term,
+            "term": functools.partial(term, glossary=glossary),
             "greeting": greeting,
             "closing": closing,
             "colon": colon,
@@ -674,6 +777,7 @@ __all__ = [
     "closing",
     "colon",
     "comma",
+    "days",
     "enumeration",
     "font_stack",
     "format_date",
@@ -687,8 +791,11 @@ __all__ = [
     "list_join",
     "load_glossary",
     "local_party_name",
+    "local_party_of",
+    "local_party_the",
     "mission_kind",
     "party_name",
+    "parens",
     "percent",
     "russian_genitive",
     "semicolon",
