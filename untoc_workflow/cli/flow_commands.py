@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _need_api() -> None:
+    """A Prefect API is configured and answers; else one line saying what to do."""
     from ..orchestration import api_configured
 
     if not api_configured():
@@ -28,27 +29,40 @@ def _need_api() -> None:
             [
                 Problem(
                     "no Prefect API: set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)",
-                    hint="start one with `prefect server start` (docs/scaling-out.md)",
+                    hint="start one with `prefect server start` (docs/desk.md)",
                 )
             ]
         )
+    from ..orchestration.runs import ping_server
+
+    ping_server()
 
 
 @flows_app.command("serve")
 @fails_cleanly
 def serve_command(
     limit: Annotated[
-        int | None, typer.Option(help="At most this many flow runs at once in this process.")
+        int | None,
+        typer.Option(
+            help="At most this many flow runs at once in this process (default: "
+            "UNTOC_FLOWS_LIMIT, else two per core; each run is a process of ~200 MB).",
+            min=1,
+        ),
     ] = None,
     schedules: Annotated[
         bool, typer.Option(help="Run the sweep daily and the digest monthly (prefect.yaml).")
     ] = True,
 ) -> None:
-    """Serve the country-review, sweep and digest deployments from this process."""
-    _need_api()
-    from flows.serve import serve_all
+    """Serve the country-review, sweep, digest and approval deployments from this process.
 
-    serve_all(limit=limit, schedules=schedules)
+    Stopping it (Ctrl-C) pauses them all, the daily sweep included: nothing runs until it
+    is served again (or a work pool takes over, docs/desk.md)."""
+    _need_api()
+    from flows.serve import default_limit, serve_all
+
+    chosen = limit or default_limit()
+    console.print(f"serving the untoc deployments, at most {chosen} flow run(s) at once")
+    serve_all(limit=chosen, schedules=schedules)
 
 
 @flows_app.command("start-reviews")
