@@ -93,10 +93,11 @@ async def _save_form(
                 raise
 
 
-async def set_tags(tags: list[str]) -> None:
-    """Replace the current run's tags (step and lateness change as the review moves)."""
+async def show_on_run(name: str, tags: list[str]) -> None:
+    """Name and tag the current run: the runs list shows a run's name and tags, not its
+    state message, so the name carries the message and the tags follow the review."""
     async with get_client() as client:
-        await client.update_flow_run(current_run_id(), tags=tags)
+        await client.update_flow_run(current_run_id(), name=name, tags=tags)
 
 
 async def publish_markdown(key: str, markdown: str, description: str) -> bool:

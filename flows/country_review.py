@@ -28,6 +28,7 @@ from untoc_workflow.orchestration import (
     resume_form,
     review_position,
     review_snapshot,
+    run_name,
     run_tags,
     state_message,
 )
@@ -45,7 +46,7 @@ def _today() -> date:
 async def _show(position: Any, definition: Any, snapshot: Any, message: str) -> None:
     """Tags and timeline artifact of the run, for the position it suspends at."""
     store = _store.store()
-    await _desk.set_tags(run_tags(position))
+    await _desk.show_on_run(run_name(position.review, message), run_tags(position))
     markdown = timeline_markdown(
         position,
         definition,

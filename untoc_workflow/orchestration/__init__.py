@@ -4,7 +4,7 @@ Importing this package does not import Prefect; the functions that talk to a Pre
 and only when one is configured (PREFECT_API_URL).
 """
 
-from .desk import lateness, run_tags, state_message
+from .desk import lateness, review_of_run, run_name, run_tags, state_message
 from .facts import FACTS, Fact, fact_from_event, fact_model, split_recorder, with_recorder
 from .forms import fact_from_form, resume_form
 from .position import Position, review_position, step_fact, step_from_key, suspend_key
@@ -47,9 +47,11 @@ __all__ = [
     "resume_waiting_run",
     "resume_form",
     "resume_waiting_runs",
+    "review_of_run",
     "review_position",
     "review_snapshot",
     "review_tags",
+    "run_name",
     "run_tags",
     "split_recorder",
     "state_message",

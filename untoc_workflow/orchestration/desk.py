@@ -83,6 +83,18 @@ def state_message(
     return f"Not recorded: {refused}. {line}" if refused else line
 
 
+def run_name(review_id: str, message: str) -> str:
+    """The live run's name: the review, then its state (the runs list shows names)."""
+    return f"{review_id}: {message}"
+
+
+def review_of_run(name: str, parameters: Mapping[str, Any] | None = None) -> str:
+    """The review a run follows: its parameter, else the name's first part."""
+    if parameters and parameters.get("review_id"):
+        return str(parameters["review_id"])
+    return name.split(":", 1)[0].split(" (", 1)[0]
+
+
 def run_tags(position: Position) -> list[str]:
     """Tags of a review's run: role, step and lateness (the list filters on them), and
     `party:` for every Party of the review (a Party's fact finds the runs it may resume)."""

@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from ..errors import InputError, Problem
+from .desk import review_of_run
 from .facts import fact_from_event
 from .position import step_from_key
 
@@ -21,6 +22,7 @@ DEPLOYMENT = f"{FLOW_NAME}/{FLOW_NAME}"
 # A review's run is replaced only when the previous one ended badly.
 _RESTARTABLE = ("FAILED", "CRASHED", "CANCELLED")
 _PAGE = 200  # the server's largest page
+REPLACED = ", replaced)"  # the end of a replaced run's name: "C1-G1-NGA (crashed, replaced)"
 _CREATE_TRIES = 8  # about two minutes of a busy server
 
 
@@ -164,17 +166,17 @@ async def astart_review_runs(
         replaced = []
         for r in runs:
             state = r.state.type.value if r.state else "SCHEDULED"
-            review_id = str(r.parameters.get("review_id", r.name))
+            review_id = review_of_run(r.name, r.parameters)
             if state in _RESTARTABLE:
                 ended_badly[review_id] = ended_badly.get(review_id, 0) + 1
-                if r.name == review_id:
+                if not r.name.endswith(REPLACED):
                     replaced.append((r, state.lower()))
             else:
                 result.already.setdefault(review_id, r.id)
         # Only the live run is named after its review: the list shows one run per review.
         for r, state in replaced:
             with contextlib.suppress(Exception):  # a name is cosmetic; never block a start
-                await client.update_flow_run(r.id, name=f"{r.name} ({state}, replaced)")
+                await client.update_flow_run(r.id, name=f"{review_id} ({state}{REPLACED}")
         gate = asyncio.Semaphore(parallel)
 
         async def start(review: Any) -> None:
@@ -227,15 +229,19 @@ async def awaiting_runs(
 
     run_filter = FlowRunFilter(
         state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED])),
-        name=FlowRunFilterName(any_=[review_id]) if review_id else None,
+        # the live run's name starts with its review; the parameter decides below
+        name=FlowRunFilterName(like_=review_id) if review_id else None,
         tags=FlowRunFilterTags(all_=[f"party:{party}"]) if party else None,
     )
     async with get_client() as client:
         runs = await _all_runs(client, flow_filter=_flow_filter(), flow_run_filter=run_filter)
     out = []
     for r in runs:
+        review = review_of_run(r.name, r.parameters)
+        if review_id and review != review_id:
+            continue
         key = r.state.state_details.pause_key if r.state else None
-        out.append(WaitingRun(r.id, r.name, step_from_key(key), key, list(r.tags)))
+        out.append(WaitingRun(r.id, review, step_from_key(key), key, list(r.tags)))
     return out
 
 
