@@ -358,7 +358,7 @@ def test_retries_back_off_and_give_up_after_the_last_attempt(store, tmp_path, sm
         sender_name="S",
         max_attempts=2,
     )
-    assert second.failed == n
+    assert (second.failed, second.given_up, second.retried) == (0, n, n)
     assert status_counts(store.engine) == {"failed": n}  # given up: no next attempt
     assert all(r.next_attempt_at is None and r.attempts == 2 for r in rows(store))
     smtp.start()

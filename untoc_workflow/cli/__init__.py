@@ -22,6 +22,7 @@ _COMMAND_MODULES = (
     "untoc_workflow.cli.mechanism_commands",
     "untoc_workflow.cli.report_commands",
     "untoc_workflow.cli.flow_commands",
+    "untoc_workflow.cli.outbox_commands",
 )
 
 for _name in _COMMAND_MODULES:

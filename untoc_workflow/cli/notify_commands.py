@@ -25,17 +25,16 @@ def now() -> datetime:
 def _where(settings: object) -> str:
     url = getattr(settings, "notify_url", None)
     if url:
-        from ..notify.delivery import _hide_password
+        from ..notify.delivery import describe_notify_url
 
-        return ", ".join(_hide_password(u.strip()) for u in url.split(",") if u.strip())
+        return describe_notify_url(url)  # Apprise's privacy form: no password
     return str(getattr(settings, "outbox_dir", "the outbox folder"))
 
 
 def _errors(errors: list[str]) -> None:
-    for line in errors[:10]:
-        err_console.print(f"[yellow]not delivered:[/] {line}", markup=True, highlight=False)
-    if len(errors) > 10:
-        err_console.print(f"... and {len(errors) - 10} more", highlight=False)
+    from .outbox_commands import not_delivered
+
+    not_delivered(errors)
 
 
 @fails_cleanly
@@ -62,15 +61,32 @@ def sweep_command(
     if format == "json":
         console.print_json(json.dumps(report.as_dict()))
     else:
+        from .outbox_commands import backlog_lines
+
+        elsewhere = report.recorded_elsewhere
         console.print(
             f"sweep {day}: found {report.found}, recorded {report.recorded} "
-            f"({report.already_recorded} already recorded), cancelled {report.cancelled}, "
+            f"({report.already_recorded} already recorded"
+            + (f", {elsewhere} by a sweep running at the same time" if elsewhere else "")
+            + f"), cancelled {report.cancelled}, "
             f"sent {report.sent}, failed {report.failed}, pending {report.pending}"
-            + (f", in doubt {report.in_doubt}" if report.in_doubt else ""),
+            + "".join(
+                f", {name} {n}"
+                for name, n in (
+                    ("in doubt", report.in_doubt),
+                    ("given up", report.given_up),
+                    ("retried", report.retried),
+                    ("recovered from a stopped sweep", report.recovered),
+                )
+                if n
+            ),
             highlight=False,
+            markup=False,
         )
         if send and report.sent:
-            console.print(f"delivered through {_where(settings)}", highlight=False)
+            console.print(f"delivered through {_where(settings)}", highlight=False, markup=False)
+        for line in backlog_lines(report.backlog, sent_now=send) if report.backlog else []:
+            console.print(line, highlight=False, markup=False)
     for item in report.withheld:
         err_console.print(
             f"[yellow]not addressed (not a party to the review):[/] {item}", markup=True
@@ -105,5 +121,5 @@ def digest_command(
         highlight=False,
     )
     if send and drained.sent:
-        console.print(f"delivered through {_where(settings)}", highlight=False)
+        console.print(f"delivered through {_where(settings)}", highlight=False, markup=False)
     _errors(drained.errors)

@@ -3,12 +3,23 @@
 Apprise parses `UNTOC_NOTIFY_URL` (its `mailto://`/`mailtos://` grammar: host, port, user,
 password, `mode=ssl|starttls|insecure`, provider templates) and drives the send through its
 own `notify()`, whose `False` is a failure. The plugin is Apprise's email plugin with one
-change: it sends the message we built (our Message-ID, our text and HTML parts) and splits
-the DATA phase, so the outbox can record "sending" just before the final dot. Killed before
-that record, the server has no complete message (it discards a broken transfer) and the row
-is sent again; killed after it, the row is never sent again. Only the few microseconds
-between the record and writing the dot can lose a message; a server that refuses the
-message at the dot puts the row back to failed.
+change: it sends the message we built (our Message-ID, our text and HTML parts) and tells
+three outcomes apart, because SMTP cannot promise exactly-once:
+
+    accepted      the server answered 250 to the final dot
+    failed        nothing complete reached the server (refused, unreachable, broken
+                  before the dot): sending again cannot make a duplicate
+    in doubt      the dot was written but no answer came (connection dropped, timeout):
+                  the server may hold the message, so it is sent again later under the
+                  same Message-ID, and a duplicate is recognisable
+
+The answer to the dot is awaited for DOT_REPLY_TIMEOUT (RFC 5321 gives the server up to ten
+minutes to queue a message; a busy relay often takes more than the 15 s of the other
+commands), or the URL's own `rto` when it names one.
+
+A password never leaves this module: relays are shown with Apprise's own privacy form of
+their URL (`url(privacy=True)`), errors name a relay by number and host only, and a URL
+Apprise cannot read is never shown at all.
 
 Several URLs are tried in order until one accepts (a fallback relay), never all at once:
 sending through every relay would deliver every message several times.
@@ -22,24 +33,30 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
 from .message import Outgoing
 
-PointOfNoReturn = Callable[[], None]
 MAIL_SCHEMES = ("mailto", "mailtos")
+DOT_REPLY_TIMEOUT = 120.0
+_URL_HINT = "use mailto://host:port?from=... or mailtos://user:pass@host?from=..."
 
 
 class DeliveryFailed(Exception):
-    """The server (or the folder) did not accept the message; it stays in the outbox."""
+    """The server (or the folder) did not accept the message; nothing complete reached it,
+    so it stays in the outbox and is tried again. `permanent`: the server refused it for
+    good (a 5xx answer, such as an unknown recipient): retrying cannot help."""
+
+    def __init__(self, reason: str, *, permanent: bool = False):
+        super().__init__(reason)
+        self.permanent = permanent
 
 
 class DeliveryInDoubt(Exception):
-    """The connection broke after the final dot was written: the server most likely has
-    the message, so it is not sent again (the row stays `sending`, with this error)."""
+    """The final dot was written but the server's answer never came: the server may hold
+    the message. It is sent again later under the same Message-ID."""
 
 
 class EmlFolder:
@@ -50,8 +67,9 @@ class EmlFolder:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        self.description = str(self.folder)
 
-    def send(self, message: Outgoing, name: str, point_of_no_return: PointOfNoReturn) -> None:
+    def send(self, message: Outgoing, name: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         final = self.folder / f"{name}.eml"
         tmp = self.folder / f".{name}.{os.getpid()}.tmp"
@@ -90,11 +108,12 @@ def _email_plugin_class() -> Any:
             super().__init__(**kwargs)
             self.retry = 0
             self.optional = False  # an optional service turns a failure into success
+            self.dot_timeout = float(kwargs["rto"]) if kwargs.get("rto") else DOT_REPLY_TIMEOUT
             self._smtp: smtplib.SMTP | None = None
-            self.outgoing: tuple[Outgoing, PointOfNoReturn] | None = None
+            self.outgoing: Outgoing | None = None
             self.error: str | None = None
             self.in_doubt = False
-            self.raised: BaseException | None = None
+            self.permanent = False
 
         def _connection(self) -> tuple[smtplib.SMTP, bool]:
             """The open session (reused: True), or a new one."""
@@ -157,18 +176,18 @@ def _email_plugin_class() -> Any:
         ) -> bool:
             self.error = None
             self.in_doubt = False
+            self.permanent = False
             if self.outgoing is None:
                 self.error = "nothing to send"
                 return False
-            message, point_of_no_return = self.outgoing
-            recipient = message.recipient
+            message = self.outgoing
             data = _wire_bytes(message.data)
             try:
                 smtp, code, reply = self._mail_from(message.sender)
                 if code != 250:
                     smtp.rset()
                     return self._refused("MAIL FROM", code, reply)
-                code, reply = smtp.rcpt(recipient)
+                code, reply = smtp.rcpt(message.recipient)
                 if code not in (250, 251):
                     smtp.rset()
                     return self._refused("RCPT TO", code, reply)
@@ -176,27 +195,33 @@ def _email_plugin_class() -> Any:
                 if code != 354:
                     return self._refused("DATA", code, reply)
                 smtp.send(data)
-                try:
-                    point_of_no_return()
-                except BaseException as exc:
-                    # Could not record it: abandon the transfer, the server drops it.
-                    self.raised = exc
-                    self.drop()
-                    return False
                 smtp.send(b".\r\n")
                 self.in_doubt = True  # from here a broken connection leaves it unknown
+                if smtp.sock is not None:
+                    smtp.sock.settimeout(self.dot_timeout)
                 code, reply = smtp.getreply()
+                if smtp.sock is not None:
+                    smtp.sock.settimeout(self.socket_connect_timeout)
                 self.in_doubt = False
                 if code != 250:
                     return self._refused("end of data", code, reply)
                 return True
             except Exception as exc:  # Apprise would swallow it: keep the reason
                 self.error = f"{type(exc).__name__}: {exc}".strip()
+                if self.in_doubt:
+                    self.error = f"no answer to the final dot ({self.error})"
                 self.drop()
                 return False
 
         def _refused(self, stage: str, code: int, reply: bytes) -> bool:
+            if code == -1:  # smtplib's code for a reply that never came
+                self.error = f"{stage}: the connection closed before the server answered"
+                self.in_doubt = stage == "end of data"
+                self.drop()
+                return False
             self.error = f"{stage} refused: {code} {reply.decode('utf-8', 'replace')}"
+            # 5xx is the server's final word (RFC 5321 4.2.1); 4xx asks to try again later
+            self.permanent = 500 <= code < 600
             return False
 
     return PrebuiltEmail
@@ -212,59 +237,87 @@ class AppriseMail:
         plugin_class = _email_plugin_class()
         self.relays: list[tuple[Any, Any, str]] = []
         problems = []
-        for raw in (u.strip() for u in urls.split(",")):
-            if not raw:
-                continue
+        entries = [u.strip() for u in urls.split(",") if u.strip()]
+        for number, raw in enumerate(entries, start=1):
+            which = f"UNTOC_NOTIFY_URL, URL {number} of {len(entries)}"
             scheme = raw.split("://", 1)[0].lower() if "://" in raw else ""
-            shown = _hide_password(raw)
             if scheme not in MAIL_SCHEMES:
                 problems.append(
                     Problem(
-                        f"UNTOC_NOTIFY_URL: {shown!r} is not an email URL",
-                        hint="reminders go to people by email: use mailto://host:port?from=... or mailtos://user:pass@host",
+                        f"{which} is not an email URL (it is not shown: it may hold a password)",
+                        hint=f"reminders go to people by email: {_URL_HINT}",
                     )
                 )
                 continue
+            plugin = None
             parsed = NotifyEmail.parse_url(raw)
-            try:
-                plugin = plugin_class(**parsed) if parsed else None
-            except TypeError as exc:
-                plugin = None
-                problems.append(Problem(f"UNTOC_NOTIFY_URL: {shown!r}: {exc}"))
-                continue
-            if plugin is None:
-                problems.append(Problem(f"UNTOC_NOTIFY_URL: Apprise cannot read {shown!r}"))
+            if parsed and parsed.get("host"):
+                with contextlib.suppress(TypeError):
+                    plugin = plugin_class(**parsed)
+            if plugin is None or not plugin.smtp_host:
+                problems.append(
+                    Problem(
+                        f"{which}: Apprise cannot read an SMTP host in it (it is not shown: "
+                        "it may hold a password)",
+                        hint="a '/', '?', '@' or '#' in a user name or password must be "
+                        f"written %2F, %3F, %40, %23; {_URL_HINT}",
+                    )
+                )
                 continue
             channel = apprise.Apprise()
             channel.add(plugin)
-            self.relays.append((channel, plugin, shown))
+            self.relays.append((channel, plugin, shown_url(plugin)))
         if problems:
             raise InputError(problems)
         if not self.relays:
             raise InputError("UNTOC_NOTIFY_URL is set but names no URL")
         self.description = ", ".join(shown for _, _, shown in self.relays)
 
-    def send(self, message: Outgoing, name: str, point_of_no_return: PointOfNoReturn) -> None:
-        errors = []
-        for channel, plugin, shown in self.relays:
-            plugin.outgoing = (message, point_of_no_return)
-            plugin.raised = None
+    def send(self, message: Outgoing, name: str) -> None:
+        errors: list[str] = []
+        permanent = True
+        for number, (channel, plugin, _) in enumerate(self.relays, start=1):
+            plugin.outgoing = message
             try:
                 accepted = channel.notify(body=message.subject or "-", title=message.subject)
             finally:
                 plugin.outgoing = None
-            if plugin.raised is not None:
-                raise plugin.raised
             if accepted is True:
                 return
+            error = _scrub(plugin.error or "not accepted", plugin)
+            relay = _relay_name(number, plugin)
             if plugin.in_doubt:
-                raise DeliveryInDoubt(f"{shown}: {plugin.error}")
-            errors.append(f"{shown}: {plugin.error or 'not accepted'}")
-        raise DeliveryFailed("; ".join(errors))
+                # the message may be with this relay: trying the next one would duplicate it
+                raise DeliveryInDoubt(f"{relay}: {error}")
+            permanent = permanent and plugin.permanent
+            errors.append(f"{relay}: {error}")
+        raise DeliveryFailed("; ".join(errors), permanent=permanent)
 
     def close(self) -> None:
         for _, plugin, _ in self.relays:
             plugin.close()
+
+
+def shown_url(plugin: Any) -> str:
+    """The relay's URL as Apprise prints it in privacy mode (password as ****), without
+    Apprise's own tuning parameters."""
+    return str(plugin.url(privacy=True)).split("/?", 1)[0]
+
+
+def _relay_name(number: int, plugin: Any) -> str:
+    # no URL here: this text is stored (outbox.last_error) and printed
+    return f"relay {number} ({plugin.smtp_host}:{plugin.port})"
+
+
+def _scrub(text: str, plugin: Any) -> str:
+    """Never let a password through in an error, whatever a server or library echoes."""
+    from urllib.parse import unquote
+
+    password = str(plugin.password or "")
+    for secret in {password, unquote(password)}:
+        if secret:
+            text = text.replace(secret, "****")
+    return text
 
 
 def _wire_bytes(data: bytes) -> bytes:
@@ -274,8 +327,13 @@ def _wire_bytes(data: bytes) -> bytes:
     return data if data.endswith(b"\r\n") else data + b"\r\n"
 
 
-def _hide_password(url: str) -> str:
-    return re.sub(r"(://[^:/@?]+):([^@/?]*)@", r"\1:***@", url)
+def describe_notify_url(notify_url: str) -> str:
+    """The relays of a notify URL as they may be shown (Apprise's privacy form); a URL that
+    cannot be read is never shown."""
+    try:
+        return AppriseMail(notify_url).description
+    except InputError:
+        return "UNTOC_NOTIFY_URL (not shown: it cannot be read)"
 
 
 def transport_for(settings: Any) -> EmlFolder | AppriseMail:

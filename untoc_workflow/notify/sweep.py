@@ -5,6 +5,8 @@ rows that no longer apply are cancelled, and the outbox is drained.
     recorded  new outbox rows (one per recipient); 0 on a second run the same day
     cancelled pending rows that no longer apply (step done, deadline moved, party no
               longer awaited or in the review, focal point or mission replaced)
+    recorded_elsewhere  notifications found here whose rows a sweep running at the same
+              time recorded first
 """
 
 from __future__ import annotations
@@ -22,15 +24,16 @@ from ..store.dialect import writing
 from .context import notice_context
 from .languages import choose_language
 from .outbox import (
+    Backlog,
     DrainReport,
+    backlog,
     cancel_rows,
     drain,
-    insert_rows,
+    insert_new_rows,
     lock_outbox,
     new_row,
     open_rows,
     recorded_notices,
-    status_counts,
     utc_naive,
 )
 from .recipients import Recipient, RecipientResolver
@@ -43,12 +46,17 @@ class SweepReport:
     found: int = 0
     recorded: int = 0
     already_recorded: int = 0
+    recorded_elsewhere: int = 0
     cancelled: int = 0
     withheld: list[str] = field(default_factory=list)  # "review: party" never addressed
     sent: int = 0
     failed: int = 0
     in_doubt: int = 0
+    given_up: int = 0
+    recovered: int = 0
+    retried: int = 0
     pending: int = 0
+    backlog: Backlog | None = None
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -61,7 +69,12 @@ class SweepReport:
             "sent": self.sent,
             "failed": self.failed,
             "in_doubt": self.in_doubt,
+            "given_up": self.given_up,
+            "recovered": self.recovered,
+            "retried": self.retried,
+            "recorded_elsewhere": self.recorded_elsewhere,
             "pending": self.pending,
+            "outbox": self.backlog.as_dict() if self.backlog else None,
         }
 
 
@@ -176,7 +189,12 @@ class Notifier:
 
         with writing(store.engine.connect()) as conn, conn.begin():
             lock_outbox(conn)
-            report.recorded = insert_rows(conn, new_rows)
+            inserted = insert_new_rows(conn, new_rows)
+            report.recorded = len(inserted)
+            # rows another sweep wrote between our read and our lock: say so, not "0 new"
+            report.recorded_elsewhere = len(
+                {r["notice"] for r in new_rows if r["key"] not in inserted} - known
+            )
             report.cancelled = cancel_rows(conn, cancel, now)
         return report
 
@@ -332,9 +350,12 @@ def sweep(
             reply_to=notifier.settings.secretariat.email,
         )
         report.sent, report.failed, report.in_doubt = drained.sent, drained.failed, drained.in_doubt
+        report.given_up, report.recovered = drained.given_up, drained.recovered
+        report.retried = drained.retried
         report.errors = drained.errors
-    counts = status_counts(store.engine)
-    report.pending = counts.get("pending", 0) + counts.get("retrying", 0)
+    with store.engine.connect() as conn:
+        report.backlog = backlog(conn)
+    report.pending = report.backlog.pending + report.backlog.retrying
     return report
 
 

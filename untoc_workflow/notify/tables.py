@@ -9,15 +9,18 @@ Status: pending -> sent, or failed (retried from `next_attempt_at`; given up whe
 empty), or cancelled (no longer applies, with `cancel_reason`). A message whose rung needs
 approval (`approval`, e.g. "secretariat") is written as awaiting_approval; approving it makes
 it pending (`decided_by`, `decided_at`), rejecting it cancels it (`decided_by`, `decided_at`,
-`cancel_reason`). `sending` is a claimed row being handed to the server; `in_doubt` is a row
-whose outcome is unknown (the server's answer was lost): it is retried with the same
-Message-ID, so a duplicate can be recognised (see delivery.py).
+`cancel_reason`). `sending` is a row a drain has claimed and is handing to the server; its
+`next_attempt_at` is the end of the claim's lease: a row still `sending` after it belongs to
+a drain that died (killed, crashed) and the next drain recovers it. `in_doubt` is a row whose
+outcome is unknown (the server's answer to the final dot was lost, or the drain died while
+sending): it is retried from `next_attempt_at` with the same Message-ID, so a duplicate can
+be recognised (see delivery.py).
 Timestamps are naive UTC, handed in by the caller (the command line reads the clock).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Column, DateTime, Index, Text
 from sqlmodel import Field, SQLModel
@@ -32,6 +35,13 @@ IN_DOUBT = "in_doubt"
 STATUSES = (PENDING, SENDING, SENT, FAILED, CANCELLED, AWAITING_APPROVAL, IN_DOUBT)
 # Rows delivery may pick up (failed and in-doubt ones only once their next attempt is due).
 DELIVERABLE = (PENDING, FAILED, IN_DOUBT)
+
+
+def utc_naive(moment: datetime) -> datetime:
+    """Stored timestamps are naive UTC (same on SQLite and PostgreSQL)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
 
 
 class OutboxRow(SQLModel, table=True):
