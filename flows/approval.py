@@ -9,7 +9,7 @@ leaves escalations held and no approval run is waiting.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from prefect import flow, get_run_logger
@@ -28,7 +28,11 @@ APPROVAL_FLOW = "escalation-approval"
 _desk.quiet_suspension()
 
 
-@flow(name=APPROVAL_FLOW, persist_result=True, log_prints=False)
+def _run_name() -> str:
+    return f"escalations for approval, {date.today()}"
+
+
+@flow(name=APPROVAL_FLOW, flow_run_name=_run_name, persist_result=True, log_prints=False)
 async def escalation_approval() -> dict[str, Any]:
     """Ask the secretariat to approve or reject every escalation held for approval."""
     logger = get_run_logger()

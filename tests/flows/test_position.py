@@ -37,7 +37,9 @@ def store(store_url):
 
 @pytest.fixture(scope="module")
 def definition():
-    return load_process(Path(__file__).resolve().parents[2] / "untoc_workflow/process_defs/country_review.yaml")
+    return load_process(
+        Path(__file__).resolve().parents[2] / "untoc_workflow/process_defs/country_review.yaml"
+    )
 
 
 def position(store, definition, review):

@@ -16,8 +16,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from sqlalchemy import text
 
 APPROVE, REJECT, HOLD = "approve", "reject", "keep held"
+_HELD = "SELECT key FROM outbox WHERE status = 'awaiting_approval'"
 
 
 @dataclass
@@ -84,13 +86,23 @@ def decisions(
 
 def record_decisions(store: Any, decided: Decisions, at: datetime) -> dict[str, list[str]]:
     """Record the decisions as `untoc outbox approve|reject` records them."""
-    from ..notify import outbox
+    from ..notify.outbox import approve, reject
+    from ..store.dialect import writing
 
     approved: list[str] = []
     rejected: list[str] = []
-    with store.writing() as conn:
+    if not decided.by:
+        decided.problems.append("nobody named as deciding: nothing recorded")
+        return {"approved": approved, "rejected": rejected}
+    # each call is its own transaction, as from `untoc outbox approve|reject`
+    with store.engine.connect() as conn:
+        # decided meanwhile from the command line: not held any more, left as decided there
+        held = set(conn.execute(text(_HELD)).scalars())
+    with writing(store.engine.connect()) as conn:
+        decided.approve = [k for k in decided.approve if k in held]
+        decided.reject = {k: v for k, v in decided.reject.items() if k in held}
         if decided.approve:
-            approved = outbox.approve(conn, decided.approve, by=decided.by, at=at)  # type: ignore[attr-defined]
+            approved = approve(conn, decided.approve, by=decided.by, at=at)
         for key, why in decided.reject.items():
-            rejected += outbox.reject(conn, [key], why=why, by=decided.by, at=at)  # type: ignore[attr-defined]
+            rejected += reject(conn, [key], why=why, by=decided.by, at=at)
     return {"approved": approved, "rejected": rejected}
