@@ -236,6 +236,17 @@ def test_the_secretariat_reads_the_desk_and_records_written_feedback_in_the_form
     run = live_run(http, REVIEW)
     assert run["state"]["message"].endswith("waiting for Bosnia and Herzegovina")
     open_page(browser, "/runs", f"{overdue} days overdue - waiting for Bosnia and Herzegovina")
+    # the run's timeline artifact: a new version now the position changed, with the fact
+    # and who recorded it
+    body = {"artifacts": {"key": {"any_": ["review-c1-g3-alb"]}}, "sort": "CREATED_DESC"}
+    versions = http.post("/artifacts/filter", json=body).json()
+    assert len(versions) == 2, [v["created"] for v in versions]
+    timeline = versions[0]["data"]
+    assert f"| written feedback submitted (Serbia) | {RECORDER} |" in timeline
+    assert "| Self-assessment questionnaire | done | 30 June 2021 | agreed at the preliminary" in (
+        timeline
+    )
+    assert "Escalation" in timeline or "presidency" in timeline.lower()  # the notices
 
 
 def test_the_secretariat_approves_a_held_escalation_from_the_approval_run(desk, browser):
