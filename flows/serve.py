@@ -13,6 +13,7 @@ from prefect import serve
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.schedules import Cron
 
+from flows.alert import sweep_missed_alert
 from flows.approval import escalation_approval
 from flows.country_review import country_review
 from flows.digest import digest
@@ -49,6 +50,7 @@ def deployments(*, schedules: bool = True) -> list:  # type: ignore[type-arg]
         escalation_approval.to_deployment(
             name="escalation-approval", tags=["untoc"], concurrency_limit=ONE_AT_A_TIME
         ),
+        sweep_missed_alert.to_deployment(name="sweep-missed-alert", tags=["untoc"]),
         sweep.to_deployment(
             name="daily-sweep",
             tags=["untoc"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -65,22 +65,11 @@ def serve_command(
     serve_all(limit=chosen, schedules=schedules)
 
 
-@flows_app.command("start-reviews")
-@fails_cleanly
-def start_reviews_command(
-    review: Annotated[
-        list[str] | None, typer.Option(help="Only these reviews (repeat the option).")
-    ] = None,
-    deployment: Annotated[
-        str, typer.Option(help="The country-review deployment, FLOW/DEPLOYMENT.")
-    ] = "country-review/country-review",
-) -> None:
-    """Start one country-review run per review that is not complete and has no run yet."""
-    _need_api()
+def _open_reviews(review: list[str] | None) -> tuple[list[Any], list[Any]]:
+    """The reviews named (default: all), and those of them not complete."""
     from ..core import mechanism_states
     from ..definitions import load_process
     from ..errors import did_you_mean
-    from ..orchestration import start_review_runs
     from ..settings import load_settings
 
     definition = load_process(load_settings().process_defs / "country_review.yaml")
@@ -97,7 +86,24 @@ def start_reviews_command(
         )
     states = mechanism_states(definition, snapshot, max([day, *(e.on for e in snapshot.events)]))
     chosen = [snapshot.reviews[r] for r in (review or sorted(snapshot.reviews))]
-    open_reviews = [r for r in chosen if states[r.id].stage != definition.stages[-1]]
+    return chosen, [r for r in chosen if states[r.id].stage != definition.stages[-1]]
+
+
+@flows_app.command("start-reviews")
+@fails_cleanly
+def start_reviews_command(
+    review: Annotated[
+        list[str] | None, typer.Option(help="Only these reviews (repeat the option).")
+    ] = None,
+    deployment: Annotated[
+        str, typer.Option(help="The country-review deployment, FLOW/DEPLOYMENT.")
+    ] = "country-review/country-review",
+) -> None:
+    """Start one country-review run per review that is not complete and has no run yet."""
+    _need_api()
+    from ..orchestration import start_review_runs
+
+    chosen, open_reviews = _open_reviews(review)
     result = start_review_runs(open_reviews, deployment=deployment)
     console.print(
         f"started {len(result.started)} run(s); {len(result.already)} review(s) already have "
@@ -141,3 +147,62 @@ def sync_command() -> None:
         snapshot = store.snapshot()
     resumed = sync_waiting_runs(definition, snapshot, today())
     console.print(f"resumed {len(resumed)} run(s) whose step the event log shows done")
+
+
+@flows_app.command("restart-reviews")
+@fails_cleanly
+def restart_reviews_command(
+    review: Annotated[
+        list[str] | None, typer.Option(help="Only these reviews (repeat the option).")
+    ] = None,
+    deployment: Annotated[
+        str, typer.Option(help="The country-review deployment, FLOW/DEPLOYMENT.")
+    ] = "country-review/country-review",
+) -> None:
+    """Replace the live runs of the reviews with new runs of the deployment as it now stands.
+
+    After moving from `untoc flows serve` to a work pool (`prefect deploy --all`), or back:
+    a run keeps the work queue it was created with, so the old runs would wait for the old
+    runner. The new runs rebuild each review's position from the event log."""
+    _need_api()
+    from ..orchestration.runs import restart_review_runs
+
+    _chosen, open_reviews = _open_reviews(review)
+    cancelled, result = restart_review_runs(open_reviews, deployment=deployment)
+    console.print(f"cancelled {cancelled} run(s); started {len(result.started)} run(s)")
+    if result.failed:
+        err_console.print(f"{len(result.failed)} run(s) not started; run the command again")
+        raise typer.Exit(3)
+
+
+@flows_app.command("watch-sweep")
+@fails_cleanly
+def watch_sweep_command(
+    hours: Annotated[
+        float, typer.Option(help="Alert when no daily sweep completed within this many hours.")
+    ] = 26,
+) -> None:
+    """Create the Prefect Automation that emails the secretariat when the daily sweep did
+    not complete (flows/automation.py; run again to replace it)."""
+    _need_api()
+    import asyncio
+    from datetime import timedelta
+
+    from flows.automation import AUTOMATION_NAME, create_sweep_watch
+
+    try:
+        automation_id = asyncio.run(create_sweep_watch(timedelta(hours=hours)))
+    except Exception as exc:
+        from prefect.exceptions import ObjectNotFound
+
+        if isinstance(exc, ObjectNotFound):
+            raise InputError(
+                [
+                    Problem(
+                        "the daily-sweep and sweep-missed-alert deployments do not exist yet",
+                        hint="run `untoc flows serve` (or `prefect deploy --all`) first",
+                    )
+                ]
+            ) from None
+        raise
+    console.print(f"automation {AUTOMATION_NAME!r} created ({automation_id})")

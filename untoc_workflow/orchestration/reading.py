@@ -34,13 +34,20 @@ def review_snapshot(store: Any, review_id: str) -> Snapshot:
         parties |= {str(e.data["by"]) for e in own if e.type == "reviewer_replaced"}
         marks = ", ".join("?" * len(parties))
         kinds = ", ".join(f"'{k}'" for k in sorted(PARTY_EVENTS))
-        theirs: list[Event] = store._read_rows(
-            query_rows(
-                conn,
-                f"{_COLUMNS} WHERE party IN ({marks}) AND type IN ({kinds}) AND review_id IS NULL",
-                tuple(sorted(parties)),
+        # No "review_id IS NULL" in SQL: SQLite would then walk the review index over
+        # every Party-wide fact of the log (a second at a million events), not the
+        # (party, type) index over these Parties' own.
+        theirs: list[Event] = [
+            e
+            for e in store._read_rows(
+                query_rows(
+                    conn,
+                    f"{_COLUMNS} WHERE party IN ({marks}) AND type IN ({kinds})",
+                    tuple(sorted(parties)),
+                )
             )
-        )
+            if e.review is None
+        ]
         everyone = store._parties(conn)
     events = tuple(sorted([*own, *theirs], key=lambda e: (e.on, e.seq)))
     return Snapshot(parties=everyone, reviews=reviews, events=events)

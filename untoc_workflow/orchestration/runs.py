@@ -209,6 +209,46 @@ async def astart_review_runs(
     return result
 
 
+_LIVE = ("SCHEDULED", "PENDING", "RUNNING", "PAUSED")
+
+
+async def arestart_review_runs(
+    reviews: Iterable[Any], *, deployment: str = DEPLOYMENT
+) -> tuple[int, StartResult]:
+    """Cancel the live runs of `reviews` and start new ones on the deployment as it now
+    stands: how runs move from served flows to a work pool and back (a run keeps the work
+    queue it was created with). Nothing is lost: a new run rebuilds its position from the
+    event log. Returns the runs cancelled and what was started."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+    from prefect.states import Cancelled
+
+    reviews = list(reviews)
+    wanted = {r.id for r in reviews}
+    cancelled = 0
+    async with get_client() as client:
+        dep = await client.read_deployment_by_name(deployment)
+        runs = await _all_runs(
+            client, deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[dep.id]))
+        )
+        for r in runs:
+            state = r.state.type.value if r.state else "SCHEDULED"
+            if state in _LIVE and review_of_run(r.name, r.parameters) in wanted:
+                await client.set_flow_run_state(
+                    r.id,
+                    Cancelled(message="replaced: a new run follows the review from the log"),
+                    force=True,
+                )
+                cancelled += 1
+    return cancelled, await astart_review_runs(reviews, deployment=deployment)
+
+
+def restart_review_runs(
+    reviews: Iterable[Any], *, deployment: str = DEPLOYMENT
+) -> tuple[int, StartResult]:
+    return _run(arestart_review_runs(reviews, deployment=deployment))  # type: ignore[no-any-return]
+
+
 def start_review_runs(reviews: Iterable[Any], *, deployment: str = DEPLOYMENT) -> StartResult:
     return _run(astart_review_runs(reviews, deployment=deployment))  # type: ignore[no-any-return]
 
