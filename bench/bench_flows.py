@@ -247,9 +247,9 @@ def main() -> None:
     if args.resume_cpu:
         resume_cpu(args.resume_cpu)
         return
-    from flows.serve import default_limit
-
-    args.limit = args.limit or default_limit()
+    # two per core, as flows.serve.default_limit (not imported here: importing Prefect
+    # before PREFECT_API_URL is set below would point this process at a temporary server)
+    args.limit = args.limit or int(os.environ.get("UNTOC_FLOWS_LIMIT") or 2 * (os.cpu_count() or 1))
 
     import httpx
 

@@ -84,9 +84,13 @@ def outbox_place() -> str:
 
 
 @flow(name="daily-sweep", flow_run_name=_sweep_name, log_prints=False)
-def sweep(as_of: date | None = None, allow_stale: bool = False) -> dict[str, Any]:
+def sweep(
+    as_of: date | None = None, allow_stale: bool = False, sync_runs: bool = True
+) -> dict[str, Any]:
     """The deadline sweep for `as_of` (default: today). A scheduled sweep over a store with
-    no fact in the last 60 days sends nothing unless `allow_stale` (see the module's text)."""
+    no fact in the last 60 days sends nothing unless `allow_stale` (see the module's text).
+    With `sync_runs`, review runs whose step the log shows done (an import, a fact recorded
+    while no server answered) move on, as `untoc flows sync` does."""
     logger = get_run_logger()
     day = as_of or date.today()
     store = _store.store()
@@ -107,4 +111,18 @@ def sweep(as_of: date | None = None, allow_stale: bool = False) -> dict[str, Any
     asked = _desk.ask_for_approval(rows["awaiting-approval"])
     if asked:
         logger.info(asked)
+    if sync_runs:
+        _sync(store, day)
     return counts
+
+
+def _sync(store: Any, day: date) -> None:
+    from untoc_workflow.orchestration import sync_waiting_runs
+
+    try:
+        moved = sync_waiting_runs(_store.definition(), store.snapshot(), day)
+    except Exception as exc:  # the sweep's work is done; `untoc flows sync` catches up
+        get_run_logger().warning("waiting review runs not synced with the log: %s", exc)
+        return
+    if moved:
+        get_run_logger().info("%d review run(s) moved to where the event log is", len(moved))

@@ -13,7 +13,6 @@ from typing import Any
 
 from ..core.derive import PARTY_EVENTS
 from ..core.model import Event, Snapshot
-from ..store.dialect import query_rows
 
 _COLUMNS = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
 

@@ -220,17 +220,14 @@ async def arestart_review_runs(
     queue it was created with). Nothing is lost: a new run rebuilds its position from the
     event log. Returns the runs cancelled and what was started."""
     from prefect import get_client
-    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
     from prefect.states import Cancelled
 
     reviews = list(reviews)
     wanted = {r.id for r in reviews}
     cancelled = 0
     async with get_client() as client:
-        dep = await client.read_deployment_by_name(deployment)
-        runs = await _all_runs(
-            client, deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[dep.id]))
-        )
+        # every live run of the flow: a deleted deployment leaves its runs without one
+        runs = await _all_runs(client, flow_filter=_flow_filter())
         for r in runs:
             state = r.state.type.value if r.state else "SCHEDULED"
             if state in _LIVE and review_of_run(r.name, r.parameters) in wanted:
