@@ -75,7 +75,7 @@ def restart_crashed(runs: dict[str, dict[str, Any]], current: dict[str, str], re
     crashed = [
         reviews[name]
         for name, run_id in current.items()
-        if runs[run_id]["state"]["type"] in ("CRASHED", "FAILED")
+        if run_id in runs and runs[run_id]["state"]["type"] in ("CRASHED", "FAILED")
     ]
     if not crashed:
         return 0
@@ -337,7 +337,9 @@ def main() -> None:
             runs = states(http)
             restarts += restart_crashed(runs, current, snapshot.reviews)
             for name, run_id in current.items():
-                if name not in keys and (k := ready_key(http, runs[run_id])):
+                # a run restarted just now is not in `runs` yet
+                run = runs.get(run_id)
+                if name not in keys and run and (k := ready_key(http, run)):
                     keys[name] = k
             time.sleep(0.5)
         t_all = time.perf_counter() - t_start
@@ -374,7 +376,8 @@ def main() -> None:
                 runs = states(http)
                 restart_crashed(runs, current, snapshot.reviews)
                 for review in list(pending):
-                    k = ready_key(http, runs[current[review]])
+                    run = runs.get(current[review])
+                    k = ready_key(http, run) if run else None
                     if k and k != keys[review]:
                         latencies.append(time.perf_counter() - pending.pop(review))
                         keys[review] = k

@@ -20,6 +20,8 @@ _COLUMNS = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
 def review_snapshot(store: Any, review_id: str) -> Snapshot:
     """A snapshot with review `review_id`, the Parties, and only the events that bear on the
     review; an empty one when the store has no such review."""
+    from ..store.dialect import query_rows  # imported here: `untoc record` stays light
+
     with store.engine.connect() as conn, conn.begin():
         reviews = store._reviews(conn, [review_id])
         review = reviews.get(review_id)
