@@ -153,15 +153,15 @@ async def astart_review_runs(
     completed) run yet. Runs are named after the review and tagged with group, cluster and
     parties; the only parameter is the review id (no settings, no secrets)."""
     from prefect import get_client
-    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 
     reviews = list(reviews)
     result = StartResult()
     async with get_client() as client:
         dep = await client.read_deployment_by_name(deployment)
-        runs = await _all_runs(
-            client, deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[dep.id]))
-        )
+        # every run of the flow, whatever deployment made it (a deleted deployment's runs
+        # too): the idempotency key counts the review's failed runs, and the server keeps a
+        # key per flow
+        runs = await _all_runs(client, flow_filter=_flow_filter())
         ended_badly: dict[str, int] = {}
         replaced = []
         for r in runs:
