@@ -368,6 +368,9 @@ def main() -> None:
                 body = answer.json()
                 if body.get("status") == "ACCEPT":
                     return
+                if "not paused" in str(body.get("details", {}).get("reason", "")):
+                    return  # a Party's focal point, recorded through another run, moved it
+
                 time.sleep(0.1)
             raise RuntimeError(f"resume refused: {body}")
 
