@@ -26,8 +26,10 @@ class Contact:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str
-    notify_url: str | None  # None: write .eml files into outbox_dir
+    database_url: str = field(repr=False)  # may hold a database password too
+    # None: write .eml files into outbox_dir. It may hold a password: never in a repr (a
+    # traceback, a log line or a Prefect parameter would print it).
+    notify_url: str | None = field(repr=False)
     process_defs: Path
     outbox_dir: Path
     secretariat: Contact = field(

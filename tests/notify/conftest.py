@@ -117,6 +117,7 @@ class SmtpServer:
         self.received: list[Received] = []
         self._lock = threading.Lock()
         self._controller: Any = None
+        self.smtp_options: dict[str, Any] = {}  # aiosmtpd's SMTP options (e.g. AUTH)
 
     @property
     def url(self) -> str:
@@ -132,9 +133,13 @@ class SmtpServer:
                 return smtp_class(self.handler, **self.SMTP_kwargs)
 
         self._controller = _Controller(
-            _Handler(self.received, self._lock), hostname="127.0.0.1", port=self.port
+            self.handler(), hostname="127.0.0.1", port=self.port, **self.smtp_options
         )
         self._controller.start()
+
+    def handler(self) -> Any:
+        """What the server does with each session (faulty_smtp.py injects faults here)."""
+        return _Handler(self.received, self._lock)
 
     def stop(self) -> None:
         if self._controller is not None:

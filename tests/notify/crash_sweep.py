@@ -1,9 +1,11 @@
-"""The sweep in processes of its own, for the crash test.
+"""`untoc sweep` in processes of its own, for the crash test.
 
-Started once, it imports everything, loads the definition and prints `ready`; then each
-line `go <date>` on stdin forks a child that sweeps that date (the test may SIGKILL it at
-any moment), and the parent answers `pid <n>` at once and `exit <status>` when the child
-ends. Forking keeps each run cheap, so the test can kill many of them.
+Started once, it imports everything and prints `ready`; then each line `go <date>` on stdin
+forks a child that runs `untoc sweep --as-of <date>` (the command itself, with the settings
+of the environment; the test may SIGKILL it at any moment), and the parent answers `pid <n>`
+at once and `exit <status>` when the child ends. `go <date> <now>` runs the same sweep with
+the clock handed in (the test's "an hour later"). Forking from a warm parent keeps each run
+cheap, so the test can kill many of them.
 """
 
 from __future__ import annotations
@@ -11,51 +13,33 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date, datetime
 
 
 def main() -> None:
-    db_url, notify_url = sys.argv[1], sys.argv[2]
-    from untoc_workflow.definitions import load_process
-    from untoc_workflow.notify import AppriseMail, Notifier, sweep
-    from untoc_workflow.settings import Contact, Settings
+    from untoc_workflow.cli import app
+    from untoc_workflow.notify import run_sweep
+    from untoc_workflow.settings import load_settings
     from untoc_workflow.store import open_store
 
-    settings = Settings(
-        database_url=db_url,
-        notify_url=notify_url,
-        process_defs=Path(__file__).resolve().parents[2] / "untoc_workflow" / "process_defs",
-        outbox_dir=Path("outbox"),
-        secretariat=Contact("secretariat.review@example.org", "Secretariat", "en"),
-        cop_presidency=Contact("cop.presidency@example.org", "Presidency", "en"),
-        sender="untoc.review@example.org",
-    )
-    notifier = Notifier(load_process(), settings)
-    for language in ("en", "fr", "es"):  # compile templates once, before forking
-        for name in (
-            "step_reminder",
-            "step_due",
-            "step_overdue",
-            "consultation_overdue",
-            "escalation_mission",
-            "focal_point_missing",
-            "escalation_presidency",
-        ):
-            notifier.templates.text_env.get_template(f"{language}/{name}.j2")
-            notifier.templates.html_env.get_template(f"{language}/{name}.j2")
+    load_settings()  # fail here, not in every child, if the environment is wrong
     print("ready", flush=True)
     for line in sys.stdin:
-        _, day = line.split()
+        _, day, *now = line.split()
         pid = os.fork()
         if pid == 0:  # the sweep process: its own store connections and SMTP session
             status = 0
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)  # the command's report must not mix with the protocol
             try:
-                store = open_store(db_url)
-                transport = AppriseMail(notify_url)
-                sweep(store, notifier, transport, date.fromisoformat(day), datetime.now(UTC))
-                transport.close()
-                store.close()
+                if now:
+                    store = open_store(load_settings().database_url)
+                    run_sweep(store, date.fromisoformat(day), datetime.fromisoformat(now[0]))
+                    store.close()
+                else:
+                    app(["sweep", "--as-of", day], standalone_mode=False)
+            except SystemExit as exc:
+                status = exc.code if isinstance(exc.code, int) else 1
             except BaseException:
                 traceback.print_exc()
                 status = 1

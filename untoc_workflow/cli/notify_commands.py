@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -37,6 +37,25 @@ def _errors(errors: list[str]) -> None:
     not_delivered(errors)
 
 
+def summary_line(day: object, report: Any) -> str:
+    """The sweep's counts in one line; only the counts that happened beyond the usual."""
+    elsewhere = report.recorded_elsewhere
+    extra = (
+        ("in doubt", report.in_doubt),
+        ("given up", report.given_up),
+        ("retried", report.retried),
+        ("recovered from a stopped sweep", report.recovered),
+    )
+    return (
+        f"sweep {day}: found {report.found}, recorded {report.recorded} "
+        f"({report.already_recorded} already recorded"
+        + (f", {elsewhere} by a sweep running at the same time" if elsewhere else "")
+        + f"), cancelled {report.cancelled}, "
+        f"sent {report.sent}, failed {report.failed}, pending {report.pending}"
+        + "".join(f", {name} {n}" for name, n in extra if n)
+    )
+
+
 @fails_cleanly
 def sweep_command(
     as_of: Annotated[
@@ -63,26 +82,7 @@ def sweep_command(
     else:
         from .outbox_commands import backlog_lines
 
-        elsewhere = report.recorded_elsewhere
-        console.print(
-            f"sweep {day}: found {report.found}, recorded {report.recorded} "
-            f"({report.already_recorded} already recorded"
-            + (f", {elsewhere} by a sweep running at the same time" if elsewhere else "")
-            + f"), cancelled {report.cancelled}, "
-            f"sent {report.sent}, failed {report.failed}, pending {report.pending}"
-            + "".join(
-                f", {name} {n}"
-                for name, n in (
-                    ("in doubt", report.in_doubt),
-                    ("given up", report.given_up),
-                    ("retried", report.retried),
-                    ("recovered from a stopped sweep", report.recovered),
-                )
-                if n
-            ),
-            highlight=False,
-            markup=False,
-        )
+        console.print(summary_line(day, report), highlight=False, markup=False)
         if send and report.sent:
             console.print(f"delivered through {_where(settings)}", highlight=False, markup=False)
         for line in backlog_lines(report.backlog, sent_now=send) if report.backlog else []:
@@ -117,8 +117,11 @@ def digest_command(
         report, drained = run_digest(store, day, now(), settings, deliver=send)
     console.print(
         f"digest {report.month}: {report.recipients} summaries, {report.recorded} new, "
-        f"sent {drained.sent}, failed {drained.failed}",
+        f"sent {drained.sent}, failed {drained.failed}"
+        + (f", in doubt {drained.in_doubt}" if drained.in_doubt else "")
+        + (f", given up {drained.given_up}" if drained.given_up else ""),
         highlight=False,
+        markup=False,
     )
     if send and drained.sent:
         console.print(f"delivered through {_where(settings)}", highlight=False, markup=False)

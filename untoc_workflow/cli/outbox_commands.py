@@ -135,15 +135,21 @@ def retry_command(
     ] = False,
 ) -> None:
     """Make pending, in-doubt and failed messages due now (after the mail server is mended)
-    and deliver them."""
+    and deliver them: the named ones, or all of them."""
+    from ..errors import InputError
     from ..notify.delivery import transport_for
     from ..notify.outbox import backlog, drain, retry_now
+    from ..notify.recipients import valid_address
     from ..settings import load_settings
     from ..store.dialect import writing
 
-    chosen = _need_keys(keys, every, "retry")
+    if every and keys:
+        raise typer.BadParameter("name keys or --all, not both (retry)")
+    chosen = list(keys) if keys else None  # nothing named: every message still to send
     settings = load_settings()
     moment = now()
+    if not valid_address(settings.sender):  # checked before anything changes
+        raise InputError(f"the sender address {settings.sender!r} is not a plain email address")
     transport = transport_for(settings)  # a bad URL fails here, before anything changes
     try:
         with opened_store() as store:

@@ -1,5 +1,9 @@
 """Messages held for approval (an escalation to a mission or to the Presidency of the
-Conference waits for the secretariat): released or rejected by a named person, on a date."""
+Conference waits for the secretariat): released or rejected by a named person, on a date.
+
+On a connection with no transaction open, each call commits its own; on one with a
+transaction open (`engine.begin()`, or an earlier read), it works inside that transaction
+and the caller commits."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select, update
 
 from ..errors import InputError
-from .entries import check_keys
+from .entries import check_keys, transaction
 from .tables import AWAITING_APPROVAL, CANCELLED, PENDING, OutboxRow, utc_naive
 
 TABLE = OutboxRow.__table__  # type: ignore[attr-defined]
@@ -28,7 +32,7 @@ def approve(conn: Connection, keys: Sequence[str] | None, *, by: str, at: dateti
     when are kept. Unknown or not held keys: InputError, nothing changed. Returns the keys
     approved."""
     by, at = _who(by), utc_naive(at)
-    with conn.begin():
+    with transaction(conn):
         if keys is None:
             query = select(C.key).where(C.status == AWAITING_APPROVAL).order_by(C.id)
             chosen = list(conn.execute(query).scalars())
@@ -47,7 +51,7 @@ def reject(conn: Connection, keys: Sequence[str], *, why: str, by: str, at: date
         raise InputError("say why the messages are rejected: --why TEXT")
     if not keys:
         raise InputError("name the messages to reject (their keys: `untoc outbox list --awaiting`)")
-    with conn.begin():
+    with transaction(conn):
         chosen = check_keys(conn, keys, allowed=(AWAITING_APPROVAL,), doing="reject")
         _decide(
             conn,

@@ -214,7 +214,7 @@ def _email_plugin_class() -> Any:
                 return False
 
         def _refused(self, stage: str, code: int, reply: bytes) -> bool:
-            if code == -1:  # smtplib's code for a reply that never came
+            if code == -1:  # a reply smtplib could not read: nothing to go by
                 self.error = f"{stage}: the connection closed before the server answered"
                 self.in_doubt = stage == "end of data"
                 self.drop()

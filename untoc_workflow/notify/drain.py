@@ -255,11 +255,11 @@ def retry_now(conn: Connection, keys: list[str] | None, at: datetime) -> list[st
     or the named ones); a row whose claim has lapsed is recovered by the next drain.
     Unknown keys, or rows sent, cancelled, held or being sent: InputError, nothing changed.
     Returns the keys made due."""
-    from .entries import check_keys
+    from .entries import check_keys, transaction
 
     at = utc_naive(at)
     retryable = (PENDING, FAILED, IN_DOUBT)
-    with conn.begin():
+    with transaction(conn):
         if keys is None:
             chosen = list(
                 conn.execute(select(C.key).where(C.status.in_(retryable)).order_by(C.id)).scalars()

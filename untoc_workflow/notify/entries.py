@@ -3,7 +3,8 @@ is holding back the ones not yet delivered."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -121,6 +122,16 @@ def outbox_entries(conn: Connection, *, awaiting: bool = False) -> list[OutboxEn
     if awaiting:
         query = query.where(C.status == AWAITING_APPROVAL)
     return [_entry(row) for row in conn.execute(query)]
+
+
+@contextmanager
+def transaction(conn: Connection) -> Iterator[None]:
+    """A transaction of our own, or the caller's when it has one open (it commits)."""
+    if conn.in_transaction():
+        yield
+        return
+    with conn.begin():
+        yield
 
 
 def check_keys(

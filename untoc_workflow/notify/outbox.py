@@ -25,12 +25,13 @@ from .drain import (
     MAX_ATTEMPTS,
     DrainReport,
     backoff,
+    claim,
     drain,
     file_name,
     retry_now,
 )
 from .entries import Backlog, OutboxEntry, backlog, outbox_entries
-from .tables import CANCELLED, DELIVERABLE, FAILED, PENDING, OutboxRow, utc_naive
+from .tables import CANCELLABLE, CANCELLED, DELIVERABLE, FAILED, PENDING, OutboxRow, utc_naive
 
 __all__ = [
     "BACKOFF_CAP",
@@ -43,6 +44,7 @@ __all__ = [
     "approve",
     "backlog",
     "backoff",
+    "claim",
     "drain",
     "file_name",
     "outbox_entries",
@@ -156,14 +158,14 @@ def new_row(
 
 
 def cancel_rows(conn: Connection, reasons: dict[int, str], now: datetime) -> int:
-    """Cancel the rows still deliverable, each with its reason; a row sent meanwhile stays
+    """Cancel the rows still deliverable or held, each with its reason; a row sent meanwhile stays
     sent. One batched statement: a Conference decision may cancel ten thousand notices."""
     if not reasons:
         return 0
     statement = (
         update(TABLE)
         # No IN (...) in the guard: executemany cannot expand it.
-        .where(C.id == bindparam("row_id"), or_(*(C.status == s for s in DELIVERABLE)))
+        .where(C.id == bindparam("row_id"), or_(*(C.status == s for s in CANCELLABLE)))
         .values(
             status=CANCELLED,
             cancel_reason=bindparam("reason"),
@@ -184,7 +186,7 @@ def _deliverable_count(conn: Connection, ids: list[int]) -> int:
         n += conn.execute(
             select(func.count())
             .select_from(TABLE)
-            .where(C.id.in_(ids[i : i + MAX_BIND]), C.status.in_(DELIVERABLE))
+            .where(C.id.in_(ids[i : i + MAX_BIND]), C.status.in_(CANCELLABLE))
         ).scalar_one()
     return int(n)
 

@@ -35,6 +35,8 @@ IN_DOUBT = "in_doubt"
 STATUSES = (PENDING, SENDING, SENT, FAILED, CANCELLED, AWAITING_APPROVAL, IN_DOUBT)
 # Rows delivery may pick up (failed and in-doubt ones only once their next attempt is due).
 DELIVERABLE = (PENDING, FAILED, IN_DOUBT)
+# Rows a notice that no longer applies may cancel: the deliverable ones and the held ones.
+CANCELLABLE = (*DELIVERABLE, AWAITING_APPROVAL)
 
 
 def utc_naive(moment: datetime) -> datetime:
