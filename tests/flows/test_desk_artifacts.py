@@ -128,3 +128,34 @@ def test_awaiting_approval_lists_the_escalation_held(swept):
     key, review = swept["held"]
     assert [(r["key"], r["review"]) for r in rows] == [(key, review)]
     assert review in rows[0]["subject"] and "Presidency" in rows[0]["to"] + rows[0]["subject"]
+
+
+def test_a_scheduled_sweep_over_an_old_store_sends_nothing_and_says_why(
+    prefect_api, tmp_path, monkeypatch
+):
+    """The served schedule sweeps as of today: over the sample (16 April 2024) that would
+    send hundreds of notices by surprise. A run without a date over a store whose newest
+    fact is months old sends nothing."""
+    home = tmp_path
+    env = client_env(prefect_api, home, f"sqlite:///{home / 'untoc.db'}")
+    assert untoc(env, "import", str(SAMPLE)).returncode == 0
+    for name in ("UNTOC_DATABASE_URL", "UNTOC_OUTBOX_DIR"):
+        monkeypatch.setenv(name, env[name])
+    from flows import _store
+    from flows.sweep import sweep
+
+    for cached in (_store.settings, _store.store, _store.definition):
+        cached.cache_clear()
+    try:
+        result = sweep(sync_runs=False)
+    finally:
+        for cached in (_store.settings, _store.store, _store.definition):
+            cached.cache_clear()
+    assert "nothing sent: the newest fact in the store is dated 2024-04" in result["skipped"]
+    assert not list((home / "outbox").glob("*.eml"))
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(env["UNTOC_DATABASE_URL"])
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM outbox")).scalar() == 0
+    engine.dispose()
