@@ -75,7 +75,7 @@ def restart_crashed(runs: dict[str, dict[str, Any]], current: dict[str, str], re
     crashed = [
         reviews[name]
         for name, run_id in current.items()
-        if runs[run_id]["state"]["type"] in ("CRASHED", "FAILED")
+        if run_id in runs and runs[run_id]["state"]["type"] in ("CRASHED", "FAILED")
     ]
     if not crashed:
         return 0
@@ -90,7 +90,7 @@ def fact_for(position: Any, today: date) -> dict[str, Any]:
     """A valid fact for the step the review waits at (what a person would enter)."""
     step = position.step_state
     kind = position.fact
-    base: dict[str, Any] = {"fact": kind, "on": today.isoformat()}
+    base: dict[str, Any] = {"on": today.isoformat(), "recorded_by": "bench"}
     if kind == "focal_point_nominated":
         party = step.waiting_for[0] if step.waiting_for else position.state.reviewed
         return base | {
@@ -103,17 +103,153 @@ def fact_for(position: Any, today: date) -> dict[str, Any]:
     return base
 
 
+def _children() -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        out.setdefault(ppid, []).append(int(entry.name))
+    return out
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory, in bytes, of process `pid` and all its descendants (Linux /proc)."""
+    children, total, todo = _children(), 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, ()))
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+class PeakMemory:
+    """Samples the runner's process tree every half second; keeps the peak."""
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.wait(0.5):
+            self.peak = max(self.peak, tree_rss(self.pid))
+
+    def take_peak(self) -> int:
+        peak, self.peak = self.peak, 0
+        return peak
+
+    def stop(self) -> None:
+        self.done.set()
+
+
+COLD_RESUME = """
+import json, sys, time
+from datetime import date
+from pathlib import Path
+t0, c0 = time.perf_counter(), time.process_time()
+from untoc_workflow.definitions import load_process
+from untoc_workflow.orchestration import review_position, review_snapshot
+from untoc_workflow.store import open_store
+definition = load_process(Path(sys.argv[2]))
+store = open_store(sys.argv[1])
+c1 = time.process_time()
+out = []
+for review in sys.argv[3:]:
+    c, t = time.process_time(), time.perf_counter()
+    position = review_position(definition, review_snapshot(store, review), review, date.today())
+    out.append((time.process_time() - c, time.perf_counter() - t, len(position.state.steps)))
+print(json.dumps({"imports": c1 - c0, "reads": out}))
+"""
+
+
+def resume_cpu(events: int) -> None:
+    """A resume's own work at `events` events: in a fresh process (as each run is), read
+    the review's events and its Parties' focal points and fold its position."""
+    import json
+    import random
+    import statistics
+
+    from bench.generate import generate, write
+    from untoc_workflow.store import open_store
+
+    work = Path(tempfile.gettempdir()) / f"bench-flows-{events}"
+    work.mkdir(exist_ok=True)
+    db = f"sqlite:///{work / 'untoc.db'}"
+    if not (work / "imported").exists():
+        t = time.perf_counter()
+        doc = generate(10_000, events)
+        write(doc, work / "mechanism.json")
+        with open_store(db) as store:
+            store.import_file(work / "mechanism.json")
+        (work / "imported").touch()
+        print(f"generated and imported {events:,} events in {time.perf_counter() - t:.0f} s")
+    with open_store(db) as store, store.engine.connect() as conn:
+        from sqlalchemy import text
+
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM review ORDER BY id"))]
+        count = conn.execute(text("SELECT COUNT(*) FROM event")).scalar()
+    chosen = random.Random(7).sample(ids, 20)
+    definition = REPO / "untoc_workflow/process_defs/country_review.yaml"
+    done = subprocess.run(
+        [sys.executable, "-c", COLD_RESUME, db, str(definition), *chosen],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ | {"PYTHONPATH": str(REPO)},
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    cpu = [r[0] for r in result["reads"]]
+    wall = [r[1] for r in result["reads"]]
+    print(
+        f"a resume's read and fold at {count:,} events / {len(ids):,} reviews: CPU median "
+        f"{statistics.median(cpu) * 1000:.1f} ms (max {max(cpu) * 1000:.1f} ms), wall median "
+        f"{statistics.median(wall) * 1000:.1f} ms; the first read of a fresh process "
+        f"{cpu[0] * 1000:.1f} ms; importing the library {result['imports']:.2f} s CPU"
+    )
+    load = os.getloadavg()
+    print(f"load average: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")
+
+
 def main() -> None:
     import signal
 
     # `kill` stops the server and the runner too (the finally below)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--limit", type=int, default=6, help="flow-run processes at once")
+    parser.add_argument(
+        "--limit", type=int, default=0, help="flow-run processes at once (0: the default)"
+    )
+    parser.add_argument(
+        "--resume-cpu",
+        type=int,
+        default=0,
+        metavar="EVENTS",
+        help="only measure a resume's CPU time in a store of EVENTS events (10,000 reviews)",
+    )
     parser.add_argument("--sequential", type=int, default=10, help="resumes one at a time first")
     parser.add_argument("--reviews", type=int, default=0, help="only the first N (0: all)")
     parser.add_argument("--server-db", choices=["sqlite", "postgresql"], default="postgresql")
     args = parser.parse_args()
+    if args.resume_cpu:
+        resume_cpu(args.resume_cpu)
+        return
+    # two per core, as flows.serve.default_limit (not imported here: importing Prefect
+    # before PREFECT_API_URL is set below would point this process at a temporary server)
+    args.limit = args.limit or int(os.environ.get("UNTOC_FLOWS_LIMIT") or 2 * (os.cpu_count() or 1))
 
     import httpx
 
@@ -183,6 +319,8 @@ def main() -> None:
             open_reviews = sorted(open_reviews, key=lambda r: r.id)[: args.reviews]
         print(f"{len(snapshot.reviews)} reviews; runs to start: {len(open_reviews)}", flush=True)
 
+        memory = PeakMemory(runner.pid)
+        memory.start()
         t_start = time.perf_counter()
         result = asyncio.run(astart_review_runs(open_reviews))
         t_created = time.perf_counter() - t_start
@@ -199,10 +337,18 @@ def main() -> None:
             runs = states(http)
             restarts += restart_crashed(runs, current, snapshot.reviews)
             for name, run_id in current.items():
-                if name not in keys and (k := ready_key(http, runs[run_id])):
+                # a run restarted just now is not in `runs` yet
+                run = runs.get(run_id)
+                if name not in keys and run and (k := ready_key(http, run)):
                     keys[name] = k
             time.sleep(0.5)
         t_all = time.perf_counter() - t_start
+        start_peak = memory.take_peak()
+        print(
+            f"peak memory of the runner and its flow-run processes while {n} runs started: "
+            f"{start_peak / 2**20:.0f} MB",
+            flush=True,
+        )
         print(
             f"all {n} runs suspended at their step after {t_all:.1f} s: "
             f"{n / t_all:.2f} runs/s started-to-suspended (runner limit {args.limit}"
@@ -222,6 +368,9 @@ def main() -> None:
                 body = answer.json()
                 if body.get("status") == "ACCEPT":
                     return
+                if "not paused" in str(body.get("details", {}).get("reason", "")):
+                    return  # a Party's focal point, recorded through another run, moved it
+
                 time.sleep(0.1)
             raise RuntimeError(f"resume refused: {body}")
 
@@ -230,7 +379,8 @@ def main() -> None:
                 runs = states(http)
                 restart_crashed(runs, current, snapshot.reviews)
                 for review in list(pending):
-                    k = ready_key(http, runs[current[review]])
+                    run = runs.get(current[review])
+                    k = ready_key(http, run) if run else None
                     if k and k != keys[review]:
                         latencies.append(time.perf_counter() - pending.pop(review))
                         keys[review] = k
@@ -249,6 +399,13 @@ def main() -> None:
             resume(current[review], run_input)
         wait_moved(pending, burst)
         t_burst = time.perf_counter() - t_burst
+        burst_peak = memory.take_peak()
+        memory.stop()
+        print(
+            f"peak memory of the runner and its flow-run processes while {len(burst)} runs "
+            f"resumed at once (limit {args.limit}): {burst_peak / 2**20:.0f} MB",
+            flush=True,
+        )
 
         snapshot = store.snapshot()
         recorded = sum(1 for e in snapshot.events if e.on == today)

@@ -39,6 +39,9 @@ def store() -> Any:
 
 @lru_cache(maxsize=1)
 def definition() -> Any:
-    from untoc_workflow.definitions import load_process
+    """Every loaded version of every process: each review folds with its own version."""
+    from untoc_workflow.definitions import load_definitions
+    from untoc_workflow.wiring import wire
 
-    return load_process(settings().process_defs / "country_review.yaml")
+    wire()  # the flows are an edge: definitions are checked as the command line checks them
+    return load_definitions(settings().process_defs)

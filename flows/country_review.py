@@ -3,8 +3,14 @@
 The body rebuilds the review's position from the event log on every execution: Prefect
 re-executes a resumed run from the top, and an already-answered suspend key returns its
 stored input at once, so a replay only re-derives what the log says and re-records nothing
-(facts get the store's content id). A fact for a step the review is not waiting for is
-refused in the run's log and the run suspends again under a new key.
+(facts get the store's content id). It reads only its own review's events and its Parties'
+focal points (`review_snapshot`), never the whole log.
+
+What the secretariat sees: the Suspended state's message says the step, the deadline and
+its source, the days overdue and who is awaited; the tags carry role, step and lateness;
+the artifact `review-<id>` keeps the timeline (a new version when the position changes).
+A fact the review is not waiting for is refused: the run suspends again under the next
+attempt's key, its message and its next form saying why.
 """
 
 from __future__ import annotations
@@ -13,16 +19,45 @@ from datetime import date
 from typing import Any
 
 from prefect import flow, get_run_logger
-from prefect.flow_runs import suspend_flow_run
-from prefect.input import RunInput
 
-from flows import _store
-from untoc_workflow.orchestration import FLOW_NAME, fact_model, record_fact, review_position
+from flows import _desk, _store
+from untoc_workflow.orchestration import (
+    FLOW_NAME,
+    fact_from_form,
+    record_fact,
+    resume_form,
+    review_position,
+    review_snapshot,
+    run_name,
+    run_tags,
+    state_message,
+)
+from untoc_workflow.orchestration.runs import aresume_waiting_runs
+from untoc_workflow.orchestration.timeline import artifact_key, review_notices, timeline_markdown
+
+_desk.quiet_suspension()
 
 
 def _today() -> date:
-    # The flow's one clock: the date a fact may not be later than.
+    # The flow's one clock: the date a fact may not be later than, the form's default date.
     return date.today()
+
+
+async def _show(position: Any, definition: Any, snapshot: Any, message: str) -> None:
+    """Tags and timeline artifact of the run, for the position it suspends at."""
+    store = _store.store()
+    await _desk.show_on_run(run_name(position.review, message), run_tags(position))
+    markdown = timeline_markdown(
+        position,
+        definition,
+        snapshot.parties,
+        snapshot.events,
+        review_notices(store, position.review),
+        message,
+    )
+    await _desk.publish_markdown(
+        artifact_key(position.review), markdown, f"Timeline of review {position.review}"
+    )
 
 
 @flow(name=FLOW_NAME, persist_result=True, log_prints=False)
@@ -30,40 +65,49 @@ async def country_review(review_id: str) -> dict[str, Any]:
     """Follow review `review_id` until its observations are agreed."""
     logger = get_run_logger()
     store, definition = _store.store(), _store.definition()
-    attempt, seen = 0, None
+    attempt, seen, refused = 0, None, None
     while True:
         today = _today()
-        position = review_position(definition, store.snapshot(), review_id, today)
+        snapshot = review_snapshot(store, review_id)
+        position = review_position(definition, snapshot, review_id, today)
         if position.complete:
+            message = state_message(position, definition, snapshot.parties)
+            await _show(position, definition, snapshot, message)
             logger.info("review %s is complete (stage %s)", review_id, position.state.stage)
             return {"review": review_id, "stage": position.state.stage}
         if position.fingerprint != seen:
-            attempt, seen = 0, position.fingerprint
-        step = position.step_state
-        assert step is not None and position.fact is not None
-        due = f", due {step.deadline.due} ({step.deadline.source})" if step.deadline else ""
-        waiting = f", waiting for {', '.join(step.waiting_for)}" if step.waiting_for else ""
-        logger.info("review %s waits at %s%s%s", review_id, position.step, due, waiting)
-        form = RunInput.subclass_from_base_model_type(fact_model(position.fact))
-        step_title = definition.step(position.step).label()
-        form = form.with_initial_data(
-            description=f"**{review_id}** waits for *{step_title}*{due}{waiting}. "
-            "Enter the fact to record it in the event log and move the review on."
-        )
-        fact = await suspend_flow_run(
-            wait_for_input=form,
-            timeout=None,
+            attempt, seen, refused = 0, position.fingerprint, None
+        message = state_message(position, definition, snapshot.parties, refused=refused)
+        await _show(position, definition, snapshot, message)
+        logger.info("%s: %s", review_id, message)
+        assert position.fact is not None
+        title = definition.step(position.step).label()
+        form = resume_form(position, snapshot.parties, today, title=title)
+        why = f"\n\n**The last entry was not recorded:** {refused}." if refused else ""
+        answer = await _desk.suspend_with_message(
+            form,
             key=position.key(attempt),
+            message=message,
+            description=f"**{review_id}** - {message}.{why}\n\n"
+            "Enter the fact to record it in the event log and move the review on.",
         )
+        fact = fact_from_form(position.fact, answer)
         outcome = record_fact(store, position, fact, today)
         if outcome.refused:
-            # The run stays suspended: the next suspend uses a new key for this position.
-            logger.warning("fact refused for review %s: %s", review_id, outcome.refused)
-            attempt += 1
+            # The run stays at this step: it suspends again under the next attempt's key.
+            logger.warning("not recorded for review %s: %s", review_id, outcome.refused)
+            attempt, refused = attempt + 1, outcome.refused
         elif outcome.recorded:
-            logger.info("recorded %s for review %s on %s", fact.fact, review_id, fact.on)
+            who = f" by {fact.recorded_by}" if fact.recorded_by else ""
+            logger.info("recorded %s for review %s on %s%s", fact.fact, review_id, fact.on, who)  # type: ignore[attr-defined]
+            if "review" not in outcome.event:
+                # A Party's fact (its focal point) concerns every review of the Party: the
+                # other runs waiting for it move on too, as after `untoc record`.
+                others = await aresume_waiting_runs(None, outcome.event)
+                if others:
+                    logger.info("%d other run(s) of the Party resumed", len(others))
         else:
-            logger.info("%s for review %s was already in the event log", fact.fact, review_id)
+            logger.info("%s for review %s was already in the event log", fact.fact, review_id)  # type: ignore[attr-defined]
 
 
 def serve_reviews(*, limit: int | None = None) -> None:

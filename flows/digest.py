@@ -7,8 +7,8 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 
-from flows import _store
-from flows.sweep import RETRY_DELAYS
+from flows import _desk, _store
+from flows.sweep import RETRY_DELAYS, run_name
 
 
 def digest_and_deliver(as_of: date) -> dict[str, Any]:
@@ -34,10 +34,23 @@ def digest_task(as_of: date) -> dict[str, Any]:
     return counts
 
 
-@flow(name="monthly-digest", log_prints=False)
+def _digest_name() -> str:
+    return run_name("digest")
+
+
+@flow(name="monthly-digest", flow_run_name=_digest_name, log_prints=False)
 def digest(as_of: date | None = None) -> dict[str, Any]:
-    """The monthly summary as of `as_of` (default: today)."""
+    """The monthly summary as of `as_of` (default: today); the desk's tables too."""
     day = as_of or date.today()
     counts = digest_task(day)
-    get_run_logger().info("digest of %s: %s", day, counts)
+    get_run_logger().info(
+        "digest of %s (month %s): %d recipient(s), %d recorded, %d sent, %d failed",
+        day,
+        counts["month"],
+        counts["recipients"],
+        counts["recorded"],
+        counts["sent"],
+        counts["failed"],
+    )
+    _desk.publish_boards(_store.store(), _store.definition(), day)
     return counts

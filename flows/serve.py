@@ -7,10 +7,14 @@ prefect.yaml deployments in a process work pool instead (docs/scaling-out.md).
 
 from __future__ import annotations
 
+import os
+
 from prefect import serve
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.schedules import Cron
 
+from flows.alert import sweep_missed_alert
+from flows.approval import escalation_approval
 from flows.country_review import country_review
 from flows.digest import digest
 from flows.sweep import sweep
@@ -26,9 +30,27 @@ ONE_AT_A_TIME = ConcurrencyLimitConfig(
 )
 
 
+# Measured (bench/bench_flows.py): a flow-run process costs ~1-4 s of CPU to import Prefect
+# and ~150-250 MB while it runs. Two per core keeps a burst of resumes queued, not thrashing.
+PER_CORE = 2
+LIMIT_VARIABLE = "UNTOC_FLOWS_LIMIT"
+
+
+def default_limit() -> int:
+    """Flow-run processes at once: UNTOC_FLOWS_LIMIT, else two per core (at least 2)."""
+    configured = os.environ.get(LIMIT_VARIABLE, "").strip()
+    if configured:
+        return max(1, int(configured))
+    return max(2, PER_CORE * (os.cpu_count() or 1))
+
+
 def deployments(*, schedules: bool = True) -> list:  # type: ignore[type-arg]
     return [
         country_review.to_deployment(name="country-review", tags=["untoc"]),
+        escalation_approval.to_deployment(
+            name="escalation-approval", tags=["untoc"], concurrency_limit=ONE_AT_A_TIME
+        ),
+        sweep_missed_alert.to_deployment(name="sweep-missed-alert", tags=["untoc"]),
         sweep.to_deployment(
             name="daily-sweep",
             tags=["untoc"],
@@ -44,7 +66,8 @@ def deployments(*, schedules: bool = True) -> list:  # type: ignore[type-arg]
 
 
 def serve_all(*, limit: int | None = None, schedules: bool = True) -> None:
-    serve(*deployments(schedules=schedules), limit=limit)
+    """Serve every deployment, at most `limit` flow runs at once (default_limit())."""
+    serve(*deployments(schedules=schedules), limit=limit or default_limit())
 
 
 if __name__ == "__main__":

@@ -142,7 +142,12 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     database = _pg_database()
-    extra = {"PREFECT_SERVER_API_AUTH_STRING": AUTH_STRING}
+    extra = {
+        "PREFECT_SERVER_API_AUTH_STRING": AUTH_STRING,
+        # the UI, for the desk's browser test: it calls the API at this address
+        "PREFECT_UI_ENABLED": "true",
+        "PREFECT_UI_API_URL": url,
+    }
     if database:
         extra["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = (
             f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}"

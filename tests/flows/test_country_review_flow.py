@@ -31,9 +31,13 @@ class Api:
         body = {"flows": {"name": {"any_": ["country-review"]}}, "limit": 200}
         return self.http.post("/flow_runs/filter", json=body).json()
 
-    def run(self, name: str) -> dict[str, Any]:
-        found = [r for r in self.runs() if r["name"] == name]
-        assert len(found) == 1, f"{len(found)} runs named {name}"
+    def run(self, review: str) -> dict[str, Any]:
+        """The live run of `review`: named after it ("C1-G1-NGA" until it first suspends,
+        then "C1-G1-NGA: <its state in words>")."""
+        found = [
+            r for r in self.runs() if r["name"] == review or r["name"].startswith(f"{review}: ")
+        ]
+        assert len(found) == 1, f"{len(found)} runs named after {review}"
         return found[0]
 
     def suspended_at(self, name: str) -> str | None:
@@ -53,8 +57,12 @@ class Api:
         return response.json()
 
     def logs(self, run_id: str) -> list[str]:
+        return [message for _, message in self.log_entries(run_id)]
+
+    def log_entries(self, run_id: str) -> list[tuple[int, str]]:
         body = {"logs": {"flow_run_id": {"any_": [run_id]}}, "limit": 200}
-        return [entry["message"] for entry in self.http.post("/logs/filter", json=body).json()]
+        entries = self.http.post("/logs/filter", json=body).json()
+        return [(entry["level"], entry["message"]) for entry in entries]
 
 
 def events_of(database_url: str, review: str, kind: str) -> list[Any]:
@@ -113,7 +121,9 @@ def test_each_open_review_gets_one_run_named_after_it_and_suspends_at_its_step(s
     nga = api.run("C1-G1-NGA")
     assert {"group:1", "cluster:1", "party:NGA", "party:GHA", "party:DEU"} <= set(nga["tags"])
     assert nga["parameters"] == {"review_id": "C1-G1-NGA"}
-    assert not [r for r in api.runs() if r["name"] == "C1-G1-DEU"]  # complete: no run
+    assert not [r for r in api.runs() if r["name"].startswith("C1-G1-DEU")]  # complete: no run
+    # the runs list shows names: the live run's name says where the review stands
+    assert nga["name"].startswith("C1-G1-NGA: Self-assessment questionnaire - due 31 May 2021")
     # starting again adds nothing: one run per review
     again = untoc(served["env"], "flows", "start-reviews")
     assert "started 0 run(s); 3 review(s) already have one" in again.stdout, again.stdout
@@ -150,11 +160,11 @@ def test_a_fact_from_the_resume_form_is_recorded_and_the_run_moves_on(served):
     answer = api.resume(
         run_id,
         {
-            "fact": "preliminary_consultation_held",
             "on": "2021-02-01",
             "languages": ["en", "fr"],
             "agreed_saq": "2021-07-31",
             "note": "agreed by video call",
+            "recorded_by": "M. Rossi",
         },
     )
     assert answer["status"] == "ACCEPT", answer
@@ -166,7 +176,13 @@ def test_a_fact_from_the_resume_form_is_recorded_and_the_run_moves_on(served):
     [held] = events_of(served["db"], "C1-G1-GHA", "preliminary_consultation_held")
     assert held.on.isoformat() == "2021-02-01"
     assert list(held.data["languages"]) == ["en", "fr"]
-    assert held.note == "agreed by video call"
+    assert held.note == "agreed by video call; recorded by M. Rossi"
+    # the run now says where it stands, and its tags follow it
+    run = api.run("C1-G1-GHA")
+    assert run["state"]["message"].startswith(
+        "Self-assessment questionnaire - due 31 July 2021 (agreed at the preliminary consultation)"
+    ), run["state"]["message"]
+    assert {"step:saq", "late:>1y", "reviewed:GHA", "reviewer:NGA"} <= set(run["tags"])
 
 
 def test_input_that_does_not_fit_the_form_is_refused_and_the_run_stays_suspended(served):
@@ -183,25 +199,30 @@ def test_a_fact_for_a_party_outside_the_review_is_refused_and_the_run_suspends_a
     key = wait_for("FRA suspended", lambda: api.suspended_at("C1-G2-FRA"), timeout=90)
     assert key.startswith("focal-points--") and key.endswith("--0")
     run_id = api.run("C1-G2-FRA")["id"]
-    ngo = {
-        "fact": "focal_point_nominated",
-        "on": "2021-11-20",
-        "party": "NGA",
-        "name": "B. Okafor",
-        "email": "b.okafor@example.org",
-    }
-    assert api.resume(run_id, ngo)["status"] == "ACCEPT"
+    message = api.run("C1-G2-FRA")["state"]["message"]
+    assert message.startswith("Nomination of focal points - due 15 November 2021"), message
+    assert message.endswith("days overdue - waiting for Peru"), message
+    # the form lists only the Parties awaited: another Party does not fit it
+    ngo = {"on": "2021-11-20", "party": "NGA", "name": "B. Okafor", "email": "b@example.org"}
+    assert api.resume(run_id, ngo | {"recorded_by": "M. Rossi"})["status"] == "REJECT"
+    # a fact the form takes but the review refuses (dated in the future)
+    future = ngo | {"party": "PER", "on": "2099-01-01", "recorded_by": "M. Rossi"}
+    assert api.resume(run_id, future)["status"] == "ACCEPT"
     again = wait_for(
         "FRA suspended again",
         lambda: (k := api.suspended_at("C1-G2-FRA")) and k != key and k,
         timeout=120,
     )
     assert again == key[: -len("0")] + "1"  # same step and log, next attempt
-    wait_for(
-        "the refusal in the run's log",
-        lambda: any("NGA is not a party to review C1-G2-FRA" in m for m in api.logs(run_id)),
-        timeout=20,
+    state = api.run("C1-G2-FRA")["state"]
+    assert state["message"].startswith(
+        "Not recorded: focal_point_nominated dated 2099-01-01 is in the future"
     )
+    form = api.http.get(f"/flow_runs/{run_id}/input/suspended-{again}-description").json()
+    assert "was not recorded" in form and "2099-01-01 is in the future" in form
+    # a run that suspends finished normally: no red ERROR line for it
+    finished = [lv for lv, m in api.log_entries(run_id) if m.startswith("Finished in state")]
+    assert finished and set(finished) == {20}, finished
     from untoc_workflow.store import open_store
 
     with open_store(served["db"]) as store:

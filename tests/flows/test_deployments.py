@@ -130,7 +130,7 @@ def test_a_process_worker_runs_the_sweep_deployment_and_writes_the_notices(deplo
         sweep = deployment(http, "daily-sweep/daily-sweep")
         run = http.post(
             f"/deployments/{sweep['id']}/create_flow_run",
-            json={"parameters": {"as_of": "2024-04-16"}},
+            json={"parameters": {"as_of": "2024-04-16", "sync_runs": False}},
         ).json()
 
         def finished() -> dict[str, Any] | None:
@@ -173,3 +173,126 @@ def test_the_smtp_url_can_come_from_a_prefect_secret_block(prefect_api, monkeypa
     # the block's value is stored as a secret: the API does not show it
     block = Secret.load("untoc-notify-url")
     assert "s3cret-pass" not in repr(block)
+
+
+def test_watch_sweep_creates_the_automation_that_emails_the_secretariat(deployed, monkeypatch):
+    env, http = deployed["env"], deployed["http"]
+    done = untoc(env, "flows", "watch-sweep")
+    assert done.returncode == 0, done.stdout + done.stderr
+    again = untoc(env, "flows", "watch-sweep")  # replaced, not doubled
+    assert again.returncode == 0, again.stderr
+    found = http.post("/automations/filter", json={}).json()
+    [automation] = [a for a in found if a["name"] == "untoc: the daily sweep did not complete"]
+    trigger = automation["trigger"]
+    sweep = deployment(http, "daily-sweep/daily-sweep")
+    alert = deployment(http, "sweep-missed-alert/sweep-missed-alert")
+    assert trigger["posture"] == "Proactive" and trigger["within"] == 26 * 3600
+    assert trigger["expect"] == ["prefect.flow-run.Completed"]
+    assert trigger["match_related"] == {"prefect.resource.id": f"prefect.deployment.{sweep['id']}"}
+    [action] = automation["actions"]
+    assert (action["type"], action["deployment_id"]) == ("run-deployment", alert["id"])
+    # what that deployment does: an email to the secretariat, as a .eml without a relay
+    from flows import _store
+    from flows.alert import sweep_missed_alert
+
+    outbox = deployed["home"] / "alert-outbox"
+    monkeypatch.setenv("UNTOC_OUTBOX_DIR", str(outbox))
+    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
+    _store.settings.cache_clear()
+    try:
+        assert sweep_missed_alert() == _store.settings().secretariat.email
+    finally:
+        _store.settings.cache_clear()
+    [eml] = outbox.glob("sweep-missed-*.eml")
+    text = eml.read_text()
+    assert "The daily deadline sweep did not complete" in text
+    assert "untoc sweep --as-of" in text
+
+
+def test_runs_move_to_the_work_pool_and_back_with_restart_reviews(deployed, tmp_path):
+    """Served runs keep the runner's queue: `untoc flows restart-reviews` replaces them with
+    runs of the deployment as it now stands (here: in the work pool, after `prefect deploy`);
+    a worker runs them, and back with `untoc flows serve`."""
+    http = deployed["http"]
+    database_url = f"sqlite:///{tmp_path / 'untoc.db'}"
+    env = client_env(deployed["env"]["PREFECT_API_URL"], tmp_path, database_url)
+    assert untoc(env, "import", str(REPO / "tests/flows/mechanism.yaml")).returncode == 0
+
+    def live(review: str) -> dict[str, Any] | None:
+        body = {"flows": {"name": {"any_": ["country-review"]}}, "limit": 200}
+        runs = [
+            r
+            for r in http.post("/flow_runs/filter", json=body).json()
+            if r["parameters"].get("review_id") == review
+            and r["state"]["type"] in ("SCHEDULED", "PENDING", "RUNNING", "PAUSED")
+        ]
+        return runs[0] if len(runs) == 1 else None
+
+    def suspended(review: str) -> dict[str, Any] | None:
+        run = live(review)
+        return run if run and run["state"]["type"] == "PAUSED" else None
+
+    moved = untoc(env, "flows", "restart-reviews", "--review", "C1-G1-NGA")
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    assert "started 1 run(s)" in moved.stdout, moved.stdout
+    run = live("C1-G1-NGA")
+    assert run["work_pool_name"] == "untoc-process"  # the deployment as it now stands
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen(
+        [str(VENV_BIN / "prefect"), "worker", "start", "--pool", "untoc-process"],
+        env=env,
+        cwd=tmp_path,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_for("NGA suspended by the worker", lambda: suspended("C1-G1-NGA"), timeout=150)
+        done = untoc(env, "record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-05-20")
+        assert "resumed flow run" in done.stdout, done.stdout + done.stderr
+        wait_for(
+            "NGA at written feedback",
+            lambda: (
+                (r := suspended("C1-G1-NGA"))
+                and r["state"]["state_details"]["pause_key"].startswith("written-feedback--")
+            ),
+            timeout=150,
+        )
+    finally:
+        stop(worker)
+    # and back: the deployed deployments deleted (a runner cannot load a flow from their
+    # pull steps), served again, the runs replaced once more
+    for name in ("country-review", "daily-sweep", "monthly-digest", "escalation-approval"):
+        http.delete(f"/deployments/{deployment(http, f'{name}/{name}')['id']}")
+    http.delete(f"/deployments/{deployment(http, 'sweep-missed-alert/sweep-missed-alert')['id']}")
+    runner = subprocess.Popen(
+        [str(VENV_BIN / "untoc"), "flows", "serve", "--no-schedules"],
+        env=env,
+        stdout=(tmp_path / "serve.log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        # a runner polls for the runs of its deployments, whatever their work queue
+        wait_for(
+            "the deployments served",
+            lambda: "being served" in (tmp_path / "serve.log").read_text(errors="replace"),
+            timeout=90,
+        )
+        back = untoc(env, "flows", "restart-reviews", "--review", "C1-G1-NGA")
+        assert "cancelled 1 run(s); started 1 run(s)" in back.stdout, back.stdout + back.stderr
+        try:
+            run = wait_for("NGA suspended by the runner", lambda: suspended("C1-G1-NGA"), 150)
+        except AssertionError:
+            body = {"flows": {"name": {"any_": ["country-review"]}}, "limit": 200}
+            runs = [
+                (r["name"], r["state"]["type"], r["state"]["message"], r["deployment_id"])
+                for r in http.post("/flow_runs/filter", json=body).json()
+                if r["parameters"].get("review_id") == "C1-G1-NGA"
+            ]
+            raise AssertionError(
+                f"{runs}\n{(tmp_path / 'serve.log').read_text()[-6000:]}"
+            ) from None
+        assert run["state"]["state_details"]["pause_key"].startswith("written-feedback--")
+    finally:
+        stop(runner)

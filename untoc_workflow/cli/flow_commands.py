@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _need_api() -> None:
+    """A Prefect API is configured and answers; else one line saying what to do."""
     from ..orchestration import api_configured
 
     if not api_configured():
@@ -28,45 +29,47 @@ def _need_api() -> None:
             [
                 Problem(
                     "no Prefect API: set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)",
-                    hint="start one with `prefect server start` (docs/scaling-out.md)",
+                    hint="start one with `prefect server start` (docs/desk.md)",
                 )
             ]
         )
+    from ..orchestration.runs import ping_server
+
+    ping_server()
 
 
 @flows_app.command("serve")
 @fails_cleanly
 def serve_command(
     limit: Annotated[
-        int | None, typer.Option(help="At most this many flow runs at once in this process.")
+        int | None,
+        typer.Option(
+            help="At most this many flow runs at once in this process (default: "
+            "UNTOC_FLOWS_LIMIT, else two per core; each run is a process of ~200 MB).",
+            min=1,
+        ),
     ] = None,
     schedules: Annotated[
         bool, typer.Option(help="Run the sweep daily and the digest monthly (prefect.yaml).")
     ] = True,
 ) -> None:
-    """Serve the country-review, sweep and digest deployments from this process."""
+    """Serve the country-review, sweep, digest and approval deployments from this process.
+
+    Stopping it (Ctrl-C) pauses them all, the daily sweep included: nothing runs until it
+    is served again (or a work pool takes over, docs/desk.md)."""
     _need_api()
-    from flows.serve import serve_all
+    from flows.serve import default_limit, serve_all
 
-    serve_all(limit=limit, schedules=schedules)
+    chosen = limit or default_limit()
+    console.print(f"serving the untoc deployments, at most {chosen} flow run(s) at once")
+    serve_all(limit=chosen, schedules=schedules)
 
 
-@flows_app.command("start-reviews")
-@fails_cleanly
-def start_reviews_command(
-    review: Annotated[
-        list[str] | None, typer.Option(help="Only these reviews (repeat the option).")
-    ] = None,
-    deployment: Annotated[
-        str, typer.Option(help="The country-review deployment, FLOW/DEPLOYMENT.")
-    ] = "country-review/country-review",
-) -> None:
-    """Start one country-review run per review that is not complete and has no run yet."""
-    _need_api()
+def _open_reviews(review: list[str] | None) -> tuple[list[Any], list[Any]]:
+    """The reviews named (default: all), and those of them not complete."""
     from ..core import mechanism_states
     from ..definitions import load_process
     from ..errors import did_you_mean
-    from ..orchestration import start_review_runs
     from ..settings import load_settings
 
     definition = load_process(load_settings().process_defs / "country_review.yaml")
@@ -83,7 +86,24 @@ def start_reviews_command(
         )
     states = mechanism_states(definition, snapshot, max([day, *(e.on for e in snapshot.events)]))
     chosen = [snapshot.reviews[r] for r in (review or sorted(snapshot.reviews))]
-    open_reviews = [r for r in chosen if states[r.id].stage != definition.stages[-1]]
+    return chosen, [r for r in chosen if states[r.id].stage != definition.stages[-1]]
+
+
+@flows_app.command("start-reviews")
+@fails_cleanly
+def start_reviews_command(
+    review: Annotated[
+        list[str] | None, typer.Option(help="Only these reviews (repeat the option).")
+    ] = None,
+    deployment: Annotated[
+        str, typer.Option(help="The country-review deployment, FLOW/DEPLOYMENT.")
+    ] = "country-review/country-review",
+) -> None:
+    """Start one country-review run per review that is not complete and has no run yet."""
+    _need_api()
+    from ..orchestration import start_review_runs
+
+    chosen, open_reviews = _open_reviews(review)
     result = start_review_runs(open_reviews, deployment=deployment)
     console.print(
         f"started {len(result.started)} run(s); {len(result.already)} review(s) already have "
@@ -127,3 +147,62 @@ def sync_command() -> None:
         snapshot = store.snapshot()
     resumed = sync_waiting_runs(definition, snapshot, today())
     console.print(f"resumed {len(resumed)} run(s) whose step the event log shows done")
+
+
+@flows_app.command("restart-reviews")
+@fails_cleanly
+def restart_reviews_command(
+    review: Annotated[
+        list[str] | None, typer.Option(help="Only these reviews (repeat the option).")
+    ] = None,
+    deployment: Annotated[
+        str, typer.Option(help="The country-review deployment, FLOW/DEPLOYMENT.")
+    ] = "country-review/country-review",
+) -> None:
+    """Replace the live runs of the reviews with new runs of the deployment as it now stands.
+
+    After moving from `untoc flows serve` to a work pool (`prefect deploy --all`), or back:
+    a run keeps the work queue it was created with, so the old runs would wait for the old
+    runner. The new runs rebuild each review's position from the event log."""
+    _need_api()
+    from ..orchestration.runs import restart_review_runs
+
+    _chosen, open_reviews = _open_reviews(review)
+    cancelled, result = restart_review_runs(open_reviews, deployment=deployment)
+    console.print(f"cancelled {cancelled} run(s); started {len(result.started)} run(s)")
+    if result.failed:
+        err_console.print(f"{len(result.failed)} run(s) not started; run the command again")
+        raise typer.Exit(3)
+
+
+@flows_app.command("watch-sweep")
+@fails_cleanly
+def watch_sweep_command(
+    hours: Annotated[
+        float, typer.Option(help="Alert when no daily sweep completed within this many hours.")
+    ] = 26,
+) -> None:
+    """Create the Prefect Automation that emails the secretariat when the daily sweep did
+    not complete (flows/automation.py; run again to replace it)."""
+    _need_api()
+    import asyncio
+    from datetime import timedelta
+
+    from flows.automation import AUTOMATION_NAME, create_sweep_watch
+
+    try:
+        automation_id = asyncio.run(create_sweep_watch(timedelta(hours=hours)))
+    except Exception as exc:
+        from prefect.exceptions import ObjectNotFound
+
+        if isinstance(exc, ObjectNotFound):
+            raise InputError(
+                [
+                    Problem(
+                        "the daily-sweep and sweep-missed-alert deployments do not exist yet",
+                        hint="run `untoc flows serve` (or `prefect deploy --all`) first",
+                    )
+                ]
+            ) from None
+        raise
+    console.print(f"automation {AUTOMATION_NAME!r} created ({automation_id})")

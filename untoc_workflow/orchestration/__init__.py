@@ -4,8 +4,11 @@ Importing this package does not import Prefect; the functions that talk to a Pre
 and only when one is configured (PREFECT_API_URL).
 """
 
-from .facts import FACTS, Fact, fact_from_event, fact_model
+from .desk import lateness, review_of_run, run_name, run_tags, state_message
+from .facts import FACTS, Fact, fact_from_event, fact_model, split_recorder, with_recorder
+from .forms import fact_from_form, resume_form
 from .position import Position, review_position, step_fact, step_from_key, suspend_key
+from .reading import review_snapshot
 from .record import Outcome, record_fact, refusal
 from .runs import (
     DEPLOYMENT,
@@ -36,17 +39,27 @@ __all__ = [
     "astart_review_runs",
     "awaiting_runs",
     "fact_from_event",
+    "fact_from_form",
     "fact_model",
+    "lateness",
     "record_fact",
     "refusal",
     "resume_waiting_run",
+    "resume_form",
     "resume_waiting_runs",
+    "review_of_run",
     "review_position",
+    "review_snapshot",
     "review_tags",
+    "run_name",
+    "run_tags",
+    "split_recorder",
+    "state_message",
     "start_review_runs",
     "step_fact",
     "step_from_key",
     "suspend_key",
     "sync_waiting_runs",
     "waiting_runs",
+    "with_recorder",
 ]

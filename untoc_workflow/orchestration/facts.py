@@ -8,6 +8,7 @@ form and Prefect refuses it against the saved schema.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
@@ -24,17 +25,42 @@ class Fact(BaseModel):
 
     on: date = Field(description="Date of the fact (YYYY-MM-DD).")
     note: str | None = Field(None, description="Optional note kept with the fact.")
+    recorded_by: str | None = Field(None, description="Who recorded the fact.")
 
     def event(self, review_id: str) -> dict[str, Any]:
         """The fact as a mechanism-file event (the same shape `untoc record` writes)."""
         out: dict[str, Any] = {"on": self.on.isoformat(), "type": self.fact, "review": review_id}  # type: ignore[attr-defined]
         out.update(self._fields())
-        if self.note:
-            out["note"] = self.note
+        note = with_recorder(self.note, self.recorded_by)
+        if note:
+            out["note"] = note
         return out
 
     def _fields(self) -> dict[str, Any]:
         return {}
+
+
+# Who recorded a fact is kept in its note: the mechanism file's events have no field for
+# it, and the note travels with the fact through export and import unchanged.
+_RECORDED_BY = re.compile(r"(?:^|; )recorded by (?P<who>[^;]+)$")
+
+
+def with_recorder(note: str | None, who: str | None) -> str | None:
+    """The note kept with a fact: the note, then "recorded by WHO"."""
+    who = " ".join((who or "").split())
+    if not who:
+        return note or None
+    return f"{note}; recorded by {who}" if note else f"recorded by {who}"
+
+
+def split_recorder(note: str | None) -> tuple[str | None, str | None]:
+    """(note, who recorded it) from a note `with_recorder` wrote."""
+    if not note:
+        return None, None
+    found = _RECORDED_BY.search(note)
+    if found is None:
+        return note, None
+    return note[: found.start()] or None, found["who"]
 
 
 class FocalPointNominated(Fact):
@@ -146,7 +172,8 @@ def fact_from_event(event: Mapping[str, Any]) -> Fact:
     """A mechanism-file event (as `untoc record` builds it) as the matching typed fact."""
     kind = str(event["type"])
     model = fact_model(kind)
-    data: dict[str, Any] = {"on": event["on"], "note": event.get("note")}
+    note, who = split_recorder(event.get("note"))
+    data: dict[str, Any] = {"on": event["on"], "note": note, "recorded_by": who}
     if kind == "focal_point_nominated":
         person = dict(event.get("person") or {})
         data |= {

@@ -4,12 +4,16 @@ at, resume it with a fact. Prefect is imported only here, and only when an API i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from ..errors import InputError, Problem
+from .desk import review_of_run
 from .facts import fact_from_event
 from .position import step_from_key
 
@@ -18,7 +22,8 @@ DEPLOYMENT = f"{FLOW_NAME}/{FLOW_NAME}"
 # A review's run is replaced only when the previous one ended badly.
 _RESTARTABLE = ("FAILED", "CRASHED", "CANCELLED")
 _PAGE = 200  # the server's largest page
-_CREATE_TRIES = 5
+REPLACED = ", replaced)"  # the end of a replaced run's name: "C1-G1-NGA (crashed, replaced)"
+_CREATE_TRIES = 8  # about two minutes of a busy server
 
 
 def api_configured() -> bool:
@@ -27,13 +32,17 @@ def api_configured() -> bool:
 
 
 def review_tags(review: Any) -> list[str]:
-    """Tags a review's run carries: to filter by group and cluster in the UI, and to find
-    the runs a party's fact (a focal point named) may resume."""
-    parties = dict.fromkeys([review.reviewed, *(r.party for r in review.reviewers)])
+    """Tags a review's run starts with: group, cluster and each Party's role, to filter in the
+    UI, and `party:` for each Party, to find the runs a Party's fact (a focal point named)
+    may resume. The run adds its step and lateness once it knows them (`run_tags`)."""
+    reviewers = [r.party for r in review.reviewers]
+    parties = dict.fromkeys([review.reviewed, *reviewers])
     return [
         "untoc",
         f"group:{review.group}",
         f"cluster:{review.cluster}",
+        f"reviewed:{review.reviewed}",
+        *(f"reviewer:{p}" for p in reviewers),
         *(f"party:{p}" for p in parties),
     ]
 
@@ -56,14 +65,70 @@ class StartResult:
     failed: dict[str, str] = field(default_factory=dict)  # review -> why (after retries)
 
 
+class ServerUnreachable(InputError):
+    """No Prefect API answered (or it refused us): said in one line, with what to run later."""
+
+
+def server_problem(exc: BaseException) -> ServerUnreachable | None:
+    """The one-line account of a transport or auth failure talking to the Prefect API."""
+    import httpx
+
+    url = os.environ.get("PREFECT_API_URL", "")
+    if isinstance(exc, httpx.TransportError):
+        return ServerUnreachable(
+            [
+                Problem(
+                    f"no Prefect server answers at {url} ({type(exc).__name__})",
+                    hint="start it (`prefect server start`, docs/desk.md), then run "
+                    "`untoc flows sync` to move the waiting runs to where the event log is",
+                )
+            ]
+        )
+    if isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code in (401, 403):
+        return ServerUnreachable(
+            [
+                Problem(
+                    f"the Prefect server at {url} refused the request ({exc.response.status_code})",
+                    hint="set PREFECT_API_AUTH_STRING to the server's user:password",
+                )
+            ]
+        )
+    return None
+
+
+def ping_server(timeout: float = 5.0) -> None:
+    """Raise ServerUnreachable unless the Prefect API answers its health check."""
+    import httpx
+
+    url = os.environ.get("PREFECT_API_URL", "").rstrip("/")
+    auth = os.environ.get("PREFECT_API_AUTH_STRING")
+    try:
+        response = httpx.get(
+            f"{url}/health",
+            timeout=timeout,
+            auth=tuple(auth.split(":", 1)) if auth and ":" in auth else None,  # type: ignore[arg-type]
+        )
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise server_problem(exc) or ServerUnreachable(
+            [Problem(f"the Prefect server at {url} is not healthy: {exc}")]
+        ) from None
+
+
 def _run(coro: Any) -> Any:
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    from prefect.utilities.asyncutils import run_coro_as_sync
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(coro)
+        from prefect.utilities.asyncutils import run_coro_as_sync
 
-    return run_coro_as_sync(coro)
+        return run_coro_as_sync(coro)
+    except Exception as exc:
+        problem = server_problem(exc)
+        if problem is None:
+            raise
+        raise problem from None
 
 
 async def _all_runs(client: Any, **filters: Any) -> list[Any]:
@@ -88,22 +153,30 @@ async def astart_review_runs(
     completed) run yet. Runs are named after the review and tagged with group, cluster and
     parties; the only parameter is the review id (no settings, no secrets)."""
     from prefect import get_client
-    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 
     reviews = list(reviews)
     result = StartResult()
     async with get_client() as client:
         dep = await client.read_deployment_by_name(deployment)
-        runs = await _all_runs(
-            client, deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[dep.id]))
-        )
+        # every run of the flow, whatever deployment made it (a deleted deployment's runs
+        # too): the idempotency key counts the review's failed runs, and the server keeps a
+        # key per flow
+        runs = await _all_runs(client, flow_filter=_flow_filter())
         ended_badly: dict[str, int] = {}
+        replaced = []
         for r in runs:
             state = r.state.type.value if r.state else "SCHEDULED"
+            review_id = review_of_run(r.name, r.parameters)
             if state in _RESTARTABLE:
-                ended_badly[r.name] = ended_badly.get(r.name, 0) + 1
+                ended_badly[review_id] = ended_badly.get(review_id, 0) + 1
+                if not r.name.endswith(REPLACED):
+                    replaced.append((r, state.lower()))
             else:
-                result.already.setdefault(r.name, r.id)
+                result.already.setdefault(review_id, r.id)
+        # Only the live run is named after its review: the list shows one run per review.
+        for r, state in replaced:
+            with contextlib.suppress(Exception):  # a name is cosmetic; never block a start
+                await client.update_flow_run(r.id, name=f"{review_id} ({state}{REPLACED}")
         gate = asyncio.Semaphore(parallel)
 
         async def start(review: Any) -> None:
@@ -126,13 +199,51 @@ async def astart_review_runs(
                     if attempt + 1 == _CREATE_TRIES:
                         result.failed[review.id] = str(exc).splitlines()[0]
                         return
-                    await asyncio.sleep(2**attempt)
+                    # the same key again: a create that did succeed returns its run
+                    await asyncio.sleep(min(2**attempt, 20) * (0.5 + random.random()))
                 else:
                     result.started[review.id] = run.id
                     return
 
         await asyncio.gather(*(start(r) for r in reviews if r.id not in result.already))
     return result
+
+
+_LIVE = ("SCHEDULED", "PENDING", "RUNNING", "PAUSED")
+
+
+async def arestart_review_runs(
+    reviews: Iterable[Any], *, deployment: str = DEPLOYMENT
+) -> tuple[int, StartResult]:
+    """Cancel the live runs of `reviews` and start new ones on the deployment as it now
+    stands: how runs move from served flows to a work pool and back (a run keeps the work
+    queue it was created with). Nothing is lost: a new run rebuilds its position from the
+    event log. Returns the runs cancelled and what was started."""
+    from prefect import get_client
+    from prefect.states import Cancelled
+
+    reviews = list(reviews)
+    wanted = {r.id for r in reviews}
+    cancelled = 0
+    async with get_client() as client:
+        # every live run of the flow: a deleted deployment leaves its runs without one
+        runs = await _all_runs(client, flow_filter=_flow_filter())
+        for r in runs:
+            state = r.state.type.value if r.state else "SCHEDULED"
+            if state in _LIVE and review_of_run(r.name, r.parameters) in wanted:
+                await client.set_flow_run_state(
+                    r.id,
+                    Cancelled(message="replaced: a new run follows the review from the log"),
+                    force=True,
+                )
+                cancelled += 1
+    return cancelled, await astart_review_runs(reviews, deployment=deployment)
+
+
+def restart_review_runs(
+    reviews: Iterable[Any], *, deployment: str = DEPLOYMENT
+) -> tuple[int, StartResult]:
+    return _run(arestart_review_runs(reviews, deployment=deployment))  # type: ignore[no-any-return]
 
 
 def start_review_runs(reviews: Iterable[Any], *, deployment: str = DEPLOYMENT) -> StartResult:
@@ -155,15 +266,19 @@ async def awaiting_runs(
 
     run_filter = FlowRunFilter(
         state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED])),
-        name=FlowRunFilterName(any_=[review_id]) if review_id else None,
+        # the live run's name starts with its review; the parameter decides below
+        name=FlowRunFilterName(like_=review_id) if review_id else None,
         tags=FlowRunFilterTags(all_=[f"party:{party}"]) if party else None,
     )
     async with get_client() as client:
         runs = await _all_runs(client, flow_filter=_flow_filter(), flow_run_filter=run_filter)
     out = []
     for r in runs:
+        review = review_of_run(r.name, r.parameters)
+        if review_id and review != review_id:
+            continue
         key = r.state.state_details.pause_key if r.state else None
-        out.append(WaitingRun(r.id, r.name, step_from_key(key), key, list(r.tags)))
+        out.append(WaitingRun(r.id, review, step_from_key(key), key, list(r.tags)))
     return out
 
 
@@ -172,12 +287,27 @@ def waiting_runs(review_id: str | None = None, *, party: str | None = None) -> l
 
 
 def _step_facts() -> dict[str, str]:
-    from ..definitions import load_process
+    from ..definitions import load_definitions
     from ..settings import load_settings
     from .position import step_fact
 
-    definition = load_process(load_settings().process_defs / "country_review.yaml")
-    return {s.id: f for s in definition.steps if (f := step_fact(s)) is not None}
+    catalog = load_definitions(load_settings().process_defs)
+    return {s.id: f for d in catalog for s in d.steps if (f := step_fact(s)) is not None}
+
+
+def form_input(event: Mapping[str, Any]) -> dict[str, Any]:
+    """The input a run's resume form takes for a logged fact: its fields, and who recorded
+    it (the note says; else the command line's user)."""
+    run_input = fact_from_event(event).model_dump(mode="json", exclude_none=True)
+    if not run_input.get("recorded_by"):
+        import getpass
+
+        try:
+            user = getpass.getuser()
+        except (OSError, KeyError):  # no login name in this environment
+            user = "someone"
+        run_input["recorded_by"] = f"{user} (untoc command line)"
+    return run_input
 
 
 async def aresume_with_fact(
@@ -214,14 +344,19 @@ async def aresume_waiting_runs(review_id: str | None, event: Mapping[str, Any]) 
         return []
     facts = _step_facts()
     kind = event.get("type")
-    run_input = fact_from_event(event).model_dump(mode="json", exclude_none=True)
+    run_input = form_input(event)
     resumed = []
     for run in runs:
         # A fact for another step stays in the log; the run picks it up from there when
         # its own step's fact arrives (it rebuilds its position from the log).
         if run.step is None or facts.get(run.step) != kind:
             continue
-        await aresume_with_fact(run.id, run_input)
+        try:
+            await aresume_with_fact(run.id, run_input)
+        except RuntimeError:
+            # its form does not take this fact (a Party it no longer waits for): the fact
+            # is in the log all the same, and `untoc flows sync` moves the run on
+            continue
         resumed.append(str(run.id))
     return resumed
 
@@ -270,8 +405,10 @@ async def async_sync_waiting_runs(definition: Any, snapshot: Any, today: Any) ->
         event = _completing_event(snapshot, run.review, facts[run.step])
         if event is None:
             continue
-        run_input = fact_from_event(event).model_dump(mode="json", exclude_none=True)
-        await aresume_with_fact(run.id, run_input)
+        try:
+            await aresume_with_fact(run.id, form_input(event))
+        except RuntimeError:
+            continue  # its form refuses the logged fact: left where it is, said by the count
         resumed.append(str(run.id))
     return resumed
 

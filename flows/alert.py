@@ -1,0 +1,63 @@
+"""The safety net: an email to the secretariat when the daily sweep did not complete.
+
+Run by the Prefect Automation `untoc flows watch-sweep` creates (flows/automation.py): when
+no daily-sweep run completes within 26 hours, Prefect runs this deployment. The email goes
+by the project's own transport (UNTOC_NOTIFY_URL, or a .eml file in UNTOC_OUTBOX_DIR):
+Prefect has no SMTP notification block of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from typing import Any
+
+from prefect import flow, get_run_logger
+
+from flows import _store
+
+ALERT_FLOW = "sweep-missed-alert"
+
+
+def alert_message(settings: Any, day: date, now: datetime) -> Any:
+    """The email, as the secretariat's own monitoring writes it."""
+    from untoc_workflow.notify.message import Outgoing, message_id
+
+    to = settings.secretariat
+    message = EmailMessage()
+    message["From"] = formataddr(("UNTOC Review Mechanism", settings.sender))
+    message["To"] = formataddr((to.name, to.email))
+    message["Subject"] = f"[UNTOC] The daily deadline sweep did not complete ({day})"
+    message["Date"] = format_datetime(now)
+    # the same alert on the same day is the same message: a retried send shows as one
+    message["Message-ID"] = message_id(f"sweep-missed/{day}", settings.sender)
+    message.set_content(
+        "The daily deadline sweep of the Review Mechanism has not completed in the last 26 "
+        f"hours (as of {now:%d %B %Y, %H:%M} UTC).\n\n"
+        "Until it runs, no reminder, overdue notice or escalation is recorded or sent. "
+        "Please check that `untoc flows serve` (or the worker of the untoc-process work "
+        "pool) is running, look at the last daily-sweep run in the Prefect UI, and run the "
+        "sweep for the missed days with `untoc sweep --as-of YYYY-MM-DD`: the outbox sends "
+        "nothing twice.\n\n"
+        "This message was sent automatically by the Prefect Automation created with "
+        "`untoc flows watch-sweep`.\n"
+    )
+    return Outgoing(settings.sender, to.email, message.as_bytes(), str(message["Subject"]))
+
+
+@flow(name=ALERT_FLOW, log_prints=False)
+def sweep_missed_alert() -> str:
+    """Email the secretariat that the daily sweep did not complete."""
+    from untoc_workflow.notify.delivery import transport_for
+
+    settings = _store.settings()
+    now = datetime.now(UTC)
+    outgoing = alert_message(settings, now.date(), now)
+    transport = transport_for(settings)
+    try:
+        transport.send(outgoing, f"sweep-missed-{now.date()}")
+    finally:
+        transport.close()
+    get_run_logger().warning("the daily sweep did not complete: the secretariat was told")
+    return outgoing.recipient

@@ -1,0 +1,209 @@
+"""What the secretariat's desk shows, without Prefect: a run's message, tags, form, timeline,
+the morning's tables and the approval form, from a store with tests/flows/mechanism.yaml."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from untoc_workflow.definitions import load_process
+from untoc_workflow.orchestration import (
+    fact_from_event,
+    fact_from_form,
+    lateness,
+    record_fact,
+    resume_form,
+    review_position,
+    review_snapshot,
+    run_tags,
+    state_message,
+)
+from untoc_workflow.orchestration.approval import approval_form, approval_key, decisions
+from untoc_workflow.orchestration.boards import due_soon, late_reviews
+from untoc_workflow.orchestration.timeline import artifact_key, timeline_markdown
+
+HERE = Path(__file__).parent
+REPO = HERE.parents[1]
+TODAY = date(2026, 11, 23)
+REVIEWS = ("C1-G1-NGA", "C1-G1-GHA", "C1-G2-FRA", "C1-G1-DEU")
+
+
+@pytest.fixture
+def store(store_url):
+    from untoc_workflow.store import open_store
+
+    s = open_store(store_url)
+    s.import_file(HERE / "mechanism.yaml")
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture(scope="module")
+def definition():
+    return load_process(REPO / "untoc_workflow/process_defs/country_review.yaml")
+
+
+def at(store, definition, review, today=TODAY):
+    snapshot = review_snapshot(store, review)
+    return review_position(definition, snapshot, review, today), snapshot
+
+
+@pytest.mark.parametrize("review", REVIEWS)
+def test_a_run_reading_only_its_review_finds_the_position_the_whole_log_gives(
+    store, definition, review
+):
+    own, snapshot = at(store, definition, review)
+    whole = review_position(definition, store.snapshot(), review, TODAY)
+    assert (own.step, own.fingerprint, own.state) == (whole.step, whole.fingerprint, whole.state)
+    # only its own events and its Parties' focal points were read
+    parties = {own.state.reviewed, *own.state.reviewers}
+    assert all(e.review == review or e.party in parties for e in snapshot.events)
+
+
+def test_the_state_message_says_step_deadline_source_lateness_and_who_is_awaited(store, definition):
+    nga, snapshot = at(store, definition, "C1-G1-NGA")
+    assert state_message(nga, definition, snapshot.parties) == (
+        "Self-assessment questionnaire - due 31 May 2021 (agreed at the preliminary "
+        "consultation) - 2002 days overdue - waiting for Nigeria"
+    )
+    fra, snapshot = at(store, definition, "C1-G2-FRA", date(2021, 11, 10))
+    assert state_message(fra, definition, snapshot.parties) == (
+        "Nomination of focal points - due 15 November 2021 (time limit of the guidelines)"
+        " - due in 5 days - waiting for Peru"
+    )
+    refused = state_message(fra, definition, snapshot.parties, refused="a reason")
+    assert refused.startswith("Not recorded: a reason. Nomination of focal points")
+
+
+def test_tags_carry_roles_step_and_lateness_band(store, definition):
+    nga, _ = at(store, definition, "C1-G1-NGA")
+    tags = run_tags(nga)
+    assert {"reviewed:NGA", "reviewer:GHA", "reviewer:DEU", "step:saq", "late:>1y"} <= set(tags)
+    assert {"party:NGA", "party:GHA", "party:DEU", "group:1", "cluster:1"} <= set(tags)
+    assert [lateness(d) for d in (-3, 0, 1, 30, 31, 182, 183, 365, 366)] == [
+        "late:no",
+        "late:no",
+        "late:<1m",
+        "late:<1m",
+        "late:1-6m",
+        "late:1-6m",
+        "late:6-12m",
+        "late:6-12m",
+        "late:>1y",
+    ]
+    deu, _ = at(store, definition, "C1-G1-DEU")
+    assert "step:done" in run_tags(deu)
+
+
+def test_the_form_speaks_the_domain_lists_the_awaited_parties_and_prefills_today(store, definition):
+    fra, snapshot = at(store, definition, "C1-G2-FRA")
+    schema = resume_form(fra, snapshot.parties, TODAY, title="t").model_json_schema()
+    props = schema["properties"]
+    assert list(props) == [
+        "party",
+        "name",
+        "email",
+        "on",
+        "ministry",
+        "language",
+        "recorded_by",
+        "note",
+    ]
+    assert "fact" not in props  # the step decides the fact: no constant field shown
+    assert props["party"]["enum"] == ["PER"] and "Peru" in props["party"]["description"]
+    assert props["on"] == props["on"] | {"default": "2026-11-23", "format": "date"}
+    assert props["language"]["enum"] == ["ar", "zh", "en", "fr", "ru", "es"]
+    assert props["recorded_by"]["title"] == "Recorded by"
+    assert set(schema["required"]) == {"name", "email", "recorded_by"}
+    for p in props.values():
+        assert "anyOf" not in p and "const" not in p and p["title"][0].isupper()
+    gha, snapshot = at(store, definition, "C1-G1-GHA")
+    props = resume_form(gha, snapshot.parties, TODAY, title="t").model_json_schema()["properties"]
+    assert props["languages"]["items"]["enum"] == ["ar", "zh", "en", "fr", "ru", "es"]
+    assert props["agreed_saq"]["format"] == "date"
+
+
+def test_who_recorded_a_fact_is_kept_in_its_note_and_read_back(store, definition):
+    fra, _ = at(store, definition, "C1-G2-FRA")
+    answer = {
+        "party": "PER",
+        "name": "L. Quispe",
+        "email": "l.quispe@example.org",
+        "on": "2021-11-20",
+        "recorded_by": "M. Rossi",
+        "note": "by note verbale",
+    }
+    fact = fact_from_form("focal_point_nominated", answer)
+    outcome = record_fact(store, fra, fact, TODAY)
+    assert outcome.recorded, outcome
+    [event] = [
+        e for e in store.snapshot().events if e.data.get("person", {}).get("name") == "L. Quispe"
+    ]
+    assert event.note == "by note verbale; recorded by M. Rossi"
+    from untoc_workflow.mechanism_file import event_to_dict
+
+    back = fact_from_event(event_to_dict(event))
+    assert (back.recorded_by, back.note) == ("M. Rossi", "by note verbale")
+    # the export stays a valid mechanism file, the recorder in the event's note
+    from untoc_workflow.mechanism_file import MechanismDocument
+
+    exported = MechanismDocument.model_validate(store.export())
+    assert any(e.note == "by note verbale; recorded by M. Rossi" for e in exported.events)
+
+    after, snapshot = at(store, definition, "C1-G2-FRA")
+    md = timeline_markdown(after, definition, snapshot.parties, snapshot.events, [], "now")
+    assert "| 20 November 2021 | focal point nominated (Peru) - by note verbale | M. Rossi |" in md
+    assert "| Nomination of focal points | done |" in md
+    assert artifact_key("C1-G2-FRA") == "review-c1-g2-fra"
+
+
+def test_late_reviews_and_due_soon_list_every_open_step_by_its_deadline(store, definition):
+    from untoc_workflow.core import mechanism_states
+
+    snapshot = store.snapshot()
+    day = date(2021, 11, 5)
+    states = mechanism_states(definition, snapshot, day, notifications=False)
+    late = late_reviews(states, definition, snapshot.parties)
+    expected = {
+        (s.review, definition.step(st.step).label(), st.days_overdue)
+        for s in states.values()
+        for st in s.steps
+        if st.is_open and st.days_overdue > 0
+    }
+    assert {(r["review"], r["step"], r["days overdue"]) for r in late} == expected
+    assert late == sorted(late, key=lambda r: -r["days overdue"])
+    soon = due_soon(states, definition, snapshot.parties, day)
+    assert {(r["review"], r["step"], r["days left"]) for r in soon} == {
+        ("C1-G2-FRA", "Nomination of focal points", 10),
+        ("C1-G2-FRA", "Nomination of governmental experts", 24),
+    }
+
+
+def test_the_approval_form_lists_each_held_escalation_and_a_rejection_needs_a_reason():
+    held = [
+        {"key": "k1", "review": "C1-G1-NGA", "subject": "Escalation", "to": "Presidency"},
+        {"key": "k2", "review": "C1-G1-GHA", "subject": "Escalation", "to": "Presidency"},
+        {"key": "k3", "review": "C1-G2-FRA", "subject": "Escalation", "to": "Mission"},
+    ]
+    schema = approval_form(held).model_json_schema()
+    assert schema["properties"]["decision_2"]["enum"] == ["approve", "reject", "keep held"]
+    assert "C1-G1-GHA" in schema["properties"]["decision_2"]["title"]
+    assert schema["required"] == ["decided_by"]
+    decided = decisions(
+        held,
+        {
+            "decided_by": "A. Officer",
+            "decision_1": "approve",
+            "decision_2": "reject",
+            "reason_2": "the mission replied",
+            "decision_3": "reject",
+        },
+    )
+    assert decided.by == "A. Officer"
+    assert decided.approve == ["k1"] and decided.reject == {"k2": "the mission replied"}
+    assert decided.problems and "needs a reason" in decided.problems[0]
+    assert approval_key(held) == approval_key(list(reversed(held)))

@@ -1,0 +1,312 @@
+"""The secretariat's desk in a real browser: headless Chromium (Debian's chromium and
+chromium-driver, driven by Selenium) against the session's Prefect server and its UI.
+
+A review waits for written feedback from its two reviewing States parties; the person opens
+the runs list, reads where the review stands, opens its run, resumes it with the form (a
+reviewing State party chosen from the list, the date prefilled, their name as recorder) and
+the fact is in the event log with who recorded it, the run suspended again with its new
+state. Then an escalation held for approval is approved from the approval run's form.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from .conftest import AUTH_STRING, VENV_BIN, basic_auth, client_env, stop, untoc, wait_for
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+pytestmark = [
+    pytest.mark.prefect,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+        reason="Debian's chromium and chromium-driver are needed",
+    ),
+]
+
+HERE = Path(__file__).parent
+REVIEW = "C1-G3-ALB"
+RECORDER = "M. Rossi (secretariat)"
+APPROVER = "A. Officer"
+
+
+def db_rows(database_url: str, sql: str) -> list[Any]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(sql))
+            return list(result) if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def desk(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A store with tests/flows/desk.yaml and one escalation held for approval; every
+    deployment served; the review's run started."""
+    home = tmp_path_factory.mktemp("desk")
+    database_url = f"sqlite:///{home / 'untoc.db'}"
+    env = client_env(prefect_api, home, database_url)
+    assert untoc(env, "import", str(HERE / "desk.yaml")).returncode == 0
+    # the sweep of 2022-06-20 records the escalation to the Presidency; hold it for approval
+    swept = untoc(env, "sweep", "--as-of", "2022-06-20", "--no-send")
+    assert swept.returncode == 0, swept.stderr
+    db_rows(
+        database_url,
+        "UPDATE outbox SET status = 'awaiting_approval', approval = 'secretariat'"
+        " WHERE id = (SELECT MIN(id) FROM outbox WHERE status = 'pending'"
+        " AND role = 'cop_presidency')",
+    )
+    [(held_key,)] = db_rows(
+        database_url, "SELECT key FROM outbox WHERE status = 'awaiting_approval'"
+    )
+    log = home / "serve.log"
+    runner = subprocess.Popen(
+        [str(VENV_BIN / "untoc"), "flows", "serve", "--no-schedules"],
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    http = httpx.Client(base_url=prefect_api, timeout=30, auth=basic_auth())
+    try:
+        wait_for(
+            "the deployments served",
+            lambda: (
+                http.get("/deployments/name/escalation-approval/escalation-approval").status_code
+                == 200
+                or runner.poll() is not None
+            ),
+        )
+        assert runner.poll() is None, log.read_text()
+        started = untoc(env, "flows", "start-reviews", "--review", REVIEW)
+        assert started.returncode == 0, started.stderr
+        yield {"env": env, "db": database_url, "http": http, "held": held_key, "log": log}
+    finally:
+        stop(runner)
+
+
+@pytest.fixture(scope="module")
+def browser(prefect_server: dict[str, str]) -> Iterator[Any]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(arg)
+    options.add_argument("--window-size=1400,1000")
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    base = prefect_server["url"].removesuffix("/api")
+    driver.get(base + "/")
+    # what the UI's login page stores once the person typed the auth string
+    token = base64.b64encode(AUTH_STRING.encode()).decode()
+    driver.execute_script("localStorage.setItem('prefect-password', arguments[0])", token)
+    driver.base = base
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def page_text(driver: Any) -> str:
+    from selenium.webdriver.common.by import By
+
+    return str(driver.find_element(By.TAG_NAME, "body").text)
+
+
+def open_page(driver: Any, path: str, wanted: str, timeout: float = 90) -> None:
+    """Open `path` and reload until the page shows `wanted` (runs change under us)."""
+
+    def shown() -> bool:
+        driver.get(driver.base + path)
+        end = time.monotonic() + 8
+        while time.monotonic() < end:
+            if wanted in page_text(driver):
+                return True
+            time.sleep(0.5)
+        return False
+
+    wait_for(f"{wanted!r} on {path}", shown, timeout=timeout, every=0.1)
+
+
+def field(driver: Any, label: str, control: str) -> Any:
+    """The control (textarea, select, input) of the form field titled `label` (the UI adds
+    " (Optional)" to fields that are not required), or None while it is not drawn."""
+    from selenium.webdriver.common.by import By
+
+    found = driver.find_elements(
+        By.XPATH,
+        "//div[contains(@class,'schema-form-property')]"
+        "[.//span[@class='schema-form-property__label' and "
+        f"(normalize-space()='{label}' or normalize-space()='{label} (Optional)')]]"
+        f"//{control}",
+    )
+    return found[0] if found else None
+
+
+def click_button(driver: Any, text: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    wait_for(
+        f"the {text} button",
+        lambda: [b for b in driver.find_elements(By.TAG_NAME, "button") if b.text.strip() == text],
+        timeout=30,
+    )[0].click()
+
+
+def live_run(http: httpx.Client, review: str) -> dict[str, Any] | None:
+    runs = http.post(
+        "/flow_runs/filter", json={"flows": {"name": {"any_": ["country-review"]}}, "limit": 200}
+    ).json()
+    found = [r for r in runs if r["parameters"].get("review_id") == review]
+    return found[0] if found else None
+
+
+def suspended(http: httpx.Client, run: dict[str, Any] | None) -> str | None:
+    """The run's pause key once it is Suspended with its form saved."""
+    if not run or run["state"]["type"] != "PAUSED":
+        return None
+    key = run["state"]["state_details"]["pause_key"]
+    form = http.get(f"/flow_runs/{run['id']}/input/suspended-{key}-description")
+    return key if form.status_code == 200 else None
+
+
+def test_the_secretariat_reads_the_desk_and_records_written_feedback_in_the_form(desk, browser):
+    from selenium.webdriver.support.ui import Select
+
+    http = desk["http"]
+    first = wait_for(
+        "the run suspended", lambda: suspended(http, live_run(http, REVIEW)), timeout=120
+    )
+    today = date.today()
+    overdue = (today - date(2021, 12, 20)).days
+    message = (
+        f"{REVIEW}: Written feedback - due 20 December 2021 (time limit of the guidelines) - "
+        f"{overdue} days overdue - waiting for Bosnia and Herzegovina and Serbia"
+    )
+    # the runs list says where the review stands, and the tags say role, step and lateness
+    open_page(browser, "/runs", message)
+    text = page_text(browser)
+    assert "reviewed:ALB" in text and "step:written-feedback" in text
+
+    from selenium.webdriver.common.by import By
+
+    browser.find_element(By.LINK_TEXT, message).click()
+    wait_for("the run page", lambda: "Resume" in page_text(browser), timeout=30)
+    click_button(browser, "Resume")
+    party = Select(wait_for("the form", lambda: field(browser, "Reviewing State party", "select")))
+    # the reviewing States parties awaited, chosen from a list
+    assert [o.text for o in party.options if o.text] == ["BIH", "SRB"]
+    assert field(browser, "Date", "input").get_attribute("value") == today.isoformat()
+    party.select_by_visible_text("SRB")
+    field(browser, "Recorded by", "textarea").send_keys(RECORDER)
+    click_button(browser, "Submit")
+
+    def recorded() -> list[Any]:
+        return db_rows(
+            desk["db"],
+            "SELECT party, \"on\", note FROM event WHERE type = 'written_feedback_submitted'"
+            f" AND review_id = '{REVIEW}'",
+        )
+
+    [(party_code, on, note)] = wait_for("the fact in the event log", recorded, timeout=120)
+    assert (party_code, str(on), note) == ("SRB", today.isoformat(), f"recorded by {RECORDER}")
+    # suspended again at written feedback, now waiting for Bosnia and Herzegovina only
+    second = wait_for(
+        "the run suspended again",
+        lambda: (k := suspended(http, live_run(http, REVIEW))) and k != first and k,
+        timeout=120,
+    )
+    assert second.startswith("written-feedback--")
+    run = live_run(http, REVIEW)
+    assert run["state"]["message"].endswith("waiting for Bosnia and Herzegovina")
+    open_page(browser, "/runs", f"{overdue} days overdue - waiting for Bosnia and Herzegovina")
+    # the run's timeline artifact: a new version now the position changed, with the fact
+    # and who recorded it
+    body = {"artifacts": {"key": {"any_": ["review-c1-g3-alb"]}}, "sort": "CREATED_DESC"}
+    versions = http.post("/artifacts/filter", json=body).json()
+    assert len(versions) == 2, [v["created"] for v in versions]
+    timeline = versions[0]["data"]
+    assert f"| written feedback submitted (Serbia) | {RECORDER} |" in timeline
+    assert "| Self-assessment questionnaire | done | 30 June 2021 | agreed at the preliminary" in (
+        timeline
+    )
+    assert "Escalation" in timeline or "presidency" in timeline.lower()  # the notices
+
+
+def test_the_secretariat_approves_a_held_escalation_from_the_approval_run(desk, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    http = desk["http"]
+    deployment = http.get("/deployments/name/escalation-approval/escalation-approval").json()
+    # a sweep of another test may have asked already (one approval run at a time): use it
+    body = {
+        "deployments": {"id": {"any_": [deployment["id"]]}},
+        "flow_runs": {"state": {"type": {"any_": ["SCHEDULED", "PENDING", "RUNNING", "PAUSED"]}}},
+    }
+    live = http.post("/flow_runs/filter", json=body).json()
+    run = (
+        live[0]
+        if live
+        else http.post(f"/deployments/{deployment['id']}/create_flow_run", json={}).json()
+    )
+    wait_for(
+        "the approval run suspended",
+        lambda: suspended(http, http.get(f"/flow_runs/{run['id']}").json()),
+        timeout=120,
+    )
+    state = http.get(f"/flow_runs/{run['id']}").json()["state"]
+    assert state["message"] == "1 escalation awaits approval"
+    open_page(browser, f"/runs/flow-run/{run['id']}", "Resume")
+    click_button(browser, "Resume")
+    labels = wait_for(
+        "the approval form",
+        lambda: [
+            text
+            for e in browser.find_elements(
+                By.XPATH, "//span[@class='schema-form-property__label'][starts-with(., '1. ')]"
+            )
+            if (text := " ".join((e.get_attribute("textContent") or "").split()))
+        ],
+    )
+    title = labels[0].removesuffix(" (Optional)")
+    assert REVIEW in title
+    Select(field(browser, title, "select")).select_by_visible_text("approve")
+    field(browser, "Decided by", "textarea").send_keys(APPROVER)
+    click_button(browser, "Submit")
+
+    def decided() -> list[Any]:
+        return db_rows(
+            desk["db"],
+            f"SELECT status, decided_by FROM outbox WHERE key = '{desk['held']}'"
+            " AND decided_by IS NOT NULL",
+        )
+
+    try:
+        [(status, by)] = wait_for("the approval in the outbox", decided, timeout=120)
+    except AssertionError:
+        logs = http.post("/logs/filter", json={"logs": {"flow_run_id": {"any_": [run["id"]]}}})
+        state = http.get(f"/flow_runs/{run['id']}").json()["state"]
+        raise AssertionError(f"{state}\n{[e['message'] for e in logs.json()]}") from None
+    assert (status, by) == ("pending", APPROVER)  # released: sent at the next sweep
+    wait_for(
+        "the approval run completed",
+        lambda: http.get(f"/flow_runs/{run['id']}").json()["state"]["type"] == "COMPLETED",
+        timeout=60,
+    )

@@ -1,0 +1,83 @@
+"""The morning's tables on the desk: what is late, what falls due soon, what awaits approval.
+
+The sweep and digest runs publish them as Prefect table artifacts (`late-reviews`,
+`due-soon`, `awaiting-approval`): rows of plain strings and numbers, in the domain's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import text
+
+from .desk import deadline_source, party_names, un_date
+
+DUE_SOON_DAYS = 30
+
+
+def _row(state: Any, step: Any, definition: Any, parties: Mapping[str, Any]) -> dict[str, Any]:
+    d = step.deadline
+    return {
+        "review": state.review,
+        "reviewed": party_names([state.reviewed], parties),
+        "step": definition.step(step.step).label(),
+        "deadline": un_date(d.due),
+        "source": deadline_source(d),
+        "days overdue": (state.as_of - d.due).days,
+        "awaited": party_names(list(step.waiting_for), parties),
+    }
+
+
+def late_reviews(
+    states: Mapping[str, Any], definition: Any, parties: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Every open step past its deadline, of every review: the latest first."""
+    rows = [
+        _row(state, s, definition, parties)
+        for state in states.values()
+        for s in state.steps
+        if s.is_open and s.deadline is not None and s.deadline.due < state.as_of
+    ]
+    return sorted(rows, key=lambda r: (-r["days overdue"], r["review"], r["step"]))
+
+
+def due_soon(
+    states: Mapping[str, Any],
+    definition: Any,
+    parties: Mapping[str, Any],
+    as_of: date,
+    days: int = DUE_SOON_DAYS,
+) -> list[dict[str, Any]]:
+    """Every open step whose deadline falls in the next `days` days (today included)."""
+    until = as_of + timedelta(days=days)
+    rows = []
+    for state in states.values():
+        for s in state.steps:
+            if s.is_open and s.deadline is not None and as_of <= s.deadline.due <= until:
+                row = _row(state, s, definition, parties)
+                row["days left"] = -row.pop("days overdue")
+                rows.append(row)
+    return sorted(rows, key=lambda r: (r["days left"], r["review"], r["step"]))
+
+
+def awaiting_approval(store: Any) -> list[dict[str, Any]]:
+    """Escalations held for the secretariat's approval (outbox rows awaiting_approval)."""
+    sql = text(
+        "SELECT key, review_id, step, rung, role, recipient_name, recipient, subject, due_on"
+        " FROM outbox WHERE status = 'awaiting_approval' ORDER BY review_id, due_on, id"
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(sql).all()
+    return [
+        {
+            "key": r.key,
+            "review": r.review_id or "",
+            "step": r.step or "",
+            "to": f"{r.recipient_name} <{r.recipient}>" if r.recipient_name else r.recipient,
+            "subject": r.subject,
+            "due on": str(r.due_on),
+        }
+        for r in rows
+    ]

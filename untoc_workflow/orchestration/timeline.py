@@ -1,0 +1,96 @@
+"""A review's timeline as markdown: the artifact `review-<id>` its run keeps in the Prefect UI.
+
+Every step with its deadline and where the deadline comes from, every fact with who recorded
+it, and the notices the outbox holds for the review. Built from the same review snapshot the
+run folds (its own events only) and one query of the outbox by review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import text
+
+from ..core.model import Event
+from .desk import deadline_source, party_names, un_date
+from .facts import split_recorder
+from .position import Position
+
+_STATUS = {
+    "not_started": "not started",
+    "open": "open",
+    "completed": "done",
+    "waived": "waived",
+}
+
+
+def artifact_key(review_id: str) -> str:
+    """Prefect artifact keys allow lower-case letters, digits and dashes only."""
+    safe = "".join(c if c.isalnum() else "-" for c in review_id.lower())
+    return f"review-{safe}"
+
+
+def review_notices(store: Any, review_id: str) -> list[dict[str, Any]]:
+    """The outbox rows of one review (notices, not digests), oldest first."""
+    sql = text(
+        "SELECT due_on, step, rung, role, party, recipient_name, status, sent_at, copy_only"
+        " FROM outbox WHERE review_id = :review ORDER BY due_on, id"
+    )
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(sql, {"review": review_id})]
+
+
+def _fact_line(e: Event, parties: Mapping[str, Any]) -> str:
+    note, who = split_recorder(e.note)
+    what = e.type.replace("_", " ")
+    if e.party:
+        what += f" ({party_names([e.party], parties)})"
+    extra = f" - {note}" if note else ""
+    return f"| {un_date(e.on)} | {what}{extra} | {who or ''} |"
+
+
+def timeline_markdown(
+    position: Position,
+    definition: Any,
+    parties: Mapping[str, Any],
+    events: Sequence[Event],
+    notices: Sequence[Mapping[str, Any]],
+    message: str,
+) -> str:
+    """The markdown of the review's artifact."""
+    state = position.state
+    lines = [
+        f"# {position.review}: {party_names([state.reviewed], parties)}",
+        "",
+        f"Reviewing States parties: {party_names(list(state.reviewers), parties)}. "
+        f"Group {state.group}, cluster {state.cluster}; stage: {state.stage.replace('_', ' ')}.",
+        "",
+        f"**Now:** {message}",
+        "",
+        "## Steps",
+        "",
+        "| step | status | deadline | source | done on | waiting for |",
+        "|---|---|---|---|---|---|",
+    ]
+    for s in state.steps:
+        d = s.deadline
+        lines.append(
+            f"| {definition.step(s.step).label()} | {_STATUS.get(s.status, s.status)} "
+            f"| {un_date(d.due) if d else ''} | {deadline_source(d) if d else ''} "
+            f"| {un_date(s.completed_on) if s.completed_on else ''} "
+            f"| {party_names(list(s.waiting_for), parties) if s.is_open else ''} |"
+        )
+    lines += ["", "## Facts", "", "| date | fact | recorded by |", "|---|---|---|"]
+    lines += [_fact_line(e, parties) for e in events] or ["| | none yet | |"]
+    lines += ["", "## Notices", ""]
+    if notices:
+        lines += ["| due on | step | rung | to | status |", "|---|---|---|---|---|"]
+        for n in notices:
+            to = n["recipient_name"] or n["role"]
+            if n["copy_only"]:
+                to += " (copy)"
+            lines.append(f"| {n['due_on']} | {n['step']} | {n['rung']} | {to} | {n['status']} |")
+    else:
+        lines.append("No notice recorded for this review yet.")
+    return "\n".join(lines) + "\n"
