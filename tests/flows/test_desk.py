@@ -151,8 +151,9 @@ def test_who_recorded_a_fact_is_kept_in_its_note_and_read_back(store, definition
     # the export stays a valid mechanism file, the recorder in the event's note
     from untoc_workflow.mechanism_file import MechanismDocument
 
-    exported = MechanismDocument.model_validate(store.export())
-    assert any(e.note == "by note verbale; recorded by M. Rossi" for e in exported.events)
+    document = store.export()
+    MechanismDocument.model_validate(document)
+    assert any(e.get("note") == "by note verbale; recorded by M. Rossi" for e in document["events"])
 
     after, snapshot = at(store, definition, "C1-G2-FRA")
     md = timeline_markdown(after, definition, snapshot.parties, snapshot.events, [], "now")

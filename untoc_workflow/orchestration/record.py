@@ -68,5 +68,6 @@ def record_fact(store: Any, position: Position, fact: Fact, today: date) -> Outc
             admission=Admission(CommandDate(today)),
         )
     except InputError as exc:
-        return Outcome(event, refused="; ".join(str(p) for p in exc.problems))
+        # the person at the form needs the reason, not the place in a file nobody wrote
+        return Outcome(event, refused="; ".join(p.message for p in exc.problems))
     return Outcome(event, recorded=result.added.get("events", 0) > 0)

@@ -32,10 +32,14 @@ def artifact_key(review_id: str) -> str:
 
 
 def review_notices(store: Any, review_id: str) -> list[dict[str, Any]]:
-    """The outbox rows of one review (notices, not digests), oldest first."""
+    """The notices of one review, oldest first, with the state of the message carrying each
+    (one message per recipient per day carries the notices of several reviews: the ledger
+    `outbox_notice` says which)."""
     sql = text(
-        "SELECT due_on, step, rung, role, party, recipient_name, status, sent_at, copy_only"
-        " FROM outbox WHERE review_id = :review ORDER BY due_on, id"
+        "SELECT n.due_on, n.step, n.rung, n.role, n.party, o.recipient_name, o.status,"
+        " o.sent_at, n.copy_only"
+        " FROM outbox_notice n JOIN outbox o ON o.key = n.outbox_key"
+        " WHERE n.review_id = :review ORDER BY n.due_on, n.id"
     )
     with store.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(sql, {"review": review_id})]
