@@ -25,7 +25,7 @@ from .extensions import extendable_steps, extension_rows, request_extension
 from .identity import OBSERVER, normal
 from .people import add_person, current_people, remove_person
 from .submissions import NotAllowed, documents_of, published_saq, set_consent, submit
-from .visitors import Visitor, csrf_ok, portal_of, visitor
+from .visitors import Visitor, portal_of, signed_form, visitor
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -185,13 +185,10 @@ def _file(portal: Portal, doc: Any) -> Response:
 
 @router.post("/reviews/{review_id}/documents")
 async def upload(request: Request, review_id: str) -> Response:
-    portal = portal_of(request)
-    form = await request.form(max_files=1, max_fields=5)
-    current = visitor(request)
-    if not current.signed_in:
-        return RedirectResponse("/login", status_code=303)
-    if not csrf_ok(request, current, form.get("csrf")):
-        return portal.render(request, "error.html", {"code": 403, "reason": "csrf"}, status=403)
+    got = await signed_form(request, max_files=1, max_fields=5)
+    if isinstance(got, Response):
+        return got
+    portal, form, current = got.portal, got.form, got.current
     parties = _review_for(portal, current, review_id)
     kind = form.get("kind")
     file = form.get("file")
@@ -243,13 +240,10 @@ async def upload(request: Request, review_id: str) -> Response:
 
 @router.post("/reviews/{review_id}/documents/{document_id}/consent")
 async def consent(request: Request, review_id: str, document_id: int) -> Response:
-    portal = portal_of(request)
-    form = await request.form(max_files=0, max_fields=5)
-    current = visitor(request)
-    if not current.signed_in:
-        return RedirectResponse("/login", status_code=303)
-    if not csrf_ok(request, current, form.get("csrf")):
-        return portal.render(request, "error.html", {"code": 403, "reason": "csrf"}, status=403)
+    got = await signed_form(request, max_files=0, max_fields=5)
+    if isinstance(got, Response):
+        return got
+    portal, form, current = got.portal, got.form, got.current
     parties = _review_for(portal, current, review_id)
     assert current.who is not None
     who = current.who
@@ -274,13 +268,10 @@ async def consent(request: Request, review_id: str, document_id: int) -> Respons
 
 @router.post("/reviews/{review_id}/extensions")
 async def ask_for_time(request: Request, review_id: str) -> Response:
-    portal = portal_of(request)
-    form = await request.form(max_files=0, max_fields=6)
-    current = visitor(request)
-    if not current.signed_in:
-        return RedirectResponse("/login", status_code=303)
-    if not csrf_ok(request, current, form.get("csrf")):
-        return portal.render(request, "error.html", {"code": 403, "reason": "csrf"}, status=403)
+    got = await signed_form(request, max_files=0, max_fields=6)
+    if isinstance(got, Response):
+        return got
+    portal, form, current = got.portal, got.form, got.current
     parties = _review_for(portal, current, review_id)
     assert current.who is not None
     who = current.who
@@ -330,13 +321,10 @@ def published(request: Request, review_id: str) -> Response:
 @router.post("/reviews/{review_id}/observers")
 async def name_observer(request: Request, review_id: str) -> Response:
     """The reviewed Party's focal point names (or removes) an observer of its Party."""
-    portal = portal_of(request)
-    form = await request.form(max_files=0, max_fields=6)
-    current = visitor(request)
-    if not current.signed_in:
-        return RedirectResponse("/login", status_code=303)
-    if not csrf_ok(request, current, form.get("csrf")):
-        return portal.render(request, "error.html", {"code": 403, "reason": "csrf"}, status=403)
+    got = await signed_form(request, max_files=0, max_fields=6)
+    if isinstance(got, Response):
+        return got
+    portal, form, current = got.portal, got.form, got.current
     parties = _review_for(portal, current, review_id)
     who = current.who
     assert who is not None

@@ -13,7 +13,7 @@ from . import access
 from .app import client_of
 from .extensions import decide_extension, extension_rows
 from .notices import tell_requester
-from .visitors import csrf_ok, portal_of, visitor
+from .visitors import portal_of, signed_form, visitor
 
 router = APIRouter()
 
@@ -40,13 +40,10 @@ def requests_page(request: Request, problems: list[str] | None = None) -> Respon
 
 @router.post("/extensions/{request_id}")
 async def decide(request: Request, request_id: int) -> Response:
-    portal = portal_of(request)
-    form = await request.form(max_files=0, max_fields=6)
-    current = visitor(request)
-    if not current.signed_in:
-        return RedirectResponse("/login", status_code=303)
-    if not csrf_ok(request, current, form.get("csrf")):
-        return portal.render(request, "error.html", {"code": 403, "reason": "csrf"}, status=403)
+    got = await signed_form(request, max_files=0, max_fields=6)
+    if isinstance(got, Response):
+        return got
+    portal, form, current = got.portal, got.form, got.current
     who = current.who
     assert who is not None
     if not access.may_decide_extension(who):

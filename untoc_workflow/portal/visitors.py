@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from .app import PRE_COOKIE, SESSION_COOKIE, Portal, client_of
 from .audit import log_action
@@ -60,3 +62,27 @@ def csrf_ok(request: Request, current: Visitor, given: object) -> bool:
     return csrf_holds(
         portal_of(request).settings.secret, basis, given if isinstance(given, str) else None
     )
+
+
+@dataclass(frozen=True)
+class SignedForm:
+    """A form posted by a signed-in person, its CSRF token checked."""
+
+    portal: Portal
+    form: FormData
+    current: Visitor
+
+
+async def signed_form(
+    request: Request, *, max_files: int = 0, max_fields: int = 6
+) -> SignedForm | Response:
+    """The posted form of a signed-in person with a valid token, or the answer to give
+    instead: the sign-in page for a visitor, 403 for a missing or wrong token."""
+    portal = portal_of(request)
+    form = await request.form(max_files=max_files, max_fields=max_fields)
+    current = visitor(request)
+    if not current.signed_in:
+        return RedirectResponse("/login", status_code=303)
+    if not csrf_ok(request, current, form.get("csrf")):
+        return portal.render(request, "error.html", {"code": 403, "reason": "csrf"}, status=403)
+    return SignedForm(portal, form, current)
