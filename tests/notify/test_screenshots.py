@@ -71,6 +71,42 @@ def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str
     )
 
 
+def gallery_screenshot(folder: Path, stem: str, pages: list[tuple[str, str]]) -> None:
+    """Open `pages` (name, HTML) as frames of one page in Chromium, screenshot it, and check
+    that no frame is blank."""
+    from PIL import Image
+
+    frames = []
+    for i, (_name, page) in enumerate(pages):
+        path = folder / f"{stem}-{i}.html"
+        path.write_text(page, encoding="utf-8")
+        frames.append(
+            f"<iframe id='f{i}' src='{path.name}' width={FRAME_W} height={FRAME_H}"
+            " style='border:0;display:block'></iframe>"
+        )
+    gallery = folder / f"{stem}.html"
+    gallery.write_text(
+        "<!DOCTYPE html><html><body style='margin:0'>" + "".join(frames) + "</body></html>",
+        encoding="utf-8",
+    )
+    shot = folder / f"{stem}.png"
+    result = _chromium(
+        [
+            f"--screenshot={shot}",
+            f"--window-size={FRAME_W},{FRAME_H * len(frames)}",
+            gallery.as_uri(),
+        ],
+        folder / f"profile-{stem}",
+    )
+    assert shot.exists(), result.stderr[-2000:]
+    image = Image.open(shot).convert("L")
+    assert image.size == (FRAME_W, FRAME_H * len(frames))
+    for i, (name, _page) in enumerate(pages):
+        frame = image.crop((0, i * FRAME_H, FRAME_W, (i + 1) * FRAME_H))
+        ink = sum(frame.histogram()[:160])
+        assert ink > FRAME_W * FRAME_H * 0.005, f"{name}: the screenshot is blank"
+
+
 def _out_dir(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("UNTOC_SCREENSHOTS") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
@@ -174,40 +210,12 @@ def test_the_method_finds_tofu_and_passes_real_glyphs(tmp_path):
 
 @pytest.mark.parametrize("language", UN_LANGUAGES)
 def test_every_template_is_screenshotted_without_tofu(language, tmp_path):
-    from PIL import Image
 
     folder = _out_dir(tmp_path)
     messages = _messages(language)
     # every template's HTML part, one frame each, in one gallery page per language
-    frames = []
-    for i, (name, (page, _seen)) in enumerate(messages.items()):
-        path = folder / f"{language}-{name}.html"
-        path.write_text(page, encoding="utf-8")
-        frames.append(
-            f"<iframe id='f{i}' src='{path.name}' width={FRAME_W} height={FRAME_H}"
-            " style='border:0;display:block'></iframe>"
-        )
-    gallery = folder / f"{language}-gallery.html"
-    gallery.write_text(
-        "<!DOCTYPE html><html><body style='margin:0'>" + "".join(frames) + "</body></html>",
-        encoding="utf-8",
-    )
-    shot = folder / f"{language}-gallery.png"
-    result = _chromium(
-        [
-            f"--screenshot={shot}",
-            f"--window-size={FRAME_W},{FRAME_H * len(frames)}",
-            gallery.as_uri(),
-        ],
-        folder / f"profile-{language}-gallery",
-    )
-    assert shot.exists(), result.stderr[-2000:]
-    image = Image.open(shot).convert("L")
-    assert image.size == (FRAME_W, FRAME_H * len(frames))
-    for i, name in enumerate(messages):
-        frame = image.crop((0, i * FRAME_H, FRAME_W, (i + 1) * FRAME_H))
-        ink = sum(frame.histogram()[:160])
-        assert ink > FRAME_W * FRAME_H * 0.005, f"{language}/{name}: the screenshot is blank"
+    pages = [(f"{language}/{name}", page) for name, (page, _seen) in messages.items()]
+    gallery_screenshot(folder, f"{language}-gallery", pages)
 
     # no glyph of any message is tofu, in the fonts the messages declare
     family = _font_family(next(iter(messages.values()))[0])
