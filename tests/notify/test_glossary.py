@@ -155,3 +155,17 @@ def test_an_arabic_term_behind_a_joined_conjunction_is_found(tmp_path):
     found = literal_terms("ar", tmp_path)
     assert any("'الأمانة' is the glossary term 'secretariat'" in f for f in found)
     assert any("'الدولة الطرف'" in f for f in found)
+
+
+@pytest.mark.parametrize("step_id", ["preliminary_consultation", "saq", "written_feedback"])
+def test_a_term_that_names_a_step_is_the_step_title_of_the_definition(step_id):
+    """One source for a step's name: the glossary's term (what the letters' sentences use)
+    is the title the process definition gives the step (what headings and forms show), in
+    every language, so a letter never calls one step by two names."""
+    from untoc_workflow.definitions import load_definitions
+
+    step = load_definitions(BUNDLED_DEFS).get("country_review", 1).step(step_id)
+    for lang in UN_LANGUAGES:
+        entry = GLOSSARY["terms"][step_id][lang]
+        nominative = entry.get("one", entry) if isinstance(entry, dict) else entry
+        assert nominative.casefold() == step.title[lang].casefold(), lang
