@@ -295,6 +295,7 @@ def test_semicolons_per_language():
     assert w.semicolon("en") == "; "
     assert w.semicolon("zh") == "；"
     assert w.semicolon("ar") == "؛ "
+    assert w.semicolon("fr") == "\u202f; "
 
 
 def test_party_of_for_a_sentence_and_for_a_party_unknown_to_wording():

@@ -417,9 +417,11 @@ def comma(lang: str) -> str:
 
 
 def semicolon(lang: str) -> str:
-    """The semicolon between items of a list with its spacing: "; ", Chinese "；", Arabic "؛ "."""
+    """The semicolon between items of a list with its spacing: "; ", Chinese "；", Arabic "؛ ",
+    French "\u202f; " (French typography puts a narrow space before the semicolon, a no-break
+    one so that the semicolon never starts a line)."""
     _check_language(lang)
-    return {"zh": "；", "ar": "؛ "}.get(lang, "; ")
+    return {"zh": "；", "ar": "؛ ", "fr": "\u202f; "}.get(lang, "; ")
 
 
 def parens(value: object, lang: str) -> str:
