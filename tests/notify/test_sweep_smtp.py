@@ -481,6 +481,10 @@ def test_an_escalation_to_a_mission_waits_for_approval_and_carries_a_real_cc(sto
     assert later.sent == 1
     mission = by_recipient(smtp.wait_for(report.sent + 1))["mission.gha@example.org"].message
     assert mission["Cc"] == SECRETARIAT.email
+    # the mission is addressed by its title, not by the bare name of its country
+    assert mission["To"].addresses[0].display_name == (
+        "Permanent Mission of Ghana to the United Nations (Vienna)"
+    )
     text = mission.get_body(("plain",)).get_content()
     assert text.startswith(
         "The secretariat of the United Nations Office on Drugs and Crime presents its"

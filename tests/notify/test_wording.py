@@ -340,3 +340,13 @@ def test_a_latin_name_in_an_arabic_greeting_is_isolated():
     )
     text = _env(False).from_string("{{ n | bdi('ar') }}").render(n="A. Bello", language="en")
     assert text == "\u2068A. Bello\u2069"
+
+
+def test_a_mission_is_named_by_its_title_in_the_letters_language():
+    assert w.mission_name("NGA", "en") == (
+        "Permanent Mission of Nigeria to the United Nations (Vienna)"
+    )
+    assert w.mission_name("NGA", "fr").startswith("Mission permanente du Nigéria auprès")
+    assert w.mission_name("NGA", "ru").startswith("Постоянное представительство Нигерии")
+    assert w.mission_name("EU", "en").startswith("Delegation of the European Union")
+    assert w.mission_name("NGA", "zh") == "尼日利亚常驻联合国（维也纳）代表团"

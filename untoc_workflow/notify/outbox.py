@@ -121,6 +121,20 @@ def open_rows(conn: Connection, kind: str = "notice") -> list[Any]:
     return list(conn.execute(select(*cols).where(C.kind == kind, C.status.in_(DELIVERABLE))))
 
 
+def display_name(recipient: Any, language: str) -> str:
+    """The name shown beside the address: a permanent mission is addressed by its title in
+    the message's language ("Permanent Mission of Nigeria to the United Nations (Vienna)"),
+    not by the bare name of its country; a person by their own name."""
+    if getattr(recipient, "kind", None) == "mission" and getattr(recipient, "party", None):
+        from .wording import WordingError, mission_name
+
+        try:
+            return mission_name(recipient.party, language)
+        except WordingError:  # a code the UN's names do not know: the mechanism file's name
+            pass
+    return str(recipient.name)
+
+
 def new_row(
     key: str,
     *,
@@ -140,7 +154,7 @@ def new_row(
         "key": key,
         **what,
         "recipient": recipient.email,
-        "recipient_name": recipient.name,
+        "recipient_name": display_name(recipient, language),
         "language": language,
         "subject": rendered.subject,
         "body_text": rendered.text,

@@ -610,6 +610,34 @@ def _mission_of(lang: str, party: str) -> str:
     return f"{head} {of} {where_mission}"
 
 
+# The representation named on its own, as an address's display name (nominative, no
+# article): Russian needs the nominative where the note verbale's opening has the dative.
+_RU_NOMINATIVE = {
+    "Постоянному представительству": "Постоянное представительство",
+    "Постоянному представительству - наблюдателю": "Постоянное представительство - наблюдатель",
+    "Делегации": "Делегация",
+}
+_ARTICLES = ("the ", "la ")
+
+
+def mission_name(party: str, lang: str) -> str:
+    """The Party's representation in Vienna as the display name of its address: "Permanent
+    Mission of Belgium to the United Nations (Vienna)", "Mission permanente de la Belgique
+    auprès de l'Organisation des Nations Unies (Vienne)", "比利时常驻联合国（维也纳）代表团"."""
+    _check_language(lang)
+    text = _mission_of(lang, party)
+    if lang == "ru":
+        for dative, nominative in sorted(_RU_NOMINATIVE.items(), key=lambda x: -len(x[0])):
+            if text.startswith(dative):
+                return nominative + text[len(dative) :]
+        return text
+    for article in _ARTICLES:
+        if text.startswith(article):
+            text = text[len(article) :]
+            return text[:1].upper() + text[1:]
+    return text
+
+
 _NOTE_OPENING = {
     "en": "The secretariat of the United Nations Office on Drugs and Crime presents its "
     "compliments to {mission} and has the honour to bring the following to its attention.",
@@ -801,5 +829,6 @@ __all__ = [
     "percent",
     "russian_genitive",
     "semicolon",
+    "mission_name",
     "term",
 ]
