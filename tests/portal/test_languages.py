@@ -46,11 +46,15 @@ def test_pages_follow_the_language_asked_and_remember_it(rig):
     arabic = browser.get("/reviews/C1-G1-NGA?lang=ar")
     assert '<html lang="ar" dir="rtl">' in arabic.text
     assert "الاستعراض القُطري" in arabic.text and "30 يونيو 2023" in arabic.text
-    assert "الاستعراض القُطري لـ<bdi>Nigeria</bdi>" in arabic.text  # an English name kept whole
+    # the Party's name as the UN writes it in the page's language, with its preposition
+    assert "الاستعراض القُطري <bdi>لنيجيريا</bdi>" in arabic.text
     later = browser.get("/reviews")  # the choice is remembered
     assert '<html lang="ar" dir="rtl">' in later.text
     french = browser.get("/reviews/C1-G1-NGA?lang=fr")
     assert '<html lang="fr" dir="ltr">' in french.text and "30 juin 2023" in french.text
+    assert "Examen de pays <bdi>du Nigéria</bdi>" in french.text
+    chinese = browser.get("/reviews?lang=zh")
+    assert "<bdi>尼日利亚</bdi>" in chinese.text and ">Nigeria<" not in chinese.text
 
 
 def test_the_sign_in_email_is_in_the_focal_point_s_language(rig):

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
+from ..notify.wording import comma, local_party_name, local_party_of
 from .config import PortalSettings
 from .documents import DocumentStore
 from .i18n import LANGUAGES, NATIVE_NAMES, choose_language, direction, long_date, translations
@@ -79,10 +80,15 @@ class Portal:
             "who": who,
             "csrf": csrf,
             "long_date": lambda d: long_date(d, language),
-            # Party names stay in English for now: <bdi> keeps them whole inside Arabic
-            "party_name": lambda code: _isolated(self.view.party_name(code)),
-            "party_names": lambda codes: Markup(", ").join(
-                _isolated(self.view.party_name(c)) for c in codes
+            # Party names as the UN writes them in the page's language (the mechanism
+            # file's name for a Party the UN list lacks); <bdi> keeps a name whole
+            "party_name": lambda code: _isolated(self._party_name(code, language)),
+            "party_names": lambda codes: Markup(comma(language)).join(
+                _isolated(self._party_name(c, language)) for c in codes
+            ),
+            # what follows "the country review": "of Nigeria", "du Nigéria", "لنيجيريا"
+            "party_of": lambda code: _isolated(
+                local_party_of(code, language, self.view.party_name(code))
             ),
             "step_title": lambda s: self.view.step_title(s, language),
             "step_titles": lambda steps: ", ".join(
@@ -97,6 +103,10 @@ class Portal:
         if asked in LANGUAGES:
             set_cookie(self.settings, response, LANG_COOKIE, asked, max_age=365 * 86400)
         return response
+
+
+    def _party_name(self, code: str, language: str) -> str:
+        return local_party_name(code, language, self.view.party_name(code))
 
 
 def _isolated(text: str) -> Markup:

@@ -69,7 +69,7 @@ def decision_letter(
     language: str,
     approved: bool,
     review: str,
-    party_name: str,
+    party_of: str,
     step_title: str,
     requested_on: date,
     due: date | None,
@@ -79,7 +79,7 @@ def decision_letter(
     _ = translations(language).gettext
     values = {
         "review": review,
-        "party": party_name,
+        "of_party": party_of,
         "step": step_title,
         "requested": long_date(requested_on, language),
         "due": long_date(due, language),
@@ -87,14 +87,14 @@ def decision_letter(
     if approved:
         decided = _(
             "The secretariat has agreed to your request of %(requested)s for more time for "
-            "the step “%(step)s” of the country review of %(party)s (%(review)s). "
+            "the step “%(step)s” of the country review %(of_party)s (%(review)s). "
             "The new deadline is %(due)s."
         )
     else:
         decided = _(
             "The secretariat regrets that it is unable to agree to your request of "
-            "%(requested)s for more time for the step “%(step)s” of the country review of "
-            "%(party)s (%(review)s). The deadline is unchanged."
+            "%(requested)s for more time for the step “%(step)s” of the country review "
+            "%(of_party)s (%(review)s). The deadline is unchanged."
         )
     paragraphs = [_("Dear %(name)s,") % {"name": name}, decided % values]
     if answer:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from .extensions import APPROVED, EXTENSIONS, Decision
 from .links import review_url
+from ..notify.wording import local_party_of
 from .mail import decision_letter, queue_and_send
 from .mechanism import MechanismView
 
@@ -33,7 +34,11 @@ def tell_requester(
         language=language,
         approved=decision.status == APPROVED,
         review=decision.review,
-        party_name=view.party_name(parties.reviewed) if parties else decision.review,
+        party_of=(
+            local_party_of(parties.reviewed, language, view.party_name(parties.reviewed))
+            if parties
+            else decision.review
+        ),
         step_title=view.step_title(decision.step, language),
         requested_on=row.requested_at.date(),
         due=decision.due,
