@@ -104,7 +104,6 @@ class Portal:
             set_cookie(self.settings, response, LANG_COOKIE, asked, max_age=365 * 86400)
         return response
 
-
     def _party_name(self, code: str, language: str) -> str:
         return local_party_name(code, language, self.view.party_name(code))
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..notify.wording import local_party_of
 from .extensions import APPROVED, EXTENSIONS, Decision
 from .links import review_url
-from ..notify.wording import local_party_of
 from .mail import decision_letter, queue_and_send
 from .mechanism import MechanismView
 
