@@ -188,3 +188,65 @@ def test_the_old_names_mean_exactly_their_mapping_on_every_golden_history(defs):
             )
             compared += 1
     assert compared > 0
+
+
+def test_admission_asks_the_same_parametrised_condition_as_the_fold(defs):
+    from untoc_workflow.core.admission import CommandDate, admit
+
+    known = [_named("NGA", date(2024, 1, 10))]
+    agreed = Event(date(2024, 1, 20), "observations_agreed", review="R1")
+    today = CommandDate(date(2024, 2, 1))
+    every = _definition(defs, "all_focal_points_named", "parties_without_focal_point", "all")
+    reviewed_only = _definition(
+        defs,
+        "{rule: all_focal_points_named, roles: [reviewed]}",
+        "parties_without_focal_point",
+        "all",
+    )
+    refusal = admit(every, REVIEW, known, agreed, today)
+    assert refusal is not None and "not at step observations" in refusal.reason
+    assert admit(reviewed_only, REVIEW, known, agreed, today) is None
+
+
+def test_a_misspelt_rule_parameter_stops_the_command_with_its_place_not_a_traceback(
+    cli, defs_copy, monkeypatch
+):
+    path = defs_copy / "country_review.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "waiting_for: reviewers_pending",
+            "waiting_for: {rule: parties, roles: [reviewers], pendng: true}",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    line = next(
+        i for i, t in enumerate(text.splitlines(), 1) if "waiting_for: reviewers_pending" in t
+    )
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(defs_copy))
+    result = cli("processes", code=1)
+    output = result.output + (result.stderr if result.stderr_bytes else "")
+    assert (
+        f"country_review.yaml:{line}: steps[4].waiting_for.pendng: unknown parameter 'pendng' "
+        "of rule 'parties'; parameters: roles, pending (did you mean 'pending'?)"
+    ) in output
+    assert "Traceback" not in output
+
+
+def test_the_processes_command_says_which_rule_and_parameters_complete_a_step(
+    cli, defs_copy, monkeypatch
+):
+    path = defs_copy / "country_review.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "{condition: all_focal_points_named}",
+            "{condition: {rule: all_focal_points_named, roles: [reviewed]}}",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(defs_copy))
+    out = cli("processes").stdout
+    assert "done by all_focal_points_named (roles: [reviewed])" in out
