@@ -79,7 +79,11 @@ def problems_from_validation(
     """
     lines = lines or {}
     problems: list[Problem] = []
-    for err in exc.errors():
+    errors = exc.errors()
+    below = {tuple(err["loc"][:k]) for err in errors for k in range(len(err["loc"]))}
+    for err in errors:
+        if err["type"] == "too_short" and tuple(err["loc"]) in below:
+            continue  # a list left short because its items were refused: they say why
         loc = [*prefix, *[p for p in err["loc"] if not _is_union_tag(p)]]
         path = dotted(loc)
         line = _nearest_line(path, lines)

@@ -37,8 +37,10 @@ def _definitions() -> tuple[Any, Any]:
     from ..settings import load_settings
 
     defs = load_settings().process_defs
-    # Conference decisions apply to the default process (the country review)
-    return load_definitions(defs).default, load_mechanism(defs / "mechanism.yaml")
+    # Every loaded version: each review folds with the process version it records (or the
+    # one a migration moved it to), and a decision reaches the reviews whose process has
+    # the step it names.
+    return load_definitions(defs), load_mechanism(defs / "mechanism.yaml")
 
 
 def _dates(value: str, option: str) -> list[date]:
@@ -151,6 +153,7 @@ def decide_command(
         lines.append(f"deadlines kept: {len(plan.kept)}")
         lines.extend(f"  {k.review}  {k.step}  {k.due}: {k.why}" for k in plan.kept)
     lines.extend(f"not yet: {n}" for n in plan.not_yet)
+    lines.extend(f"skipped: {n}" for n in plan.skipped)
     lines.extend(f"note: {c}" for c in plan.conflicts)
     if plan.recorded and not plan.events:
         lines.append(f"already applied: {plan.recorded} events of this decision are recorded")
@@ -253,6 +256,7 @@ def _plan_json(applied: Any, dry_run: bool) -> dict[str, Any]:
             {"review": k.review, "step": k.step, "due": d(k.due), "why": k.why} for k in plan.kept
         ],
         "not_yet": plan.not_yet,
+        "skipped": plan.skipped,
         "conflicts": plan.conflicts,
         "events_recorded": applied.recorded,
         "notifications_cancelled": applied.cancelled,

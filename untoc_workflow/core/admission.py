@@ -22,6 +22,7 @@ from typing import Any
 from .derive import PARTY_EVENTS
 from .focal_points import FocalPointRoll, focal_points_on
 from .model import Event, Review
+from .rules import RuleFacts, condition_rule
 
 _NOMINATED = "focal_point_nominated"
 _WITHDRAWN = "focal_point_withdrawn"
@@ -33,7 +34,6 @@ ORDERED_PARTY_FACTS = (_NOMINATED, _WITHDRAWN)
 # without reading the log back: a large Mechanism holds mostly extensions.
 DATE_ONLY_FACTS = ("experts_nominated", "deadline_extended")
 _EACH_REVIEWER = "each_reviewer"
-_ALL_FOCAL_POINTS = "all_focal_points_named"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +70,12 @@ class _Rules:
         self.definition = definition
         self.steps: dict[str, Any] = {s.id: s for s in definition.steps}
         self.completes: dict[str, Any] = {}
+        # the conditions that complete steps, with the parameters the definition gives
+        self.conditions = {
+            s.id: condition_rule(s.completed_by.condition)
+            for s in definition.steps
+            if s.completed_by.condition is not None
+        }
         for s in definition.steps:
             kind = s.completed_by.event
             if kind is not None:
@@ -432,9 +438,14 @@ class _ReviewLedger:
         for found in (self.done.get(step_id), self.waived.get(step_id)):
             if found is not None and found <= on:
                 return found
-        step = self.rules.steps[step_id]
-        if step.completed_by.condition == _ALL_FOCAL_POINTS:
-            named = self.roll.first_all_named([self.review.reviewed, *self.reviewers])
+        condition = self.rules.conditions.get(step_id)
+        if condition is not None:
+            reviewed, reviewers = self.review.reviewed, self.reviewers
+            parties = [reviewed, *reviewers]
+            without = tuple(p for p in dict.fromkeys(parties) if not self.roll.has(p))
+            named = condition.completed_on(
+                RuleFacts(reviewed, reviewers, parties, without, self.roll)
+            )
             if named is not None and named <= on:
                 return named
         return None

@@ -17,7 +17,7 @@ from .deadlines import StepFacts, deadline_for
 from .focal_points import FocalPointRoll, focal_points_on
 from .ladder import due_rungs
 from .model import Event, Review, Snapshot
-from .rules import CONDITIONS, ENGINE_FACTS, WAITING_RULES, RuleFacts
+from .rules import ENGINE_FACTS, RuleFacts, condition_rule, waiting_rule
 from .state import Deadline, ReviewState, StepState
 
 # Kept for orchestration/position.py, which still asks it; the core itself tells a party's
@@ -57,8 +57,9 @@ class _StepPlan:
         declared = facts.get(rule.event) if rule.event else None
         scope = declared.scope if declared is not None else ENGINE_FACTS.get(rule.event or "")
         self.party_fact = scope == "party"
-        self.condition = CONDITIONS[rule.condition] if rule.condition else None
-        self.waiting = WAITING_RULES[step.waiting_for]
+        # the rules with the parameters the definition gives, built once per compiled plan
+        self.condition = condition_rule(rule.condition) if rule.condition is not None else None
+        self.waiting = waiting_rule(step.waiting_for)
         self.clock = step.clock
         # a date for this step may be agreed at this fact (under the step's id)
         self.agreed: str | None = getattr(step, "agreed_at", None)

@@ -135,15 +135,7 @@ def check_graph(definition: ProcessDefinition, located: Located) -> Iterable[Pro
                     f"the fact {step.agreed_at!r} has no field of type `agreed`",
                     "add e.g. `agreed: {type: agreed, optional: true}` to its fields",
                 )
-        if step.completed_by.from_ == "each_reviewer" and step.waiting_for not in (
-            "reviewers",
-            "reviewers_pending",
-        ):
-            yield at(
-                f"steps[{i}].waiting_for",
-                "a step completed by each reviewer waits for reviewers",
-                "use waiting_for: reviewers_pending",
-            )
+        yield from _check_waiting(step, f"steps[{i}].waiting_for", at)
         if step.extendable and step.duration is None:
             yield at(
                 f"steps[{i}].extendable",
@@ -195,6 +187,27 @@ def check_graph(definition: ProcessDefinition, located: Located) -> Iterable[Pro
                 break
             chain.append(nxt)
             current = by_id[nxt]
+
+
+def _check_waiting(step: Any, path: str, at: Callable[..., Problem]) -> Iterable[Problem]:
+    """Whom a step waits for fits how it completes: a step each reviewer completes waits
+    for the reviewers (those yet to send their part); only such a step has parts pending."""
+    use = step.waiting_for
+    each = step.completed_by.from_ == "each_reviewer"
+    roles = getattr(use.params, "roles", None)
+    if each and (use.rule != "parties" or roles != ("reviewers",)):
+        yield at(
+            path,
+            "a step completed by each reviewer waits for reviewers",
+            "use waiting_for: reviewers_pending",
+        )
+    if getattr(use.params, "pending", False) and not each:
+        yield at(
+            f"{path}.pending" if use.shorthand is None else path,
+            "`pending` counts the parts each reviewer sends of the step's fact; this step "
+            "is not completed by each reviewer",
+            "add `from: each_reviewer` to its `completed_by`, or leave `pending` out",
+        )
 
 
 def allowed_keys(model: type[BaseModel], loc: tuple[Any, ...] | list[Any]) -> list[str]:

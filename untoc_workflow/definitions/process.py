@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..core.rules import COMPLETION_SOURCES, CONDITIONS, WAITING_RULES
+from ..core.rules import COMPLETION_SOURCES
 from ..dates import Duration
+from .rule_use import ConditionUse, WaitingRuleUse
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
@@ -34,10 +35,6 @@ Recipient = Literal[
     "cop_presidency",
 ]
 
-# Names resolved against the engine's registry of rules (core/rules.py): a definition
-# chooses among them; the engine never branches on a step id.
-WaitingFor = Literal[tuple(WAITING_RULES)]  # type: ignore[valid-type]
-Condition = Literal[tuple(CONDITIONS)]  # type: ignore[valid-type]
 CompletionFrom = Literal[COMPLETION_SOURCES]  # type: ignore[valid-type]
 FieldType = Literal["text", "int", "date", "party", "languages", "agreed", "email"]
 
@@ -139,7 +136,11 @@ class CompletedBy(_Frozen):
         "step is complete once every reviewer has, or a joint fact without `party`), "
         "any_reviewer, secretariat",
     )
-    condition: Condition | None = None
+    condition: ConditionUse | None = Field(
+        None,
+        description="a condition of the engine that completes the step, e.g. "
+        "all_focal_points_named or {rule: all_focal_points_named, roles: [reviewed]}",
+    )
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -164,7 +165,9 @@ class Step(_Frozen):
     )
     completed_by: CompletedBy
     stage_on_completion: str | None = None
-    waiting_for: WaitingFor = "reviewed"
+    # Names resolved against the engine's registry of rules (core/rules.py): a definition
+    # chooses among them, with parameters; the engine never branches on a step id.
+    waiting_for: WaitingRuleUse = Field("reviewed", validate_default=True)  # type: ignore[assignment]
     ladder: tuple[Rung, ...] = ()
 
     @field_validator("duration", mode="before")

@@ -22,6 +22,13 @@ How each effect is applied (and why):
 - `waive_step`: a `step_waived` event for reviews that have not completed the step.
 - `set_threshold`: a rule change, recorded with the decision in the store; the 70 % rule
   (`clusters.py`) reads it from there.
+
+Each review folds with its own process version (the one it records, or the one a migration
+moved it to by the effect's date). An effect reaches only the reviews whose process has the
+step it names (and, for a deadline, lets it move): a review selected by cluster or group
+whose process lacks it is not concerned, and the plan counts it under `skipped`; a review
+named by id whose process lacks it is refused before anything is planned
+(`decisions.reviews_not_concerned`).
 """
 
 from __future__ import annotations
@@ -35,7 +42,14 @@ from ..core.model import Event, Review, Snapshot
 from ..core.state import Deadline, ReviewState
 from ..dates import Duration
 from ..errors import InputError, Problem
-from .decisions import ChangeDuration, Decision, ExtendDeadline, SetThreshold, WaiveStep
+from .decisions import (
+    ChangeDuration,
+    Decision,
+    ExtendDeadline,
+    SetThreshold,
+    WaiveStep,
+    effect_concerns,
+)
 from .states import Folder, only_steps, planned
 
 
@@ -108,6 +122,8 @@ class DecisionPlan:
     not_yet: list[str] = field(default_factory=list)  # effects not in force on as_of
     conflicts: list[str] = field(default_factory=list)
     cancellations: list[Cancellation] = field(default_factory=list)
+    # selected reviews whose own process lacks the step an effect names (not concerned)
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def changes_nothing(self) -> bool:
@@ -155,6 +171,7 @@ def plan_decision(
     kept: list[Kept] = []
     rules: list[RuleChange] = []
     not_yet: list[str] = []
+    skipped: list[str] = []
 
     def add(e: Event) -> None:
         assert e.id is not None and e.review is not None
@@ -168,13 +185,17 @@ def plan_decision(
         if on > as_of:
             not_yet.append(f"effects[{i}] ({effect.kind}) takes effect on {on.isoformat()}")
             continue
+        reach = _Reach(base, i, effect)
+        chosen = _selected(reviews, getattr(effect, "reviews", None))
         if isinstance(effect, ExtendDeadline):
-            _extend(decision, effect, on, base, reviews, by_review, add, kept)
+            _extend(decision, effect, on, base, reach.of(chosen, on), by_review, add, kept)
         elif isinstance(effect, ChangeDuration):
-            _change_duration(decision, effect, as_of, base, reviews, by_review, add, kept)
+            selected = reach.of(chosen, as_of)
+            _change_duration(decision, effect, as_of, base, selected, by_review, add, kept)
         elif isinstance(effect, WaiveStep):
-            _waive(decision, effect, on, base, reviews, by_review, add)
-        elif isinstance(effect, SetThreshold):
+            _waive(decision, effect, on, base, reach.of(chosen, on), by_review, add)
+        skipped.extend(reach.lines())
+        if isinstance(effect, SetThreshold):
             where = f"cluster {effect.cluster}" if effect.cluster else "every cluster"
             old = (
                 f"{threshold_before(effect.cluster, on):g} %"
@@ -273,7 +294,48 @@ def plan_decision(
         not_yet=not_yet,
         conflicts=conflicts,
         cancellations=cancellations,
+        skipped=skipped,
     )
+
+
+class _Reach:
+    """The reviews one effect reaches: those whose own process, on the date, has its step;
+    the others are counted by process version, to be listed as not concerned."""
+
+    def __init__(self, folder: Folder, index: int, effect: Any) -> None:
+        self.folder, self.index, self.effect = folder, index, effect
+        self._concerns: dict[int, bool] = {}  # by definition (its id): asked once each
+        self.skipped: dict[str, int] = {}
+        self._why: dict[str, str] = {}
+
+    def of(self, reviews: Iterable[Review], on: date) -> list[Review]:
+        out = []
+        for review in reviews:
+            definition = self.folder.definition(review, on)
+            concerns = self._concerns.get(id(definition))
+            if concerns is None:
+                concerns = self._concerns[id(definition)] = effect_concerns(definition, self.effect)
+            if concerns:
+                out.append(review)
+            else:
+                ref = f"{definition.process}@{definition.version}"
+                self.skipped[ref] = self.skipped.get(ref, 0) + 1
+                if ref not in self._why:
+                    step = self.effect.step
+                    has = any(s.id == step for s in definition.steps)
+                    self._why[ref] = (
+                        f"its step {step!r} has no deadline a decision may move"
+                        if has
+                        else f"it has no step {step!r}"
+                    )
+        return out
+
+    def lines(self) -> list[str]:
+        return [
+            f"effects[{self.index}] ({self.effect.kind}): {n} "
+            f"review{'s' if n != 1 else ''} running {ref}, not concerned: {self._why[ref]}"
+            for ref, n in sorted(self.skipped.items())
+        ]
 
 
 def _selected(reviews: Sequence[Review], selector: Any) -> Iterable[Review]:

@@ -183,10 +183,13 @@ def parse_decision(located: Located, process: Any | None = None) -> Decision:
 
 
 def check_steps(decision: Decision, process: Any, located: Located) -> Iterable[Problem]:
-    """Every step an effect names exists; deadlines move only on steps with a clock."""
-    ids = [s.id for s in process.steps]
-    # the steps the definition declares `extendable` (the contract's saq, feedback, observations)
-    movable = [s.id for s in process.steps if s.extendable]
+    """Every step an effect names exists in some loaded process; deadlines move only on
+    steps with a clock. (Which reviews an effect reaches is the plan's: those whose own
+    process has the step, see `effect_concerns`.)"""
+    every = list(process) if hasattr(process, "definitions") else [process]
+    ids = list(dict.fromkeys(s.id for d in every for s in d.steps))
+    # the steps a definition declares `extendable` (the contract's saq, feedback, observations)
+    movable = list(dict.fromkeys(s.id for d in every for s in d.steps if s.extendable))
     for i, effect in enumerate(decision.effects):
         step = getattr(effect, "step", None)
         if step is None:
@@ -206,6 +209,59 @@ def check_steps(decision: Decision, process: Any, located: Located) -> Iterable[
                 hint=did_you_mean(step, movable),
                 **where,
             )
+
+
+def effect_concerns(definition: Any, effect: Any) -> bool:
+    """Whether an effect reaches a review folded with `definition`: its process has the step
+    named, and a deadline effect finds it extendable there. A set_threshold concerns no
+    review's steps."""
+    step_id = getattr(effect, "step", None)
+    if step_id is None:
+        return True
+    step = next((s for s in definition.steps if s.id == step_id), None)
+    if step is None:
+        return False
+    return step.extendable or not isinstance(effect, (ExtendDeadline, ChangeDuration))
+
+
+def reviews_not_concerned(
+    decision: Decision,
+    process: Any,
+    reviews: Mapping[str, Any],
+    definition_on: Any,
+    located: Located | None = None,
+) -> list[Problem]:
+    """Each review an effect names by id whose own process has no such step (or, for a
+    deadline, does not let it move): naming it is a mistake, while a review only selected
+    by cluster or group is simply not concerned (the plan lists it as skipped).
+    `definition_on(review, effect)` gives the definition the review folds with then."""
+    problems = []
+    for i, effect in enumerate(decision.effects):
+        selector = getattr(effect, "reviews", None)
+        step = getattr(effect, "step", None)
+        if step is None:
+            continue
+        for j, rid in enumerate(getattr(selector, "ids", None) or ()):
+            review = reviews.get(rid)
+            if review is None:
+                continue  # unknown_reviews says so
+            definition = definition_on(review, effect)
+            if effect_concerns(definition, effect):
+                continue
+            path = f"effects[{i}].reviews.ids[{j}]"
+            has = any(s.id == step for s in definition.steps)
+            why = "does not let a decision move its deadline" if has else "has no such step"
+            problems.append(
+                Problem(
+                    f"review {rid} runs {definition.process}@{definition.version}, which "
+                    f"{why}: {step!r}",
+                    path=path,
+                    file=located.file if located else None,
+                    line=located.line_of(path) if located else None,
+                    hint="leave the review out of this effect, or name a step of its process",
+                )
+            )
+    return problems
 
 
 def unknown_reviews(

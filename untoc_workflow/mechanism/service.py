@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..core.model import Review
+from ..core.derive import MIGRATED, resolve_definition
+from ..core.model import Event, Review, Snapshot
 from ..errors import InputError
 from ..mechanism_file import document_from_core, load_mechanism_file, write_document
 from ..yamlsource import Located
@@ -27,7 +29,7 @@ from .clusters import (
     threshold_on,
 )
 from .decide import Cancellation, DecisionPlan, plan_decision
-from .decisions import Decision, unknown_reviews
+from .decisions import ChangeDuration, Decision, reviews_not_concerned, unknown_reviews
 from .definition import MechanismDefinition
 from .draw import ClusterDraw, draw_cluster
 from .outbox import NoticeOutbox
@@ -104,6 +106,13 @@ def decide(
     records.check_not_amended(store, decision)  # refuses an edited decision, writes nothing
     snapshot = store.snapshot()
     unknown = unknown_reviews(decision, snapshot.reviews, source)
+    unknown += reviews_not_concerned(
+        decision,
+        process,
+        snapshot.reviews,
+        _definition_on(process, snapshot, decision, as_of),
+        source,
+    )
     if unknown:
         where = source.file if source else f"decision {decision.ref}"
         raise InputError(unknown, title=f"{where}: nothing was applied")
@@ -124,6 +133,31 @@ def decide(
     cancelled = outbox.cancel(plan.cancellations)
     recorded = records.record_decision(store, decision, as_of)
     return Applied(plan, sum(flags), cancelled, recorded)
+
+
+def _definition_on(
+    process: Any, snapshot: Snapshot, decision: Decision, as_of: date
+) -> Callable[[Review, Any], Any]:
+    """The definition a review named by an effect folds with on the day the effect is
+    planned (a migration before then counts)."""
+    named = {
+        rid
+        for effect in decision.effects
+        for rid in (getattr(getattr(effect, "reviews", None), "ids", None) or ())
+    }
+    migrations: dict[str, list[Event]] = {}
+    if named and hasattr(process, "resolve"):
+        for e in snapshot.events:
+            if e.type == MIGRATED and e.review in named:
+                migrations.setdefault(e.review, []).append(e)
+
+    def definition_on(review: Review, effect: Any) -> Any:
+        day = min(decision.effective_on(effect), as_of)
+        if isinstance(effect, ChangeDuration):
+            day = as_of  # the plan folds a clock change on the day it is applied
+        return resolve_definition(process, review, migrations.get(review.id, ()), day)[0]
+
+    return definition_on
 
 
 def redraw_reviewer(

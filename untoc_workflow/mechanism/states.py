@@ -12,7 +12,9 @@ from datetime import date
 from typing import Any
 
 from ..core import ReviewState, focal_points_on, index_events, review_state
+from ..core.derive import MIGRATED, resolve_definition
 from ..core.model import Event, Review, Snapshot
+from ..definitions.catalog import ProcessCatalog
 
 # Events added by a plan sort after every stored event of the same day.
 _PLANNED_SEQ = 1 << 60
@@ -33,9 +35,21 @@ def only_steps(process: Any, wanted: Iterable[str], *, descendants: bool = False
     Deciding which deadlines move needs no notifications and no unrelated steps; folding
     only what matters keeps a decision over ten thousand reviews fast. The core's rules
     (precedence, clocks, completion) are untouched: the same fold, fewer steps.
+
+    A catalog gives a catalog of every version cut the same way, so each review still folds
+    with its own version (one without any of the steps keeps none).
     """
-    # a catalog of every version: decisions apply to the default process's definition
-    process = getattr(process, "default", process)
+    wanted = list(wanted)
+    definitions = getattr(process, "definitions", None)
+    if definitions is not None:
+        return ProcessCatalog(
+            {key: _only_steps(d, wanted, descendants) for key, d in definitions.items()},
+            default=process.default_process,
+        )
+    return _only_steps(process, wanted, descendants)
+
+
+def _only_steps(process: Any, wanted: list[str], descendants: bool) -> Any:
     by_id = {s.id: s for s in process.steps}
     keep: set[str] = set()
     for step_id in wanted:
@@ -74,6 +88,7 @@ class Folder:
         # Focal points are party facts, never left out or added here: two folders over one
         # snapshot can share them.
         self._rolls: dict[date, Any] = share_rolls_with._rolls if share_rolls_with else {}
+        self._migrations: dict[str, list[Event]] | None = None  # by review, on first use
 
     def _roll(self, as_of: date) -> Any:
         roll = self._rolls.get(as_of)
@@ -81,6 +96,19 @@ class Folder:
             roll = focal_points_on((e for p in self.by_party.values() for e in p), as_of)
             self._rolls[as_of] = roll
         return roll
+
+    def definition(self, review: Review, on: date) -> Any:
+        """The process definition `review` folds with on `on` (its own version, or the one
+        a migration moved it to by then)."""
+        if not hasattr(self.process, "resolve"):
+            return self.process  # one definition folds every review
+        if self._migrations is None:
+            self._migrations = {}
+            for e in self.snapshot.events:
+                if e.type == MIGRATED and e.review is not None:
+                    self._migrations.setdefault(e.review, []).append(e)
+        migrations = self._migrations.get(review.id, ())
+        return resolve_definition(self.process, review, migrations, on)[0]
 
     def state(self, review: Review, as_of: date, added: Sequence[Event] = ()) -> ReviewState:
         events: Sequence[Event] = self.by_review.get(review.id, ())
