@@ -93,6 +93,11 @@ class Condition(Rule):
 
 
 class WaitingRule(Rule):
+    # Whether the step's notices are facts about a Party rather than about one review
+    # (a Party without a focal point holds up all its reviews): the sweep says it once
+    # per Party.
+    about_parties: ClassVar[bool] = False
+
     __slots__ = ()
 
     def waiting_for(self, facts: RuleFacts, submitted: Mapping[str, date]) -> tuple[str, ...]:
@@ -169,6 +174,7 @@ class WaitsForPartiesWithoutFocalPoint(WaitingRule):
 
     name: ClassVar[str] = "parties_without_focal_point"
     Params: ClassVar[type[RuleParams]] = RolesParams
+    about_parties: ClassVar[bool] = True
 
     __slots__ = ("_reviewed", "_reviewers")
 

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, select
 
 from ..core import focal_points_on, mechanism_states
 from ..core.ladder import ladder_base
+from ..core.rules import WAITING_RULES
 from ..core.state import DueNotification, ReviewState
 from ..errors import InputError
 from ..store.dialect import writing
@@ -149,7 +150,7 @@ class Notifier:
         self._rungs = {(s.id, r.id): r for s in definition.steps for r in s.ladder}
         # Steps whose notices are facts about a Party (it has no focal point), not a review.
         self._party_level = {
-            s.id for s in definition.steps if s.waiting_for == "parties_without_focal_point"
+            s.id for s in definition.steps if WAITING_RULES[s.waiting_for.rule].about_parties
         }
         self.letters = LetterWriter(self.templates, self._steps, settings)
 
