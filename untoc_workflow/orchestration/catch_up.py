@@ -36,7 +36,9 @@ def log_mark(store: Any) -> int:
 def reviews_touched(store: Any, after: int) -> set[str]:
     """The reviews the events appended after `after` bear on: those they name, and every
     review (as reviewed or reviewing State party) of a Party a Party-wide fact is about."""
-    named = text("SELECT DISTINCT review_id FROM event WHERE seq > :after AND review_id IS NOT NULL")
+    named = text(
+        "SELECT DISTINCT review_id FROM event WHERE seq > :after AND review_id IS NOT NULL"
+    )
     party_wide = text(
         "SELECT DISTINCT party FROM event WHERE seq > :after"
         " AND review_id IS NULL AND party IS NOT NULL"
