@@ -1,7 +1,8 @@
 """Facts recorded outside a run's form reach the waiting runs, against a real server on
-127.0.0.1: `untoc import` resumes the runs whose step the imported facts complete (every
-run of a Party whose focal point it names), and `untoc record --recorded-by` keeps who
-recorded the fact, shown in the event log and in the run's timeline artifact.
+127.0.0.1: `untoc import` resumes the runs whose step the imported facts complete; a
+Party's focal point moves every run of the Party waiting for it, whether it was imported,
+recorded with `untoc record` or entered in another run's form; `untoc record --recorded-by`
+keeps who recorded the fact, shown in the event log and in the run's timeline artifact.
 
 The runs are served by `untoc flows serve` in a background process, with their own store
 and review ids (tests/flows/catch_up.yaml), as in test_country_review_flow.py.
@@ -34,7 +35,7 @@ def at_step(api: Api, review: str, step: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def served(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """A store with tests/flows/catch_up.yaml, the deployment served, the four runs
+    """A store with tests/flows/catch_up.yaml, the deployment served, the six runs
     suspended at their steps."""
     home = tmp_path_factory.mktemp("catch-up")
     database_url = f"sqlite:///{home / 'untoc.db'}"
@@ -59,19 +60,13 @@ def served(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             ),
         )
         assert runner.poll() is None, log.read_text()
-        started = untoc(
-            env,
-            "flows",
-            "start-reviews",
-            *("--review", "C1-G7-ESP", "--review", "C1-G7-CHL"),
-            *("--review", "C1-G7-KEN", "--review", "C1-G7-PAN"),
-        )
+        started = untoc(env, "flows", "start-reviews")
         assert started.returncode == 0, started.stderr
+        assert "started 6 run(s)" in started.stdout, started.stdout
         for review, step in [
             ("C1-G7-ESP", "preliminary-consultation"),
-            ("C1-G7-CHL", "focal-points"),
-            ("C1-G7-KEN", "focal-points"),
-            ("C1-G7-PAN", "focal-points"),
+            *((r, "focal-points") for r in ("C1-G7-CHL", "C1-G7-KEN", "C1-G7-PAN")),
+            *((r, "focal-points") for r in ("C1-G7-MEX", "C1-G7-ITA")),
         ]:
             wait_for(f"{review} at {step}", lambda r=review, s=step: at_step(api, r, s), 240)
         yield {"api": api, "env": env, "db": database_url, "home": home, "log": log}
@@ -108,42 +103,129 @@ def test_an_import_completing_a_waiting_runs_step_moves_it_to_the_next_step(serv
     # importing the file again adds nothing and asks nothing of the server
     again = untoc(served["env"], "import", str(path))
     assert "events: 0 added" in again.stdout and "resumed" not in again.stdout
+    assert at_step(api, "C1-G7-CHL", "focal-points")  # a review it does not bear on
+
+
+def suspended_again(api: Api, review: str, step: str, before: str | None) -> str | None:
+    key = at_step(api, review, step)
+    return key if key and key != before else None
+
+
+def timeline(api: Api, review: str) -> str:
+    key = "review-" + review.lower()
+    found = api.http.post(
+        "/artifacts/latest/filter", json={"artifacts": {"key": {"any_": [key]}}}
+    ).json()
+    [artifact] = found
+    return str(artifact["data"])
 
 
 def test_a_focal_point_imported_for_a_party_resumes_every_run_of_the_party_waiting_for_it(
     served,
 ):
     api: Api = served["api"]
-    before = {r: api.suspended_at(r) for r in ("C1-G7-CHL", "C1-G7-KEN", "C1-G7-PAN")}
-    assert all(k and k.startswith("focal-points--") for k in before.values()), before
+    italy = at_step(api, "C1-G7-ITA", "focal-points")
     path = write(
         served["home"],
-        "kenya.yaml",
-        "  - {on: 2024-02-01, type: focal_point_nominated, party: KEN,"
-        " person: {name: W. Otieno, email: w.otieno@example.org}}\n",
+        "mexico.yaml",
+        "  - {on: 2024-02-01, type: focal_point_nominated, party: MEX,"
+        " person: {name: R. Lopez, email: r.lopez@example.org}}\n",
     )
     done = untoc(served["env"], "import", str(path))
     assert done.returncode == 0, done.stderr
-    # Kenya's three reviews; Spain's run, which Kenya has no part in, is not touched
-    assert "resumed 3 waiting run(s) of the 3 review(s) the new facts bear on" in done.stdout, (
+    # Mexico's two reviews; the others, which Mexico has no part in, are not asked
+    assert "resumed 2 waiting run(s) of the 2 review(s) the new facts bear on" in done.stdout, (
         done.stdout + done.stderr
     )
+    wait_for(
+        "MEX at the consultation",
+        lambda: at_step(api, "C1-G7-MEX", "preliminary-consultation"),
+        STEP_TIMEOUT,
+    )
+    # Italy's review still waits for Panama: its run suspends again at the same step, its
+    # message no longer waiting for Mexico
+    wait_for(
+        "ITA suspended again",
+        lambda: suspended_again(api, "C1-G7-ITA", "focal-points", italy),
+        STEP_TIMEOUT,
+    )
+    message = api.run("C1-G7-ITA")["state"]["message"]
+    assert message.endswith("waiting for Panama"), message
+
+
+def test_a_focal_point_recorded_with_untoc_record_resumes_every_run_of_the_party(served):
+    api: Api = served["api"]
+    panama = at_step(api, "C1-G7-PAN", "focal-points")
+    runs = {r: api.run(r)["id"] for r in ("C1-G7-CHL", "C1-G7-KEN", "C1-G7-PAN")}
+    done = untoc(
+        served["env"],
+        "record",
+        "focal_point_nominated",
+        *("--party", "KEN", "--on", "2024-02-02", "--name", "W. Otieno"),
+        *("--email", "w.otieno@example.org", "--recorded-by", "A. Clerk"),
+    )
+    assert done.returncode == 0, done.stderr
+    said = sorted(line for line in done.stdout.splitlines() if line.startswith("resumed"))
+    assert said == sorted(f"resumed flow run {i}" for i in runs.values()), done.stdout
     for review in ("C1-G7-CHL", "C1-G7-KEN"):
         wait_for(
             f"{review} at the consultation",
             lambda r=review: at_step(api, r, "preliminary-consultation"),
             STEP_TIMEOUT,
         )
-    # Panama's review still waits for Panama: its run suspends again at the same step, its
-    # message no longer waiting for Kenya
     wait_for(
         "PAN suspended again",
-        lambda: (k := at_step(api, "C1-G7-PAN", "focal-points")) and k != before["C1-G7-PAN"],
+        lambda: suspended_again(api, "C1-G7-PAN", "focal-points", panama),
         STEP_TIMEOUT,
     )
-    message = api.run("C1-G7-PAN")["state"]["message"]
-    assert message.endswith("waiting for Panama"), message
-    assert at_step(api, "C1-G7-ESP", "saq")  # untouched
+    assert api.run("C1-G7-PAN")["state"]["message"].endswith("waiting for Panama")
+    # every review of Kenya shows who recorded its focal point
+    assert "| 2 February 2024 | focal point nominated (Kenya) | A. Clerk |" in timeline(
+        api, "C1-G7-CHL"
+    )
+
+
+def test_a_focal_point_entered_in_one_runs_form_moves_the_partys_other_runs(served):
+    api: Api = served["api"]
+    wait_for(
+        "PAN waiting for Panama only",
+        lambda: (
+            api.run("C1-G7-PAN")["state"]["message"].endswith("waiting for Panama")
+            and api.suspended_at("C1-G7-PAN")
+        ),
+        STEP_TIMEOUT,
+    )
+    wait_for(
+        "ITA waiting for Panama only",
+        lambda: (
+            api.run("C1-G7-ITA")["state"]["message"].endswith("waiting for Panama")
+            and api.suspended_at("C1-G7-ITA")
+        ),
+        STEP_TIMEOUT,
+    )
+    answer = api.resume(
+        api.run("C1-G7-PAN")["id"],
+        {
+            "party": "PAN",
+            "name": "E. Arias",
+            "email": "e.arias@example.org",
+            "on": "2024-02-03",
+            "recorded_by": "M. Rossi",
+        },
+    )
+    assert answer["status"] == "ACCEPT", answer
+    for review in ("C1-G7-PAN", "C1-G7-ITA"):
+        wait_for(
+            f"{review} at the consultation",
+            lambda r=review: at_step(api, r, "preliminary-consultation"),
+            STEP_TIMEOUT,
+        )
+    assert "| 3 February 2024 | focal point nominated (Panama) | M. Rossi |" in timeline(
+        api, "C1-G7-ITA"
+    )
+    # nothing is left for `untoc flows sync` to catch up in this store
+    synced = untoc(served["env"], "flows", "sync")
+    assert "resumed 0 run(s)" in synced.stdout, synced.stdout + synced.stderr
 
 
 def test_a_fact_recorded_with_recorded_by_shows_who_in_the_event_log_and_the_timeline(served):
@@ -169,8 +251,5 @@ def test_a_fact_recorded_with_recorded_by_shows_who_in_the_event_log_and_the_tim
         lambda: at_step(api, "C1-G7-ESP", "written-feedback"),
         STEP_TIMEOUT,
     )
-    found = api.http.post(
-        "/artifacts/latest/filter", json={"artifacts": {"key": {"any_": ["review-c1-g7-esp"]}}}
-    ).json()
-    [timeline] = found
-    assert "| 20 June 2024 | saq submitted | A. Clerk |" in timeline["data"], timeline["data"]
+    shown = timeline(api, "C1-G7-ESP")
+    assert "| 20 June 2024 | saq submitted | A. Clerk |" in shown, shown

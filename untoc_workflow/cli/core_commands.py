@@ -226,7 +226,7 @@ def record_command(
         added = result.added.get("events", 0)
         console.print(f"recorded {type}" if added else f"already recorded: {type} (nothing added)")
         if added:
-            _resume_waiting_run(store, event)
+            _resume_waiting_runs(store, event)
 
 
 def _fact_options(kind: str, args: list[str]) -> dict[str, Any]:
@@ -290,22 +290,24 @@ def _as_option(problem: Problem) -> Problem:
     return Problem(problem.message, path=option, hint=problem.hint)
 
 
-def _resume_waiting_run(store: Any, event: dict[str, Any]) -> None:
-    """If a Prefect server runs a flow for this review, resume it; otherwise do nothing."""
+def _resume_waiting_runs(store: Any, event: dict[str, Any]) -> None:
+    """If a Prefect server runs flows for this fact, resume the runs waiting for it (one
+    line each); otherwise do nothing. A fact of a Party (its focal point, no review named)
+    resumes every run of the Party waiting for it."""
     try:
-        from ..orchestration import api_configured, resume_waiting_run
+        from ..orchestration import api_configured, resume_waiting_runs
         from ..orchestration.runs import ping_server
     except ImportError:
         return
-    # With no review (a focal point named for a party), the party's waiting runs resume.
     try:
         if api_configured():
             ping_server()  # a server that is down is said at once, before Prefect loads
-        run_id = resume_waiting_run(event.get("review"), event)
+        run_ids = resume_waiting_runs(event.get("review"), event)
     except Exception as exc:  # the fact is recorded; the run catches up at its next resume
-        err_console.print(f"note: recorded, but the waiting flow run was not resumed: {exc}")
+        why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        err_console.print(f"note: recorded, but the waiting flow run was not resumed: {why}")
         return
-    if run_id:
+    for run_id in run_ids:
         console.print(f"resumed flow run {run_id}")
 
 
