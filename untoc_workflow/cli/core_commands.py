@@ -19,6 +19,7 @@ from .common import (
     parse_as_of,
     today,
 )
+from .recorder import kept_note
 
 SAMPLE_AS_OF = "2024-04-16"  # the date of the secretariat's 2024 background paper
 
@@ -49,12 +50,57 @@ def import_command(
     ] = None,
 ) -> None:
     """Load a mechanism file into the store: all or nothing, and idempotent. Every fact is
-    checked against the process: one that cannot be true is refused with its place."""
+    checked against the process: one that cannot be true is refused with its place.
+
+    With a Prefect API configured (PREFECT_API_URL), the waiting country-review runs the
+    new facts move are then resumed: those whose step they complete, and every run of a
+    Party whose focal point was named."""
     day = parse_as_of(as_of)
     checked = admission(day or today(), "--as-of" if day else "today")
     with opened_store() as store:
+        mark = _log_mark(store)
         result = store.import_file(file, admission=checked)
-    console.print(f"imported {file}: {result}")
+        console.print(f"imported {file}: {result}")
+        if mark is not None and result.added.get("events", 0):
+            _resume_touched_runs(store, mark)
+
+
+def _log_mark(store: Any) -> int | None:
+    """Where the log ends before an import, when runs may need resuming after it."""
+    from ..orchestration import api_configured
+
+    if not api_configured():
+        return None
+    from ..orchestration.catch_up import log_mark
+
+    return log_mark(store)
+
+
+def _resume_touched_runs(store: Any, mark: int) -> None:
+    """One line: the runs the imported facts moved, or why none was resumed (the facts are
+    recorded either way, and `untoc flows sync` catches the runs up later)."""
+    from ..definitions import load_process
+    from ..orchestration.catch_up import resume_touched_runs, reviews_touched
+    from ..settings import load_settings
+
+    definition = load_process(load_settings().process_defs / "country_review.yaml")
+    reviews = reviews_touched(store, mark)
+    try:
+        resumed = resume_touched_runs(definition, store, reviews, mark, today())
+    except InputError as exc:  # no server, or it refused us: said in one line
+        err_console.print(f"note: the facts are recorded, but no run was resumed: {exc.render()}")
+        return
+    except Exception as exc:  # noqa: BLE001 - the import is committed; only the resume failed
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        err_console.print(
+            f"note: the facts are recorded, but the waiting runs were not resumed ({first});"
+            " run `untoc flows sync` later"
+        )
+        return
+    console.print(
+        f"resumed {len(resumed)} waiting run(s) of the {len(reviews)} review(s) the new facts"
+        " bear on"
+    )
 
 
 def admission(day: Any, name: str = "today") -> Any:
@@ -119,10 +165,19 @@ def record_command(
         str | None, typer.Option("--id", help="Unique id; a repeat is skipped.")
     ] = None,
     note: Annotated[str | None, typer.Option()] = None,
+    recorded_by: Annotated[
+        str | None,
+        typer.Option(
+            "--recorded-by",
+            help="Who records the fact, kept with it in its note (default: your login name"
+            " and '(untoc command line)').",
+        ),
+    ] = None,
 ) -> None:
     """Append one fact to the event log (same types and fields as the mechanism file).
     A fact that cannot be true is refused with the reason: dated after today, before what
     it depends on, at a step the review is not at, or repeating one already recorded.
+    Who recorded it is kept in its note, as the resume form of the Prefect UI keeps it.
 
     A fact a process declares takes its fields as options, e.g. `--count 5`, `--languages
     en,fr`, `--agreed-saq 2021-05-31` (a date agreed for a step); `untoc processes` lists
@@ -140,7 +195,9 @@ def record_command(
         "by": by,
         "requested_by": requested_by,
         "id": event_id,
-        "note": note,
+        # Part of the fact's content id: the same fact recorded again by the same person
+        # is found stored; by someone else, the review's repeat rule refuses it.
+        "note": kept_note(note, recorded_by),
     }
     if type == "focal_point_nominated":
         person = {
@@ -169,7 +226,7 @@ def record_command(
         added = result.added.get("events", 0)
         console.print(f"recorded {type}" if added else f"already recorded: {type} (nothing added)")
         if added:
-            _resume_waiting_run(store, event)
+            _resume_waiting_runs(store, event)
 
 
 def _fact_options(kind: str, args: list[str]) -> dict[str, Any]:
@@ -233,19 +290,24 @@ def _as_option(problem: Problem) -> Problem:
     return Problem(problem.message, path=option, hint=problem.hint)
 
 
-def _resume_waiting_run(store: Any, event: dict[str, Any]) -> None:
-    """If a Prefect server runs a flow for this review, resume it; otherwise do nothing."""
+def _resume_waiting_runs(store: Any, event: dict[str, Any]) -> None:
+    """If a Prefect server runs flows for this fact, resume the runs waiting for it (one
+    line each); otherwise do nothing. A fact of a Party (its focal point, no review named)
+    resumes every run of the Party waiting for it."""
     try:
-        from ..orchestration import resume_waiting_run
+        from ..orchestration import api_configured, resume_waiting_runs
+        from ..orchestration.runs import ping_server
     except ImportError:
         return
-    # With no review (a focal point named for a party), the party's waiting runs resume.
     try:
-        run_id = resume_waiting_run(event.get("review"), event)
+        if api_configured():
+            ping_server()  # a server that is down is said at once, before Prefect loads
+        run_ids = resume_waiting_runs(event.get("review"), event)
     except Exception as exc:  # the fact is recorded; the run catches up at its next resume
-        err_console.print(f"note: recorded, but the waiting flow run was not resumed: {exc}")
+        why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        err_console.print(f"note: recorded, but the waiting flow run was not resumed: {why}")
         return
-    if run_id:
+    for run_id in run_ids:
         console.print(f"resumed flow run {run_id}")
 
 
