@@ -102,6 +102,8 @@ def _input(
         info["description"] = _LANGUAGES_SHOWN
     elif spec.type == "gender":
         annotation = Literal[GENDERS]
+    elif spec.type == "email":
+        info["json_schema_extra"] = {"format": "email"}
     if spec.optional:
         annotation = annotation | None
     return annotation, Field(default, title=title, **info)
@@ -135,9 +137,15 @@ def resume_form(
         str | None,
         Field(None, title="Note", description="Kept with the fact (optional)."),
     )
-    model = create_model(_camel(position.fact), __base__=_Form, **fields)
-    model.__doc__ = title or step.label()
-    return model
+    label = title or step.label()
+    # the schema's title is what the Prefect UI heads the form with; the doc, its text
+    return create_model(
+        _camel(position.fact),
+        __base__=_Form,
+        __doc__=label,
+        __cls_kwargs__={"title": label},
+        **fields,
+    )
 
 
 def _camel(kind: str) -> str:

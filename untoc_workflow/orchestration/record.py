@@ -75,14 +75,10 @@ def _party_refusal(position: Position, party: str) -> str | None:
             f"{party} is not a party to review {review} "
             f"(reviewed {state.reviewed}, reviewers {', '.join(state.reviewers)})"
         )
-    step = position.definition.step(position.step)
-    awaited = position.step_state.waiting_for if position.step_state else ()
+    step, at = position.definition.step(position.step), position.step_state
+    awaited = at.waiting_for if at is not None else ()
     if step.completed_by.from_ == "each_reviewer" and party not in awaited:
-        sent = (
-            "already sent its part"
-            if party in position.step_state.submitted_by
-            else ("is not awaited")
-        )
+        sent = "already sent its part" if at and party in at.submitted_by else "is not awaited"
         still = ", ".join(awaited) or "nobody"
         return f"{party} {sent} of {step.label()} for review {review} (awaited: {still})"
     return None
