@@ -371,7 +371,9 @@ def resume_waiting_runs(review_id: str | None, event: Mapping[str, Any]) -> list
     `resume_waiting_run`); for a party's fact (no review), the runs tagged with the party."""
     if not api_configured():
         return []
-    if not any(event.get("type") in kinds for kinds in _step_facts().values()):
+    from .facts import FACTS
+
+    if event.get("type") not in FACTS(_catalog()):
         return []  # no run waits for facts of this type (an extension, a redraw...)
     return _run(aresume_waiting_runs(review_id, event))  # type: ignore[no-any-return]
 
