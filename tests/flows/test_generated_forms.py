@@ -76,6 +76,7 @@ def test_a_country_visit_added_in_yaml_gets_its_own_form_and_its_answer_moves_th
         assert props["on"]["format"] == "date" and props["on"]["default"] == TODAY.isoformat()
         assert props["recorded_by"]["title"] == "Recorded by"
         assert schema["required"] == ["recorded_by"]
+        assert props["recorded_by"]["minLength"] == 1  # an empty name is not who recorded it
 
         answer = form.model_validate({"on": "2022-03-20", "recorded_by": "M. Rossi"})
         outcome = record_fact(store, at, fact_from_form(at, answer), TODAY)

@@ -130,7 +130,10 @@ def resume_form(
     fields["recorded_by"] = (
         str,
         Field(
-            ..., title="Recorded by", description="Your name: kept with the fact in the event log."
+            ...,
+            min_length=1,
+            title="Recorded by",
+            description="Your name: kept with the fact in the event log.",
         ),
     )
     fields["note"] = (
