@@ -70,19 +70,19 @@ async def country_review(review_id: str) -> dict[str, Any]:
         today = _today()
         snapshot = review_snapshot(store, review_id)
         position = review_position(definition, snapshot, review_id, today)
+        # the review's own process and version: its steps' titles and its facts' forms
+        own = position.definition
         if position.complete:
-            message = state_message(position, definition, snapshot.parties)
-            await _show(position, definition, snapshot, message)
+            message = state_message(position, own, snapshot.parties)
+            await _show(position, own, snapshot, message)
             logger.info("review %s is complete (stage %s)", review_id, position.state.stage)
             return {"review": review_id, "stage": position.state.stage}
         if position.fingerprint != seen:
             attempt, seen, refused = 0, position.fingerprint, None
-        message = state_message(position, definition, snapshot.parties, refused=refused)
-        await _show(position, definition, snapshot, message)
+        message = state_message(position, own, snapshot.parties, refused=refused)
+        await _show(position, own, snapshot, message)
         logger.info("%s: %s", review_id, message)
-        assert position.fact is not None
-        title = definition.step(position.step).label()
-        form = resume_form(position, snapshot.parties, today, title=title)
+        form = resume_form(position, snapshot.parties, today)
         why = f"\n\n**The last entry was not recorded:** {refused}." if refused else ""
         answer = await _desk.suspend_with_message(
             form,
@@ -91,7 +91,7 @@ async def country_review(review_id: str) -> dict[str, Any]:
             description=f"**{review_id}** - {message}.{why}\n\n"
             "Enter the fact to record it in the event log and move the review on.",
         )
-        fact = fact_from_form(position.fact, answer)
+        fact = fact_from_form(position, answer)
         outcome = record_fact(store, position, fact, today)
         if outcome.refused:
             # The run stays at this step: it suspends again under the next attempt's key.
@@ -99,7 +99,7 @@ async def country_review(review_id: str) -> dict[str, Any]:
             attempt, refused = attempt + 1, outcome.refused
         elif outcome.recorded:
             who = f" by {fact.recorded_by}" if fact.recorded_by else ""
-            logger.info("recorded %s for review %s on %s%s", fact.fact, review_id, fact.on, who)  # type: ignore[attr-defined]
+            logger.info("recorded %s for review %s on %s%s", fact.kind, review_id, fact.on, who)
             if "review" not in outcome.event:
                 # A Party's fact (its focal point) concerns every review of the Party: the
                 # other runs waiting for it move on too, as after `untoc record`.
@@ -107,7 +107,7 @@ async def country_review(review_id: str) -> dict[str, Any]:
                 if others:
                     logger.info("%d other run(s) of the Party resumed", len(others))
         else:
-            logger.info("%s for review %s was already in the event log", fact.fact, review_id)  # type: ignore[attr-defined]
+            logger.info("%s for review %s was already in the event log", fact.kind, review_id)
 
 
 def serve_reviews(*, limit: int | None = None) -> None:

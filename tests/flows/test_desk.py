@@ -105,11 +105,13 @@ def test_the_form_speaks_the_domain_lists_the_awaited_parties_and_prefills_today
     props = schema["properties"]
     assert list(props) == [
         "party",
+        "on",
         "name",
         "email",
-        "on",
         "ministry",
         "language",
+        "gender",
+        "replaces",
         "recorded_by",
         "note",
     ]
@@ -137,7 +139,7 @@ def test_who_recorded_a_fact_is_kept_in_its_note_and_read_back(store, definition
         "recorded_by": "M. Rossi",
         "note": "by note verbale",
     }
-    fact = fact_from_form("focal_point_nominated", answer)
+    fact = fact_from_form(fra, answer)
     outcome = record_fact(store, fra, fact, TODAY)
     assert outcome.recorded, outcome
     [event] = [
@@ -146,7 +148,7 @@ def test_who_recorded_a_fact_is_kept_in_its_note_and_read_back(store, definition
     assert event.note == "by note verbale; recorded by M. Rossi"
     from untoc_workflow.mechanism_file import event_to_dict
 
-    back = fact_from_event(event_to_dict(event))
+    back = fact_from_event(event_to_dict(event), definition)
     assert (back.recorded_by, back.note) == ("M. Rossi", "by note verbale")
     # the export stays a valid mechanism file, the recorder in the event's note
     from untoc_workflow.mechanism_file import MechanismDocument

@@ -65,7 +65,9 @@ def test_the_suspend_key_names_step_deadline_log_and_attempt(store, definition):
 
 def test_a_recorded_fact_moves_the_review_on_and_changes_the_key(store, definition):
     before = position(store, definition, "C1-G1-NGA")
-    outcome = record_fact(store, before, fact_model("saq_submitted")(on="2021-05-20"), TODAY)
+    outcome = record_fact(
+        store, before, fact_model("saq_submitted", definition)(on="2021-05-20"), TODAY
+    )
     assert outcome.recorded and outcome.refused is None
     after = position(store, definition, "C1-G1-NGA")
     assert after.step == "written_feedback"
@@ -74,7 +76,7 @@ def test_a_recorded_fact_moves_the_review_on_and_changes_the_key(store, definiti
 
 def test_a_replayed_or_repeated_fact_is_recorded_once(store, definition):
     p = position(store, definition, "C1-G1-NGA")
-    fact = fact_model("saq_submitted")(on="2021-05-20", note="received by email")
+    fact = fact_model("saq_submitted", definition)(on="2021-05-20", note="received by email")
     assert record_fact(store, p, fact, TODAY).recorded
     again = record_fact(store, p, fact, TODAY)  # Prefect replays the body with the same input
     assert not again.recorded and again.refused is None
@@ -91,7 +93,7 @@ def test_the_same_fact_from_untoc_record_and_from_a_resume_is_recorded_once(stor
     event = {"on": "2021-05-20", "type": "saq_submitted", "review": "C1-G1-NGA"}
     store.import_document(Located({"format": FORMAT, "events": [event]}, "untoc record", {}))
     p = position(store, definition, "C1-G1-NGA")
-    outcome = record_fact(store, p, fact_from_event(event), TODAY)
+    outcome = record_fact(store, p, fact_from_event(event, definition), TODAY)
     assert outcome.refused  # the log has moved on: the run now waits for written feedback
     assert position(store, definition, "C1-G1-NGA").step == "written_feedback"
     saqs = [
@@ -125,7 +127,7 @@ def test_facts_the_review_is_not_waiting_for_are_refused_and_nothing_is_recorded
 ):
     p = position(store, definition, review)
     before = len(store.snapshot().events)
-    outcome = record_fact(store, p, fact_model(kind)(**fields), TODAY)
+    outcome = record_fact(store, p, fact_model(kind, definition)(**fields), TODAY)
     assert outcome.refused and why in outcome.refused, outcome.refused
     assert len(store.snapshot().events) == before
 
@@ -134,10 +136,10 @@ def test_written_feedback_from_a_reviewer_twice_is_refused(store, definition):
     record_fact(
         store,
         position(store, definition, "C1-G1-NGA"),
-        fact_model("saq_submitted")(on="2021-05-20"),
+        fact_model("saq_submitted", definition)(on="2021-05-20"),
         TODAY,
     )
-    wf = fact_model("written_feedback_submitted")
+    wf = fact_model("written_feedback_submitted", definition)
     first = record_fact(
         store, position(store, definition, "C1-G1-NGA"), wf(on="2021-09-01", party="GHA"), TODAY
     )
@@ -145,10 +147,13 @@ def test_written_feedback_from_a_reviewer_twice_is_refused(store, definition):
     p = position(store, definition, "C1-G1-NGA")
     assert p.step == "written_feedback" and p.step_state.waiting_for == ("DEU",)
     second = record_fact(store, p, wf(on="2021-09-02", party="GHA"), TODAY)
-    assert "GHA already sent its written feedback" in (second.refused or "")
+    assert "GHA already sent its part of Written feedback for review C1-G1-NGA" in (
+        second.refused or ""
+    )
+    assert "(awaited: DEU)" in (second.refused or "")
 
 
-def test_facts_convert_from_the_events_untoc_record_builds():
+def test_facts_convert_from_the_events_untoc_record_builds(definition):
     event = {
         "on": "2021-02-01",
         "type": "preliminary_consultation_held",
@@ -156,7 +161,7 @@ def test_facts_convert_from_the_events_untoc_record_builds():
         "languages": ["en", "fr"],
         "agreed": {"saq": "2021-07-31"},
     }
-    fact = fact_from_event(event)
+    fact = fact_from_event(event, definition)
     assert fact.model_dump(mode="json", exclude_none=True) == {
         "fact": "preliminary_consultation_held",
         "on": "2021-02-01",

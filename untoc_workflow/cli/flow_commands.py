@@ -68,11 +68,12 @@ def serve_command(
 def _open_reviews(review: list[str] | None) -> tuple[list[Any], list[Any]]:
     """The reviews named (default: all), and those of them not complete."""
     from ..core import mechanism_states
-    from ..definitions import load_process
+    from ..definitions import load_definitions
     from ..errors import did_you_mean
     from ..settings import load_settings
 
-    definition = load_process(load_settings().process_defs / "country_review.yaml")
+    # every loaded version: each review folds with its own process and version
+    catalog = load_definitions(load_settings().process_defs)
     day = today()
     with opened_store() as store:
         snapshot = store.snapshot()
@@ -84,9 +85,14 @@ def _open_reviews(review: list[str] | None) -> tuple[list[Any], list[Any]]:
                 for r in unknown
             ]
         )
-    states = mechanism_states(definition, snapshot, max([day, *(e.on for e in snapshot.events)]))
+    states = mechanism_states(catalog, snapshot, max([day, *(e.on for e in snapshot.events)]))
     chosen = [snapshot.reviews[r] for r in (review or sorted(snapshot.reviews))]
-    return chosen, [r for r in chosen if states[r.id].stage != definition.stages[-1]]
+
+    def complete(state: Any) -> bool:
+        own = catalog.get(state.process, state.process_version) or catalog.default
+        return bool(state.stage == own.stages[-1])
+
+    return chosen, [r for r in chosen if not complete(states[r.id])]
 
 
 @flows_app.command("start-reviews")
@@ -138,11 +144,12 @@ def sync_command() -> None:
     """Move every waiting run to the step the event log says (after facts were recorded
     with no Prefect API reachable, imported, or recorded for a party)."""
     _need_api()
-    from ..definitions import load_process
+    from ..definitions import load_definitions
     from ..orchestration import sync_waiting_runs
     from ..settings import load_settings
 
-    definition = load_process(load_settings().process_defs / "country_review.yaml")
+    # every loaded version: each review's run moves by its own process and version
+    definition = load_definitions(load_settings().process_defs)
     with opened_store() as store:
         snapshot = store.snapshot()
     resumed = sync_waiting_runs(definition, snapshot, today())

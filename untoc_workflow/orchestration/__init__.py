@@ -7,9 +7,16 @@ and only when one is configured (PREFECT_API_URL).
 from .desk import lateness, review_of_run, run_name, run_tags, state_message
 from .facts import FACTS, Fact, fact_from_event, fact_model, split_recorder, with_recorder
 from .forms import fact_from_form, resume_form
-from .position import Position, review_position, step_fact, step_from_key, suspend_key
+from .position import (
+    Position,
+    review_position,
+    step_fact,
+    step_from_key,
+    suspend_key,
+    waited_facts,
+)
 from .reading import review_snapshot
-from .record import Outcome, record_fact, refusal
+from .record import Outcome, check_languages, record_fact, refusal
 from .runs import (
     DEPLOYMENT,
     FLOW_NAME,
@@ -38,6 +45,7 @@ __all__ = [
     "api_configured",
     "astart_review_runs",
     "awaiting_runs",
+    "check_languages",
     "fact_from_event",
     "fact_from_form",
     "fact_model",
@@ -60,6 +68,7 @@ __all__ = [
     "step_from_key",
     "suspend_key",
     "sync_waiting_runs",
+    "waited_facts",
     "waiting_runs",
     "with_recorder",
 ]

@@ -1,21 +1,18 @@
-"""The resume form of a waiting review run, in the domain's words, built for its position.
+"""The resume form of a waiting review run, in the domain's words, built from its definition.
 
 The Prefect UI draws a suspended run's input model as a form (JSON Schema): titles become
 labels, an enum a list to choose from, a default a prefilled value, a `format: date` a date
-picker. So the form is built per position: the Parties listed are the review's, the date is
-today, the languages the six UN languages; the fixed fact type is not shown (the step
-decides it) and a "Recorded by" field is asked for (Prefect has no users) and kept with the
-fact. Optional fields are shown as plain inputs, not as "type None" toggles.
-
-`STEP_FIELDS` is the adapter between the definition and the form: the fields each fact type
-asks for. When the process definition declares its facts with typed fields, only
-`fields_for` changes.
+picker. So the form is built per position from the review's own definition: the step's
+title is the form's, each declared field of the step's fact an input with its title, a
+`party` field a list of the Parties awaited, `languages` the six UN languages, the date
+today. The fixed fact type is not shown (the step decides it) and a "Recorded by" field is
+asked for (Prefect has no users) and kept with the fact. Optional fields are shown as plain
+inputs, not as "type None" toggles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -24,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from ..core.model import UN_LANGUAGES
 from .facts import Fact, fact_model
 from .position import Position
+from .vocabulary import GENDERS, FactInput
 
 LANGUAGE_NAMES = {
     "ar": "Arabic",
@@ -33,59 +31,16 @@ LANGUAGE_NAMES = {
     "ru": "Russian",
     "es": "Spanish",
 }
+_LANGUAGES_SHOWN = ", ".join(f"{LANGUAGE_NAMES[c]} ({c})" for c in UN_LANGUAGES)
+_MAX_LANGUAGES = 3  # working languages of a review (mechanism-file.md: 0-3 codes)
 
-
-@dataclass(frozen=True)
-class FormField:
-    name: str  # the Fact model's field
-    title: str
-    kind: str  # "text" | "email" | "date" | "party" | "reviewer" | "language" | "languages"
-    required: bool = False
-    help: str | None = None
-
-
-_TEXT_ON = FormField("on", "Date", "date", True, "The date of the fact (today unless earlier).")
-
-STEP_FIELDS: dict[str, tuple[FormField, ...]] = {
-    "focal_point_nominated": (
-        FormField("party", "Party", "awaited", True, "The Party that named its focal point."),
-        FormField("name", "Name of the focal point", "text", True),
-        FormField("email", "Email address", "email", True),
-        _TEXT_ON,
-        FormField("ministry", "Ministry or institution", "text"),
-        FormField("language", "Working language", "language"),
-    ),
-    "preliminary_consultation_held": (
-        _TEXT_ON,
-        FormField("languages", "Working languages agreed (up to three)", "languages"),
-        FormField("agreed_saq", "Self-assessment questionnaire due on (if agreed)", "date"),
-        FormField("agreed_written_feedback", "Written feedback due on (if agreed)", "date"),
-        FormField("agreed_observations", "List of observations due on (if agreed)", "date"),
-    ),
-    "saq_submitted": (_TEXT_ON,),
-    "written_feedback_submitted": (
-        FormField(
-            "party",
-            "Reviewing State party",
-            "awaited",
-            False,
-            "The reviewing State party that sent its feedback; leave empty for joint feedback.",
-        ),
-        _TEXT_ON,
-    ),
-    "observations_agreed": (_TEXT_ON,),
-    "summary_published": (_TEXT_ON,),
+# Who a `party` field names, by who completes the step (`completed_by.from`), when the
+# definition gives the field no title of its own.
+_PARTY_TITLES = {
+    "each_reviewer": "Reviewing State party",
+    "any_reviewer": "Reviewing State party",
+    "reviewed": "State party under review",
 }
-
-_RECORDED_BY = FormField(
-    "recorded_by", "Recorded by", "text", True, "Your name: kept with the fact in the event log."
-)
-_NOTE = FormField("note", "Note", "text", False, "Kept with the fact (optional).")
-
-
-def fields_for(kind: str) -> tuple[FormField, ...]:
-    """The fields of the form for facts of `kind`, then who records it and a note."""
-    return (*STEP_FIELDS[kind], _RECORDED_BY, _NOTE)
 
 
 def _plain_inputs(schema: dict[str, Any]) -> None:
@@ -106,51 +61,106 @@ class _Form(BaseModel):
     model_config = ConfigDict(extra="ignore", json_schema_extra=_plain_inputs)
 
 
+def _names(codes: list[str], parties: Mapping[str, Any]) -> str:
+    return ", ".join(f"{c} {getattr(parties.get(c), 'name', None) or c}" for c in codes)
+
+
+def _input(
+    field: FactInput, position: Position, parties: Mapping[str, Any], source: str
+) -> tuple[Any, Any]:
+    """(annotation, Field) of one input of the step's fact."""
+    spec = field.spec
+    title = spec.title.get("en") or field.key.replace("_", " ").capitalize()
+    default: Any = None if spec.optional else ...
+    info: dict[str, Any] = {}
+    annotation: Any = str
+    if spec.type == "date":
+        annotation = date
+    elif spec.type == "int":
+        annotation = int
+        if spec.min is not None:
+            info["ge"] = spec.min
+    elif spec.type == "party":
+        state = position.state
+        awaited = list(position.step_state.waiting_for if position.step_state else ()) or list(
+            dict.fromkeys([state.reviewed, *state.reviewers])
+        )
+        annotation = Literal[tuple(awaited)]
+        if not spec.optional and len(awaited) == 1:
+            default = awaited[0]
+        if not spec.title.get("en"):
+            title = _PARTY_TITLES.get(source, "Party")
+        info["description"] = f"One of {_names(awaited, parties)}" + (
+            "; leave empty when it is joint" if spec.optional and source == "each_reviewer" else ""
+        )
+    elif spec.type == "languages":
+        annotation = list[Literal[UN_LANGUAGES]]  # type: ignore[valid-type]
+        default = [] if not spec.optional else None
+        info |= {"max_length": _MAX_LANGUAGES, "description": f"Up to three of {_LANGUAGES_SHOWN}"}
+    elif spec.type == "language":
+        annotation = Literal[UN_LANGUAGES]
+        info["description"] = _LANGUAGES_SHOWN
+    elif spec.type == "gender":
+        annotation = Literal[GENDERS]
+    elif spec.type == "email":
+        info["json_schema_extra"] = {"format": "email"}
+    if spec.optional:
+        annotation = annotation | None
+    return annotation, Field(default, title=title, **info)
+
+
 def resume_form(
-    position: Position, parties: Mapping[str, Any], today: date, *, title: str
+    position: Position, parties: Mapping[str, Any], today: date, *, title: str | None = None
 ) -> type[BaseModel]:
-    """The input model a run waiting at `position` suspends with (see the module's text)."""
-    assert position.fact is not None and position.step_state is not None
-    awaited = list(position.step_state.waiting_for) or [
-        position.state.reviewed,
-        *position.state.reviewers,
-    ]
+    """The input model a run waiting at `position` suspends with (see the module's text);
+    titled by the step (in the review's own definition) unless `title` is given."""
+    assert position.fact is not None and position.step is not None
+    definition = position.definition
+    step = definition.step(position.step)
+    shape = fact_model(position.fact, definition).shape
+    inputs = {f.key: _input(f, position, parties, step.completed_by.from_) for f in shape.inputs}
+    on = (
+        date,
+        Field(today, title="Date", description="The date of the fact (today unless earlier)."),
+    )
     fields: dict[str, Any] = {}
-    for f in fields_for(position.fact):
-        annotation: Any
-        default: Any = ... if f.required else None
-        if f.kind == "date":
-            annotation = date
-            if f.name == "on":
-                default = today
-        elif f.kind == "awaited":
-            annotation = Literal[tuple(awaited)]  # type: ignore[valid-type]
-            if f.required and len(awaited) == 1:
-                default = awaited[0]
-            names = ", ".join(f"{c} {getattr(parties.get(c), 'name', c)}" for c in awaited)
-            f = FormField(f.name, f.title, f.kind, f.required, f"{f.help or ''} ({names})")
-        elif f.kind == "language":
-            annotation = Literal[UN_LANGUAGES]  # type: ignore[valid-type]
-        elif f.kind == "languages":
-            annotation = list[Literal[UN_LANGUAGES]]  # type: ignore[valid-type]
-            default = []
-        else:
-            annotation = str
-        if not f.required and default is None:
-            annotation = annotation | None
-        fields[f.name] = (annotation, Field(default, title=f.title, description=f.help))
-    model = create_model(_model_name(position.fact), __base__=_Form, **fields)
-    model.__doc__ = title
-    return model
+    if "party" in inputs and shape.scope == "party":
+        fields["party"] = inputs.pop("party")  # a Party's fact: which Party first
+    fields |= {"on": on, **inputs}
+    fields["recorded_by"] = (
+        str,
+        Field(
+            ...,
+            min_length=1,
+            title="Recorded by",
+            description="Your name: kept with the fact in the event log.",
+        ),
+    )
+    fields["note"] = (
+        str | None,
+        Field(None, title="Note", description="Kept with the fact (optional)."),
+    )
+    label = title or step.label()
+    # the schema's title is what the Prefect UI heads the form with; the doc, its text
+    return create_model(
+        _camel(position.fact),
+        __base__=_Form,
+        __doc__=label,
+        __cls_kwargs__={"title": label},
+        **fields,
+    )
 
 
-def _model_name(kind: str) -> str:
+def _camel(kind: str) -> str:
     return "".join(p.capitalize() for p in kind.split("_"))
 
 
-def fact_from_form(kind: str, answer: BaseModel | Mapping[str, Any]) -> Fact:
-    """The typed fact a form's answer stands for (empty inputs left out)."""
+def fact_from_form(position: Position, answer: BaseModel | Mapping[str, Any]) -> Fact:
+    """The typed fact an answer to the form of `position` stands for (empty inputs left
+    out; an empty list of languages is an answer)."""
+    assert position.fact is not None
     data = answer.model_dump() if isinstance(answer, BaseModel) else dict(answer)
-    keep = {f.name for f in fields_for(kind)}
-    clean = {k: v for k, v in data.items() if k in keep and v not in (None, "")}
-    return fact_model(kind).model_validate({"fact": kind, **clean})
+    model = fact_model(position.fact, position.definition)
+    keep = set(model.model_fields) - {"fact"}
+    clean = {k: v for k, v in data.items() if k in keep and v is not None and v != ""}
+    return model.model_validate(clean)

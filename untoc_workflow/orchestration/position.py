@@ -8,18 +8,20 @@ a new fact in the log gives a new key, a refused fact bumps `attempt`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from ..core import focal_points_on, index_events, review_state
-from ..core.derive import PARTY_EVENTS
+from ..core.derive import MIGRATED, resolve_definition
 from ..core.model import Snapshot
+from ..core.rules import ENGINE_FACTS
 from ..core.state import ReviewState, StepState
 from ..errors import InputError, Problem, did_you_mean
+from .vocabulary import FOCAL_POINT_NOMINATED
 
-# The condition-completed step whose facts are focal-point nominations.
-_CONDITION_FACTS = {"all_focal_points_named": "focal_point_nominated"}
+# The engine's condition whose facts are focal-point nominations: a run waits for those.
+_CONDITION_FACTS = {"all_focal_points_named": FOCAL_POINT_NOMINATED}
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class Position:
     fact: str | None  # the event type that step accepts
     state: ReviewState
     fingerprint: str  # changes whenever a fact bearing on this review is recorded
+    # the definition the review folds with: the (process, version) it records, or the one a
+    # migration moved it to; its steps, facts and titles are the ones its run shows
+    definition: Any = field(default=None, compare=False, repr=False)
 
     @property
     def step_state(self) -> StepState | None:
@@ -57,19 +62,24 @@ def step_from_key(key: str | None) -> str | None:
     return key.split("--", 1)[0].replace("-", "_")
 
 
-def step_fact(step: Any) -> str | None:
-    """The event type that completes a definition step, for the steps a run waits at."""
+def step_fact(step: Any, definition: Any) -> str | None:
+    """The fact a run waits for at `step` of `definition`: the fact that completes it
+    (whoever records it, the secretariat too), focal points for the engine's condition;
+    None for a Party's other facts (experts named), which the sweep follows."""
     rule = step.completed_by
     if rule.condition:
         return _CONDITION_FACTS.get(rule.condition)
-    if rule.event in PARTY_EVENTS and rule.event != "focal_point_nominated":
-        return None  # party-wide facts (experts named): followed by the sweep, not the run
+    declared = getattr(definition, "facts", {}).get(rule.event)
+    scope = declared.scope if declared is not None else ENGINE_FACTS.get(rule.event)
+    if scope == "party" and rule.event not in _CONDITION_FACTS.values():
+        return None
     return str(rule.event)
 
 
 def review_position(definition: Any, snapshot: Snapshot, review_id: str, today: date) -> Position:
-    """The step review `review_id` waits for: the first open step (definition order) whose
-    fact belongs to the review; the first not yet started one if none is open."""
+    """The step review `review_id` waits for in its own definition (`definition` is one, or
+    a catalog of every loaded version): the first open step (definition order) whose fact
+    belongs to the review; else the first not yet started one that no fact must start."""
     review = snapshot.reviews.get(review_id)
     if review is None:
         raise InputError(
@@ -86,7 +96,10 @@ def review_position(definition: Any, snapshot: Snapshot, review_id: str, today: 
     as_of = max([today, *(e.on for e in relevant)])
     by_review, by_party = index_events(snapshot.events, as_of)
     roll = focal_points_on((e for p in by_party.values() for e in p), as_of)
-    state = review_state(definition, review, by_review.get(review_id, ()), roll, as_of, by_party)
+    own_events = by_review.get(review_id, ())
+    state = review_state(definition, review, own_events, roll, as_of, by_party)
+    migrations = [e for e in own_events if e.type == MIGRATED]
+    own, _ = resolve_definition(definition, review, migrations, as_of)
     # Redraws add parties: their focal points count too.
     for p in state.reviewers:
         if p not in parties:
@@ -96,16 +109,18 @@ def review_position(definition: Any, snapshot: Snapshot, review_id: str, today: 
         digest.update(f"{e.id}|{e.type}|{e.on}|".encode())
     fingerprint = digest.hexdigest()[:10]
 
-    complete = state.stage == definition.stages[-1]
+    complete = state.stage == own.stages[-1]
     chosen: tuple[str, str] | None = None
     if not complete:
-        candidates = [(s, step_fact(s)) for s in definition.steps]
-        candidates = [(s, f) for s, f in candidates if f is not None]
+        candidates = [(s, step_fact(s, own)) for s in own.steps]
         for wanted in ("open", "not_started"):
             for s, f in candidates:
-                if state.step(s.id).status == wanted:
-                    chosen = (s.id, f)  # type: ignore[assignment]
-                    break
+                if f is None or state.step(s.id).status != wanted:
+                    continue
+                if wanted == "not_started" and s.starts.fact:
+                    continue  # waits for the fact that starts it, which nobody owes
+                chosen = (s.id, f)
+                break
             if chosen:
                 break
     return Position(
@@ -116,4 +131,19 @@ def review_position(definition: Any, snapshot: Snapshot, review_id: str, today: 
         fact=chosen[1] if chosen else None,
         state=state,
         fingerprint=fingerprint,
+        definition=own,
     )
+
+
+def waited_facts(definition: Any) -> dict[str, frozenset[str]]:
+    """Step id -> the facts a run waiting there takes, over every loaded definition (two
+    processes may use one step id for different facts)."""
+    from .vocabulary import definitions_of
+
+    out: dict[str, set[str]] = {}
+    for d in definitions_of(definition):
+        for s in d.steps:
+            kind = step_fact(s, d)
+            if kind is not None:
+                out.setdefault(s.id, set()).add(kind)
+    return {k: frozenset(v) for k, v in out.items()}

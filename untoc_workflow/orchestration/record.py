@@ -7,11 +7,14 @@ from datetime import date
 from typing import Any
 
 from ..core.admission import CommandDate
+from ..core.model import UN_LANGUAGES
 from ..errors import InputError
 from ..mechanism_file import FORMAT
 from ..yamlsource import Located
-from .facts import Fact, check_languages
+from .facts import Fact
 from .position import Position
+
+_MAX_LANGUAGES = 3  # working languages of a review (mechanism-file.md: 0-3 codes)
 
 
 @dataclass(frozen=True)
@@ -23,10 +26,22 @@ class Outcome:
     refused: str | None = None
 
 
+def check_languages(languages: list[str]) -> str | None:
+    """Why the working languages are not acceptable, or None."""
+    bad = [x for x in languages if x not in UN_LANGUAGES]
+    if bad:
+        return f"{', '.join(bad)} not UN language codes (use {' '.join(UN_LANGUAGES)})"
+    if len(languages) > _MAX_LANGUAGES:
+        return "at most three working languages"
+    return None
+
+
 def refusal(position: Position, fact: Fact, today: date) -> str | None:
-    """Why `fact` does not fit the step this run waits at, or None. Whether it can be true
-    (its date, what it depends on, a repeat) is the core's rule, asked when it is recorded
-    (`core.admission`, through the store), the same rule `untoc record` and import ask."""
+    """Why `fact` does not fit the step this run waits at, or None, from its fields' types:
+    a Party named must be one of the review's (one still awaited where each reviewer sends
+    its part), languages UN ones. Whether it can be true (its date, what it depends on, a
+    repeat) is the core's rule, asked when it is recorded (`core.admission`, through the
+    store), the same rule `untoc record` and import ask."""
     kind = getattr(fact, "fact", None)
     review = position.review
     if position.complete:
@@ -36,18 +51,36 @@ def refusal(position: Position, fact: Fact, today: date) -> str | None:
             f"review {review} waits for {position.step} ({position.fact}), "
             f"not for {kind}; record that fact with `untoc record` instead"
         )
-    state = position.state
-    party = getattr(fact, "party", None)
-    parties = (state.reviewed, *state.reviewers)
-    if kind == "focal_point_nominated" and party not in parties:
+    for field in fact.shape.inputs:
+        value = getattr(fact, field.key)
+        if value is None:
+            continue
+        kind_of = field.spec.type
+        why = None
+        if kind_of == "party":
+            why = _party_refusal(position, str(value))
+        elif kind_of == "languages":
+            why = check_languages(list(value))
+        elif kind_of == "language":
+            why = check_languages([value])
+        if why:
+            return why
+    return None
+
+
+def _party_refusal(position: Position, party: str) -> str | None:
+    state, review = position.state, position.review
+    if party not in (state.reviewed, *state.reviewers):
         return (
             f"{party} is not a party to review {review} "
             f"(reviewed {state.reviewed}, reviewers {', '.join(state.reviewers)})"
         )
-    if kind == "preliminary_consultation_held":
-        why = check_languages(list(getattr(fact, "languages", [])))
-        if why:
-            return why
+    step, at = position.definition.step(position.step), position.step_state
+    awaited = at.waiting_for if at is not None else ()
+    if step.completed_by.from_ == "each_reviewer" and party not in awaited:
+        sent = "already sent its part" if at and party in at.submitted_by else "is not awaited"
+        still = ", ".join(awaited) or "nobody"
+        return f"{party} {sent} of {step.label()} for review {review} (awaited: {still})"
     return None
 
 

@@ -15,7 +15,7 @@ from uuid import UUID
 from ..errors import InputError, Problem
 from .desk import review_of_run
 from .facts import fact_from_event
-from .position import step_from_key
+from .position import step_from_key, waited_facts
 
 FLOW_NAME = "country-review"
 DEPLOYMENT = f"{FLOW_NAME}/{FLOW_NAME}"
@@ -286,19 +286,24 @@ def waiting_runs(review_id: str | None = None, *, party: str | None = None) -> l
     return _run(awaiting_runs(review_id, party=party))  # type: ignore[no-any-return]
 
 
-def _step_facts() -> dict[str, str]:
+def _catalog() -> Any:
     from ..definitions import load_definitions
     from ..settings import load_settings
-    from .position import step_fact
 
-    catalog = load_definitions(load_settings().process_defs)
-    return {s.id: f for d in catalog for s in d.steps if (f := step_fact(s)) is not None}
+    return load_definitions(load_settings().process_defs)
 
 
-def form_input(event: Mapping[str, Any]) -> dict[str, Any]:
+def _step_facts() -> dict[str, frozenset[str]]:
+    """Step id -> the facts a run waiting there takes, in every loaded definition."""
+    return waited_facts(_catalog())
+
+
+def form_input(event: Mapping[str, Any], definition: Any = None) -> dict[str, Any]:
     """The input a run's resume form takes for a logged fact: its fields, and who recorded
-    it (the note says; else the command line's user)."""
-    run_input = fact_from_event(event).model_dump(mode="json", exclude_none=True)
+    it (the note says; else the command line's user). `definition` reads the fact's fields
+    (default: every loaded definition)."""
+    fact = fact_from_event(event, definition if definition is not None else _catalog())
+    run_input = fact.model_dump(mode="json", exclude_none=True)
     if not run_input.get("recorded_by"):
         import getpass
 
@@ -349,7 +354,7 @@ async def aresume_waiting_runs(review_id: str | None, event: Mapping[str, Any]) 
     for run in runs:
         # A fact for another step stays in the log; the run picks it up from there when
         # its own step's fact arrives (it rebuilds its position from the log).
-        if run.step is None or facts.get(run.step) != kind:
+        if run.step is None or kind not in facts.get(run.step, ()):
             continue
         try:
             await aresume_with_fact(run.id, run_input)
@@ -368,8 +373,8 @@ def resume_waiting_runs(review_id: str | None, event: Mapping[str, Any]) -> list
         return []
     from .facts import FACTS
 
-    if event.get("type") not in FACTS:
-        return []
+    if event.get("type") not in FACTS(_catalog()):
+        return []  # no run waits for facts of this type (an extension, a redraw...)
     return _run(aresume_waiting_runs(review_id, event))  # type: ignore[no-any-return]
 
 
@@ -394,7 +399,7 @@ async def async_sync_waiting_runs(definition: Any, snapshot: Any, today: Any) ->
     the logged fact, so it moves to the step the log says. Returns the run ids resumed."""
     from .position import review_position, step_fact
 
-    facts = {s.id: f for s in definition.steps if (f := step_fact(s)) is not None}
+    facts = waited_facts(definition)
     resumed = []
     for run in await awaiting_runs():
         if run.review not in snapshot.reviews or run.step is None or run.step not in facts:
@@ -402,11 +407,18 @@ async def async_sync_waiting_runs(definition: Any, snapshot: Any, today: Any) ->
         now = review_position(definition, snapshot, run.review, today)
         if now.step == run.step and not now.complete:
             continue  # still waiting where the log says
-        event = _completing_event(snapshot, run.review, facts[run.step])
+        # the fact of the run's step in the review's own definition; a step a migration
+        # dropped: whichever fact that step id takes in any loaded definition
+        own = now.definition
+        kinds = (
+            [step_fact(own.step(run.step), own)] if run.step in own.step_ids else facts[run.step]
+        )
+        found = (_completing_event(snapshot, run.review, k) for k in kinds if k)
+        event = next((e for e in found if e is not None), None)
         if event is None:
             continue
         try:
-            await aresume_with_fact(run.id, form_input(event))
+            await aresume_with_fact(run.id, form_input(event, definition))
         except RuntimeError:
             continue  # its form refuses the logged fact: left where it is, said by the count
         resumed.append(str(run.id))
