@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, text
 
-from .position import review_position, step_fact
+from .position import review_position, step_fact, waited_facts
 from .reading import review_snapshot
 
 
@@ -81,23 +81,30 @@ async def aresume_touched_runs(
 
     if not reviews:
         return []
-    facts = {s.id: f for s in definition.steps if (f := step_fact(s)) is not None}
+    facts = waited_facts(definition)
     resumed = []
     for run in await awaiting_runs():
-        if run.review not in reviews or run.step not in facts:
+        if run.review not in reviews or run.step is None or run.step not in facts:
             continue
         snapshot = review_snapshot(store, run.review)
         if run.review not in snapshot.reviews:
             continue
         now = review_position(definition, snapshot, run.review, today)
-        event = _step_event(snapshot, run.review, facts[run.step])
+        # the fact of the run's step in the review's own definition (process, version,
+        # migrations); a step a migration dropped: whichever fact that id takes anywhere
+        own = now.definition
+        kinds = (
+            [step_fact(own.step(run.step), own)] if run.step in own.step_ids else facts[run.step]
+        )
+        found = (_step_event(snapshot, run.review, k) for k in kinds if k)
+        event = next((e for e in found if e is not None), None)
         if event is None:
             continue
         done = now.complete or now.step != run.step
         if not done and event.seq <= after:
             continue  # the import brought nothing its step waits for
         try:
-            await aresume_with_fact(run.id, form_input(event_to_dict(event)))
+            await aresume_with_fact(run.id, form_input(event_to_dict(event), definition))
         except RuntimeError:
             continue  # its form refuses the logged fact: `untoc flows sync` says the same
         resumed.append(str(run.id))
