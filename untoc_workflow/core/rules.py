@@ -86,6 +86,10 @@ class Rule:
 
 
 class Condition(Rule):
+    # The engine fact that moves the condition on, which a person records (a run waiting
+    # at the step asks for it); None for a condition no recorded fact moves.
+    moved_by: ClassVar[str | None] = None
+
     __slots__ = ()
 
     def completed_on(self, facts: RuleFacts) -> date | None:
@@ -114,6 +118,7 @@ class AllFocalPointsNamed(Condition):
 
     name: ClassVar[str] = "all_focal_points_named"
     Params: ClassVar[type[RuleParams]] = RolesParams
+    moved_by: ClassVar[str | None] = "focal_point_nominated"
 
     __slots__ = ("_reviewed", "_reviewers")
 

@@ -15,13 +15,10 @@ from typing import Any
 from ..core import focal_points_on, index_events, review_state
 from ..core.derive import MIGRATED, resolve_definition
 from ..core.model import Snapshot
-from ..core.rules import ENGINE_FACTS
+from ..core.rules import ENGINE_FACTS, condition_rule
 from ..core.state import ReviewState, StepState
 from ..errors import InputError, Problem, did_you_mean
 from .vocabulary import FOCAL_POINT_NOMINATED
-
-# The engine's condition whose facts are focal-point nominations: a run waits for those.
-_CONDITION_FACTS = {"all_focal_points_named": FOCAL_POINT_NOMINATED}
 
 
 @dataclass(frozen=True)
@@ -68,10 +65,11 @@ def step_fact(step: Any, definition: Any) -> str | None:
     None for a Party's other facts (experts named), which the sweep follows."""
     rule = step.completed_by
     if rule.condition:
-        return _CONDITION_FACTS.get(rule.condition)
+        # the engine fact that moves the condition on (focal points named)
+        return condition_rule(rule.condition).moved_by
     declared = getattr(definition, "facts", {}).get(rule.event)
     scope = declared.scope if declared is not None else ENGINE_FACTS.get(rule.event)
-    if scope == "party" and rule.event not in _CONDITION_FACTS.values():
+    if scope == "party" and rule.event != FOCAL_POINT_NOMINATED:
         return None
     return str(rule.event)
 
