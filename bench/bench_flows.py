@@ -198,13 +198,17 @@ class Report:
 
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str]] = []
+        # how far the phase under way got: shown if the benchmark is stopped during it
+        self.under_way: tuple[str, str, str] | None = None
 
     def add(self, case: str, figure: str, load: str) -> None:
         self.rows.append((case, figure, load))
+        self.under_way = None
 
     def table(self) -> str:
+        rows = self.rows + ([self.under_way] if self.under_way else [])
         lines = ["| case | figure | load |", "|---|---|---|"]
-        lines += [f"| {c} | {f} | {load} |" for c, f, load in self.rows]
+        lines += [f"| {c} | {f} | {load} |" for c, f, load in rows]
         return "\n".join(lines)
 
 
@@ -254,8 +258,11 @@ class Runs:
     """The country-review runs being measured: the run that follows each review, the suspend
     key it waits under, how to resume one and how to see it move."""
 
-    def __init__(self, http: Any, runner: Runner, reviews: dict[str, Any], every: float) -> None:
+    def __init__(
+        self, http: Any, runner: Runner, reviews: dict[str, Any], every: float, report: Report
+    ) -> None:
         self.http, self.runner, self.reviews, self.every = http, runner, reviews, every
+        self.report = report
         self.current: dict[str, str] = {}
         self.keys: dict[str, str] = {}
         self.restarts = 0
@@ -301,10 +308,14 @@ class Runs:
     def progress(self, label: str, done: int, total: int, elapsed: float) -> None:
         memory = self.runner.memory
         peak = f"{memory.peak / 2**20:.0f} MB" if memory else "-"
-        print(
-            f"  {label}: {done}/{total} after {elapsed:.0f} s; peak so far {peak}; "
-            f"load {os.getloadavg()[0]:.1f}",
-            flush=True,
+        load = f"load {os.getloadavg()[0]:.1f} at the time"
+        print(f"  {label}: {done}/{total} after {elapsed:.0f} s; peak so far {peak}; {load}")
+        sys.stdout.flush()
+        self.report.under_way = (
+            label,
+            f"stopped under way: {done}/{total} suspended at their step after "
+            f"{elapsed:.0f} s; peak memory so far {peak}",
+            load,
         )
 
 
@@ -504,7 +515,7 @@ def main() -> None:
         case = f"{len(reviews)} runs ({source}), `--limit {args.limit}`"
 
         # polling 1,000 runs every half second would load the server being measured
-        runs = Runs(http, runner, reviews, every=max(0.5, len(reviews) / 400))
+        runs = Runs(http, runner, reviews, max(0.5, len(reviews) / 400), report)
         memory.take_load()
         t_start = time.perf_counter()
         result = asyncio.run(astart_review_runs(reviews.values()))
@@ -527,7 +538,7 @@ def main() -> None:
                     runs.keys[name] = k
             if time.perf_counter() - said > 60:
                 said = time.perf_counter()
-                runs.progress("runs started", len(runs.keys), n, said - t_start)
+                runs.progress(f"{case}, runs starting", len(runs.keys), n, said - t_start)
             time.sleep(runs.every)
         t_all = time.perf_counter() - t_start
         start_peak, processes = memory.take_peak()
@@ -559,7 +570,9 @@ def main() -> None:
         if args.at_once:
             for number, mode in enumerate(args.at_once, 1):
                 waiting = sorted(r for r, k in runs.keys.items() if k != "done")
-                label = f"round {number}, every run resumed at once, runner {mode}"
+                label = (
+                    f"round {number}: {len(waiting)} runs ({source}) resumed at once, runner {mode}"
+                )
                 plan = plan_facts(store, definition, today, waiting)
                 load, figures = resume_at_once(runs, runner, plan, mode, label)
                 at_once = (
