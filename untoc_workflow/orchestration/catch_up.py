@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, text
 
-from .position import review_position, step_fact, waited_facts
+from .position import review_position, run_step_facts, waited_facts
 from .reading import review_snapshot
 
 
@@ -90,13 +90,8 @@ async def aresume_touched_runs(
         if run.review not in snapshot.reviews:
             continue
         now = review_position(definition, snapshot, run.review, today)
-        # the fact of the run's step in the review's own definition (process, version,
-        # migrations); a step a migration dropped: whichever fact that id takes anywhere
-        own = now.definition
-        kinds = (
-            [step_fact(own.step(run.step), own)] if run.step in own.step_ids else facts[run.step]
-        )
-        found = (_step_event(snapshot, run.review, k) for k in kinds if k)
+        kinds = run_step_facts(now, run.step, facts)
+        found = (_step_event(snapshot, run.review, k) for k in kinds)
         event = next((e for e in found if e is not None), None)
         if event is None:
             continue

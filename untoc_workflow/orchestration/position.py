@@ -145,3 +145,14 @@ def waited_facts(definition: Any) -> dict[str, frozenset[str]]:
             if kind is not None:
                 out.setdefault(s.id, set()).add(kind)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+def run_step_facts(position: Position, step: str, waited: dict[str, frozenset[str]]) -> list[str]:
+    """The facts that answer a run suspended at `step`: the step's fact in the review's own
+    definition (`position.definition`: process, version, migrations); for a step a migration
+    dropped, whichever fact that step id takes in any loaded definition (`waited_facts`)."""
+    own = position.definition
+    if step in own.step_ids:
+        kind = step_fact(own.step(step), own)
+        return [kind] if kind else []
+    return sorted(waited.get(step, ()))

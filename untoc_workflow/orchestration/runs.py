@@ -397,7 +397,7 @@ async def async_sync_waiting_runs(definition: Any, snapshot: Any, today: Any) ->
     """Resume every suspended run whose step the event log shows done (facts recorded while
     no Prefect API was reachable, imported, or about a party rather than a review), with
     the logged fact, so it moves to the step the log says. Returns the run ids resumed."""
-    from .position import review_position, step_fact
+    from .position import review_position, run_step_facts
 
     facts = waited_facts(definition)
     resumed = []
@@ -407,13 +407,8 @@ async def async_sync_waiting_runs(definition: Any, snapshot: Any, today: Any) ->
         now = review_position(definition, snapshot, run.review, today)
         if now.step == run.step and not now.complete:
             continue  # still waiting where the log says
-        # the fact of the run's step in the review's own definition; a step a migration
-        # dropped: whichever fact that step id takes in any loaded definition
-        own = now.definition
-        kinds = (
-            [step_fact(own.step(run.step), own)] if run.step in own.step_ids else facts[run.step]
-        )
-        found = (_completing_event(snapshot, run.review, k) for k in kinds if k)
+        kinds = run_step_facts(now, run.step, facts)
+        found = (_completing_event(snapshot, run.review, k) for k in kinds)
         event = next((e for e in found if e is not None), None)
         if event is None:
             continue
