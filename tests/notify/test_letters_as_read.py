@@ -4,14 +4,20 @@ untrue, and no review named by its reference alone."""
 
 from __future__ import annotations
 
+from datetime import date
+from types import SimpleNamespace as NS
+
 import pytest
 from markupsafe import escape
 
+from untoc_workflow.core.state import Deadline, StepState
+from untoc_workflow.definitions import load_process
 from untoc_workflow.notify.consolidate import sample_letter_contexts
 from untoc_workflow.notify.context import late_by, sample_notice_contexts
 from untoc_workflow.notify.languages import UN_LANGUAGES
+from untoc_workflow.notify.presidency import late_parties
 from untoc_workflow.notify.templates import Templates
-from untoc_workflow.notify.wording import term
+from untoc_workflow.notify.wording import local_party_name, term
 
 from .conftest import BUNDLED_DEFS
 
@@ -59,3 +65,42 @@ def test_a_due_day_notice_sent_the_next_working_day_does_not_say_today(templates
     # on the day itself, "today" is right
     on_the_day = {**ctx, "days_overdue": 0, "late_by": late_by(0, language), "caught_up": False}
     assert TODAY[language] in templates.render_item("step_due", language, on_the_day)[0]
+
+
+def _late_state(review: str, reviewed: str, step: str, waiting_for: tuple[str, ...]):
+    # a review whose step has been late long enough to be on the President's summary
+    deadline = Deadline(due=date(2023, 2, 3), source="agreed")
+    return NS(
+        review=review,
+        reviewed=reviewed,
+        as_of=date(2024, 5, 20),
+        open_steps=(
+            StepState(
+                step=step,
+                status="open",
+                started_on=date(2022, 8, 3),
+                deadline=deadline,
+                waiting_for=waiting_for,
+            ),
+        ),
+    )
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_the_president_reads_which_state_each_late_review_is_of(templates, language):
+    steps = {s.id: s for s in load_process().steps}
+    states = {
+        "C1-G2-CHE": _late_state("C1-G2-CHE", "CHE", "written_feedback", ("AND",)),
+        "C1-G3-AND": _late_state("C1-G3-AND", "AND", "saq", ("AND",)),
+    }
+    late = late_parties(steps, states, {}, language)
+    [andorra] = late
+    assert len(andorra["steps"]) == 2
+    ctx = {**sample_letter_contexts(templates, language)[3][1], "late": late}
+    out = templates.render_letter("presidency", language, ctx)
+    switzerland = local_party_name("CHE", language)
+    # Andorra is late as a reviewer in the review of Switzerland: the President is told so
+    [line] = [ln for ln in out.text.splitlines() if "C1-G2-CHE" in ln]
+    assert switzerland in line, line
+    [item] = [li for li in out.html.split("<li>") if "C1-G2-CHE" in li]
+    assert switzerland in item, item

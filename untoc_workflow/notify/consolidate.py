@@ -450,6 +450,7 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
                 "steps": [
                     {
                         "review": "C1-G1-NGA",
+                        "reviewed": name("NGA"),
                         "step": step,
                         "due": long_date(date(2022, 5, 1), language),
                         "days_overdue": 716,

@@ -42,10 +42,18 @@ def late_parties(
                 continue
             days = (state.as_of - base).days
             titles = dict(definition.title)
+            reviewed = one_line(
+                local_party_name(
+                    state.reviewed, language, getattr(parties.get(state.reviewed), "name", None)
+                )
+            )
             for party in step.waiting_for:
                 found[party].append(
                     {
                         "review": state.review,
+                        # a Party is often late in another's review: its reference alone
+                        # would not tell the President whose
+                        "reviewed": reviewed,
                         "step": {
                             "id": step.step,
                             "title": titles.get(language, ""),
