@@ -104,3 +104,18 @@ def test_the_president_reads_which_state_each_late_review_is_of(templates, langu
     assert switzerland in line, line
     [item] = [li for li in out.html.split("<li>") if "C1-G2-CHE" in li]
     assert switzerland in item, item
+
+
+@pytest.mark.parametrize(
+    ("language", "codes"),
+    [
+        ("en", ["CIV", "CZE", "TUR", "TKM", "TUV"]),
+        ("fr", ["AND", "CIV", "EGY", "ECU", "USA", "ZWE"]),
+        ("es", ["BEL", "BLZ", "EGY", "ESP", "ZWE"]),
+    ],
+)
+def test_the_president_reads_the_late_parties_in_alphabetical_order(language, codes):
+    steps = {s.id: s for s in load_process().steps}
+    states = {f"C1-G3-{c}": _late_state(f"C1-G3-{c}", c, "saq", (c,)) for c in reversed(codes)}
+    names = [p["party"] for p in late_parties(steps, states, {}, language)]
+    assert names == [local_party_name(c, language) for c in codes], names

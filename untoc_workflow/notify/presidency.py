@@ -12,7 +12,7 @@ from typing import Any
 from ..core.ladder import ladder_base, occurrence_on, rung_times
 from .context import late_by, one_line
 from .languages import long_date
-from .wording import local_party_name
+from .wording import alphabetical, local_party_name
 
 
 def presidency_held(definition: Any) -> bool:
@@ -71,7 +71,7 @@ def late_parties(
         }
         for p, v in found.items()
     ]
-    return sorted(out, key=lambda p: p["party"])
+    return sorted(out, key=lambda p: (alphabetical(p["party"]), p["party"]))
 
 
 def rung_active(rung: Any, base: date, as_of: date) -> bool:

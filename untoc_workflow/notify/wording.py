@@ -13,6 +13,7 @@ CLDR. Every translation here is to be reviewed by the UN translation services.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
@@ -135,6 +136,14 @@ def local_party_name(code: str | None, lang: str, stored: str | None = None) -> 
     if code and is_party(code):
         return party_name(code, lang)
     return stored or code or ""
+
+
+def alphabetical(name: str) -> str:
+    """The key that puts Party names in the order of a list in a UN document: letters
+    compared without their accents ("Côte d'Ivoire" before "Croatia", "Égypte" before
+    "Espagne", "Türkiye" before "Turkmenistan"), not by code point."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def local_party_of(code: str | None, lang: str, stored: str | None = None) -> str:
