@@ -16,6 +16,11 @@ _DURATION = re.compile(
 )
 
 
+# The longest span a definition or a decision may write: a clock, an offset or an extension
+# longer than a century is a slip of the keyboard, and one of 99,999 years would carry a
+# deadline past the last year a date can hold, stopping every status and sweep.
+MAX_YEARS = 100
+
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -46,8 +51,14 @@ class Duration:
                 f"{text!r} is not a duration; "
                 "write e.g. '2 weeks', '6 months', '-14 days', '+1 year'"
             )
-        n = int(m["n"]) * (-1 if m["sign"] == "-" else 1)
         unit = m["unit"].rstrip("s")
+        if len(m["n"]) > 6:  # read no number of a thousand digits
+            raise ValueError(f"{text!r} is longer than the {MAX_YEARS} years a duration may span")
+        n = int(m["n"]) * (-1 if m["sign"] == "-" else 1)
+        months = abs(n) * {"day": 0, "week": 0, "month": 1, "year": 12}[unit]
+        days = abs(n) * {"day": 1, "week": 7, "month": 0, "year": 0}[unit]
+        if months > MAX_YEARS * 12 or days > MAX_YEARS * 366:
+            raise ValueError(f"{text!r} is longer than the {MAX_YEARS} years a duration may span")
         if unit == "week":
             return cls(n * 7, "days")
         if unit == "day":

@@ -109,6 +109,26 @@ def test_record_refuses_a_saq_before_the_start_a_second_saq_and_one_on_a_complet
     assert "nothing added" in again.stdout
 
 
+def test_record_refuses_a_count_the_export_could_not_give_back(cli):
+    # a count of 23 digits went into the store, and the export of that store was then
+    # refused by `untoc import` (at most 18 digits): a backup that does not restore
+    cli("import", str(MECHANISM))
+    err = refused(
+        cli,
+        "record",
+        "experts_nominated",
+        "--party",
+        "GHA",
+        "--count",
+        "99999999999999999999999",
+        "--on",
+        "2021-02-01",
+    )
+    assert "--count: Input should be less than or equal to 999999999999999999" in err
+    cli("record", "experts_nominated", "--party", "GHA", "--count", "4", "--on", "2021-02-01")
+    assert events_in_store(cli)[-1]["count"] == 4
+
+
 def test_record_refuses_a_withdrawal_before_the_nomination_or_of_someone_else(cli):
     cli("import", str(MECHANISM))
     err = refused(

@@ -429,6 +429,25 @@ effects:
         )
 
 
+def test_a_clock_past_the_calendar_is_refused_in_the_decision_not_at_the_next_sweep() -> None:
+    # applied, 99,999 years stopped every later status and sweep on "year 102024 is out of
+    # range"; refused where it is written, it changes nothing
+    with pytest.raises(InputError) as exc:
+        decision(
+            """
+decision: TEST-7
+title: A slip of the keyboard
+adopted_on: 2021-06-01
+effects:
+  - {kind: change_duration, step: written_feedback, duration: 99999 years, from: 2021-07-01}
+"""
+        )
+    assert (
+        "decision.yaml:6: effects[0].duration: '99999 years' is longer than the 100 years"
+        in str(exc.value)
+    )
+
+
 def test_the_bundled_example_decisions_are_valid() -> None:
     from untoc_workflow.mechanism.decisions import load_decisions
 

@@ -4,6 +4,9 @@ shut out at once, a request for more time approved."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
+
+from untoc_workflow.portal.tables import PortalActionRow
 
 from .conftest import PEOPLE, SECRETARIAT, csrf_of, make_rig, pdf_bytes
 
@@ -71,3 +74,21 @@ def test_the_portal_works_on_postgresql(pg_rig):
         )
     )
     assert reviewer.get("/reviews/C1-G1-NGA").status_code == 303
+
+
+def test_an_address_typed_with_a_nul_or_a_line_break_gets_the_same_page_on_postgresql(pg_rig):
+    # the typed address is kept in the log of actions; a NUL in it made PostgreSQL refuse
+    # the row and the person saw "Something went wrong" instead of the page every address
+    # gets; a line break let a line of its own into `untoc portal actions`
+    browser = pg_rig.client()
+    for typed in ("a\x00b@example.org", "a@example.org\r\nsigned_in a.bello@example.org"):
+        form = browser.get("/login").text
+        answer = browser.post("/login", data={"email": typed, "csrf": csrf_of(form)})
+        assert answer.status_code == 200 and "Check your email" in answer.text
+    with pg_rig.store.engine.connect() as conn:
+        kept = [
+            r.who
+            for r in conn.execute(select(PortalActionRow.__table__))
+            if r.action == "sign_in_requested"
+        ]
+    assert kept == ["a\\x00b@example.org", "a@example.org\\r\\nsigned_in a.bello@example.org"]

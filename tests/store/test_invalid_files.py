@@ -67,3 +67,16 @@ def test_problems_carry_the_data_path_without_union_tags():
     assert [dataclasses.astuple(p)[1:4] for p in err.value.problems] == [
         ("events[0].languages", str(INVALID / "four_languages.yaml"), 27)
     ]
+
+
+@pytest.mark.parametrize("name", ["review_with_a_bad_date", "party_code_in_lower_case"])
+def test_what_names_a_refused_review_or_party_is_not_reported_unknown_too(name):
+    # the one mistake is where the review (or party) is written; each event naming it used
+    # to add "unknown review 'C2-G1-ITA' (did you mean 'C2-G1-AUT'?)", which sent the
+    # reader after the wrong review
+    case = INVALID / f"{name}.yaml"
+    with pytest.raises(InputError) as err:
+        parse_document(load_file(case))
+    message = err.value.render()
+    assert [p.path for p in err.value.problems] == [_expected(case)[0].split(": ")[1]]
+    assert "unknown" not in message and "did you mean 'C2-G1-AUT'" not in message

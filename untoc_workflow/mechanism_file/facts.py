@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, StrictInt, create_model, field_validator,
 
 from ..definitions import ProcessCatalog
 from ..definitions.process import Fact, FactField
+from ..yamlsource import MAX_INT_DIGITS
 from . import models as m
 
 
@@ -31,6 +32,9 @@ def _field(name: str, spec: FactField, agreed_steps: tuple[str, ...], fact: str)
         annotation = m.Text
     elif kind == "int":
         annotation = StrictInt
+        # the bound a file's reader holds every integer to, for the doors that read no file
+        # (`untoc record --count`, a Prefect form): what the store keeps, an export gives back
+        info["le"] = 10**MAX_INT_DIGITS - 1
         if spec.min is not None:
             info["ge"] = spec.min
     elif kind == "date":

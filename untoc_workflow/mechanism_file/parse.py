@@ -79,6 +79,8 @@ class MechanismReader:
         self.repeated = 0
         self.parties: list[Party] = []
         self.reviews: list[Review] = []
+        self._refused_parties: set[str] = set()
+        self._refused_reviews: set[str] = set()
         self._read_head()
 
     def line_of(self, path: str) -> int | None:
@@ -171,6 +173,9 @@ class MechanismReader:
         else:
             parties = _valid_items(data.get("parties"), m.PartyModel)
             reviews = _valid_items(data.get("reviews"), m.ReviewModel)
+            # written in the file but refused above: what names them is not "unknown" too
+            self._refused_parties = _refused_keys(data.get("parties"), m.PartyModel, "code")
+            self._refused_reviews = _refused_keys(data.get("reviews"), m.ReviewModel, "id")
         self._check_parties(parties)
         self._check_reviews(reviews)
 
@@ -325,6 +330,8 @@ class MechanismReader:
                 )
 
     def _unknown_party(self, path: str, code: str) -> None:
+        if code in self._refused_parties:
+            return  # its own problem is reported where the party is written
         self._add(path, f"unknown party {code!r}", did_you_mean(code, self._parties))
 
     # -- events ----------------------------------------------------------------------
@@ -391,7 +398,7 @@ class MechanismReader:
             review = None
             if review_id is not None:
                 review = reviews.get(review_id)
-                if review is None:
+                if review is None and review_id not in self._refused_reviews:
                     self._add(
                         f"{at}.review",
                         f"unknown review {review_id!r}",
@@ -492,6 +499,22 @@ def _indexed(items: list[Any]) -> Iterator[tuple[int, Any]]:
             yield item
         else:
             yield i, item
+
+
+def _refused_keys(raw: Any, model: type[Any], key: str) -> set[str]:
+    """The ids (or codes) of the items `_valid_items` leaves out; a code also upper-cased,
+    as what names it is written (`nga` refused as a party code, `NGA` where it is named)."""
+    if not isinstance(raw, list):
+        return set()
+    out: set[str] = set()
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get(key), str):
+            continue
+        try:
+            model.model_validate(item)
+        except ValidationError:
+            out |= {item[key], item[key].strip().upper()}
+    return out
 
 
 def _valid_items(raw: Any, model: type[Any]) -> list[tuple[int, Any]]:

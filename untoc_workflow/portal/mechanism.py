@@ -180,8 +180,12 @@ class MechanismView:
 
     def identify(self, email: str) -> Identity | None:
         """Who `email` is today, or None: checked on every request, not only at sign-in."""
-        fold = self.fold()
         address = normal(email)
+        if not address.isprintable():
+            # no account holds a control character (the store refuses one in an address),
+            # and PostgreSQL cannot even be asked about a NUL
+            return None
+        fold = self.fold()
         with self.store.engine.connect() as conn:
             rows = conn.execute(
                 select(_PEOPLE.c.email, _PEOPLE.c.name, _PEOPLE.c.party, _PEOPLE.c.role).where(
