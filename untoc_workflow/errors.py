@@ -49,7 +49,13 @@ class InputError(Exception):
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    choices = list(choices)
+    # a code typed in the wrong case ("c1-g1-nor", "nga") is the commonest slip, and
+    # difflib scores it too low to suggest
+    folded = [c for c in choices if str(c).casefold() == str(word).casefold()]
+    if folded:
+        return f"did you mean {folded[0]!r}?"
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else None
 
 

@@ -87,6 +87,17 @@ def test_record_with_an_unknown_review_fails_naming_the_option_and_changes_nothi
     assert status(cli, "2022-01-01") == before
 
 
+def test_record_suggests_a_review_typed_in_the_wrong_case_and_refuses_an_empty_date(cli):
+    cli("import", str(MECHANISM))
+    before = status(cli, "2022-01-01")
+    lower = cli("record", "saq_submitted", "--review", "c1-g1-nga", "--on", "2021-06-10", code=1)
+    assert "did you mean 'C1-G1-NGA'?" in lower.stderr
+    # a script's empty variable is not today's date
+    empty = cli("record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "", code=1)
+    assert "on" in empty.stderr and "Traceback" not in empty.stderr
+    assert status(cli, "2022-01-01") == before
+
+
 def test_a_bad_file_is_refused_with_its_location_and_changes_nothing(cli, tmp_path):
     cli("import", str(MECHANISM))
     before = status(cli, "2022-01-01")

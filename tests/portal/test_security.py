@@ -44,6 +44,24 @@ def test_a_failure_shows_a_plain_page_and_no_stack_trace(rig, monkeypatch):
     assert answer.headers["x-content-type-options"] == "nosniff"
 
 
+def test_a_failure_on_a_sign_in_link_leaves_its_token_out_of_the_server_log(
+    rig, monkeypatch, caplog
+):
+    token = "s3cr3t-sign-in-token-of-a-focal-point"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the store is down")
+
+    # whatever fails while the link is followed, the log says where, not the token
+    monkeypatch.setattr(rig.app.state.portal, "now", broken)
+    with caplog.at_level("ERROR", logger="untoc.portal"):
+        answer = rig.client().get(f"/login/{token}")
+    assert answer.status_code == 500
+    assert "GET /login/" in caplog.text  # the failure is logged, with where it happened
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert token not in logged and token not in caplog.text
+
+
 def test_every_action_is_logged_with_who_and_when(rig):
     browser = rig.sign_in(PEOPLE["fp_nga"])
     browser.get("/reviews/C1-G1-NGA")

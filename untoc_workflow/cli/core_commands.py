@@ -184,7 +184,8 @@ def record_command(
     every fact with its options.
     """
     fields: dict[str, Any] = {
-        "on": on or today().isoformat(),
+        # `--on ""` (a variable left empty in a script) is refused as a date, not taken as today
+        "on": today().isoformat() if on is None else on,
         "type": type,
         "review": review,
         "party": party,

@@ -142,6 +142,14 @@ def set_cookie(
     )
 
 
+def loggable(path: str) -> str:
+    """A request path fit for the server log: a sign-in link's token is a password for as
+    long as it lives, so it never reaches the log."""
+    if path.startswith("/login/"):
+        return "/login/<token>"
+    return path
+
+
 def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -202,7 +210,7 @@ def create_app(
             try:
                 response = await call_next(request)
             except Exception:  # logged for the secretariat; the browser gets a plain page
-                log.exception("portal error on %s %s", request.method, request.url.path)
+                log.exception("portal error on %s %s", request.method, loggable(request.url.path))
                 response = portal.render(request, "error.html", {"code": 500}, status=500)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
