@@ -448,6 +448,35 @@ effects:
     )
 
 
+@pytest.mark.parametrize(
+    ("effect", "said"),
+    [
+        (
+            "{kind: extend_deadline, step: saq, by: -6 months, reviews: {cluster: 1}}",
+            "effects[0]: an extension moves a deadline later: `by: -6 months` is not",
+        ),
+        (
+            "{kind: change_duration, step: written_feedback, duration: 0 days, from: 2021-07-01}",
+            "effects[0]: a step's duration is a span of time: '0 days' is not",
+        ),
+    ],
+)
+def test_an_extension_that_would_shorten_a_deadline_is_refused_where_it_is_written(
+    effect: str, said: str
+) -> None:
+    with pytest.raises(InputError) as exc:
+        decision(
+            f"""
+decision: TEST-8
+title: A sign typed by mistake
+adopted_on: 2021-06-01
+effects:
+  - {effect}
+"""
+        )
+    assert f"decision.yaml:6: {said}" in str(exc.value)
+
+
 def test_the_bundled_example_decisions_are_valid() -> None:
     from untoc_workflow.mechanism.decisions import load_decisions
 

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..dates import Duration
 from ..definitions.load import allowed_keys
 from ..errors import InputError, Problem, did_you_mean, problems_from_validation
 from ..yamlsource import Located, load_file
@@ -84,6 +85,12 @@ class ExtendDeadline(_Frozen):
     def _by_or_to(self) -> ExtendDeadline:
         if (self.by is None) == (self.to is None):
             raise ValueError("give exactly one of `by: <duration>` or `to: <date>`")
+        if self.by is not None and Duration.parse(self.by).amount <= 0:
+            # "-6 months" would bring deadlines forward under the name of an extension
+            raise ValueError(
+                f"an extension moves a deadline later: `by: {self.by}` is not; write a"
+                " positive duration (e.g. '3 months'), or `to: <date>` for a new deadline"
+            )
         return self
 
 
@@ -95,6 +102,12 @@ class ChangeDuration(_Frozen):
     duration: DurationText
     from_: IsoDate = Field(alias="from")
     reviews: Reviews | None = Field(None, description="default: every review")
+
+    @model_validator(mode="after")
+    def _a_real_clock(self) -> ChangeDuration:
+        if Duration.parse(self.duration).amount <= 0:
+            raise ValueError(f"a step's duration is a span of time: {self.duration!r} is not")
+        return self
 
 
 class SetThreshold(_Frozen):
