@@ -73,6 +73,20 @@ def test_an_impossible_draw_exits_1_naming_the_party_and_the_rule(env: Path) -> 
     assert not (env / "out.yaml").exists()
 
 
+def test_an_output_path_through_a_file_names_that_file_not_a_temporary_one(env: Path) -> None:
+    src = parties_file(env / "parties.yaml", un_parties(mechanism()))
+    (env / "afile").write_text("not a folder\n", encoding="utf-8")
+    starts = ",".join(d.isoformat() for d in (G1, G2, G3))
+    result = run("draw", str(src), "--start", starts, "--seed", "1", "--out", "afile/x.yaml")
+    assert result.exit_code == 1
+    assert "afile: is a file, not a folder" in result.output, result.output
+    assert ".tmp" not in result.output and "Traceback" not in result.output
+    assert run("import", str(src)).exit_code == 0
+    report = run("report", "--as-of", "2021-01-01", "--format", "html", "--out", "afile")
+    assert report.exit_code == 1
+    assert "afile: is a file; a folder is needed here" in report.output, report.output
+
+
 def test_a_bad_date_is_a_usage_error(env: Path) -> None:
     result = run("draw", "x.yaml", "--start", "2020-13-01", "--seed", "1", "--out", "o.yaml")
     assert result.exit_code == 2

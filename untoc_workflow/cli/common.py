@@ -113,6 +113,16 @@ def _os_error(exc: OSError) -> str:
     folder = os.path.dirname(name)
     if isinstance(exc, FileNotFoundError) and folder and not os.path.isdir(folder):
         return f"{name}: the folder {folder} does not exist; create it first"
+    if isinstance(exc, NotADirectoryError) and name:
+        # "afile/x.json.draw.json.tmp: Not a directory" names a file the user never typed:
+        # name the part of the path they did type that is a file
+        parent = os.path.dirname(name)
+        while parent and not os.path.isfile(parent) and os.path.dirname(parent) != parent:
+            parent = os.path.dirname(parent)
+        if parent and os.path.isfile(parent):
+            return f"{parent}: is a file, not a folder; give a path in a folder"
+    if isinstance(exc, FileExistsError) and name and os.path.isfile(name):
+        return f"{name}: is a file; a folder is needed here (give a folder's path)"
     what = exc.strerror or type(exc).__name__
     return f"{name}: {what}" if name else what
 
