@@ -296,6 +296,15 @@ def mission_kind(code: str) -> str:
     return str(entry.get("mission", "mission"))
 
 
+def is_state(code: str | None) -> bool:
+    """Whether the Party is a State (a "State party"); party_names.yaml marks the one that is
+    not, the European Union. An unknown or missing code counts as a State."""
+    if not code:
+        return True
+    entry = _party_data()["parties"].get(code) or {}
+    return bool(entry.get("state", True))
+
+
 # -- dates and numbers ------------------------------------------------------------------
 
 # The Arabic month names as UN documents write them: the Levantine name, then the
@@ -762,7 +771,7 @@ def _bdi_filter(context: Any, value: object, lang: str | None = None) -> str:
 def install(env: Any, templates_dir: Path | None = None) -> Any:
     """Register the wording functions in a Jinja2 environment: filters party_name,
     party_of, party_the, un_date, un_month, number, days, percent, list_join, enumeration,
-    bdi, parens; globals term, greeting, closing, colon, comma, semicolon, party_name,
+    bdi, parens; globals term, greeting, closing, colon, comma, semicolon, party_name, is_state,
     font_stack and FONT_STACK.
     Templates pass the language explicitly (`{{ term("focal_point", "fr") }}`), except
     `bdi`, which reads it from the context. The glossary is `templates_dir`'s own, if it
@@ -798,6 +807,7 @@ def install(env: Any, templates_dir: Path | None = None) -> Any:
             "comma": comma,
             "semicolon": semicolon,
             "party_name": party_name,
+            "is_state": is_state,
             "font_stack": font_stack,
             "FONT_STACK": FONT_STACK,
         }
@@ -826,6 +836,7 @@ __all__ = [
     "greeting",
     "install",
     "is_party",
+    "is_state",
     "isolate",
     "list_join",
     "load_glossary",
