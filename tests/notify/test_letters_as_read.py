@@ -211,3 +211,75 @@ def test_the_president_reads_parties_not_states_parties_when_the_union_is_late(t
     # nobody late: no Party at all is late, the Union included
     none = templates.render_letter("presidency", language, {**base, "late": []})
     assert term("state_party", language) not in none.text, none.text
+
+
+# A note verbale is written in the third person throughout: no request in the second person
+# ("Please submit your written feedback", "Nous vous saurions gré", "Veuillez"), no focal
+# point's task handed to the mission as its own, and no "remains at your disposal" before
+# the complimentary close.
+SECOND_PERSON = {
+    "en": ("Please", "your "),
+    "fr": ("Veuillez", "vous", "votre", "vos "),
+    "es": ("Sírvase", "Le agradeceríamos", "su disposición"),
+    "ru": ("Просим", "ваш"),
+    "zh": ("请协助", "请提交", "随时准备"),
+    "ar": ("نرجو", "يُرجى", "رهن إشارتكم"),
+}
+GRATEFUL = {
+    "en": "would be grateful if the Permanent Mission could",
+    "fr": "serait reconnaissant à la Mission permanente de bien vouloir",
+    "es": "agradecería a la Misión Permanente que",
+    "ru": "был бы признателен Постоянному представительству",
+    "zh": "秘书处如蒙常驻代表团",
+    "ar": "ممتنة لمساعدة البعثة الدائمة",
+}
+
+
+def _mission_notice(language: str) -> dict:
+    ctx = sample_notice_contexts(language)[1]
+    recipient = {**ctx["recipient"], "is_copy": False}
+    return {**ctx, "recipient": recipient, "fallback": [], "others": []}
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_note_verbale_to_a_mission_is_in_the_third_person(templates, language):
+    from untoc_workflow.notify.wording import closing
+
+    ctx = _mission_notice(language)
+    out = templates.render("escalation_mission", language, ctx)
+    body = out.text.split("\n--\n", 1)[0]
+    for words in SECOND_PERSON[language]:
+        assert words not in body, (words, body)
+    assert GRATEFUL[language] in body, body
+    # the complimentary close ends the note
+    assert body.rstrip().endswith(closing("mission", language, "NGA")), body
+
+    # the mission's consolidated letter: its notices, and no "at your disposal" before the
+    # complimentary close
+    text, html = templates.render_item("escalation_mission", language, ctx)
+    letter_ctx = dict(sample_letter_contexts(templates, language)[1][1])
+    item = {"text": text, "html": html}
+    letter_ctx["sections"] = [{"id": "C1-G1-NGA", "reviewed": "x", "items": [item]}]
+    letter_ctx["copies"] = []
+    letter = templates.render_letter("daily", language, letter_ctx)
+    body = letter.text.split("\n--\n", 1)[0]
+    for words in SECOND_PERSON[language]:
+        assert words not in body, (words, body)
+    assert body.rstrip().endswith(closing("mission", language, "NGA")), body
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_missions_opening_letter_asks_in_the_third_person(templates, language):
+    from untoc_workflow.notify.wording import closing
+
+    base = sample_letter_contexts(templates, language)
+    ctx = {**base[2][1], "recipient": base[1][1]["recipient"]}  # the opening, to a mission
+    letter = templates.render_letter("opening", language, ctx)
+    body = letter.text.split("\n--\n", 1)[0]
+    for words in SECOND_PERSON[language]:
+        assert words not in body, (words, body)
+    assert GRATEFUL[language] in body and GRATEFUL[language] in letter.html, body
+    assert body.rstrip().endswith(closing("mission", language, "NGA")), body
+    # a focal point is still asked directly, and the secretariat stays at its disposal
+    fp = templates.render_letter("opening", language, base[2][1])
+    assert GRATEFUL[language] not in fp.text

@@ -628,6 +628,26 @@ def _mission_of(lang: str, party: str) -> str:
     return f"{head} {of} {where_mission}"
 
 
+_ZH_HEADS = {"mission": "常驻代表团", "observer": "常驻观察员代表团", "delegation": "代表团"}
+
+
+def the_mission(party: str | None, lang: str) -> str:
+    """The Party's representation as a note verbale names it once its opening has named it
+    in full: "the Permanent Mission", "la Mission permanente", "la Delegación", "代表团";
+    Russian in the dative ("Постоянному представительству", after "признателен"), Arabic
+    as the second term of a construct ("البعثة الدائمة", "الوفد")."""
+    _check_language(lang)
+    kind = mission_kind(party) if party else "mission"
+    if kind not in _KINDS:
+        kind = "mission"
+    if lang == "zh":
+        return _ZH_HEADS[kind]
+    head = _REPRESENTATION[lang][0][_KINDS.index(kind)]
+    if lang == "ar" and kind == "delegation":
+        return "الوفد"
+    return head
+
+
 # The representation named on its own, as an address's display name (nominative, no
 # article): Russian needs the nominative where the note verbale's opening has the dative.
 _RU_NOMINATIVE = {
@@ -808,6 +828,7 @@ def install(env: Any, templates_dir: Path | None = None) -> Any:
             "semicolon": semicolon,
             "party_name": party_name,
             "is_state": is_state,
+            "the_mission": the_mission,
             "font_stack": font_stack,
             "FONT_STACK": FONT_STACK,
         }
@@ -851,4 +872,5 @@ __all__ = [
     "semicolon",
     "mission_name",
     "term",
+    "the_mission",
 ]
