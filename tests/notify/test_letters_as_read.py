@@ -119,3 +119,167 @@ def test_the_president_reads_the_late_parties_in_alphabetical_order(language, co
     states = {f"C1-G3-{c}": _late_state(f"C1-G3-{c}", c, "saq", (c,)) for c in reversed(codes)}
     names = [p["party"] for p in late_parties(steps, states, {}, language)]
     assert names == [local_party_name(c, language) for c in codes], names
+
+
+# The Convention's Parties are 188 States and one regional economic integration
+# organisation, the European Union: "Party under review", never "State party under review".
+PARTY_UNDER_REVIEW = {
+    "en": ("Party under review", "reviewing Party"),
+    "fr": ("Partie examinée", "Partie examinatrice"),
+    "es": ("Parte examinada", "Parte examinadora"),
+    "ru": ("Участник, проходящий обзор", "Участник, проводящий обзор"),
+    "zh": ("被审议缔约方", "审议缔约方"),
+    "ar": ("الطرف المستعرَض", "الطرف المستعرِض"),
+}
+
+
+def _open_state(review: str, reviewed: str, reviewers: tuple[str, ...]):
+    deadline = Deadline(due=date(2024, 3, 1), source="rule")
+    step = StepState(
+        step="saq",
+        status="open",
+        started_on=date(2023, 11, 1),
+        deadline=deadline,
+        waiting_for=(reviewed,),
+    )
+    return NS(
+        review=review,
+        reviewed=reviewed,
+        reviewers=reviewers,
+        stage="questionnaire",
+        as_of=date(2024, 5, 20),
+        steps=(step,),
+    )
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_the_european_union_is_named_a_party_not_a_state_party_in_its_role(templates, language):
+    from untoc_workflow.notify.outstanding import outstanding_lines
+
+    states = {
+        "C1-G1-EU": _open_state("C1-G1-EU", "EU", ("DEU", "CHE")),
+        "C1-G1-AUT": _open_state("C1-G1-AUT", "AUT", ("EU", "HUN")),
+    }
+    steps = {"saq": {"en": "Self-assessment questionnaire"}}
+    reviewed, reviewing = PARTY_UNDER_REVIEW[language]
+    base = dict(sample_letter_contexts(templates, language)[2][1])
+    for party, roles in (("EU", (reviewed, reviewing)), ("DEU", ())):
+        lines = outstanding_lines(states, {}, party, language, steps)
+        name = local_party_name(party, language)
+        recipient = {**base["recipient"], "party": name, "party_code": party, "name": name}
+        out = templates.render_letter(
+            "opening", language, {**base, "lines": lines, "party_facts": [], "recipient": recipient}
+        )
+        for role in roles:
+            assert role in out.text and role in out.html, (language, role)
+        state_forms = (term("reviewed_party", language), term("reviewing_party", language))
+        if party == "EU":
+            assert not any(f in out.text for f in state_forms), out.text
+        else:  # a State stays a State party
+            assert term("reviewing_party", language) in out.text, out.text
+
+
+# how the President's summary names the late Parties: "States parties" only when all are
+PRESIDENCY_HEADING = {
+    "en": ("States parties with late steps", "Parties with late steps"),
+    "fr": ("États parties en retard", "Parties en retard"),
+    "es": ("Estados partes con etapas atrasadas", "Partes con etapas atrasadas"),
+    "ru": ("государства-участники, допустившие", "Участники, допустившие"),
+    "zh": ("步骤逾期的缔约国", "步骤逾期的缔约方"),
+    "ar": ("الدول الأطراف المتأخرة", "الأطراف المتأخرة"),
+}
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_the_president_reads_parties_not_states_parties_when_the_union_is_late(templates, language):
+    steps = {s.id: s for s in load_process().steps}
+    states_only, with_union = PRESIDENCY_HEADING[language]
+    base = sample_letter_contexts(templates, language)[3][1]
+    late_states = {"C1-G2-CHE": _late_state("C1-G2-CHE", "CHE", "saq", ("CHE",))}
+    late_union = {**late_states, "C1-G2-EU": _late_state("C1-G2-EU", "EU", "saq", ("EU",))}
+
+    only = templates.render_letter(
+        "presidency", language, {**base, "late": late_parties(steps, late_states, {}, language)}
+    )
+    assert states_only in only.subject, only.subject
+    union = templates.render_letter(
+        "presidency", language, {**base, "late": late_parties(steps, late_union, {}, language)}
+    )
+    assert with_union in union.subject and states_only not in union.subject, union.subject
+    assert term("state_party", language) not in union.text, union.text
+    assert term("state_party", language, number="other") not in union.text, union.text
+    # nobody late: no Party at all is late, the Union included
+    none = templates.render_letter("presidency", language, {**base, "late": []})
+    assert term("state_party", language) not in none.text, none.text
+
+
+# A note verbale is written in the third person throughout: no request in the second person
+# ("Please submit your written feedback", "Nous vous saurions gré", "Veuillez"), no focal
+# point's task handed to the mission as its own, and no "remains at your disposal" before
+# the complimentary close.
+SECOND_PERSON = {
+    "en": ("Please", "your "),
+    "fr": ("Veuillez", "vous", "votre", "vos "),
+    "es": ("Sírvase", "Le agradeceríamos", "su disposición"),
+    "ru": ("Просим", "ваш"),
+    "zh": ("请协助", "请提交", "随时准备"),
+    "ar": ("نرجو", "يُرجى", "رهن إشارتكم"),
+}
+GRATEFUL = {
+    "en": "would be grateful if the Permanent Mission could",
+    "fr": "serait reconnaissant à la Mission permanente de bien vouloir",
+    "es": "agradecería a la Misión Permanente que",
+    "ru": "был бы признателен Постоянному представительству",
+    "zh": "秘书处如蒙常驻代表团",
+    "ar": "ممتنة لمساعدة البعثة الدائمة",
+}
+
+
+def _mission_notice(language: str) -> dict:
+    ctx = sample_notice_contexts(language)[1]
+    recipient = {**ctx["recipient"], "is_copy": False}
+    return {**ctx, "recipient": recipient, "fallback": [], "others": []}
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_note_verbale_to_a_mission_is_in_the_third_person(templates, language):
+    from untoc_workflow.notify.wording import closing
+
+    ctx = _mission_notice(language)
+    out = templates.render("escalation_mission", language, ctx)
+    body = out.text.split("\n--\n", 1)[0]
+    for words in SECOND_PERSON[language]:
+        assert words not in body, (words, body)
+    assert GRATEFUL[language] in body, body
+    # the complimentary close ends the note
+    assert body.rstrip().endswith(closing("mission", language, "NGA")), body
+
+    # the mission's consolidated letter: its notices, and no "at your disposal" before the
+    # complimentary close
+    text, html = templates.render_item("escalation_mission", language, ctx)
+    letter_ctx = dict(sample_letter_contexts(templates, language)[1][1])
+    item = {"text": text, "html": html}
+    letter_ctx["sections"] = [{"id": "C1-G1-NGA", "reviewed": "x", "items": [item]}]
+    letter_ctx["copies"] = []
+    letter = templates.render_letter("daily", language, letter_ctx)
+    body = letter.text.split("\n--\n", 1)[0]
+    for words in SECOND_PERSON[language]:
+        assert words not in body, (words, body)
+    assert body.rstrip().endswith(closing("mission", language, "NGA")), body
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_missions_opening_letter_asks_in_the_third_person(templates, language):
+    from untoc_workflow.notify.wording import closing
+
+    base = sample_letter_contexts(templates, language)
+    ctx = {**base[2][1], "recipient": base[1][1]["recipient"]}  # the opening, to a mission
+    letter = templates.render_letter("opening", language, ctx)
+    body = letter.text.split("\n--\n", 1)[0]
+    for words in SECOND_PERSON[language]:
+        assert words not in body, (words, body)
+    assert GRATEFUL[language] in body and GRATEFUL[language] in letter.html, body
+    assert body.rstrip().endswith(closing("mission", language, "NGA")), body
+    # a focal point is still asked directly, and the secretariat stays at its disposal
+    fp = templates.render_letter("opening", language, base[2][1])
+    assert GRATEFUL[language] not in fp.text

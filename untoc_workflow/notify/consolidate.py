@@ -429,6 +429,7 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
                 "id": "C1-G1-NGA",
                 "reviewed": name("NGA"),
                 "as_": "reviewed",
+                "is_state": True,
                 "steps": [
                     {
                         "step": step,
@@ -447,6 +448,8 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
         "late": [
             {
                 "party": name("NGA"),
+                "code": "NGA",
+                "is_state": True,
                 "steps": [
                     {
                         "review": "C1-G1-NGA",

@@ -15,7 +15,7 @@ from typing import Any
 from ..core.ladder import ladder_base
 from .context import late_by, one_line
 from .languages import long_date
-from .wording import local_party_name
+from .wording import is_state, local_party_name
 
 
 def outstanding_lines(
@@ -73,6 +73,8 @@ def outstanding_lines(
                 "id": state.review,
                 "reviewed": name(state.reviewed),
                 "as_": as_,
+                # whose role as_ is: a State party, or the European Union (a Party)
+                "is_state": is_state(party),
                 "stage": state.stage,
                 "steps": steps,
                 "days_overdue": max((s["days_overdue"] for s in steps), default=0),

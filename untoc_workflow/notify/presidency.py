@@ -12,7 +12,7 @@ from typing import Any
 from ..core.ladder import ladder_base, occurrence_on, rung_times
 from .context import late_by, one_line
 from .languages import long_date
-from .wording import alphabetical, local_party_name
+from .wording import alphabetical, is_state, local_party_name
 
 
 def presidency_held(definition: Any) -> bool:
@@ -67,6 +67,9 @@ def late_parties(
     out = [
         {
             "party": one_line(local_party_name(p, language, getattr(parties.get(p), "name", None))),
+            "code": p,
+            # the European Union is late as a Party, not as a State party
+            "is_state": is_state(p),
             "steps": sorted(v, key=lambda s: -s["days_overdue"]),
         }
         for p, v in found.items()

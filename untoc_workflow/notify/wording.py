@@ -296,6 +296,15 @@ def mission_kind(code: str) -> str:
     return str(entry.get("mission", "mission"))
 
 
+def is_state(code: str | None) -> bool:
+    """Whether the Party is a State (a "State party"); party_names.yaml marks the one that is
+    not, the European Union. An unknown or missing code counts as a State."""
+    if not code:
+        return True
+    entry = _party_data()["parties"].get(code) or {}
+    return bool(entry.get("state", True))
+
+
 # -- dates and numbers ------------------------------------------------------------------
 
 # The Arabic month names as UN documents write them: the Levantine name, then the
@@ -619,6 +628,26 @@ def _mission_of(lang: str, party: str) -> str:
     return f"{head} {of} {where_mission}"
 
 
+_ZH_HEADS = {"mission": "常驻代表团", "observer": "常驻观察员代表团", "delegation": "代表团"}
+
+
+def the_mission(party: str | None, lang: str) -> str:
+    """The Party's representation as a note verbale names it once its opening has named it
+    in full: "the Permanent Mission", "la Mission permanente", "la Delegación", "代表团";
+    Russian in the dative ("Постоянному представительству", after "признателен"), Arabic
+    as the second term of a construct ("البعثة الدائمة", "الوفد")."""
+    _check_language(lang)
+    kind = mission_kind(party) if party else "mission"
+    if kind not in _KINDS:
+        kind = "mission"
+    if lang == "zh":
+        return _ZH_HEADS[kind]
+    head = _REPRESENTATION[lang][0][_KINDS.index(kind)]
+    if lang == "ar" and kind == "delegation":
+        return "الوفد"
+    return head
+
+
 # The representation named on its own, as an address's display name (nominative, no
 # article): Russian needs the nominative where the note verbale's opening has the dative.
 _RU_NOMINATIVE = {
@@ -762,7 +791,7 @@ def _bdi_filter(context: Any, value: object, lang: str | None = None) -> str:
 def install(env: Any, templates_dir: Path | None = None) -> Any:
     """Register the wording functions in a Jinja2 environment: filters party_name,
     party_of, party_the, un_date, un_month, number, days, percent, list_join, enumeration,
-    bdi, parens; globals term, greeting, closing, colon, comma, semicolon, party_name,
+    bdi, parens; globals term, greeting, closing, colon, comma, semicolon, party_name, is_state,
     font_stack and FONT_STACK.
     Templates pass the language explicitly (`{{ term("focal_point", "fr") }}`), except
     `bdi`, which reads it from the context. The glossary is `templates_dir`'s own, if it
@@ -798,6 +827,8 @@ def install(env: Any, templates_dir: Path | None = None) -> Any:
             "comma": comma,
             "semicolon": semicolon,
             "party_name": party_name,
+            "is_state": is_state,
+            "the_mission": the_mission,
             "font_stack": font_stack,
             "FONT_STACK": FONT_STACK,
         }
@@ -826,6 +857,7 @@ __all__ = [
     "greeting",
     "install",
     "is_party",
+    "is_state",
     "isolate",
     "list_join",
     "load_glossary",
@@ -840,4 +872,5 @@ __all__ = [
     "semicolon",
     "mission_name",
     "term",
+    "the_mission",
 ]
