@@ -169,3 +169,47 @@ def test_a_term_that_names_a_step_is_the_step_title_of_the_definition(step_id):
         entry = GLOSSARY["terms"][step_id][lang]
         nominative = entry.get("one", entry) if isinstance(entry, dict) else entry
         assert nominative.casefold() == step.title[lang].casefold(), lang
+
+
+@pytest.mark.parametrize("lang", UN_LANGUAGES)
+def test_no_notice_as_rendered_holds_a_wrong_term(lang):
+    """The source check above cannot see a wrong term put together from a right one and a
+    literal (term("president") followed by 团 is 主席团, the Bureau): the rendered notices
+    are checked too."""
+    from untoc_workflow.notify.context import sample_notice_contexts
+    from untoc_workflow.notify.templates import Templates
+
+    from .test_templates import RUNG_TEMPLATES
+
+    templates = Templates(TEMPLATES_DIR)
+    wrong = GLOSSARY["wrong"].get(lang) or {}
+    found = []
+    for name in RUNG_TEMPLATES:
+        for ctx in sample_notice_contexts():
+            out = templates.render(name, lang, ctx)
+            for term in wrong:
+                if term.casefold() in (out.subject + out.text).casefold():
+                    found.append(f"{name}: {term!r}")
+    assert found == []
+
+
+def test_the_presidents_notice_asks_nothing_of_the_president_that_a_focal_point_owes():
+    """The President may remind a Party of its obligations; "Please submit your written
+    feedback", the focal point's request, does not belong in a notice to the President."""
+    from untoc_workflow.notify.context import sample_notice_contexts
+    from untoc_workflow.notify.templates import Templates
+
+    templates = Templates(TEMPLATES_DIR)
+    checked = 0
+    for lang in UN_LANGUAGES:
+        for ctx in sample_notice_contexts():
+            if ctx["recipient"]["kind"] != "focal_point":
+                continue
+            item, _ = templates.render_item("step_due", lang, ctx)
+            # an item's last line is "What to do: <the request>"
+            request = re.split(r"[:：]\s*", item.strip().splitlines()[-1], maxsplit=1)[-1]
+            assert len(request) > 10, (lang, item)
+            president = templates.render("escalation_presidency", lang, ctx)
+            assert request not in president.text and request not in president.html, lang
+            checked += 1
+    assert checked >= len(UN_LANGUAGES)
