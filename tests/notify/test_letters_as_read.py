@@ -283,3 +283,78 @@ def test_a_missions_opening_letter_asks_in_the_third_person(templates, language)
     # a focal point is still asked directly, and the secretariat stays at its disposal
     fp = templates.render_letter("opening", language, base[2][1])
     assert GRATEFUL[language] not in fp.text
+
+
+# The single notices name the European Union's role as a Party's, whether the Union is
+# reviewed or reviews; the President is asked to remind the Party concerned, by name.
+REMIND = {
+    "en": "may wish to remind the European Union of its obligations",
+    "fr": "appeler l'attention de l'Union européenne sur ses obligations",
+    "es": "señalar a la atención de la Unión Europea sus obligaciones",
+    "ru": "обратить внимание Европейского союза на обязательства",
+    "zh": "提醒欧洲联盟履行",
+    "ar": "تذكير الاتحاد الأوروبي بالالتزامات",
+}
+
+
+def _notice_text(templates, name: str, language: str, ctx: dict) -> str:
+    out = templates.render(name, language, ctx)
+    return out.subject + "\n" + out.text + "\n" + out.html
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_single_notice_names_the_union_a_party_not_a_state_party(templates, language):
+    reviewed, reviewing = PARTY_UNDER_REVIEW[language]
+    state_words = (term("state_party", language), term("state_party", language, number="other"))
+    # the Union under review
+    [fp, *_] = sample_notice_contexts(language, reviewed="EU", reviewers=("DEU", "HUN"))
+    text = _notice_text(templates, "consultation_overdue", language, fp)
+    assert reviewed in text and term("reviewed_party", language) not in text, text
+    # its State reviewers stay States parties
+    assert term("reviewing_party", language, number="other") in text, text
+    # the Union among the reviewers: "reviewing Parties"
+    [fp, *_] = sample_notice_contexts(language, reviewed="AUT", reviewers=("EU", "HUN"))
+    plural = term("reviewing_party_not_state", language, number="other")
+    for name in ("consultation_overdue", "translation_due"):
+        text = _notice_text(templates, name, language, fp)
+        assert plural in text, (name, text)
+        # (the Chinese "被审议缔约国", State party under review, holds "审议缔约国")
+        rest = text.replace(term("reviewed_party", language), "")
+        assert term("reviewing_party", language, number="other") not in rest, (name, text)
+    # the President is asked to remind the Union, late with its written feedback, by name
+    ctxs = sample_notice_contexts(language, "AUT", ("EU", "HUN"), waiting=("EU",))
+    president = {**ctxs[3], "step": {**ctxs[3]["step"], "id": "written_feedback"}}
+    text = _notice_text(templates, "escalation_presidency", language, president)
+    assert REMIND[language] in text, text
+    assert not any(w in text for w in state_words), text
+    # a State is named too: "remind Nigeria", not "the State party concerned"
+    [*_, president] = sample_notice_contexts(language)
+    text = _notice_text(templates, "escalation_presidency", language, president)
+    nigeria = {"en": "may wish to remind Nigeria of its obligations", "zh": "提醒尼日利亚履行"}
+    assert nigeria.get(language, local_party_name("NGA", language)) in text, text
+    assert not any(w in text for w in state_words), text
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_the_union_without_a_focal_point_is_not_called_a_state(templates, language):
+    # a mission writing for the Union, which has no focal point: the notice's fallback line,
+    # the letter's "no focal point" line, and the monthly summary with no review at all
+    ctx = sample_notice_contexts(language, reviewed="EU")[0]
+    text, html = templates.render_item("step_overdue", language, ctx)
+    opening = dict(sample_letter_contexts(templates, language)[2][1])
+    opening["lines"] = []
+    opening["party_facts"] = [
+        {"party": local_party_name("EU", language), "reviews": ["C1-G1-EU"], "due": "x"}
+    ]
+    letter = templates.render_letter("opening", language, opening)
+    from untoc_workflow.notify.context import sample_digest_contexts
+
+    digest = sample_digest_contexts(language)[1]
+    union = local_party_name("EU", language)
+    recipient = {**digest["recipient"], "party_code": "EU", "party": union}
+    summary = templates.render(
+        "monthly_digest", language, {**digest, "recipient": recipient, "reviews": []}
+    )
+    for out in (text, html, letter.text, summary.text, summary.html):
+        assert term("state_party", language) not in out, out
+        assert "государства-участника Европейский союз" not in out, out

@@ -13,7 +13,7 @@ from typing import Any
 
 from .languages import direction, long_date, month_year
 from .wording import days as wording_days
-from .wording import local_party_name, term
+from .wording import is_state, local_party_name, term
 
 # field -> None (a plain value or list) or the set of its attributes
 NOTICE_FIELDS: dict[str, Any] = {
@@ -23,8 +23,20 @@ NOTICE_FIELDS: dict[str, Any] = {
     "as_of": None,
     "reference": None,
     "recipient": frozenset({"name", "email", "role", "party", "party_code", "is_copy", "kind"}),
+    # reviewed_is_state / reviewers_are_states: whether to say "State party" (the European
+    # Union is a Party, not a State)
     "review": frozenset(
-        {"id", "cluster", "group", "reviewed", "reviewed_code", "reviewers", "stage"}
+        {
+            "id",
+            "cluster",
+            "group",
+            "reviewed",
+            "reviewed_code",
+            "reviewed_is_state",
+            "reviewers",
+            "reviewers_are_states",
+            "stage",
+        }
     ),
     "step": frozenset({"id", "title", "title_en"}),
     "deadline": frozenset({"due", "due_iso", "source", "basis", "decision"}),
@@ -37,6 +49,8 @@ NOTICE_FIELDS: dict[str, Any] = {
     "counted_from": None,  # the step's start when it began after its deadline, or None
     "due_on": None,
     "waiting_for": None,
+    # the Parties the step waits for (else the reviewed Party): list of {name, code, is_state}
+    "concerned": None,
     "fallback": None,  # list of {party, party_code, reason, instead_of}
     "others": None,  # list of {name, role, party, copy}
     "secretariat": frozenset({"name", "email"}),
@@ -123,7 +137,9 @@ def notice_context(
             "group": state.group,
             "reviewed": name(state.reviewed),
             "reviewed_code": state.reviewed,
+            "reviewed_is_state": is_state(state.reviewed),
             "reviewers": [name(p) for p in state.reviewers],
+            "reviewers_are_states": all(is_state(p) for p in state.reviewers),
             "stage": state.stage,
         },
         "step": {
@@ -151,6 +167,10 @@ def notice_context(
         ),
         "due_on": long_date(notice.due_on, language),
         "waiting_for": [name(p) for p in notice.waiting_for],
+        "concerned": [
+            {"name": name(p), "code": p, "is_state": is_state(p)}
+            for p in (notice.waiting_for or (state.reviewed,))
+        ],
         "fallback": [
             {
                 "party": name(f.party),
@@ -198,19 +218,28 @@ def digest_context(
 
 
 class _SampleRecipient:
-    def __init__(self, copy: bool, kind: str, fallback: tuple[Any, ...] = ()):
+    def __init__(self, copy: bool, kind: str, fallback: tuple[Any, ...] = (), party: str = "NGA"):
         self.name = "A. Bello"
         self.email = "a.bello@example.org"
         self.role = "waiting.focal_point"
-        self.party = "NGA"
-        self.party_name = "Nigeria"
+        self.party = party
+        self.party_name = local_party_name(party, "en")
         self.copy = copy
         self.kind = kind
         self.fallback = fallback
 
 
-def sample_notice_contexts(language: str = "en") -> list[dict[str, Any]]:
+def sample_notice_contexts(
+    language: str = "en",
+    reviewed: str = "NGA",
+    reviewers: tuple[str, ...] = ("GHA", "DEU"),
+    waiting: tuple[str, ...] | None = None,
+) -> list[dict[str, Any]]:
+    """One context per branch; a review of `reviewed` by `reviewers`, the step waiting for
+    `waiting` (the reviewed Party by default)."""
     from types import SimpleNamespace as NS
+
+    waiting = (reviewed,) if waiting is None else waiting
 
     out = []
     for variant in range(4):
@@ -224,7 +253,7 @@ def sample_notice_contexts(language: str = "en") -> list[dict[str, Any]]:
             decision="12/2" if variant == 0 else None,
         )
         notice = NS(
-            key="C1-G1-NGA/saq/overdue/1/2024-03-01",
+            key=f"C1-G1-{reviewed}/saq/overdue/1/2024-03-01",
             as_of=date(2024, 4, 16),
             step="saq",
             rung="overdue",
@@ -233,26 +262,28 @@ def sample_notice_contexts(language: str = "en") -> list[dict[str, Any]]:
             days_overdue=46 if late else (-14 if variant == 1 else 0),
             caught_up=variant in (0, 3),
             due_on=date(2024, 4, 1),
-            waiting_for=("NGA",) if variant != 2 else (),
+            waiting_for=waiting if variant != 2 else (),
             counted_from=date(2024, 3, 15) if variant == 1 else None,
         )
         state = NS(
-            review="C1-G1-NGA",
+            review=f"C1-G1-{reviewed}",
             cluster=1,
             group=1,
-            reviewed="NGA",
-            reviewers=("GHA", "DEU") if variant != 3 else (),
+            reviewed=reviewed,
+            reviewers=reviewers if variant != 3 else (),
             stage="questionnaire",
         )
-        parties = {
-            c: NS(name=n) for c, n in (("NGA", "Nigeria"), ("GHA", "Ghana"), ("DEU", "Germany"))
-        }
+        parties = {c: NS(name=local_party_name(c, "en")) for c in (reviewed, *reviewers)}
+        concerned = waiting[0] if waiting else reviewed
         fallback = (
-            NS(party="NGA", reason=r, instead_of="waiting.focal_point")
+            NS(party=concerned, reason=r, instead_of="waiting.focal_point")
             for r in ("no_focal_point", "no_mission", "bad_address")
         )
         recipient = _SampleRecipient(
-            copy=variant == 1, kind=kind, fallback=tuple(fallback) if variant in (0, 3) else ()
+            copy=variant == 1,
+            kind=kind,
+            fallback=tuple(fallback) if variant in (0, 3) else (),
+            party=concerned,
         )
         other = _SampleRecipient(copy=True, kind="mission")
         ctx = notice_context(
