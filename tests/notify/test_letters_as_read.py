@@ -358,3 +358,53 @@ def test_the_union_without_a_focal_point_is_not_called_a_state(templates, langua
     for out in (text, html, letter.text, summary.text, summary.html):
         assert term("state_party", language) not in out, out
         assert "государства-участника Европейский союз" not in out, out
+
+
+# What a permanent mission receives is a note verbale from end to end: the reason it
+# receives a notice, the copy note, the opening letter's subject and the monthly summary
+# are in the third person, and the request stands as its own paragraph, with no "What to
+# do:" label. A focal point is still addressed directly.
+MISSION_YOU = {
+    "en": ("You receive", "your ", "What to do"),
+    "fr": ("Vous recevez", "vos ", "votre", "Suite à donner"),
+    "es": ("Recibe usted", "Para su información", "sus exámenes", "Qué hacer"),
+    "ru": ("Вы получаете", "ваш", "Что необходимо сделать"),
+    "zh": ("您", "贵国", "贵方", "需采取的行动"),
+    "ar": ("تتلقون", "استعراضاتكم", "المطلوب"),
+}
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_everything_a_mission_receives_is_in_the_third_person(templates, language):
+    from untoc_workflow.notify.context import sample_digest_contexts
+
+    notices = sample_notice_contexts(language)
+    # a mission written to in place of a focal point, with a copy of its own
+    ctx = {**notices[1], "fallback": notices[0]["fallback"]}
+    full = templates.render("step_overdue", language, ctx)
+    text, html = templates.render_item("step_overdue", language, ctx)
+    base = sample_letter_contexts(templates, language)
+    mission = base[1][1]["recipient"]
+    daily = dict(base[1][1])
+    daily["sections"] = [
+        {"id": "C1-G1-NGA", "reviewed": "x", "items": [{"text": text, "html": html}]}
+    ]
+    daily["copies"] = daily["sections"]
+    letter = templates.render_letter("daily", language, daily)
+    opening = templates.render_letter("opening", language, {**base[2][1], "recipient": mission})
+    digest = sample_digest_contexts(language)[1]
+    summaries = [
+        templates.render("monthly_digest", language, {**digest, "reviews": reviews})
+        for reviews in (digest["reviews"], [])
+    ]
+    parts = [full.text, full.html, letter.text, letter.html, opening.subject, opening.text]
+    parts += [opening.html] + [s.text for s in summaries] + [s.html for s in summaries]
+    for part in parts:
+        body = part.split("\n--\n", 1)[0].split("<hr>", 1)[0]
+        for words in MISSION_YOU[language]:
+            assert words not in body, (words, body)
+    assert GRATEFUL[language] in full.text and GRATEFUL[language] in letter.text
+    # a focal point keeps the direct address and the label
+    fp = templates.render("step_overdue", language, notices[0])
+    assert MISSION_YOU[language][0] in fp.text or language == "ar", fp.text
+    assert MISSION_YOU[language][-1] in fp.text, fp.text
