@@ -408,3 +408,21 @@ def test_everything_a_mission_receives_is_in_the_third_person(templates, languag
     fp = templates.render("step_overdue", language, notices[0])
     assert MISSION_YOU[language][0] in fp.text or language == "ar", fp.text
     assert MISSION_YOU[language][-1] in fp.text, fp.text
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_note_on_a_late_step_names_the_representation_it_is_addressed_to(templates, language):
+    """The note to a mission about a late step opened with the glossary's "permanent
+    mission" in lower case, also to the European Union's Delegation."""
+    from untoc_workflow.notify.wording import the_mission
+
+    for party in ("NGA", "EU"):
+        ctx = sample_notice_contexts(language, reviewed=party)[0]
+        recipient = {**ctx["recipient"], "kind": "mission", "party_code": party}
+        # no fallback line (which says, rightly, when a Party has no permanent mission)
+        ctx = {**ctx, "recipient": recipient, "fallback": []}
+        out = templates.render("escalation_mission", language, ctx)
+        head = the_mission(party, language, case="gen" if language == "ru" else "dat")
+        assert head in out.subject + out.text, (party, out.text)
+        if party == "EU":
+            assert term("permanent_mission", language) not in out.subject + out.text, out.text

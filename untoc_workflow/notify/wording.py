@@ -631,12 +631,27 @@ def _mission_of(lang: str, party: str) -> str:
 _ZH_HEADS = {"mission": "常驻代表团", "observer": "常驻观察员代表团", "delegation": "代表团"}
 
 
-def the_mission(party: str | None, lang: str) -> str:
+# Russian cases of the representation other than the dative the table holds
+_RU_CASES = {
+    "gen": {
+        "Постоянному представительству": "Постоянного представительства",
+        "Постоянному представительству - наблюдателю": (
+            "Постоянного представительства - наблюдателя"
+        ),
+        "Делегации": "Делегации",
+    },
+}
+
+
+def the_mission(party: str | None, lang: str, case: str = "dat") -> str:
     """The Party's representation as a note verbale names it once its opening has named it
     in full: "the Permanent Mission", "la Mission permanente", "la Delegación", "代表团";
-    Russian in the dative ("Постоянному представительству", after "признателен"), Arabic
-    as the second term of a construct ("البعثة الدائمة", "الوفد")."""
+    Russian in the dative ("Постоянному представительству", after "признателен") or the
+    genitive (`case="gen"`, after "доводит до сведения"), Arabic as the second term of a
+    construct ("البعثة الدائمة", "الوفد")."""
     _check_language(lang)
+    if lang == "ru" and case != "dat":
+        return _RU_CASES[case][the_mission(party, lang)]
     kind = mission_kind(party) if party else "mission"
     if kind not in _KINDS:
         kind = "mission"
