@@ -347,8 +347,9 @@ def test_a_waiting_notice_goes_to_the_new_focal_point_not_the_replaced_one(store
     new = got["b.okafor@example.org"].message
     assert new["To"].addresses[0].display_name == "B. Okafor"
     text = new.get_body(("plain",)).get_content()
-    # the notice as it was written on the day it fell due
-    assert "is due today, 30 June 2023" in text and "C1-G1-NGA" in text
+    # the notice of the day it fell due, sent three days later: not "due today"
+    assert "was due on 30 June 2023" in text and "C1-G1-NGA" in text
+    assert "due today" not in text
     old = next(r for r in rows(store) if r.recipient == "a.bello@example.org")
     assert old.status == "cancelled" and "no longer a focal point of NGA" in old.cancel_reason
 
@@ -490,7 +491,12 @@ def test_an_escalation_to_a_mission_waits_for_approval_and_carries_a_real_cc(sto
         "The secretariat of the United Nations Office on Drugs and Crime presents its"
         " compliments to the Permanent Mission of Ghana"
     )
-    assert "Please hold the preliminary consultation" in text
+    # a note verbale asks in the third person, not as the focal point is asked
+    assert (
+        "would be grateful if the Permanent Mission could encourage the focal point to hold"
+        " the preliminary consultation" in text
+    )
+    assert "Please hold the preliminary consultation" not in text
     assert "Presidency" not in text and "President" not in text
 
 
