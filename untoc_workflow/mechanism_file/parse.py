@@ -8,7 +8,6 @@ collected problems. `parse_document` is the simple all-in-memory form.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -171,11 +170,9 @@ class MechanismReader:
             parties = list(doc.parties)
             reviews = list(doc.reviews)
         else:
-            parties = _valid_items(data.get("parties"), m.PartyModel)
-            reviews = _valid_items(data.get("reviews"), m.ReviewModel)
-            # written in the file but refused above: what names them is not "unknown" too
-            self._refused_parties = _refused_keys(data.get("parties"), m.PartyModel, "code")
-            self._refused_reviews = _refused_keys(data.get("reviews"), m.ReviewModel, "id")
+            # the refused ones are written in the file: what names them is not "unknown" too
+            parties, self._refused_parties = _valid_items(data.get("parties"), m.PartyModel, "code")
+            reviews, self._refused_reviews = _valid_items(data.get("reviews"), m.ReviewModel, "id")
         self._check_parties(parties)
         self._check_reviews(reviews)
 
@@ -501,28 +498,18 @@ def _indexed(items: list[Any]) -> Iterator[tuple[int, Any]]:
             yield i, item
 
 
-def _refused_keys(raw: Any, model: type[Any], key: str) -> set[str]:
-    """The ids (or codes) of the items `_valid_items` leaves out; a code also upper-cased,
-    as what names it is written (`nga` refused as a party code, `NGA` where it is named)."""
+def _valid_items(raw: Any, model: type[Any], key: str) -> tuple[list[tuple[int, Any]], set[str]]:
+    """The items that validate, with their index; and the `key` (id or code) of those that
+    do not, also upper-cased, as what names them is written (`nga` refused as a party code,
+    `NGA` where it is named)."""
     if not isinstance(raw, list):
-        return set()
-    out: set[str] = set()
-    for item in raw:
-        if not isinstance(item, dict) or not isinstance(item.get(key), str):
-            continue
-        try:
-            model.model_validate(item)
-        except ValidationError:
-            out |= {item[key], item[key].strip().upper()}
-    return out
-
-
-def _valid_items(raw: Any, model: type[Any]) -> list[tuple[int, Any]]:
-    if not isinstance(raw, list):
-        return []
-    out = []
+        return [], set()
+    valid, refused = [], set()
     for i, item in enumerate(raw):
-        # a bad one was already reported by the whole-document validation
-        with contextlib.suppress(ValidationError):
-            out.append((i, model.model_validate(item)))
-    return out
+        try:
+            valid.append((i, model.model_validate(item)))
+        except ValidationError:
+            # already reported by the whole-document validation
+            if isinstance(item, dict) and isinstance(item.get(key), str):
+                refused |= {item[key], item[key].strip().upper()}
+    return valid, refused

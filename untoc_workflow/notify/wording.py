@@ -610,6 +610,12 @@ _REPRESENTATION: dict[str, tuple[tuple[str, str, str], str, str]] = {
 _KINDS = ("mission", "observer", "delegation")
 
 
+def _head(lang: str, kind: str) -> str:
+    """The representation of a Party of `kind` ("the Permanent Mission", "la Délégation");
+    an unknown kind is a permanent mission."""
+    return _REPRESENTATION[lang][0][_KINDS.index(kind) if kind in _KINDS else 0]
+
+
 def _mission_of(lang: str, party: str) -> str:
     """ "the Permanent Mission of Belgium to the United Nations (Vienna)" in `lang`."""
     kind = mission_kind(party)
@@ -619,8 +625,8 @@ def _mission_of(lang: str, party: str) -> str:
             "delegation": "驻维也纳国际组织代表团",
             "observer": "常驻联合国（维也纳）观察员代表团",
         }.get(kind, "常驻联合国（维也纳）代表团")
-    heads, where_mission, where_delegation = _REPRESENTATION[lang]
-    head = heads[_KINDS.index(kind) if kind in _KINDS else 0]
+    _, where_mission, where_delegation = _REPRESENTATION[lang]
+    head = _head(lang, kind)
     if kind == "delegation":
         if lang == "ar":  # وفد الاتحاد الأوروبي: a construct state, without لـ
             of = party_name(party, lang)
@@ -631,8 +637,14 @@ def _mission_of(lang: str, party: str) -> str:
 _ZH_HEADS = {"mission": "常驻代表团", "observer": "常驻观察员代表团", "delegation": "代表团"}
 
 
-# Russian cases of the representation other than the dative the table holds
+# The Russian representation in the cases other than the dative _REPRESENTATION holds:
+# the nominative of an address's display name, the genitive after "доводит до сведения"
 _RU_CASES = {
+    "nom": {
+        "Постоянному представительству": "Постоянное представительство",
+        "Постоянному представительству - наблюдателю": "Постоянное представительство - наблюдатель",
+        "Делегации": "Делегация",
+    },
     "gen": {
         "Постоянному представительству": "Постоянного представительства",
         "Постоянному представительству - наблюдателю": (
@@ -653,23 +665,14 @@ def the_mission(party: str | None, lang: str, case: str = "dat") -> str:
     if lang == "ru" and case != "dat":
         return _RU_CASES[case][the_mission(party, lang)]
     kind = mission_kind(party) if party else "mission"
-    if kind not in _KINDS:
-        kind = "mission"
     if lang == "zh":
-        return _ZH_HEADS[kind]
-    head = _REPRESENTATION[lang][0][_KINDS.index(kind)]
+        return _ZH_HEADS.get(kind, _ZH_HEADS["mission"])
     if lang == "ar" and kind == "delegation":
         return "الوفد"
-    return head
+    return _head(lang, kind)
 
 
-# The representation named on its own, as an address's display name (nominative, no
-# article): Russian needs the nominative where the note verbale's opening has the dative.
-_RU_NOMINATIVE = {
-    "Постоянному представительству": "Постоянное представительство",
-    "Постоянному представительству - наблюдателю": "Постоянное представительство - наблюдатель",
-    "Делегации": "Делегация",
-}
+# The representation named on its own, as an address's display name, has no article.
 _ARTICLES = ("the ", "la ")
 
 
@@ -680,7 +683,7 @@ def mission_name(party: str, lang: str) -> str:
     _check_language(lang)
     text = _mission_of(lang, party)
     if lang == "ru":
-        for dative, nominative in sorted(_RU_NOMINATIVE.items(), key=lambda x: -len(x[0])):
+        for dative, nominative in sorted(_RU_CASES["nom"].items(), key=lambda x: -len(x[0])):
             if text.startswith(dative):
                 return nominative + text[len(dative) :]
         return text
@@ -806,7 +809,7 @@ def _bdi_filter(context: Any, value: object, lang: str | None = None) -> str:
 def install(env: Any, templates_dir: Path | None = None) -> Any:
     """Register the wording functions in a Jinja2 environment: filters party_name,
     party_of, party_the, un_date, un_month, number, days, percent, list_join, enumeration,
-    bdi, parens; globals term, greeting, closing, colon, comma, semicolon, party_name, is_state,
+    bdi, parens; globals term, greeting, closing, colon, comma, semicolon, party_name, the_mission,
     font_stack and FONT_STACK.
     Templates pass the language explicitly (`{{ term("focal_point", "fr") }}`), except
     `bdi`, which reads it from the context. The glossary is `templates_dir`'s own, if it
@@ -842,7 +845,6 @@ def install(env: Any, templates_dir: Path | None = None) -> Any:
             "comma": comma,
             "semicolon": semicolon,
             "party_name": party_name,
-            "is_state": is_state,
             "the_mission": the_mission,
             "font_stack": font_stack,
             "FONT_STACK": FONT_STACK,
