@@ -79,11 +79,12 @@ def _log_mark(store: Any) -> int | None:
 def _resume_touched_runs(store: Any, mark: int) -> None:
     """One line: the runs the imported facts moved, or why none was resumed (the facts are
     recorded either way, and `untoc flows sync` catches the runs up later)."""
-    from ..definitions import load_process
+    from ..definitions import load_definitions
     from ..orchestration.catch_up import resume_touched_runs, reviews_touched
     from ..settings import load_settings
 
-    definition = load_process(load_settings().process_defs / "country_review.yaml")
+    # every loaded version: each run is caught up with its own review's (process, version)
+    definition = load_definitions(load_settings().process_defs)
     reviews = reviews_touched(store, mark)
     try:
         resumed = resume_touched_runs(definition, store, reviews, mark, today())
@@ -211,13 +212,12 @@ def record_command(
         fields["person"] = {k: v for k, v in person.items() if v is not None}
     elif email is not None:
         fields["email"] = email
-    fields.update(_fact_options(type, list(ctx.args)))
-    event = {k: v for k, v in fields.items() if v is not None}
-
     from ..yamlsource import Located
 
-    doc = {"format": "untoc-mechanism/1", "events": [event]}
     with opened_store() as store:
+        fields.update(_fact_options(type, list(ctx.args), _fact_definitions(store, review, party)))
+        event = {k: v for k, v in fields.items() if v is not None}
+        doc = {"format": "untoc-mechanism/1", "events": [event]}
         try:
             result = store.import_document(
                 Located(doc, "untoc record", {}), admission=admission(today())
@@ -230,20 +230,49 @@ def record_command(
             _resume_waiting_runs(store, event)
 
 
-def _fact_options(kind: str, args: list[str]) -> dict[str, Any]:
-    """`--count 5 --agreed-saq 2021-05-31` -> the fields of the fact `kind` its process
-    declares, typed as declared; an option the fact does not have is a usage error."""
+def _fact_definitions(store: Any, review: str | None, party: str | None) -> list[Any]:
+    """The definitions a recorded fact's fields are read in: the review's own process (its
+    version, then the later ones a migration may have moved it to); for a Party's fact, the
+    processes of the Party's reviews. Never another process's declaration of the name."""
     from ..definitions import load_definitions
-    from ..errors import did_you_mean
     from ..settings import load_settings
+
+    catalog = load_definitions(load_settings().process_defs)
+    reviews: dict[str, Any] = {}
+    if review or party:
+        with store.engine.connect() as conn:  # the reviews alone, not the log
+            reviews = store._reviews(conn)
+    if review is not None:
+        chosen = [reviews[review]] if review in reviews else []
+    else:
+        chosen = [
+            r
+            for r in reviews.values()
+            if party is not None
+            and (r.reviewed == party or any(a.party == party for a in r.reviewers))
+        ]
+    out: list[Any] = []
+    for r in chosen:
+        for version in catalog.versions(r.process):
+            found = catalog.get(r.process, version)
+            if version >= r.process_version and found is not None and found not in out:
+                out.append(found)
+    return out
+
+
+def _fact_options(kind: str, args: list[str], definitions: list[Any]) -> dict[str, Any]:
+    """`--count 5 --agreed-saq 2021-05-31` -> the fields of the fact `kind` as the first of
+    `definitions` declaring it declares them, typed as declared; an option the fact does not
+    have is a usage error."""
+    from ..errors import did_you_mean
 
     if not args:
         return {}
-    catalog = load_definitions(load_settings().process_defs)
-    fact = catalog.fact(kind)
+    own = next((d for d in definitions if kind in d.facts), None)
+    fact = own.facts[kind] if own is not None else None
     specs = dict(fact.fields) if fact is not None else {}
     agreed_field = next((f for f, spec in specs.items() if spec.type == "agreed"), None)
-    agreed_steps = [s for d in catalog.processes_declaring(kind) for s in d.agreed_steps(kind)]
+    agreed_steps = list(own.agreed_steps(kind)) if own is not None else []
     allowed = [f"--{f.replace('_', '-')}" for f, spec in specs.items() if spec.type != "agreed"]
     allowed += [f"--agreed-{s.replace('_', '-')}" for s in agreed_steps]
     out: dict[str, Any] = {}

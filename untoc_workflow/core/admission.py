@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .derive import PARTY_EVENTS
+from .derive import MIGRATED, PARTY_EVENTS, resolve_definition
 from .focal_points import FocalPointRoll, focal_points_on
 from .model import Event, Review
 from .rules import RuleFacts, condition_rule
@@ -130,7 +130,7 @@ def _rules_for(definition: Any) -> _Rules:
 
 
 def admit(
-    definition: Any,
+    definition: Any,  # a catalog (each review folds with its own version) or one definition
     review: Review | None,
     known: Iterable[Event],
     fact: Event,
@@ -195,7 +195,7 @@ def review_refusals(
     the focal points of its parties (on a date no earlier than any fact). Recorded facts are
     taken as true; a refused new fact is left out of what later facts are checked against.
     """
-    rules = _rules_for(definition)
+    rules = _rules_for(_definition_of(definition, review, events, is_new))
     ledger = _ReviewLedger(rules, review, roll)
     ordered = sorted(events, key=lambda e: (e.on, rules.rank.get(e.type, -1), e.seq))
     for e in ordered:
@@ -211,6 +211,20 @@ def review_refusals(
                 continue
         ledger.apply(e)
     return out
+
+
+def _definition_of(
+    definitions: Any, review: Review, events: Sequence[Event], is_new: Callable[[Event], bool]
+) -> Any:
+    """The review's own (process, version), never another process's: the one it records,
+    or the one a migration dated on or before its newest new fact moved it to.
+
+    `definitions` is a catalog of every loaded version, or one definition (then it is the
+    review's: the caller chose it)."""
+    migrations = sorted((e for e in events if e.type == MIGRATED), key=lambda e: (e.on, e.seq))
+    newest = max((e.on for e in events if is_new(e)), default=date.max)
+    found, _ = resolve_definition(definitions, review, migrations, newest)
+    return found
 
 
 def party_refusals(

@@ -96,10 +96,22 @@ class MechanismReader:
         million events keeps only their ids)."""
         raw = self.source.raw_event(first)
         try:
-            model = self.vocabulary.models[raw["type"]]
+            model = self._model_of_review(raw) or self.vocabulary.models[raw["type"]]
             return bool(model.__pydantic_validator__.validate_python(raw) == event)
         except (ValidationError, KeyError, TypeError):
             return False
+
+    def _model_of_review(self, raw: Any) -> Any:
+        """The model of a review's fact as the review's own process declares it (a fact
+        name two processes declare with other fields), or None."""
+        if not isinstance(raw, dict) or raw.get("type") not in self.vocabulary.ambiguous:
+            return None
+        review = (
+            self._reviews.get(raw.get("review")) if isinstance(raw.get("review"), str) else None
+        )
+        if review is None:
+            return None
+        return self.vocabulary.model_for(raw["type"], review.process, review.process_version)
 
     def _add(self, path: str, message: str, hint: str | None = None) -> None:
         self._problem_count += 1
@@ -115,7 +127,8 @@ class MechanismReader:
             loc = list(loc)
             if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
                 try:
-                    model = vocabulary.models[source.raw_event(loc[1])["type"]]
+                    raw = source.raw_event(loc[1])
+                    model = self._model_of_review(raw) or vocabulary.models[raw["type"]]
                 except (KeyError, TypeError, IndexError):
                     return []
                 return _model_allowed_keys(model, loc[2:])
@@ -351,6 +364,7 @@ class MechanismReader:
         # review -> (its steps, its extendable steps), for reviews not migrated in the file
         step_sets: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         models = self.vocabulary.models
+        ambiguous = self.vocabulary.ambiguous
         accepted_by = self.vocabulary.accepted
         accepted: dict[str, frozenset[str]] = {}  # review -> the facts its process declares
         batch: list[Event] = []
@@ -364,6 +378,8 @@ class MechanismReader:
                     at, raw, kind if isinstance(kind, str) or kind is None else str(kind)
                 )
                 continue
+            if raw["type"] in ambiguous:
+                model = self._model_of_review(raw) or model
             try:
                 # the validator itself: model_validate's wrapper costs a million calls
                 e: Any = model.__pydantic_validator__.validate_python(raw)

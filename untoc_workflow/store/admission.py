@@ -36,7 +36,8 @@ SCAN_FROM = 100
 @dataclass(frozen=True)
 class Admission:
     """Ask the process whether each new fact can be true: against `today` (the date of the
-    command) and with `definition` (None: the settings' country-review definition)."""
+    command) and with `definition`: a catalog of every loaded version, each review checked
+    against its own (process, version); None: the catalog of the settings' folders."""
 
     today: CommandDate
     definition: Any = None
@@ -44,9 +45,10 @@ class Admission:
     def process(self) -> Any:
         if self.definition is not None:
             return self.definition
-        from ..definitions import load_process
+        from ..definitions import load_definitions
+        from ..settings import load_settings
 
-        return load_process()
+        return load_definitions(load_settings().process_defs)
 
 
 def refused_facts(
