@@ -79,7 +79,7 @@ def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[
     stages = Counter(s.stage for s in states.values())
     console.print(
         f"3. status on {as_of}: {report['reviews']['total']} reviews: "
-        + ", ".join(f"{stage} {stages.get(stage, 0)}" for stage in definition.stages)
+        + ", ".join(f"{stage} {stages.get(stage, 0)}" for stage in definition.default.stages)
     )
     fp = report["focal_points"]
     console.print(

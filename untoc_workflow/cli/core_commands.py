@@ -136,7 +136,10 @@ def export_command(
 def record_command(
     ctx: typer.Context,
     type: Annotated[
-        str, typer.Argument(help="Event type, e.g. saq_submitted (mechanism-file.md).")
+        str,
+        typer.Argument(
+            help="Event type: an engine fact or one a process declares (`untoc processes`)."
+        ),
     ],
     review: Annotated[str | None, typer.Option(help="Review id, e.g. C1-G1-NGA.")] = None,
     party: Annotated[str | None, typer.Option(help="Party code, e.g. NGA.")] = None,

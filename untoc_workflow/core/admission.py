@@ -19,20 +19,36 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .derive import MIGRATED, PARTY_EVENTS, resolve_definition
+from .derive import MIGRATED, resolve_definition
 from .focal_points import FocalPointRoll, focal_points_on
 from .model import Event, Review
-from .rules import RuleFacts, condition_rule
+from .rules import ENGINE_FACTS, RuleFacts, condition_rule
 
 _NOMINATED = "focal_point_nominated"
 _WITHDRAWN = "focal_point_withdrawn"
 # A party's facts whose order matters (the focal-point roll).
 ORDERED_PARTY_FACTS = (_NOMINATED, _WITHDRAWN)
-# Facts whose place in a history does not matter, so only their date is checked: experts
-# named (counts add up) and deadlines extended (the latest wins, agreed at any time; the
-# step they name is checked by the mechanism file's own model). An import checks these
-# without reading the log back: a large Mechanism holds mostly extensions.
-DATE_ONLY_FACTS = ("experts_nominated", "deadline_extended")
+# Facts whose place in a history does not matter, so only their date is checked: deadlines
+# extended (the latest wins, agreed at any time; the step they name is checked by the
+# mechanism file's own model), and the Party facts a process declares beside the focal
+# points (experts named: counts add up; `date_only_facts`). An import checks these without
+# reading the log back: a large Mechanism holds mostly extensions.
+DATE_ONLY_FACTS = ("deadline_extended",)
+# The Party's facts of the engine (focal points); a process declares its own (scope party).
+_ENGINE_PARTY_FACTS = frozenset(k for k, scope in ENGINE_FACTS.items() if scope == "party")
+
+
+def date_only_facts(definitions: Iterable[Any]) -> tuple[str, ...]:
+    """DATE_ONLY_FACTS and every Party fact the definitions declare (none has an order)."""
+    declared = {
+        name
+        for d in definitions
+        for name, fact in getattr(d, "facts", {}).items()
+        if fact.scope == "party" and name not in _ENGINE_PARTY_FACTS
+    }
+    return (*DATE_ONLY_FACTS, *sorted(declared))
+
+
 _EACH_REVIEWER = "each_reviewer"
 
 
@@ -69,6 +85,12 @@ class _Rules:
     def __init__(self, definition: Any) -> None:
         self.definition = definition
         self.steps: dict[str, Any] = {s.id: s for s in definition.steps}
+        # a Party's facts are checked with the Party's log, not the review's
+        self.party_facts = _ENGINE_PARTY_FACTS | {
+            name
+            for name, fact in (getattr(definition, "facts", {}) or {}).items()
+            if fact.scope == "party"
+        }
         self.completes: dict[str, Any] = {}
         # the conditions that complete steps, with the parameters the definition gives
         self.conditions = {
@@ -355,7 +377,7 @@ class _ReviewLedger:
 
     def note_recorded(self, e: Event) -> None:
         step = self.rules.completes.get(e.type)
-        if step is None or e.type in PARTY_EVENTS:
+        if step is None or e.type in self.rules.party_facts:
             if e.type == "step_waived":
                 self.recorded.setdefault((e.type, str(e.data.get("step"))), e.on)
             return
@@ -369,7 +391,7 @@ class _ReviewLedger:
 
     def refusal(self, e: Event) -> Refusal | None:
         kind = e.type
-        if kind in PARTY_EVENTS:
+        if kind in self.rules.party_facts:
             return None  # a party's facts are checked with the party's log
         step = self.rules.completes.get(kind)
         if step is not None:
@@ -522,7 +544,7 @@ class _ReviewLedger:
             self.waived.setdefault(str(e.data.get("step")), e.on)
             return
         step = self.rules.completes.get(kind)
-        if step is None or kind in PARTY_EVENTS:
+        if step is None or kind in self.rules.party_facts:
             return
         if step.completed_by.from_ == _EACH_REVIEWER:
             if e.party is None:

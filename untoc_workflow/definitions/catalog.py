@@ -14,7 +14,7 @@ from typing import Any
 from ..core.rules import ENGINE_FACTS
 from ..errors import InputError, Problem, did_you_mean
 from ..yamlsource import load_file
-from .process import Fact, ProcessDefinition, Step
+from .process import ProcessDefinition, Step
 
 DEFAULT_PROCESS = "country_review"  # mechanism-file.md: a review without `process` runs it
 _SKIPPED_FOLDERS = ("templates", "decisions")
@@ -23,9 +23,8 @@ _SKIPPED_FOLDERS = ("templates", "decisions")
 class ProcessCatalog:
     """The loaded definitions, by (process, version).
 
-    It also answers as the default process's first version (`stages`, `steps`, `step()`...)
-    so code written for one definition keeps working; code that folds reviews should hand
-    the catalog itself to the core, which then picks each review's own version.
+    It is not a definition: code that folds reviews hands the catalog to the core, which
+    picks each review's own version; code about one review asks `for_review(review)`.
     """
 
     def __init__(
@@ -105,15 +104,9 @@ class ProcessCatalog:
 
     # -- the vocabulary across processes -----------------------------------------------------
 
-    def fact(self, name: str) -> Fact | None:
-        """A declared fact by name (the latest version declaring it)."""
-        for definition in reversed(list(self)):
-            if name in definition.facts:
-                return definition.facts[name]
-        return None
-
     @property
     def fact_names(self) -> tuple[str, ...]:
+        """Every fact name the engine or a loaded process knows (to say "did you mean")."""
         names = [*ENGINE_FACTS]
         for definition in self:
             names.extend(n for n in definition.facts if n not in names)
@@ -122,55 +115,44 @@ class ProcessCatalog:
     def processes_declaring(self, fact: str) -> tuple[ProcessDefinition, ...]:
         return tuple(d for d in self if fact in d.facts)
 
-    # -- answering as the default definition ----------------------------------------------
+    # The catalog is not a definition: it has no steps, stages, facts or title of its own.
+    # A review's are its own (process, version)'s (`for_review`, `resolve`); what speaks
+    # of no review (a sample's summary) asks for the default process by name (`default`).
 
     @property
     def default(self) -> ProcessDefinition:
+        """The default process's first version: a review that names no process runs it."""
         return self.resolve(self.default_process, min(self.versions(self.default_process)))
 
-    @property
-    def stages(self) -> tuple[str, ...]:
-        return self.default.stages
 
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        """The default process's steps, then any other process's steps of another id (the
-        newest version first), so a step id found in a notice always has its title."""
-        out = {s.id: s for s in self.default.steps}
-        for definition in reversed(list(self)):
-            for s in definition.steps:
-                out.setdefault(s.id, s)
-        return tuple(out.values())
+def definitions_of(
+    definitions: ProcessCatalog | ProcessDefinition,
+) -> tuple[ProcessDefinition, ...]:
+    """Every loaded definition, the default process's first version first; or the one given."""
+    if isinstance(definitions, ProcessCatalog):
+        default = definitions.default
+        return (default, *(d for d in definitions if d is not default))
+    return (definitions,)
 
-    def step(self, step_id: str) -> Step:
-        for s in self.steps:
-            if s.id == step_id:
-                return s
-        raise KeyError(step_id)
 
-    @property
-    def step_ids(self) -> tuple[str, ...]:
-        return tuple(s.id for s in self.steps)
+def steps_by_key(
+    definitions: ProcessCatalog | ProcessDefinition,
+) -> dict[tuple[str, int, str], Step]:
+    """Every loaded step by (process, version, step id): a step's title and ladder are read
+    in its review's own definition, never found by id in another process."""
+    return {(d.process, d.version, s.id): s for d in definitions_of(definitions) for s in d.steps}
 
-    @property
-    def process(self) -> str:
-        return self.default.process
 
-    @property
-    def version(self) -> int:
-        return self.default.version
-
-    @property
-    def title(self) -> dict[str, str]:
-        return self.default.title
-
-    @property
-    def facts(self) -> dict[str, Fact]:
-        out: dict[str, Fact] = {}
-        for definition in reversed(list(self)):
-            for name, fact in definition.facts.items():
-                out.setdefault(name, fact)
-        return out
+def steps_by_id(definitions: ProcessCatalog | ProcessDefinition) -> dict[str, Step]:
+    """Steps by id alone, the default process first, then the others (newest first): only
+    for code that holds a bare step id (a notice records no process). Two processes using
+    one step id: the first wins. Prefer `steps_by_key` with the review's process."""
+    ordered = definitions_of(definitions)
+    out: dict[str, Step] = {}
+    for d in (ordered[0], *reversed(ordered[1:])):
+        for s in d.steps:
+            out.setdefault(s.id, s)
+    return out
 
 
 _cache: dict[tuple[str, tuple[tuple[str, float, int], ...]], ProcessCatalog] = {}

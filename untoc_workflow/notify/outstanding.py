@@ -23,9 +23,10 @@ def outstanding_lines(
     parties: Mapping[str, Any],
     party: str,
     language: str,
-    step_titles: Mapping[str, Mapping[str, str]],
+    step_titles: Mapping[tuple[str, int, str], Any],
 ) -> list[dict[str, Any]]:
-    """The Party's reviews in progress, each with its open steps that have a deadline."""
+    """The Party's reviews in progress, each with its open steps that have a deadline;
+    `step_titles` holds the steps by (process, version, step id): each review's own."""
 
     def name(code: str) -> str:
         p = parties.get(code)
@@ -47,7 +48,8 @@ def outstanding_lines(
                 continue
             base = ladder_base(step.deadline, step.started_on or step.deadline.due)
             days = (state.as_of - base).days
-            titles = step_titles.get(step.step, {})
+            found = step_titles.get((state.process, state.process_version, step.step))
+            titles = dict(getattr(found, "title", found) or {})
             steps.append(
                 {
                     "step": {

@@ -29,6 +29,7 @@ from ..core import focal_points_on, mechanism_states
 from ..core.ladder import ladder_base
 from ..core.rules import WAITING_RULES
 from ..core.state import DueNotification, ReviewState
+from ..definitions.catalog import steps_by_id, steps_by_key
 from ..errors import InputError
 from ..store.dialect import writing
 from .calendar import WorkingCalendar, load_calendar
@@ -146,11 +147,12 @@ class Notifier:
             templates_dir(settings.process_defs), settings.portal_url
         )
         self.calendar = calendar or load_calendar(settings.process_defs)
-        self._steps = {s.id: s for s in definition.steps}
-        self._rungs = {(s.id, r.id): r for s in definition.steps for r in s.ladder}
+        # a notice holds a bare step id: found by id among the loaded processes' steps
+        self._steps = steps_by_id(definition)
+        self._rungs = {(s.id, r.id): r for s in self._steps.values() for r in s.ladder}
         # Steps whose notices are facts about a Party (it has no focal point), not a review.
         self._party_level = {
-            s.id for s in definition.steps if WAITING_RULES[s.waiting_for.rule].about_parties
+            s.id for s in self._steps.values() if WAITING_RULES[s.waiting_for.rule].about_parties
         }
         self.letters = LetterWriter(self.templates, self._steps, settings)
 
@@ -513,7 +515,7 @@ class Notifier:
         """One message per recipient listing what is outstanding in its reviews. A Party
         without a focal point is written to through its mission (once)."""
         plan = _Plan()
-        titles = {s.id: dict(s.title) for s in self.definition.steps}
+        titles = steps_by_key(self.definition)
         involved = sorted(
             {
                 p

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from ..core.admission import (
-    DATE_ONLY_FACTS,
     ORDERED_PARTY_FACTS,
     CommandDate,
     Refusal,
+    date_only_facts,
     future_refusal,
     party_refusals,
     review_refusals,
@@ -58,7 +58,10 @@ def refused_facts(
     in the order of the log's seq (the file's order)."""
     today = admission.today
     ordered = ", ".join(f"'{kind}'" for kind in ORDERED_PARTY_FACTS)
-    date_only = ", ".join(f"'{kind}'" for kind in DATE_ONLY_FACTS)
+    catalog = admission.process()
+    # a catalog iterates over its definitions; one definition is its own
+    definitions = list(catalog) if hasattr(catalog, "resolve") else [catalog]
+    date_only = ", ".join(f"'{kind}'" for kind in date_only_facts(definitions))
     # facts whose place does not matter can only be later than the command: only those
     # are read back
     out: list[Refusal] = []
@@ -117,7 +120,7 @@ def refused_facts(
     for party in new_parties:
         out.extend(party_refusals(by_party.get(party, []), is_new, today))
     if new_reviews:
-        definition = admission.process()
+        definition = catalog
         roll = focal_points_on((e for es in by_party.values() for e in es), date.max)
         for review_id in new_reviews:
             review = reviews.get(review_id)
