@@ -28,7 +28,7 @@ def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[
 
     settings = load_settings()
     report_dir = report_dir or Path.cwd() / "untoc-report"
-    definition = load_definitions(settings.process_defs)
+    definition = load_definitions(settings.definitions_folders)
     store = open_store(settings.database_url)
     try:
         imported = store.import_file(SAMPLE)

@@ -13,31 +13,21 @@ from typer.testing import CliRunner
 HERE = Path(__file__).parent
 ME_DEFS = HERE / "mutual_evaluation"
 ME_MECHANISM = ME_DEFS / "mechanism.yaml"
+ME_V2 = HERE / "mutual_evaluation_v2"
+ME_V2_REVIEWS = ME_V2 / "reviews.yaml"
 TODAY = date(2024, 6, 3)
 
 
 @pytest.fixture()
-def me_defs(tmp_path) -> Path:
-    """A definitions folder: the bundled one with the mutual evaluation beside it."""
-    import shutil
-
-    from untoc_workflow.definitions.load import BUNDLED_DEFS
-
-    target = tmp_path / "defs"
-    shutil.copytree(BUNDLED_DEFS, target)
-    shutil.copy(ME_DEFS / "mutual_evaluation.yaml", target)
-    return target
-
-
-@pytest.fixture()
-def me_cli(tmp_path, monkeypatch, store_url, me_defs):
-    """`untoc ...` with the mutual evaluation's folder added to the bundled definitions, in
-    a fresh folder and store (SQLite, then PostgreSQL), on a fixed today."""
+def me_cli(tmp_path, monkeypatch, store_url):
+    """`untoc ...` with the mutual evaluation's two folders (its versions 1 and 2) added to
+    the bundled definitions, in a fresh folder and store (SQLite, then PostgreSQL), on a
+    fixed today."""
     from untoc_workflow.cli import app
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
-    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(me_defs))
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", f"{ME_DEFS}:{ME_V2}")
     monkeypatch.setenv("UNTOC_OUTBOX_DIR", str(tmp_path / "outbox"))
     monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
     monkeypatch.delenv("PREFECT_API_URL", raising=False)

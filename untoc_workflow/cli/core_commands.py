@@ -84,7 +84,7 @@ def _resume_touched_runs(store: Any, mark: int) -> None:
     from ..settings import load_settings
 
     # every loaded version: each run is caught up with its own review's (process, version)
-    definition = load_definitions(load_settings().process_defs)
+    definition = load_definitions(load_settings().definitions_folders)
     reviews = reviews_touched(store, mark)
     try:
         resumed = resume_touched_runs(definition, store, reviews, mark, today())
@@ -240,7 +240,7 @@ def _fact_definitions(store: Any, review: str | None, party: str | None) -> list
     from ..definitions import load_definitions
     from ..settings import load_settings
 
-    catalog = load_definitions(load_settings().process_defs)
+    catalog = load_definitions(load_settings().definitions_folders)
     reviews: dict[str, Any] = {}
     if review or party:
         with store.engine.connect() as conn:  # the reviews alone, not the log
@@ -307,7 +307,7 @@ def _fact_options(kind: str, args: list[str], definitions: list[Any]) -> dict[st
                 out[name] = int(value)
             except ValueError:
                 problems.append(Problem(f"{value!r} is not a whole number", path=option))
-        elif spec.type == "languages":
+        elif spec.type in ("languages", "list"):
             out[name] = [x.strip() for x in value.split(",") if x.strip()]
         else:
             out[name] = value
@@ -361,7 +361,7 @@ def status_command(
     from ..definitions import load_definitions
     from ..settings import load_settings
 
-    definition = load_definitions(load_settings().process_defs)
+    definition = load_definitions(load_settings().definitions_folders)
     with opened_store() as store:
         snapshot = store.snapshot(day)
     if review is not None and review not in snapshot.reviews:

@@ -21,7 +21,7 @@ def _catalog() -> Any:
     from ..definitions import load_definitions
     from ..settings import load_settings
 
-    return load_definitions(load_settings().process_defs)
+    return load_definitions(load_settings().definitions_folders)
 
 
 def _renamed(text: str | None) -> dict[str, str]:
@@ -148,9 +148,24 @@ def _text(d: Any) -> str:
 @fails_cleanly
 def processes_command(
     format: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    diagram: Annotated[
+        str | None,
+        typer.Option(
+            "--diagram",
+            help="PROCESS[@VERSION]: print its Mermaid diagram (steps, starts, clocks,"
+            " ladders); without a version, the latest.",
+        ),
+    ] = None,
 ) -> None:
     """The loaded process definitions: versions, steps, and the facts `untoc record` takes."""
     catalog = _catalog()
+    if diagram is not None:
+        from ..definitions.diagram import mermaid
+
+        ref = diagram if "@" in diagram or diagram not in catalog.processes else None
+        chosen = catalog.parse_ref(ref) if ref is not None else catalog.latest(diagram)
+        typer.echo(mermaid(chosen), nl=False)
+        return
     if format == "json":
         typer.echo(json.dumps(describe(catalog), ensure_ascii=False, indent=1))
         return

@@ -85,6 +85,12 @@ class _Rules:
     def __init__(self, definition: Any) -> None:
         self.definition = definition
         self.steps: dict[str, Any] = {s.id: s for s in definition.steps}
+        # facts the process puts after others (the visit after both submissions)
+        self.fact_after: dict[str, tuple[str, ...]] = {
+            name: tuple(fact.after)
+            for name, fact in (getattr(definition, "facts", {}) or {}).items()
+            if getattr(fact, "after", ())
+        }
         # a Party's facts are checked with the Party's log, not the review's
         self.party_facts = _ENGINE_PARTY_FACTS | {
             name
@@ -104,8 +110,8 @@ class _Rules:
                 self.completes.setdefault(str(kind), s)
         after: dict[str, list[str]] = {}
         for s in definition.steps:
-            if s.starts.after is not None:
-                after.setdefault(s.starts.after, []).append(s.id)
+            for before in s.starts.afters:
+                after.setdefault(before, []).append(s.id)
         self.later: dict[str, tuple[str, ...]] = {}
         for step_id in self.steps:
             found: list[str] = []
@@ -124,11 +130,11 @@ class _Rules:
         self.rank = {kind: depth[s.id] for kind, s in self.completes.items()}
 
     def _depth(self, step_id: str, seen: set[str]) -> int:
-        after = self.steps[step_id].starts.after
-        if after is None or after not in self.steps or step_id in seen:
+        afters = [a for a in self.steps[step_id].starts.afters if a in self.steps]
+        if not afters or step_id in seen:
             return 0
         seen.add(step_id)
-        return 1 + self._depth(after, seen)
+        return 1 + max(self._depth(a, set(seen)) for a in afters)
 
     def label(self, step_id: str) -> str:
         step = self.steps.get(step_id)
@@ -371,11 +377,15 @@ class _ReviewLedger:
     # when it is dated earlier than the recorded one.
     recorded: dict[tuple[str, str | None], date] = field(default_factory=dict)
     recorded_steps: dict[str, date] = field(default_factory=dict)
+    # the first date of each kind of fact walked so far, and recorded at any date
+    seen: dict[str, date] = field(default_factory=dict)
+    recorded_facts: dict[str, date] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.reviewers = [r.party for r in self.review.reviewers]
 
     def note_recorded(self, e: Event) -> None:
+        self.recorded_facts.setdefault(e.type, e.on)
         step = self.rules.completes.get(e.type)
         if step is None or e.type in self.rules.party_facts:
             if e.type == "step_waived":
@@ -394,6 +404,9 @@ class _ReviewLedger:
         if kind in self.rules.party_facts:
             return None  # a party's facts are checked with the party's log
         step = self.rules.completes.get(kind)
+        ordered = self._out_of_order(e)
+        if ordered is not None:
+            return ordered
         if step is not None:
             return self._repeat(e, step) or self._not_started(e, step) or self._too_late(e, step)
         if kind == "reviewer_replaced":
@@ -438,6 +451,22 @@ class _ReviewLedger:
             )
         return None
 
+    def _out_of_order(self, e: Event) -> Refusal | None:
+        """A fact the process declares `after` others comes on or after each of them."""
+        for before in self.rules.fact_after.get(e.type, ()):
+            seen = self.seen.get(before)
+            if seen is not None and seen <= e.on:
+                continue
+            when = seen or self.recorded_facts.get(before)
+            said = f"; it was recorded only on {when}" if when else "; it is not recorded"
+            return Refusal(
+                e,
+                f"{e.type} dated {e.on} comes before {before} of review {self.review.id}, "
+                f"which the process puts first{said}",
+                "on",
+            )
+        return None
+
     def _earlier(self, key: tuple[str, str | None], walked: date | None) -> date | None:
         """When a fact like this one was admitted before it in the walk, or recorded at
         any date."""
@@ -455,19 +484,18 @@ class _ReviewLedger:
                 f"(review {review.id} starts on {review.starts_on})",
                 "on",
             )
-        before = step.starts.after
-        if before is None or before not in self.rules.steps:
-            return None
-        if self._completed_on(before, e.on) is not None:
-            return None
-        later = self._completed_on(before, date.max) or self.recorded_steps.get(before)
-        after = f"; it was completed only on {later}" if later else ""
-        return Refusal(
-            e,
-            f"review {review.id} is not at step {step.id} on {e.on}, so {e.type} cannot be "
-            f"recorded: step {self.rules.label(before)} was not complete by then{after}",
-            "on",
-        )
+        for before in step.starts.afters:
+            if before not in self.rules.steps or self._completed_on(before, e.on) is not None:
+                continue
+            later = self._completed_on(before, date.max) or self.recorded_steps.get(before)
+            after = f"; it was completed only on {later}" if later else ""
+            return Refusal(
+                e,
+                f"review {review.id} is not at step {step.id} on {e.on}, so {e.type} cannot "
+                f"be recorded: step {self.rules.label(before)} was not complete by then{after}",
+                "on",
+            )
+        return None
 
     def _completed_on(self, step_id: str, on: date) -> date | None:
         """When `step_id` was completed or waived, if on or before `on`."""
@@ -534,6 +562,7 @@ class _ReviewLedger:
 
     def apply(self, e: Event) -> None:
         kind = e.type
+        self.seen.setdefault(kind, e.on)
         if kind == "reviewer_replaced":
             leaving, joining = e.party, e.data.get("by")
             if leaving in self.reviewers and joining:

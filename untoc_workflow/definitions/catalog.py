@@ -7,7 +7,8 @@ dated migration moved it to) and a new version never changes a past state.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ class ProcessCatalog:
         if not definitions:
             raise InputError("no process definition found")
         self.definitions = dict(sorted(definitions.items()))
+        # (process, version) -> the file it was read from (when read from folders)
+        self.files: dict[tuple[str, int], Path] = {}
         self.default_process = (
             default
             if any(k[0] == default for k in definitions)
@@ -155,7 +158,7 @@ def steps_by_id(definitions: ProcessCatalog | ProcessDefinition) -> dict[str, St
     return out
 
 
-_cache: dict[tuple[str, tuple[tuple[str, float, int], ...]], ProcessCatalog] = {}
+_cache: dict[tuple[tuple[str, float, int], ...], ProcessCatalog] = {}
 
 
 def definition_files(folder: Path) -> list[Path]:
@@ -169,46 +172,96 @@ def definition_files(folder: Path) -> list[Path]:
     return out
 
 
-def load_definitions(folder: str | Path | None = None) -> ProcessCatalog:
-    """Every process definition of the folder (default: UNTOC_PROCESS_DEFS or the bundled
-    one), checked; InputError lists every problem, and a (process, version) found twice."""
-    from .load import parse_process, process_defs_dir
+def definition_folders(
+    folder: str | Path | Sequence[str | Path] | None = None,
+) -> tuple[Path, ...]:
+    """The folders a catalog is read from: those given (a path, "a:b", or a list; default
+    the settings'), then the bundled folder, each once."""
+    from .load import BUNDLED_DEFS, process_defs_folders
 
-    folder = Path(folder) if folder else process_defs_dir()
-    if not folder.is_dir():
-        raise InputError([Problem(f"{folder}: no such folder of process definitions")])
-    files = definition_files(folder)
-    stamp = tuple((str(p), p.stat().st_mtime, p.stat().st_size) for p in files)
-    cached = _cache.get((str(folder), stamp))
+    if folder is None:
+        return process_defs_folders()
+    if isinstance(folder, str | Path):
+        given = [Path(p) for p in str(folder).split(os.pathsep) if p.strip()]
+    else:
+        given = [Path(p) for p in folder]
+    out: list[Path] = []
+    for path in [*given, BUNDLED_DEFS]:
+        if not any(_same_folder(path, seen) for seen in out):
+            out.append(path)
+    return tuple(out)
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+def load_definitions(folder: str | Path | Sequence[str | Path] | None = None) -> ProcessCatalog:
+    """Every process definition of the folders (default: the settings' UNTOC_PROCESS_DEFS or
+    `process_defs`, several separated by ":"), added to the bundled ones, checked;
+    InputError lists every problem.
+
+    The same (process, version) met in two of the user's folders is loaded once when both
+    say the same, and refused naming both files when they differ. A process the user's
+    folders define replaces the bundled process of that name as a whole (all its versions):
+    a secretariat's edited copy of the bundled folder keeps working, while a folder holding
+    a new process alone runs beside the bundled ones."""
+    from .load import BUNDLED_DEFS, parse_process
+
+    folders = definition_folders(folder)
+    for path in folders:
+        if not path.is_dir():
+            raise InputError([Problem(f"{path}: no such folder of process definitions")])
+    files = [(f, p) for f in folders for p in definition_files(f)]
+    stamp = tuple((str(p), p.stat().st_mtime, p.stat().st_size) for _, p in files)
+    cached = _cache.get(stamp)
     if cached is not None:
         return cached
     found: dict[tuple[str, int], ProcessDefinition] = {}
     where: dict[tuple[str, int], Path] = {}
+    users: set[str] = set()  # processes a user's folder defines
     problems: list[Problem] = []
-    for path in files:
+    for folder_path, path in files:
+        bundled = _same_folder(folder_path, BUNDLED_DEFS)
         located = load_file(path)
         if not isinstance(located.data, dict) or "process" not in located.data:
             continue
+        if bundled and located.data.get("process") in users:
+            continue  # the user's own definition of this process replaces the bundled one
         try:
             definition = parse_process(located)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
+        if not bundled:
+            users.add(definition.process)
         if definition.key in found:
+            first = where[definition.key]
+            same_folder = first.is_relative_to(folder_path)
+            if found[definition.key] == definition and not same_folder:
+                continue  # the same version in two folders: loaded once
+            # within one folder a second file is a mistake even when it says the same
             problems.append(
                 Problem(
-                    f"{definition.ref} is defined twice (also in {where[definition.key]})",
+                    f"{definition.ref} is defined twice"
+                    + ("" if same_folder else ", differently")
+                    + f" (also in {first})",
                     path="version",
                     file=str(path),
                     line=located.line_of("version"),
-                    hint="a new version needs a new `version:` number",
+                    hint="a new version needs a new `version:` number; a copy must be identical",
                 )
             )
             continue
         found[definition.key] = definition
         where[definition.key] = path
     if problems:
-        raise InputError(problems, title=f"{folder}: the process definitions have errors")
+        where_from = ", ".join(str(f) for f in folders)
+        raise InputError(problems, title=f"{where_from}: the process definitions have errors")
     catalog = ProcessCatalog(found)
-    _cache[(str(folder), stamp)] = catalog
+    catalog.files = dict(where)
+    _cache[stamp] = catalog
     return catalog

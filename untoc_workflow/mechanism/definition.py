@@ -10,7 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from ..core.model import INSTRUMENTS, REGIONAL_GROUPS
 from ..dates import Duration, add_months
-from ..definitions.load import process_defs_dir, validate_located
+from ..definitions.load import defs_file, is_mechanism_rules, validate_located
 from ..errors import InputError, Problem
 from ..yamlsource import Located, load_file
 
@@ -98,6 +98,8 @@ class ClusterDef(_Frozen):
 
 
 class NextCluster(_Frozen):
+    # the process whose reviews the rule counts (None: every review of the store)
+    process: str | None = None
     group: int = Field(ge=1)
     threshold_percent: float = Field(gt=0, le=100)
     complete_at_stage: str = "completed"
@@ -166,7 +168,7 @@ class MechanismDefinition(_Frozen):
 
 def load_mechanism(path: str | Path | None = None) -> MechanismDefinition:
     """Parse and check `mechanism.yaml`; raise InputError listing every problem."""
-    path = Path(path) if path else process_defs_dir() / "mechanism.yaml"
+    path = Path(path) if path else defs_file("mechanism.yaml", accept=is_mechanism_rules)
     return parse_mechanism(load_file(path))
 
 

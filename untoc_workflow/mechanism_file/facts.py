@@ -44,6 +44,9 @@ def _field(name: str, spec: FactField, agreed_steps: tuple[str, ...], fact: str)
     elif kind == "languages":
         annotation = list[m.Language]
         info.update(max_length=3, description="0-3 codes; empty = no agreement")
+    elif kind == "list":  # names: the assessors of a visit
+        annotation = list[m.Text]
+        info.update(max_length=100)
     else:  # agreed: a date per step whose date may be agreed at this fact
         annotation = create_model(
             f"{_camel(fact)}Agreed",
@@ -77,6 +80,17 @@ def fact_model(name: str, fact: Fact, agreed_steps: tuple[str, ...] = ()) -> typ
             classmethod(_unique_languages)  # type: ignore[arg-type]
         )
     bounds = {f: spec.at_most for f, spec in fact.fields.items() if spec.at_most}
+    order = {f: spec.after for f, spec in fact.fields.items() if spec.after}
+    if order:
+
+        def _in_order(self: Any) -> Any:
+            for late, early in order.items():
+                a, b = getattr(self, late), getattr(self, early)
+                if a is not None and b is not None and a < b:
+                    raise ValueError(f"{late} ({a}) cannot be before {early} ({b})")
+            return self
+
+        validators["_fields_in_order"] = model_validator(mode="after")(_in_order)
     if bounds:
 
         def _within(self: Any) -> Any:
@@ -201,7 +215,7 @@ class EventVocabulary:
             value = values.get(name)
             if kind_of == "agreed":
                 value = value.model_dump(exclude_none=True) if value is not None else {}
-            elif kind_of == "languages" and value is not None:
+            elif kind_of in ("languages", "list") and value is not None:
                 value = list(value)
             elif isinstance(value, date):
                 value = value.isoformat()

@@ -786,7 +786,7 @@ def notifier_from_settings(settings: Any | None = None) -> Notifier:
     from ..settings import load_settings
 
     settings = settings or load_settings()
-    definition = load_definitions(settings.process_defs)
+    definition = load_definitions(settings.definitions_folders)
     return Notifier(definition, settings)
 
 
@@ -815,6 +815,7 @@ def reapply_standing_decisions(store: Any, notifier: Notifier, as_of: date) -> N
     """Let standing Conference decisions (a changed duration) reach the steps that started
     since they were applied, before the sweep reads any deadline. Nothing recorded changes;
     with no decision in the store this is one query."""
+    from ..definitions.load import defs_file, is_mechanism_rules
     from ..mechanism import records
     from ..mechanism.definition import load_mechanism
     from ..mechanism.service import reapply_decisions
@@ -822,7 +823,9 @@ def reapply_standing_decisions(store: Any, notifier: Notifier, as_of: date) -> N
 
     if not records.applied_decisions(store):
         return
-    mechanism = load_mechanism(notifier.settings.process_defs / "mechanism.yaml")
+    mechanism = load_mechanism(
+        defs_file("mechanism.yaml", notifier.settings.process_defs, is_mechanism_rules)
+    )
     reapply_decisions(
         store, notifier.definition, mechanism, as_of=as_of, outbox=StoreNoticeOutbox(store)
     )

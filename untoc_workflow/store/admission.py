@@ -27,6 +27,7 @@ from ..core.admission import (
 from ..core.focal_points import focal_points_on
 from ..core.model import Event
 from .dialect import MAX_BIND, query_rows, sql_date
+from .fingerprints import check_fingerprints
 
 _COLUMNS = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
 # From this many reviews or parties, their facts are read in one pass over the log.
@@ -48,7 +49,7 @@ class Admission:
         from ..definitions import load_definitions
         from ..settings import load_settings
 
-        return load_definitions(load_settings().process_defs)
+        return load_definitions(load_settings().definitions_folders)
 
 
 def refused_facts(
@@ -120,6 +121,17 @@ def refused_facts(
     for party in new_parties:
         out.extend(party_refusals(by_party.get(party, []), is_new, today))
     if new_reviews:
+        # the versions these reviews run (or were migrated to) must be as first used
+        used: set[tuple[str, int]] = set()
+        for rid in new_reviews:
+            found = reviews.get(rid)
+            if found is None:
+                continue
+            used.add((found.process, found.process_version))
+            for e in by_review.get(rid, []):
+                if e.type == "process_migrated" and e.data.get("version") is not None:
+                    used.add((str(e.data.get("process") or found.process), int(e.data["version"])))
+        check_fingerprints(conn, catalog, used)
         definition = catalog
         roll = focal_points_on((e for es in by_party.values() for e in es), date.max)
         for review_id in new_reviews:
