@@ -199,3 +199,23 @@ def test_the_70_percent_rule_counts_only_the_reviews_of_its_own_process(me_cli):
     (status,) = json.loads(me_cli("clusters", "--as-of", "2024-06-03", "--format", "json").stdout)
     assert status["cluster"] == 1
     assert status["reviews"] == 2  # C1-G1-GHA and C1-G1-NGA: the country reviews alone
+
+
+def test_the_mechanism_file_asks_the_untoc_shape_of_untoc_reviews_only(me_cli, tmp_path):
+    text = ME_V2_REVIEWS.read_text(encoding="utf-8")
+    # a body of its own: one assessor country, its own numbering, an instrument of its own
+    other = text.replace(
+        "    cluster: 1\n    group: 1\n    reviewed: THA\n    instruments: [UNTOC]\n"
+        "    reviewers: [{party: CHL, instruments: [UNTOC]}, {party: AUT, instruments: [UNTOC]}]",
+        "    cluster: 7\n    group: 2\n    reviewed: THA\n    instruments: [UNTOC]\n"
+        "    reviewers: [{party: CHL, instruments: [UNTOC]}]",
+    )
+    assert other != text
+    (tmp_path / "other.yaml").write_text(other, encoding="utf-8")
+    me_cli("import", str(tmp_path / "other.yaml"))
+    # the same for a review of the UNTOC country review: refused where it is written
+    untoc = other.replace("    process: mutual_evaluation\n    process_version: 2\n", "")
+    (tmp_path / "untoc.yaml").write_text(untoc, encoding="utf-8")
+    err = me_cli("import", str(tmp_path / "untoc.yaml"), code=1).stderr
+    assert "reviews[1].cluster: cluster 7 is not a cluster of the Mechanism" in err
+    assert "reviews[1].reviewers: a review of country_review has 2 or more reviewing" in err

@@ -117,6 +117,18 @@ class LateJoiners(_Frozen):
         return day
 
 
+class FileShape(_Frozen):
+    """What a mechanism file must say of this Mechanism's Parties and reviews: the file
+    format itself requires none of it, so another process's reviews need none of it."""
+
+    # the process whose reviews are this Mechanism's (numbered in its clusters, drawn)
+    process: str
+    # every Party of the file is party to this instrument (None: no such rule)
+    parties_party_to: str | None = None
+    # a review of the process has at least this many reviewing Parties
+    reviewers_at_least: int = Field(0, ge=0)
+
+
 class MechanismDefinition(_Frozen):
     """The rules of the Mechanism around the reviews (groups, draw, clusters, joiners)."""
 
@@ -128,6 +140,8 @@ class MechanismDefinition(_Frozen):
     clusters: tuple[ClusterDef, ...] = Field(min_length=1)
     next_cluster: NextCluster
     late_joiners: LateJoiners
+    # what the mechanism file requires of this Mechanism's reviews (None: only the format)
+    file_shape: FileShape | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> MechanismDefinition:

@@ -191,7 +191,14 @@ class MechanismReader:
 
     def _check_parties(self, parties: list[tuple[int, m.PartyModel]] | list[m.PartyModel]) -> None:
         seen: dict[str, int] = {}
+        shape, _ = _mechanism_shape()
+        required = shape.parties_party_to if shape is not None else None
         for i, p in _indexed(parties):
+            if required is not None and required not in p.instruments:
+                self._add(
+                    f"parties[{i}].instruments",
+                    f"{required} is required: every party of the Mechanism is party to it",
+                )
             if p.code in seen:
                 self._add(
                     f"parties[{i}].code",
@@ -224,6 +231,7 @@ class MechanismReader:
                     f"no process definition {r.process}@{r.process_version} is loaded",
                     f"loaded: {loaded}",
                 )
+            self._check_shape(at, r)
             reviewed = parties.get(r.reviewed)
             if reviewed is None:
                 self._unknown_party(f"{at}.reviewed", r.reviewed)
@@ -266,6 +274,34 @@ class MechanismReader:
             # nothing is imported while any problem stands
             self.reviews.append(review_from_model(r))
         self._reviews: dict[str, Review] = {**self.known.reviews, **{r.id: r for r in self.reviews}}
+
+    def _check_shape(self, at: str, r: Any) -> None:
+        """What the Mechanism's YAML requires of a review of its own process (clusters,
+        instruments, reviewers); a review of another process needs none of it."""
+        shape, mechanism = _mechanism_shape()
+        if shape is None or mechanism is None or r.process != shape.process:
+            return
+        numbers = sorted(c.number for c in mechanism.clusters)
+        if r.cluster not in numbers:
+            self._add(
+                f"{at}.cluster",
+                f"cluster {r.cluster} is not a cluster of the Mechanism",
+                f"clusters: {', '.join(map(str, numbers))} (mechanism.yaml)",
+            )
+        known = [i.id for i in mechanism.instruments]
+        for instrument in r.instruments:
+            if instrument not in known:
+                self._add(
+                    f"{at}.instruments",
+                    f"{instrument} is not an instrument of the Mechanism",
+                    did_you_mean(instrument, known) or f"instruments: {', '.join(known)}",
+                )
+        if len(r.reviewers) < shape.reviewers_at_least:
+            self._add(
+                f"{at}.reviewers",
+                f"a review of {shape.process} has {shape.reviewers_at_least} or more reviewing"
+                f" Parties; {r.id} has {len(r.reviewers)}",
+            )
 
     def _unknown_type(self, at: str, raw: Any, kind: Any) -> None:
         if not isinstance(raw, dict):
@@ -489,6 +525,29 @@ class MechanismReader:
 
 
 _vocabularies: dict[int, tuple[Any, EventVocabulary]] = {}
+_shapes: dict[tuple[str, float], tuple[Any, Any]] = {}
+
+
+def _mechanism_shape() -> tuple[Any, Any]:
+    """(file_shape, the Mechanism's rules) of the settings' mechanism.yaml, or (None, None)
+    when there is none or it declares no shape; read once per file version."""
+    from ..definitions.load import defs_file, is_mechanism_rules
+
+    path = defs_file("mechanism.yaml", accept=is_mechanism_rules)
+    try:
+        key = (str(path), path.stat().st_mtime)
+    except OSError:
+        return None, None
+    found = _shapes.get(key)
+    if found is None:
+        from ..mechanism.definition import load_mechanism
+
+        try:
+            mechanism = load_mechanism(path)
+        except InputError:
+            mechanism = None  # its own command says what is wrong with it
+        found = _shapes[key] = (getattr(mechanism, "file_shape", None), mechanism)
+    return found
 
 
 def vocabulary_of(definitions: Any = None) -> EventVocabulary:
