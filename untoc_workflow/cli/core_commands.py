@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -20,6 +20,9 @@ from .common import (
     today,
 )
 from .recorder import kept_note
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessDefinition
 
 SAMPLE_AS_OF = "2024-04-16"  # the date of the secretariat's 2024 background paper
 
@@ -233,7 +236,7 @@ def record_command(
             _resume_waiting_runs(store, event)
 
 
-def _fact_definitions(store: Any, review: str | None, party: str | None) -> list[Any]:
+def _fact_definitions(store: Any, review: str | None, party: str | None) -> list[ProcessDefinition]:
     """The definitions a recorded fact's fields are read in: the review's own process (its
     version, then the later ones a migration may have moved it to); for a Party's fact, the
     processes of the Party's reviews. Never another process's declaration of the name."""
@@ -254,7 +257,7 @@ def _fact_definitions(store: Any, review: str | None, party: str | None) -> list
             if party is not None
             and (r.reviewed == party or any(a.party == party for a in r.reviewers))
         ]
-    out: list[Any] = []
+    out: list[ProcessDefinition] = []
     for r in chosen:
         for version in catalog.versions(r.process):
             found = catalog.get(r.process, version)
@@ -263,7 +266,9 @@ def _fact_definitions(store: Any, review: str | None, party: str | None) -> list
     return out
 
 
-def _fact_options(kind: str, args: list[str], definitions: list[Any]) -> dict[str, Any]:
+def _fact_options(
+    kind: str, args: list[str], definitions: list[ProcessDefinition]
+) -> dict[str, Any]:
     """`--count 5 --agreed-saq 2021-05-31` -> the fields of the fact `kind` as the first of
     `definitions` declaring it declares them, typed as declared; an option the fact does not
     have is a usage error."""

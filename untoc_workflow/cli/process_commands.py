@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import InputError, Problem, did_you_mean
 from .common import console, fails_cleanly, opened_store, parse_as_of
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessCatalog
 
 
 def register(app: typer.Typer) -> None:
@@ -17,7 +20,7 @@ def register(app: typer.Typer) -> None:
     app.command("processes")(processes_command)
 
 
-def _catalog() -> Any:
+def _catalog() -> ProcessCatalog:
     from ..definitions import load_definitions
     from ..settings import load_settings
 
@@ -201,7 +204,7 @@ def processes_command(
             )
 
 
-def describe(catalog: Any) -> list[dict[str, Any]]:
+def describe(catalog: ProcessCatalog) -> list[dict[str, Any]]:
     """The loaded definitions as plain data: what a form or a script builds on."""
     from ..definitions.facts import step_facts
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
@@ -29,6 +29,9 @@ from ..core.model import Event
 from .dialect import MAX_BIND, query_rows, sql_date
 from .fingerprints import check_fingerprints
 
+if TYPE_CHECKING:
+    from ..definitions import ProcessCatalog, ProcessDefinition
+
 _COLUMNS = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
 # From this many reviews or parties, their facts are read in one pass over the log.
 SCAN_FROM = 100
@@ -41,9 +44,9 @@ class Admission:
     against its own (process, version); None: the catalog of the settings' folders."""
 
     today: CommandDate
-    definition: Any = None
+    definition: ProcessCatalog | ProcessDefinition | None = None
 
-    def process(self) -> Any:
+    def process(self) -> ProcessCatalog | ProcessDefinition:
         if self.definition is not None:
             return self.definition
         from ..definitions import load_definitions
