@@ -225,6 +225,39 @@ class Fact(_Frozen):
         return self.title.get(language) or self.title.get("en") or ""
 
 
+class ReportFigure(_Frozen):
+    """One figure of the secretariat's status report (status-report.md): what the engine
+    counts (`figure`) and the step or fact of this process it counts. The key it is given
+    in the definition's `report:` is its key in the report's JSON."""
+
+    figure: Literal[
+        "focal_point_roll",
+        "nominations",
+        "consultations",
+        "languages",
+        "submissions",
+        "progress",
+        "outcome",
+    ] = Field(
+        description="focal_point_roll: the focal points in office (the engine's own facts); "
+        "nominations: persons named in a party fact with `count` and `women`; consultations: "
+        "reviews whose `step` is done; languages: the languages agreed when `step` was done; "
+        "submissions: `step` done, on time or how late; progress: reviews at `step`, late, "
+        "done; outcome: reviews at `step` and at the last stage"
+    )
+    step: StepId | None = None
+    fact: StepId | None = None
+
+    @model_validator(mode="after")
+    def _source(self) -> ReportFigure:
+        wants = {"focal_point_roll": None, "nominations": "fact"}.get(self.figure, "step")
+        given = "step" if self.step else "fact" if self.fact else None
+        if given != wants or (self.step and self.fact):
+            need = f"`{wants}`" if wants else "neither `step` nor `fact`"
+            raise ValueError(f"figure {self.figure!r} takes {need}")
+        return self
+
+
 class ProcessDefinition(_Frozen):
     """A versioned process: the facts it uses, its stages and its steps."""
 
@@ -236,6 +269,21 @@ class ProcessDefinition(_Frozen):
     )
     stages: tuple[str, ...] = Field(min_length=2)
     steps: tuple[Step, ...] = Field(min_length=1)
+    report: dict[StepId, ReportFigure] = Field(
+        default_factory=dict,
+        description="the secretariat's figures: each key of the status report's JSON "
+        "(status-report.md) with the step or fact of this process that feeds it",
+    )
+
+    @model_validator(mode="after")
+    def _report_names_own_steps(self) -> ProcessDefinition:
+        steps = {s.id for s in self.steps}
+        for key, fig in self.report.items():
+            if fig.step is not None and fig.step not in steps:
+                raise ValueError(f"report.{key}: {fig.step!r} is not a step of this process")
+            if fig.fact is not None and fig.fact not in self.facts:
+                raise ValueError(f"report.{key}: {fig.fact!r} is not a fact of this process")
+        return self
 
     def step(self, step_id: str) -> Step:
         for s in self.steps:
