@@ -163,7 +163,8 @@ def forecast_command(
     extend: Annotated[
         list[str] | None,
         typer.Option(
-            "--extend", help="What if STEP is extended by MONTHS, e.g. written_feedback:3."
+            "--extend",
+            help="What if STEP (a step of the process) is extended by MONTHS: STEP:MONTHS.",
         ),
     ] = None,
     format: Annotated[str, typer.Option("--format", help="text | json")] = "text",

@@ -3,9 +3,9 @@
 The model, kept simple enough to explain to a working group:
 
 - A review passes one phase per step that moves it to its next stage, in the order of the
-  process's stages (for the country review: the wait for the preliminary consultation from
-  the start of the review, the questionnaire, the written feedback, the list of
-  observations). A phase ends when its step is done.
+  process's stages (for the country review, four: from the start of the review, including
+  the wait for focal points, to the preliminary consultation, then each of the steps that
+  lead to the agreed summary). A phase ends when its step is done.
 - Each phase, in each group, has a rate of completion estimated from the event log up to the
   date: completions divided by the time reviews have spent in the phase, counting the time of
   the reviews still in it (so the slow ones weigh in, not only the few that finished). A
@@ -103,7 +103,7 @@ class Scenario:
 
 
 def parse_extend(text: str, steps: Iterable[str] | None = None) -> WhatIf:
-    """'written_feedback:3' -> extend that step by three months, every review; `steps`
+    """'STEP:3' -> extend that step by three months, every review; `steps`
     are the ones the forecast's process can extend (its phases)."""
     step, _, months = text.partition(":")
     step = step.strip()
