@@ -81,7 +81,7 @@ def format_month(d: date, lang: str) -> str:
 @lru_cache(maxsize=4096)
 def format_share(x: float, lang: str) -> str:
     """A share (0.31) as a percentage the way CLDR writes it in `lang`: "31%", French
-    "31 %" (narrow no-break space), Arabic in the Western digits UN Arabic documents use."""
+    "31 %" (a no-break space), Arabic in the Western digits UN Arabic documents use."""
     _check(lang)
     locale = "en_GB" if lang == "en" else lang
     return str(_babel_percent(x, locale=locale, numbering_system="latn"))
