@@ -82,8 +82,9 @@ def csv_columns(definitions: Any = None, processes: Iterable[str] | None = None)
             middle.append(done)
         if each:
             middle.append(f"{step_id}_submitted_by")
-    head = (*HEAD_COLUMNS[:1], "process", "process_version", *HEAD_COLUMNS[1:])
-    return (*head, *middle, *TAIL_COLUMNS)
+    # which process a row's step columns belong to: after the review's own columns, so
+    # spreadsheets built on the first columns keep working
+    return (*HEAD_COLUMNS, "process", "process_version", *middle, *TAIL_COLUMNS)
 
 
 def _iso(d: date | None) -> str:
