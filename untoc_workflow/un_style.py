@@ -7,9 +7,11 @@ each other: one way of writing 19 April 2024 for every page and letter of the sy
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 
 from babel.dates import get_month_names
+from babel.numbers import format_decimal
 from babel.numbers import format_percent as _babel_percent
 
 UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
@@ -85,3 +87,12 @@ def format_share(x: float, lang: str) -> str:
     _check(lang)
     locale = "en_GB" if lang == "en" else lang
     return str(_babel_percent(x, locale=locale, numbering_system="latn"))
+
+
+@lru_cache(maxsize=8192)
+def format_number(n: float | Decimal, lang: str) -> str:
+    """A number grouped as CLDR writes it in `lang`: 1,163 / 1 163 (French) / 1.163;
+    Arabic in the Western digits UN Arabic documents use."""
+    _check(lang)
+    locale = "en_GB" if lang == "en" else lang
+    return str(format_decimal(n, locale=locale, numbering_system="latn"))

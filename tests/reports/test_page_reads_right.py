@@ -97,6 +97,9 @@ def test_the_french_page_has_no_iso_date_and_french_percentages(report):
     women = report["focal_points"]["women"] / report["focal_points"]["persons"]
     assert f"({share(women, 'fr')})" in text
     assert re.search(r"\d%", text) is None  # never "31%" in French
+    # counts grouped as French groups them: 1 003 governmental experts
+    assert report["experts"]["persons"] == 1003
+    assert '<td class="n">1\u202f003</td>' in body
 
 
 def test_the_forecast_says_how_uncertain_it_is(sample, tmp_path):

@@ -333,8 +333,7 @@ def _locale(lang: str) -> str:
 def format_number(n: int | float | Decimal, lang: str) -> str:
     """1,163 / 1 163 (French: narrow no-break space, as CLDR) / 1 163 (Russian: no-break
     space) / 1.163; Arabic in the Western digits UN Arabic documents use."""
-    _check_language(lang)
-    return str(format_decimal(n, locale=_locale(lang), numbering_system="latn"))
+    return un_style.format_number(n, _check_language(lang))
 
 
 @lru_cache(maxsize=8192)

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import base64
 import json
+from contextvars import ContextVar
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from .charts import FIGURE_KINDS, Figure, figure_key, figures, process_figure
-from .i18n import share, un_date, words
+from .i18n import number, share, un_date, words
+
+# The language of the page being rendered, for the numbers of its tables.
+_LANG: ContextVar[str] = ContextVar("report_language", default="en")
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;
@@ -37,6 +41,7 @@ def render_page(
     """The page's HTML and the figures drawn for it. `step_titles` (process -> step ->
     title in `lang`) names each process's steps in its section; else their ids."""
     w = words(lang)
+    _LANG.set(lang)  # the tables' numbers are grouped as the page's language groups them
     figs = figures(report, w, lang)
     direction = ' dir="rtl"' if lang == "ar" else ""
     day = un_date(report["as_of"], lang)
@@ -92,7 +97,7 @@ def _data_uri(png: bytes) -> str:
 
 def _cell(v: Any) -> str:
     if isinstance(v, int | float) and not isinstance(v, bool):
-        return f'<td class="n">{v:g}</td>'
+        return f'<td class="n">{escape(number(v, _LANG.get()))}</td>'
     return f"<td>{escape(str(v))}</td>"
 
 

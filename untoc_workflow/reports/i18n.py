@@ -57,3 +57,8 @@ def un_date(day: str | date, lang: str) -> str:
 def share(x: float, lang: str) -> str:
     """A share as CLDR writes a percentage in `lang` ("31 %" in French)."""
     return un_style.format_share(x, lang)
+
+
+def number(n: float, lang: str) -> str:
+    """A count as CLDR groups it in `lang`: 1,003 / 1 003 (French, a narrow no-break space)."""
+    return un_style.format_number(n, lang)
