@@ -134,6 +134,10 @@ def test_the_html_report_has_a_section_per_process_and_opens_in_chromium(run, ch
     assert f"<h2>{title}: {len(run.reviews)} reviews</h2>" in section.group(1)
     for step in run.definition.steps:  # every step by its own title
         assert f"<td>{step.label('en')}</td>" in section.group(1), step.id
+    # the country review's figures III-VII would all be 0 in this store: left out
+    for number in ("III", "IV", "V", "VI", "VII"):
+        assert f'id="figure-{number}"' not in html
+    assert 'id="figure-II"' in html  # every review by stage
     # more stages than the paper's six colours (UNTOC's and this process's): drawn
     stages = set(json.loads((tmp_path / "page" / "report.json").read_text())["reviews"]["by_stage"])
     assert len(stages) > 6

@@ -39,10 +39,15 @@ class Figure:
 
 
 def figure_key(report: dict[str, Any], kind: str) -> str | None:
-    """The report's key of the figure of `kind` the default process declares (`report:`)."""
+    """The report's key of the figure of `kind` the default process declares (`report:`),
+    None when it declares none or has no review on the date (its figures would all be 0)."""
     for key, source in report.get("figures", {}).items():
-        if source.get("figure") == kind and key in report:
-            return str(key)
+        if source.get("figure") != kind or key not in report:
+            continue
+        reviews = report.get("processes", {}).get(source.get("process"), {}).get("reviews")
+        if kind != "focal_point_roll" and "process" in source and not reviews:
+            return None
+        return str(key)
     return None
 
 
@@ -80,13 +85,14 @@ def figures(report: dict[str, Any], w: dict[str, Any], lang: str) -> list[Figure
 
     if key["consultations"]:
         held = report[key["consultations"]]["by_group"]
+        own = report[key["consultations"]]["reviews_by_group"]
         out.append(
             Figure(
                 "III",
                 w["fig3"],
                 [w["group"], w["held"], w["not_held"]],
                 [
-                    [glabel[i], held.get(g, 0), by_group[g]["total"] - held.get(g, 0)]
+                    [glabel[i], held.get(g, 0), own.get(g, 0) - held.get(g, 0)]
                     for i, g in enumerate(groups)
                 ],
                 kind="stacked",

@@ -221,8 +221,9 @@ def _processes(
         out.append(
             (
                 fig,
-                f'<section id="process-{escape(name)}"><h2>{escape(label)}: '
-                f"{escape(w['process_reviews'].format(n=section['reviews']))}</h2>"
+                f'<section id="process-{escape(name)}"><h2>'
+                f"{escape(w['process_heading'].format(process=label, n=section['reviews']))}"
+                "</h2>"
                 f'<div class="figure"><img src="{_data_uri(fig.png)}" alt="{escape(alt)}">'
                 f"{_table(fig.headers, fig.rows)}</div>{steps}</section>",
             )

@@ -219,7 +219,8 @@ def _report(
     out["processes"] = _processes(definition, every.values(), as_of)
     # which key counts what, for readers of the JSON and for the page's figures I-VII
     out["figures"] = {
-        key: {"figure": fig.figure, **({"step": fig.step} if fig.step else {})}
+        key: {"figure": fig.figure, "process": default}
+        | ({"step": fig.step} if fig.step else {})
         | ({"fact": fig.fact} if fig.fact else {})
         for key, fig in figures.items()
     }
@@ -345,12 +346,15 @@ def _consultations(
     states: Iterable[ReviewState], groups: list[int], step_id: str | None
 ) -> dict[str, Any]:
     by_group = {str(g): 0 for g in groups}
+    # the reviews of the process per group, so that "not held" counts only its own
+    reviews = {str(g): 0 for g in groups}
     held = 0
     for s in states:
+        reviews[str(s.group)] += 1
         if _done_on(s, step_id) is not None:
             held += 1
             by_group[str(s.group)] += 1
-    return {"held": held, "by_group": by_group}
+    return {"held": held, "by_group": by_group, "reviews_by_group": reviews}
 
 
 def _languages(states: Iterable[ReviewState], step_id: str | None) -> dict[str, Any]:
