@@ -233,7 +233,13 @@ def make_rig(
     mailbox: Mailbox,
     url: str | None = None,
     base_url: str = "http://127.0.0.1:8400",
+    *,
+    mechanism: Path | None = None,
+    process_defs: Path | None = None,
+    as_of: date = AS_OF,
 ) -> PortalRig:
+    """The portal over the conftest's Mechanism, or over `mechanism` (then no expert or
+    observer is registered) with every process of `process_defs` (a catalog)."""
     from untoc_workflow.definitions import load_process
     from untoc_workflow.definitions.load import BUNDLED_DEFS
     from untoc_workflow.portal import create_app
@@ -242,14 +248,15 @@ def make_rig(
     from untoc_workflow.store import open_store
 
     store = open_store(url or f"sqlite:///{tmp_path / 'untoc.db'}")
-    store.import_file(write_mechanism(tmp_path / "mechanism.yaml"))
-    clock = Clock()
+    store.import_file(mechanism or write_mechanism(tmp_path / "mechanism.yaml"))
+    clock = Clock(datetime.combine(as_of, START.time()))
     for key, party, role, name in (
         ("expert_nga", "NGA", "expert", "E. Okafor"),
         ("observer_nga", "NGA", "observer", "O. Adeyemi"),
         ("observer_fra", "FRA", "observer", "O. Durand"),
     ):
-        add_person(store.engine, PEOPLE[key], name, party, role, by="test", now=clock())
+        if mechanism is None:
+            add_person(store.engine, PEOPLE[key], name, party, role, by="test", now=clock())
     settings = PortalSettings(
         base_url=base_url,
         secret=b"s" * 32,
@@ -267,8 +274,13 @@ def make_rig(
         cop_presidency=Contact("cop.presidency@example.org", "Presidency of the Conference"),
         sender=SENDER,
     )
-    definition = load_process(BUNDLED_DEFS / "country_review.yaml")
-    app = create_app(store, definition, settings, project, as_of=AS_OF, now=clock)
+    if process_defs is None:
+        definition = load_process(BUNDLED_DEFS / "country_review.yaml")
+    else:
+        from untoc_workflow.definitions import load_definitions
+
+        definition = load_definitions(process_defs)
+    app = create_app(store, definition, settings, project, as_of=as_of, now=clock)
     return PortalRig(store, app, mailbox, clock, tmp_path / "documents", settings, project)
 
 

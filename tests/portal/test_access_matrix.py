@@ -32,14 +32,20 @@ SECRETARIAT = ALL - {"give_consent", "request_extension", "name_observers"}
 REVIEWED_FOCAL_POINT = {
     "view",
     "download",
-    "submit_saq",
-    "submit_observations",
-    "submit_summary",
+    "submit_reviewed",
+    "submit_all",
     "request_extension",
     "give_consent",
     "name_observers",
 }
-REVIEWER_FOCAL_POINT = {"view", "download", "submit_written_feedback", "request_extension"}
+# documents are declared per step as given by the reviewed Party, each reviewer, or all
+REVIEWER_FOCAL_POINT = {
+    "view",
+    "download",
+    "submit_each_reviewer",
+    "submit_all",
+    "request_extension",
+}
 READ_ONLY = {"view", "download"}
 NOTHING: set[str] = set()
 EXPECTED = {
@@ -68,10 +74,9 @@ def test_the_matrix_names_every_action_and_every_role():
     assert {
         "view",
         "download",
-        "submit_saq",
-        "submit_written_feedback",
-        "submit_observations",
-        "submit_summary",
+        "submit_reviewed",
+        "submit_each_reviewer",
+        "submit_all",
         "request_extension",
         "decide_extension",
         "give_consent",
@@ -96,7 +101,7 @@ def test_signed_in_people_get_exactly_the_pages_forms_and_files_the_matrix_gives
         page = uploader.get(f"/reviews/{rid}")
         answer = uploader.post(
             f"/reviews/{rid}/documents",
-            data={"kind": "saq", "csrf": csrf_of(page.text)},
+            data={"kind": "saq", "csrf": csrf_of(page.text), "on_behalf_of": REVIEWS[rid].reviewed},
             files={"file": ("saq.pdf", pdf_bytes(rid), "application/pdf")},
         )
         assert answer.status_code == 303, answer.text

@@ -73,7 +73,15 @@ def serve_command(
         console.print(f"note: listening on {host}: put TLS in front (UNTOC_PORTAL_URL https://...)")
     console.print(f"the portal is at http://{host}:{port}/ (links in emails: {settings.base_url})")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        # the client is the connection, not what a header claims (web.client_of decides)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            server_header=False,
+            proxy_headers=False,
+        )
     finally:
         store.close()
 

@@ -267,3 +267,21 @@ class MechanismView:
                 event = getattr(step.completed_by, "event", None)
                 return str(event) if event else None
         return None
+
+    def definition_of(self, review_id: str) -> Any | None:
+        """The process definition (and version) the review runs, or None for no review."""
+        review = self.fold().snapshot.reviews.get(review_id)
+        if review is None:
+            return None
+        for_review = getattr(self.definition, "for_review", None)
+        return for_review(review) if for_review is not None else self.definition
+
+    def document_kinds(self, review_id: str) -> dict[str, str]:
+        """The document kinds the review's process declares, and who gives each (the first
+        step that declares a kind says it), in the order the definition gives them."""
+        definition = self.definition_of(review_id)
+        kinds: dict[str, str] = {}
+        for step in getattr(definition, "steps", ()):
+            for kind, given_by in step.documents.items():
+                kinds.setdefault(kind, given_by)
+        return kinds

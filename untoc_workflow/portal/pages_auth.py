@@ -9,7 +9,6 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from .app import PRE_COOKIE, SESSION_COOKIE, client_of, set_cookie
 from .audit import log_action
 from .identity import normal
 from .mail import send_now, sign_in_letter
@@ -22,6 +21,7 @@ from .signin import (
     redeem_link,
 )
 from .visitors import csrf_ok, portal_of, visitor
+from .web import PRE_COOKIE, SESSION_COOKIE, client_of, set_cookie
 
 log = logging.getLogger("untoc.portal")
 router = APIRouter()

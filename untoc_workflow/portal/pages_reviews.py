@@ -18,14 +18,14 @@ from ..notify.recipients import valid_address
 from ..notify.tables import OutboxRow
 from . import access
 from .access import ReviewParties
-from .app import Portal, client_of
 from .audit import log_action
 from .documents import UploadRefused
 from .extensions import extendable_steps, extension_rows, request_extension
 from .identity import OBSERVER, normal
 from .people import add_person, current_people, remove_person
-from .submissions import NotAllowed, documents_of, published_saq, set_consent, submit
+from .submissions import NotAllowed, documents_of, published_document, set_consent, submit
 from .visitors import Visitor, portal_of, signed_form, visitor
+from .web import Portal, client_of
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -98,7 +98,8 @@ def _page(
                 .limit(50)
             )
         )
-    kinds = [k for k in access.DOCUMENT_KINDS if access.may_submit(who, parties, k)]
+    declared = portal.view.document_kinds(review_id)
+    kinds = [k for k, by in declared.items() if access.may_submit(who, parties, by)]
     context = {
         "review": parties,
         "state": portal.view.state(review_id),
@@ -198,7 +199,7 @@ async def upload(request: Request, review_id: str) -> Response:
         return _page(request, portal, current, parties, problems=["no_file"], status=400)
     assert current.who is not None
     who = current.who
-    if not access.may_submit(who, parties, kind):
+    if not access.may_submit(who, parties, portal.view.document_kinds(review_id).get(kind)):
         raise HTTPException(status_code=403)
 
     def work() -> Any:
@@ -307,12 +308,13 @@ async def ask_for_time(request: Request, review_id: str) -> Response:
     return RedirectResponse(f"/reviews/{quote(review_id, safe='')}?done=requested", status_code=303)
 
 
-@router.get("/published/{review_id}/saq")
-def published(request: Request, review_id: str) -> Response:
-    """The SAQ answers a reviewed Party consented to publish (no sign-in); 404 otherwise."""
+@router.get("/published/{review_id}/{kind}")
+def published(request: Request, review_id: str, kind: str) -> Response:
+    """A document (the SAQ answers: /published/<id>/saq) the reviewed Party consented to
+    publish (no sign-in); 404 otherwise."""
     portal = portal_of(request)
     with portal.view.store.engine.connect() as conn:
-        doc = published_saq(conn, review_id)
+        doc = published_document(conn, review_id, kind)
     if doc is None:
         raise HTTPException(status_code=404)
     return _file(portal, doc)

@@ -10,10 +10,10 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError
 from . import access
-from .app import client_of
 from .extensions import decide_extension, extension_rows
 from .notices import tell_requester
 from .visitors import portal_of, signed_form, visitor
+from .web import client_of
 
 router = APIRouter()
 
