@@ -295,6 +295,18 @@ def rig(tmp_path: Path, mailbox: Mailbox) -> Iterator[PortalRig]:
         made.store.close()
 
 
+@pytest.fixture
+def any_rig(tmp_path: Path, mailbox: Mailbox, store_url: str) -> Iterator[PortalRig]:
+    """The rig on SQLite, then on PostgreSQL (the `store_url` of the tests' conftest)."""
+    made = make_rig(tmp_path, mailbox, url=store_url)
+    try:
+        yield made
+    finally:
+        for c in made.clients:
+            c.close()
+        made.store.close()
+
+
 # Smallest files of each accepted format, built here (no binary fixture in the repository).
 def pdf_bytes(text: str = "SAQ answers") -> bytes:
     return (

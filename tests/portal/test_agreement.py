@@ -10,7 +10,6 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 import yaml
 
 from untoc_workflow.yamlsource import Located
@@ -24,15 +23,6 @@ def _close(rig):
     for c in rig.clients:
         c.close()
     rig.store.close()
-
-
-@pytest.fixture
-def any_rig(tmp_path, mailbox, store_url):
-    made = make_rig(tmp_path, mailbox, url=store_url)
-    try:
-        yield made
-    finally:
-        _close(made)
 
 
 def _upload(browser, review, kind, content, name="doc.pdf", mime="application/pdf", **extra):

@@ -207,10 +207,11 @@ def _decide(
     # every version of every process: each review folds with its own
     definition = load_definitions(project.process_defs)
     with opened_store() as store:
-        decision = decide_extension(
-            store, request_id, approve=approve, by=by, on=day, now=_now(), due=new_due, answer=why
-        )
+        # checked again on the day of the decision, as that day's Mechanism stands
         view = MechanismView(store, definition, settings.secretariat, lambda: day)
+        decision = decide_extension(
+            view, request_id, approve=approve, by=by, on=day, now=_now(), due=new_due, answer=why
+        )
         tell_requester(view, project, decision, settings.base_url, why, day, _now())
     verb = "approved" if approve else "refused"
     extra = f": {decision.step} due {decision.due}" if decision.due else ""
@@ -222,16 +223,18 @@ def _decide(
 def extensions_approve(
     request_id: Annotated[int, typer.Argument(help="The request's number (see list).")],
     by: Annotated[
-        str, typer.Option(help="Who agreed, e.g. 'the secretariat'.")
-    ] = "the secretariat",
+        str | None,
+        typer.Option(help="Who agreed (a person's name); default: your login name."),
+    ] = None,
     on: Annotated[str | None, typer.Option(help="Date of the agreement; default today.")] = None,
     due: Annotated[
         str | None, typer.Option(help="New deadline; default the date asked for.")
     ] = None,
     why: Annotated[str | None, typer.Option(help="A message to the requester.")] = None,
 ) -> None:
-    """Agree to more time: records deadline_extended ("agreed by ... on ...")."""
-    _decide(request_id, True, by, on, due, why)
+    """Agree to more time: records deadline_extended ("agreed by ... on ..."); refused when
+    the step is no longer open or the date no longer lengthens its deadline."""
+    _decide(request_id, True, _person(by), on, due, why)
 
 
 @extensions_app.command("refuse")
@@ -239,11 +242,29 @@ def extensions_approve(
 def extensions_refuse(
     request_id: Annotated[int, typer.Argument(help="The request's number (see list).")],
     why: Annotated[str, typer.Option(help="Why, told to the requester.")],
-    by: Annotated[str, typer.Option(help="Who decided.")] = "the secretariat",
+    by: Annotated[
+        str | None, typer.Option(help="Who decided (a person's name); default: your login name.")
+    ] = None,
     on: Annotated[str | None, typer.Option(help="Date of the decision; default today.")] = None,
 ) -> None:
     """Refuse more time; the requester is told why."""
-    _decide(request_id, False, by, on, None, why)
+    _decide(request_id, False, _person(by), on, None, why)
+
+
+def _person(by: str | None) -> str:
+    """Who decides: the name given, else the login name of whoever runs the command (a
+    decision names a person, not "the secretariat")."""
+    import getpass
+
+    name = " ".join((by or "").split())
+    if name:
+        return name[:200]
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (a container without a user entry)
+        raise InputError(
+            [Problem("say who decides", path="--by", hint="e.g. --by 'M. Rossi'")]
+        ) from None
 
 
 @fails_cleanly

@@ -20,6 +20,7 @@ from . import access
 from .access import ReviewParties
 from .audit import log_action
 from .documents import UploadRefused
+from .extensions import NotAllowed as NotAllowedTime
 from .extensions import extendable_steps, extension_rows, request_extension
 from .identity import OBSERVER, normal
 from .people import add_person, current_people, remove_person
@@ -107,9 +108,12 @@ def _page(
         "requests": requests,
         "notices": notices,
         "kinds": kinds,
-        "extendable": extendable_steps(portal.view, review_id)
-        if access.may_request_extension(who, parties)
-        else [],
+        # the steps this person's Party is waited for: only it may ask for more time
+        "extendable": [
+            s
+            for s in extendable_steps(portal.view, review_id)
+            if access.may_request_extension(who, parties, s.waiting_for)
+        ],
         "may_consent": access.may_give_consent(who, parties),
         "observers": [
             p
@@ -305,6 +309,8 @@ async def ask_for_time(request: Request, review_id: str) -> Response:
             problems=[p.message for p in exc.problems],
             status=400,
         )
+    except NotAllowedTime:
+        raise HTTPException(status_code=403) from None
     return RedirectResponse(f"/reviews/{quote(review_id, safe='')}?done=requested", status_code=303)
 
 
