@@ -222,6 +222,98 @@ class PortalRig:
         return c
 
 
+class Served:
+    """uvicorn serving the app on a free port of 127.0.0.1, in a thread."""
+
+    def __init__(self, app, port):
+        import uvicorn
+
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False
+            )
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        end = time.monotonic() + 20
+        while not self.server.started and time.monotonic() < end:
+            time.sleep(0.05)
+        assert self.server.started
+        return self
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def portal_env(tmp_path: Path, mailbox: Mailbox, url: str) -> dict[str, str]:
+    """The environment of `untoc` commands over `url`, the conftest's Mechanism imported."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "UNTOC_DATABASE_URL": url,
+        "UNTOC_SETTINGS": str(tmp_path / "none.toml"),
+        "UNTOC_DOCUMENTS_DIR": str(tmp_path / "documents"),
+        "UNTOC_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "UNTOC_NOTIFY_URL": mailbox.url,
+        "UNTOC_SENDER": SENDER,
+        "UNTOC_PORTAL_SECRET": "k" * 40,
+    }
+    mechanism = write_mechanism(tmp_path / "mechanism.yaml")
+    imported = subprocess.run(
+        [sys.executable, "-m", "untoc_workflow", "import", str(mechanism)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    return env
+
+
+def serve_portal(env: dict[str, str], port: int) -> Any:
+    """`untoc portal serve` as a process on 127.0.0.1:port, answering."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    untoc = [sys.executable, "-m", "untoc_workflow"]
+    server = subprocess.Popen(
+        [*untoc, "portal", "serve", "--port", str(port), "--as-of", "2023-03-01"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    end = time.monotonic() + 60
+    while time.monotonic() < end and server.poll() is None:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError(server.stderr.read() if server.stderr else "the portal did not start")
+
+
+def signed_in_over_http(base: str, mailbox: Mailbox, address: str) -> Any:
+    """An httpx client signed in to a served portal as `address`."""
+    import httpx
+
+    browser = httpx.Client(base_url=base, timeout=30)
+    token = csrf_of(browser.get("/login").text)
+    before = len(mailbox.to(address))
+    assert browser.post("/login", data={"email": address, "csrf": token}).status_code == 200
+    link = link_in(mailbox.wait_for(address, before + 1)[-1])
+    assert browser.get(link.replace("http://127.0.0.1:8400", "")).status_code == 303
+    return browser
+
+
 def csrf_of(page: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', page)
     assert found, page

@@ -86,6 +86,11 @@ def serve_command(
         store.close()
 
 
+def _a(role: str) -> str:
+    """The role with its article: "an expert", "an observer"."""
+    return ("an " if role[0] in "aeiou" else "a ") + role
+
+
 def _adder(role: str):  # type: ignore[no-untyped-def]
     @fails_cleanly
     def add(
@@ -100,6 +105,11 @@ def _adder(role: str):  # type: ignore[no-untyped-def]
 
         if not valid_address(email.strip()):
             raise InputError([Problem(f"{email!r} is not an email address", path="EMAIL")])
+        from ..portal.people import name_problem
+
+        problem = name_problem(name)
+        if problem is not None:
+            raise InputError([Problem(f"{name!r}: {problem}", path="--name")])
         with opened_store() as store:
             known = store.snapshot().parties
             if party not in known:
@@ -115,7 +125,7 @@ def _adder(role: str):  # type: ignore[no-untyped-def]
             added = add_person(store.engine, normal(email), name, party, role, by=by, now=_now())
         console.print(f"{role} {email} of {party} " + ("added" if added else "was already there"))
 
-    add.__doc__ = f"Let a {role} sign in to the portal."
+    add.__doc__ = f"Let {_a(role)} sign in to the portal."
     return add
 
 
@@ -132,10 +142,10 @@ def _remover(role: str):  # type: ignore[no-untyped-def]
         with opened_store() as store:
             removed = remove_person(store.engine, normal(email), party, role, by=by, now=_now())
         if not removed:
-            raise InputError([Problem(f"{email} is not a {role} of {party}", path="EMAIL")])
+            raise InputError([Problem(f"{email} is not {_a(role)} of {party}", path="EMAIL")])
         console.print(f"{role} {email} of {party} removed: signed out at once")
 
-    remove.__doc__ = f"Stop a {role} from signing in (the record is kept)."
+    remove.__doc__ = f"Stop {_a(role)} from signing in (the record is kept)."
     return remove
 
 

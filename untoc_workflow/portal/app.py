@@ -16,21 +16,63 @@ import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
+from .audit import log_action
 from .config import PortalSettings
 from .documents import DocumentStore
 from .mechanism import MechanismView
+from .signin import session_email
 from .web import (
     FORM_OVERHEAD,
     HERE,
     SECURITY_HEADERS,
+    SESSION_COOKIE,
     Portal,
+    client_of,
     log,
     loggable,
     utc_now,
 )
+
+# The largest body a visitor who is not signed in may send: a sign-in or sign-out form.
+ANONYMOUS_BODY = 16 * 1024
+
+
+def _signed_in_as(portal: Portal, request: Request) -> str | None:
+    """The address of the session the request carries, if it is a live one."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    with portal.view.store.engine.connect() as conn:
+        return session_email(conn, cookie, portal.now())
+
+
+def _denied(request: Request, status: int) -> bool:
+    """A refusal worth keeping: anything forbidden or too large, and a page not found
+    where a review, a document or a request lives (someone trying another's)."""
+    if status in (403, 413):
+        return True
+    path = request.url.path
+    return status == 404 and path.startswith(("/reviews/", "/extensions", "/published/"))
+
+
+def _audit_denied(portal: Portal, request: Request, status: int) -> None:
+    try:
+        who = _signed_in_as(portal, request)
+        with portal.view.store.engine.begin() as conn:
+            log_action(
+                conn,
+                "request_denied",
+                at=portal.now(),
+                who=who,
+                detail=f"{request.method} {loggable(request.url.path)}: {status}",
+                client=client_of(request),
+            )
+    except Exception:  # the refusal stands; a log that cannot be written is the server's
+        log.exception("a refused request could not be logged")
 
 
 def create_app(
@@ -75,6 +117,10 @@ def create_app(
         too_big = length is not None and (
             not length.isdigit() or int(length) > settings.max_upload + FORM_OVERHEAD
         )
+        # Only a signed-in person sends more than a sign-in form: a large anonymous body is
+        # refused on its Content-Length, before a byte of it is read.
+        if not too_big and length is not None and int(length) > ANONYMOUS_BODY:
+            too_big = await run_in_threadpool(_signed_in_as, portal, request) is None
         if too_big:
             response: Response = portal.render(
                 request, "error.html", {"code": 413, "reason": "too_large"}, status=413
@@ -87,6 +133,8 @@ def create_app(
             except Exception:  # logged for the secretariat; the browser gets a plain page
                 log.exception("portal error on %s %s", request.method, loggable(request.url.path))
                 response = portal.render(request, "error.html", {"code": 500}, status=500)
+        if _denied(request, response.status_code):
+            await run_in_threadpool(_audit_denied, portal, request, response.status_code)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if settings.base_url.startswith("https://"):

@@ -23,7 +23,7 @@ from .documents import UploadRefused
 from .extensions import NotAllowed as NotAllowedTime
 from .extensions import extendable_steps, extension_rows, request_extension
 from .identity import OBSERVER, normal
-from .people import add_person, current_people, remove_person
+from .people import add_person, current_people, name_problem, remove_person
 from .submissions import NotAllowed, documents_of, published_document, set_consent, submit
 from .visitors import Visitor, portal_of, signed_form, visitor
 from .web import Portal, client_of
@@ -343,6 +343,8 @@ async def name_observer(request: Request, review_id: str) -> Response:
     removing = form.get("remove") is not None
     if not valid_address(address) or (not removing and not name):
         return _page(request, portal, current, parties, problems=["bad_observer"], status=400)
+    if not removing and name_problem(name) is not None:
+        return _page(request, portal, current, parties, problems=["bad_name"], status=400)
     now = portal.now()
 
     def work() -> bool:
