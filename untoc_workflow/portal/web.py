@@ -20,7 +20,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from ..notify.wording import comma, local_party_name, local_party_of
+from ..notify.wording import colon, enumeration, format_number, local_party_name, local_party_of
 from .config import PortalSettings
 from .documents import DocumentStore
 from .i18n import LANGUAGES, NATIVE_NAMES, choose_language, direction, long_date, translations
@@ -81,16 +81,20 @@ class Portal:
             # Party names as the UN writes them in the page's language (the mechanism
             # file's name for a Party the UN list lacks); <bdi> keeps a name whole
             "party_name": lambda code: _isolated(self._party_name(code, language)),
-            "party_names": lambda codes: Markup(comma(language)).join(
+            # a list as the letters write one: "Ghana, Germany", "غانا، ألمانيا", "加纳、德国"
+            "party_names": lambda codes: Markup(enumeration(("", ""), language)).join(
                 _isolated(self._party_name(c, language)) for c in codes
             ),
+            # a label's colon: ": ", French " : ", Chinese full-width "："
+            "colon": colon(language),
+            "number": lambda n: format_number(n, language),
             # what follows "the country review": "of Nigeria", "du Nigéria", "لنيجيريا"
             "party_of": lambda code: _isolated(
                 local_party_of(code, language, self.view.party_name(code))
             ),
             "step_title": lambda s: self.view.step_title(s, language),
-            "step_titles": lambda steps: ", ".join(
-                self.view.step_title(s.step, language) for s in steps
+            "step_titles": lambda steps: enumeration(
+                (self.view.step_title(s.step, language) for s in steps), language
             ),
         }
         values.update(context or {})
