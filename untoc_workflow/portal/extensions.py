@@ -75,7 +75,8 @@ def date_problems(
     open_steps = {s.step: s for s in extendable_steps(view, review_id)}
     current = open_steps.get(step)
     if current is None:
-        return [Problem(f"{view_step_title(view, step)} is not open for more time", path="step")]
+        title = view.step_title(step, "en", review_id)
+        return [Problem(f"the step {title!r} is not open for more time", path="step")]
     problems = []
     if due <= current.deadline.due:
         problems.append(
@@ -94,10 +95,6 @@ def date_problems(
             )
         )
     return problems
-
-
-def view_step_title(view: MechanismView, step: str) -> str:
-    return f"the step {view.step_title(step, 'en')!r}"
 
 
 def request_extension(

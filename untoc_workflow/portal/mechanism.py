@@ -25,9 +25,7 @@ from .tables import PortalPersonRow
 
 _PEOPLE = PortalPersonRow.__table__  # type: ignore[attr-defined]
 # Facts that change who a person is or which reviews a Party takes part in.
-_WHO_AND_WHERE = frozenset(
-    {"focal_point_nominated", "focal_point_withdrawn", "experts_nominated", "reviewer_replaced"}
-)
+_WHO_AND_WHERE = frozenset({"focal_point_nominated", "focal_point_withdrawn", "reviewer_replaced"})
 
 
 @dataclass
@@ -254,7 +252,13 @@ class MechanismView:
         for d in definitions.values():
             yield from d.steps
 
-    def step_title(self, step_id: str, language: str) -> str:
+    def step_title(self, step_id: str, language: str, review_id: str | None = None) -> str:
+        """The step's title in `language`, from the review's own process when the review is
+        named (two processes may give one step id two titles)."""
+        own = self.definition_of(review_id) if review_id is not None else None
+        for step in getattr(own, "steps", ()):
+            if step.id == step_id:
+                return str(step.label(language))
         for step in self._steps():
             if step.id == step_id:
                 return str(step.label(language))

@@ -92,9 +92,13 @@ class Portal:
             "party_of": lambda code: _isolated(
                 local_party_of(code, language, self.view.party_name(code))
             ),
-            "step_title": lambda s: self.view.step_title(s, language),
+            # from the review's own process: the page's review, or the one named
+            "step_title": lambda s, review=None: self.view.step_title(
+                s, language, review or _review_of(context)
+            ),
             "step_titles": lambda steps: enumeration(
-                (self.view.step_title(s.step, language) for s in steps), language
+                (self.view.step_title(s.step, language, _review_of(context)) for s in steps),
+                language,
             ),
         }
         values.update(context or {})
@@ -108,6 +112,11 @@ class Portal:
 
     def _party_name(self, code: str, language: str) -> str:
         return local_party_name(code, language, self.view.party_name(code))
+
+
+def _review_of(context: dict[str, Any] | None) -> str | None:
+    review = (context or {}).get("review")
+    return getattr(review, "review", None)
 
 
 def _isolated(text: str) -> Markup:
