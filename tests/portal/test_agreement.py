@@ -175,6 +175,9 @@ def test_an_upload_completes_a_step_of_a_mutual_evaluation(
         assert answer.headers["location"].endswith("done=recorded")
         mine = [e for e in _facts(rig, "technical_questionnaire_submitted") if e.review == "ME-MAR"]
         assert len(mine) == 1 and "y.alaoui@example.org" in mine[0].note
+        # its steps under its own titles, not those of another process's step of that id
+        page = morocco.get("/reviews/ME-MAR?lang=en").text
+        assert "Publication of the report" in page and "Publication of the summary" not in page
         state = rig.app.state.portal.view.state("ME-MAR")
         assert state.step("technical_questionnaire").status == "completed"
         # a reviewer of Morocco cannot give the reviewed Party's questionnaire
