@@ -145,3 +145,20 @@ def test_the_person_who_decides_is_the_login_name_unless_named():
 
     assert _person(None) == getpass.getuser()
     assert _person("  M.   Rossi ") == "M. Rossi"
+
+
+def test_the_json_list_has_the_contract_s_keys(any_rig, monkeypatch, tmp_path):
+    import json
+
+    rig = any_rig
+    assert _ask(rig.sign_in(PEOPLE["fp_nga"]), "2023-09-29").status_code == 303
+    listed = _cli(rig, monkeypatch, tmp_path, "list", "--all", "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    [request] = json.loads(listed.output)
+    assert {k: request[k] for k in ("id", "review_id", "step", "due", "state")} == {
+        "id": 1,
+        "review_id": "C1-G1-NGA",
+        "step": "saq",
+        "due": "2023-09-29",
+        "state": "requested",
+    }

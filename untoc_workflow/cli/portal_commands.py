@@ -181,7 +181,17 @@ def extensions_list(
     with opened_store() as store, store.engine.connect() as conn:
         rows = extension_rows(conn, open_only=not all_)
     if format == "json":
-        typer.echo(json.dumps([dict(r._mapping) for r in rows], default=str, indent=2))
+        # the contract's keys (`due`: the date granted, else the date asked; `state`) beside
+        # every column of the request
+        listed = [
+            {
+                **dict(r._mapping),
+                "due": r.granted_due or r.requested_due,
+                "state": r.status,
+            }
+            for r in rows
+        ]
+        typer.echo(json.dumps(listed, default=str, indent=2))
         return
     table = Table(title="Requests for more time")
     for column in ("id", "review", "step", "party", "by", "wished", "status", "reason"):
