@@ -111,14 +111,14 @@ def test_trusted_proxies_are_read_from_the_environment():
 
 
 def test_a_known_address_is_answered_before_any_work_on_its_link(tmp_path, mailbox, monkeypatch):
-    """The link is looked up, made and stored after the answer: slowed down to half a
-    second, that work shows in no answer's time, known address or not."""
+    """The link is looked up, made and stored after the answer: slowed down to two
+    seconds, that work shows in no answer's time, known address or not."""
     from untoc_workflow.portal import pages_auth
 
     made = pages_auth.issue_link
 
     def slow(*args, **kwargs):
-        time.sleep(0.5)
+        time.sleep(2)
         return made(*args, **kwargs)
 
     monkeypatch.setattr(pages_auth, "issue_link", slow)
@@ -137,7 +137,7 @@ def test_a_known_address_is_answered_before_any_work_on_its_link(tmp_path, mailb
             assert mailbox.wait_for(PEOPLE["fp_nga"])  # the link did go out, afterwards
     finally:
         rig.store.close()
-    assert timings[PEOPLE["fp_nga"]] < 0.4, timings
+    assert timings[PEOPLE["fp_nga"]] < 1.5, timings
 
 
 def test_a_large_anonymous_body_is_refused_before_it_is_read(rig):
