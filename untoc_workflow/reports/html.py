@@ -171,7 +171,7 @@ def _key_table(r: dict[str, Any], w: dict[str, Any], lang: str) -> str:
         ],
         [w["next_cluster"], w["yes"] if progress["next_cluster_may_start"] else w["no"]],
     ]
-    return _table([w["figure"], w["count"]], rows, css="keys")
+    return _table([w["indicator"], w["count"]], rows, css="keys")
 
 
 def _lateness_table(r: dict[str, Any], w: dict[str, Any]) -> str:
