@@ -236,4 +236,7 @@ def create_app(
     app.include_router(pages_auth.router)
     app.include_router(pages_reviews.router)
     app.include_router(pages_secretariat.router)
+    from . import pages_questionnaire
+
+    app.include_router(pages_questionnaire.router)
     return app
