@@ -11,7 +11,7 @@ from untoc_workflow.definitions.load import BUNDLED_DEFS
 from untoc_workflow.questionnaire.expressions import ExpressionError, parse
 from untoc_workflow.questionnaire.form import read_form
 
-from .conftest import CHOICES, EN, FR, SURVEY, write_form
+from .conftest import CHOICES, SURVEY, write_form
 
 BUNDLED = BUNDLED_DEFS / "questionnaires" / "saq_cluster1.xlsx"
 
