@@ -12,7 +12,7 @@ import pytest
 from untoc_workflow.questionnaire import responses
 from untoc_workflow.questionnaire.answers import digest
 
-from .conftest import PEOPLE, csrf_of, make_rig
+from .conftest import PEOPLE, SECRETARIAT, csrf_of, make_rig
 
 REVIEW = "C1-G1-NGA"
 URL = f"/reviews/{REVIEW}/questionnaire"
@@ -117,3 +117,113 @@ def test_a_focal_point_saves_finds_and_submits_the_saq_and_the_review_moves_on(a
     assert 'data-status="submitted"' in page and 'name="a5_agreement"' not in page
     again = fp.post(URL, data=_fields(ANSWERS, csrf=csrf_of(page), action="save"))
     assert again.status_code == 409
+
+
+def test_reviewers_experts_and_observers_read_the_answers_and_cannot_change_them(rig):
+    submit_saq(rig.sign_in(PEOPLE["fp_nga"]))
+    for reader in ("fp_gha", "fp_deu", "expert_nga", "observer_nga"):
+        browser = rig.sign_in(PEOPLE[reader])
+        page = browser.get(URL)
+        assert page.status_code == 200, reader
+        assert re.search(r'data-question="a6_prosecutions">12<', page.text), reader
+        assert 'type="radio" name="a5_agreement"' not in page.text
+        changed = browser.post(
+            URL, data=_fields(ANSWERS, csrf=csrf_of(page.text), action="save", a6_prosecutions="99")
+        )
+        assert changed.status_code == 403, reader
+    with rig.store.engine.connect() as conn:
+        assert (
+            responses.find(conn, REVIEW, "saq", "answers", "NGA").answers["a6_prosecutions"] == "12"
+        )
+    for outsider in ("fp_fra", "fp_nor", "observer_fra"):
+        assert rig.sign_in(PEOPLE[outsider]).get(URL).status_code == 404, outsider
+    assert rig.client().get(URL).status_code in (303, 404)
+
+
+def test_a_reader_sees_nothing_before_the_answers_are_submitted(rig):
+    fp = rig.sign_in(PEOPLE["fp_nga"])
+    page = fp.get(URL).text
+    fp.post(URL, data={"csrf": csrf_of(page), "action": "save", "a6_prosecutions": "7"})
+    reader = rig.sign_in(PEOPLE["fp_gha"]).get(URL).text
+    assert 'data-status="not_submitted"' in reader and ">7<" not in reader
+
+
+def test_the_secretariat_answers_on_the_reviewed_partys_behalf(rig):
+    done = submit_saq(rig.sign_in(SECRETARIAT))
+    assert done.status_code == 303
+    assert rig.app.state.portal.view.state(REVIEW).stage == "written_feedback"
+    with rig.store.engine.connect() as conn:
+        assert responses.find(conn, REVIEW, "saq", "answers", "NGA").submitted_by == SECRETARIAT
+
+
+def test_the_page_follows_the_persons_language_right_to_left_in_arabic(rig):
+    fp = rig.sign_in(PEOPLE["fp_nga"])
+    arabic = fp.get(URL + "?lang=ar&section=art5").text
+    assert 'lang="ar" dir="rtl"' in arabic
+    assert "تجريم المشاركة في جماعة إجرامية منظمة" in arabic
+    french = fp.get(URL + "?lang=fr&section=art15").text
+    assert "Compétence" in french and 'dir="ltr"' in french
+
+
+def test_the_reviewers_write_feedback_beside_each_question_and_submit_it(any_rig):
+    rig = any_rig
+    submit_saq(rig.sign_in(PEOPLE["fp_nga"]))
+    for party, fp in (("GHA", "fp_gha"), ("DEU", "fp_deu")):
+        browser = rig.sign_in(PEOPLE[fp])
+        page = browser.get(URL).text
+        assert 'name="a6_prosecutions"' in page and 'value="submit_feedback"' in page
+        saved = browser.post(
+            URL,
+            data={
+                "csrf": csrf_of(page),
+                "action": "save_feedback",
+                "a6_prosecutions": f"{party}: how many convictions followed?",
+            },
+        )
+        assert saved.status_code == 303
+        page = browser.get(URL).text
+        assert f"{party}: how many convictions followed?" in page
+        sent = browser.post(
+            URL,
+            data={
+                "csrf": csrf_of(page),
+                "action": "submit_feedback",
+                "a6_prosecutions": f"{party}: how many convictions followed?",
+                "a15_ta": "Which kind of assistance?",
+            },
+        )
+        assert sent.status_code == 303, sent.text
+    assert rig.app.state.portal.view.state(REVIEW).stage == "observations"
+    snapshot = rig.store.snapshot(rig.app.state.portal.today())
+    feedback = [
+        e for e in snapshot.events if e.review == REVIEW and e.type == "written_feedback_submitted"
+    ]
+    assert sorted(e.party for e in feedback) == ["DEU", "GHA"]
+    page = rig.sign_in(PEOPLE["fp_nga"]).get(URL).text
+    assert "GHA: how many convictions followed?" in page and "DEU: how many" in page
+
+
+def test_consent_publishes_the_answers_per_language_and_withdrawing_removes_them(
+    rig, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("UNTOC_PUBLISHED_DIR", str(tmp_path / "published"))
+    fp = rig.sign_in(PEOPLE["fp_nga"])
+    submit_saq(fp)
+    reviewer = rig.sign_in(PEOPLE["fp_gha"])
+    page = reviewer.get(URL).text
+    assert "questionnaire/consent" not in page
+    refused = reviewer.post(URL + "/consent", data={"csrf": csrf_of(page), "consent": "yes"})
+    assert refused.status_code == 403
+    page = fp.get(URL).text
+    given = fp.post(URL + "/consent", data={"csrf": csrf_of(page), "consent": "yes"})
+    assert given.status_code == 303
+    pages = sorted(p.name for p in (tmp_path / "published" / REVIEW).iterdir())
+    assert pages == [f"saq.{lang}.html" for lang in ("ar", "en", "es", "fr", "ru", "zh")]
+    arabic = (tmp_path / "published" / REVIEW / "saq.ar.html").read_text(encoding="utf-8")
+    assert 'dir="rtl"' in arabic and "نيجيريا" in arabic
+    public = rig.client().get(f"/published/{REVIEW}/questionnaire/fr")
+    assert public.status_code == 200 and "Incrimination du blanchiment" in public.text
+    withdrawn = fp.post(URL + "/consent", data={"csrf": csrf_of(fp.get(URL).text), "consent": "no"})
+    assert withdrawn.status_code == 303
+    assert not (tmp_path / "published" / REVIEW).exists()
+    assert rig.client().get(f"/published/{REVIEW}/questionnaire/fr").status_code == 404
