@@ -6,6 +6,7 @@ the answers and withdrawing it removes them."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -227,3 +228,140 @@ def test_consent_publishes_the_answers_per_language_and_withdrawing_removes_them
     assert withdrawn.status_code == 303
     assert not (tmp_path / "published" / REVIEW).exists()
     assert rig.client().get(f"/published/{REVIEW}/questionnaire/fr").status_code == 404
+
+
+@pytest.fixture
+def untoc(any_rig, monkeypatch, tmp_path):
+    """`untoc ...` on the portal's own store."""
+    from typer.testing import CliRunner
+
+    from untoc_workflow.cli import app
+
+    url = any_rig.store.engine.url.render_as_string(hide_password=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UNTOC_DATABASE_URL", url)
+    monkeypatch.delenv("UNTOC_PROCESS_DEFS", raising=False)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0):
+        result = runner.invoke(app, list(args), catch_exceptions=False)
+        assert result.exit_code == code, result.output
+        return result
+
+    return run
+
+
+def test_statistics_count_the_submitted_answers_only(any_rig, untoc):
+    import json
+
+    rig = any_rig
+    submit_saq(rig.sign_in(PEOPLE["fp_nga"]))
+    french = dict(
+        ANSWERS,
+        a6_prosecutions="30",
+        a6_ta="no",
+        a15_consulted="no",
+        a6_predicates=["art5", "art8"],
+    )
+    del french["a15_consultations"], french["ta_forms"]
+    fra = rig.sign_in(PEOPLE["fp_fra"])
+    page = fra.get("/reviews/C1-G1-FRA/questionnaire").text
+    sent = fra.post(
+        "/reviews/C1-G1-FRA/questionnaire",
+        data=_fields(french, csrf=csrf_of(page), action="submit", section="*"),
+    )
+    assert sent.status_code == 303, sent.text
+    gha = rig.sign_in(PEOPLE["fp_gha"])  # a draft is not counted
+    page = gha.get("/reviews/C1-G1-GHA/questionnaire").text
+    gha.post(
+        "/reviews/C1-G1-GHA/questionnaire",
+        data={"csrf": csrf_of(page), "action": "save", "a6_prosecutions": "1000"},
+    )
+
+    result = json.loads(
+        untoc(
+            "questionnaire",
+            "statistics",
+            "--process",
+            "country_review",
+            "--step",
+            "saq",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert result["responses"] == 2
+    assert result["questions"]["a6_prosecutions"] == {
+        "answered": 2,
+        "count": 2,
+        "min": 12,
+        "median": 21,
+        "max": 30,
+    }
+    assert result["questions"]["a6_predicates"]["choices"] == {
+        "all_serious": 1,
+        "art5": 1,
+        "art8": 1,
+        "art23": 0,
+        "foreign": 1,
+    }
+    assert result["questions"]["a15_consultations"]["answered"] == 1
+    assert result["technical_assistance"]["art6"] == 1
+    by = json.loads(
+        untoc(
+            "questionnaire",
+            "statistics",
+            "--process",
+            "country_review",
+            "--step",
+            "saq",
+            "--by",
+            "regional_group",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert by["by"]["WEOG"]["responses"] == 2
+    csv_text = untoc(
+        "questionnaire",
+        "statistics",
+        "--process",
+        "country_review",
+        "--step",
+        "saq",
+        "--by",
+        "group",
+        "--format",
+        "csv",
+    ).stdout
+    assert "all,a6_predicates,choice:art5,1" in csv_text
+    assert "cluster 1 group 1,a6_prosecutions,median,21" in csv_text
+    untoc(
+        "questionnaire",
+        "statistics",
+        "--process",
+        "country_review",
+        "--step",
+        "saq",
+        "--format",
+        "html",
+        "--out",
+        "stats",
+    )
+    page = (Path("stats") / "index.html").read_text(encoding="utf-8")
+    assert "<strong id='responses'>2</strong>" in page
+    assert (Path("stats") / "a6_predicates.png").read_bytes()[:4] == b"\x89PNG"
+    answers = json.loads(untoc("questionnaire", "answers", "--review", "C1-G1-FRA").stdout)
+    assert answers["a6_prosecutions"] == 30 and answers["a6_predicates"] == ["art5", "art8"]
+    refused = untoc(
+        "questionnaire",
+        "statistics",
+        "--process",
+        "country_review",
+        "--step",
+        "written_feedback",
+        "--format",
+        "json",
+        code=1,
+    )
+    assert "has no questionnaire at step 'written_feedback'" in refused.output
