@@ -158,7 +158,8 @@ def _render(
     ]
     context = {
         "review": parties,
-        "form_title": rq.form.title(form_language),
+        # the step's title in the page's language (an XLSForm title has one language)
+        "form_title": rq.step.label(form_language),
         "form_lang": form_language,
         "form_dir": "rtl" if form_language in ARABIC_SCRIPT else "ltr",
         "sections": [(s.name, s.label(form_language)) for s in sections if s.name],
@@ -416,7 +417,7 @@ async def questionnaire_consent(request: Request, review_id: str) -> Response:
                 client=client_of(request),
             )
         if given and row is not None:
-            publish.publish(folder, rq.form, row, names)
+            publish.publish(folder, rq.form, row, names, titles=rq.step.title)
         else:
             publish.withdraw(folder, parties.review, rq.step.id)
         return True

@@ -41,7 +41,9 @@ def shown_answer(form: Form, name: str, value: Any, language: str, none: str) ->
     return str(value)
 
 
-def page(form: Form, response: Any, party_name: str, language: str) -> str:
+def page(
+    form: Form, response: Any, party_name: str, language: str, title: str | None = None
+) -> str:
     t = texts(language)
     sections = []
     for section in form.sections:
@@ -63,7 +65,7 @@ def page(form: Form, response: Any, party_name: str, language: str) -> str:
     return _pages.get_template("published.html.j2").render(
         lang=language,
         dir="rtl" if language in ARABIC_SCRIPT else "ltr",
-        title=form.title(language),
+        title=title or form.title(language),
         party=party_name,
         review=response.review_id,
         submitted_on=response.submitted_at.date().isoformat() if response.submitted_at else "",
@@ -73,7 +75,13 @@ def page(form: Form, response: Any, party_name: str, language: str) -> str:
     )
 
 
-def publish(folder: Path, form: Form, response: Any, party_names: dict[str, str]) -> list[Path]:
+def publish(
+    folder: Path,
+    form: Form,
+    response: Any,
+    party_names: dict[str, str],
+    titles: dict[str, str] | None = None,
+) -> list[Path]:
     """Write the page of every language of the form; returns the files written."""
     target = folder / _safe(response.review_id)
     target.mkdir(parents=True, exist_ok=True)
@@ -81,7 +89,8 @@ def publish(folder: Path, form: Form, response: Any, party_names: dict[str, str]
     for language in form.languages:
         path = target / f"{_safe(response.step)}.{language}.html"
         name = party_names.get(language) or response.party
-        path.write_text(page(form, response, name, language), encoding="utf-8")
+        title = (titles or {}).get(language) or (titles or {}).get("en")
+        path.write_text(page(form, response, name, language, title), encoding="utf-8")
         written.append(path)
     return written
 
