@@ -415,3 +415,44 @@ def test_export_and_import_keep_the_answers_feedback_and_consent(
         monkeypatch.setenv(
             "UNTOC_DATABASE_URL", rig.store.engine.url.render_as_string(hide_password=False)
         )
+
+
+def test_the_draft_list_of_observations_holds_the_feedback_and_flags_assistance(any_rig, untoc):
+    rig = any_rig
+    submit_saq(rig.sign_in(PEOPLE["fp_nga"]))
+    gha = rig.sign_in(PEOPLE["fp_gha"])
+    sent = gha.post(
+        URL,
+        data={
+            "csrf": csrf_of(gha.get(URL).text),
+            "action": "submit_feedback",
+            "a6_prosecutions": "How many ended in a conviction?",
+        },
+    )
+    assert sent.status_code == 303
+    deu = rig.sign_in(PEOPLE["fp_deu"])  # a draft is not in the list
+    deu.post(
+        URL,
+        data={
+            "csrf": csrf_of(deu.get(URL).text),
+            "action": "save_feedback",
+            "a8_active": "Draft only",
+        },
+    )
+    found = json.loads(untoc("questionnaire", "observations", "--review", REVIEW).stdout)
+    sections = {s["section"]: s for s in found[0]["sections"]}
+    assert sections["art6"]["technical_assistance_needed"] is True
+    assert sections["art5"]["technical_assistance_needed"] is False
+    assert sections["art6"]["observations"] == [
+        {
+            "question": "a6_prosecutions",
+            "label": sections["art6"]["observations"][0]["label"],
+            "answer": "12",
+            "feedback": [{"party": "GHA", "text": "How many ended in a conviction?"}],
+        }
+    ]
+    assert sections["art8"]["observations"] == []
+    french = json.loads(
+        untoc("questionnaire", "observations", "--review", REVIEW, "--lang", "fr").stdout
+    )
+    assert french[0]["sections"][2]["title"].startswith("Article 6. Incrimination du blanchiment")

@@ -214,3 +214,44 @@ def statistics_command(
     else:
         out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
         console.print(f"wrote the statistics of {result['responses']} responses to {out}")
+
+
+@questionnaire_app.command("observations")
+@fails_cleanly
+def observations_command(
+    review: Annotated[str, typer.Option("--review", help="The review's id.")],
+    lang: Annotated[str, typer.Option("--lang", help="The language of the labels.")] = "en",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The date (default today).")] = None,
+) -> None:
+    """The draft list of observations (JSON): the reviewers' submitted written feedback
+    beside the answers, per article, with the technical assistance needs flagged."""
+    from ..questionnaire import responses
+    from ..questionnaire.observations import draft
+    from ..questionnaire.service import questionnaires_of
+    from ..questionnaire.tables import ANSWERS, FEEDBACK
+
+    catalog, _, folder = _attached()
+    day = parse_as_of(as_of) or today()
+    with opened_store() as store:
+        found = store.snapshot(day).reviews.get(review)
+        if found is None:
+            raise InputError([Problem(f"no review {review!r}", path="--review")])
+        with store.engine.connect() as conn:
+            kept = responses.of_review(conn, review)
+    out = []
+    for rq in questionnaires_of(catalog, found, folder):
+        mine = [r for r in kept if r.step == rq.step.id]
+        answers = next((r for r in mine if r.kind == ANSWERS and r.submitted), None)
+        if answers is None:
+            continue
+        feedback = [r for r in mine if r.kind == FEEDBACK]
+        language = rq.form.language_for(lang)
+        out.append(
+            {
+                "step": rq.step.id,
+                "sections": draft(rq.form, answers, feedback, language),
+            }
+        )
+    if not out:
+        raise InputError([Problem(f"{review} has no submitted answers", path="--review")])
+    typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
