@@ -456,3 +456,51 @@ def test_the_draft_list_of_observations_holds_the_feedback_and_flags_assistance(
         untoc("questionnaire", "observations", "--review", REVIEW, "--lang", "fr").stdout
     )
     assert french[0]["sections"][2]["title"].startswith("Article 6. Incrimination du blanchiment")
+
+
+def test_a_supporting_document_is_attached_to_a_question_and_read_with_the_answers(rig):
+    from .conftest import pdf_bytes
+
+    fp = rig.sign_in(PEOPLE["fp_nga"])
+    page = fp.get(URL + "?section=art5").text
+    attached = fp.post(
+        URL + "/documents",
+        data={"csrf": csrf_of(page), "question": "a5_provisions"},
+        files={"file": ("Code pénal.pdf", pdf_bytes("the criminal code"), "application/pdf")},
+    )
+    assert attached.status_code == 303 and "section=art5" in attached.headers["location"]
+    page = fp.get(URL + "?section=art5").text
+    link = re.search(
+        r'href="(/reviews/C1-G1-NGA/questionnaire/documents/[0-9a-f]{64})">Code pénal.pdf<', page
+    )
+    assert link, page
+    refused = fp.post(
+        URL + "/documents",
+        data={"csrf": csrf_of(page), "question": "a5_provisions"},
+        files={"file": ("run.exe", b"MZ\x90\x00 not a document", "application/octet-stream")},
+    )
+    assert refused.status_code == 415
+    reviewer = rig.sign_in(PEOPLE["fp_gha"])
+    assert reviewer.get(link.group(1)).status_code == 404  # a draft's document: not yet
+    assert submit_saq(fp).status_code == 303
+    with rig.store.engine.connect() as conn:
+        kept = responses.find(conn, REVIEW, "saq", "answers", "NGA")
+    assert [d["name"] for d in kept.answers["_documents"]["a5_provisions"]] == ["Code pénal.pdf"]
+    facts = [
+        e
+        for e in rig.store.snapshot(rig.app.state.portal.today()).events
+        if e.type == "saq_submitted"
+    ]
+    assert digest(kept.answers) in facts[0].note  # the hash covers the document's own
+    assert link.group(1) in reviewer.get(URL).text
+    got = reviewer.get(link.group(1))
+    assert got.status_code == 200 and b"the criminal code" in got.content
+    assert rig.sign_in(PEOPLE["fp_fra"]).get(link.group(1)).status_code == 404
+    from untoc_workflow.definitions.load import BUNDLED_DEFS
+    from untoc_workflow.questionnaire.form import read_form
+    from untoc_workflow.questionnaire.statistics import count
+
+    form = read_form(BUNDLED_DEFS / "questionnaires" / "saq_cluster1.xlsx")
+    counted = count(form, [kept.answers])
+    assert "_documents" not in counted["questions"]
+    assert counted["questions"]["a5_provisions"]["answered"] == 1

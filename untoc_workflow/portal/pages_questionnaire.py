@@ -13,10 +13,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from ..errors import InputError
+from ..notify.wording import local_party_name
 from ..questionnaire import publish, responses
-from ..questionnaire.answers import from_form, is_shown, relevant_answers
+from ..questionnaire.answers import DOCUMENTS, from_form, is_shown, relevant_answers
 from ..questionnaire.form import ARABIC_SCRIPT
 from ..questionnaire.publish import shown_answer
 from ..questionnaire.service import ReviewQuestionnaire, questionnaires_of, save_draft, submit
@@ -27,6 +29,7 @@ from . import access
 from .access import ReviewParties
 from .app import Portal, client_of, page_language
 from .audit import log_action
+from .documents import UploadRefused, clean_name
 from .identity import FOCAL_POINT, Identity
 from .recording import record_event
 from .visitors import Visitor, portal_of, signed_form, visitor
@@ -150,6 +153,7 @@ def _render(
                         if r.answers.get(q.name)
                     ],
                     "my_feedback": (fb_row.answers.get(q.name, "") if fb_row else ""),
+                    "documents": (values.get(DOCUMENTS) or {}).get(q.name, []),
                 }
                 for q in s.questions
             ],
@@ -177,6 +181,12 @@ def _render(
         "message": message,
         "t": t,
         "readable": submitted or editing,
+        "attachable": [
+            (q.name, q.label(form_language))
+            for block in questions
+            for q in (item["q"] for item in block["items"])
+            if q.answered
+        ],
     }
     return portal.render(
         request, "questionnaire.html", context, who=who, csrf=seen.current.csrf, status=status
@@ -397,7 +407,10 @@ async def questionnaire_consent(request: Request, review_id: str) -> Response:
     given = form.get("consent") == "yes"
     now = portal.now()
     folder = publish.published_dir()
-    names = {lang: portal._party_name(parties.reviewed, lang) for lang in rq.form.languages}
+    names = {
+        lang: local_party_name(parties.reviewed, lang, portal.view.party_name(parties.reviewed))
+        for lang in rq.form.languages
+    }
 
     def work() -> bool:
         engine = portal.view.store.engine
@@ -447,3 +460,124 @@ def published_answers(request: Request, review_id: str, language: str) -> Respon
     if not path.is_file():
         raise HTTPException(status_code=404)
     return FileResponse(path, media_type="text/html; charset=utf-8")
+
+
+@router.post("/reviews/{review_id}/questionnaire/documents")
+async def attach_document(request: Request, review_id: str) -> Response:
+    """A supporting document attached to one question of the draft (PDF, Word, OpenDocument,
+    checked by content as every upload): kept in the document store under its SHA-256."""
+    got = await signed_form(request, max_files=1, max_fields=5)
+    if isinstance(got, Response):
+        return got
+    portal, form, current_visitor = got.portal, got.form, got.current
+    with portal.view.pinned():
+        seen = _seen(portal, current_visitor, review_id)
+    who, parties, rq = seen.who, seen.parties, seen.rq
+    party = answering_party(who, parties)
+    if party is None:
+        raise HTTPException(status_code=403)
+    words = texts(rq.form.language_for(page_language(request, who)))
+    question = rq.form.question(str(form.get("question") or ""))
+    file = form.get("file")
+    if question is None or not isinstance(file, UploadFile):
+        return _render(request, seen, errors=[words["no_file"]], status=400)
+    engine = portal.view.store.engine
+    now = portal.now()
+
+    def work() -> str:
+        kept = portal.files.keep(file.file)
+        shown = clean_name(file.filename, "." + kept.stored_as.rsplit(".", 1)[-1])
+        with engine.begin() as conn:
+            row = responses.find(conn, parties.review, rq.step.id, ANSWERS, party)
+            if row is not None and row.submitted:
+                raise responses.ReadOnly(parties.review)
+            answers = dict(row.answers) if row else {}
+            documents = {k: list(v) for k, v in (answers.get(DOCUMENTS) or {}).items()}
+            listed = documents.setdefault(question.name, [])
+            if all(d["sha256"] != kept.sha256 for d in listed):
+                listed.append(
+                    {
+                        "sha256": kept.sha256,
+                        "name": shown,
+                        "type": kept.content_type,
+                        "size": kept.size,
+                        "stored_as": kept.stored_as,
+                    }
+                )
+            answers[DOCUMENTS] = documents
+            responses.save(
+                conn,
+                parties.review,
+                rq.step.id,
+                ANSWERS,
+                party,
+                (rq.form.form_id, rq.form.version),
+                answers,
+                who=who.email,
+                now=now,
+            )
+            log_action(
+                conn,
+                "questionnaire_document",
+                at=now,
+                who=who.email,
+                review=parties.review,
+                detail=f"{question.name}: {shown} sha256={kept.sha256}",
+                client=client_of(request),
+            )
+        return question.section
+
+    try:
+        section = await run_in_threadpool(work)
+    except UploadRefused as exc:
+        code = {"too_large": 413, "wrong_type": 415}.get(exc.reason, 400)
+        return _render(request, seen, errors=[words.get(exc.reason, exc.reason)], status=code)
+    except responses.ReadOnly:
+        return _render(request, seen, errors=[words["submitted"]], status=409)
+    finally:
+        await file.close()
+    return _back(parties.review, "attached", section or None)
+
+
+@router.get("/reviews/{review_id}/questionnaire/documents/{sha256}")
+def supporting_document(request: Request, review_id: str, sha256: str) -> Response:
+    """A supporting document: for those who answer, from the draft on; for the other
+    readers of the review, once the answers are submitted."""
+    portal = portal_of(request)
+    with portal.view.pinned():
+        current_visitor = visitor(request)
+        if not current_visitor.signed_in:
+            return RedirectResponse("/login", status_code=303)
+        seen = _seen(portal, current_visitor, review_id)
+    with portal.view.store.engine.connect() as conn:
+        row = responses.find(conn, review_id, seen.rq.step.id, ANSWERS, seen.parties.reviewed)
+    if row is None or not (row.submitted or answering_party(seen.who, seen.parties)):
+        raise HTTPException(status_code=404)
+    found = next(
+        (
+            d
+            for listed in (row.answers.get(DOCUMENTS) or {}).values()
+            for d in listed
+            if d["sha256"] == sha256
+        ),
+        None,
+    )
+    if found is None:
+        raise HTTPException(status_code=404)
+    try:
+        path = portal.files.path(found["stored_as"])
+    except FileNotFoundError:
+        raise HTTPException(status_code=404) from None
+    if not path.exists():
+        raise HTTPException(status_code=404)
+    ascii_name = (
+        found["name"].encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    )
+    return FileResponse(
+        path,
+        media_type=found["type"],
+        headers={
+            "Content-Disposition": f'attachment; filename="{ascii_name}"; '
+            f"filename*=UTF-8''{quote(found['name'])}"
+        },
+    )

@@ -17,6 +17,9 @@ from typing import Any
 from .form import Form, Question
 
 Answers = dict[str, Any]  # question name -> str | list[str]
+# Supporting documents attached to questions, kept beside the answers (so the answers'
+# SHA-256 covers the documents' own): {question name: [{sha256, name, type, size, ...}]}
+DOCUMENTS = "_documents"
 MAX_TEXT = 20_000  # characters of one answer: a long legal text, not a file
 
 
@@ -73,6 +76,13 @@ def relevant_answers(form: Form, answers: Mapping[str, Any]) -> Answers:
             continue
         if q.name in answers and answers[q.name] not in (None, "", []):
             kept[q.name] = answers[q.name]
+    documents = {
+        name: listed
+        for name, listed in (answers.get(DOCUMENTS) or {}).items()
+        if listed and (q := form.question(name)) is not None and is_shown(q, kept)
+    }
+    if documents:
+        kept[DOCUMENTS] = documents
     return kept
 
 
