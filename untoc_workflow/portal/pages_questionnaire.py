@@ -182,10 +182,7 @@ def _render(
         "t": t,
         "readable": submitted or editing,
         "attachable": [
-            (q.name, q.label(form_language))
-            for block in questions
-            for q in (item["q"] for item in block["items"])
-            if q.answered
+            (q.name, q.label(form_language)) for s in shown for q in s.questions if q.answered
         ],
     }
     return portal.render(

@@ -79,7 +79,7 @@ def relevant_answers(form: Form, answers: Mapping[str, Any]) -> Answers:
     documents = {
         name: listed
         for name, listed in (answers.get(DOCUMENTS) or {}).items()
-        if listed and (q := form.question(name)) is not None and is_shown(q, kept)
+        if listed and (asked := form.question(name)) is not None and is_shown(asked, kept)
     }
     if documents:
         kept[DOCUMENTS] = documents

@@ -37,7 +37,7 @@ def shown_answer(form: Form, name: str, value: Any, language: str, none: str) ->
     if q.choices:
         values = value if isinstance(value, list) else [value]
         labels = {c.name: c.label(language) for c in q.choices}
-        return "; ".join(labels.get(v, v) for v in values)
+        return "; ".join(labels.get(str(v), str(v)) for v in values)
     return str(value)
 
 

@@ -116,6 +116,8 @@ def submit(
     answers read-only. Returns the problems by question (empty: submitted). InputError
     when the step is not open or the event log refuses the fact (nothing kept then)."""
     step = rq.step if kind == ANSWERS else rq.feedback_step
+    if step is None:
+        raise InputError([Problem(f"{rq.step.id} of {rq.review.id} takes no written feedback")])
     if kind == ANSWERS:
         wrong = problems(rq.form, answers, language, final=True)
         if wrong:
