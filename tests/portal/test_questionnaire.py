@@ -5,6 +5,7 @@ the answers and withdrawing it removes them."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -504,3 +505,11 @@ def test_a_supporting_document_is_attached_to_a_question_and_read_with_the_answe
     counted = count(form, [kept.answers])
     assert "_documents" not in counted["questions"]
     assert counted["questions"]["a5_provisions"]["answered"] == 1
+
+
+def test_the_review_page_links_to_its_questionnaire_in_the_page_language(rig):
+    fp = rig.sign_in(PEOPLE["fp_nga"])
+    page = fp.get(f"/reviews/{REVIEW}?lang=fr").text
+    found = re.search(r'<p id="questionnaire"><a href="([^"]+)">([^<]+)</a>', page)
+    assert found and found.group(1) == URL
+    assert html.unescape(found.group(2)) == "Questionnaire d'auto-évaluation: réponses en ligne"

@@ -239,4 +239,5 @@ def create_app(
     from . import pages_questionnaire
 
     app.include_router(pages_questionnaire.router)
+    pages.globals["questionnaire_link"] = pages_questionnaire.link_for(portal)
     return app

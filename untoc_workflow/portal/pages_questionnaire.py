@@ -190,6 +190,30 @@ def _render(
     )
 
 
+def link_for(portal: Portal) -> Any:
+    """For the review's page: the questionnaire's address and a label in the page's
+    language, or None when no step of the review asks for one."""
+
+    def link(review_id: str, language: str) -> tuple[str, str] | None:
+        review = portal.view.fold().snapshot.reviews.get(review_id)
+        if review is None:
+            return None
+        try:
+            found = questionnaires_of(portal.view.definition, review, _folder(portal))
+        except (InputError, OSError):  # the page still shows; the questionnaire's own 404/500
+            return None
+        rq = current_questionnaire(found, portal.view.state(review_id))
+        if rq is None:
+            return None
+        words = texts(rq.form.language_for(language))
+        return (
+            f"/reviews/{quote(review_id, safe='')}/questionnaire",
+            f"{rq.step.label(language)}: {words['online']}",
+        )
+
+    return link
+
+
 @router.get("/reviews/{review_id}/questionnaire")
 def questionnaire_page(request: Request, review_id: str) -> Response:
     portal = portal_of(request)

@@ -219,6 +219,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "文件为空。",
         "ru": "Файл пуст.",
     },
+    "online": {
+        "en": "answers online",
+        "fr": "réponses en ligne",
+        "es": "respuestas en línea",
+        "ar": "الإجابات على الإنترنت",
+        "zh": "在线答复",
+        "ru": "ответы онлайн",
+    },
     "back": {
         "en": "Back to the review",
         "fr": "Retour à l'examen",
