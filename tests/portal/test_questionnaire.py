@@ -513,3 +513,30 @@ def test_the_review_page_links_to_its_questionnaire_in_the_page_language(rig):
     found = re.search(r'<p id="questionnaire"><a href="([^"]+)">([^<]+)</a>', page)
     assert found and found.group(1) == URL
     assert html.unescape(found.group(2)) == "Questionnaire d'auto-évaluation: réponses en ligne"
+
+
+def test_the_secretariat_submits_a_reviewers_feedback_received_by_email_on_its_behalf(rig):
+    submit_saq(rig.sign_in(PEOPLE["fp_nga"]))
+    secretariat = rig.sign_in(SECRETARIAT)
+    page = secretariat.get(URL + "?party=DEU").text
+    assert 'name="party" value="DEU"' in page
+    sent = secretariat.post(
+        URL,
+        data={
+            "csrf": csrf_of(page),
+            "action": "submit_feedback",
+            "party": "DEU",
+            "a8_foreign": "Received by email from Germany",
+        },
+    )
+    assert sent.status_code == 303
+    with rig.store.engine.connect() as conn:
+        kept = responses.find(conn, REVIEW, "saq", "feedback", "DEU")
+    assert kept.submitted and kept.submitted_by == SECRETARIAT
+    state = rig.app.state.portal.view.state(REVIEW)
+    assert state.step("written_feedback").waiting_for == ("GHA",)
+    # a Party that does not review NGA cannot be named
+    refused = secretariat.post(
+        URL, data={"csrf": csrf_of(page), "action": "submit_feedback", "party": "FRA"}
+    )
+    assert refused.status_code == 403
