@@ -27,12 +27,12 @@ from ..questionnaire.tables import ANSWERS, FEEDBACK
 from ..questionnaire.wording import texts
 from . import access
 from .access import ReviewParties
-from .app import Portal, client_of, page_language
 from .audit import log_action
 from .documents import UploadRefused, clean_name
 from .identity import FOCAL_POINT, Identity
 from .recording import record_event
 from .visitors import Visitor, portal_of, signed_form, visitor
+from .web import Portal, client_of, page_language
 
 router = APIRouter()
 MAX_FIELDS = 4000  # a 300-question questionnaire, a select_multiple's boxes, and a few more
