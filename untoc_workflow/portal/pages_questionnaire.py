@@ -304,8 +304,8 @@ async def _answers(
             state = portal.view.state(parties.review)
         found = submit(
             engine,
-            lambda event: record_event(
-                portal.view.store, event, f"portal questionnaire by {who.email}", today
+            lambda event, then: record_event(
+                portal.view.store, event, f"portal questionnaire by {who.email}", today, then=then
             ),
             rq,
             state,
@@ -391,8 +391,8 @@ async def _feedback(request: Request, seen: Seen, form: Any, action: str) -> Res
             state = portal.view.state(parties.review)
         return submit(
             engine,
-            lambda event: record_event(
-                portal.view.store, event, f"portal feedback by {who.email}", today
+            lambda event, then: record_event(
+                portal.view.store, event, f"portal feedback by {who.email}", today, then=then
             ),
             rq,
             state,

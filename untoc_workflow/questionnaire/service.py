@@ -22,7 +22,9 @@ from .form import Form
 from .tables import ANSWERS, FEEDBACK
 
 REVIEWER_COMPLETIONS = ("each_reviewer", "any_reviewer")
-Record = Callable[[dict[str, Any]], bool]  # appends one event; True when it was new
+# Appends one event; True when it was new. The callback writes the caller's rows in the
+# fact's own transaction (portal/recording.py), so answers are never submitted without it.
+Record = Callable[[dict[str, Any], Callable[[Any, bool], None]], bool]
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,8 @@ def submit(
         found = responses.find(conn, rq.review.id, rq.step.id, kind, party)
         if found is not None and found.submitted:
             raise responses.ReadOnly(rq.review.id)
-    record(event)
-    with engine.begin() as conn:
+
+    def keep(conn: Any, added: bool) -> None:
         responses.save(
             conn,
             rq.review.id,
@@ -150,6 +152,8 @@ def submit(
             now=now,
             submitted=(sha, str(event["id"])),
         )
+
+    record(event, keep)
     return {}
 
 
