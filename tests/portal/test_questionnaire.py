@@ -540,3 +540,32 @@ def test_the_secretariat_submits_a_reviewers_feedback_received_by_email_on_its_b
         URL, data={"csrf": csrf_of(page), "action": "submit_feedback", "party": "FRA"}
     )
     assert refused.status_code == 403
+
+
+@pytest.mark.postgres
+def test_a_store_moved_from_sqlite_to_postgresql_keeps_the_answers(
+    rig, pg_url, monkeypatch, tmp_path
+):
+    from typer.testing import CliRunner
+
+    from untoc_workflow.cli import app
+    from untoc_workflow.store import open_store
+
+    submit_saq(rig.sign_in(PEOPLE["fp_nga"]))
+    with rig.store.engine.connect() as conn:
+        before = responses.every_response(conn)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    monkeypatch.setenv(
+        "UNTOC_DATABASE_URL", rig.store.engine.url.render_as_string(hide_password=False)
+    )
+    assert runner.invoke(app, ["export", "moved.json"]).exit_code == 0
+    monkeypatch.setenv("UNTOC_DATABASE_URL", pg_url)
+    done = runner.invoke(app, ["import", "moved.json"])
+    assert done.exit_code == 0, done.output
+    moved = open_store(pg_url)
+    try:
+        with moved.engine.connect() as conn:
+            assert responses.every_response(conn) == before
+    finally:
+        moved.close()
