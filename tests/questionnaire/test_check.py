@@ -207,3 +207,32 @@ def test_the_supported_expressions_evaluate_on_earlier_answers(text, answers, ho
 def test_anything_else_is_refused(text):
     with pytest.raises(ExpressionError):
         parse(text)
+
+
+def test_a_definition_naming_a_missing_questionnaire_is_refused_with_its_line(tmp_path):
+    import shutil
+
+    from untoc_workflow.definitions.load import parse_process
+    from untoc_workflow.errors import InputError
+    from untoc_workflow.wiring import wire
+    from untoc_workflow.yamlsource import load_file
+
+    wire()
+    folder = shutil.copytree(BUNDLED_DEFS, tmp_path / "defs")
+    path = folder / "country_review.yaml"
+    text = path.read_text(encoding="utf-8")
+    broken = text.replace("questionnaires/saq_cluster1.xlsx", "questionnaires/saq_cluster9.xlsx")
+    assert broken != text
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        parse_process(load_file(path))
+    line = next(i for i, t in enumerate(broken.splitlines(), 1) if "saq_cluster9" in t)
+    (problem,) = refused.value.problems
+    assert str(problem).startswith(f"{path}:{line}: steps[")
+    assert "questionnaire.1: step 'saq': no questionnaire 'questionnaires/saq_cluster9.xlsx'" in (
+        str(problem)
+    )
+    write_form(folder / "questionnaires" / "saq_cluster9.xlsx")
+    assert parse_process(load_file(path)).step("saq").questionnaire == {
+        1: "questionnaires/saq_cluster9.xlsx"
+    }

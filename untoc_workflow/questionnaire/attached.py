@@ -89,3 +89,28 @@ def definition_of(catalog: Any, review: Any) -> Any:
     """The definition a review folds with (its own process and version)."""
     for_review = getattr(catalog, "for_review", None)
     return for_review(review) if for_review is not None else catalog
+
+
+def check_definition(definition: Any, located: Any) -> list[Any]:
+    """A definition's questionnaires exist (the definition fails, located, when one is
+    missing): looked for from the definition file's folder up, as the folder of process
+    definitions holds its files at its top. `untoc questionnaire check` reads them whole."""
+    from ..errors import Problem
+
+    problems = []
+    here = Path(located.file).resolve().parent
+    for i, step in enumerate(definition.steps):
+        for cluster, file in _files(step.questionnaire):
+            if any((folder / file).is_file() for folder in (here, *here.parents)):
+                continue
+            path = f"steps[{i}].questionnaire" + (f".{cluster}" if cluster is not None else "")
+            problems.append(
+                Problem(
+                    f"step {step.id!r}: no questionnaire {file!r}",
+                    path=path,
+                    file=located.file,
+                    line=located.line_of(path),
+                    hint="a path relative to the folder of process definitions",
+                )
+            )
+    return problems
