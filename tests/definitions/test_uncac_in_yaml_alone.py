@@ -125,52 +125,14 @@ STILL_NAMING_PROCESS_IDS: dict[str, set[str]] = {
         "written_feedback",
         "written_feedback_submitted",
     },
-    # reports: which step feeds which figure of status-report.md
-    "untoc_workflow/cli/report_commands.py": {"written_feedback"},
-    "untoc_workflow/reports/charts.py": {"focal_points", "written_feedback"},
-    "untoc_workflow/reports/forecast.py": {
-        "focal_points",
-        "observations",
-        "preliminary_consultation",
-        "saq",
-        "written_feedback",
-    },
-    "untoc_workflow/reports/html.py": {
-        "experts",
-        "focal_points",
-        "saq_submitted",
-        "written_feedback",
-    },
-    "untoc_workflow/reports/i18n.py": {
-        "experts",
-        "focal_points",
-        "observations",
-        "saq_submitted",
-        "written_feedback",
-    },
-    "untoc_workflow/reports/status.py": {
-        "experts",
-        "experts_nominated",
-        "focal_points",
-        "observations",
-        "saq",
-        "written_feedback",
-    },
     # letters
     "untoc_workflow/notify/consolidate.py": {"saq"},
     "untoc_workflow/notify/context.py": {"saq", "written_feedback"},
-    # the portal: document kinds and pages
-    "untoc_workflow/portal/access.py": {"observations", "saq", "written_feedback"},
-    "untoc_workflow/portal/mechanism.py": {"experts_nominated"},
-    "untoc_workflow/portal/pages_reviews.py": {"saq"},
-    "untoc_workflow/portal/submissions.py": {
-        "observations",
-        "observations_agreed",
-        "saq",
-        "saq_submitted",
-        "written_feedback",
-        "written_feedback_submitted",
-    },
+    # questionnaires: the draft list of observations, the published answers
+    "bench/bench_questionnaire.py": {"saq"},
+    "untoc_workflow/cli/questionnaire_commands.py": {"observations"},
+    "untoc_workflow/questionnaire/observations.py": {"observations"},
+    "untoc_workflow/questionnaire/wording.py": {"observations", "publication"},
     # the core's PARTY_EVENTS, kept for orchestration/reading.py, which reads a Party's facts
     # by type (the core itself tells them by their declared scope)
     "untoc_workflow/core/derive.py": {"experts_nominated"},

@@ -2,7 +2,7 @@
 changed in place after reviews ran on it is refused (add version N+1 and migrate).
 
 Revision ID: 0010_definition_fingerprints
-Revises: 0007_correspondence (on merge: the last of the other branches' new revisions)
+Revises: 0008_questionnaire (on merge: the last of the other branches' new revisions)
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_definition_fingerprints"
-down_revision = "0007_correspondence"
+down_revision = "0008_questionnaire"
 branch_labels = None
 depends_on = None
 
