@@ -162,19 +162,23 @@ async def astart_review_runs(
         # too): the idempotency key counts the review's failed runs, and the server keeps a
         # key per flow
         runs = await _all_runs(client, flow_filter=_flow_filter())
+        wanted = {r.id for r in reviews}
         ended_badly: dict[str, int] = {}
         replaced = []
         for r in runs:
             state = r.state.type.value if r.state else "SCHEDULED"
             review_id = review_of_run(r.name, r.parameters)
+            if review_id not in wanted:
+                continue  # another review's run: neither counted nor renamed here
             if state in _RESTARTABLE:
                 ended_badly[review_id] = ended_badly.get(review_id, 0) + 1
                 if not r.name.endswith(REPLACED):
-                    replaced.append((r, state.lower()))
+                    # the review each run is for, not the loop's last one
+                    replaced.append((r, review_id, state.lower()))
             else:
                 result.already.setdefault(review_id, r.id)
         # Only the live run is named after its review: the list shows one run per review.
-        for r, state in replaced:
+        for r, review_id, state in replaced:
             with contextlib.suppress(Exception):  # a name is cosmetic; never block a start
                 await client.update_flow_run(r.id, name=f"{review_id} ({state}{REPLACED}")
         gate = asyncio.Semaphore(parallel)

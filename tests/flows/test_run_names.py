@@ -1,0 +1,79 @@
+"""Replacing runs: each replaced run keeps its own review's name, and a start for some
+reviews counts only those reviews' runs. Against the session's real Prefect server, on a
+deployment no runner serves (the runs stay Scheduled until the test ends them)."""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+
+DEPLOYMENT = "country-review/names-test"
+
+
+def _review(review_id: str) -> Any:
+    reviewed = review_id.rsplit("-", 1)[1]
+    return SimpleNamespace(id=review_id, group="G1", cluster=9, reviewed=reviewed, reviewers=[])
+
+
+@pytest.fixture(scope="module")
+def deployment(prefect_api: str) -> str:
+    from prefect import get_client
+
+    async def create() -> None:
+        async with get_client() as client:
+            flow_id = await client.create_flow_from_name("country-review")
+            await client.create_deployment(flow_id=flow_id, name="names-test")
+
+    asyncio.run(create())
+    return DEPLOYMENT
+
+
+async def _end(run_id: Any, state: Any) -> None:
+    from prefect import get_client
+
+    async with get_client() as client:
+        await client.set_flow_run_state(run_id, state, force=True)
+
+
+async def _names(run_ids: list[Any]) -> list[str]:
+    from prefect import get_client
+
+    async with get_client() as client:
+        return [(await client.read_flow_run(i)).name for i in run_ids]
+
+
+def test_two_runs_replaced_at_once_each_keep_their_own_reviews_name(deployment):
+    from prefect.states import Cancelled, Failed
+
+    from untoc_workflow.orchestration.runs import start_review_runs
+
+    ale, bel, cyp = (_review(f"N9-G1-{p}") for p in ("ALE", "BEL", "CYP"))
+    first = start_review_runs([ale, bel, cyp], deployment=deployment)
+    assert set(first.started) == {ale.id, bel.id, cyp.id}
+    asyncio.run(_end(first.started[ale.id], Failed(message="worker died")))
+    asyncio.run(_end(first.started[bel.id], Cancelled(message="by hand")))
+
+    again = start_review_runs([ale, bel], deployment=deployment)
+
+    assert set(again.started) == {ale.id, bel.id}
+    old = asyncio.run(_names([first.started[ale.id], first.started[bel.id]]))
+    assert old == [f"{ale.id} (failed, replaced)", f"{bel.id} (cancelled, replaced)"]
+    # CYP's live run is not one of the reviews asked for: not counted as "already has one"
+    assert again.already == {}
+
+
+def test_a_start_for_one_review_counts_only_that_reviews_run(deployment):
+    from untoc_workflow.orchestration.runs import start_review_runs
+
+    dan, est = _review("N9-G1-DAN"), _review("N9-G1-EST")
+    start_review_runs([dan, est], deployment=deployment)
+
+    again = start_review_runs([dan], deployment=deployment)
+
+    assert again.started == {}
+    assert list(again.already) == [dan.id]
