@@ -201,7 +201,7 @@ def test_a_fact_for_a_party_outside_the_review_is_refused_and_the_run_suspends_a
     run_id = api.run("C1-G2-FRA")["id"]
     message = api.run("C1-G2-FRA")["state"]["message"]
     assert message.startswith("Nomination of focal points - due 15 November 2021"), message
-    assert message.endswith("days overdue - waiting for Peru"), message
+    assert message.endswith("days overdue - waiting for Peru (3 steps open)"), message
     # the form lists only the Parties awaited: another Party does not fit it
     ngo = {"on": "2021-11-20", "party": "NGA", "name": "B. Okafor", "email": "b@example.org"}
     assert api.resume(run_id, ngo | {"recorded_by": "M. Rossi"})["status"] == "REJECT"

@@ -65,18 +65,52 @@ def test_a_run_reading_only_its_review_finds_the_position_the_whole_log_gives(
 
 
 def test_the_state_message_says_step_deadline_source_lateness_and_who_is_awaited(store, definition):
-    nga, snapshot = at(store, definition, "C1-G1-NGA")
-    assert state_message(nga, definition, snapshot.parties) == (
-        "Self-assessment questionnaire - due 31 May 2021 (agreed at the preliminary "
-        "consultation) - 2002 days overdue - waiting for Nigeria"
-    )
     fra, snapshot = at(store, definition, "C1-G2-FRA", date(2021, 11, 10))
     assert state_message(fra, definition, snapshot.parties) == (
         "Nomination of focal points - due 15 November 2021 (time limit of the guidelines)"
-        " - due in 5 days - waiting for Peru"
+        " - due in 5 days - waiting for Peru (3 steps open)"
     )
     refused = state_message(fra, definition, snapshot.parties, refused="a reason")
     assert refused.startswith("Not recorded: a reason. Nomination of focal points")
+
+
+def test_the_message_gives_the_reviews_latest_open_step_not_the_one_its_run_waits_at(
+    store, definition
+):
+    # NGA's run waits at the SAQ (2,002 days overdue); its experts are 2,155 days overdue
+    nga, snapshot = at(store, definition, "C1-G1-NGA")
+    assert nga.step == "saq"
+    assert state_message(nga, definition, snapshot.parties) == (
+        "Nomination of governmental experts - due 29 December 2020 (time limit of the "
+        "guidelines) - 2155 days overdue - waiting for Nigeria (2 steps open)"
+    )
+    tags = run_tags(nga)
+    assert {"step:experts", "step:saq", "late:>1y", "open:2"} <= set(tags)
+    # a little after the experts' deadline: the band is the experts' (<1m), not the SAQ's
+    early, _ = at(store, definition, "C1-G1-NGA", date(2021, 1, 10))
+    assert "late:<1m" in run_tags(early) and "late:no" not in run_tags(early)
+
+
+def test_a_review_at_its_last_stage_with_publication_open_is_not_called_complete(store, definition):
+    deu, snapshot = at(store, definition, "C1-G1-DEU")
+    message = state_message(deu, definition, snapshot.parties)
+    assert "Review complete" not in message
+    assert message.startswith("Review at its last stage (completed) with 2 steps still open: ")
+    assert "step:publication" in run_tags(deu) and "step:done" not in run_tags(deu)
+
+
+def test_a_step_that_began_after_its_deadline_is_said_so(store, definition):
+    from dataclasses import replace
+
+    nga, snapshot = at(store, definition, "C1-G1-NGA")
+    late = [
+        replace(s, started_on=date(2021, 2, 1)) if s.step == "experts" else s
+        for s in nga.state.steps
+    ]
+    moved = replace(nga, state=replace(nga.state, steps=tuple(late)))
+    assert "began on 1 February 2021, after its deadline had passed" in state_message(
+        moved, definition, snapshot.parties
+    )
 
 
 def test_tags_carry_roles_step_and_lateness_band(store, definition):
@@ -95,8 +129,6 @@ def test_tags_carry_roles_step_and_lateness_band(store, definition):
         "late:6-12m",
         "late:>1y",
     ]
-    deu, _ = at(store, definition, "C1-G1-DEU")
-    assert "step:done" in run_tags(deu)
 
 
 def test_the_form_speaks_the_domain_lists_the_awaited_parties_and_prefills_today(store, definition):

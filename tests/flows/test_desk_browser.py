@@ -320,3 +320,23 @@ def test_the_secretariat_approves_a_held_escalation_from_the_approval_run(desk, 
         lambda: http.get(f"/flow_runs/{run['id']}").json()["state"]["type"] == "COMPLETED",
         timeout=60,
     )
+
+
+def test_the_runs_list_shows_a_review_with_two_open_steps_at_its_latest(desk, browser):
+    # C1-G3-MKD's run waits at its SAQ (due 30 June 2021); its experts, due 1 February
+    # 2021, are later still: the list gives the experts' lateness and says two are open
+    http = desk["http"]
+    review = "C1-G3-MKD"
+    started = untoc(desk["env"], "flows", "start-reviews", "--review", review)
+    assert started.returncode == 0, started.stderr
+    assert "0 review(s) already have one" in started.stdout, started.stdout
+    key = wait_for("MKD suspended", lambda: suspended(http, live_run(http, review)), timeout=120)
+    assert key.startswith("saq--")
+    overdue = (date.today() - date(2021, 2, 1)).days
+    message = (
+        f"{review}: Nomination of governmental experts - due 1 February 2021 (time limit of "
+        f"the guidelines) - {overdue} days overdue - waiting for North Macedonia (2 steps open)"
+    )
+    open_page(browser, "/runs", message)
+    text = page_text(browser)
+    assert "late:>1y" in text and "open:2" in text and "step:experts" in text
