@@ -27,6 +27,13 @@ from prefect.input import keyset_from_paused_state
 from prefect.input.run_input import run_input_subclass_from_type
 from prefect.states import Suspended
 from prefect.utilities.engine import propose_state
+from pydantic import ValidationError
+
+from untoc_workflow.orchestration.forms import refusal_words
+
+
+class AnswerRefused(Exception):
+    """The stored answer to a run's form does not fit it: the run suspends again saying why."""
 
 
 class _SuspendedIsNotAnError(logging.Filter):
@@ -65,8 +72,12 @@ async def suspend_with_message(form: Any, *, key: str, message: str, description
         except Abort as exc:
             raise RuntimeError(f"Flow run cannot be suspended: {exc}") from exc
         if state.is_running():
-            # this key was suspended and answered before: return the stored answer
-            return await form.aload(keyset)
+            # this key was suspended and answered before: return the stored answer, or say
+            # why it does not fit the form (a date the server's schema check let through)
+            try:
+                return await form.aload(keyset)
+            except ValidationError as exc:
+                raise AnswerRefused(refusal_words(form, exc)) from None
         if not state.is_paused():
             raise RuntimeError(f"Flow run cannot be suspended: the API answered {state}")
         await _save_form(client, form, keyset, description, flow_run_id)

@@ -333,13 +333,35 @@ async def aresume_with_fact(
     deadline = asyncio.get_running_loop().time() + settle
     async with get_client() as client:
         while True:
-            answer = await client.resume_flow_run(flow_run_id, run_input=dict(run_input))
+            fitted = await _fitted_to_form(client, flow_run_id, run_input)
+            answer = await client.resume_flow_run(flow_run_id, run_input=fitted)
             if answer.status == SetStateStatus.ACCEPT:
                 return
             reason = getattr(answer.details, "reason", "") or ""
             if "schema not found" not in reason or asyncio.get_running_loop().time() > deadline:
                 raise RuntimeError(f"flow run {flow_run_id} was not resumed: {reason}")
             await asyncio.sleep(0.2)
+
+
+async def _fitted_to_form(
+    client: Any, flow_run_id: UUID, run_input: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A logged fact's input cut to the fields the run's form has: the form refuses any
+    other (a person's extra field is refused; a command's spare ones, such as the fact's
+    type, are left out here). Unchanged when the form cannot be read yet."""
+    import json
+
+    data = {k: v for k, v in run_input.items() if k != "fact"}
+    try:
+        run = await client.read_flow_run(flow_run_id)
+        keyset = run.state.state_details.run_input_keyset if run.state else None
+        if not keyset:
+            return data
+        schema = json.loads(await client.read_flow_run_input(flow_run_id, keyset["schema"]))
+    except Exception:  # not saved yet: the resume answers "schema not found" and is retried
+        return data
+    fields = schema.get("properties") or {}
+    return {k: v for k, v in data.items() if k in fields} if fields else data
 
 
 async def aresume_waiting_runs(review_id: str | None, event: Mapping[str, Any]) -> list[str]:
