@@ -242,3 +242,22 @@ def test_the_approval_form_lists_each_held_escalation_and_a_rejection_needs_a_re
     assert decided.approve == ["k1"] and decided.reject == {"k2": "the mission replied"}
     assert decided.problems and "needs a reason" in decided.problems[0]
     assert approval_key(held) == approval_key(list(reversed(held)))
+
+
+def test_the_timeline_lists_the_go_live_letter_that_listed_the_review(store, definition):
+    from datetime import datetime
+
+    from untoc_workflow.notify import run_sweep
+    from untoc_workflow.orchestration.timeline import review_notices
+
+    # go-live: each focal point gets one opening letter listing its reviews' open steps,
+    # and no notice of the ledger (outbox_notice) is recorded for any review
+    run_sweep(store, date(2022, 6, 20), datetime(2022, 6, 20, 6), deliver=False)
+    notices = review_notices(store, "C1-G1-NGA")
+    letters = [n for n in notices if n["rung"] == "go-live letter"]
+    # the letters to NGA's, GHA's and DEU's focal points list C1-G1-NGA
+    assert sorted(n["party"] for n in letters) == ["DEU", "GHA", "NGA"], notices
+    nga, snapshot = at(store, definition, "C1-G1-NGA")
+    md = timeline_markdown(nga, definition, snapshot.parties, snapshot.events, notices, "now")
+    assert "No notice recorded for this review yet." not in md
+    assert "| 2022-06-20 | every step outstanding | go-live letter | A. Bello | pending |" in md
