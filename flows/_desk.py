@@ -162,9 +162,16 @@ def publish_boards(store: Any, definition: Any, as_of: date) -> dict[str, int]:
 APPROVAL_DEPLOYMENT = "escalation-approval/escalation-approval"
 
 
-def ask_for_approval(held: int) -> str | None:
-    """Start a run of the approval flow when escalations are held and none is waiting or
-    about to run; returns what happened, in words (None when nothing was held)."""
+def approval_run_name(day: date) -> str:
+    """The approval run's name: its date (the runs list shows names; a random one says
+    nothing)."""
+    return f"escalations for approval, {day.isoformat()}"
+
+
+def ask_for_approval(held: int, day: date | None = None) -> str | None:
+    """Start a run of the approval flow, named after `day` (default today), when
+    escalations are held and none is waiting or about to run; returns what happened, in
+    words (None when nothing was held)."""
     if not held:
         return None
     from prefect.client.schemas.filters import (
@@ -200,5 +207,7 @@ def ask_for_approval(held: int) -> str | None:
         )
         if live:
             return f"{held} escalation(s) held; approval run {live[0].name} is open"
-        run = client.create_flow_run_from_deployment(deployment.id)
+        run = client.create_flow_run_from_deployment(
+            deployment.id, name=approval_run_name(day or date.today())
+        )
         return f"{held} escalation(s) held; approval run {run.name} started"

@@ -108,7 +108,7 @@ def sweep(
     counts = sweep_task(day)
     logger.info(summary(day, counts, outbox_place()))
     rows = _desk.publish_boards(store, _store.definition(), day)
-    asked = _desk.ask_for_approval(rows["awaiting-approval"])
+    asked = _desk.ask_for_approval(rows["awaiting-approval"], day)
     if asked:
         logger.info(asked)
     if sync_runs:

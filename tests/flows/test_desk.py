@@ -242,6 +242,45 @@ def test_the_approval_form_lists_each_held_escalation_and_a_rejection_needs_a_re
     assert decided.approve == ["k1"] and decided.reject == {"k2": "the mission replied"}
     assert decided.problems and "needs a reason" in decided.problems[0]
     assert approval_key(held) == approval_key(list(reversed(held)))
+    assert approval_key(held, 1) != approval_key(held)  # asked again: a new form
+
+
+def test_the_approval_form_shows_each_letter_demands_decisions_and_reasons_and_approves_all():
+    import jsonschema
+
+    held = [
+        {"key": "k1", "review": "R1", "subject": "S1", "to": "P", "text": "Excellency,\nI write"},
+        {"key": "k2", "review": "R2", "subject": "S2", "to": "P", "text": "Second letter"},
+    ]
+    form = approval_form(held)
+    schema = form.model_json_schema()
+    assert "Excellency,\nI write" in schema["properties"]["decision_1"]["description"]
+    assert "Second letter" in schema["properties"]["decision_2"]["description"]
+
+    def refused(answer: dict) -> bool:
+        try:
+            jsonschema.validate(answer, schema)
+        except jsonschema.ValidationError:
+            return True
+        return False
+
+    # the server's check (JSON Schema): a rejection without a reason, a letter without a
+    # decision, an unknown field are refused; approve-all needs no decision per letter
+    by = {"decided_by": "A. Officer"}
+    assert refused(by | {"decision_1": "reject", "decision_2": "approve"})
+    assert refused(by | {"decision_1": "reject", "reason_1": " ", "decision_2": "approve"})
+    assert refused(by | {"decision_1": "approve"})
+    assert refused(by | {"approve_all": True, "colour": "red"})
+    assert not refused(
+        by | {"decision_1": "reject", "reason_1": "replied", "decision_2": "keep held"}
+    )
+    assert not refused(by | {"approve_all": True})
+    every = decisions(held, by | {"approve_all": True})
+    assert every.approve == ["k1", "k2"] and not every.problems
+    some = decisions(held, by | {"approve_all": True, "decision_2": "reject", "reason_2": "no"})
+    assert some.approve == ["k1"] and some.reject == {"k2": "no"}
+    # what got past the server is checked again: no decision is a problem, not a silence
+    assert decisions(held, by | {"decision_1": "approve"}).problems
 
 
 def test_the_timeline_lists_the_go_live_letter_that_listed_the_review(store, definition):

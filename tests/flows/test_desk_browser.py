@@ -293,8 +293,17 @@ def test_the_secretariat_approves_a_held_escalation_from_the_approval_run(desk, 
         ],
     )
     title = labels[0].removesuffix(" (Optional)")
-    [(subject,)] = db_rows(desk["db"], f"SELECT subject FROM outbox WHERE key = '{desk['held']}'")
+    [(subject, body)] = db_rows(
+        desk["db"], f"SELECT subject, body_text FROM outbox WHERE key = '{desk['held']}'"
+    )
     assert subject in title  # the held message, by its subject and recipient
+    # the letter itself, to be read before it is signed: a line of its text in the form
+    line = next(
+        x.strip()
+        for x in body.splitlines()
+        if len(x.strip()) > 30 and not set(x) & set("*_#[]<>`|")
+    )
+    wait_for("the letter's text in the form", lambda: line[:60] in page_text(browser), 30)
     Select(field(browser, title, "select")).select_by_visible_text("approve")
     field(browser, "Decided by", "textarea").send_keys(APPROVER)
     click_button(browser, "Submit")

@@ -77,3 +77,21 @@ def test_a_start_for_one_review_counts_only_that_reviews_run(deployment):
 
     assert again.started == {}
     assert list(again.already) == [dan.id]
+
+
+def test_the_approval_run_the_sweep_starts_is_named_after_the_sweeps_date(prefect_api, monkeypatch):
+    from datetime import date
+
+    from prefect import get_client
+
+    import flows._desk as desk
+
+    async def create() -> None:
+        async with get_client() as client:
+            flow_id = await client.create_flow_from_name("escalation-approval")
+            await client.create_deployment(flow_id=flow_id, name="names-test")
+
+    asyncio.run(create())
+    monkeypatch.setattr(desk, "APPROVAL_DEPLOYMENT", "escalation-approval/names-test")
+    said = desk.ask_for_approval(2, date(2022, 6, 20))
+    assert said == "2 escalation(s) held; approval run escalations for approval, 2022-06-20 started"
