@@ -458,3 +458,142 @@ def resume_waiting_run(review_id: str | None, event: Mapping[str, Any]) -> str |
     resumes the runs of that party's reviews waiting for it; the first id is returned."""
     resumed = resume_waiting_runs(review_id, event)
     return resumed[0] if resumed else None
+
+
+# A country-review run is Running for seconds (it suspends at once) and Pending for as long
+# as a worker takes to start its process: one left in either longer than this was claimed
+# by a worker or runner that died (SIGKILL, a machine lost) and nobody will move it.
+STALE_AFTER_DEFAULT = "10m"
+_STRANDABLE = ("PENDING", "RUNNING")
+SWEEP_FLOW = "daily-sweep"
+
+
+def parse_duration(text: str) -> Any:
+    """ "90s", "10m", "2h" (a number alone is minutes) as a timedelta; InputError else."""
+    from datetime import timedelta
+
+    raw = text.strip().lower()
+    units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+    number, unit = (raw[:-1], raw[-1]) if raw and raw[-1] in units else (raw, "m")
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = -1.0
+    if amount <= 0:
+        raise InputError(
+            [
+                Problem(
+                    f"{text!r} is not a duration",
+                    path="--stale-after",
+                    hint="a positive number with s, m, h or d: 90s, 10m, 2h",
+                )
+            ]
+        )
+    return timedelta(**{units[unit]: amount})
+
+
+@dataclass
+class StrandedResult:
+    crashed: dict[str, str] = field(default_factory=dict)  # run id -> the review or flow
+    started: StartResult = field(default_factory=StartResult)
+
+
+async def areplace_stranded_runs(
+    reviews: Mapping[str, Any],
+    stale_after: Any,
+    now: Any,
+    *,
+    deployment: str = DEPLOYMENT,
+) -> StrandedResult:
+    """Mark Crashed every country-review or daily-sweep run left Pending or Running since
+    before `now - stale_after` (its worker no longer answers), and start a live run for
+    each of those reviews in `reviews` (id -> review) on `deployment`: it rebuilds the
+    review's position from the event log, so each review ends with one live run. A sweep
+    so marked frees the deployment's one slot for the next sweep."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Crashed
+
+    out = StrandedResult()
+    cutoff = now - stale_after
+    run_filter = FlowRunFilter(
+        state=FlowRunFilterState(
+            type=FlowRunFilterStateType(any_=[StateType(s) for s in _STRANDABLE])
+        )
+    )
+    flows = FlowFilter(name=FlowFilterName(any_=[FLOW_NAME, SWEEP_FLOW]))
+    stranded_reviews: list[Any] = []
+    async with get_client() as client:
+        names = {f.id: f.name for f in await client.read_flows(flow_filter=flows)}
+        for r in await _all_runs(client, flow_filter=flows, flow_run_filter=run_filter):
+            since = r.state.timestamp if r.state else None
+            if since is None or since > cutoff:
+                continue
+            review_run = names.get(r.flow_id) == FLOW_NAME
+            if review_run and review_of_run(r.name, r.parameters) not in reviews:
+                continue  # another store's review (a server shared by tests): not ours
+            if await _heard_since(client, r.id, cutoff):
+                continue  # a long sweep whose process still beats (flows' heartbeats)
+            state = r.state.type.value.lower() if r.state else "pending"
+            await client.set_flow_run_state(
+                r.id,
+                Crashed(
+                    message=f"stranded: {state} since {since:%Y-%m-%d %H:%M} UTC and no "
+                    "worker moved it; replaced by a live run at the step the event log shows"
+                    if names.get(r.flow_id) == FLOW_NAME
+                    else f"stranded: {state} since {since:%Y-%m-%d %H:%M} UTC and no worker "
+                    "moved it; marked crashed so the next sweep can run"
+                ),
+                force=True,
+            )
+            if names.get(r.flow_id) == FLOW_NAME:
+                review_id = review_of_run(r.name, r.parameters)
+                out.crashed[str(r.id)] = review_id
+                if review_id in reviews:
+                    stranded_reviews.append(reviews[review_id])
+            else:
+                out.crashed[str(r.id)] = SWEEP_FLOW
+    if stranded_reviews:
+        unique = list({r.id: r for r in stranded_reviews}.values())
+        out.started = await astart_review_runs(unique, deployment=deployment)
+    return out
+
+
+async def _heard_since(client: Any, run_id: Any, since: Any) -> bool:
+    """True when the run's process sent a heartbeat event after `since` (workers started
+    with PREFECT_FLOWS_HEARTBEAT_FREQUENCY, docs/scaling-out.md): it is alive, however long
+    it has been Running. Without heartbeats the state's age alone decides."""
+    from prefect.events.filters import (
+        EventFilter,
+        EventNameFilter,
+        EventOccurredFilter,
+        EventResourceFilter,
+    )
+
+    try:
+        page = await client.read_events(
+            EventFilter(
+                occurred=EventOccurredFilter(since=since),
+                event=EventNameFilter(name=["prefect.flow-run.heartbeat"]),
+                resource=EventResourceFilter(id=[f"prefect.flow-run.{run_id}"]),
+            ),
+            limit=1,
+        )
+    except Exception:  # the events API is optional to this decision
+        return False
+    return bool(page.events)
+
+
+def replace_stranded_runs(
+    reviews: Mapping[str, Any], stale_after: Any, now: Any, *, deployment: str = DEPLOYMENT
+) -> StrandedResult:
+    return _run(  # type: ignore[no-any-return]
+        areplace_stranded_runs(reviews, stale_after, now, deployment=deployment)
+    )
