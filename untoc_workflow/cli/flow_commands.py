@@ -216,16 +216,24 @@ def watch_sweep_command(
         float, typer.Option(help="Alert when no daily sweep completed within this many hours.")
     ] = 26,
 ) -> None:
-    """Create the Prefect Automation that emails the secretariat when the daily sweep did
-    not complete (flows/automation.py; run again to replace it)."""
+    """Create the Prefect Automations that email the secretariat when the daily sweep did
+    not complete, and when a worker has gone silent (a run's heartbeats stopped: it is
+    marked crashed; or a work pool has no worker left). flows/automation.py; run again to
+    replace them."""
     _need_api()
     import asyncio
     from datetime import timedelta
 
-    from flows.automation import AUTOMATION_NAME, create_sweep_watch
+    from flows.automation import (
+        AUTOMATION_NAME,
+        WORKER_AUTOMATION_NAME,
+        create_sweep_watch,
+        create_worker_watches,
+    )
 
     try:
         automation_id = asyncio.run(create_sweep_watch(timedelta(hours=hours)))
+        watches = asyncio.run(create_worker_watches())
     except Exception as exc:
         from prefect.exceptions import ObjectNotFound
 
@@ -240,3 +248,7 @@ def watch_sweep_command(
             ) from None
         raise
     console.print(f"automation {AUTOMATION_NAME!r} created ({automation_id})")
+    console.print(
+        f"automation {WORKER_AUTOMATION_NAME!r} created ({len(watches)} trigger(s)); "
+        "it needs PREFECT_FLOWS_HEARTBEAT_FREQUENCY=30 on every worker (docs/scaling-out.md)"
+    )
