@@ -95,3 +95,36 @@ def test_the_approval_run_the_sweep_starts_is_named_after_the_sweeps_date(prefec
     monkeypatch.setattr(desk, "APPROVAL_DEPLOYMENT", "escalation-approval/names-test")
     said = desk.ask_for_approval(2, date(2022, 6, 20))
     assert said == "2 escalation(s) held; approval run escalations for approval, 2022-06-20 started"
+
+
+def test_a_resume_answered_503_database_is_locked_is_asked_again(prefect_api, monkeypatch):
+    import uuid
+
+    import httpx
+    from prefect.client.orchestration import PrefectClient
+    from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.responses import SetStateStatus, StateAcceptDetails
+    from prefect.states import State
+
+    from untoc_workflow.orchestration.runs import aresume_with_fact
+
+    calls: list[dict] = []
+
+    async def busy_then_accept(self, flow_run_id, run_input=None):  # noqa: ANN001
+        calls.append(run_input)
+        if len(calls) < 3:
+            request = httpx.Request("POST", f"{prefect_api}/flow_runs/{flow_run_id}/resume")
+            response = httpx.Response(503, request=request, text="database is locked")
+            raise httpx.HTTPStatusError("503", request=request, response=response)
+        from prefect.client.schemas.responses import OrchestrationResult
+
+        return OrchestrationResult(
+            state=State(type=StateType.RUNNING),
+            status=SetStateStatus.ACCEPT,
+            details=StateAcceptDetails(),
+        )
+
+    monkeypatch.setattr(PrefectClient, "resume_flow_run", busy_then_accept)
+    asyncio.run(aresume_with_fact(uuid.uuid4(), {"on": "2021-05-20", "fact": "x"}))
+    assert len(calls) == 3
+    assert calls[-1] == {"on": "2021-05-20"}  # the fact's type is not a field of any form

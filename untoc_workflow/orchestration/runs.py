@@ -24,6 +24,7 @@ _RESTARTABLE = ("FAILED", "CRASHED", "CANCELLED")
 _PAGE = 200  # the server's largest page
 REPLACED = ", replaced)"  # the end of a replaced run's name: "C1-G1-NGA (crashed, replaced)"
 _CREATE_TRIES = 8  # about two minutes of a busy server
+_BUSY_FOR = 60.0  # seconds a resume retries a server answering 503 ("database is locked")
 
 
 def api_configured() -> bool:
@@ -327,14 +328,26 @@ async def aresume_with_fact(
     A run turns Suspended a moment before it saves its input form; a resume in between is
     rejected with "Run input schema not found", so that one rejection is retried for up to
     `settle` seconds. Any other rejection (input that does not fit the form) raises."""
+    import httpx
     from prefect import get_client
     from prefect.client.schemas.responses import SetStateStatus
 
-    deadline = asyncio.get_running_loop().time() + settle
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + settle
+    busy_until = loop.time() + _BUSY_FOR
     async with get_client() as client:
         while True:
             fitted = await _fitted_to_form(client, flow_run_id, run_input)
-            answer = await client.resume_flow_run(flow_run_id, run_input=fitted)
+            try:
+                answer = await client.resume_flow_run(flow_run_id, run_input=fitted)
+            except httpx.HTTPStatusError as exc:
+                # a Prefect server on SQLite answers 503 "database is locked" to some of
+                # several resumes at once (after its client's own retries): wait and ask
+                # again; the resume is idempotent (a resumed run is not resumed twice)
+                if exc.response.status_code != 503 or loop.time() > busy_until:
+                    raise
+                await asyncio.sleep(0.5 + random.random())
+                continue
             if answer.status == SetStateStatus.ACCEPT:
                 return
             reason = getattr(answer.details, "reason", "") or ""
