@@ -82,7 +82,8 @@ def test_the_message_gives_the_reviews_latest_open_step_not_the_one_its_run_wait
     assert nga.step == "saq"
     assert state_message(nga, definition, snapshot.parties) == (
         "Nomination of governmental experts - due 29 December 2020 (time limit of the "
-        "guidelines) - 2155 days overdue - waiting for Nigeria (2 steps open)"
+        "guidelines) - 2155 days overdue - waiting for Nigeria (2 steps open; the form "
+        "records Self-assessment questionnaire, waiting for Nigeria)"
     )
     tags = run_tags(nga)
     assert {"step:experts", "step:saq", "late:>1y", "open:2"} <= set(tags)

@@ -342,7 +342,8 @@ def test_the_runs_list_shows_a_review_with_two_open_steps_at_its_latest(desk, br
     overdue = (date.today() - date(2021, 2, 1)).days
     message = (
         f"{review}: Nomination of governmental experts - due 1 February 2021 (time limit of "
-        f"the guidelines) - {overdue} days overdue - waiting for North Macedonia (2 steps open)"
+        f"the guidelines) - {overdue} days overdue - waiting for North Macedonia (2 steps "
+        "open; the form records Self-assessment questionnaire, waiting for North Macedonia)"
     )
     open_page(browser, "/runs", message)
     text = page_text(browser)

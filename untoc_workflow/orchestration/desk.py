@@ -121,7 +121,14 @@ def state_message(
         step = worst_step(position)
         assert step is not None
         line = _step_words(step, definition, position, parties)
-        if len(steps) > 1:
+        waited = position.step_state
+        if waited is not None and position.step and waited.step != step.step:
+            # the form asks for another step's fact: say which, and whom it waits for
+            form = f"the form records {_title(definition, position.step)}"
+            if waited.waiting_for:
+                form += f", waiting for {party_names(waited.waiting_for, parties)}"
+            line += f" ({_count(len(steps))} open; {form})"
+        elif len(steps) > 1:
             line += f" ({_count(len(steps))} open)"
     return f"Not recorded: {refused}. {line}" if refused else line
 
