@@ -33,9 +33,13 @@ CLAIMED = ("PENDING", "RUNNING")
 
 def kill_tree(proc: subprocess.Popen[bytes]) -> None:
     """SIGKILL a worker and every process under it, as a machine lost would."""
-    from bench.runner_memory import _children
-
-    children, todo, pids = _children(), [proc.pid], []
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry.name))
+    todo, pids = [proc.pid], []
     while todo:
         pid = todo.pop()
         pids.append(pid)
