@@ -146,3 +146,14 @@ def _sync(store: Any, day: date) -> None:
         return
     if moved:
         get_run_logger().info("%d review run(s) moved to where the event log is", len(moved))
+    from untoc_workflow.orchestration.runs import refresh_stale_runs
+
+    try:
+        refreshed = refresh_stale_runs(_store.definition(), store.snapshot(), day)
+    except Exception as exc:
+        get_run_logger().warning("review runs not refreshed: %s", exc)
+        return
+    if refreshed:
+        get_run_logger().info(
+            "%d review run(s) replaced: their review moved at another open step", len(refreshed)
+        )

@@ -119,3 +119,65 @@ def test_an_orphaned_sweep_no_longer_blocks_the_next_one(prefect_api):
     assert str(orphan) in freed.crashed
     nxt = asyncio.run(new_run())
     assert asyncio.run(_claim(nxt)) == "PENDING"  # the slot is free again
+
+
+def test_a_run_whose_review_moved_at_another_open_step_is_replaced_by_flows_sync(
+    prefect_api, tmp_path
+):
+    # NGA's run waits at its SAQ; its experts (another open step) are named: the run's form
+    # still fits, but its name and tags (the latest open step) are those of before
+    from datetime import date
+    from pathlib import Path
+
+    from prefect import get_client
+    from prefect.states import Suspended
+
+    from untoc_workflow.definitions import load_definitions
+    from untoc_workflow.orchestration import review_position
+    from untoc_workflow.orchestration.runs import refresh_stale_runs, start_review_runs
+    from untoc_workflow.settings import load_settings
+    from untoc_workflow.store import open_store
+
+    deployment = "country-review/refresh-test"
+    asyncio.run(_deploy("country-review", "refresh-test"))
+    definition = load_definitions(load_settings().process_defs)
+    today = date(2026, 11, 23)
+    with open_store(f"sqlite:///{tmp_path / 'untoc.db'}") as store:
+        store.import_file(Path(__file__).parent / "mechanism.yaml")
+        snapshot = store.snapshot()
+        review = snapshot.reviews["C1-G1-NGA"]
+        started = start_review_runs([review], deployment=deployment).started["C1-G1-NGA"]
+        before = review_position(definition, snapshot, "C1-G1-NGA", today)
+        assert before.step == "saq"
+
+        async def suspend(key: str) -> None:
+            async with get_client() as client:
+                state = Suspended(timeout_seconds=None, pause_key=key)
+                await client.set_flow_run_state(started, state, force=True)
+
+        asyncio.run(suspend(before.key()))
+        assert refresh_stale_runs(definition, snapshot, today, deployment=deployment) == []
+        store.import_document(
+            _doc([{"on": "2021-02-01", "type": "experts_nominated", "party": "NGA", "count": 2}])
+        )
+        moved = store.snapshot()
+        after = review_position(definition, moved, "C1-G1-NGA", today)
+        assert after.step == "saq" and after.fingerprint != before.fingerprint
+
+        assert refresh_stale_runs(definition, moved, today, deployment=deployment) == ["C1-G1-NGA"]
+    runs = {r.id: r for r in asyncio.run(_runs("country-review"))}
+    assert runs[started].state.type.value == "CANCELLED"
+    assert runs[started].name == "C1-G1-NGA (cancelled, replaced)"
+    live = [
+        r
+        for r in runs.values()
+        if r.parameters.get("review_id") == "C1-G1-NGA" and r.state.type.value == "SCHEDULED"
+    ]
+    assert len(live) == 1  # one live run, which rebuilds its name and tags from the log
+
+
+def _doc(events: list[dict[str, Any]]) -> Any:
+    from untoc_workflow.mechanism_file import FORMAT
+    from untoc_workflow.yamlsource import Located
+
+    return Located({"format": FORMAT, "events": events}, "test", {})

@@ -179,6 +179,14 @@ def sync_command(
         err_console.print(f"not started: {review_id}: {why}")
     resumed = sync_waiting_runs(definition, snapshot, today())
     console.print(f"resumed {len(resumed)} run(s) whose step the event log shows done")
+    from ..orchestration.runs import refresh_stale_runs
+
+    refreshed = refresh_stale_runs(definition, snapshot, today())
+    if refreshed:
+        console.print(
+            f"replaced {len(refreshed)} run(s) whose review moved at another open step "
+            f"({', '.join(refreshed)}): their names and tags now say where it stands"
+        )
     if stranded.started.failed:
         raise typer.Exit(3)
 

@@ -610,3 +610,45 @@ def replace_stranded_runs(
     return _run(  # type: ignore[no-any-return]
         areplace_stranded_runs(reviews, stale_after, now, deployment=deployment)
     )
+
+
+def _key_fingerprint(key: str | None) -> str | None:
+    """The log fingerprint a suspend key was made with (position.suspend_key)."""
+    parts = (key or "").split("--")
+    return parts[2] if len(parts) == 4 else None
+
+
+async def arefresh_stale_runs(
+    definition: Any, snapshot: Any, today: Any, *, deployment: str = DEPLOYMENT
+) -> list[str]:
+    """Replace every suspended run whose review's log moved at another open step than the
+    one it waits at (a Party's experts named while the run waits for the SAQ): its form
+    still takes its own step's fact, but its name, message and tags (the latest open step,
+    how many are open) are those of before. The new run rebuilds them from the log. Runs
+    whose own step the log shows done are resumed by `async_sync_waiting_runs` instead.
+    Returns the reviews whose run was replaced."""
+    from .position import review_position
+
+    stale = []
+    for run in await awaiting_runs():
+        if run.review not in snapshot.reviews or run.step is None:
+            continue
+        was = _key_fingerprint(run.key)
+        if was is None:
+            continue
+        now = review_position(definition, snapshot, run.review, today)
+        if now.complete or now.step != run.step or now.fingerprint == was:
+            continue
+        stale.append(snapshot.reviews[run.review])
+    if not stale:
+        return []
+    _cancelled, result = await arestart_review_runs(stale, deployment=deployment)
+    return sorted(result.started)
+
+
+def refresh_stale_runs(
+    definition: Any, snapshot: Any, today: Any, *, deployment: str = DEPLOYMENT
+) -> list[str]:
+    return _run(  # type: ignore[no-any-return]
+        arefresh_stale_runs(definition, snapshot, today, deployment=deployment)
+    )
