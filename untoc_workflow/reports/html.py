@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..languages import direction as writing_direction
 from .charts import FIGURE_KINDS, Figure, figure_key, figures, process_figure
 from .i18n import number, share, un_date, words
 
@@ -43,7 +44,7 @@ def render_page(
     w = words(lang)
     _LANG.set(lang)  # the tables' numbers are grouped as the page's language groups them
     figs = figures(report, w, lang)
-    direction = ' dir="rtl"' if lang == "ar" else ""
+    direction = ' dir="rtl"' if writing_direction(lang) == "rtl" else ""
     day = un_date(report["as_of"], lang)
     parts = [
         "<!DOCTYPE html>",
