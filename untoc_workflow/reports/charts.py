@@ -173,6 +173,20 @@ def colours(n: int) -> list[str]:
     return [*COLOURS, *(to_hex(more(i % 20)) for i in range(n - len(COLOURS)))]
 
 
+# Fonts tried in turn for each character of a chart: DejaVu Sans (matplotlib's own: Latin,
+# Cyrillic, Arabic), then the Noto fonts for Chinese and Arabic when the machine has them
+# (Debian: fonts-noto-cjk, fonts-noto-core); without them Chinese labels draw as boxes.
+CHART_FONTS = ("DejaVu Sans", "Noto Sans CJK SC", "Noto Sans Arabic")
+
+
+def use_chart_fonts() -> None:
+    """Make matplotlib fall back from font to font for the scripts of the six UN languages."""
+    from matplotlib import font_manager, rcParams
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    rcParams["font.family"] = [name for name in CHART_FONTS if name in installed] or ["sans-serif"]
+
+
 def draw(fig: Figure) -> bytes:
     """A PNG of the figure's table."""
     import matplotlib
@@ -180,6 +194,7 @@ def draw(fig: Figure) -> bytes:
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
+    use_chart_fonts()
     labels = [str(r[0]) for r in fig.rows]
     values = [[float(v) for v in r[1:]] for r in fig.rows]
     height = 3.4 if fig.kind != "barh" else max(2.4, 0.38 * len(labels) + 1.0)
