@@ -55,7 +55,7 @@ def figures(report: dict[str, Any], w: dict[str, Any], lang: str) -> list[Figure
     """The figures of the paper for one report, with their tables, in language `lang`; a
     figure the default process does not declare is left out, the others keep their number."""
     groups = sorted(report["reviews"]["by_group"], key=int)
-    glabel = [f"{w['group']} {g}" for g in groups]
+    glabel = [w["group_n"].format(n=g) for g in groups]  # 第1组 in Chinese
     by_group = report["reviews"]["by_group"]
     key = {kind: figure_key(report, kind) for kind in FIGURE_KINDS}
     out: list[Figure] = []
