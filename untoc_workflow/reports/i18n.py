@@ -3,7 +3,7 @@ in the page's language.
 
 The words are a gettext catalog like the portal's (catalogs.py): `locale/reports.pot` holds
 the English source text, each message under a context naming its key (`title`,
-`stages.written_feedback`...), and `locale/<lang>/LC_MESSAGES/reports.po` its translation.
+`stages.<stage id>`...), and `locale/<lang>/LC_MESSAGES/reports.po` its translation.
 The page's code looks words up by key in the mapping `words(lang)` returns.
 """
 
@@ -43,7 +43,7 @@ def _words(lang: str) -> dict[str, Any]:
     translated = catalogs.translations(LOCALE_DIR, DOMAIN, lang)
     out: dict[str, Any] = {}
     for key, english in source_text():
-        *groups, name = key.split(".")  # stages.written_feedback -> out["stages"][...]
+        *groups, name = key.split(".")  # stages.<id> -> out["stages"][<id>]
         target = out
         for group in groups:
             target = target.setdefault(group, {})
