@@ -26,7 +26,11 @@ TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 @lru_cache(maxsize=1)
 def source_text() -> tuple[tuple[str, str], ...]:
     """(key, English text) of every message of the catalog's template, in its order."""
-    return tuple((m.context, m.id) for m in catalogs.read_catalog(TEMPLATE) if m.id and m.context)
+    return tuple(
+        (m.context, m.id)
+        for m in catalogs.read_catalog(TEMPLATE)
+        if m.context and isinstance(m.id, str) and m.id  # no plurals in this catalog
+    )
 
 
 def languages() -> tuple[str, ...]:
