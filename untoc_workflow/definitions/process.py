@@ -169,6 +169,13 @@ class Step(_Frozen):
     # chooses among them, with parameters; the engine never branches on a step id.
     waiting_for: WaitingRuleUse = Field("reviewed", validate_default=True)  # type: ignore[assignment]
     ladder: tuple[Rung, ...] = ()
+    # A questionnaire answered in the portal for this step (an XLSForm workbook, relative to
+    # the folder of process definitions), or one per cluster: {1: file.xlsx, 2: other.xlsx}.
+    questionnaire: str | dict[int, str] | None = Field(
+        None,
+        description="an XLSForm (.xlsx) answered in the portal at this step, relative to the "
+        "process definitions folder; or one per cluster, e.g. {1: questionnaires/saq_1.xlsx}",
+    )
     # The portal's document kinds for this step, and who gives each: the step's fact is
     # recorded when everyone named has given every kind asked of them (a list agreed by
     # the reviewed Party and its reviewers is given by all of them, not by one).
