@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError, Problem
+from ..languages import UN_LANGUAGES
 from .common import console, fails_cleanly, opened_store, parse_as_of, today
 
 AS_OF_HELP = "Date of the figures (YYYY-MM-DD); default today."
@@ -56,7 +57,10 @@ def report_command(
             "(default: ./untoc-report-DATE).",
         ),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the HTML page: en | fr")] = "en",
+    lang: Annotated[
+        str,
+        typer.Option("--lang", help=f"Language of the HTML page: {' | '.join(UN_LANGUAGES)}"),
+    ] = "en",
     with_forecast: Annotated[
         bool, typer.Option("--forecast/--no-forecast", help="html: add the 70 % forecast.")
     ] = False,

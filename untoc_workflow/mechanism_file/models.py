@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
+from ..languages import Language
 from ..limits import date_problem
 from .email import checked_email
 
@@ -96,7 +97,6 @@ PartyCode = Annotated[
 ]
 # UNCAC: the Convention against Corruption, for reviews of its Implementation Review Mechanism
 Instrument = Literal["UNTOC", "TIP", "SOM", "FIREARMS", "UNCAC"]
-Language = Literal["ar", "zh", "en", "fr", "ru", "es"]
 RegionalGroup = Literal["African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG"]
 Text = Annotated[str, Field(min_length=1)]
 Email = Annotated[

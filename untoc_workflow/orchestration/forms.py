@@ -18,19 +18,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from ..core.model import UN_LANGUAGES
+from ..languages import ENGLISH_NAMES as LANGUAGE_NAMES
+from ..languages import UN_LANGUAGES
 from .facts import Fact, fact_model
 from .position import Position
 from .vocabulary import GENDERS, FactInput
 
-LANGUAGE_NAMES = {
-    "ar": "Arabic",
-    "zh": "Chinese",
-    "en": "English",
-    "fr": "French",
-    "ru": "Russian",
-    "es": "Spanish",
-}
 _LANGUAGES_SHOWN = ", ".join(f"{LANGUAGE_NAMES[c]} ({c})" for c in UN_LANGUAGES)
 _MAX_LANGUAGES = 3  # working languages of a review (mechanism-file.md: 0-3 codes)
 

@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 from ..core.admission import CommandDate
-from ..core.model import UN_LANGUAGES
 from ..core.rules import ENGINE_FACTS
 from ..errors import InputError
+from ..languages import UN_LANGUAGES
 from ..mechanism_file import FORMAT
 from ..yamlsource import Located
 from .facts import Fact
