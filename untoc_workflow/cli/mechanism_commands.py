@@ -265,7 +265,7 @@ def _plan_json(applied: Any, dry_run: bool) -> dict[str, Any]:
 
 @fails_cleanly
 def redraw_command(
-    review: Annotated[str, typer.Argument(help="The review, e.g. C1-G1-NGA.")],
+    review: Annotated[str, typer.Argument(help="The review, e.g. C1-G1-ALB.")],
     party: Annotated[str, typer.Option(help="The reviewer leaving the review.")],
     requested_by: Annotated[str, typer.Option(help="The State asking for the redraw.")],
     on: Annotated[str, typer.Option(help="Day of the redraw (YYYY-MM-DD).")],
