@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from typer.testing import CliRunner
 
 from untoc_workflow.cli import app
 
@@ -136,36 +135,6 @@ def test_the_readme_examples_are_found_with_their_commands():
     assert variants("untoc outbox list [--format table\\|json]")[1] == (
         "untoc outbox list --format json"
     )
-
-
-@pytest.fixture()
-def sample_cli(tmp_path, monkeypatch, store_url):
-    """A clerk's folder after the demo: the sample in the store, the correspondence live
-    since 2024-04-16, the messages of 2 May recorded (some held for approval, some pending),
-    and the README's relative paths (process_defs/, untoc_workflow/sample/) as in the
-    repository."""
-    monkeypatch.chdir(tmp_path)
-    for var in ("UNTOC_NOTIFY_URL", "UNTOC_PROCESS_DEFS", "UNTOC_SETTINGS", "PREFECT_API_URL"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
-    monkeypatch.setenv("UNTOC_DOCUMENTS_DIR", str(tmp_path / "documents"))
-    (tmp_path / "process_defs").symlink_to(ROOT / "untoc_workflow" / "process_defs")
-    (tmp_path / "untoc_workflow").mkdir()
-    (tmp_path / "untoc_workflow" / "sample").symlink_to(ROOT / "untoc_workflow" / "sample")
-    runner = CliRunner()
-
-    def run(command: str) -> object:
-        env, words = _environment(command)
-        return runner.invoke(app, words[1:], env=env, catch_exceptions=True)
-
-    for setup in (
-        f"untoc import {SAMPLE} --as-of 2024-04-16",
-        "untoc sweep --as-of 2024-04-16",
-        "untoc sweep --as-of 2024-05-02 --no-send",
-    ):
-        result = run(setup)
-        assert result.exit_code == 0, (setup, result.output)
-    return run
 
 
 def _environment(command: str) -> tuple[dict[str, str], list[str]]:

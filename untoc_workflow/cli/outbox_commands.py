@@ -64,7 +64,13 @@ def list_command(
     with opened_store() as store, store.engine.connect() as conn:
         entries = outbox_entries(conn, awaiting=awaiting)
     if format == "json":
-        _plain(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
+        listed = [e.as_dict() for e in entries]
+        if awaiting:  # what the table shows of a held message: why, and how it begins
+            with opened_store() as store, store.engine.connect() as conn:
+                held = held_details(conn, [e.key for e in entries])
+            for item in listed:
+                item["why"], item["text_beginning"] = held.get(item["key"], (None, None))
+        _plain(json.dumps(listed, ensure_ascii=False, indent=2))
         return
     if not entries:
         _plain("no message is held for approval" if awaiting else "the outbox is empty")
