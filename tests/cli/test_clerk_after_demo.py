@@ -219,3 +219,25 @@ def test_the_demo_prints_its_next_commands_with_the_command_that_runs(tmp_path, 
     assert "Next: `.venv/bin/untoc status --as-of 2024-04-16`" in out
     assert "`.venv/bin/untoc outbox list --awaiting`" in out
     assert "`untoc " not in out
+
+
+def test_the_commands_the_help_names_exist():
+    """A `untoc ...` quoted in a help text is a command untoc has (with its options)."""
+    names = {path for path, _ in COMMANDS}
+    quoted = [
+        (where, example)
+        for where, text in _help_texts()
+        for example in re.findall(r"`untoc ([^`]*)`", text)
+    ]
+    assert quoted
+    unknown = []
+    for where, example in quoted:
+        words = [w for w in example.split() if not w.startswith("-")]
+        known = max((len(p) for p in names if tuple(words[: len(p)]) == p), default=0)
+        if known == 0:
+            unknown.append((where, example))
+            continue
+        command = dict(COMMANDS)[tuple(words[:known])]
+        options = {o for param in getattr(command, "params", []) for o in param.opts}
+        unknown += [(where, o) for o in re.findall(r"--[\w-]+", example) if o not in options]
+    assert unknown == []

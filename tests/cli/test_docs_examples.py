@@ -38,6 +38,7 @@ PLACEHOLDERS: list[tuple[str, str]] = [
     (r"\bPARTIES_FILE\b", SAMPLE),
     (r"\bFILE\b", SAMPLE),
     (r"\bDATE\b", "2024-04-16"),
+    (r"\bFACT\b", "focal_point_nominated"),
     (r"\bID,\.\.\.", "C1-G1-ALB"),
     (r"--review ID\b", "--review C1-G1-ALB"),
     (r"\bNAME\b", "'A. Clerk'"),
