@@ -48,10 +48,18 @@ def run_demo(
                 f"recorded {swept.recorded} new, sent {swept.sent}, failed {swept.failed}"
             )
         else:
+            # notices (one deadline's reminder to one Party) and messages (one a recipient
+            # a day, carrying its notices) counted apart; a rerun on the go-live day adds none
+            again = (
+                " (the go-live day: its opening messages are recorded)"
+                if (as_of == swept.go_live and not swept.found)
+                else ""
+            )
             console.print(
-                f"2. deadline sweep on {as_of} (live since {swept.go_live}): found "
-                f"{swept.found} notifications due, recorded {swept.recorded} new, "
-                f"sent {swept.sent}, failed {swept.failed}, pending {swept.pending}"
+                f"2. deadline sweep on {as_of} (live since {swept.go_live}){again}: notices due "
+                f"{swept.found} ({swept.already_recorded} of them already in the outbox); "
+                f"messages: {swept.recorded} new, sent {swept.sent}, failed {swept.failed}, "
+                f"pending {swept.pending}"
             )
         if swept.awaiting_approval:
             console.print(

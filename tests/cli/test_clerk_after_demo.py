@@ -169,6 +169,14 @@ def test_held_messages_show_their_text_and_why_and_a_second_approval_says_by_who
     ), second.output
     rejected = sample_cli(f"untoc outbox reject {key} --why late")
     assert rejected.exit_code == 1 and "already approved by A. Clerk" in rejected.output
+    sent = sample_cli("untoc outbox retry --all")
+    assert sent.exit_code == 0 and "nothing to retry" not in sent.stdout
+    idle = sample_cli("untoc outbox retry --all")
+    assert idle.exit_code == 0, idle.output
+    assert (
+        "nothing to retry: no message is pending, in doubt or given up (held messages wait for"
+        " approval, not for a retry)" in idle.stdout
+    )
 
 
 def test_clusters_names_why_the_next_cluster_is_the_one_it_names(sample_cli):

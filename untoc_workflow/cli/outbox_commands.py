@@ -342,6 +342,15 @@ def retry_command(
         f"in doubt {drained.in_doubt}, given up {drained.given_up}"
         + (f", recovered {drained.recovered}" if drained.recovered else "")
     )
+    if not made_due and not drained.sent and not drained.failed:
+        _plain(
+            "nothing to retry: no message is pending, in doubt or given up"
+            + (
+                " (held messages wait for approval, not for a retry)"
+                if left.awaiting_approval
+                else ""
+            )
+        )
     for line in backlog_lines(left):
         _plain(line)
     not_delivered(drained.errors)
