@@ -71,6 +71,12 @@ def test_help_paragraphs_are_not_broken_inside_a_phrase():
                 if not line.startswith((" ", "- ", "* ")):
                     broken.append((" ".join(path), line))
     assert broken == []
+    options = [
+        (" ".join(path), param.name, getattr(param, "help", None) or "")
+        for path, command in COMMANDS
+        for param in getattr(command, "params", [])
+    ]
+    assert options and [o[:2] for o in options if "\n" in o[2]] == []
     shown = CliRunner().invoke(app, ["record", "--help"], env={"COLUMNS": "200"}).stdout
     assert "`--languages en,fr`, `--agreed-saq 2021-05-31`" in shown
 
