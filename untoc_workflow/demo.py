@@ -56,8 +56,9 @@ def run_demo(
                 else ""
             )
             console.print(
-                f"2. deadline sweep on {as_of} (live since {swept.go_live}){again}: notices due "
-                f"{swept.found} ({swept.already_recorded} of them already in the outbox); "
+                f"2. deadline sweep on {as_of} (live since {swept.go_live}){again}: found "
+                f"{swept.found} notices due ({swept.already_recorded} of them already in the"
+                " outbox); "
                 f"messages: {swept.recorded} new, sent {swept.sent}, failed {swept.failed}, "
                 f"pending {swept.pending}"
             )

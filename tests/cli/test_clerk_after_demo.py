@@ -121,7 +121,7 @@ def test_sweep_counts_name_notices_and_messages_and_a_past_date_is_said(sample_c
         " on 2024-05-03 from the facts dated up to 2024-05-03"
     )
     assert re.match(
-        r"sweep 2024-05-03: notices due \d+ \(\d+ of them already in the outbox\); "
+        r"sweep 2024-05-03: found \d+ notices due \(\d+ of them already in the outbox\); "
         r"messages: \d+ new, \d+ cancelled, sent \d+, failed 0, pending 0",
         lines[1],
     ), lines[1]

@@ -51,7 +51,7 @@ def test_sweep_goes_live_then_sends_through_the_notify_url_and_prints_the_counts
     result = runner.invoke(app, ["sweep", "--as-of", "2023-06-16"], env=env)
     assert result.exit_code == 0, result.output
     assert (
-        "sweep 2023-06-16: notices due 2 (0 of them already in the outbox); messages: 3 new,"
+        "sweep 2023-06-16: found 2 notices due (0 of them already in the outbox); messages: 3 new,"
         " 0 cancelled, sent 3, failed 0, pending 0" in result.output
     )
     assert len(smtp.wait_for(opened + 3)) == opened + 3

@@ -50,7 +50,7 @@ def summary_line(day: object, report: Any) -> str:
         ("recovered from a stopped sweep", report.recovered),
     )
     return (
-        f"sweep {day}: notices due {report.found} ({report.already_recorded} of them already"
+        f"sweep {day}: found {report.found} notices due ({report.already_recorded} of them already"
         f" in the outbox); messages: {report.recorded} new"
         + (f" ({elsewhere} recorded by a sweep running at the same time)" if elsewhere else "")
         + f", {report.cancelled} cancelled, "
