@@ -92,6 +92,10 @@ def test_record_fact_help_lists_the_options_of_that_fact():
     assert "--on" in listed and "--review" not in listed and "--person" not in listed
     consultation = runner.invoke(app, ["record", "preliminary_consultation_held", "--help"])
     assert "--agreed-saq" in consultation.stdout and "--languages" in consultation.stdout
+    after = runner.invoke(app, ["record", "--review", "C1-G1-ALB", "saq_submitted", "--help"])
+    assert "Records the fact saq_submitted" in after.stdout
+    unknown = runner.invoke(app, ["record", "saq_submited", "--help"])
+    assert "'saq_submited' is not a fact of any loaded process" in unknown.stdout
     general = runner.invoke(app, ["record", "--help"])
     assert "--recorded-by" in general.stdout and "required:" not in general.stdout
 
@@ -252,6 +256,6 @@ def test_the_commands_the_help_names_exist():
             unknown.append((where, example))
             continue
         command = dict(COMMANDS)[tuple(words[:known])]
-        options = {o for param in getattr(command, "params", []) for o in param.opts}
+        options = {"--help", *(o for param in getattr(command, "params", []) for o in param.opts)}
         unknown += [(where, o) for o in re.findall(r"--[\w-]+", example) if o not in options]
     assert unknown == []

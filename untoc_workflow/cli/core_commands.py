@@ -186,7 +186,7 @@ def record_command(
 
     A fact a process declares takes its fields as options, e.g. `--count 5`, `--languages
     en,fr`, `--agreed-saq 2021-05-31` (a date agreed for a step); `untoc processes` lists
-    every fact with its options.
+    every fact with its options, and `untoc record FACT --help` those of one fact.
     """
     fields: dict[str, Any] = {
         # `--on ""` (a variable left empty in a script) is refused as a date, not taken as today

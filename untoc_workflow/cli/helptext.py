@@ -130,11 +130,14 @@ class RecordCommand(TyperCommand):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         # --help is handled before the arguments are read: keep the fact named, for it
-        ctx.meta["record.fact"] = next((a for a in args if not a.startswith("-")), None)
+        ctx.meta["record.words"] = [a for a in args if not a.startswith("-")]
+        ctx.meta["record.first"] = args[0] if args and not args[0].startswith("-") else None
         return super().parse_args(ctx, args)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        kind = ctx.meta.get("record.fact")
+        # the fact is the first word that names one (`--review C1-G1-ALB saq_submitted`)
+        words = ctx.meta.get("record.words") or []
+        kind = next((w for w in words if fact_options(w) is not None), None)
         helps = {
             opt: param.help
             for param in self.params
@@ -144,8 +147,9 @@ class RecordCommand(TyperCommand):
         options = fact_options(kind, helps) if kind else None
         if options is None:
             super().format_help(ctx, formatter)
-            if kind:
-                typer.echo(f"\n{kind!r} is not a fact of any loaded process; `untoc processes`")
+            unknown = ctx.meta.get("record.first")
+            if unknown:
+                typer.echo(f"\n{unknown!r} is not a fact of any loaded process; `untoc processes`")
                 typer.echo("lists every fact with its options.")
             return
         required, optional = options
