@@ -41,6 +41,7 @@ PLACEHOLDERS: list[tuple[str, str]] = [
     (r"\bFACT\b", "focal_point_nominated"),
     (r"\bID,\.\.\.", "C1-G1-ALB"),
     (r"--review ID\b", "--review C1-G1-ALB"),
+    (r"--process NAME\b", "--process country_review"),
     (r"\bNAME\b", "'A. Clerk'"),
     (r"\bTEXT\b", "'not to be sent'"),
     (r"\bEMAIL\b", "expert.nga@example.org"),
