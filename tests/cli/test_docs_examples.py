@@ -33,11 +33,13 @@ PARTIES = {p["code"] for p in json.loads((ROOT / SAMPLE).read_text(encoding="utf
 PLACEHOLDERS: list[tuple[str, str]] = [
     (r"process_defs/decisions/FILE\.yaml", "process_defs/decisions/example_extend_saq.yaml"),
     (r"--decision FILE", "--decision process_defs/decisions/example_feedback_duration.yaml"),
+    (r"\bFILE\.xlsx\b", "process_defs/questionnaires/saq_cluster1.xlsx"),
     (r"\bFILE\.json\b", "store.json"),
     (r"\bFILE\.yaml\b", "store.yaml"),
     (r"\bPARTIES_FILE\b", SAMPLE),
     (r"\bFILE\b", SAMPLE),
     (r"\bDATE\b", "2024-04-16"),
+    (r"--step STEP\b", "--step saq"),
     (r"\bFACT\b", "focal_point_nominated"),
     (r"\bID,\.\.\.", "C1-G1-ALB"),
     (r"--review ID\b", "--review C1-G1-ALB"),
@@ -55,6 +57,8 @@ NOT_RUN = {
     ("portal", "extensions", "approve"): "a request for more time made in the portal",
     ("portal", "extensions", "refuse"): "a request for more time made in the portal",
     ("migrate",): "a version 2 of the process, which is not bundled (tests/definitions)",
+    ("questionnaire", "observations"): "answers submitted in the portal; the sample has none",
+    ("questionnaire", "answers"): "answers submitted in the portal; the sample has none",
     ("redraw",): "written `untoc redraw ...` (its arguments are in its --help)",
     ("start-cluster",): "written `untoc start-cluster ...` (its arguments are in its --help)",
     ("late-joiners",): "written `untoc late-joiners ...` (its arguments are in its --help)",
@@ -95,24 +99,36 @@ def command_path(words: list[str]) -> tuple[str, ...]:
 
 
 def variants(example: str) -> list[str]:
-    """The commands an example stands for: optional parts included, each alternative."""
-    text = example.replace("[", " ").replace("]", " ")
-    alternatives = [a.strip() for a in re.split(r"\\\||\|", text) if a.strip()]
+    """The commands an example stands for: optional parts included, each alternative.
+    `a | b` with spaces: other commands or options (`approve KEY... | --all`); `x|y` inside a
+    word: other values at that place (`--format table|json`, `list|approve|refuse`)."""
+    text = example.replace("\\|", "|").replace("[", " ").replace("]", " ")
+    alternatives = [a.strip() for a in re.split(r"\s\|\s*|\s*\|\s", text) if a.strip()]
     first = alternatives[0]
     words = first.split()
-    path = command_path(words[1:])
+    path = command_path([w.split("|")[0] for w in words[1:]])
     out = [first]
     for alt in alternatives[1:]:
         if alt.startswith("-"):  # `approve KEY... | --all`: the same command, other options
             out.append(" ".join(["untoc", *path, alt]))
-        elif command_path([*path[:-1], alt.split()[0]]) == (*path[:-1], alt.split()[0]):
-            out.append(" ".join(["untoc", *path[:-1], alt]))  # `list|approve|refuse`
-        else:  # `--format table|json`: another value of the last option
-            out.append(" ".join([*words[:-1], alt]))
-    return [" ".join(v.split()) for v in out]
+        else:  # another command of the same group
+            out.append(" ".join(["untoc", *path[:-1], alt]))
+    expanded = []
+    for command in out:
+        tokens = command.split()
+        expanded.append(" ".join(t.split("|")[0] for t in tokens))
+        for i, token in enumerate(tokens):
+            for value in token.split("|")[1:]:
+                expanded.append(
+                    " ".join(value if j == i else t.split("|")[0] for j, t in enumerate(tokens))
+                )
+    return list(dict.fromkeys(expanded))
 
 
 def placeholders_filled(command: str, run: object) -> str:
+    # `--format json|csv|html [--out PATH]`: a file for json and csv, a folder for html
+    fmt = re.search(r"--format (\w+)", command)
+    command = re.sub(r"--out PATH\b", f"--out statistics-{fmt[1] if fmt else 'out'}", command)
     for pattern, value in PLACEHOLDERS:
         command = re.sub(pattern, value, command)
     if "KEY" in command:  # a message the command can act on now: held, or still to send
@@ -129,14 +145,20 @@ def test_the_readme_examples_are_found_with_their_commands():
         "untoc outbox approve KEY...",
         "untoc outbox approve --all --by NAME",
     ]
-    assert variants("untoc portal extensions list|approve ID [--due DATE]|refuse ID") == [
+    assert variants("untoc portal extensions list\\|approve\\|refuse") == [
         "untoc portal extensions list",
-        "untoc portal extensions approve ID --due DATE",
-        "untoc portal extensions refuse ID",
+        "untoc portal extensions approve",
+        "untoc portal extensions refuse",
     ]
-    assert variants("untoc outbox list [--format table\\|json]")[1] == (
-        "untoc outbox list --format json"
-    )
+    assert variants("untoc outbox retry [KEY... \\| --all]") == [
+        "untoc outbox retry KEY...",
+        "untoc outbox retry --all",
+    ]
+    assert variants("untoc x --by a|b --format json|csv") == [
+        "untoc x --by a --format json",
+        "untoc x --by b --format json",
+        "untoc x --by a --format csv",
+    ]
 
 
 def _environment(command: str) -> tuple[dict[str, str], list[str]]:
