@@ -145,6 +145,10 @@ def calendar_command(
     )
     where = written[0] if party else out
     console.print(f"wrote {len(written)} calendar file(s) as of {day.isoformat()} to {where}")
+    from .calendar_words import why_empty
+
+    for line in why_empty(written, day, party=party, include_overdue=include_overdue):
+        console.print(line)
 
 
 @fails_cleanly
