@@ -14,7 +14,7 @@ from babel.dates import get_month_names
 from babel.numbers import format_decimal
 from babel.numbers import format_percent as _babel_percent
 
-UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+from .languages import UN_LANGUAGES
 
 # The Arabic month names as UN documents write them: the Levantine name, then the
 # Egyptian/Gulf one after a slash (11 تشرين الأول/أكتوبر 2021).

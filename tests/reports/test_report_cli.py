@@ -54,11 +54,18 @@ def test_report_html_writes_a_folder_with_the_page_and_its_charts(cli, tmp_path)
     assert json.loads((folder / "report.json").read_text())["as_of"] == "2024-04-16"
 
 
+def test_report_html_in_arabic_runs_right_to_left(cli, tmp_path):
+    cli("report", "--as-of", "2024-04-16", "--format", "html", "--out", "ar", "--lang", "ar")
+    page = (tmp_path / "ar" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "الحالة في 16 نيسان/أبريل 2024" in page  # the catalog's words, UN Arabic date
+
+
 def test_bad_options_fail_with_a_message_and_write_nothing(cli, tmp_path):
     bad_date = cli("report", "--as-of", "2024-02-30", code=2)
     assert "not a date" in bad_date.output
     bad_lang = cli("report", "--format", "html", "--out", "x", "--lang", "de", code=1)
-    assert "choose en, fr" in bad_lang.output + (bad_lang.stderr or "")
+    assert "choose ar, zh, en, fr, ru, es" in bad_lang.output + (bad_lang.stderr or "")
     assert not (tmp_path / "x").exists()
     cli("report", "--format", "pdf", code=2)
     unknown = cli("calendar", "--party", "XXX", "--out", "x.ics", code=1)

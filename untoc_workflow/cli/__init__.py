@@ -8,6 +8,7 @@ import sys
 import typer
 
 from ..wiring import wire
+from .helptext import reflow_help
 
 # The command line is an edge: it puts the layers together before any definition is read.
 wire()
@@ -41,6 +42,9 @@ for _name in _COMMAND_MODULES:
             raise
         continue
     _module.register(app)
+
+# Docstrings are written to be read as source; the help shows them as paragraphs.
+reflow_help(app)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError, Problem
+from ..languages import UN_LANGUAGES
 from .common import console, fails_cleanly, opened_store, parse_as_of, today
 
 AS_OF_HELP = "Date of the figures (YYYY-MM-DD); default today."
@@ -56,7 +57,10 @@ def report_command(
             "(default: ./untoc-report-DATE).",
         ),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the HTML page: en | fr")] = "en",
+    lang: Annotated[
+        str,
+        typer.Option("--lang", help=f"Language of the HTML page: {' | '.join(UN_LANGUAGES)}"),
+    ] = "en",
     with_forecast: Annotated[
         bool, typer.Option("--forecast/--no-forecast", help="html: add the 70 % forecast.")
     ] = False,
@@ -141,6 +145,10 @@ def calendar_command(
     )
     where = written[0] if party else out
     console.print(f"wrote {len(written)} calendar file(s) as of {day.isoformat()} to {where}")
+    from .calendar_words import why_empty
+
+    for line in why_empty(written, day, party=party, include_overdue=include_overdue):
+        console.print(line)
 
 
 @fails_cleanly

@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
+from ..languages import Language
 from ..limits import date_problem
 from .email import checked_email
 
@@ -97,7 +98,6 @@ PartyCode = Annotated[
 # An instrument's code (UNTOC, TIP, SOM, FIREARMS, UNCAC...): which ones a review of the
 # UNTOC Mechanism may name is the Mechanism's to say (mechanism.yaml: instruments)
 Instrument = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,19}$")]
-Language = Literal["ar", "zh", "en", "fr", "ru", "es"]
 RegionalGroup = Literal["African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG"]
 Text = Annotated[str, Field(min_length=1)]
 Email = Annotated[

@@ -55,7 +55,7 @@ def figures(report: dict[str, Any], w: dict[str, Any], lang: str) -> list[Figure
     """The figures of the paper for one report, with their tables, in language `lang`; a
     figure the default process does not declare is left out, the others keep their number."""
     groups = sorted(report["reviews"]["by_group"], key=int)
-    glabel = [f"{w['group']} {g}" for g in groups]
+    glabel = [w["group_n"].format(n=g) for g in groups]  # 第1组 in Chinese
     by_group = report["reviews"]["by_group"]
     key = {kind: figure_key(report, kind) for kind in FIGURE_KINDS}
     out: list[Figure] = []
@@ -173,6 +173,20 @@ def colours(n: int) -> list[str]:
     return [*COLOURS, *(to_hex(more(i % 20)) for i in range(n - len(COLOURS)))]
 
 
+# Fonts tried in turn for each character of a chart: DejaVu Sans (matplotlib's own: Latin,
+# Cyrillic, Arabic), then the Noto fonts for Chinese and Arabic when the machine has them
+# (Debian: fonts-noto-cjk, fonts-noto-core); without them Chinese labels draw as boxes.
+CHART_FONTS = ("DejaVu Sans", "Noto Sans CJK SC", "Noto Sans Arabic")
+
+
+def use_chart_fonts() -> None:
+    """Make matplotlib fall back from font to font for the scripts of the six UN languages."""
+    from matplotlib import font_manager, rcParams
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    rcParams["font.family"] = [name for name in CHART_FONTS if name in installed] or ["sans-serif"]
+
+
 def draw(fig: Figure) -> bytes:
     """A PNG of the figure's table."""
     import matplotlib
@@ -180,6 +194,7 @@ def draw(fig: Figure) -> bytes:
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
+    use_chart_fonts()
     labels = [str(r[0]) for r in fig.rows]
     values = [[float(v) for v in r[1:]] for r in fig.rows]
     height = 3.4 if fig.kind != "barh" else max(2.4, 0.38 * len(labels) + 1.0)

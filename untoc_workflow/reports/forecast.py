@@ -412,8 +412,10 @@ def draw_forecast(result: dict[str, Any], lang: str = "en") -> bytes:
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
+    from .charts import use_chart_fonts
     from .i18n import words
 
+    use_chart_fonts()
     w = words(lang)
     f, ax = plt.subplots(figsize=(7.2, 3.6), dpi=100)
     try:

@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..languages import direction as writing_direction
 from .charts import FIGURE_KINDS, Figure, figure_key, figures, process_figure
 from .i18n import number, share, un_date, words
 
@@ -25,7 +26,7 @@ max-width:1180px;color:#1b1b1b;line-height:1.4;padding:0 1rem}
 h1{font-size:1.5rem;color:#1f5fa8;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;
 border-bottom:2px solid #1f5fa8;padding-bottom:.2rem}.note{color:#555;font-size:.9rem}
 table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #c8d3e0;
-padding:.25rem .6rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+padding:.25rem .6rem;text-align:start}td.n{text-align:end;font-variant-numeric:tabular-nums}
 th{background:#eef3f9}.figure{display:flex;gap:1.5rem;align-items:flex-start;flex-wrap:wrap}
 .figure img{max-width:640px;width:100%;height:auto;border:1px solid #e3e8ee}
 .keys td:first-child{min-width:24rem}
@@ -43,7 +44,7 @@ def render_page(
     w = words(lang)
     _LANG.set(lang)  # the tables' numbers are grouped as the page's language groups them
     figs = figures(report, w, lang)
-    direction = ' dir="rtl"' if lang == "ar" else ""
+    direction = ' dir="rtl"' if writing_direction(lang) == "rtl" else ""
     day = un_date(report["as_of"], lang)
     parts = [
         "<!DOCTYPE html>",

@@ -1,5 +1,11 @@
-"""Words of the report page and its charts (words.yaml), and the UN style of its dates and
-percentages in the page's language."""
+"""Words of the report page and its charts, and the UN style of its dates and percentages
+in the page's language.
+
+The words are a gettext catalog like the portal's (catalogs.py): `locale/reports.pot` holds
+the English source text, each message under a context naming its key (`title`,
+`stages.<stage id>`...), and `locale/<lang>/LC_MESSAGES/reports.po` its translation.
+The page's code looks words up by key in the mapping `words(lang)` returns.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +14,58 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .. import un_style
+from .. import catalogs, un_style
 from ..errors import InputError, Problem
+from ..languages import DEFAULT_LANGUAGE, UN_LANGUAGES
 
-WORDS_FILE = Path(__file__).with_name("words.yaml")
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "reports"
+TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 
 
 @lru_cache(maxsize=1)
-def _text() -> dict[str, dict[str, Any]]:
-    data: dict[str, dict[str, Any]] = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
-    return data
+def source_text() -> tuple[tuple[str, str], ...]:
+    """(key, English text) of every message of the catalog's template, in its order."""
+    return tuple(
+        (m.context, m.id)
+        for m in catalogs.read_catalog(TEMPLATE)
+        if m.context and isinstance(m.id, str) and m.id  # no plurals in this catalog
+    )
 
 
 def languages() -> tuple[str, ...]:
-    return tuple(_text())
+    """The UN languages the report is written in: English and those with a catalog."""
+    return tuple(
+        lang
+        for lang in UN_LANGUAGES
+        if lang == DEFAULT_LANGUAGE or catalogs.po_path(LOCALE_DIR, DOMAIN, lang).exists()
+    )
+
+
+@lru_cache(maxsize=len(UN_LANGUAGES))
+def _words(lang: str) -> dict[str, Any]:
+    translated = catalogs.translations(LOCALE_DIR, DOMAIN, lang)
+    out: dict[str, Any] = {}
+    for key, english in source_text():
+        *groups, name = key.split(".")  # stages.<id> -> out["stages"][<id>]
+        target = out
+        for group in groups:
+            target = target.setdefault(group, {})
+        target[name] = translated.pgettext(key, english)
+    return out
 
 
 def words(lang: str) -> dict[str, Any]:
     """The words of the page in `lang`; InputError naming the languages there are."""
-    text = _text()
-    if lang not in text:
+    if lang not in languages():
         raise InputError(
-            [Problem(f"no report in {lang!r}", path="--lang", hint=f"choose {', '.join(text)}")]
+            [
+                Problem(
+                    f"no report in {lang!r}", path="--lang", hint=f"choose {', '.join(languages())}"
+                )
+            ]
         )
-    return text[lang]
+    return _words(lang)
 
 
 def stage_label(stage: str, w: dict[str, Any]) -> str:
@@ -43,8 +75,7 @@ def stage_label(stage: str, w: dict[str, Any]) -> str:
 
 def combo_label(key: str, lang: str) -> str:
     """'ar+en' -> 'Arabic + English'."""
-    text = _text()
-    names = (text.get(lang) or text["en"])["languages"]
+    names = words(lang if lang in languages() else DEFAULT_LANGUAGE)["languages"]
     return " + ".join(names.get(code, code) for code in key.split("+"))
 
 
