@@ -331,7 +331,8 @@ def status_command(
 
     definition = load_definitions(load_settings().process_defs)
     with opened_store() as store:
-        snapshot = store.snapshot(day)
+        # today (on or after the last fact): the projections, not the whole log
+        snapshot = store.fold_snapshot(day)
     if review is not None and review not in snapshot.reviews:
         from ..errors import did_you_mean
 

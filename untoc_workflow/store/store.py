@@ -39,7 +39,7 @@ from ..mechanism_file import (
 from ..mechanism_file.parse import MAX_PROBLEMS
 from ..mechanism_file.source import JsonStream, LocatedSource
 from ..yamlsource import Located, load_file
-from . import limits
+from . import limits, projection
 from .admission import Admission, refused_facts
 from .dialect import (
     MAX_BIND,
@@ -229,6 +229,38 @@ class Store:
         if as_of is not None:
             events = events[: bisect_right(events, as_of, key=_on)]
         return Snapshot(parties=parties, reviews=reviews, events=events, index=index, cut=as_of)
+
+    def fold_snapshot(self, as_of: date) -> Snapshot:
+        """What folding every review on `as_of` needs, and no more: when `as_of` is on or
+        after the log's last fact and the projection is up to date, the projection's events
+        (a fraction of the log, see store/projection.py), else `snapshot(as_of)`.
+
+        Its `events` are fold input, not the log: fold them (core.mechanism_states,
+        focal_points_on) and read nothing else from them (no counts, no timelines)."""
+        with _no_gc(), repeatable_read(self.engine.connect()) as conn, conn.begin():
+            mark = projection.read_mark(conn)
+            usable = (
+                mark is not None
+                and mark[1] is not None
+                and as_of >= mark[1]
+                and mark == projection.log_mark(conn)
+            )
+            if usable:
+                events = tuple(projection.read_events(conn))
+                parties = self._parties(conn)
+                reviews = self._reviews(conn)
+        if not usable:
+            return self.snapshot(as_of)
+        return Snapshot(parties=parties, reviews=reviews, events=events)
+
+    def rebuild_projections(self) -> int:
+        """Make the projections again from the log; returns the rows written."""
+        with self.writing() as conn, _no_gc():
+            return projection.rebuild(conn)
+
+    def projections_fresh(self) -> bool:
+        with self.engine.connect() as conn:
+            return projection.is_fresh(conn)
 
     def _index_for(self, events: tuple[Event, ...]) -> EventIndex:
         """The core's index of the whole cached log, kept with it: folds on any date then
@@ -555,7 +587,12 @@ class _Import:
             for name in EVENT_INDEXES:
                 conn.exec_driver_sql(f"DROP INDEX {name}")
         make_id = _IdMaker()
-        after_seq = self._max_seq() if self.admission else 0
+        after_seq = self._max_seq()
+        # the projection follows the log in this transaction, unless it was already behind
+        # (then it stays behind, and `untoc projections rebuild` or the next open refills it)
+        pending = projection.Pending() if projection.is_fresh(conn) else None
+        position = 0
+        top_on: date | None = None
         event_fits = limits.event_fits
         recorded_at = datetime.now(UTC)
         added_seqs: set[int] = set()  # file positions (1-based) of the events added
@@ -585,6 +622,12 @@ class _Import:
                 if flags:
                     added_seqs.add(e.seq)
                 rows.append((eid, e.on, e.type, e.review, e.party, data_json, e.note, recorded_at))
+                if pending is not None:
+                    on = e.on.isoformat()
+                    pending.add((on, position, e.type, e.review, e.party, data_json, eid, e.note))
+                    position += 1
+                    if top_on is None or e.on > top_on:
+                        top_on = e.on
                 if self.admission:
                     self.inserted.append(e.seq - 1)
             if rows and ok():
@@ -598,12 +641,28 @@ class _Import:
                 conn.exec_driver_sql(f"CREATE INDEX {name} ON event ({cols})")
         if self.admission and ok() and counts["events_added"]:
             self._admit(after_seq, self.admission)
+        if pending is not None and top_on is not None and ok() and not self.problems:
+            self._project(pending, after_seq, top_on)
         if self.problems:
             raise InputError(self.problems, title=f"{self.source.file}: nothing was imported")
         if flags:
             # one flag per appended event; a repeat skipped by the reader is not added
             return [i + 1 in added_seqs for i in range(len(self.source))]
         return ImportResult(**counts)
+
+    def _project(self, pending: projection.Pending, after_seq: int, top_on: date) -> None:
+        # the appended rows' seqs, in insertion order (one writer holds the log's lock)
+        seqs = [
+            s
+            for (s,) in query_rows(
+                self.conn, "SELECT seq FROM event WHERE seq > ? ORDER BY seq", (after_seq,)
+            )
+        ]
+        mark = projection.read_mark(self.conn)
+        last_on = max(top_on, mark[1]) if mark is not None and mark[1] is not None else top_on
+        projection.update(
+            self.conn, pending.rows(seqs), pending.latest(seqs), (seqs[-1], last_on.isoformat())
+        )
 
     def _max_seq(self) -> int:
         return int(self.conn.execute(text("SELECT COALESCE(MAX(seq), 0) FROM event")).scalar_one())
