@@ -89,7 +89,8 @@ class Pending:
         # owner -> (last n, latest date) of every row added, kept or not
         self._latest: dict[tuple[str, str], tuple[int, str]] = {}
 
-    def add(self, row: Row) -> None:
+    def add(self, row: Row, data: Any = None) -> None:
+        """Take one row; `data`, the row's data already decoded, spares decoding it."""
         owner = _owner(row[3], row[4])
         if owner is not None:
             seen = self._latest.get(owner)
@@ -101,7 +102,8 @@ class Pending:
         if kind in KEEP_ALL:
             self._all.append(row)
         elif kind in KEEP_LAST:
-            key = (row[3], row[4] if row[3] is None else None, kind, _step_of(row[5]))
+            step = data.get("step") if data is not None else _step_of(row[5])
+            key = (row[3], row[4] if row[3] is None else None, kind, step)
             old = self._last.get(key)
             if old is None or (row[0], row[1]) > (old[0], old[1]):
                 self._last[key] = row

@@ -454,22 +454,61 @@ class Store:
 
     def import_file(self, path: str | Path, *, admission: Admission | None = None) -> ImportResult:
         """Import a mechanism file (JSON or YAML): all or nothing, idempotent."""
+        digest = _file_digest(path)
+        if digest is not None:
+            with self.engine.connect() as conn:
+                seen = conn.execute(
+                    text(
+                        "SELECT parties, reviews, events, repeated FROM imported_file"
+                        " WHERE sha256 = :d"
+                    ),
+                    {"d": digest},
+                ).first()
+            if seen is not None:
+                # imported whole before: the log only grows, parties and reviews never
+                # change, so every item of it is stored; nothing to parse or check
+                return ImportResult(
+                    parties_skipped=seen[0],
+                    reviews_skipped=seen[1],
+                    events_skipped=seen[2],
+                    events_repeated=seen[3],
+                )
         if Path(path).suffix.lower() == ".json":
             # read event by event: a million-event file never sits in memory as objects
-            return self.import_document(JsonStream.open(path), admission=admission)
-        return self.import_document(load_file(path, aliases=False), admission=admission)
+            document: Any = JsonStream.open(path)
+        else:
+            document = load_file(path, aliases=False)
+        return self.import_document(document, admission=admission, digest=digest)
 
     def import_document(
         self,
         located: Located | JsonStream | LocatedSource,
         *,
         admission: Admission | None = None,
+        digest: str | None = None,
     ) -> ImportResult:
         """Import a parsed mechanism file in one transaction; raise InputError (and write
         nothing) on any problem in the file or any clash with what is stored. With
-        `admission`, every new fact must also be one that can be true (core.admission)."""
+        `admission`, every new fact must also be one that can be true (core.admission).
+        `digest` (the file's SHA-256) records the file as imported whole."""
         with self.writing() as conn, bulk_loading(conn), _no_gc():
-            return _Import(self, conn, located, admission).run()
+            result: ImportResult = _Import(self, conn, located, admission).run()
+            if digest is not None:
+                conn.execute(
+                    text(
+                        "INSERT INTO imported_file (sha256, parties, reviews, events, repeated)"
+                        " SELECT :d, :p, :r, :e, :x WHERE NOT EXISTS"
+                        " (SELECT 1 FROM imported_file WHERE sha256 = :d)"
+                    ),
+                    {
+                        "d": digest,
+                        "p": result.parties_added + result.parties_skipped,
+                        "r": result.reviews_added + result.reviews_skipped,
+                        "e": result.events_added + result.events_skipped,
+                        "x": result.events_repeated,
+                    },
+                )
+            return result
 
     def append(self, events: Sequence[Event]) -> list[bool]:
         """Record events; for each, False when its id (given, or derived from its content)
@@ -624,7 +663,9 @@ class _Import:
                 rows.append((eid, e.on, e.type, e.review, e.party, data_json, e.note, recorded_at))
                 if pending is not None:
                     on = e.on.isoformat()
-                    pending.add((on, position, e.type, e.review, e.party, data_json, eid, e.note))
+                    pending.add(
+                        (on, position, e.type, e.review, e.party, data_json, eid, e.note), e.data
+                    )
                     position += 1
                     if top_on is None or e.on > top_on:
                         top_on = e.on
@@ -688,25 +729,33 @@ class _Import:
     def _check_limits(self, parties: Sequence[Party], reviews: Sequence[Review]) -> None:
         """What either database would refuse (NUL, lengths, line breaks in names)."""
         head = self.source.head
+        # the place in the file is looked up only for an item with a problem: looking it up
+        # for each of ten thousand reviews walks the list ten thousand times
         for i, p in enumerate(parties):
-            at = f"parties[{_index(head, 'parties', 'code', p.code, i)}]"
             for field, why in limits.party_problems(p):
+                at = f"parties[{_index(head, 'parties', 'code', p.code, i)}]"
                 self._problem(f"{at}.{field}", why)
         for i, r in enumerate(reviews):
-            at = f"reviews[{_index(head, 'reviews', 'id', r.id, i)}]"
             for field, why in limits.review_problems(r):
+                at = f"reviews[{_index(head, 'reviews', 'id', r.id, i)}]"
                 self._problem(f"{at}.{field}", why)
 
     def _stored_events(self, ids: list[str]) -> dict[str, tuple[Any, ...]]:
+        # the driver's cursor, not SQLAlchemy's rows: a re-import asks this of every event
         out: dict[str, tuple[Any, ...]] = {}
-        query = text(
-            'SELECT id, "on", type, review_id, party, data, note FROM event WHERE id IN :ids'
-        ).bindparams(bindparam("ids", expanding=True))
+        date_of = self.store._date
         for start in range(0, len(ids), MAX_BIND):
-            for eid, on, type_, review, party, data, note in self.conn.execute(
-                query, {"ids": ids[start : start + MAX_BIND]}
-            ):
-                out[eid] = (self.store._date(on), type_, review, party, data, note)
+            chunk = ids[start : start + MAX_BIND]
+            marks = ", ".join("?" * len(chunk))
+            cur = query_rows(
+                self.conn,
+                f'SELECT id, "on", type, review_id, party, data, note FROM event'
+                f" WHERE id IN ({marks})",
+                tuple(chunk),
+            )
+            for eid, on, type_, review, party, data, note in cur.fetchall():
+                out[eid] = (date_of(on), type_, review, party, data, note)
+            cur.close()
         return out
 
     def _insert_parties(self, parties: Iterable[Party]) -> None:
@@ -758,6 +807,20 @@ class _Import:
                 for pos, a in enumerate(r.reviewers)
             ],
         )
+
+
+def _file_digest(path: str | Path) -> str | None:
+    """The SHA-256 of a file's bytes (None when it cannot be read: the import says why)."""
+    h = hashlib.sha256()
+    try:
+        if not Path(path).is_file():
+            return None  # a device or a pipe: never read here (the import refuses it)
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
 
 
 def _index(head: Mapping[str, Any], section: str, key: str, value: str, default: int) -> int:

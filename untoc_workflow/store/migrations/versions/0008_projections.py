@@ -1,4 +1,4 @@
-"""Projections: each review's and each Party's fold input, kept with the log (see
+"""Projections, and the files imported whole. Projections: each review's and each Party's fold input, kept with the log (see
 store/projection.py), filled from the log by
 `open_store` after the upgrade.
 
@@ -32,10 +32,21 @@ def upgrade() -> None:
         sa.Column("last_seq", sa.Integer(), nullable=False),
         sa.Column("last_on", sa.Date(), nullable=True),
     )
+    # Files imported whole, by content: importing one again finds everything stored, which
+    # the log (append-only) and the parties and reviews (never changed) keep true for ever.
+    op.create_table(
+        "imported_file",
+        sa.Column("sha256", sa.String(64), primary_key=True),
+        sa.Column("parties", sa.Integer(), nullable=False),
+        sa.Column("reviews", sa.Integer(), nullable=False),
+        sa.Column("events", sa.Integer(), nullable=False),
+        sa.Column("repeated", sa.Integer(), nullable=False),
+    )
     # Left empty: `open_store` fills it from the log right after migrating (store/migrate.py),
     # with the store's own code, which a migration must not import.
 
 
 def downgrade() -> None:
+    op.drop_table("imported_file")
     op.drop_table("projection_mark")
     op.drop_table("projection")
