@@ -97,9 +97,12 @@ class _Checker:
 
 def _or_true(tree: ast.AST) -> Iterator[ast.BoolOp]:
     for node in ast.walk(tree):
-        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
-            if any(isinstance(v, ast.Constant) and v.value is True for v in node.values):
-                yield node
+        if (
+            isinstance(node, ast.BoolOp)
+            and isinstance(node.op, ast.Or)
+            and any(isinstance(v, ast.Constant) and v.value is True for v in node.values)
+        ):
+            yield node
 
 
 def check_file(path: Path) -> list[str]:

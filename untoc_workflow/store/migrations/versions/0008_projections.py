@@ -1,6 +1,6 @@
-"""Projections, and the files imported whole. Projections: each review's and each Party's fold input, kept with the log (see
-store/projection.py), filled from the log by
-`open_store` after the upgrade.
+"""Projections (each review's and each Party's fold input, kept with the log: see
+store/projection.py), filled from the log by `open_store` after the upgrade; and the
+files imported whole, by their SHA-256.
 
 Revision ID: 0008_projections
 Revises: 0007_correspondence
