@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from ..core.model import Event
-from ..mechanism_file import data_from_json
+from ..mechanism_file.convert import data_to_json, data_with_dates
 from .dialect import MAX_BIND, query_rows, sql_date
 
 # Facts whose every occurrence the fold walks in order.
@@ -137,7 +137,8 @@ def _owner(review: str | None, party: str | None) -> tuple[str, str] | None:
 
 def _encode(rows: Sequence[Row]) -> str:
     return json.dumps(
-        [[r[0], r[1], r[2], r[4], r[5], r[6], r[7]] for r in rows],
+        # data as JSON objects, not texts: one decode of the row reads them all
+        [[r[0], r[1], r[2], r[4], json.loads(r[5]), r[6], r[7]] for r in rows],
         separators=(",", ":"),
         ensure_ascii=False,
     )
@@ -147,7 +148,7 @@ def _decode(owner_kind: str, owner: str, text_: str) -> list[Row]:
     review = owner if owner_kind == "review" else None
     out: list[Row] = []
     for on, seq, kind, party, data, id_, note in json.loads(text_):
-        out.append((on, seq, kind, review, party, data, id_, note))
+        out.append((on, seq, kind, review, party, data_to_json(data), id_, note))
     return out
 
 
@@ -322,7 +323,6 @@ def rebuild(conn: Connection) -> int:
 def read_events(conn: Connection) -> list[Event]:
     """Every projected event, as the core's events (sorted by on, seq)."""
     days: dict[str, date] = {}
-    datas: dict[str, dict[str, Any]] = {}
     out: list[Event] = []
     append = out.append
     cur = query_rows(conn, "SELECT kind, owner, events FROM projection", stream=True)
@@ -334,10 +334,7 @@ def read_events(conn: Connection) -> list[Event]:
                     day = days.get(on)
                     if day is None:
                         day = days[on] = date.fromisoformat(on)
-                    # the same data text shares one decoded dict: never mutate them
-                    d = datas.get(data)
-                    if d is None:
-                        d = datas[data] = data_from_json(data)
+                    d = data_with_dates(data) if ("due" in data or "agreed" in data) else data
                     append(Event(day, type_, seq, review, party, d, id_, note))
     finally:
         cur.close()

@@ -457,13 +457,7 @@ class Store:
         digest = _file_digest(path)
         if digest is not None:
             with self.engine.connect() as conn:
-                seen = conn.execute(
-                    text(
-                        "SELECT parties, reviews, events, repeated FROM imported_file"
-                        " WHERE sha256 = :d"
-                    ),
-                    {"d": digest},
-                ).first()
+                seen = _known_file(conn, digest)
             if seen is not None:
                 # imported whole before: the log only grows, parties and reviews never
                 # change, so every item of it is stored; nothing to parse or check
@@ -493,12 +487,12 @@ class Store:
         `digest` (the file's SHA-256) records the file as imported whole."""
         with self.writing() as conn, bulk_loading(conn), _no_gc():
             result: ImportResult = _Import(self, conn, located, admission).run()
-            if digest is not None:
+            # two imports of the same file in turn: the second found everything stored
+            if digest is not None and not _known_file(conn, digest):
                 conn.execute(
                     text(
                         "INSERT INTO imported_file (sha256, parties, reviews, events, repeated)"
-                        " SELECT :d, :p, :r, :e, :x WHERE NOT EXISTS"
-                        " (SELECT 1 FROM imported_file WHERE sha256 = :d)"
+                        " VALUES (:d, :p, :r, :e, :x)"
                     ),
                     {
                         "d": digest,
@@ -807,6 +801,14 @@ class _Import:
                 for pos, a in enumerate(r.reviewers)
             ],
         )
+
+
+def _known_file(conn: Connection, digest: str) -> Any:
+    """(parties, reviews, events, repeated) of a file imported whole, or None."""
+    return conn.execute(
+        text("SELECT parties, reviews, events, repeated FROM imported_file WHERE sha256 = :d"),
+        {"d": digest},
+    ).first()
 
 
 def _file_digest(path: str | Path) -> str | None:
