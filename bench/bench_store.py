@@ -70,7 +70,7 @@ _INDEXES = (
 
 def phase_floor(file: str, db: str, workdir: str) -> dict:
     """What Python and SQLite cost with nothing of ours: parse, insert, read."""
-    doc, parse = _timed(lambda: json.load(open(file, encoding="utf-8")))
+    doc, parse = _timed(lambda: json.loads(Path(file).read_text(encoding="utf-8")))
     rows = [
         (
             e.get("id") or f"ev-{i}",
@@ -347,10 +347,12 @@ def main() -> None:
         print(f"{name:<{width}}  {o_s:>8}  {n:>6.2f} s  {fl_s:>8}  {ratio:>9}  {note}")
     print(
         f"events read for today: {new['status']['today_events']:,} (of {args.events:,});"
-        f" peak RSS import {new['import']['rss_mb']:.0f} MB, status {new['status']['rss_mb']:.0f} MB"
+        f" peak RSS import {new['import']['rss_mb']:.0f} MB,"
+        f" status {new['status']['rss_mb']:.0f} MB"
     )
     print(
-        f"load average (1 min) {load_before:.1f} before, {load_after:.1f} after; {os.cpu_count()} CPUs"
+        f"load average (1 min) {load_before:.1f} before, {load_after:.1f} after;"
+        f" {os.cpu_count()} CPUs"
     )
 
 
