@@ -59,7 +59,10 @@ def import_command(
     checked = admission(day or today(), "--as-of" if day else "today")
     with opened_store() as store:
         mark = _log_mark(store)
-        result = store.import_file(file, admission=checked)
+        from .progress import progress
+
+        with progress(f"importing {file.name}", "events") as advance:
+            result = store.import_file(file, admission=checked, progress=advance)
         console.print(f"imported {file}: {result}")
         if mark is not None and result.added.get("events", 0):
             _resume_touched_runs(store, mark)
@@ -118,7 +121,10 @@ def export_command(
     """Write the whole store as a mechanism file (re-importable into an empty store)."""
     output_file(file)
     with opened_store() as store:
-        path = store.export_file(file)
+        from .progress import progress
+
+        with progress(f"exporting to {file.name}", "events") as advance:
+            path = store.export_file(file, progress=advance)
     console.print(f"exported the store to {path}")
     from ..inputfile import MAX_YAML_BYTES, MB, limit_for
 

@@ -12,7 +12,7 @@ import json
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
@@ -53,6 +53,9 @@ from .dialect import (
 )
 from .migrate import upgrade
 from .tables import EVENT_INDEXES, PartyRow, ReviewerRow, ReviewRow
+
+# A long job's report of how far it is: (done, total), total None when unknown.
+Progress = Callable[[int, int | None], None]
 
 # From this many events, an import into an empty log rebuilds the indexes afterwards.
 REBUILD_INDEXES_FROM = 10_000
@@ -452,8 +455,15 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------
 
-    def import_file(self, path: str | Path, *, admission: Admission | None = None) -> ImportResult:
-        """Import a mechanism file (JSON or YAML): all or nothing, idempotent."""
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        admission: Admission | None = None,
+        progress: Progress | None = None,
+    ) -> ImportResult:
+        """Import a mechanism file (JSON or YAML): all or nothing, idempotent. `progress`
+        is called with (events read, events in the file) as the import goes."""
         digest = _file_digest(path)
         if digest is not None:
             with self.engine.connect() as conn:
@@ -461,6 +471,8 @@ class Store:
             if seen is not None:
                 # imported whole before: the log only grows, parties and reviews never
                 # change, so every item of it is stored; nothing to parse or check
+                if progress is not None:
+                    progress(seen[2] + seen[3], seen[2] + seen[3])
                 return ImportResult(
                     parties_skipped=seen[0],
                     reviews_skipped=seen[1],
@@ -472,7 +484,7 @@ class Store:
             document: Any = JsonStream.open(path)
         else:
             document = load_file(path, aliases=False)
-        return self.import_document(document, admission=admission, digest=digest)
+        return self.import_document(document, admission=admission, digest=digest, progress=progress)
 
     def import_document(
         self,
@@ -480,13 +492,14 @@ class Store:
         *,
         admission: Admission | None = None,
         digest: str | None = None,
+        progress: Progress | None = None,
     ) -> ImportResult:
         """Import a parsed mechanism file in one transaction; raise InputError (and write
         nothing) on any problem in the file or any clash with what is stored. With
         `admission`, every new fact must also be one that can be true (core.admission).
         `digest` (the file's SHA-256) records the file as imported whole."""
         with self.writing() as conn, bulk_loading(conn), _no_gc():
-            result: ImportResult = _Import(self, conn, located, admission).run()
+            result: ImportResult = _Import(self, conn, located, admission, progress).run()
             # two imports of the same file in turn: the second found everything stored
             if digest is not None and not _known_file(conn, digest):
                 conn.execute(
@@ -528,14 +541,22 @@ class Store:
 
     # -- export ----------------------------------------------------------------------
 
-    def export(self) -> dict[str, Any]:
+    def export(self, progress: Progress | None = None) -> dict[str, Any]:
         """The whole store as a mechanism-file document (events sorted by date, arrival)."""
         snap = self.snapshot()
+        if progress is not None:
+            progress(0, len(snap.events))
         return document_from_core(snap.parties.values(), snap.reviews.values(), snap.events)
 
-    def export_file(self, path: str | Path) -> Path:
-        """Write the export as JSON (`.json`) or YAML (anything else)."""
-        return write_document(self.export(), path)
+    def export_file(self, path: str | Path, progress: Progress | None = None) -> Path:
+        """Write the export as JSON (`.json`) or YAML (anything else); `progress` hears
+        (0, events) once the log is read and (events, events) once they are written."""
+        document = self.export(progress)
+        out = write_document(document, path)
+        if progress is not None:
+            n = len(document.get("events", ()))
+            progress(n, n)
+        return out
 
 
 class _Import:
@@ -547,8 +568,10 @@ class _Import:
         conn: Connection,
         located: Located | JsonStream | LocatedSource,
         admission: Admission | None = None,
+        progress: Progress | None = None,
     ):
         self.store = store
+        self.progress = progress
         self.conn = conn
         self.source = LocatedSource(located) if isinstance(located, Located) else located
         self.problems: list[Problem] = []
@@ -629,7 +652,12 @@ class _Import:
         event_fits = limits.event_fits
         recorded_at = datetime.now(UTC)
         added_seqs: set[int] = set()  # file positions (1-based) of the events added
+        total = len(self.source)
+        read = 0
         for batch in reader.events():
+            read += len(batch)
+            if self.progress is not None:
+                self.progress(read, total)
             prepared = []
             for e in batch:
                 data_json = data_to_json(e.data)
