@@ -62,3 +62,13 @@ def progress(description: str, unit: str) -> Iterator[Advance]:
             bar.update(task, completed=done, total=total)
 
         yield advance
+
+
+@contextmanager
+def no_progress() -> Iterator[Advance]:
+    """The same callback, showing nothing (for output that must be the data alone)."""
+
+    def ignore(done: int, total: int | None) -> None:
+        return None
+
+    yield ignore

@@ -18,7 +18,7 @@ and a catch-up says truly whether the day was a holiday or the sweep did not run
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -162,7 +162,13 @@ class Notifier:
     # -- the sweep ------------------------------------------------------------------------
 
     def record(
-        self, store: Any, as_of: date, now: datetime, *, go_live: date | None = None
+        self,
+        store: Any,
+        as_of: date,
+        now: datetime,
+        *,
+        go_live: date | None = None,
+        progress: Callable[[int, int | None], None] | None = None,
     ) -> SweepReport:
         """Write the messages due on `as_of` to the outbox and cancel those that no longer
         apply, in one transaction. Nothing is sent here."""
@@ -189,6 +195,8 @@ class Notifier:
 
         snapshot = store.snapshot(as_of)
         states = mechanism_states(self.definition, snapshot, as_of)
+        if progress is not None:  # (reviews folded, reviews): the rest is letters
+            progress(len(states), len(states))
         roll = focal_points_on(snapshot.events, as_of)
         resolver = RecipientResolver(
             snapshot.parties, roll, self.settings.secretariat, self.settings.cop_presidency
@@ -754,10 +762,12 @@ def sweep(
     *,
     deliver: bool = True,
     go_live: date | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> SweepReport:
     """Record what is due on `as_of`, then deliver everything pending (timestamps: `now`).
-    On a non-working day nothing is recorded and nothing leaves."""
-    report = notifier.record(store, as_of, now, go_live=go_live)
+    On a non-working day nothing is recorded and nothing leaves. `progress` hears
+    (reviews folded, reviews)."""
+    report = notifier.record(store, as_of, now, go_live=go_live, progress=progress)
     if deliver and report.non_working is None and not report.before_go_live:
         drained: DrainReport = drain(
             store.engine,
@@ -796,6 +806,7 @@ def run_sweep(
     *,
     deliver: bool = True,
     go_live: date | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> SweepReport:
     """The sweep as `untoc sweep`, `untoc demo` and the Prefect flow run it."""
     from .delivery import transport_for
@@ -804,7 +815,16 @@ def run_sweep(
     reapply_standing_decisions(store, notifier, as_of)
     transport = transport_for(notifier.settings)
     try:
-        return sweep(store, notifier, transport, as_of, now, deliver=deliver, go_live=go_live)
+        return sweep(
+            store,
+            notifier,
+            transport,
+            as_of,
+            now,
+            deliver=deliver,
+            go_live=go_live,
+            progress=progress,
+        )
     finally:
         transport.close()
 
