@@ -29,9 +29,7 @@ def test_the_import_reports_every_event_read(sqlite_url: str) -> None:
     assert again == [(result.events_added, result.events_added)]
 
 
-def test_off_a_terminal_one_summary_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_off_a_terminal_one_summary_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UNTOC_DATABASE_URL", f"sqlite:///{tmp_path / 'untoc.db'}")
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     result = CliRunner().invoke(app, ["import", str(SAMPLE_FILE)])
