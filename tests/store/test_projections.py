@@ -232,3 +232,18 @@ def test_the_rebuild_command_refills_a_projection_left_behind(
         assert store.projections_fresh()
         assert projection_rows(store) == kept
         json.dumps(list(kept))  # plain values
+
+
+def test_a_first_snapshot_of_a_past_date_reads_up_to_the_date_and_folds_the_same(
+    store_url: str,
+) -> None:
+    with open_store(store_url) as store:
+        store.import_file(SAMPLE_FILE)
+        whole = store.snapshot()
+    past = min(e.on for e in whole.events) + timedelta(days=400)
+    cut = tuple(e for e in whole.events if e.on <= past)
+    assert 0 < len(cut) < len(whole.events)
+    with open_store(store_url) as fresh:  # nothing cached: the command's first read
+        snap = fresh.snapshot(past)
+        assert snap.events == cut
+        assert mechanism_states(CATALOG, snap, past) == mechanism_states(CATALOG, whole, past)

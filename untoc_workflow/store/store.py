@@ -49,6 +49,7 @@ from .dialect import (
     make_engine,
     query_rows,
     repeatable_read,
+    sql_date,
     writing,
 )
 from .migrate import upgrade
@@ -225,6 +226,16 @@ class Store:
         with _no_gc(), repeatable_read(self.engine.connect()) as conn, conn.begin():
             # Events first: reviews and parties are never deleted, so those read after
             # include every one the events name, whatever commits in between.
+            if self._cache is None and as_of is not None and as_of < self._last_day(conn):
+                # a past date in a store with nothing read yet (every command's first
+                # snapshot): read the log up to the date only, and keep nothing
+                events = tuple(self._read_events(conn, until=as_of))
+                parties = self._parties(conn)
+                reviews = self._reviews(conn)
+                index = EventIndex(events)
+                return Snapshot(
+                    parties=parties, reviews=reviews, events=events, index=index, cut=as_of
+                )
             events = self._all_events(conn)
             parties = self._parties(conn)
             reviews = self._reviews(conn)
@@ -310,7 +321,13 @@ class Store:
             self._dates[v] = d
         return d
 
-    def _read_events(self, conn: Connection, after_seq: int | None = None) -> list[Event]:
+    def _last_day(self, conn: Connection) -> date:
+        last = conn.execute(text('SELECT MAX("on") FROM event')).scalar()
+        return date.max if last is None else self._date(last)
+
+    def _read_events(
+        self, conn: Connection, after_seq: int | None = None, until: date | None = None
+    ) -> list[Event]:
         # Read in arrival order (a plain table scan) and sort here: faster than walking the
         # (on, seq) index, and the log arrives nearly in date order anyway.
         sql = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
@@ -318,6 +335,11 @@ class Store:
         if after_seq is not None:
             sql += " WHERE seq > ?"
             params = (after_seq,)
+        elif until is not None:
+            # SQLite: `+` keeps it a table scan (the date index would fetch row by row)
+            plus = "+" if conn.dialect.name == "sqlite" else ""
+            sql += f' WHERE {plus}"on" <= ?'
+            params = (sql_date(conn, until),)
         return self._read_rows(query_rows(conn, sql, params, stream=True))
 
     def _read_rows(self, cur: Any) -> list[Event]:
