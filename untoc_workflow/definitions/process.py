@@ -169,6 +169,21 @@ class Step(_Frozen):
     # chooses among them, with parameters; the engine never branches on a step id.
     waiting_for: WaitingRuleUse = Field("reviewed", validate_default=True)  # type: ignore[assignment]
     ladder: tuple[Rung, ...] = ()
+    # The portal's document kinds for this step, and who gives each: the step's fact is
+    # recorded when everyone named has given every kind asked of them (a list agreed by
+    # the reviewed Party and its reviewers is given by all of them, not by one).
+    documents: dict[StepId, Literal["reviewed", "each_reviewer", "all"]] = Field(
+        default_factory=dict,
+        description="document kinds the portal takes for this step, and who gives each: "
+        "reviewed (the reviewed Party), each_reviewer (every reviewer), all (the reviewed "
+        "Party and every reviewer); the step's fact is recorded when all are in",
+    )
+
+    @model_validator(mode="after")
+    def _documents_need_a_fact(self) -> Step:
+        if self.documents and self.completed_by.event is None:
+            raise ValueError("a step with `documents` must be completed by an event")
+        return self
 
     @field_validator("duration", mode="before")
     @classmethod

@@ -515,11 +515,15 @@ class Store:
         admission: Admission | None = None,
         digest: str | None = None,
         progress: Progress | None = None,
+        then: Callable[[Connection, ImportResult], None] | None = None,
     ) -> ImportResult:
         """Import a parsed mechanism file in one transaction; raise InputError (and write
         nothing) on any problem in the file or any clash with what is stored. With
         `admission`, every new fact must also be one that can be true (core.admission).
-        `digest` (the file's SHA-256) records the file as imported whole."""
+        `digest` (the file's SHA-256) records the file as imported whole; `progress` hears
+        (events read, events in the file). `then` writes the caller's own rows in the same
+        transaction (the portal's document beside the fact it brings): both are committed,
+        or neither."""
         with self.writing() as conn, bulk_loading(conn), _no_gc():
             result: ImportResult = _Import(self, conn, located, admission, progress).run()
             # two imports of the same file in turn: the second found everything stored
@@ -537,6 +541,8 @@ class Store:
                         "x": result.events_repeated,
                     },
                 )
+            if then is not None:
+                then(conn, result)
             return result
 
     def append(self, events: Sequence[Event]) -> list[bool]:
