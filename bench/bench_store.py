@@ -56,6 +56,15 @@ def _timed(fn: Any) -> tuple[Any, float]:
     return out, time.perf_counter() - t
 
 
+def _timed_cpu(out: dict[str, Any], name: str, fn: Any) -> Any:
+    """Run fn; put its wall seconds in out[name] and its CPU seconds in out[name + "_cpu"]
+    (CPU is what a shared machine's load does not inflate)."""
+    t, c = time.perf_counter(), _cpu()
+    result = fn()
+    out[name], out[name + "_cpu"] = time.perf_counter() - t, _cpu() - c
+    return result
+
+
 # -- phases (each in its own process) -------------------------------------------------------
 
 _EVENT_TABLE = """CREATE TABLE event (seq INTEGER PRIMARY KEY AUTOINCREMENT, id VARCHAR(128)
@@ -70,7 +79,9 @@ _INDEXES = (
 
 def phase_floor(file: str, db: str, workdir: str) -> dict:
     """What Python and SQLite cost with nothing of ours: parse, insert, read."""
+    c = _cpu()
     doc, parse = _timed(lambda: json.loads(Path(file).read_text(encoding="utf-8")))
+    parse_cpu = _cpu() - c
     rows = [
         (
             e.get("id") or f"ev-{i}",
@@ -105,16 +116,28 @@ def phase_floor(file: str, db: str, workdir: str) -> dict:
             for sql in _INDEXES:
                 con.execute(sql)
 
+    c = _cpu()
     _, insert_s = _timed(insert)
+    insert_cpu = _cpu() - c
     con.close()
     read_con = sqlite3.connect(db)
+    c = _cpu()
     got, read = _timed(
         lambda: read_con.execute(
             'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
         ).fetchall()
     )
+    read_cpu = _cpu() - c
     read_con.close()
-    return {"parse": parse, "insert": insert_s, "read": read, "rows": len(got)}
+    return {
+        "parse": parse,
+        "insert": insert_s,
+        "read": read,
+        "rows": len(got),
+        "parse_cpu": parse_cpu,
+        "insert_cpu": insert_cpu,
+        "read_cpu": read_cpu,
+    }
 
 
 def phase_import(url: str, file: str) -> dict:
@@ -150,20 +173,22 @@ def phase_status(url: str, as_of: str, today: str) -> dict:
     day = date.fromisoformat(today)
     # today: what `untoc status` reads (the projections where the code has them)
     read = getattr(store, "fold_snapshot", store.snapshot)
-    snap, out["today_read"] = _timed(lambda: read(day))
-    states, out["today_fold"] = _timed(lambda: mechanism_states(definitions, snap, day))
+    snap = _timed_cpu(out, "today_read", lambda: read(day))
+    states = _timed_cpu(out, "today_fold", lambda: mechanism_states(definitions, snap, day))
     out["today_events"], out["reviews"] = len(snap.events), len(states)
     store.close()
     # a past date, in the same cold state (a new store object: nothing cached)
     store = open_store(url)
     past = date.fromisoformat(as_of)
-    snap, out["past_read"] = _timed(lambda: store.snapshot(past))
-    _, out["past_fold"] = _timed(lambda: mechanism_states(definitions, snap, past))
+    snap = _timed_cpu(out, "past_read", lambda: store.snapshot(past))
+    _timed_cpu(out, "past_fold", lambda: mechanism_states(definitions, snap, past))
     out["past_events"] = len(snap.events)
-    # warm: the store's log is in memory; snapshot + fold of every review again
-    snap, warm_read = _timed(lambda: store.snapshot(past))
-    _, warm_fold = _timed(lambda: mechanism_states(definitions, snap, past))
-    out["warm"] = warm_read + warm_fold
+    # warm: the store has read the log and keeps it; snapshot + fold of every review again
+    store.snapshot(past)
+    snap = _timed_cpu(out, "warm_read", lambda: store.snapshot(past))
+    _timed_cpu(out, "warm_fold", lambda: mechanism_states(definitions, snap, past))
+    out["warm"] = out["warm_read"] + out["warm_fold"]
+    out["warm_cpu"] = out["warm_read_cpu"] + out["warm_fold_cpu"]
     out["rss_mb"] = _rss_mb()
     store.close()
     return out
@@ -294,57 +319,8 @@ def main() -> None:
         f"new code: {new['import']['code']}"
         + (f"; old code: {old['import']['code']}" if old else "")
     )
-    rows: list[tuple[str, float | None, float, float | None, str]] = []
-
-    def row(name: str, pick: Any, floor_s: float | None, note: str = "") -> None:
-        rows.append((name, pick(old) if old else None, pick(new), floor_s, note))
-
-    f = floor
-    row(
-        "import (parse, check, insert)",
-        lambda m: m["import"]["seconds"],
-        f["parse"] + f["insert"],
-        "floor: json.load + executemany with indexes",
-    )
-    row("re-import, same file", lambda m: m["reimport"]["seconds"], f["parse"], "floor: json.load")
-    row(
-        "re-import, same events, other bytes",
-        lambda m: m["recopy"]["seconds"],
-        f["parse"],
-        "floor: json.load",
-    )
-    row(
-        "status today: read (cold)",
-        lambda m: m["status"]["today_read"],
-        f["read"],
-        "floor: sqlite3 read of every event row",
-    )
-    row(
-        "status today: read + fold every review",
-        lambda m: m["status"]["today_read"] + m["status"]["today_fold"],
-        None,
-        "target < 1 s",
-    )
-    row(
-        f"past date {args.as_of}: read (cold)",
-        lambda m: m["status"]["past_read"],
-        f["read"],
-        "target <= 2x the read floor",
-    )
-    row(
-        f"past date {args.as_of}: read + fold",
-        lambda m: m["status"]["past_read"] + m["status"]["past_fold"],
-        None,
-        "",
-    )
-    row("warm snapshot + fold of every review", lambda m: m["status"]["warm"], None, "target < 1 s")
-    width = max(len(r[0]) for r in rows)
-    print(f"{'what':<{width}}  {'old':>8}  {'new':>8}  {'floor':>8}  {'new/floor':>9}")
-    for name, o, n, fl, note in rows:
-        o_s = f"{o:.2f} s" if o is not None else "-"
-        fl_s = f"{fl:.2f} s" if fl is not None else "-"
-        ratio = f"{n / fl:.1f}x" if fl else "-"
-        print(f"{name:<{width}}  {o_s:>8}  {n:>6.2f} s  {fl_s:>8}  {ratio:>9}  {note}")
+    for cpu in (False, True):
+        _table(old, new, floor, args.as_of, cpu)
     print(
         f"events read for today: {new['status']['today_events']:,} (of {args.events:,});"
         f" peak RSS import {new['import']['rss_mb']:.0f} MB,"
@@ -354,6 +330,62 @@ def main() -> None:
         f"load average (1 min) {load_before:.1f} before, {load_after:.1f} after;"
         f" {os.cpu_count()} CPUs"
     )
+
+
+def _table(old: dict | None, new: dict, f: dict, as_of: str, cpu: bool) -> None:
+    """One table: wall seconds, or CPU seconds (what the shared machine's load does not
+    inflate), each beside its floor and the ratio."""
+    c = "_cpu" if cpu else ""
+    rows: list[tuple[str, float | None, float, float | None, str]] = []
+
+    def row(name: str, pick: Any, floor_s: float | None, note: str = "") -> None:
+        rows.append((name, pick(old) if old else None, pick(new), floor_s, note))
+
+    def st(m: dict, *keys: str) -> float:
+        return float(sum(m["status"][k + c] for k in keys))
+
+    imp = "cpu" if cpu else "seconds"
+    row(
+        "import (parse, check, insert)",
+        lambda m: m["import"][imp],
+        f["parse" + c] + f["insert" + c],
+        "floor: json.load + executemany with indexes",
+    )
+    row("re-import, same file", lambda m: m["reimport"][imp], f["parse" + c], "floor: json.load")
+    row(
+        "re-import, same events, other bytes",
+        lambda m: m["recopy"][imp],
+        f["parse" + c],
+        "floor: json.load",
+    )
+    row(
+        "status today: read (cold)",
+        lambda m: st(m, "today_read"),
+        f["read" + c],
+        "floor: sqlite3 read of every event row",
+    )
+    row(
+        "status today: read + fold every review",
+        lambda m: st(m, "today_read", "today_fold"),
+        None,
+        "target < 1 s",
+    )
+    row(
+        f"past date {as_of}: read (cold)",
+        lambda m: st(m, "past_read"),
+        f["read" + c],
+        "target <= 2x the read floor",
+    )
+    row(f"past date {as_of}: read + fold", lambda m: st(m, "past_read", "past_fold"), None)
+    row("warm snapshot + fold of every review", lambda m: st(m, "warm"), None, "target < 1 s")
+    width = max(len(r[0]) for r in rows)
+    print("CPU seconds (user + system)" if cpu else "wall seconds")
+    print(f"{'what':<{width}}  {'old':>8}  {'new':>8}  {'floor':>8}  {'new/floor':>9}")
+    for name, o, n, fl, note in rows:
+        o_s = f"{o:.2f} s" if o is not None else "-"
+        fl_s = f"{fl:.2f} s" if fl is not None else "-"
+        ratio = f"{n / fl:.1f}x" if fl else "-"
+        print(f"{name:<{width}}  {o_s:>8}  {n:>6.2f} s  {fl_s:>8}  {ratio:>9}  {note}")
 
 
 if __name__ == "__main__":

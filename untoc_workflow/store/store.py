@@ -187,6 +187,7 @@ class Store:
         self._lock = threading.Lock()
         self._cache: _EventCache | None = None
         self._index: tuple[tuple[Event, ...], EventIndex] | None = None
+        self._first_read = True
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -226,9 +227,11 @@ class Store:
         with _no_gc(), repeatable_read(self.engine.connect()) as conn, conn.begin():
             # Events first: reviews and parties are never deleted, so those read after
             # include every one the events name, whatever commits in between.
-            if self._cache is None and as_of is not None and as_of < self._last_day(conn):
-                # a past date in a store with nothing read yet (every command's first
-                # snapshot): read the log up to the date only, and keep nothing
+            first, self._first_read = self._first_read, False
+            if first and as_of is not None and as_of < self._last_day(conn):
+                # a past date in the store's first snapshot (a command's one read): the log
+                # up to the date only, kept nowhere; a store asked again reads it all once
+                # and keeps it (the portal's, the desk's)
                 events = tuple(self._read_events(conn, until=as_of))
                 parties = self._parties(conn)
                 reviews = self._reviews(conn)
