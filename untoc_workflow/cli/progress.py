@@ -29,9 +29,10 @@ Advance = Callable[[int, int | None], None]
 
 
 @contextmanager
-def progress(description: str, unit: str) -> Iterator[Advance]:
+def progress(description: str, unit: str, *, long_from: int = 1_000) -> Iterator[Advance]:
     """A callback for the work to report `(done, total)`; a bar while it runs on a terminal,
-    else one line at the end (`description: N unit in S s`)."""
+    else one line at the end (`description: N unit in S s`) when the work was long (at
+    least `long_from` units: a few facts recorded need no summary)."""
     started = time.perf_counter()
     seen = {"done": 0}
     if not err_console.is_terminal:
@@ -40,9 +41,10 @@ def progress(description: str, unit: str) -> Iterator[Advance]:
             seen["done"] = done
 
         yield quiet
-        err_console.print(
-            f"{description}: {seen['done']:,} {unit} in {time.perf_counter() - started:.1f} s"
-        )
+        if seen["done"] >= long_from:
+            err_console.print(
+                f"{description}: {seen['done']:,} {unit} in {time.perf_counter() - started:.1f} s"
+            )
         return
     with Progress(
         TextColumn("{task.description}"),

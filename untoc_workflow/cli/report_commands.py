@@ -71,7 +71,7 @@ def report_command(
 
     # three steps (the log read, the figures, the page written): the report's own work
     # has no hook of its own yet
-    with progress("report", "steps") as advance:
+    with progress("report", "steps", long_from=0) as advance:
         advance(0, 3)
         day, definition, snapshot = _load(as_of)
         advance(1, 3)
