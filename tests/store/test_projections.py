@@ -247,3 +247,18 @@ def test_a_first_snapshot_of_a_past_date_reads_up_to_the_date_and_folds_the_same
         snap = fresh.snapshot(past)
         assert snap.events == cut
         assert mechanism_states(CATALOG, snap, past) == mechanism_states(CATALOG, whole, past)
+
+
+def test_a_store_made_before_projections_gets_them_when_opened(sqlite_url: str) -> None:
+    with open_store(sqlite_url) as store:
+        store.import_file(SAMPLE_FILE)
+        kept = projection_rows(store)
+        # the store as migration 0007 left it: no projection tables
+        with store.engine.begin() as conn:
+            for table in ("projection", "projection_mark", "imported_file"):
+                conn.execute(text(f"DROP TABLE {table}"))
+            conn.execute(text("UPDATE alembic_version SET version_num = '0007_correspondence'"))
+    with open_store(sqlite_url) as store:
+        assert store.projections_fresh()
+        assert projection_rows(store) == kept
+        assert_projection_folds_as_the_log(store)
