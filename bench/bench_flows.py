@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_flows.py --at-once running --at-once restart
     .venv/bin/python bench/bench_flows.py --reviews 1000 --at-once running
     .venv/bin/python bench/bench_flows.py --resume-cpu 1000000
+    .venv/bin/python bench/bench_flows.py --workers 2 --limit 2 --reviews 40
 
 Starts its own Prefect server on 127.0.0.1 (a free port, a temporary PREFECT_HOME), a store
 with the mechanism (the bundled sample of 189 reviews; with `--reviews` above 189, a
@@ -19,6 +20,9 @@ generated mechanism of 10,000 reviews of which the first N open ones are taken),
     burst while the runner runs; `restart`: the runner is stopped, every run resumed, then
     the runner started again (the secretariat's restart after an outage, a sync having
     resumed every run);
+  - with `--workers K`: the same, with K process workers of the work pool (prefect.yaml
+    deployed, `prefect worker start --limit N` each) instead of the runner; the peak memory
+    is that of all K workers and their flow-run processes;
   - at the end, every figure with the load it was measured at, as a table for the README.
 """
 
@@ -254,6 +258,63 @@ class Runner:
             raise SystemExit(f"the runner exited:\n{log.read_text()[-3000:]}")
 
 
+class Workers(Runner):
+    """`--workers K`: the work pool of docs/scaling-out.md instead of `untoc flows serve`:
+    the deployments of prefect.yaml deployed to a process pool and K `prefect worker start
+    --pool untoc-process --limit N` processes (as if on K machines), their memory summed."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path, limit: int, count: int) -> None:
+        super().__init__(env, log_dir, limit)
+        self.count, self.procs, self.deployed = count, [], False
+
+    def deploy(self) -> None:
+        prefect = str(VENV_BIN / "prefect")
+        for command in (
+            [prefect, "work-pool", "create", "untoc-process", "--type", "process"],
+            [prefect, "--no-prompt", "deploy", "--all"],
+        ):
+            done = subprocess.run(
+                command, env=self.env, cwd=REPO, capture_output=True, text=True, timeout=600
+            )
+            if done.returncode != 0:
+                raise SystemExit(f"{' '.join(command[1:3])} failed:\n{done.stdout}{done.stderr}")
+        self.deployed = True
+
+    def start(self) -> PeakMemory:
+        if not self.deployed:
+            self.deploy()
+        self.starts += 1
+        self.procs = []
+        for number in range(1, self.count + 1):
+            log = self.log_dir / f"worker-{number}-{self.starts}.log"
+            self.procs.append(
+                subprocess.Popen(
+                    [str(VENV_BIN / "prefect"), "worker", "start", "--pool", "untoc-process"]
+                    + ["--limit", str(self.limit), "--name", f"bench-worker-{number}"],
+                    env=self.env,
+                    stdout=log.open("wb"),
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+        self.proc = self.procs[0]
+        self.memory = PeakMemory(*(p.pid for p in self.procs))
+        self.memory.start()
+        return self.memory
+
+    def stop(self) -> None:
+        if self.memory is not None:
+            self.memory.stop()
+        for proc in self.procs:
+            stop(proc)
+
+    def check(self) -> None:
+        for number, proc in enumerate(self.procs, 1):
+            if proc.poll() is not None:
+                log = self.log_dir / f"worker-{number}-{self.starts}.log"
+                raise SystemExit(f"worker {number} exited:\n{log.read_text()[-3000:]}")
+
+
 class Runs:
     """The country-review runs being measured: the run that follows each review, the suspend
     key it waits under, how to resume one and how to see it move."""
@@ -451,6 +512,14 @@ def main() -> None:
         "resumes); repeat for several rounds",
     )
     parser.add_argument("--server-db", choices=["sqlite", "postgresql"], default="postgresql")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="K",
+        help="K process workers of the untoc-process pool, each `--limit` runs at once, "
+        "instead of `untoc flows serve` (docs/scaling-out.md); memory summed over them",
+    )
     args = parser.parse_args()
     if args.resume_cpu:
         resume_cpu(args.resume_cpu)
@@ -500,7 +569,11 @@ def main() -> None:
             {"PREFECT_API_URL": url, "PREFECT_API_AUTH_STRING": AUTH_STRING}
             | {k: v for k, v in env.items() if k.startswith("PREFECT_")}
         )
-        runner = Runner(env, client_home, args.limit)
+        runner = (
+            Workers(env, client_home, args.limit, args.workers)
+            if args.workers
+            else Runner(env, client_home, args.limit)
+        )
         memory = runner.start()
         http = httpx.Client(base_url=url, timeout=60, auth=basic_auth())
         while http.get("/deployments/name/country-review/country-review").status_code != 200:
@@ -512,7 +585,9 @@ def main() -> None:
         today = date.today()
         reviews = open_reviews(store, definition, today, args.reviews)
         print(f"{source}; runs to start: {len(reviews)}", flush=True)
-        case = f"{len(reviews)} runs ({source}), `--limit {args.limit}`"
+        case = f"{len(reviews)} runs ({source}), `--limit {args.limit}`" + (
+            f" on each of {args.workers} process workers" if args.workers else ""
+        )
 
         # polling 1,000 runs every half second would load the server being measured
         runs = Runs(http, runner, reviews, max(0.5, len(reviews) / 400), report)

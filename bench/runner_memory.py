@@ -47,8 +47,9 @@ class PeakMemory:
     """Samples the runner's process tree and the 1-minute load every half second; keeps the
     peak memory, the most processes at once and the load range since the last `take`."""
 
-    def __init__(self, pid: int) -> None:
-        self.pid, self.done = pid, threading.Event()
+    def __init__(self, pid: int, *more: int) -> None:
+        # several process trees (two workers) are summed: what the machine holds for them
+        self.pids, self.done = (pid, *more), threading.Event()
         self.peak, self.processes, self.loads = 0, 0, [os.getloadavg()[0]]
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -57,7 +58,8 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self.done.wait(0.5):
-            rss, count = tree_rss(self.pid)
+            trees = [tree_rss(p) for p in self.pids]
+            rss, count = sum(t[0] for t in trees), sum(t[1] for t in trees)
             self.peak, self.processes = max(self.peak, rss), max(self.processes, count)
             self.loads.append(os.getloadavg()[0])
 

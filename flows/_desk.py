@@ -27,6 +27,13 @@ from prefect.input import keyset_from_paused_state
 from prefect.input.run_input import run_input_subclass_from_type
 from prefect.states import Suspended
 from prefect.utilities.engine import propose_state
+from pydantic import ValidationError
+
+from untoc_workflow.orchestration.forms import refusal_words
+
+
+class AnswerRefused(Exception):
+    """The stored answer to a run's form does not fit it: the run suspends again saying why."""
 
 
 class _SuspendedIsNotAnError(logging.Filter):
@@ -65,8 +72,12 @@ async def suspend_with_message(form: Any, *, key: str, message: str, description
         except Abort as exc:
             raise RuntimeError(f"Flow run cannot be suspended: {exc}") from exc
         if state.is_running():
-            # this key was suspended and answered before: return the stored answer
-            return await form.aload(keyset)
+            # this key was suspended and answered before: return the stored answer, or say
+            # why it does not fit the form (a date the server's schema check let through)
+            try:
+                return await form.aload(keyset)
+            except ValidationError as exc:
+                raise AnswerRefused(refusal_words(form, exc)) from None
         if not state.is_paused():
             raise RuntimeError(f"Flow run cannot be suspended: the API answered {state}")
         await _save_form(client, form, keyset, description, flow_run_id)
@@ -151,9 +162,16 @@ def publish_boards(store: Any, definition: Any, as_of: date) -> dict[str, int]:
 APPROVAL_DEPLOYMENT = "escalation-approval/escalation-approval"
 
 
-def ask_for_approval(held: int) -> str | None:
-    """Start a run of the approval flow when escalations are held and none is waiting or
-    about to run; returns what happened, in words (None when nothing was held)."""
+def approval_run_name(day: date) -> str:
+    """The approval run's name: its date (the runs list shows names; a random one says
+    nothing)."""
+    return f"escalations for approval, {day.isoformat()}"
+
+
+def ask_for_approval(held: int, day: date | None = None) -> str | None:
+    """Start a run of the approval flow, named after `day` (default today), when
+    escalations are held and none is waiting or about to run; returns what happened, in
+    words (None when nothing was held)."""
     if not held:
         return None
     from prefect.client.schemas.filters import (
@@ -189,5 +207,7 @@ def ask_for_approval(held: int) -> str | None:
         )
         if live:
             return f"{held} escalation(s) held; approval run {live[0].name} is open"
-        run = client.create_flow_run_from_deployment(deployment.id)
+        run = client.create_flow_run_from_deployment(
+            deployment.id, name=approval_run_name(day or date.today())
+        )
         return f"{held} escalation(s) held; approval run {run.name} started"

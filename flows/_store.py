@@ -9,18 +9,60 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 # Name of a Prefect Secret block holding the Apprise URL(s) with the SMTP password.
 NOTIFY_URL_BLOCK = "UNTOC_NOTIFY_URL_BLOCK"
 
 
+def _in_worker_folder(cwd: Path) -> bool:
+    """True in the temporary folder a process worker runs each flow in (and deletes)."""
+    import tempfile
+
+    return cwd.name.endswith("prefect") and cwd.parent == Path(tempfile.gettempdir()).resolve()
+
+
+def path_problems(loaded: Any, env: Mapping[str, str], cwd: Path) -> list[str]:
+    """Why the settings would lose or miss files in a flow run: a relative path (resolved
+    against a folder that changes, the process worker's temporary one), or, in that
+    temporary folder, a default that lives there. Each names its variable."""
+    problems = []
+    temporary = _in_worker_folder(cwd)
+    why = (
+        "a process worker runs each flow in a temporary folder it deletes: "
+        "give an absolute path in the worker's environment (docs/scaling-out.md)"
+    )
+    for var in ("UNTOC_SETTINGS", "UNTOC_OUTBOX_DIR", "UNTOC_PROCESS_DEFS"):
+        value = env.get(var)
+        if value and not Path(value).is_absolute():
+            problems.append(f"{var}={value!r} is a relative path; {why}")
+    database = str(loaded.database_url)
+    if database.startswith("sqlite:///") and not database.startswith("sqlite:////"):
+        problems.append(f"UNTOC_DATABASE_URL={database!r} is a relative SQLite path; {why}")
+    if temporary:
+        if not env.get("UNTOC_DATABASE_URL") and str(cwd) in database:
+            problems.append(f"UNTOC_DATABASE_URL is not set; {why}")
+        outbox = Path(loaded.outbox_dir)
+        if not loaded.notify_url and not env.get("UNTOC_OUTBOX_DIR") and str(cwd) in str(outbox):
+            problems.append(f"UNTOC_OUTBOX_DIR is not set (and no UNTOC_NOTIFY_URL); {why}")
+    elif not loaded.notify_url and not Path(loaded.outbox_dir).is_absolute():
+        problems.append(f"UNTOC_OUTBOX_DIR={str(loaded.outbox_dir)!r} is a relative path; {why}")
+    return problems
+
+
 @lru_cache(maxsize=1)
 def settings() -> Any:
+    from untoc_workflow.errors import InputError, Problem
     from untoc_workflow.settings import load_settings
 
     loaded = load_settings()
+    problems = path_problems(loaded, os.environ, Path.cwd().resolve())
+    if problems:
+        # refused before anything is read or written: the run fails saying what to set
+        raise InputError([Problem(p) for p in problems])
     block = os.environ.get(NOTIFY_URL_BLOCK)
     if block and not os.environ.get("UNTOC_NOTIFY_URL"):
         from prefect.blocks.system import Secret

@@ -20,8 +20,11 @@ from flows import _store
 ALERT_FLOW = "sweep-missed-alert"
 
 
-def alert_message(settings: Any, day: date, now: datetime) -> Any:
-    """The email, as the secretariat's own monitoring writes it."""
+def alert_message(settings: Any, day: date, now: datetime, about: str = "sweep") -> Any:
+    """The email, as the secretariat's own monitoring writes it (`about` "worker": a
+    worker has gone silent)."""
+    if about == "worker":
+        return _worker_message(settings, now)
     from untoc_workflow.notify.message import Outgoing, message_id
 
     to = settings.secretariat
@@ -46,18 +49,50 @@ def alert_message(settings: Any, day: date, now: datetime) -> Any:
     return Outgoing(settings.sender, to.email, message.as_bytes(), str(message["Subject"]))
 
 
+def _worker_message(settings: Any, now: datetime) -> Any:
+    from untoc_workflow.notify.message import Outgoing, message_id
+
+    to = settings.secretariat
+    message = EmailMessage()
+    message["From"] = formataddr(("UNTOC Review Mechanism", settings.sender))
+    message["To"] = formataddr((to.name, to.email))
+    message["Subject"] = f"[UNTOC] A Prefect worker has gone silent ({now:%Y-%m-%d %H:%M} UTC)"
+    message["Date"] = format_datetime(now)
+    # one alert per hour at most reads as one message: a retried send shows as one
+    message["Message-ID"] = message_id(f"worker-silent/{now:%Y-%m-%dT%H}", settings.sender)
+    message.set_content(
+        "A worker of the Review Mechanism stopped answering while it held a flow run, or a "
+        f"work pool has no worker left (as of {now:%d %B %Y, %H:%M} UTC).\n\n"
+        "The runs it held are marked crashed; `untoc flows sync` (or the next daily sweep) "
+        "starts each review again at the step the event log shows, and nothing is sent "
+        "twice. Please check the machines that run `prefect worker start --pool "
+        "untoc-process` (docs/scaling-out.md) and start a worker again where one is "
+        "missing.\n\n"
+        "This message was sent automatically by the Prefect Automation created with "
+        "`untoc flows watch-sweep`.\n"
+    )
+    return Outgoing(settings.sender, to.email, message.as_bytes(), str(message["Subject"]))
+
+
 @flow(name=ALERT_FLOW, log_prints=False)
-def sweep_missed_alert() -> str:
-    """Email the secretariat that the daily sweep did not complete."""
+def sweep_missed_alert(about: str = "sweep") -> str:
+    """Email the secretariat that the daily sweep did not complete (`about` "worker": that
+    a worker has gone silent)."""
     from untoc_workflow.notify.delivery import transport_for
 
     settings = _store.settings()
     now = datetime.now(UTC)
-    outgoing = alert_message(settings, now.date(), now)
+    outgoing = alert_message(settings, now.date(), now, about)
     transport = transport_for(settings)
     try:
-        transport.send(outgoing, f"sweep-missed-{now.date()}")
+        key = (
+            f"worker-silent-{now:%Y-%m-%dT%H}"
+            if about == "worker"
+            else f"sweep-missed-{now.date()}"
+        )
+        transport.send(outgoing, key)
     finally:
         transport.close()
-    get_run_logger().warning("the daily sweep did not complete: the secretariat was told")
+    said = "a worker has gone silent" if about == "worker" else "the daily sweep did not complete"
+    get_run_logger().warning("%s: the secretariat was told", said)
     return outgoing.recipient

@@ -29,36 +29,64 @@ _desk.quiet_suspension()
 
 
 def _run_name() -> str:
-    return f"escalations for approval, {date.today()}"
+    # the sweep names the run after its own date (a catch-up sweeps an earlier day): kept;
+    # a run started by hand is named after today
+    from prefect.runtime import flow_run
+
+    given = str(flow_run.name or "")
+    return (
+        given
+        if given.startswith("escalations for approval")
+        else (_desk.approval_run_name(date.today()))
+    )
 
 
 @flow(name=APPROVAL_FLOW, flow_run_name=_run_name, persist_result=True, log_prints=False)
 async def escalation_approval() -> dict[str, Any]:
-    """Ask the secretariat to approve or reject every escalation held for approval."""
+    """Ask the secretariat to approve or reject every escalation held for approval; a form
+    answered with a rejection and no reason (or a letter left without a decision) is asked
+    again, with the letters still held, saying why."""
     logger = get_run_logger()
     store = _store.store()
-    held = awaiting_approval(store)
-    if not held:
-        logger.info("no escalation awaits approval")
-        return {"held": 0}
-    n = len(held)
-    message = f"{n} escalation{'s' if n != 1 else ''} await{'s' if n == 1 else ''} approval"
-    answer = await _desk.suspend_with_message(
-        approval_form(held),
-        key=approval_key(held),
-        message=message,
-        description=f"**{message}.** Approve or reject each (a rejection needs a reason); "
-        "an escalation kept held stays in the outbox, unsent, for a later decision.",
-    )
-    decided = decisions(held, answer)
-    for problem in decided.problems:
-        logger.warning(problem)
-    done = record_decisions(store, decided, datetime.now(UTC))
-    logger.info(
-        "%d approved, %d rejected by %s; %d kept held",
-        len(done["approved"]),
-        len(done["rejected"]),
-        decided.by,
-        n - len(done["approved"]) - len(done["rejected"]),
-    )
-    return {"held": n, **{k: len(v) for k, v in done.items()}, "by": decided.by}
+    totals: dict[str, Any] = {"held": 0, "approved": 0, "rejected": 0, "by": None}
+    attempt, problems = 0, []
+    while True:
+        held = awaiting_approval(store, with_text=True)
+        if not held:
+            if not totals["held"]:
+                logger.info("no escalation awaits approval")
+            return totals
+        totals["held"] = max(totals["held"], len(held))
+        n = len(held)
+        message = f"{n} escalation{'s' if n != 1 else ''} await{'s' if n == 1 else ''} approval"
+        if problems:
+            message = f"Not recorded: {'; '.join(problems)}. {message}"
+        try:
+            answer = await _desk.suspend_with_message(
+                approval_form(held),
+                key=approval_key(held, attempt),
+                message=message,
+                description=f"**{message}.** Approve or reject each letter (a rejection "
+                "needs a reason), or approve them all; a letter kept held stays in the "
+                "outbox, unsent, for a later decision.",
+            )
+        except _desk.AnswerRefused as exc:
+            attempt, problems = attempt + 1, [str(exc)]
+            continue
+        decided = decisions(held, answer)
+        done = record_decisions(store, decided, datetime.now(UTC))
+        totals["approved"] += len(done["approved"])
+        totals["rejected"] += len(done["rejected"])
+        totals["by"] = decided.by
+        logger.info(
+            "%d approved, %d rejected by %s",
+            len(done["approved"]),
+            len(done["rejected"]),
+            decided.by,
+        )
+        if not decided.problems:
+            return totals
+        # asked again: the letters still held, in a new form, with what was wrong
+        for problem in decided.problems:
+            logger.warning(problem)
+        attempt, problems = attempt + 1, list(decided.problems)

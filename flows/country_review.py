@@ -84,13 +84,19 @@ async def country_review(review_id: str) -> dict[str, Any]:
         logger.info("%s: %s", review_id, message)
         form = resume_form(position, snapshot.parties, today)
         why = f"\n\n**The last entry was not recorded:** {refused}." if refused else ""
-        answer = await _desk.suspend_with_message(
-            form,
-            key=position.key(attempt),
-            message=message,
-            description=f"**{review_id}** - {message}.{why}\n\n"
-            "Enter the fact to record it in the event log and move the review on.",
-        )
+        try:
+            answer = await _desk.suspend_with_message(
+                form,
+                key=position.key(attempt),
+                message=message,
+                description=f"**{review_id}** - {message}.{why}\n\n"
+                "Enter the fact to record it in the event log and move the review on.",
+            )
+        except _desk.AnswerRefused as exc:
+            # nothing recorded: the run stays at this step under the next attempt's key
+            logger.warning("not recorded for review %s: %s", review_id, exc)
+            attempt, refused = attempt + 1, str(exc)
+            continue
         fact = fact_from_form(position, answer)
         outcome = record_fact(store, position, fact, today)
         if outcome.refused:

@@ -108,7 +108,7 @@ def sweep(
     counts = sweep_task(day)
     logger.info(summary(day, counts, outbox_place()))
     rows = _desk.publish_boards(store, _store.definition(), day)
-    asked = _desk.ask_for_approval(rows["awaiting-approval"])
+    asked = _desk.ask_for_approval(rows["awaiting-approval"], day)
     if asked:
         logger.info(asked)
     if sync_runs:
@@ -117,8 +117,28 @@ def sweep(
 
 
 def _sync(store: Any, day: date) -> None:
-    from untoc_workflow.orchestration import sync_waiting_runs
+    from datetime import UTC, datetime
 
+    from untoc_workflow.orchestration import sync_waiting_runs
+    from untoc_workflow.orchestration.runs import (
+        STALE_AFTER_DEFAULT,
+        parse_duration,
+        replace_stranded_runs,
+    )
+
+    try:
+        # runs a dead worker stranded come back first, at the step the log shows
+        stranded = replace_stranded_runs(
+            store.snapshot().reviews, parse_duration(STALE_AFTER_DEFAULT), datetime.now(UTC)
+        )
+        if stranded.crashed:
+            get_run_logger().warning(
+                "%d stranded run(s) marked crashed; %d review run(s) started again",
+                len(stranded.crashed),
+                len(stranded.started.started),
+            )
+    except Exception as exc:  # `untoc flows sync` catches up
+        get_run_logger().warning("stranded runs not replaced: %s", exc)
     try:
         moved = sync_waiting_runs(_store.definition(), store.snapshot(), day)
     except Exception as exc:  # the sweep's work is done; `untoc flows sync` catches up
@@ -126,3 +146,14 @@ def _sync(store: Any, day: date) -> None:
         return
     if moved:
         get_run_logger().info("%d review run(s) moved to where the event log is", len(moved))
+    from untoc_workflow.orchestration.runs import refresh_stale_runs
+
+    try:
+        refreshed = refresh_stale_runs(_store.definition(), store.snapshot(), day)
+    except Exception as exc:
+        get_run_logger().warning("review runs not refreshed: %s", exc)
+        return
+    if refreshed:
+        get_run_logger().info(
+            "%d review run(s) replaced: their review moved at another open step", len(refreshed)
+        )

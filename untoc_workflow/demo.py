@@ -17,7 +17,11 @@ from typing import Any
 SAMPLE = Path(__file__).resolve().parent / "sample" / "mechanism.json"
 
 
-def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[str, Any]:
+def run_demo(
+    as_of: date, console: Any, report_dir: Path | None = None, *, command: str = "untoc"
+) -> dict[str, Any]:
+    """`command`: how the person runs untoc (`.venv/bin/untoc` when it is not on the PATH),
+    so that the commands the demo suggests run as printed."""
     from .core import mechanism_states
     from .definitions import load_definitions
     from .notify import run_sweep
@@ -44,16 +48,25 @@ def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[
                 f"recorded {swept.recorded} new, sent {swept.sent}, failed {swept.failed}"
             )
         else:
+            # notices (one deadline's reminder to one Party) and messages (one a recipient
+            # a day, carrying its notices) counted apart; a rerun on the go-live day adds none
+            again = (
+                " (the go-live day: its opening messages are recorded)"
+                if (as_of == swept.go_live and not swept.found)
+                else ""
+            )
             console.print(
-                f"2. deadline sweep on {as_of} (live since {swept.go_live}): found "
-                f"{swept.found} notifications due, recorded {swept.recorded} new, "
-                f"sent {swept.sent}, failed {swept.failed}, pending {swept.pending}"
+                f"2. deadline sweep on {as_of} (live since {swept.go_live}){again}: found "
+                f"{swept.found} notices due ({swept.already_recorded} of them already in the"
+                " outbox); "
+                f"messages: {swept.recorded} new, sent {swept.sent}, failed {swept.failed}, "
+                f"pending {swept.pending}"
             )
         if swept.awaiting_approval:
             console.print(
                 f"   {swept.awaiting_approval} escalation(s) await the secretariat's approval "
                 "(the President's summary, letters to permanent missions): review them with "
-                "`untoc outbox list --awaiting`, then `untoc outbox approve --all`"
+                f"`{command} outbox list --awaiting`, then `{command} outbox approve --all`"
             )
         where = settings.notify_url and "the Apprise URL(s) of UNTOC_NOTIFY_URL"
         emails = sorted(settings.outbox_dir.glob("*.eml")) if not settings.notify_url else []
@@ -93,10 +106,20 @@ def run_demo(as_of: date, console: Any, report_dir: Path | None = None) -> dict[
         f"in {report_dir / 'calendars'}"
     )
     console.print(
-        "Next: `untoc status --as-of 2024-04-16`, `untoc report --as-of 2024-04-16 --format json`, "
-        "`untoc sweep --as-of 2024-04-17` (the next working day's messages)."
+        f"Next: `{command} status --as-of {as_of}`, "
+        f"`{command} report --as-of {as_of} --format json`, "
+        f"`{command} sweep --as-of {_next_working_day(settings, as_of)}` "
+        "(the next working day's messages)."
     )
     return {"imported": imported, "sweep": swept, "report": report, "page": page}
+
+
+def _next_working_day(settings: Any, day: date) -> date:
+    from datetime import timedelta
+
+    from .notify.calendar import load_calendar
+
+    return load_calendar(settings.process_defs).next_working_day(day + timedelta(days=1))
 
 
 def _url(url: str) -> str:

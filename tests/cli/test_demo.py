@@ -43,5 +43,6 @@ def test_demo_loads_the_sample_sends_real_emails_writes_the_report_and_reruns_id
     second = runner.invoke(app, ["demo"], catch_exceptions=False)
     assert second.exit_code == 0, second.output
     assert "events: 0 added" in second.stdout
-    assert "recorded 0 new, sent 0" in second.stdout
+    assert "(the go-live day: its opening messages are recorded)" in second.stdout
+    assert "messages: 0 new, sent 0" in second.stdout
     assert sorted((tmp_path / "untoc-outbox").glob("*.eml")) == emails

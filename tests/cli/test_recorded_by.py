@@ -68,7 +68,10 @@ def test_without_a_name_the_login_name_of_the_command_line_is_kept(cli, tmp_path
 def test_the_same_fact_recorded_twice_is_recorded_once(cli, tmp_path):
     cli(*SAQ)
     again = cli(*SAQ)  # the same content, the same recorder: the same content id
-    assert "already recorded: saq_submitted (nothing added)" in again.stdout
+    assert (
+        "already recorded: saq_submitted for review C1-G1-NGA on 2021-06-10, recorded by"
+        f" {getpass.getuser()} (untoc command line) (nothing added)" in again.stdout
+    )
     # by someone else: the review's own rule refuses the repeat, with its reason
     other = cli(*SAQ, "--recorded-by", "B. Clerk", code=1)
     assert "saq_submitted for review C1-G1-NGA was already recorded on 2021-06-10" in other.stderr
@@ -112,7 +115,9 @@ def no_server(monkeypatch, tmp_path) -> str:
 
 def test_with_no_server_record_records_and_says_so_in_one_line(cli, tmp_path, no_server):
     result = cli(*SAQ, "--recorded-by", "A. Clerk")
-    assert result.stdout.strip() == "recorded saq_submitted"
+    assert result.stdout.strip() == (
+        "recorded saq_submitted for review C1-G1-NGA on 2021-06-10, recorded by A. Clerk"
+    )
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("note: recorded, but the waiting flow run was not resumed: ")
     assert f"no Prefect server answers at {no_server}" in line

@@ -123,7 +123,13 @@ def test_each_open_review_gets_one_run_named_after_it_and_suspends_at_its_step(s
     assert nga["parameters"] == {"review_id": "C1-G1-NGA"}
     assert not [r for r in api.runs() if r["name"].startswith("C1-G1-DEU")]  # complete: no run
     # the runs list shows names: the live run's name says where the review stands
-    assert nga["name"].startswith("C1-G1-NGA: Self-assessment questionnaire - due 31 May 2021")
+    # (its experts, due 29 December 2020, are later than its SAQ: the name gives the worst)
+    assert nga["name"].startswith(
+        "C1-G1-NGA: Nomination of governmental experts - due 29 December 2020"
+    ), nga["name"]
+    assert nga["name"].endswith(
+        "(2 steps open; the form records Self-assessment questionnaire, waiting for Nigeria)"
+    ), nga["name"]
     # starting again adds nothing: one run per review
     again = untoc(served["env"], "flows", "start-reviews")
     assert "started 0 run(s); 3 review(s) already have one" in again.stdout, again.stdout
@@ -179,8 +185,12 @@ def test_a_fact_from_the_resume_form_is_recorded_and_the_run_moves_on(served):
     assert held.note == "agreed by video call; recorded by M. Rossi"
     # the run now says where it stands, and its tags follow it
     run = api.run("C1-G1-GHA")
+    # its experts are later than its SAQ: the message gives them, and two steps open
     assert run["state"]["message"].startswith(
-        "Self-assessment questionnaire - due 31 July 2021 (agreed at the preliminary consultation)"
+        "Nomination of governmental experts - due 29 December 2020"
+    ), run["state"]["message"]
+    assert run["state"]["message"].endswith(
+        "(2 steps open; the form records Self-assessment questionnaire, waiting for Ghana)"
     ), run["state"]["message"]
     assert {"step:saq", "late:>1y", "reviewed:GHA", "reviewer:NGA"} <= set(run["tags"])
 
@@ -194,6 +204,28 @@ def test_input_that_does_not_fit_the_form_is_refused_and_the_run_stays_suspended
     assert api.suspended_at("C1-G2-FRA") == key
 
 
+def test_a_date_out_of_range_or_a_field_the_form_lacks_is_refused_at_the_api(served):
+    api: Api = served["api"]
+    key = wait_for("FRA suspended", lambda: api.suspended_at("C1-G2-FRA"), timeout=90)
+    run_id = api.run("C1-G2-FRA")["id"]
+    fits = {
+        "on": "2021-11-20",
+        "party": "PER",
+        "name": "L. Quispe",
+        "email": "l.quispe@example.org",
+        "recorded_by": "M. Rossi",
+    }
+    bad_date = api.resume(run_id, fits | {"on": "2026-13-45"})
+    assert bad_date["status"] == "REJECT", bad_date
+    assert "'on'" in bad_date["details"]["reason"], bad_date
+    extra = api.resume(run_id, fits | {"colour": "red"})
+    assert extra["status"] == "REJECT", extra
+    assert "colour" in extra["details"]["reason"], extra
+    # nothing moved: the same suspension, nothing recorded
+    assert api.suspended_at("C1-G2-FRA") == key
+    assert not events_of(served["db"], "C1-G2-FRA", "focal_point_nominated")
+
+
 def test_a_fact_for_a_party_outside_the_review_is_refused_and_the_run_suspends_again(served):
     api: Api = served["api"]
     key = wait_for("FRA suspended", lambda: api.suspended_at("C1-G2-FRA"), timeout=90)
@@ -201,7 +233,7 @@ def test_a_fact_for_a_party_outside_the_review_is_refused_and_the_run_suspends_a
     run_id = api.run("C1-G2-FRA")["id"]
     message = api.run("C1-G2-FRA")["state"]["message"]
     assert message.startswith("Nomination of focal points - due 15 November 2021"), message
-    assert message.endswith("days overdue - waiting for Peru"), message
+    assert message.endswith("days overdue - waiting for Peru (3 steps open)"), message
     # the form lists only the Parties awaited: another Party does not fit it
     ngo = {"on": "2021-11-20", "party": "NGA", "name": "B. Okafor", "email": "b@example.org"}
     assert api.resume(run_id, ngo | {"recorded_by": "M. Rossi"})["status"] == "REJECT"
@@ -216,9 +248,11 @@ def test_a_fact_for_a_party_outside_the_review_is_refused_and_the_run_suspends_a
     assert again == key[: -len("0")] + "1"  # same step and log, next attempt
     state = api.run("C1-G2-FRA")["state"]
     assert state["message"].startswith("Not recorded: ")
-    assert "focal_point_nominated dated 2099-01-01 is in the future" in state["message"]
+    # in words: the fact by its title, the date in UN style
+    said = "\u201cFocal point nominated\u201d dated 1 January 2099 is in the future"
+    assert said in state["message"], state["message"]
     form = api.http.get(f"/flow_runs/{run_id}/input/suspended-{again}-description").json()
-    assert "was not recorded" in form and "2099-01-01 is in the future" in form
+    assert "was not recorded" in form and said in form
     # a run that suspends finished normally: no red ERROR line for it
     finished = [lv for lv, m in api.log_entries(run_id) if m.startswith("Finished in state")]
     assert finished and set(finished) == {20}, finished
@@ -275,3 +309,28 @@ def test_a_fact_recorded_while_no_server_answered_is_caught_up_by_flows_sync(ser
         lambda: (k := api.suspended_at("C1-G1-GHA")) and k.startswith("written-feedback--"),
         timeout=120,
     )
+
+
+def test_an_impossible_date_the_server_lets_through_is_refused_by_the_run_which_waits_again(
+    served,
+):
+    # 30 February fits the date pattern the server checks; the run reads it, refuses it and
+    # suspends again at the same step saying why, instead of failing
+    api: Api = served["api"]
+    key = wait_for(
+        "NGA at written feedback",
+        lambda: (k := api.suspended_at("C1-G1-NGA")) and k.startswith("written-feedback--") and k,
+        timeout=120,
+    )
+    run_id = api.run("C1-G1-NGA")["id"]
+    answer = api.resume(run_id, {"on": "2021-02-30", "party": "GHA", "recorded_by": "M. Rossi"})
+    assert answer["status"] == "ACCEPT", answer
+    again = wait_for(
+        "NGA suspended again",
+        lambda: (k := api.suspended_at("C1-G1-NGA")) and k != key and k,
+        timeout=120,
+    )
+    assert again == key[: -len("0")] + "1"
+    message = api.run("C1-G1-NGA")["state"]["message"]
+    assert message.startswith("Not recorded: Date '2021-02-30': "), message
+    assert not events_of(served["db"], "C1-G1-NGA", "written_feedback_submitted")

@@ -112,6 +112,9 @@ def test_the_country_review_deployment_has_no_schedule_and_takes_only_the_review
     review = deployment(deployed["http"], "country-review/country-review")
     assert review["schedules"] == []
     assert list(review["parameter_openapi_schema"]["properties"]) == ["review_id"]
+    # bounded over all workers; a run beyond the limit waits its turn, none is dropped
+    assert review["global_concurrency_limit"]["limit"] == 8
+    assert review["concurrency_options"]["collision_strategy"] == "ENQUEUE"
 
 
 def test_a_process_worker_runs_the_sweep_deployment_and_writes_the_notices(deployed):
@@ -208,6 +211,25 @@ def test_watch_sweep_creates_the_automation_that_emails_the_secretariat(deployed
     text = eml.read_text()
     assert "The daily deadline sweep did not complete" in text
     assert "untoc sweep --as-of" in text
+    # a worker gone silent: a run whose heartbeats stop without a final state is marked
+    # crashed and the secretariat emailed; a pool with no worker left is said too
+    [silent] = [a for a in found if a["name"] == "untoc: a worker has gone silent"]
+    trigger = silent["trigger"]
+    assert trigger["posture"] == "Proactive" and trigger["after"] == ["prefect.flow-run.heartbeat"]
+    assert "prefect.flow-run.Suspended" in trigger["expect"]
+    assert trigger["for_each"] == ["prefect.resource.id"]
+    crash, tell = silent["actions"]
+    assert crash["type"] == "change-flow-run-state" and crash["state"] == "CRASHED"
+    assert (tell["deployment_id"], tell["parameters"]) == (alert["id"], {"about": "worker"})
+    [pool] = [a for a in found if a["name"].endswith("(no worker left in a pool)")]
+    assert pool["trigger"]["expect"] == ["prefect.work-pool.not-ready"]
+    _store.settings.cache_clear()
+    try:
+        sweep_missed_alert(about="worker")
+    finally:
+        _store.settings.cache_clear()
+    [eml] = outbox.glob("worker-silent-*.eml")
+    assert "A worker of the Review Mechanism stopped answering" in eml.read_text()
 
 
 def test_runs_move_to_the_work_pool_and_back_with_restart_reviews(deployed, tmp_path):

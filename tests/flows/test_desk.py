@@ -65,18 +65,53 @@ def test_a_run_reading_only_its_review_finds_the_position_the_whole_log_gives(
 
 
 def test_the_state_message_says_step_deadline_source_lateness_and_who_is_awaited(store, definition):
-    nga, snapshot = at(store, definition, "C1-G1-NGA")
-    assert state_message(nga, definition, snapshot.parties) == (
-        "Self-assessment questionnaire - due 31 May 2021 (agreed at the preliminary "
-        "consultation) - 2002 days overdue - waiting for Nigeria"
-    )
     fra, snapshot = at(store, definition, "C1-G2-FRA", date(2021, 11, 10))
     assert state_message(fra, definition, snapshot.parties) == (
         "Nomination of focal points - due 15 November 2021 (time limit of the guidelines)"
-        " - due in 5 days - waiting for Peru"
+        " - due in 5 days - waiting for Peru (3 steps open)"
     )
     refused = state_message(fra, definition, snapshot.parties, refused="a reason")
     assert refused.startswith("Not recorded: a reason. Nomination of focal points")
+
+
+def test_the_message_gives_the_reviews_latest_open_step_not_the_one_its_run_waits_at(
+    store, definition
+):
+    # NGA's run waits at the SAQ (2,002 days overdue); its experts are 2,155 days overdue
+    nga, snapshot = at(store, definition, "C1-G1-NGA")
+    assert nga.step == "saq"
+    assert state_message(nga, definition, snapshot.parties) == (
+        "Nomination of governmental experts - due 29 December 2020 (time limit of the "
+        "guidelines) - 2155 days overdue - waiting for Nigeria (2 steps open; the form "
+        "records Self-assessment questionnaire, waiting for Nigeria)"
+    )
+    tags = run_tags(nga)
+    assert {"step:experts", "step:saq", "late:>1y", "open:2"} <= set(tags)
+    # a little after the experts' deadline: the band is the experts' (<1m), not the SAQ's
+    early, _ = at(store, definition, "C1-G1-NGA", date(2021, 1, 10))
+    assert "late:<1m" in run_tags(early) and "late:no" not in run_tags(early)
+
+
+def test_a_review_at_its_last_stage_with_publication_open_is_not_called_complete(store, definition):
+    deu, snapshot = at(store, definition, "C1-G1-DEU")
+    message = state_message(deu, definition, snapshot.parties)
+    assert "Review complete" not in message
+    assert message.startswith("Review at its last stage (completed) with 2 steps still open: ")
+    assert "step:publication" in run_tags(deu) and "step:done" not in run_tags(deu)
+
+
+def test_a_step_that_began_after_its_deadline_is_said_so(store, definition):
+    from dataclasses import replace
+
+    nga, snapshot = at(store, definition, "C1-G1-NGA")
+    late = [
+        replace(s, started_on=date(2021, 2, 1)) if s.step == "experts" else s
+        for s in nga.state.steps
+    ]
+    moved = replace(nga, state=replace(nga.state, steps=tuple(late)))
+    assert "began on 1 February 2021, after its deadline had passed" in state_message(
+        moved, definition, snapshot.parties
+    )
 
 
 def test_tags_carry_roles_step_and_lateness_band(store, definition):
@@ -95,8 +130,6 @@ def test_tags_carry_roles_step_and_lateness_band(store, definition):
         "late:6-12m",
         "late:>1y",
     ]
-    deu, _ = at(store, definition, "C1-G1-DEU")
-    assert "step:done" in run_tags(deu)
 
 
 def test_the_form_speaks_the_domain_lists_the_awaited_parties_and_prefills_today(store, definition):
@@ -210,3 +243,61 @@ def test_the_approval_form_lists_each_held_escalation_and_a_rejection_needs_a_re
     assert decided.approve == ["k1"] and decided.reject == {"k2": "the mission replied"}
     assert decided.problems and "needs a reason" in decided.problems[0]
     assert approval_key(held) == approval_key(list(reversed(held)))
+    assert approval_key(held, 1) != approval_key(held)  # asked again: a new form
+
+
+def test_the_approval_form_shows_each_letter_demands_decisions_and_reasons_and_approves_all():
+    import jsonschema
+
+    held = [
+        {"key": "k1", "review": "R1", "subject": "S1", "to": "P", "text": "Excellency,\nI write"},
+        {"key": "k2", "review": "R2", "subject": "S2", "to": "P", "text": "Second letter"},
+    ]
+    form = approval_form(held)
+    schema = form.model_json_schema()
+    assert "Excellency,\nI write" in schema["properties"]["decision_1"]["description"]
+    assert "Second letter" in schema["properties"]["decision_2"]["description"]
+
+    def refused(answer: dict) -> bool:
+        try:
+            jsonschema.validate(answer, schema)
+        except jsonschema.ValidationError:
+            return True
+        return False
+
+    # the server's check (JSON Schema): a rejection without a reason, a letter without a
+    # decision, an unknown field are refused; approve-all needs no decision per letter
+    by = {"decided_by": "A. Officer"}
+    assert refused(by | {"decision_1": "reject", "decision_2": "approve"})
+    assert refused(by | {"decision_1": "reject", "reason_1": " ", "decision_2": "approve"})
+    assert refused(by | {"decision_1": "approve"})
+    assert refused(by | {"approve_all": True, "colour": "red"})
+    assert not refused(
+        by | {"decision_1": "reject", "reason_1": "replied", "decision_2": "keep held"}
+    )
+    assert not refused(by | {"approve_all": True})
+    every = decisions(held, by | {"approve_all": True})
+    assert every.approve == ["k1", "k2"] and not every.problems
+    some = decisions(held, by | {"approve_all": True, "decision_2": "reject", "reason_2": "no"})
+    assert some.approve == ["k1"] and some.reject == {"k2": "no"}
+    # what got past the server is checked again: no decision is a problem, not a silence
+    assert decisions(held, by | {"decision_1": "approve"}).problems
+
+
+def test_the_timeline_lists_the_go_live_letter_that_listed_the_review(store, definition):
+    from datetime import datetime
+
+    from untoc_workflow.notify import run_sweep
+    from untoc_workflow.orchestration.timeline import review_notices
+
+    # go-live: each focal point gets one opening letter listing its reviews' open steps,
+    # and no notice of the ledger (outbox_notice) is recorded for any review
+    run_sweep(store, date(2022, 6, 20), datetime(2022, 6, 20, 6), deliver=False)
+    notices = review_notices(store, "C1-G1-NGA")
+    letters = [n for n in notices if n["rung"] == "go-live letter"]
+    # the letters to NGA's, GHA's and DEU's focal points list C1-G1-NGA
+    assert sorted(n["party"] for n in letters) == ["DEU", "GHA", "NGA"], notices
+    nga, snapshot = at(store, definition, "C1-G1-NGA")
+    md = timeline_markdown(nga, definition, snapshot.parties, snapshot.events, notices, "now")
+    assert "No notice recorded for this review yet." not in md
+    assert "| 2022-06-20 | every step outstanding | go-live letter | A. Bello | pending |" in md

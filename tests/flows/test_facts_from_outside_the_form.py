@@ -10,6 +10,7 @@ and review ids (tests/flows/catch_up.yaml), as in test_country_review_flow.py.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,11 @@ pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
 HERE = Path(__file__).parent
 STEP_TIMEOUT = 150  # a resumed run is a new process on a loaded 2-core machine
+
+
+def waits_only_for_panama(message: str) -> bool:
+    """The message (its latest open step, or the form's step) waits for Panama alone."""
+    return re.search(r"waiting for Panama(\)| \(|$)", message) is not None
 
 
 def at_step(api: Api, review: str, step: str) -> str | None:
@@ -150,7 +156,7 @@ def test_a_focal_point_imported_for_a_party_resumes_every_run_of_the_party_waiti
         STEP_TIMEOUT,
     )
     message = api.run("C1-G7-ITA")["state"]["message"]
-    assert message.endswith("waiting for Panama"), message
+    assert waits_only_for_panama(message), message
 
 
 def test_a_focal_point_recorded_with_untoc_record_resumes_every_run_of_the_party(served):
@@ -178,7 +184,7 @@ def test_a_focal_point_recorded_with_untoc_record_resumes_every_run_of_the_party
         lambda: suspended_again(api, "C1-G7-PAN", "focal-points", panama),
         STEP_TIMEOUT,
     )
-    assert api.run("C1-G7-PAN")["state"]["message"].endswith("waiting for Panama")
+    assert waits_only_for_panama(api.run("C1-G7-PAN")["state"]["message"])
     # every review of Kenya shows who recorded its focal point
     assert "| 2 February 2024 | focal point nominated (Kenya) | A. Clerk |" in timeline(
         api, "C1-G7-CHL"
@@ -190,7 +196,7 @@ def test_a_focal_point_entered_in_one_runs_form_moves_the_partys_other_runs(serv
     wait_for(
         "PAN waiting for Panama only",
         lambda: (
-            api.run("C1-G7-PAN")["state"]["message"].endswith("waiting for Panama")
+            waits_only_for_panama(api.run("C1-G7-PAN")["state"]["message"])
             and api.suspended_at("C1-G7-PAN")
         ),
         STEP_TIMEOUT,
@@ -198,7 +204,7 @@ def test_a_focal_point_entered_in_one_runs_form_moves_the_partys_other_runs(serv
     wait_for(
         "ITA waiting for Panama only",
         lambda: (
-            api.run("C1-G7-ITA")["state"]["message"].endswith("waiting for Panama")
+            waits_only_for_panama(api.run("C1-G7-ITA")["state"]["message"])
             and api.suspended_at("C1-G7-ITA")
         ),
         STEP_TIMEOUT,

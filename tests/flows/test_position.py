@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -106,8 +107,19 @@ def test_the_same_fact_from_untoc_record_and_from_a_resume_is_recorded_once(stor
     ("review", "kind", "fields", "why"),
     [
         ("C1-G1-NGA", "saq_submitted", {"on": "2027-01-01"}, "is in the future"),
-        ("C1-G1-NGA", "saq_submitted", {"on": "2020-11-01"}, "before step saq started"),
-        ("C1-G1-NGA", "observations_agreed", {"on": "2021-05-01"}, "waits for saq"),
+        (
+            "C1-G1-NGA",
+            "saq_submitted",
+            {"on": "2020-11-01"},
+            "\u201cAnswers to the self-assessment questionnaire received\u201d dated "
+            "1 November 2020 is before step \u201cSelf-assessment questionnaire\u201d started",
+        ),
+        (
+            "C1-G1-NGA",
+            "observations_agreed",
+            {"on": "2021-05-01"},
+            "waits for step \u201cSelf-assessment questionnaire\u201d",
+        ),
         (
             "C1-G2-FRA",
             "focal_point_nominated",
@@ -129,6 +141,9 @@ def test_facts_the_review_is_not_waiting_for_are_refused_and_nothing_is_recorded
     before = len(store.snapshot().events)
     outcome = record_fact(store, p, fact_model(kind, definition)(**fields), TODAY)
     assert outcome.refused and why in outcome.refused, outcome.refused
+    # in words: no fact or step id of the definition, dates in UN style
+    assert not re.search(r"\b(saq|saq_submitted|observations_agreed)\b", outcome.refused)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", outcome.refused)
     assert len(store.snapshot().events) == before
 
 

@@ -51,8 +51,8 @@ def test_sweep_goes_live_then_sends_through_the_notify_url_and_prints_the_counts
     result = runner.invoke(app, ["sweep", "--as-of", "2023-06-16"], env=env)
     assert result.exit_code == 0, result.output
     assert (
-        "sweep 2023-06-16: found 2, recorded 3 (0 already recorded), cancelled 0, "
-        "sent 3, failed 0, pending 0" in result.output
+        "sweep 2023-06-16: found 2 notices due (0 of them already in the outbox); messages: 3 new,"
+        " 0 cancelled, sent 3, failed 0, pending 0" in result.output
     )
     assert len(smtp.wait_for(opened + 3)) == opened + 3
     again = runner.invoke(app, ["sweep", "--as-of", "2023-06-16", "--format", "json"], env=env)
@@ -113,9 +113,15 @@ def test_digest_command_is_once_a_month(tmp_path, smtp):
     env = _env(tmp_path, smtp.url)
     first = runner.invoke(app, ["digest", "--as-of", "2023-06-16"], env=env)
     assert first.exit_code == 0, first.output
-    assert "digest 2023-06: 9 summaries, 9 new, sent 9, failed 0" in first.output
+    assert (
+        "digest 2023-06: summaries for 9 recipients (focal points and permanent missions),"
+        " 9 of them new; messages sent 9, failed 0" in first.output
+    )
     second = runner.invoke(app, ["digest", "--as-of", "2023-06-30"], env=env)
-    assert "digest 2023-06: 9 summaries, 0 new, sent 0, failed 0" in second.output
+    assert "9 recipients (focal points and permanent missions), 0 of them new" in second.output
+    assert "sent nothing new: this month's summaries were recorded and sent before" in (
+        second.output
+    )
 
 
 def test_a_notify_url_that_is_not_email_is_bad_input(tmp_path):

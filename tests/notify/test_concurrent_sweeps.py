@@ -54,8 +54,8 @@ def test_concurrent_sweeps_report_the_rows_the_other_one_recorded(pg_url, tmp_pa
     assert second.recorded_elsewhere == first.recorded > 0
     line = summary_line(day, second)
     assert (
-        f"recorded 0 (0 already recorded, {first.recorded} by a sweep running at the same time)"
-        in line
+        f"(0 of them already in the outbox); messages: 0 new ({first.recorded} recorded by a"
+        " sweep running at the same time)" in line
     )
 
 

@@ -50,6 +50,11 @@ def test_the_wheel_carries_the_definitions_and_its_demo_runs_outside_the_source_
         "untoc_workflow/process_defs/templates/en/step_due.j2",
         "untoc_workflow/sample/mechanism.json",
         "untoc_workflow/store/migrations/env.py",
+        "untoc_workflow/process_defs/questionnaires/saq_cluster1.xlsx",
+        "untoc_workflow/questionnaire/templates/published.html.j2",
+        "untoc_workflow/reports/locale/reports.pot",
+        "untoc_workflow/reports/locale/ar/LC_MESSAGES/reports.po",
+        "untoc_workflow/portal/locale/zh/LC_MESSAGES/portal.po",
     ):
         assert needed in names, f"{needed} is not in the wheel"
 
@@ -78,3 +83,14 @@ def test_the_wheel_carries_the_definitions_and_its_demo_runs_outside_the_source_
     demo = _run([str(venv / "bin" / "untoc"), "demo"], cwd=work, env=env, timeout=900)
     assert list((work / "untoc-outbox").glob("*.eml")), demo.stdout
     assert (work / "untoc-report" / "index.html").exists(), demo.stdout
+    # the report's catalogs are read from the installed package (compiled in memory)
+    arabic = _run(
+        [
+            str(py),
+            "-c",
+            "from untoc_workflow.reports.i18n import words; print(words('ar')['title'])",
+        ],
+        cwd=work,
+        env=env,
+    ).stdout
+    assert arabic.startswith("حالة آلية الاستعراض"), arabic

@@ -47,18 +47,25 @@ def test_report_html_writes_a_folder_with_the_page_and_its_charts(cli, tmp_path)
     cli("report", "--as-of", "2024-04-16", "--format", "html", "--out", "paper", "--lang", "fr")
     folder = tmp_path / "paper"
     page = (folder / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in page and "Situation au 2024-04-16" in page
+    assert '<html lang="fr">' in page and "Situation au 16 avril 2024" in page
     assert sorted(p.name for p in folder.glob("figure-*.png")) == [
-        f"figure-{n}.png" for n in sorted(("I", "II", "III", "IV", "V", "VI", "VII"))
-    ]
+        f"figure-{n}.png" for n in sorted(("I", "II", "III", "IV", "V", "VI", "VII", "P1"))
+    ]  # figures I-VII and the country review's section (P1)
     assert json.loads((folder / "report.json").read_text())["as_of"] == "2024-04-16"
+
+
+def test_report_html_in_arabic_runs_right_to_left(cli, tmp_path):
+    cli("report", "--as-of", "2024-04-16", "--format", "html", "--out", "ar", "--lang", "ar")
+    page = (tmp_path / "ar" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "الحالة في 16 نيسان/أبريل 2024" in page  # the catalog's words, UN Arabic date
 
 
 def test_bad_options_fail_with_a_message_and_write_nothing(cli, tmp_path):
     bad_date = cli("report", "--as-of", "2024-02-30", code=2)
     assert "not a date" in bad_date.output
     bad_lang = cli("report", "--format", "html", "--out", "x", "--lang", "de", code=1)
-    assert "choose en, fr" in bad_lang.output + (bad_lang.stderr or "")
+    assert "choose ar, zh, en, fr, ru, es" in bad_lang.output + (bad_lang.stderr or "")
     assert not (tmp_path / "x").exists()
     cli("report", "--format", "pdf", code=2)
     unknown = cli("calendar", "--party", "XXX", "--out", "x.ics", code=1)

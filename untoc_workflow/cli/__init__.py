@@ -8,6 +8,7 @@ import sys
 import typer
 
 from ..wiring import wire
+from .helptext import reflow_help
 
 # The command line is an edge: it puts the layers together before any definition is read.
 wire()
@@ -31,6 +32,7 @@ _COMMAND_MODULES = (
     "untoc_workflow.cli.process_commands",
     "untoc_workflow.cli.portal_commands",
     "untoc_workflow.cli.projection_commands",
+    "untoc_workflow.cli.questionnaire_commands",
 )
 
 for _name in _COMMAND_MODULES:
@@ -41,6 +43,9 @@ for _name in _COMMAND_MODULES:
             raise
         continue
     _module.register(app)
+
+# Docstrings are written to be read as source; the help shows them as paragraphs.
+reflow_help(app)
 
 
 def main() -> None:

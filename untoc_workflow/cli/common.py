@@ -181,6 +181,28 @@ def today() -> date:
     return date.today()
 
 
+def untoc_command() -> str:
+    """How to run untoc again, as this command was run: `untoc` when that is on the PATH,
+    else the script's path (`.venv/bin/untoc` after the README's install, which puts
+    nothing on the PATH), else `python -m untoc_workflow`: what a printed "Next:" line
+    suggests then runs as written."""
+    import shutil
+
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is None or script.name != "untoc" or not script.exists():
+        # not run as the `untoc` script (python -m, a test): the one beside this Python
+        script = Path(sys.executable).parent / "untoc"
+        if not script.exists():
+            return f"{sys.executable} -m untoc_workflow"
+    on_path = shutil.which("untoc")
+    if on_path and Path(on_path).resolve() == script.resolve():
+        return "untoc"
+    try:
+        return str(script.absolute().relative_to(Path.cwd()))
+    except ValueError:  # outside the current folder: its full path
+        return str(script.absolute())
+
+
 @contextmanager
 def opened_store() -> Iterator[Any]:
     from ..settings import load_settings

@@ -18,7 +18,9 @@ from .common import (
     output_file,
     parse_as_of,
     today,
+    untoc_command,
 )
+from .helptext import RecordCommand
 from .recorder import kept_note
 
 SAMPLE_AS_OF = "2024-04-16"  # the date of the secretariat's 2024 background paper
@@ -29,7 +31,9 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export_command)
     # a process's facts bring their own options (--count, --agreed-saq...): see _fact_options
     app.command(
-        "record", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+        "record",
+        cls=RecordCommand,  # `untoc record FACT --help` lists that fact's options
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     )(record_command)
     app.command("status")(status_command)
     app.command("demo")(demo_command)
@@ -57,6 +61,9 @@ def import_command(
     Party whose focal point was named."""
     day = parse_as_of(as_of)
     checked = admission(day or today(), "--as-of" if day else "today")
+    from ..questionnaire import carry
+
+    carried = carry.read_section(file)  # checked before anything is written
     with opened_store() as store:
         mark = _log_mark(store)
         from .progress import progress
@@ -64,6 +71,8 @@ def import_command(
         with progress(f"importing {file.name}", "events") as advance:
             result = store.import_file(file, admission=checked, progress=advance)
         console.print(f"imported {file}: {result}")
+        if carried:
+            console.print(f"questionnaire responses added: {carry.restore(store.engine, carried)}")
         if mark is not None and result.added.get("events", 0):
             _resume_touched_runs(store, mark)
 
@@ -120,11 +129,16 @@ def export_command(
 ) -> None:
     """Write the whole store as a mechanism file (re-importable into an empty store)."""
     output_file(file)
+    from ..mechanism_file.export import write_document
+    from ..questionnaire import carry
+
     with opened_store() as store:
         from .progress import progress
 
         with progress(f"exporting to {file.name}", "events") as advance:
-            path = store.export_file(file, progress=advance)
+            document = store.export(progress=advance)
+            path = write_document(carry.add_to(document, store.engine), file)
+            advance(len(document.get("events", ())), len(document.get("events", ())))
     console.print(f"exported the store to {path}")
     from ..inputfile import MAX_YAML_BYTES, MB, limit_for
 
@@ -141,9 +155,10 @@ def export_command(
 def record_command(
     ctx: typer.Context,
     type: Annotated[
-        str, typer.Argument(help="Event type, e.g. saq_submitted (mechanism-file.md).")
+        str,
+        typer.Argument(metavar="FACT", help="Event type, e.g. saq_submitted (mechanism-file.md)."),
     ],
-    review: Annotated[str | None, typer.Option(help="Review id, e.g. C1-G1-NGA.")] = None,
+    review: Annotated[str | None, typer.Option(help="Review id, e.g. C1-G1-ALB.")] = None,
     party: Annotated[str | None, typer.Option(help="Party code, e.g. NGA.")] = None,
     on: Annotated[
         str | None, typer.Option(help="Date of the fact (YYYY-MM-DD); default today.")
@@ -187,7 +202,7 @@ def record_command(
 
     A fact a process declares takes its fields as options, e.g. `--count 5`, `--languages
     en,fr`, `--agreed-saq 2021-05-31` (a date agreed for a step); `untoc processes` lists
-    every fact with its options.
+    every fact with its options, and `untoc record FACT --help` those of one fact.
     """
     fields: dict[str, Any] = {
         # `--on ""` (a variable left empty in a script) is refused as a date, not taken as today
@@ -231,7 +246,8 @@ def record_command(
         except InputError as exc:
             raise InputError([_as_option(p) for p in exc.problems]) from exc
         added = result.added.get("events", 0)
-        console.print(f"recorded {type}" if added else f"already recorded: {type} (nothing added)")
+        what = _recorded_line(event)
+        console.print(f"recorded {what}" if added else f"already recorded: {what} (nothing added)")
         if added:
             _resume_waiting_runs(store, event)
 
@@ -290,10 +306,25 @@ def _fact_options(kind: str, args: list[str]) -> dict[str, Any]:
     return out
 
 
+def _recorded_line(event: dict[str, Any]) -> str:
+    """What was recorded, in one line: the fact, its review or Party, its date and who."""
+    where = f" for review {event['review']}" if event.get("review") else ""
+    if not where and event.get("party"):
+        where = f" for party {event['party']}"
+    from ..orchestration.facts import split_recorder  # pydantic only; no Prefect
+
+    who = split_recorder(event.get("note"))[1]
+    return f"{event['type']}{where} on {event['on']}" + (f", recorded by {who}" if who else "")
+
+
 def _as_option(problem: Problem) -> Problem:
     """events[0].review -> --review: the person typed options, not a file."""
     path = problem.path.removeprefix("events[0]").lstrip(".")
     option = "--" + path.split(".")[-1].replace("_", "-") if path else ""
+    if problem.message.startswith("required key ") and option:  # a file's words, not options
+        return Problem(
+            "required for this fact", path=option, hint="`untoc record FACT --help` lists them"
+        )
     return Problem(problem.message, path=option, hint=problem.hint)
 
 
@@ -397,4 +428,4 @@ def demo_command(
     """Load the bundled sample, run the deadline sweep, write the emails and the report."""
     from ..demo import run_demo
 
-    run_demo(parse_as_of(as_of) or today(), console)
+    run_demo(parse_as_of(as_of) or today(), console, command=untoc_command())

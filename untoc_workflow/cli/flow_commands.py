@@ -140,20 +140,55 @@ def waiting_command(
 
 @flows_app.command("sync")
 @fails_cleanly
-def sync_command() -> None:
+def sync_command(
+    stale_after: Annotated[
+        str,
+        typer.Option(
+            help="Replace a review run (and free a sweep) left Pending or Running longer "
+            "than this by a worker that no longer answers: 90s, 10m, 2h.",
+        ),
+    ] = "10m",
+) -> None:
     """Move every waiting run to the step the event log says (after facts were recorded
-    with no Prefect API reachable, imported, or recorded for a party)."""
+    with no Prefect API reachable, imported, or recorded for a party), and replace the runs
+    a dead worker stranded, so each review has one live run."""
+    from ..orchestration.runs import parse_duration
+
+    stale = parse_duration(stale_after)  # a bad duration is refused before anything else
     _need_api()
+    from datetime import UTC, datetime
+
     from ..definitions import load_definitions
     from ..orchestration import sync_waiting_runs
+    from ..orchestration.runs import replace_stranded_runs
     from ..settings import load_settings
 
     # every loaded version: each review's run moves by its own process and version
     definition = load_definitions(load_settings().process_defs)
     with opened_store() as store:
         snapshot = store.snapshot()
+    stranded = replace_stranded_runs(snapshot.reviews, stale, datetime.now(UTC))
+    reviews = sorted({v for v in stranded.crashed.values() if v != "daily-sweep"})
+    sweeps = sum(1 for v in stranded.crashed.values() if v == "daily-sweep")
+    console.print(
+        f"replaced {len(stranded.started.started)} stranded review run(s)"
+        + (f" ({', '.join(reviews)})" if reviews else "")
+        + f"; {sweeps} stranded sweep run(s) marked crashed"
+    )
+    for review_id, why in sorted(stranded.started.failed.items()):
+        err_console.print(f"not started: {review_id}: {why}")
     resumed = sync_waiting_runs(definition, snapshot, today())
     console.print(f"resumed {len(resumed)} run(s) whose step the event log shows done")
+    from ..orchestration.runs import refresh_stale_runs
+
+    refreshed = refresh_stale_runs(definition, snapshot, today())
+    if refreshed:
+        console.print(
+            f"replaced {len(refreshed)} run(s) whose review moved at another open step "
+            f"({', '.join(refreshed)}): their names and tags now say where it stands"
+        )
+    if stranded.started.failed:
+        raise typer.Exit(3)
 
 
 @flows_app.command("restart-reviews")
@@ -189,16 +224,24 @@ def watch_sweep_command(
         float, typer.Option(help="Alert when no daily sweep completed within this many hours.")
     ] = 26,
 ) -> None:
-    """Create the Prefect Automation that emails the secretariat when the daily sweep did
-    not complete (flows/automation.py; run again to replace it)."""
+    """Create the Prefect Automations that email the secretariat when the daily sweep did
+    not complete, and when a worker has gone silent (a run's heartbeats stopped: it is
+    marked crashed; or a work pool has no worker left). flows/automation.py; run again to
+    replace them."""
     _need_api()
     import asyncio
     from datetime import timedelta
 
-    from flows.automation import AUTOMATION_NAME, create_sweep_watch
+    from flows.automation import (
+        AUTOMATION_NAME,
+        WORKER_AUTOMATION_NAME,
+        create_sweep_watch,
+        create_worker_watches,
+    )
 
     try:
         automation_id = asyncio.run(create_sweep_watch(timedelta(hours=hours)))
+        watches = asyncio.run(create_worker_watches())
     except Exception as exc:
         from prefect.exceptions import ObjectNotFound
 
@@ -213,3 +256,7 @@ def watch_sweep_command(
             ) from None
         raise
     console.print(f"automation {AUTOMATION_NAME!r} created ({automation_id})")
+    console.print(
+        f"automation {WORKER_AUTOMATION_NAME!r} created ({len(watches)} trigger(s)); "
+        "it needs PREFECT_FLOWS_HEARTBEAT_FREQUENCY=30 on every worker (docs/scaling-out.md)"
+    )

@@ -265,7 +265,7 @@ def _plan_json(applied: Any, dry_run: bool) -> dict[str, Any]:
 
 @fails_cleanly
 def redraw_command(
-    review: Annotated[str, typer.Argument(help="The review, e.g. C1-G1-NGA.")],
+    review: Annotated[str, typer.Argument(help="The review, e.g. C1-G1-ALB.")],
     party: Annotated[str, typer.Option(help="The reviewer leaving the review.")],
     requested_by: Annotated[str, typer.Option(help="The State asking for the redraw.")],
     on: Annotated[str, typer.Option(help="Day of the redraw (YYYY-MM-DD).")],
@@ -343,16 +343,35 @@ def clusters_command(
         console.print("no reviews in the store")
     for s in statuses:
         verdict = "met" if s.rule_met else f"not met ({s.needed} more to complete)"
-        nxt = (
-            f"cluster {s.next_cluster} {'started' if s.next_started else 'not started'}"
-            if s.next_cluster
-            else "last cluster"
-        )
+        nxt = _next_cluster_words(mechanism, s)
         console.print(
             f"cluster {s.cluster} on {day}: {s.complete} of {s.reviews} reviews of group "
             f"{s.group} complete ({s.percent:.1f} %); threshold {s.threshold.percent:g} % "
             f"({s.threshold.source}): {verdict}; {nxt}"
         )
+
+
+def _next_cluster_words(mechanism: Any, s: Any) -> str:
+    """Which cluster comes next and why that one: the order of review the mechanism file
+    gives (not the clusters' numbers: cluster 4 is reviewed second), and whether it started;
+    when not, what it waits for (the rule above, or a decision of the Conference)."""
+    if not s.next_cluster:
+        return f"cluster {s.cluster} is the last in the order of review"
+    by_number = {c.number: c for c in mechanism.clusters}
+    nxt = by_number.get(s.next_cluster)
+    title = f" ({nxt.title.get('en') or next(iter(nxt.title.values()))})" if nxt else ""
+    place = f", {_ORDINALS.get(nxt.order, f'number {nxt.order}')}" if nxt else ""
+    said = f"next in the order of review (mechanism.yaml{place}): cluster {s.next_cluster}{title},"
+    if s.next_started:
+        return f"{said} started"
+    return (
+        f"{said} not started: it may start once the rule is met"
+        f" ({s.threshold.percent:g} % of group {s.group} of cluster {s.cluster} complete,"
+        " unless the Conference decides otherwise); `untoc start-cluster` starts it then"
+    )
+
+
+_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 
 
 @fails_cleanly

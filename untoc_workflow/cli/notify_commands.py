@@ -4,7 +4,7 @@ status summary): both record to the outbox once, then deliver what is pending.""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -38,7 +38,10 @@ def _errors(errors: list[str]) -> None:
 
 
 def summary_line(day: object, report: Any) -> str:
-    """The sweep's counts in one line; only the counts that happened beyond the usual."""
+    """The sweep's counts in one line, each naming what it counts: notices (one deadline's
+    reminder, overdue notice or escalation to one Party) and the messages that carry them
+    (one per recipient per day, so one message may carry several notices and one notice
+    may reach several recipients); only the counts that happened beyond the usual."""
     elsewhere = report.recorded_elsewhere
     extra = (
         ("in doubt", report.in_doubt),
@@ -47,12 +50,38 @@ def summary_line(day: object, report: Any) -> str:
         ("recovered from a stopped sweep", report.recovered),
     )
     return (
-        f"sweep {day}: found {report.found}, recorded {report.recorded} "
-        f"({report.already_recorded} already recorded"
-        + (f", {elsewhere} by a sweep running at the same time" if elsewhere else "")
-        + f"), cancelled {report.cancelled}, "
+        f"sweep {day}: found {report.found} notices due ({report.already_recorded} of them already"
+        f" in the outbox); messages: {report.recorded} new"
+        + (f" ({elsewhere} recorded by a sweep running at the same time)" if elsewhere else "")
+        + f", {report.cancelled} cancelled, "
         f"sent {report.sent}, failed {report.failed}, pending {report.pending}"
         + "".join(f", {name} {n}" for name, n in extra if n)
+    )
+
+
+def nothing_due_line(day: date, report: Any) -> str:
+    """Why a sweep found no notice: the go-live day's opening already said everything up to
+    it, or nothing of any review falls due on the day."""
+    if day == report.go_live:
+        return (
+            f"nothing new on {day}: it is the go-live day, whose opening messages (everything"
+            " outstanding on that day) were recorded by its first sweep"
+        )
+    return (
+        f"nothing fell due on {day}: no reminder, overdue notice or escalation of any review"
+        f" falls on that day or on a day the sweep missed since go-live ({report.go_live})"
+    )
+
+
+def past_date_note(day: date, today: date) -> str | None:
+    """What sweeping a day before today means (said, not refused: catching up a day the
+    sweep did not run is what the secretariat does after an outage)."""
+    if day >= today:
+        return None
+    return (
+        f"note: {day} is a past date (today is {today}): the sweep finds what fell due on"
+        f" {day} from the facts dated up to {day}, records it as that day's notices and sends"
+        " it now; what fell due since is found by sweeping today (no --as-of)"
     )
 
 
@@ -94,6 +123,9 @@ def sweep_command(
             report = run_sweep(
                 store, day, now(), settings, deliver=send, go_live=live, progress=advance
             )
+    past = past_date_note(day, today())
+    if past and format != "json":
+        console.print(past, highlight=False, markup=False)
     if format == "json":
         console.print_json(json.dumps(report.as_dict()))
     elif report.before_go_live:
@@ -118,6 +150,8 @@ def sweep_command(
         )
     else:
         console.print(summary_line(day, report), highlight=False, markup=False)
+        if not report.found and not report.cancelled:
+            console.print(nothing_due_line(day, report), highlight=False, markup=False)
     if format != "json":
         from .outbox_commands import backlog_lines
 
@@ -151,14 +185,47 @@ def digest_command(
     settings = load_settings()
     with opened_store() as store:
         report, drained = run_digest(store, day, now(), settings, deliver=send)
-    console.print(
-        f"digest {report.month}: {report.recipients} summaries, {report.recorded} new, "
-        f"sent {drained.sent}, failed {drained.failed}"
-        + (f", in doubt {drained.in_doubt}" if drained.in_doubt else "")
-        + (f", given up {drained.given_up}" if drained.given_up else ""),
-        highlight=False,
-        markup=False,
-    )
+    for line in digest_lines(report, drained, day, send=send, settings=settings):
+        console.print(line, highlight=False, markup=False)
     if send and drained.sent:
         console.print(f"delivered through {_where(settings)}", highlight=False, markup=False)
     _errors(drained.errors)
+
+
+def digest_lines(report: Any, drained: Any, day: date, *, send: bool, settings: Any) -> list[str]:
+    """The digest's counts, each naming what it counts, and why nothing was sent when
+    nothing was: a non-working day (a holiday named), --no-send, or this month's summaries
+    recorded and sent before."""
+    from ..notify.calendar import load_calendar
+
+    again = report.recorded < report.recipients
+    lines = [
+        f"digest {report.month}: summaries for {report.recipients} recipients (focal points and"
+        f" permanent missions), {report.recorded} of them new"
+        + (
+            f" ({report.recipients - report.recorded} recorded by an earlier digest this month;"
+            " a month's summary is written once)"
+            if again
+            else ""
+        )
+        + f"; messages sent {drained.sent}, failed {drained.failed}"
+        + (f", in doubt {drained.in_doubt}" if drained.in_doubt else "")
+        + (f", given up {drained.given_up}" if drained.given_up else "")
+    ]
+    if drained.sent or drained.failed:
+        return lines
+    calendar = load_calendar(settings.process_defs)
+    closed = calendar.why_not_working(day)
+    if not send:
+        lines.append("sent nothing: --no-send records only; the next sweep or digest sends them")
+    elif closed:
+        lines.append(
+            f"sent nothing: {day} is not a working day ({closed}); nothing leaves on such a day."
+            f" The summaries go out with the sweep of the next working day,"
+            f" {calendar.next_working_day(day)}"
+        )
+    elif report.recipients and not report.recorded:
+        lines.append("sent nothing new: this month's summaries were recorded and sent before")
+    elif not report.recipients:
+        lines.append("sent nothing: no focal point or permanent mission has a review in progress")
+    return lines

@@ -64,12 +64,21 @@ def list_command(
     with opened_store() as store, store.engine.connect() as conn:
         entries = outbox_entries(conn, awaiting=awaiting)
     if format == "json":
-        _plain(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
+        listed = [e.as_dict() for e in entries]
+        if awaiting:  # what the table shows of a held message: why, and how it begins
+            with opened_store() as store, store.engine.connect() as conn:
+                held = held_details(conn, [e.key for e in entries])
+            for item in listed:
+                item["why"], item["text_beginning"] = held.get(item["key"], (None, None))
+        _plain(json.dumps(listed, ensure_ascii=False, indent=2))
         return
     if not entries:
         _plain("no message is held for approval" if awaiting else "the outbox is empty")
         return
-    table = Table(title="Messages held for approval" if awaiting else "The outbox")
+    if awaiting:
+        _held_table(entries)
+        return
+    table = Table(title="The outbox")
     for column in ("key", "state", "to", "review", "step", "attempts", "why"):
         table.add_column(column, overflow="fold")
     for e in entries:
@@ -79,6 +88,132 @@ def list_command(
         cells = [e.key, e.state, e.to, e.review or "", e.step or "", str(e.attempts), why]
         table.add_row(*(Text(c) for c in cells))
     console.print(table)
+
+
+def _held_table(entries: list[Any]) -> None:
+    """The messages held for approval with what a person needs to decide: to whom, the
+    subject, why it is held, and the beginning of its text (`untoc outbox show KEY`: all)."""
+    with opened_store() as store, store.engine.connect() as conn:
+        held = held_details(conn, [e.key for e in entries])
+    table = Table(
+        title="Messages held for approval (`untoc outbox show KEY` prints the whole text)"
+    )
+    for column in ("key", "to", "subject", "why held", "text (beginning)"):
+        table.add_column(column, overflow="fold")
+    for e in entries:
+        why, text = held.get(e.key, ("", ""))
+        to = e.to + (f" (copies: {', '.join(e.cc)})" if e.cc else "")
+        table.add_row(*(Text(c) for c in (e.key, to, e.subject, why, text)))
+    console.print(table)
+
+
+# A role's words in "why held" (the roles the definitions' ladders address).
+_ROLE_WORDS = {
+    "mission": "the permanent mission",
+    "focal_point": "the focal point",
+    "cop_presidency": "the President of the Conference",
+    "secretariat": "the secretariat",
+}
+
+
+def held_details(conn: Any, keys: list[str]) -> dict[str, tuple[str, str]]:
+    """key -> (why the message awaits approval, the beginning of its text), read from the
+    message and the notices it carries (each notice keeps the approval its rung declares)."""
+    from sqlalchemy import select
+
+    from ..notify.ledger import MessageNotice
+    from ..notify.tables import OutboxRow
+
+    out: dict[str, tuple[str, str]] = {}
+    m, n = OutboxRow.__table__.c, MessageNotice.__table__.c  # type: ignore[attr-defined]
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        notices: dict[str, list[Any]] = {}
+        query = select(n.outbox_key, n.approval, n.review_id, n.step, n.rung, n.copy_only)
+        for row in conn.execute(query.where(n.outbox_key.in_(chunk), n.approval.is_not(None))):
+            notices.setdefault(row.outbox_key, []).append(row)
+        for row in conn.execute(select(m.key, m.role, m.body_text).where(m.key.in_(chunk))):
+            out[row.key] = (
+                _why_held(row.role, notices.get(row.key, [])),
+                _beginning(row.body_text),
+            )
+    return out
+
+
+def _why_held(role: str, notices: list[Any]) -> str:
+    to = _ROLE_WORDS.get(role.rpartition(".")[2], role)
+    if not notices:
+        return f"a letter to {to}: such letters wait for the secretariat's approval"
+    approvers = sorted({str(x.approval) for x in notices})
+    listed = "; ".join(
+        f"{'a copy of ' if x.copy_only else ''}the escalation {x.rung!r} of {x.review_id}"
+        f" (step {x.step})"
+        for x in notices[:3]
+    ) + (f"; and {len(notices) - 3} more" if len(notices) > 3 else "")
+    return (
+        f"it carries what the process sends only with the approval of the"
+        f" {', '.join(approvers)}: {listed}"
+    )
+
+
+def _beginning(text: str, limit: int = 280) -> str:
+    """What the message says, on one line, cut at a word: from its first numbered or
+    bulleted paragraph (the notices it carries) when it has one, else after the salutation;
+    links left out (the portal's address is in every message)."""
+    paragraphs = [
+        " ".join(line.strip() for line in p.splitlines() if "://" not in line)
+        for p in text.split("\n\n")
+        if p.strip()
+    ]
+    paragraphs = [p for p in paragraphs if p]
+    listed = next(
+        (i for i, p in enumerate(paragraphs) if p[:1].isdigit() or p.startswith(("* ", "- "))),
+        None,
+    )
+    if listed is not None:
+        paragraphs = paragraphs[listed:]
+    elif len(paragraphs) > 1 and len(paragraphs[0]) < 60:  # "Excellency," / "Dear ...,"
+        paragraphs = paragraphs[1:]
+    flat = " / ".join(paragraphs)
+    return flat if len(flat) <= limit else flat[:limit].rsplit(" ", 1)[0] + " ..."
+
+
+@outbox_app.command("show")
+@fails_cleanly
+def show_command(
+    key: Annotated[str, typer.Argument(help="The message's key (`untoc outbox list`).")],
+) -> None:
+    """One message as it will be sent: to whom, copies, subject, state, why, and its text."""
+    from sqlalchemy import select
+
+    from ..errors import InputError, Problem
+    from ..notify.outbox import outbox_entries
+    from ..notify.tables import OutboxRow
+
+    m = OutboxRow.__table__.c  # type: ignore[attr-defined]
+    with opened_store() as store, store.engine.connect() as conn:
+        row = conn.execute(select(m.key, m.body_text).where(m.key == key)).first()
+        if row is None:
+            raise InputError(
+                [
+                    Problem(
+                        f"no message in the outbox has the key {key!r}",
+                        hint="`untoc outbox list` shows the keys",
+                    )
+                ]
+            )
+        entry = next(e for e in outbox_entries(conn) if e.key == key)
+        why = held_details(conn, [key])[key][0] if entry.state == "awaiting approval" else None
+    _plain(f"key: {entry.key}\nstate: {entry.state}\nto: {entry.to}")
+    if entry.cc:
+        _plain(f"copies: {', '.join(entry.cc)}")
+    _plain(f"subject: {entry.subject}")
+    if why or entry.reason:
+        _plain(f"why: {why or entry.reason}")
+    if entry.decided_by:
+        _plain(f"decided by {entry.decided_by} at {_clock(entry.decided_at)}")
+    _plain("")
+    _plain(row.body_text)
 
 
 def _need_keys(keys: list[str] | None, every: bool, verb: str) -> list[str] | None:
@@ -101,13 +236,45 @@ def approve_command(
     from ..store.dialect import writing
 
     chosen = _need_keys(keys, every, "approve")
-    with opened_store() as store, writing(store.engine.connect()) as conn:
-        approved = approve(conn, chosen, by=by or os_user(), at=now())
+    with opened_store() as store:
+        if chosen:
+            with store.engine.connect() as conn:  # read apart: approve() owns its transaction
+                _not_decided_before(conn, chosen)
+        with writing(store.engine.connect()) as conn:
+            approved = approve(conn, chosen, by=by or os_user(), at=now())
     _plain(
         f"approved {len(approved)} message(s); they go out at the next sweep"
         if approved
         else "no message is held for approval"
     )
+
+
+def _not_decided_before(conn: Any, keys: list[str]) -> None:
+    """A message approved or rejected before is said to be so, by whom and when (nothing
+    changes): "it is pending" would not tell the person that a colleague approved it."""
+    from sqlalchemy import select
+
+    from ..errors import InputError, Problem
+    from ..notify.tables import AWAITING_APPROVAL, CANCELLED, OutboxRow
+
+    m = OutboxRow.__table__.c  # type: ignore[attr-defined]
+    problems = []
+    query = select(m.key, m.status, m.decided_by, m.decided_at).where(m.key.in_(keys[:500]))
+    for row in conn.execute(query):
+        if row.status == AWAITING_APPROVAL or not row.decided_by:
+            continue
+        verb = "rejected" if row.status == CANCELLED else "approved"
+        state = {"pending": "it waits for the next sweep", "sent": "it has been sent"}.get(
+            row.status, f"it is now {row.status.replace('_', ' ')}"
+        )
+        problems.append(
+            Problem(
+                f"{row.key} was already {verb} by {row.decided_by} on"
+                f" {_clock(row.decided_at)}; {state}",
+            )
+        )
+    if problems:
+        raise InputError(problems)
 
 
 @outbox_app.command("reject")
@@ -121,8 +288,11 @@ def reject_command(
     from ..notify.outbox import reject
     from ..store.dialect import writing
 
-    with opened_store() as store, writing(store.engine.connect()) as conn:
-        rejected = reject(conn, keys, why=why, by=by or os_user(), at=now())
+    with opened_store() as store:
+        with store.engine.connect() as conn:  # read apart: reject() owns its transaction
+            _not_decided_before(conn, list(keys))
+        with writing(store.engine.connect()) as conn:
+            rejected = reject(conn, keys, why=why, by=by or os_user(), at=now())
     _plain(f"rejected {len(rejected)} message(s); they will not be sent")
 
 
@@ -172,6 +342,15 @@ def retry_command(
         f"in doubt {drained.in_doubt}, given up {drained.given_up}"
         + (f", recovered {drained.recovered}" if drained.recovered else "")
     )
+    if not made_due and not drained.sent and not drained.failed:
+        _plain(
+            "nothing to retry: no message is pending, in doubt or given up"
+            + (
+                " (held messages wait for approval, not for a retry)"
+                if left.awaiting_approval
+                else ""
+            )
+        )
     for line in backlog_lines(left):
         _plain(line)
     not_delivered(drained.errors)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError, Problem
+from ..languages import UN_LANGUAGES
 from .common import console, fails_cleanly, opened_store, parse_as_of, today
 
 AS_OF_HELP = "Date of the figures (YYYY-MM-DD); default today."
@@ -56,7 +57,10 @@ def report_command(
             "(default: ./untoc-report-DATE).",
         ),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the HTML page: en | fr")] = "en",
+    lang: Annotated[
+        str,
+        typer.Option("--lang", help=f"Language of the HTML page: {' | '.join(UN_LANGUAGES)}"),
+    ] = "en",
     with_forecast: Annotated[
         bool, typer.Option("--forecast/--no-forecast", help="html: add the 70 % forecast.")
     ] = False,
@@ -153,6 +157,10 @@ def calendar_command(
     )
     where = written[0] if party else out
     console.print(f"wrote {len(written)} calendar file(s) as of {day.isoformat()} to {where}")
+    from .calendar_words import why_empty
+
+    for line in why_empty(written, day, party=party, include_overdue=include_overdue):
+        console.print(line)
 
 
 @fails_cleanly
@@ -175,15 +183,23 @@ def forecast_command(
     extend: Annotated[
         list[str] | None,
         typer.Option(
-            "--extend", help="What if STEP is extended by MONTHS, e.g. written_feedback:3."
+            "--extend",
+            help="What if STEP (a step of the process) is extended by MONTHS: STEP:MONTHS.",
         ),
     ] = None,
     format: Annotated[str, typer.Option("--format", help="text | json")] = "text",
     out: Annotated[
         Path | None, typer.Option("--out", help="Folder for forecast.json and forecast.png.")
     ] = None,
+    process: Annotated[
+        str | None,
+        typer.Option(
+            "--process", help="The process whose reviews are forecast; default country_review."
+        ),
+    ] = None,
 ) -> None:
-    """When each review is likely to complete and when the group reaches the 70 % rule."""
+    """When each review of a process is likely to complete and when the group reaches the
+    70 % rule, from the process's own steps."""
     _choice(format, ("text", "json"), "--format")
     if threshold is not None and not 0 < threshold <= 1:
         raise InputError([Problem("the threshold is a share between 0 and 1", path="--threshold")])
@@ -193,14 +209,18 @@ def forecast_command(
     from ..reports.forecast import (
         Scenario,
         forecast,
+        forecast_phases,
         parse_extend,
+        review_lines,
         scenario_from_decision,
         summary_lines,
     )
 
+    day, definition, snapshot = _load(as_of)
+    phases = forecast_phases(definition, process)  # an unknown process fails before any work
     scenarios: list[Scenario] = []
     for text in extend or []:
-        change = parse_extend(text)
+        change = parse_extend(text, phases.delays)
         scenarios.append(
             Scenario(
                 f"extend-{change.step}",
@@ -208,7 +228,6 @@ def forecast_command(
                 (change,),
             )
         )
-    day, definition, snapshot = _load(as_of)
     for path in decision or []:
         scenarios.append(scenario_from_decision(path, definition))
     result = forecast(
@@ -220,6 +239,7 @@ def forecast_command(
         scenarios=scenarios,
         group=group,
         threshold=threshold,
+        process=phases.process,
     )
     png = result.pop("png", b"")
     if out is not None:
@@ -233,5 +253,7 @@ def forecast_command(
         return
     for line in summary_lines(result):
         console.print(line)
+    for line in review_lines(result):
+        console.print(line, highlight=False)
     if out is not None:
         console.print(f"wrote {out / 'forecast.json'} and {out / 'forecast.png'}")

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 INSTRUMENTS = ("UNTOC", "TIP", "SOM", "FIREARMS")
-UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 REGIONAL_GROUPS = ("African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG")
 
 

@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
+from ..languages import Language
 from ..limits import date_problem
 from .email import checked_email
 
@@ -96,7 +97,6 @@ PartyCode = Annotated[
 ]
 # UNCAC: the Convention against Corruption, for reviews of its Implementation Review Mechanism
 Instrument = Literal["UNTOC", "TIP", "SOM", "FIREARMS", "UNCAC"]
-Language = Literal["ar", "zh", "en", "fr", "ru", "es"]
 RegionalGroup = Literal["African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG"]
 Text = Annotated[str, Field(min_length=1)]
 Email = Annotated[
@@ -276,3 +276,9 @@ class MechanismDocument(_Model):
     # each event is checked on its own against the engine's and the processes' fact models
     # (facts.py); the schema lists them all (schema.py)
     events: list[dict[str, Any]] = Field(default_factory=list)
+    # Answers to questionnaires, written feedback and consents kept by the portal
+    # (untoc_workflow/questionnaire/carry.py checks and restores them): optional.
+    questionnaires: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="questionnaire responses kept by the portal (answers, feedback, consent)",
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
-RTL_LANGUAGES = frozenset({"ar"})
+from ..languages import RTL_LANGUAGES, UN_LANGUAGES
+
 DEFAULT_LANGUAGE = "en"
 
 

@@ -30,37 +30,88 @@ class Decisions:
     problems: list[str] = field(default_factory=list)
 
 
-def approval_key(held: Sequence[Mapping[str, Any]]) -> str:
-    """The suspend key: the held rows it lists (a new row, a new form)."""
+def approval_key(held: Sequence[Mapping[str, Any]], attempt: int = 0) -> str:
+    """The suspend key: the held rows it lists (a new row, a new form), and the attempt (a
+    form answered with a rejection and no reason is asked again under the next one)."""
     digest = hashlib.sha256("|".join(sorted(r["key"] for r in held)).encode()).hexdigest()
-    return f"approval--{digest[:12]}"
+    return f"approval--{digest[:12]}" + (f"--{attempt}" if attempt else "")
+
+
+def _reason_required(count: int) -> Any:
+    def extra(schema: dict[str, Any]) -> None:
+        # the server checks this before it accepts a resume: a rejection without a reason
+        # is refused at the door, the form still open (the run checks it again)
+        schema["allOf"] = [
+            {
+                "if": {
+                    "properties": {f"decision_{i}": {"const": REJECT}},
+                    "required": [f"decision_{i}"],
+                },
+                "then": {
+                    "properties": {f"reason_{i}": {"type": "string", "pattern": r"\S"}},
+                    "required": [f"reason_{i}"],
+                },
+            }
+            for i in range(1, count + 1)
+        ]
+        # each letter needs a decision, unless every one is approved at once
+        schema["allOf"].append(
+            {
+                "if": {"properties": {"approve_all": {"const": True}}, "required": ["approve_all"]},
+                "else": {"required": [f"decision_{i}" for i in range(1, count + 1)]},
+            }
+        )
+        for prop in schema.get("properties", {}).values():
+            options = prop.pop("anyOf", None)  # `str | None`: a plain input, not a switch
+            if options:
+                prop.update(next(o for o in options if o.get("type") != "null"))
+                if prop.get("default", 0) is None:
+                    del prop["default"]
+
+    return extra
 
 
 def approval_form(held: Sequence[Mapping[str, Any]]) -> type[BaseModel]:
-    """One decision and one reason per held escalation, and who decides."""
+    """Who decides, approve-all, then one decision (required) and one reason (required to
+    reject) per held letter, the letter's text under its decision."""
     fields: dict[str, Any] = {
         "decided_by": (
             str,
             Field(
                 ...,
+                min_length=1,
                 title="Decided by",
                 description="Your name: kept with each decision in the outbox.",
             ),
-        )
+        ),
+        "approve_all": (
+            bool,
+            Field(
+                False,
+                title="Approve every letter below",
+                description="Ticked: each letter not marked reject is approved.",
+            ),
+        ),
     }
     for i, row in enumerate(held, 1):
         label = f"{i}. {row['review']} - {row['subject']} - to {row['to']}"
+        letter = str(row.get("text") or "").strip()
         fields[f"decision_{i}"] = (
-            Literal[APPROVE, REJECT, HOLD],  # type: ignore[valid-type]
-            Field(HOLD, title=label, description=f"Outbox key {row['key']}"),
+            Literal[APPROVE, REJECT, HOLD] | None,  # type: ignore[valid-type]
+            Field(
+                None,
+                title=label,
+                description=(f"{letter}\n\n" if letter else "")
+                + f"Required unless every letter is approved above (outbox key {row['key']}).",
+            ),
         )
         fields[f"reason_{i}"] = (
-            str,
-            Field("", title=f"{i}. Reason (required to reject)"),
+            str | None,
+            Field(None, title=f"{i}. Reason (required to reject)"),
         )
     return create_model(
         "EscalationsAwaitingApproval",
-        __config__=ConfigDict(extra="ignore"),
+        __config__=ConfigDict(extra="forbid", json_schema_extra=_reason_required(len(held))),
         **fields,
     )
 
@@ -68,19 +119,25 @@ def approval_form(held: Sequence[Mapping[str, Any]]) -> type[BaseModel]:
 def decisions(
     held: Sequence[Mapping[str, Any]], answer: BaseModel | Mapping[str, Any]
 ) -> Decisions:
-    """What the form's answer decides, row by row."""
+    """What the form's answer decides, row by row (approve-all approves every row not
+    rejected)."""
     data = answer.model_dump() if isinstance(answer, BaseModel) else dict(answer)
     out = Decisions(by=" ".join(str(data.get("decided_by") or "").split()))
+    every = bool(data.get("approve_all"))
     for i, row in enumerate(held, 1):
-        choice = data.get(f"decision_{i}", HOLD)
+        choice = data.get(f"decision_{i}")
         why = " ".join(str(data.get(f"reason_{i}") or "").split())
-        if choice == APPROVE:
-            out.approve.append(row["key"])
-        elif choice == REJECT:
+        if choice == REJECT:
             if why:
                 out.reject[row["key"]] = why
             else:
-                out.problems.append(f"{i}. {row['review']}: a rejection needs a reason; kept held")
+                out.problems.append(
+                    f"{i}. {row['review']} - {row['subject']}: a rejection needs a reason"
+                )
+        elif choice == APPROVE or every:
+            out.approve.append(row["key"])
+        elif choice is None:
+            out.problems.append(f"{i}. {row['review']} - {row['subject']}: no decision given")
     return out
 
 

@@ -62,11 +62,12 @@ def due_soon(
     return sorted(rows, key=lambda r: (r["days left"], r["review"], r["step"]))
 
 
-def awaiting_approval(store: Any) -> list[dict[str, Any]]:
-    """Escalations held for the secretariat's approval (outbox rows awaiting_approval)."""
+def awaiting_approval(store: Any, *, with_text: bool = False) -> list[dict[str, Any]]:
+    """Escalations held for the secretariat's approval (outbox rows awaiting_approval);
+    with `with_text`, each letter's text too (what the approval form shows to be signed)."""
     sql = text(
-        "SELECT key, review_id, step, rung, role, recipient_name, recipient, subject, due_on"
-        " FROM outbox WHERE status = 'awaiting_approval' ORDER BY review_id, due_on, id"
+        "SELECT key, review_id, step, rung, role, recipient_name, recipient, subject, due_on,"
+        " body_text FROM outbox WHERE status = 'awaiting_approval' ORDER BY review_id, due_on, id"
     )
     with store.engine.connect() as conn:
         rows = conn.execute(sql).all()
@@ -78,6 +79,7 @@ def awaiting_approval(store: Any) -> list[dict[str, Any]]:
             "to": f"{r.recipient_name} <{r.recipient}>" if r.recipient_name else r.recipient,
             "subject": r.subject,
             "due on": str(r.due_on),
+            **({"text": r.body_text} if with_text else {}),
         }
         for r in rows
     ]

@@ -62,25 +62,79 @@ def days_phrase(days_overdue: int) -> str:
     return f"due in {-days_overdue} day{'s' if days_overdue != -1 else ''}"
 
 
-def state_message(
-    position: Position, definition: Any, parties: Mapping[str, Any], *, refused: str | None = None
-) -> str:
-    """The run's state in one line, e.g. "Self-assessment questionnaire - due 11 October 2021
-    (agreed at the preliminary consultation) - 918 days overdue - waiting for Albania"; a
-    refused fact is said first, so the person who entered it sees why nothing moved."""
-    if position.complete or position.step is None:
-        return f"Review complete ({position.state.stage.replace('_', ' ')})"
-    step = position.step_state
-    assert step is not None
-    parts = [definition.step(position.step).label()]
+def open_steps(position: Position) -> list[Any]:
+    """The review's open steps, the latest first (most days past its deadline; a step with
+    no deadline last), definition order between equals: what the desk reports on."""
+    steps = [s for s in position.state.steps if s.is_open]
+    order = {s.step: i for i, s in enumerate(steps)}
+
+    def overdue(s: Any) -> int:
+        return (position.as_of - s.deadline.due).days if s.deadline else -(10**9)
+
+    return sorted(steps, key=lambda s: (-overdue(s), order[s.step]))
+
+
+def worst_step(position: Position) -> Any:
+    """The open step the review is latest with, else the step its run waits at."""
+    steps = open_steps(position)
+    return steps[0] if steps else position.step_state
+
+
+def _step_words(step: Any, definition: Any, position: Position, parties: Mapping[str, Any]) -> str:
+    parts = [_title(definition, step.step)]
     if step.deadline is not None:
         due = step.deadline.due
         parts.append(f"due {un_date(due)} ({deadline_source(step.deadline)})")
         parts.append(days_phrase((position.as_of - due).days))
+        if step.started_on is not None and step.started_on > due:
+            # the correspondence's wording: a step can begin after its deadline has passed
+            parts.append(f"began on {un_date(step.started_on)}, after its deadline had passed")
     if step.waiting_for:
         parts.append(f"waiting for {party_names(step.waiting_for, parties)}")
-    line = " - ".join(parts)
+    return " - ".join(parts)
+
+
+def _title(definition: Any, step_id: str) -> str:
+    try:
+        return str(definition.step(step_id).label())
+    except (KeyError, AttributeError, StopIteration):
+        return step_id.replace("_", " ")
+
+
+def state_message(
+    position: Position, definition: Any, parties: Mapping[str, Any], *, refused: str | None = None
+) -> str:
+    """The run's state in one line, e.g. "Self-assessment questionnaire - due 11 October 2021
+    (agreed at the preliminary consultation) - 918 days overdue - waiting for Albania": the
+    review's latest open step, however many are open, and how many are (the run's form
+    records the fact of any of them); a refused fact is said first, so the person who
+    entered it sees why nothing moved. A review at its last stage with a step still open
+    (publication) is not called complete."""
+    steps = open_steps(position)
+    if position.complete and not steps:
+        return f"Review complete ({position.state.stage.replace('_', ' ')})"
+    if position.complete:
+        stage = position.state.stage.replace("_", " ")
+        head = f"Review at its last stage ({stage}) with {_count(len(steps))} still open"
+        line = f"{head}: {_step_words(steps[0], definition, position, parties)}"
+    else:
+        step = worst_step(position)
+        assert step is not None
+        line = _step_words(step, definition, position, parties)
+        waited = position.step_state
+        if waited is not None and position.step and waited.step != step.step:
+            # the form asks for another step's fact: say which, and whom it waits for
+            form = f"the form records {_title(definition, position.step)}"
+            if waited.waiting_for:
+                form += f", waiting for {party_names(waited.waiting_for, parties)}"
+            line += f" ({_count(len(steps))} open; {form})"
+        elif len(steps) > 1:
+            line += f" ({_count(len(steps))} open)"
     return f"Not recorded: {refused}. {line}" if refused else line
+
+
+def _count(n: int) -> str:
+    return f"{n} step{'s' if n != 1 else ''}"
 
 
 def run_name(review_id: str, message: str) -> str:
@@ -107,10 +161,15 @@ def run_tags(position: Position) -> list[str]:
         *(f"reviewer:{p}" for p in state.reviewers),
         *(f"party:{p}" for p in dict.fromkeys([state.reviewed, *state.reviewers])),
     ]
-    step = position.step_state
-    if position.complete or step is None:
+    steps = open_steps(position)
+    if not steps and (position.complete or position.step_state is None):
         return [*tags, "step:done"]
-    tags.append(f"step:{step.step.replace('_', '-')}")
-    overdue = (position.as_of - step.deadline.due).days if step.deadline else 0
+    # one tag per open step (filtering on a step finds every review it is open in), the
+    # lateness band of the latest one, and how many are open
+    shown = steps or [position.step_state]
+    tags.extend(f"step:{s.step.replace('_', '-')}" for s in shown)
+    worst = shown[0]
+    overdue = (position.as_of - worst.deadline.due).days if worst.deadline else 0
     tags.append(lateness(overdue))
+    tags.append(f"open:{len(steps)}")
     return tags

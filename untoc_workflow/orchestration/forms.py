@@ -18,19 +18,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from ..core.model import UN_LANGUAGES
+from ..languages import ENGLISH_NAMES as LANGUAGE_NAMES
+from ..languages import UN_LANGUAGES
 from .facts import Fact, fact_model
 from .position import Position
 from .vocabulary import GENDERS, FactInput
 
-LANGUAGE_NAMES = {
-    "ar": "Arabic",
-    "zh": "Chinese",
-    "en": "English",
-    "fr": "French",
-    "ru": "Russian",
-    "es": "Spanish",
-}
 _LANGUAGES_SHOWN = ", ".join(f"{LANGUAGE_NAMES[c]} ({c})" for c in UN_LANGUAGES)
 _MAX_LANGUAGES = 3  # working languages of a review (mechanism-file.md: 0-3 codes)
 
@@ -43,7 +36,17 @@ _PARTY_TITLES = {
 }
 
 
+# The Prefect server checks a resume against the form's JSON Schema but not its formats:
+# "2026-13-45" passed as a `format: date` and failed the run when it read it. A pattern
+# the server does check refuses a month or day out of range at the door (a 30 February
+# is refused by the run itself, which suspends again saying why).
+DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
 def _plain_inputs(schema: dict[str, Any]) -> None:
+    # Every door validates alike: what the form does not ask for is refused, not dropped
+    # (a Party sent to a form without one was silently recorded without it).
+    schema["additionalProperties"] = False
     # `str | None` is drawn as a type switch ("Property is type None") and a one-value
     # choice as "is a const and cannot be changed": show an input and a list instead.
     for prop in schema.get("properties", {}).values():
@@ -54,11 +57,43 @@ def _plain_inputs(schema: dict[str, Any]) -> None:
                 del prop["default"]
         if "const" in prop:
             prop["enum"] = [prop.pop("const")]
+        if prop.get("format") == "date":
+            prop["pattern"] = DATE_PATTERN
 
 
 class _Form(BaseModel):
-    # Input from `untoc record` still carries the fact type: ignored, the step decides it.
-    model_config = ConfigDict(extra="ignore", json_schema_extra=_plain_inputs)
+    # A field the form does not have is refused (the commands send only the form's fields).
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_plain_inputs)
+
+
+def answer_problem(form: type[BaseModel], data: Mapping[str, Any]) -> str | None:
+    """Why `data` does not fit `form`, in the form's own words (its fields' titles), or
+    None when it fits."""
+    from pydantic import ValidationError
+
+    try:
+        form.model_validate(dict(data))
+    except ValidationError as exc:
+        return refusal_words(form, exc)
+    return None
+
+
+def refusal_words(form: type[BaseModel], exc: Any) -> str:
+    """A pydantic ValidationError of `form` in the form's words: what a run says when an
+    answer got past the server's check ("Date '2026-02-30': input should be a valid date")."""
+    fields = form.model_fields
+    said = []
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else ""
+        info = fields.get(name)
+        title = info.title if info is not None and info.title else name
+        if error["type"] == "extra_forbidden":
+            said.append(f"the form has no field {name!r}")
+        else:
+            value = error.get("input")
+            shown = f" {value!r}" if isinstance(value, (str, int)) else ""
+            said.append(f"{title}{shown}: {str(error['msg']).lower()}")
+    return "; ".join(said)
 
 
 def _names(codes: list[str], parties: Mapping[str, Any]) -> str:

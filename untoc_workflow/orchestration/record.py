@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ..core.admission import CommandDate
-from ..core.model import UN_LANGUAGES
+from ..core.rules import ENGINE_FACTS
 from ..errors import InputError
+from ..languages import UN_LANGUAGES
 from ..mechanism_file import FORMAT
 from ..yamlsource import Located
 from .facts import Fact
@@ -48,7 +50,7 @@ def refusal(position: Position, fact: Fact, today: date) -> str | None:
         return f"review {review} is complete; it waits for no fact"
     if kind != position.fact:
         return (
-            f"review {review} waits for {position.step} ({position.fact}), "
+            f"review {review} waits for step {position.step} ({position.fact}), "
             f"not for {kind}; record that fact with `untoc record` instead"
         )
     for field in fact.shape.inputs:
@@ -91,7 +93,7 @@ def record_fact(store: Any, position: Position, fact: Fact, today: date) -> Outc
     event = fact.event(position.review)
     why = refusal(position, fact, today)
     if why:
-        return Outcome(event, refused=why)
+        return Outcome(event, refused=in_words(why, position.definition))
     from ..store.admission import Admission  # the store is the caller's: imported with it
 
     doc = {"format": FORMAT, "events": [event]}
@@ -102,5 +104,41 @@ def record_fact(store: Any, position: Position, fact: Fact, today: date) -> Outc
         )
     except InputError as exc:
         # the person at the form needs the reason, not the place in a file nobody wrote
-        return Outcome(event, refused="; ".join(p.message for p in exc.problems))
+        said = "; ".join(p.message for p in exc.problems)
+        return Outcome(event, refused=in_words(said, position.definition))
     return Outcome(event, recorded=result.added.get("events", 0) > 0)
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_STEP = re.compile(r"\bstep ([a-z][a-z0-9_]*)\b")
+
+
+def in_words(text: str, definition: Any) -> str:
+    """A refusal as the person at the form reads it: the steps and facts by their titles in
+    the review's definition, not their ids ("saq_submitted dated 2021-01-01 is before step
+    saq started" -> "Answers to the self-assessment questionnaire received dated 1 January
+    2021 is before step "Self-assessment questionnaire" started"); dates in UN style."""
+    from .desk import un_date
+
+    if definition is None:
+        return text
+    steps = {s.id: s.label() for s in definition.steps}
+    facts = {k: k.replace("_", " ").capitalize() for k in ENGINE_FACTS}
+    facts |= {k: f.label() for k, f in getattr(definition, "facts", {}).items() if f.label()}
+
+    def step(m: re.Match[str]) -> str:
+        label = steps.get(m.group(1))
+        return f"step \u201c{label}\u201d" if label else m.group(0)
+
+    text = _STEP.sub(step, text)
+    if facts:
+        ids = "|".join(sorted(map(re.escape, facts), key=len, reverse=True))
+        text = re.sub(rf"\b({ids})\b", lambda m: f"\u201c{facts[m.group(1)]}\u201d", text)
+
+    def day(m: re.Match[str]) -> str:
+        try:
+            return un_date(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            return m.group(0)
+
+    return _ISO_DATE.sub(day, text)

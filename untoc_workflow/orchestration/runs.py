@@ -24,6 +24,7 @@ _RESTARTABLE = ("FAILED", "CRASHED", "CANCELLED")
 _PAGE = 200  # the server's largest page
 REPLACED = ", replaced)"  # the end of a replaced run's name: "C1-G1-NGA (crashed, replaced)"
 _CREATE_TRIES = 8  # about two minutes of a busy server
+_BUSY_FOR = 60.0  # seconds a resume retries a server answering 503 ("database is locked")
 
 
 def api_configured() -> bool:
@@ -162,19 +163,23 @@ async def astart_review_runs(
         # too): the idempotency key counts the review's failed runs, and the server keeps a
         # key per flow
         runs = await _all_runs(client, flow_filter=_flow_filter())
+        wanted = {r.id for r in reviews}
         ended_badly: dict[str, int] = {}
         replaced = []
         for r in runs:
             state = r.state.type.value if r.state else "SCHEDULED"
             review_id = review_of_run(r.name, r.parameters)
+            if review_id not in wanted:
+                continue  # another review's run: neither counted nor renamed here
             if state in _RESTARTABLE:
                 ended_badly[review_id] = ended_badly.get(review_id, 0) + 1
                 if not r.name.endswith(REPLACED):
-                    replaced.append((r, state.lower()))
+                    # the review each run is for, not the loop's last one
+                    replaced.append((r, review_id, state.lower()))
             else:
                 result.already.setdefault(review_id, r.id)
         # Only the live run is named after its review: the list shows one run per review.
-        for r, state in replaced:
+        for r, review_id, state in replaced:
             with contextlib.suppress(Exception):  # a name is cosmetic; never block a start
                 await client.update_flow_run(r.id, name=f"{review_id} ({state}{REPLACED}")
         gate = asyncio.Semaphore(parallel)
@@ -323,19 +328,53 @@ async def aresume_with_fact(
     A run turns Suspended a moment before it saves its input form; a resume in between is
     rejected with "Run input schema not found", so that one rejection is retried for up to
     `settle` seconds. Any other rejection (input that does not fit the form) raises."""
+    import httpx
     from prefect import get_client
     from prefect.client.schemas.responses import SetStateStatus
 
-    deadline = asyncio.get_running_loop().time() + settle
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + settle
+    busy_until = loop.time() + _BUSY_FOR
     async with get_client() as client:
         while True:
-            answer = await client.resume_flow_run(flow_run_id, run_input=dict(run_input))
+            fitted = await _fitted_to_form(client, flow_run_id, run_input)
+            try:
+                answer = await client.resume_flow_run(flow_run_id, run_input=fitted)
+            except httpx.HTTPStatusError as exc:
+                # a Prefect server on SQLite answers 503 "database is locked" to some of
+                # several resumes at once (after its client's own retries): wait and ask
+                # again; the resume is idempotent (a resumed run is not resumed twice)
+                if exc.response.status_code != 503 or loop.time() > busy_until:
+                    raise
+                await asyncio.sleep(0.5 + random.random())
+                continue
             if answer.status == SetStateStatus.ACCEPT:
                 return
             reason = getattr(answer.details, "reason", "") or ""
             if "schema not found" not in reason or asyncio.get_running_loop().time() > deadline:
                 raise RuntimeError(f"flow run {flow_run_id} was not resumed: {reason}")
             await asyncio.sleep(0.2)
+
+
+async def _fitted_to_form(
+    client: Any, flow_run_id: UUID, run_input: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A logged fact's input cut to the fields the run's form has: the form refuses any
+    other (a person's extra field is refused; a command's spare ones, such as the fact's
+    type, are left out here). Unchanged when the form cannot be read yet."""
+    import json
+
+    data = {k: v for k, v in run_input.items() if k != "fact"}
+    try:
+        run = await client.read_flow_run(flow_run_id)
+        keyset = run.state.state_details.run_input_keyset if run.state else None
+        if not keyset:
+            return data
+        schema = json.loads(await client.read_flow_run_input(flow_run_id, keyset["schema"]))
+    except Exception:  # not saved yet: the resume answers "schema not found" and is retried
+        return data
+    fields = schema.get("properties") or {}
+    return {k: v for k, v in data.items() if k in fields} if fields else data
 
 
 async def aresume_waiting_runs(review_id: str | None, event: Mapping[str, Any]) -> list[str]:
@@ -432,3 +471,184 @@ def resume_waiting_run(review_id: str | None, event: Mapping[str, Any]) -> str |
     resumes the runs of that party's reviews waiting for it; the first id is returned."""
     resumed = resume_waiting_runs(review_id, event)
     return resumed[0] if resumed else None
+
+
+# A country-review run is Running for seconds (it suspends at once) and Pending for as long
+# as a worker takes to start its process: one left in either longer than this was claimed
+# by a worker or runner that died (SIGKILL, a machine lost) and nobody will move it.
+STALE_AFTER_DEFAULT = "10m"
+_STRANDABLE = ("PENDING", "RUNNING")
+SWEEP_FLOW = "daily-sweep"
+
+
+def parse_duration(text: str) -> Any:
+    """ "90s", "10m", "2h" (a number alone is minutes) as a timedelta; InputError else."""
+    from datetime import timedelta
+
+    raw = text.strip().lower()
+    units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+    number, unit = (raw[:-1], raw[-1]) if raw and raw[-1] in units else (raw, "m")
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = -1.0
+    if amount <= 0:
+        raise InputError(
+            [
+                Problem(
+                    f"{text!r} is not a duration",
+                    path="--stale-after",
+                    hint="a positive number with s, m, h or d: 90s, 10m, 2h",
+                )
+            ]
+        )
+    return timedelta(**{units[unit]: amount})
+
+
+@dataclass
+class StrandedResult:
+    crashed: dict[str, str] = field(default_factory=dict)  # run id -> the review or flow
+    started: StartResult = field(default_factory=StartResult)
+
+
+async def areplace_stranded_runs(
+    reviews: Mapping[str, Any],
+    stale_after: Any,
+    now: Any,
+    *,
+    deployment: str = DEPLOYMENT,
+) -> StrandedResult:
+    """Mark Crashed every country-review or daily-sweep run left Pending or Running since
+    before `now - stale_after` (its worker no longer answers), and start a live run for
+    each of those reviews in `reviews` (id -> review) on `deployment`: it rebuilds the
+    review's position from the event log, so each review ends with one live run. A sweep
+    so marked frees the deployment's one slot for the next sweep."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Crashed
+
+    out = StrandedResult()
+    cutoff = now - stale_after
+    run_filter = FlowRunFilter(
+        state=FlowRunFilterState(
+            type=FlowRunFilterStateType(any_=[StateType(s) for s in _STRANDABLE])
+        )
+    )
+    flows = FlowFilter(name=FlowFilterName(any_=[FLOW_NAME, SWEEP_FLOW]))
+    stranded_reviews: list[Any] = []
+    async with get_client() as client:
+        names = {f.id: f.name for f in await client.read_flows(flow_filter=flows)}
+        for r in await _all_runs(client, flow_filter=flows, flow_run_filter=run_filter):
+            since = r.state.timestamp if r.state else None
+            if since is None or since > cutoff:
+                continue
+            review_run = names.get(r.flow_id) == FLOW_NAME
+            if review_run and review_of_run(r.name, r.parameters) not in reviews:
+                continue  # another store's review (a server shared by tests): not ours
+            if await _heard_since(client, r.id, cutoff):
+                continue  # a long sweep whose process still beats (flows' heartbeats)
+            state = r.state.type.value.lower() if r.state else "pending"
+            await client.set_flow_run_state(
+                r.id,
+                Crashed(
+                    message=f"stranded: {state} since {since:%Y-%m-%d %H:%M} UTC and no "
+                    "worker moved it; replaced by a live run at the step the event log shows"
+                    if names.get(r.flow_id) == FLOW_NAME
+                    else f"stranded: {state} since {since:%Y-%m-%d %H:%M} UTC and no worker "
+                    "moved it; marked crashed so the next sweep can run"
+                ),
+                force=True,
+            )
+            if names.get(r.flow_id) == FLOW_NAME:
+                review_id = review_of_run(r.name, r.parameters)
+                out.crashed[str(r.id)] = review_id
+                if review_id in reviews:
+                    stranded_reviews.append(reviews[review_id])
+            else:
+                out.crashed[str(r.id)] = SWEEP_FLOW
+    if stranded_reviews:
+        unique = list({r.id: r for r in stranded_reviews}.values())
+        out.started = await astart_review_runs(unique, deployment=deployment)
+    return out
+
+
+async def _heard_since(client: Any, run_id: Any, since: Any) -> bool:
+    """True when the run's process sent a heartbeat event after `since` (workers started
+    with PREFECT_FLOWS_HEARTBEAT_FREQUENCY, docs/scaling-out.md): it is alive, however long
+    it has been Running. Without heartbeats the state's age alone decides."""
+    from prefect.events.filters import (
+        EventFilter,
+        EventNameFilter,
+        EventOccurredFilter,
+        EventResourceFilter,
+    )
+
+    try:
+        page = await client.read_events(
+            EventFilter(
+                occurred=EventOccurredFilter(since=since),
+                event=EventNameFilter(name=["prefect.flow-run.heartbeat"]),
+                resource=EventResourceFilter(id=[f"prefect.flow-run.{run_id}"]),
+            ),
+            limit=1,
+        )
+    except Exception:  # the events API is optional to this decision
+        return False
+    return bool(page.events)
+
+
+def replace_stranded_runs(
+    reviews: Mapping[str, Any], stale_after: Any, now: Any, *, deployment: str = DEPLOYMENT
+) -> StrandedResult:
+    return _run(  # type: ignore[no-any-return]
+        areplace_stranded_runs(reviews, stale_after, now, deployment=deployment)
+    )
+
+
+def _key_fingerprint(key: str | None) -> str | None:
+    """The log fingerprint a suspend key was made with (position.suspend_key)."""
+    parts = (key or "").split("--")
+    return parts[2] if len(parts) == 4 else None
+
+
+async def arefresh_stale_runs(
+    definition: Any, snapshot: Any, today: Any, *, deployment: str = DEPLOYMENT
+) -> list[str]:
+    """Replace every suspended run whose review's log moved at another open step than the
+    one it waits at (a Party's experts named while the run waits for the SAQ): its form
+    still takes its own step's fact, but its name, message and tags (the latest open step,
+    how many are open) are those of before. The new run rebuilds them from the log. Runs
+    whose own step the log shows done are resumed by `async_sync_waiting_runs` instead.
+    Returns the reviews whose run was replaced."""
+    from .position import review_position
+
+    stale = []
+    for run in await awaiting_runs():
+        if run.review not in snapshot.reviews or run.step is None:
+            continue
+        was = _key_fingerprint(run.key)
+        if was is None:
+            continue
+        now = review_position(definition, snapshot, run.review, today)
+        if now.complete or now.step != run.step or now.fingerprint == was:
+            continue
+        stale.append(snapshot.reviews[run.review])
+    if not stale:
+        return []
+    _cancelled, result = await arestart_review_runs(stale, deployment=deployment)
+    return sorted(result.started)
+
+
+def refresh_stale_runs(
+    definition: Any, snapshot: Any, today: Any, *, deployment: str = DEPLOYMENT
+) -> list[str]:
+    return _run(  # type: ignore[no-any-return]
+        arefresh_stale_runs(definition, snapshot, today, deployment=deployment)
+    )

@@ -17,6 +17,10 @@ from .desk import deadline_source, party_names, un_date
 from .facts import split_recorder
 from .position import Position
 
+# the outbox's kind of the go-live letters (notify/sweep.py's OPENING_KIND; notify is not
+# imported here: the orchestration reads its tables only)
+OPENING_KIND = "opening"
+
 _STATUS = {
     "not_started": "not started",
     "open": "open",
@@ -41,8 +45,20 @@ def review_notices(store: Any, review_id: str) -> list[dict[str, Any]]:
         " FROM outbox_notice n JOIN outbox o ON o.key = n.outbox_key"
         " WHERE n.review_id = :review ORDER BY n.due_on, n.id"
     )
+    # The go-live letters carry no notice of their own (the ledger has no row for them): a
+    # letter to one of the review's Parties lists the review's outstanding steps by its id.
+    opening = text(
+        "SELECT o.due_on, '' AS step, 'go-live letter' AS rung, o.role, o.party,"
+        " o.recipient_name, o.status, o.sent_at, o.copy_only"
+        " FROM outbox o WHERE o.kind = :kind AND o.body_text LIKE :listed ESCAPE '!'"
+        " ORDER BY o.due_on, o.id"
+    )
+    listed = "%" + review_id.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
     with store.engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(sql, {"review": review_id})]
+        rows = [dict(r._mapping) for r in conn.execute(sql, {"review": review_id})]
+        letters = conn.execute(opening, {"kind": OPENING_KIND, "listed": listed})
+        rows += [dict(r._mapping) for r in letters]
+    return sorted(rows, key=lambda r: str(r["due_on"]))
 
 
 def _fact_line(e: Event, parties: Mapping[str, Any]) -> str:
@@ -94,7 +110,8 @@ def timeline_markdown(
             to = n["recipient_name"] or n["role"]
             if n["copy_only"]:
                 to += " (copy)"
-            lines.append(f"| {n['due_on']} | {n['step']} | {n['rung']} | {to} | {n['status']} |")
+            step = n["step"] or "every step outstanding"
+            lines.append(f"| {n['due_on']} | {step} | {n['rung']} | {to} | {n['status']} |")
     else:
         lines.append("No notice recorded for this review yet.")
     return "\n".join(lines) + "\n"

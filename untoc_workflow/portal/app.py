@@ -159,4 +159,8 @@ def create_app(
     app.include_router(pages_auth.router)
     app.include_router(pages_reviews.router)
     app.include_router(pages_secretariat.router)
+    from . import pages_questionnaire
+
+    app.include_router(pages_questionnaire.router)
+    pages.globals["questionnaire_link"] = pages_questionnaire.link_for(portal)
     return app

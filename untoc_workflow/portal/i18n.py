@@ -4,27 +4,30 @@ compiled in memory when first used), CLDR dates, and right-to-left Arabic."""
 from __future__ import annotations
 
 import gettext
-import io
 from datetime import date
 from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
-
+from .. import catalogs
+from ..languages import DEFAULT_LANGUAGE as DEFAULT
+from ..languages import NATIVE_NAMES, direction
+from ..languages import UN_LANGUAGES as LANGUAGES
 from ..notify.wording import format_date
 
-LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
-DEFAULT = "en"
-NATIVE_NAMES = {
-    "ar": "العربية",
-    "zh": "中文",
-    "en": "English",
-    "fr": "Français",
-    "ru": "Русский",
-    "es": "Español",
-}
+# The language list and direction are the project's (languages.py), kept under the names
+# the portal's pages import.
+__all__ = [
+    "DEFAULT",
+    "DOMAIN",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "NATIVE_NAMES",
+    "choose_language",
+    "direction",
+    "long_date",
+    "translations",
+]
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "portal"
 
@@ -32,19 +35,7 @@ DOMAIN = "portal"
 @cache
 def translations(language: str) -> gettext.NullTranslations:
     """The catalog of `language` (English is the source text)."""
-    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if language == DEFAULT or not path.exists():
-        return gettext.NullTranslations()
-    with open(path, "rb") as fh:
-        catalog = read_po(fh, locale=language, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
-
-
-def direction(language: str) -> str:
-    return "rtl" if language == "ar" else "ltr"
+    return catalogs.translations(LOCALE_DIR, DOMAIN, language)
 
 
 def long_date(day: date | None, language: str) -> str:

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from ..dates import add_months, months_late
+from ..languages import UN_LANGUAGES
 
 SAMPLE_FILE = Path(__file__).with_name("mechanism.json")
 SEED = 20240416
@@ -284,7 +285,7 @@ class _Generator:
                 has = rng.random() < share
                 instruments[proto] = _day(rng, untoc, date(2019, 12, 31)) if has else None
             instruments.update(PROTOCOL_FACTS.get(code, {}))
-            spoken = [lang for lang in ("ar", "zh", "fr", "ru", "es") if code in langs[lang]]
+            spoken = [lang for lang in UN_LANGUAGES if lang != "en" and code in langs[lang]]
             if not spoken or code in english_too or code == "EU":
                 spoken.append("en")
             if code == "EU":
