@@ -42,6 +42,7 @@ class Item:
     missed: tuple[date, ...] = ()  # working days the sweep did not run since it fell due
     holiday: bool = False  # it fell due on a non-working day and waited for the next
     ledger_id: int | None = None  # the ledger row of a notice carried from an open message
+    decided: tuple[str, datetime] | None = None  # the release of the message it came from
 
     @property
     def address(self) -> str:
@@ -74,6 +75,16 @@ class Letter:
     approval: str | None = None  # who must approve it before it leaves (when held)
     count: int = 0  # what it lists: notices addressed to the recipient, reviews, Parties
     reviews: list[str] = field(default_factory=list)
+    # the approval of the text it replaces (written again on the day it leaves): who, when
+    decided: tuple[str, datetime] | None = None
+
+
+def own_party_only(recipient: Recipient, others: Sequence[Recipient]) -> list[Recipient]:
+    """Who a note verbale to one Permanent Mission is copied to (and names): its own Party's
+    focal points and the secretariat, never another State's."""
+    if recipient.kind != "mission":
+        return list(others)
+    return [o for o in others if o.party in (None, recipient.party)]
 
 
 def letter_key(kind: str, as_of: date, address: str, notices: Sequence[str]) -> str:
@@ -112,7 +123,7 @@ def item_context(
         parties=parties,
         step_titles=step_titles,
         recipient=item.recipient,
-        others=item.others,
+        others=own_party_only(item.recipient, item.others),
         language=language,
         secretariat=secretariat,
     )
@@ -225,7 +236,7 @@ class LetterWriter:
             {
                 o.email
                 for i in direct
-                for o in i.others
+                for o in own_party_only(recipient, i.others)
                 if o.copy and o.address_key != recipient.address_key
             }
         )
@@ -242,6 +253,7 @@ class LetterWriter:
             cc=cc,
             held=any(i.held for i in items),
             approval=next((i.approval for i in items if i.held), None),
+            decided=next((i.decided for i in items if i.decided), None),
             review_id=next(iter(reviews)) if len(reviews) == 1 else None,
             step=next(iter(steps)) if len(steps) == 1 else None,
             count=len(direct) or len(items),
@@ -333,14 +345,15 @@ def letter_row(
         copy_only=False,
     )
     row["cc"] = ", ".join(letter.cc) or None
+    row["decided_by"] = row["decided_at"] = None
     if letter.held:
         row["status"] = AWAITING_APPROVAL
         row["approval"] = letter.approval or "secretariat"
     else:
         row["status"] = PENDING
-        row["approval"] = None
-    row["decided_by"] = None
-    row["decided_at"] = None
+        # written again after its release: who released it, and when, stay on the row
+        row["approval"] = "secretariat" if letter.decided else None
+        row["decided_by"], row["decided_at"] = letter.decided or (None, None)
     return row
 
 
@@ -458,8 +471,10 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
                         "due": long_date(date(2022, 5, 1), language),
                         "days_overdue": 716,
                         "late_by": notices[0]["late_by"],
+                        "began": long_date(date(2023, 6, 1), language),
                     }
                 ],
+                "note_sent": long_date(date(2024, 4, 8), language),
             }
         ],
     }

@@ -106,6 +106,7 @@ def recipient_fields(recipient: Any, language: str = "en") -> dict[str, Any]:
         "party_code": code,
         "is_copy": recipient.copy,
         "kind": recipient.kind,
+        "gender": getattr(recipient, "gender", None),
     }
 
 

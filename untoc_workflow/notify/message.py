@@ -25,7 +25,9 @@ from .context import one_line
 from .recipients import valid_address
 
 # CRLF line ends; bodies are base64 (utf-8), so the message is 7-bit clean for any relay.
-_WIRE = policy.compat32.clone(linesep="\r\n")
+# No From-mangling: compat32 would write a text line starting "From " as ">From ", which
+# the recipient then reads (an opening letter's "From 16 April 2024 ...").
+_WIRE = policy.compat32.clone(linesep="\r\n", mangle_from_=False)
 
 
 @dataclass(frozen=True)
@@ -96,12 +98,14 @@ def build_message(
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Auto-Response-Suppress"] = "All"
     msg["X-UNTOC-Notice"] = _header(row.notice)
+    # the outbox's own reference: in the headers, never in the text a Party reads
+    msg["X-UNTOC-Reference"] = _header(row.key)
     if row.review_id:
         msg["X-UNTOC-Review"] = _header(row.review_id)
     msg.attach(MIMEText(row.body_text, "plain", "utf-8"))
     msg.attach(MIMEText(row.body_html, "html", "utf-8"))
     buffer = io.BytesIO()
-    BytesGenerator(buffer, policy=_WIRE).flatten(msg)
+    BytesGenerator(buffer, mangle_from_=False, policy=_WIRE).flatten(msg)
     return Outgoing(
         sender=sender,
         recipient=row.recipient,

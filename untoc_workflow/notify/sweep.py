@@ -55,6 +55,8 @@ from .outbox import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_nai
 from .outstanding import outstanding_lines
 from .presidency import late_parties, presidency_held
 from .recipients import Fallback, Recipient, RecipientResolver
+from .record_of_notes import notes_sent
+from .release import RELEASED, rewritten_key, rewritten_reason, written_earlier
 from .tables import AWAITING_APPROVAL, CANCELLED, PENDING
 from .templates import Templates, templates_dir
 from .wording import local_party_name
@@ -305,6 +307,8 @@ class Notifier:
                 carried.append(item)
             if message.status == CANCELLED:
                 reasons.append(message.cancel_reason)  # marked by a decision: rebuild
+            elif not reasons and written_earlier(message, as_of):
+                reasons.append(rewritten_reason(message))
             if not reasons and address not in by_address:
                 continue
             plan.keys[message.id] = message.key
@@ -376,9 +380,9 @@ class Notifier:
         if rung is None or step.deadline is None or step.started_on is None:
             return None
         base = ladder_base(step.deadline, step.started_on)
-        # What was decided on the day it was found is what is said (a "due today" notice
-        # held for a week still reads as written that day).
-        found = min(child.found_on, as_of)
+        # A letter is true on the day it is written, which is the day it leaves (release.py):
+        # a notice carried from an earlier message is told with today's figures.
+        found = as_of
         return DueNotification(
             key=child.notice,
             review=child.review_id,
@@ -416,6 +420,8 @@ class Notifier:
                 item.approved = bool(child.approved) or (
                     message.status == PENDING and message.decided_by is not None
                 )
+                if message.status in RELEASED and message.decided_by is not None:
+                    item.decided = (message.decided_by, message.decided_at)
                 return item
         return None
 
@@ -597,11 +603,22 @@ class Notifier:
         working day, or the first sweep after it). A summary still awaiting approval when
         the next is written is superseded."""
         key = f"{PRESIDENCY_KIND}/{as_of:%Y-%m}"
-        if conn.execute(select(C.id).where(C.key == key)).first() is not None:
+        written = list(
+            conn.execute(
+                select(C.id, C.key, C.status, C.found_on, C.decided_by, C.decided_at).where(
+                    C.kind == PRESIDENCY_KIND, C.key.like(f"{key}%")
+                )
+            )
+        )
+        released = [r for r in written if written_earlier(r, as_of)]
+        if written and not released:
             return
         contact = self.settings.cop_presidency
         language = getattr(contact, "language", None) or "en"
-        late = late_parties(self._steps, states, parties, language)
+        late = late_parties(self._steps, states, parties, language, notes_sent(conn))
+        for row in released:  # the month's summary, approved, leaves with today's figures
+            plan.cancel[row.id] = rewritten_reason(row)
+            key = rewritten_key(row.key, as_of)
         if not late:
             return
         recipient = Recipient(
@@ -617,13 +634,16 @@ class Notifier:
             key,
             as_of,
             {"late": late},
-            held=presidency_held(self.definition),
+            held=presidency_held(self.definition) and not released,
             language=language,
         )
+        if released:
+            letter.decided = (released[0].decided_by, released[0].decided_at)
+            letter.approval = None
         for row in conn.execute(
             select(C.id, C.key).where(C.kind == PRESIDENCY_KIND, C.status.in_(OPEN))
         ):
-            plan.cancel[row.id] = f"superseded by the summary of {as_of:%Y-%m}"
+            plan.cancel.setdefault(row.id, f"superseded by the summary of {as_of:%Y-%m}")
         plan.letters.append((letter, PRESIDENCY_KIND))
 
     # -- the secretariat's daily summary -----------------------------------------------------
