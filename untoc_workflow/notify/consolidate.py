@@ -79,6 +79,13 @@ class Letter:
     decided: tuple[str, datetime] | None = None
 
 
+def note_number(recipient: Recipient) -> dict[str, str]:
+    """A note verbale to a mission is numbered when it is recorded (note_numbers.py)."""
+    from .note_numbers import SLOT
+
+    return {"note_number": SLOT} if recipient.kind == "mission" else {}
+
+
 def own_party_only(recipient: Recipient, others: Sequence[Recipient]) -> list[Recipient]:
     """Who a note verbale to one Permanent Mission is copied to (and names): its own Party's
     focal points and the secretariat, never another State's."""
@@ -230,6 +237,7 @@ class LetterWriter:
             "summary": list(summary),
             "awaiting": awaiting,
             "approve": "untoc outbox approve --all",
+            **note_number(recipient),
         }
         rendered = self.templates.render_letter(template, language, ctx)
         cc = sorted(
@@ -281,6 +289,7 @@ class LetterWriter:
             "reference": key,
             "recipient": recipient_fields(recipient, language),
             "secretariat": _secretariat(self.settings),
+            **note_number(recipient),
             **context,
         }
         rendered = self.templates.render_letter(template, language, ctx)

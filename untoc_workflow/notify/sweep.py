@@ -51,6 +51,7 @@ from .letters_store import ids_with as _ids_with
 from .letters_store import known as _known
 from .letters_store import open_messages as _open_messages
 from .letters_store import write_ledger as _write_ledger
+from .note_numbers import DEFAULT_SERIES, check_series, number_notes
 from .outbox import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
 from .outstanding import outstanding_lines
 from .presidency import late_parties, presidency_held
@@ -155,6 +156,7 @@ class Notifier:
             s.id for s in definition.steps if WAITING_RULES[s.waiting_for.rule].about_parties
         }
         self.letters = LetterWriter(self.templates, self._steps, settings)
+        check_series(getattr(settings, "note_series", None) or DEFAULT_SERIES)
 
     def later_rungs(self, step: str, rung: str) -> tuple[Any, ...]:
         ladder = self._steps[step].ladder
@@ -221,6 +223,8 @@ class Notifier:
             again = {letter.key for letter, _ in plan.letters}
             plan.cancel = {i: r for i, r in plan.cancel.items() if plan.keys.get(i) not in again}
             report.cancelled = _cancel_open(conn, plan.cancel, stamp)
+            series = getattr(self.settings, "note_series", None) or DEFAULT_SERIES
+            number_notes(conn, [letter for letter, _ in plan.letters], series, as_of, stamp)
             rows = [
                 letter_row(
                     letter,
