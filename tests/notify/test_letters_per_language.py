@@ -105,3 +105,30 @@ def test_the_gender_recorded_for_a_focal_point_reaches_the_salutation(store, tmp
     assert "Dear Ms. A. Bello," in text["nga@example.org"]
     assert "Dear Mr. K. Mensah," in text["gha@example.org"]
     assert "Dear J. Weber," in text["deu@example.org"]
+
+
+GRATEFUL = {
+    "en": "would be grateful if the Permanent Mission",
+    "fr": "serait reconnaissant",
+    "es": "agradecería",
+    "ru": "был бы признателен",
+    "zh": "不胜感激",
+    "ar": "ممتنة",
+}
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_focal_point_reads_that_a_note_verbale_was_sent_not_the_note(templates, language):
+    from untoc_workflow.notify.context import sample_notice_contexts
+    from untoc_workflow.notify.wording import term
+
+    ctx = dict(sample_notice_contexts(language)[1])
+    mission = {**ctx["recipient"], "kind": "mission", "is_copy": False}
+    focal_point = {**ctx["recipient"], "kind": "focal_point", "is_copy": True, "gender": None}
+    note, _ = templates.render_item("escalation_mission", language, {**ctx, "recipient": mission})
+    told, _ = templates.render_item(
+        "escalation_mission", language, {**ctx, "recipient": focal_point}
+    )
+    assert GRATEFUL[language] in note
+    assert GRATEFUL[language] not in told, told
+    assert term("note_verbale", language) in told and ctx["as_of"] in told, told
