@@ -93,7 +93,23 @@ def salutation(recipient: Any, language: str) -> str:
     return form.format(name=name)
 
 
+# The secretariat's own summary is an internal note: headed as one, no salutation, no close.
+_INTERNAL = {
+    "en": "Internal note",
+    "fr": "Note interne",
+    "es": "Nota interna",
+    "ru": "Служебная записка",
+    "zh": "内部说明",
+    "ar": "مذكرة داخلية",
+}
+
+
+def internal_note(language: str) -> str:
+    return _INTERNAL[language]
+
+
 def install(env: Any) -> None:
+    env.globals["internal_note"] = internal_note
     env.globals["dateline"] = dateline
     env.globals["courtesy"] = courtesy
     env.globals["salutation"] = salutation
