@@ -108,7 +108,18 @@ def internal_note(language: str) -> str:
     return _INTERNAL[language]
 
 
+def waited_from(names: list[str], language: str) -> list[str]:
+    """The Parties a step waits for, as the label before them governs them: Russian
+    "Ожидается от" takes the genitive (от Финляндии, not от: Финляндия)."""
+    if language != "ru":
+        return list(names)
+    from .wording import russian_genitive
+
+    return [russian_genitive(name) for name in names]
+
+
 def install(env: Any) -> None:
+    env.filters["waited_from"] = waited_from
     env.globals["internal_note"] = internal_note
     env.globals["dateline"] = dateline
     env.globals["courtesy"] = courtesy

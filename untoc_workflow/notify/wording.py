@@ -375,7 +375,15 @@ def format_number(n: int | float | Decimal, lang: str) -> str:
     """1,163 / 1 163 (French: narrow no-break space, as CLDR) / 1 163 (Russian: no-break
     space) / 1.163; Arabic in the Western digits UN Arabic documents use."""
     _check_language(lang)
-    return str(format_decimal(n, locale=_locale(lang), numbering_system="latn"))
+    text = str(format_decimal(n, locale=_locale(lang), numbering_system="latn"))
+    if lang == "ar":
+        # Western digits, grouped and pointed with CLDR's Arabic separators (٬ and ٫),
+        # never a Latin comma inside Arabic text
+        text = text.translate(_ARABIC_SEPARATORS)
+    return text
+
+
+_ARABIC_SEPARATORS = str.maketrans({",": "\u066c", ".": "\u066b"})
 
 
 @lru_cache(maxsize=8192)
