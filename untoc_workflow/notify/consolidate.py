@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..core.state import DueNotification, ReviewState
+from .collation import sort_key
 from .context import notice_context, one_line, recipient_fields
 from .languages import UN_LANGUAGES, long_date
 from .outbox import new_row
@@ -196,7 +197,8 @@ class LetterWriter:
 
         party_facts = []
         for party, group in sorted(
-            facts.items(), key=lambda kv: self._name(parties, kv[0], language)
+            facts.items(),
+            key=lambda kv: sort_key(self._name(parties, kv[0], language), language, kv[0]),
         ):
             first = min(group, key=lambda i: i.notice.deadline.due)
             party_facts.append(

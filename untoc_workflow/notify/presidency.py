@@ -13,9 +13,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..core.ladder import ladder_base, occurrence_on, rung_times
+from .collation import sort_key
 from .context import late_by, one_line
 from .languages import long_date
-from .wording import alphabetical, is_state, local_party_name
+from .wording import is_state, local_party_name
 
 
 def presidency_held(definition: Any) -> bool:
@@ -85,7 +86,7 @@ def late_parties(
         }
         for p, v in found.items()
     ]
-    return sorted(out, key=lambda p: (alphabetical(p["party"]), p["party"]))
+    return sorted(out, key=lambda p: sort_key(p["party"], language, p["code"]))
 
 
 def rung_reached(rung: Any, base: date, as_of: date) -> bool:
