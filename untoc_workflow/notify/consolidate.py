@@ -18,7 +18,7 @@ from typing import Any
 
 from ..core.state import DueNotification, ReviewState
 from .collation import sort_key
-from .context import notice_context, one_line, recipient_fields
+from .context import late_by, notice_context, one_line, recipient_fields
 from .languages import UN_LANGUAGES, long_date
 from .outbox import new_row
 from .recipients import Recipient
@@ -140,6 +140,11 @@ def item_context(
     ctx["missed"] = [long_date(d, language) for d in item.missed]
     counted = item.notice.counted_from
     ctx["counted_from"] = long_date(counted, language) if counted else None
+    if counted:
+        # a step that could begin only after its deadline: its lateness is told as `untoc
+        # status` tells it, from the deadline, beside the day it could begin
+        overdue = (item.notice.as_of - item.notice.deadline.due).days
+        ctx["days_overdue"], ctx["late_by"] = overdue, late_by(abs(overdue), language)
     return ctx
 
 
