@@ -49,6 +49,6 @@ def test_a_step_that_began_late_says_when_it_could_begin(store, tmp_path, smtp):
     # the count of `untoc status`, the day it could begin, and a new date asked for
     assert f"{step.days_overdue} days overdue" in text, text
     assert "could begin only on 1 August 2023" in text
-    assert "Please agree a new date with the secretariat." in text
+    assert "A new date should be agreed with the secretariat." in text
     late_from_start = (day - date(2023, 8, 1)).days
     assert f" {late_from_start} days overdue" not in text or late_from_start == step.days_overdue

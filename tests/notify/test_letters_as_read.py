@@ -367,7 +367,7 @@ def test_the_union_without_a_focal_point_is_not_called_a_state(templates, langua
 MISSION_YOU = {
     "en": ("You receive", "your ", "What to do"),
     "fr": ("Vous recevez", "vos ", "votre", "Suite à donner"),
-    "es": ("Recibe usted", "Para su información", "sus exámenes", "Qué hacer"),
+    "es": ("Recibe usted", "Para su información", "sus exámenes", "Medidas solicitadas"),
     "ru": ("Вы получаете", "ваш", "Что необходимо сделать"),
     "zh": ("您", "贵国", "贵方", "需采取的行动"),
     "ar": ("تتلقون", "استعراضاتكم", "المطلوب"),
