@@ -486,7 +486,8 @@ def test_an_escalation_to_a_mission_waits_for_approval_and_carries_a_real_cc(sto
     assert mission["To"].addresses[0].display_name == (
         "Permanent Mission of Ghana to the United Nations (Vienna)"
     )
-    text = mission.get_body(("plain",)).get_content()
+    number, text = mission.get_body(("plain",)).get_content().split("\r\n\r\n", 1)
+    assert number == "CTOC/RM/2023/1"  # the note's number heads it
     assert text.startswith(
         "The secretariat of the United Nations Office on Drugs and Crime presents its"
         " compliments to the Permanent Mission of Ghana"
