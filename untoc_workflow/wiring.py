@@ -24,9 +24,16 @@ def _templates_exist(definition: Any, located: Any) -> Iterable[Problem]:
     return check_definition_templates(definition, located)
 
 
+def _questionnaires_exist(definition: Any, located: Any) -> Iterable[Problem]:
+    from .questionnaire.attached import check_definition
+
+    return check_definition(definition, located)
+
+
 def wire() -> None:
     """Hand notify's template check to the definition loader (once per process)."""
     global _wired
     if not _wired:
         register_check(_templates_exist)
+        register_check(_questionnaires_exist)
         _wired = True

@@ -132,7 +132,7 @@ def test_a_party_name_with_a_line_break_in_the_store_still_gives_calendars(untoc
     out = tmp_path / "calendars"
     result = untoc("calendar", "--out", str(out), "--include-overdue", "--as-of", "2021-06-01")
     assert "wrote 3 calendar file(s)" in result.stdout
-    assert "X-WR-CALNAME:UNTOC reviews: Gha na (GHA)" in (out / "GHA.ics").read_text()
+    assert "X-WR-CALNAME:Country review: Gha na (GHA)" in (out / "GHA.ics").read_text()
 
 
 def test_an_unforeseen_failure_is_named_without_a_traceback(untoc, monkeypatch):

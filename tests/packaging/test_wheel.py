@@ -50,6 +50,8 @@ def test_the_wheel_carries_the_definitions_and_its_demo_runs_outside_the_source_
         "untoc_workflow/process_defs/templates/en/step_due.j2",
         "untoc_workflow/sample/mechanism.json",
         "untoc_workflow/store/migrations/env.py",
+        "untoc_workflow/process_defs/questionnaires/saq_cluster1.xlsx",
+        "untoc_workflow/questionnaire/templates/published.html.j2",
     ):
         assert needed in names, f"{needed} is not in the wheel"
 

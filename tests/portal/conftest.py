@@ -222,6 +222,98 @@ class PortalRig:
         return c
 
 
+class Served:
+    """uvicorn serving the app on a free port of 127.0.0.1, in a thread."""
+
+    def __init__(self, app, port):
+        import uvicorn
+
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False
+            )
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        end = time.monotonic() + 20
+        while not self.server.started and time.monotonic() < end:
+            time.sleep(0.05)
+        assert self.server.started
+        return self
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def portal_env(tmp_path: Path, mailbox: Mailbox, url: str) -> dict[str, str]:
+    """The environment of `untoc` commands over `url`, the conftest's Mechanism imported."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "UNTOC_DATABASE_URL": url,
+        "UNTOC_SETTINGS": str(tmp_path / "none.toml"),
+        "UNTOC_DOCUMENTS_DIR": str(tmp_path / "documents"),
+        "UNTOC_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "UNTOC_NOTIFY_URL": mailbox.url,
+        "UNTOC_SENDER": SENDER,
+        "UNTOC_PORTAL_SECRET": "k" * 40,
+    }
+    mechanism = write_mechanism(tmp_path / "mechanism.yaml")
+    imported = subprocess.run(
+        [sys.executable, "-m", "untoc_workflow", "import", str(mechanism)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    return env
+
+
+def serve_portal(env: dict[str, str], port: int) -> Any:
+    """`untoc portal serve` as a process on 127.0.0.1:port, answering."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    untoc = [sys.executable, "-m", "untoc_workflow"]
+    server = subprocess.Popen(
+        [*untoc, "portal", "serve", "--port", str(port), "--as-of", "2023-03-01"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    end = time.monotonic() + 60
+    while time.monotonic() < end and server.poll() is None:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError(server.stderr.read() if server.stderr else "the portal did not start")
+
+
+def signed_in_over_http(base: str, mailbox: Mailbox, address: str) -> Any:
+    """An httpx client signed in to a served portal as `address`."""
+    import httpx
+
+    browser = httpx.Client(base_url=base, timeout=30)
+    token = csrf_of(browser.get("/login").text)
+    before = len(mailbox.to(address))
+    assert browser.post("/login", data={"email": address, "csrf": token}).status_code == 200
+    link = link_in(mailbox.wait_for(address, before + 1)[-1])
+    assert browser.get(link.replace("http://127.0.0.1:8400", "")).status_code == 303
+    return browser
+
+
 def csrf_of(page: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', page)
     assert found, page
@@ -233,7 +325,13 @@ def make_rig(
     mailbox: Mailbox,
     url: str | None = None,
     base_url: str = "http://127.0.0.1:8400",
+    *,
+    mechanism: Path | None = None,
+    process_defs: Path | None = None,
+    as_of: date = AS_OF,
 ) -> PortalRig:
+    """The portal over the conftest's Mechanism, or over `mechanism` (then no expert or
+    observer is registered) with every process of `process_defs` (a catalog)."""
     from untoc_workflow.definitions import load_process
     from untoc_workflow.definitions.load import BUNDLED_DEFS
     from untoc_workflow.portal import create_app
@@ -242,14 +340,15 @@ def make_rig(
     from untoc_workflow.store import open_store
 
     store = open_store(url or f"sqlite:///{tmp_path / 'untoc.db'}")
-    store.import_file(write_mechanism(tmp_path / "mechanism.yaml"))
-    clock = Clock()
+    store.import_file(mechanism or write_mechanism(tmp_path / "mechanism.yaml"))
+    clock = Clock(datetime.combine(as_of, START.time()))
     for key, party, role, name in (
         ("expert_nga", "NGA", "expert", "E. Okafor"),
         ("observer_nga", "NGA", "observer", "O. Adeyemi"),
         ("observer_fra", "FRA", "observer", "O. Durand"),
     ):
-        add_person(store.engine, PEOPLE[key], name, party, role, by="test", now=clock())
+        if mechanism is None:
+            add_person(store.engine, PEOPLE[key], name, party, role, by="test", now=clock())
     settings = PortalSettings(
         base_url=base_url,
         secret=b"s" * 32,
@@ -267,14 +366,31 @@ def make_rig(
         cop_presidency=Contact("cop.presidency@example.org", "Presidency of the Conference"),
         sender=SENDER,
     )
-    definition = load_process(BUNDLED_DEFS / "country_review.yaml")
-    app = create_app(store, definition, settings, project, as_of=AS_OF, now=clock)
+    if process_defs is None:
+        definition = load_process(BUNDLED_DEFS / "country_review.yaml")
+    else:
+        from untoc_workflow.definitions import load_definitions
+
+        definition = load_definitions(process_defs)
+    app = create_app(store, definition, settings, project, as_of=as_of, now=clock)
     return PortalRig(store, app, mailbox, clock, tmp_path / "documents", settings, project)
 
 
 @pytest.fixture
 def rig(tmp_path: Path, mailbox: Mailbox) -> Iterator[PortalRig]:
     made = make_rig(tmp_path, mailbox)
+    try:
+        yield made
+    finally:
+        for c in made.clients:
+            c.close()
+        made.store.close()
+
+
+@pytest.fixture
+def any_rig(tmp_path: Path, mailbox: Mailbox, store_url: str) -> Iterator[PortalRig]:
+    """The rig on SQLite, then on PostgreSQL (the `store_url` of the tests' conftest)."""
+    made = make_rig(tmp_path, mailbox, url=store_url)
     try:
         yield made
     finally:

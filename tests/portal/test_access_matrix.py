@@ -32,14 +32,20 @@ SECRETARIAT = ALL - {"give_consent", "request_extension", "name_observers"}
 REVIEWED_FOCAL_POINT = {
     "view",
     "download",
-    "submit_saq",
-    "submit_observations",
-    "submit_summary",
+    "submit_reviewed",
+    "submit_all",
     "request_extension",
     "give_consent",
     "name_observers",
 }
-REVIEWER_FOCAL_POINT = {"view", "download", "submit_written_feedback", "request_extension"}
+# documents are declared per step as given by the reviewed Party, each reviewer, or all
+REVIEWER_FOCAL_POINT = {
+    "view",
+    "download",
+    "submit_each_reviewer",
+    "submit_all",
+    "request_extension",
+}
 READ_ONLY = {"view", "download"}
 NOTHING: set[str] = set()
 EXPECTED = {
@@ -68,10 +74,9 @@ def test_the_matrix_names_every_action_and_every_role():
     assert {
         "view",
         "download",
-        "submit_saq",
-        "submit_written_feedback",
-        "submit_observations",
-        "submit_summary",
+        "submit_reviewed",
+        "submit_each_reviewer",
+        "submit_all",
         "request_extension",
         "decide_extension",
         "give_consent",
@@ -96,7 +101,7 @@ def test_signed_in_people_get_exactly_the_pages_forms_and_files_the_matrix_gives
         page = uploader.get(f"/reviews/{rid}")
         answer = uploader.post(
             f"/reviews/{rid}/documents",
-            data={"kind": "saq", "csrf": csrf_of(page.text)},
+            data={"kind": "saq", "csrf": csrf_of(page.text), "on_behalf_of": REVIEWS[rid].reviewed},
             files={"file": ("saq.pdf", pdf_bytes(rid), "application/pdf")},
         )
         assert answer.status_code == 303, answer.text
@@ -116,7 +121,10 @@ def test_signed_in_people_get_exactly_the_pages_forms_and_files_the_matrix_gives
                 continue
             main = page.text.split("<main>")[1]
             assert ('id="upload"' in main) is bool({a for a in allowed if a.startswith("submit")})
-            assert ('id="extension"' in main) is ("request_extension" in allowed)
+            # the SAQ is in everywhere: the written feedback, awaited from the reviewers, is
+            # the one open step, and only a Party it waits for is offered more time on it
+            reviewer = bool(WHO[person].parties("focal_point") & set(REVIEWS[rid].reviewers))
+            assert ('id="extension"' in main) is ("request_extension" in allowed and reviewer)
             assert ("/consent" in main) is ("give_consent" in allowed)
             assert ('id="observers"' in main) is ("name_observers" in allowed)
             if allowed == READ_ONLY:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from .conftest import PEOPLE, free_port, link_in, make_rig, pdf_bytes
+from .conftest import PEOPLE, Served, free_port, link_in, make_rig, pdf_bytes
 
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -23,30 +21,6 @@ pytestmark = [
         reason="Debian's chromium and chromium-driver are not installed",
     ),
 ]
-
-
-class Served:
-    """uvicorn serving the app on a free port of 127.0.0.1, in a thread."""
-
-    def __init__(self, app, port):
-        import uvicorn
-
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        end = time.monotonic() + 20
-        while not self.server.started and time.monotonic() < end:
-            time.sleep(0.05)
-        assert self.server.started
-        return self
-
-    def __exit__(self, *exc):
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture

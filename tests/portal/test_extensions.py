@@ -39,7 +39,7 @@ def test_an_approved_request_moves_the_deadline_with_its_basis_and_tells_the_req
     assert answer.status_code == 303
     deadline = _saq_deadline(rig)
     assert (deadline.due, deadline.source) == (date(2023, 9, 29), "extended")
-    assert deadline.basis.startswith(f"agreed by the secretariat ({SECRETARIAT}) on 2023-03-01")
+    assert deadline.basis.startswith(f"agreed by {SECRETARIAT} for the secretariat on 2023-03-01")
     extended = [e for e in rig.store.snapshot().events if e.type == "deadline_extended"]
     assert len(extended) == 1 and extended[0].data["step"] == "saq"
     told = rig.mailbox.wait_for(PEOPLE["fp_nga"], 2)[-1]

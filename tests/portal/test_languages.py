@@ -45,7 +45,8 @@ def test_pages_follow_the_language_asked_and_remember_it(rig):
     browser = rig.sign_in(PEOPLE["fp_nga"])
     arabic = browser.get("/reviews/C1-G1-NGA?lang=ar")
     assert '<html lang="ar" dir="rtl">' in arabic.text
-    assert "الاستعراض القُطري" in arabic.text and "30 يونيو 2023" in arabic.text
+    # months as UN Arabic documents (and the letters) write them, not CLDR's
+    assert "الاستعراض القُطري" in arabic.text and "30 حزيران/يونيه 2023" in arabic.text
     # the Party's name as the UN writes it in the page's language, with its preposition
     assert "الاستعراض القُطري <bdi>لنيجيريا</bdi>" in arabic.text
     later = browser.get("/reviews")  # the choice is remembered
@@ -62,3 +63,49 @@ def test_the_sign_in_email_is_in_the_focal_point_s_language(rig):
     message = rig.mailbox.to(PEOPLE["fp_fra"])[-1]
     assert str(message["Subject"]) == "Votre lien de connexion au portail de l'examen"
     assert message["Content-Language"] == "fr"
+
+
+def test_arabic_and_chinese_pages_use_their_own_punctuation(rig):
+    browser = rig.sign_in(PEOPLE["fp_nga"])
+    arabic = browser.get("/reviews/C1-G1-NGA?lang=ar").text
+    assert "<bdi>غانا</bdi>، <bdi>ألمانيا</bdi>" in arabic
+    assert "</bdi>, <bdi>" not in arabic
+    chinese = browser.get("/reviews/C1-G1-NGA?lang=zh").text
+    assert "：<bdi>加纳</bdi>、<bdi>德国</bdi>" in chinese
+    assert "2023年6月30日" in chinese
+    assert ": <bdi>" not in chinese
+
+
+def test_a_step_that_started_after_its_deadline_says_so(rig):
+    from datetime import date
+
+    from untoc_workflow.yamlsource import Located
+
+    # the SAQ (due 30 June 2023) arrives a year late; written feedback starts that day,
+    # already past the deadline agreed for it
+    rig.store.import_document(
+        Located(
+            {
+                "format": "untoc-mechanism/1",
+                "events": [
+                    {
+                        "on": "2023-01-20",
+                        "type": "preliminary_consultation_held",
+                        "review": "C1-G1-GHA",
+                        "languages": ["en"],
+                        "agreed": {"saq": "2023-02-01", "written_feedback": "2023-02-15"},
+                    },
+                    {"on": "2023-03-01", "type": "saq_submitted", "review": "C1-G1-GHA"},
+                ],
+            },
+            "t",
+            {},
+        )
+    )
+    state = rig.app.state.portal.view.state("C1-G1-GHA")
+    feedback = state.step("written_feedback")
+    assert feedback.started_on == date(2023, 3, 1) and feedback.days_overdue == 14
+    page = rig.sign_in(PEOPLE["fp_gha"]).get("/reviews/C1-G1-GHA").text
+    row = page.split('id="steps"')[1].split("<td>Written feedback</td>")[1].split("</tr>")[0]
+    assert "14 days late" in row
+    assert "it started on 1 March 2023, after its deadline had passed" in row

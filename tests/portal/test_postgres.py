@@ -36,8 +36,10 @@ def test_the_portal_works_on_postgresql(pg_rig):
     assert answer.headers["location"].endswith("done=recorded")
     assert rig.app.state.portal.view.state("C1-G1-NGA").stage == "written_feedback"
     assert browser.get("/reviews/C1-G1-GHA").status_code == 404
-    page = browser.get("/reviews/C1-G1-NGA").text
-    asked = browser.post(
+    # the written feedback is the reviewers': a reviewer asks for more time on it
+    reviewing = rig.sign_in(PEOPLE["fp_gha"])
+    page = reviewing.get("/reviews/C1-G1-NGA").text
+    asked = reviewing.post(
         "/reviews/C1-G1-NGA/extensions",
         data={
             "step": "written_feedback",

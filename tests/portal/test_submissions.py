@@ -156,34 +156,6 @@ def test_the_reviewed_party_decides_whether_its_saq_answers_may_be_published(rig
     assert public.get("/published/C1-G1-NGA/saq").status_code == 404
 
 
-def test_the_list_of_observations_and_its_summary_together_complete_the_review(rig):
-    from untoc_workflow.yamlsource import Located
-
-    events = [
-        {"on": "2023-02-01", "type": "saq_submitted", "review": "C1-G1-NGA"},
-        *(
-            {
-                "on": "2023-02-15",
-                "type": "written_feedback_submitted",
-                "review": "C1-G1-NGA",
-                "party": p,
-            }
-            for p in ("GHA", "DEU")
-        ),
-    ]
-    rig.store.import_document(Located({"format": "untoc-mechanism/1", "events": events}, "t", {}))
-    assert _stage(rig, "C1-G1-NGA") == "observations"
-    browser = rig.sign_in(PEOPLE["fp_nga"])
-    first = _upload(browser, "C1-G1-NGA", "observations", "list.docx", docx_bytes())
-    assert first.headers["location"].endswith("done=uploaded")  # the summary is still due
-    assert _stage(rig, "C1-G1-NGA") == "observations"
-    second = _upload(browser, "C1-G1-NGA", "summary", "summary.pdf", pdf_bytes("summary"))
-    assert second.headers["location"].endswith("done=recorded")
-    agreed = [e for e in rig.store.snapshot().events if e.type == "observations_agreed"]
-    assert len(agreed) == 1 and PEOPLE["fp_nga"] in agreed[0].note
-    assert _stage(rig, "C1-G1-NGA") == "completed"
-
-
 def test_the_secretariat_uploads_a_reviewer_s_feedback_received_by_email(rig):
     from untoc_workflow.yamlsource import Located
 

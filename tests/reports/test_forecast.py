@@ -12,6 +12,7 @@ from untoc_workflow.reports.forecast import (
     Scenario,
     WhatIf,
     forecast,
+    forecast_phases,
     parse_extend,
     scenario_from_decision,
 )
@@ -49,7 +50,7 @@ def test_every_review_gets_a_completion_range_and_complete_ones_are_done(process
 
 def test_the_model_is_estimated_from_the_events(process, sample):
     model = forecast(process, sample, PAPER_DATE, runs=20, seed=1, chart=False)["model"]
-    assert model["completions"]["consultation"] == {"1": 32, "2": 22, "3": 19}
+    assert model["completions"]["preliminary_consultation"] == {"1": 32, "2": 22, "3": 19}
     assert model["completions"]["saq"] == {"1": 26, "2": 12, "3": 3}
     assert model["completions"]["written_feedback"] == {"1": 4, "2": 0, "3": 0}
 
@@ -83,10 +84,11 @@ def test_a_conference_decision_file_is_a_what_if(process, sample):
     assert (change.kind, change.step, change.months, change.groups) == ("extend", "saq", 6, (1,))
 
 
-def test_extend_option_is_checked():
-    assert parse_extend("written_feedback:3") == WhatIf("extend", "written_feedback", 3.0)
+def test_extend_option_is_checked(process):
+    steps = forecast_phases(process).delays
+    assert parse_extend("written_feedback:3", steps) == WhatIf("extend", "written_feedback", 3.0)
     with pytest.raises(InputError, match="STEP:MONTHS"):
-        parse_extend("feedback:3")
+        parse_extend("feedback:3", steps)
     with pytest.raises(InputError, match="not a number"):
         parse_extend("saq:three")
 

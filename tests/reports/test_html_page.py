@@ -32,7 +32,7 @@ def page_dir(process, sample, tmp_path_factory) -> Path:
 def test_the_page_is_self_contained_with_a_chart_per_figure(page_dir):
     html = (page_dir / "index.html").read_text(encoding="utf-8")
     sources = re.findall(r'<img src="([^"]+)"', html)
-    assert len(sources) == 8  # figures I-VII and the forecast
+    assert len(sources) == 9  # figures I-VII, the country review's stages, the forecast
     for src in sources:
         assert src.startswith("data:image/png;base64,")  # nothing to fetch
         png = base64.b64decode(src.split(",", 1)[1])
@@ -62,7 +62,7 @@ def test_the_numbers_are_beside_each_chart(process, sample):
     assert '<td>Late, more than a year</td><td class="n">19</td>' in sections["VII"]
     # key figures
     assert '<td>Reviews under way</td><td class="n">73</td>' in html
-    assert [f.number for f in figs] == ["I", "II", "III", "IV", "V", "VI", "VII"]
+    assert [f.number for f in figs] == ["I", "II", "III", "IV", "V", "VI", "VII", "P1"]
 
 
 def test_the_page_in_french_uses_the_papers_words(process, sample):
@@ -72,7 +72,7 @@ def test_the_page_in_french_uses_the_papers_words(process, sample):
     assert "Examens pour lesquels des points de contact restent à nommer" in html
     assert "Langues retenues pour les examens" in html
     assert '<td>anglais</td><td class="n">42</td>' in html
-    assert "Situation au 2024-04-16" in html
+    assert "Situation au 16 avril 2024" in html  # a UN date, not ISO
 
 
 def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
@@ -127,7 +127,7 @@ def test_headless_chromium_shows_the_page_with_every_chart_loaded(page_dir, tmp_
     )
     found = re.search(r"images=(\d+) loaded=(\d+)", dom.stdout)
     assert found, dom.stdout[-2000:] + dom.stderr[-2000:]
-    assert found.group(1) == found.group(2) == "8"
+    assert found.group(1) == found.group(2) == "9"
 
     shot = tmp_path / "shot.png"
     result = _chromium(

@@ -47,10 +47,10 @@ def test_report_html_writes_a_folder_with_the_page_and_its_charts(cli, tmp_path)
     cli("report", "--as-of", "2024-04-16", "--format", "html", "--out", "paper", "--lang", "fr")
     folder = tmp_path / "paper"
     page = (folder / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in page and "Situation au 2024-04-16" in page
+    assert '<html lang="fr">' in page and "Situation au 16 avril 2024" in page
     assert sorted(p.name for p in folder.glob("figure-*.png")) == [
-        f"figure-{n}.png" for n in sorted(("I", "II", "III", "IV", "V", "VI", "VII"))
-    ]
+        f"figure-{n}.png" for n in sorted(("I", "II", "III", "IV", "V", "VI", "VII", "P1"))
+    ]  # figures I-VII and the country review's section (P1)
     assert json.loads((folder / "report.json").read_text())["as_of"] == "2024-04-16"
 
 

@@ -30,6 +30,7 @@ _COMMAND_MODULES = (
     "untoc_workflow.cli.outbox_commands",
     "untoc_workflow.cli.process_commands",
     "untoc_workflow.cli.portal_commands",
+    "untoc_workflow.cli.questionnaire_commands",
 )
 
 for _name in _COMMAND_MODULES:

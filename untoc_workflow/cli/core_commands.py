@@ -57,10 +57,15 @@ def import_command(
     Party whose focal point was named."""
     day = parse_as_of(as_of)
     checked = admission(day or today(), "--as-of" if day else "today")
+    from ..questionnaire import carry
+
+    carried = carry.read_section(file)  # checked before anything is written
     with opened_store() as store:
         mark = _log_mark(store)
         result = store.import_file(file, admission=checked)
         console.print(f"imported {file}: {result}")
+        if carried:
+            console.print(f"questionnaire responses added: {carry.restore(store.engine, carried)}")
         if mark is not None and result.added.get("events", 0):
             _resume_touched_runs(store, mark)
 
@@ -117,8 +122,11 @@ def export_command(
 ) -> None:
     """Write the whole store as a mechanism file (re-importable into an empty store)."""
     output_file(file)
+    from ..mechanism_file.export import write_document
+    from ..questionnaire import carry
+
     with opened_store() as store:
-        path = store.export_file(file)
+        path = write_document(carry.add_to(store.export(), store.engine), file)
     console.print(f"exported the store to {path}")
     from ..inputfile import MAX_YAML_BYTES, MB, limit_for
 

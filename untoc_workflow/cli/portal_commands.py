@@ -73,9 +73,22 @@ def serve_command(
         console.print(f"note: listening on {host}: put TLS in front (UNTOC_PORTAL_URL https://...)")
     console.print(f"the portal is at http://{host}:{port}/ (links in emails: {settings.base_url})")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        # the client is the connection, not what a header claims (web.client_of decides)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            server_header=False,
+            proxy_headers=False,
+        )
     finally:
         store.close()
+
+
+def _a(role: str) -> str:
+    """The role with its article: "an expert", "an observer"."""
+    return ("an " if role[0] in "aeiou" else "a ") + role
 
 
 def _adder(role: str):  # type: ignore[no-untyped-def]
@@ -92,6 +105,11 @@ def _adder(role: str):  # type: ignore[no-untyped-def]
 
         if not valid_address(email.strip()):
             raise InputError([Problem(f"{email!r} is not an email address", path="EMAIL")])
+        from ..portal.people import name_problem
+
+        problem = name_problem(name)
+        if problem is not None:
+            raise InputError([Problem(f"{name!r}: {problem}", path="--name")])
         with opened_store() as store:
             known = store.snapshot().parties
             if party not in known:
@@ -107,7 +125,7 @@ def _adder(role: str):  # type: ignore[no-untyped-def]
             added = add_person(store.engine, normal(email), name, party, role, by=by, now=_now())
         console.print(f"{role} {email} of {party} " + ("added" if added else "was already there"))
 
-    add.__doc__ = f"Let a {role} sign in to the portal."
+    add.__doc__ = f"Let {_a(role)} sign in to the portal."
     return add
 
 
@@ -124,10 +142,10 @@ def _remover(role: str):  # type: ignore[no-untyped-def]
         with opened_store() as store:
             removed = remove_person(store.engine, normal(email), party, role, by=by, now=_now())
         if not removed:
-            raise InputError([Problem(f"{email} is not a {role} of {party}", path="EMAIL")])
+            raise InputError([Problem(f"{email} is not {_a(role)} of {party}", path="EMAIL")])
         console.print(f"{role} {email} of {party} removed: signed out at once")
 
-    remove.__doc__ = f"Stop a {role} from signing in (the record is kept)."
+    remove.__doc__ = f"Stop {_a(role)} from signing in (the record is kept)."
     return remove
 
 
@@ -163,7 +181,17 @@ def extensions_list(
     with opened_store() as store, store.engine.connect() as conn:
         rows = extension_rows(conn, open_only=not all_)
     if format == "json":
-        typer.echo(json.dumps([dict(r._mapping) for r in rows], default=str, indent=2))
+        # the contract's keys (`due`: the date granted, else the date asked; `state`) beside
+        # every column of the request
+        listed = [
+            {
+                **dict(r._mapping),
+                "due": r.granted_due or r.requested_due,
+                "state": r.status,
+            }
+            for r in rows
+        ]
+        typer.echo(json.dumps(listed, default=str, indent=2))
         return
     table = Table(title="Requests for more time")
     for column in ("id", "review", "step", "party", "by", "wished", "status", "reason"):
@@ -199,10 +227,11 @@ def _decide(
     # every version of every process: each review folds with its own
     definition = load_definitions(project.process_defs)
     with opened_store() as store:
-        decision = decide_extension(
-            store, request_id, approve=approve, by=by, on=day, now=_now(), due=new_due, answer=why
-        )
+        # checked again on the day of the decision, as that day's Mechanism stands
         view = MechanismView(store, definition, settings.secretariat, lambda: day)
+        decision = decide_extension(
+            view, request_id, approve=approve, by=by, on=day, now=_now(), due=new_due, answer=why
+        )
         tell_requester(view, project, decision, settings.base_url, why, day, _now())
     verb = "approved" if approve else "refused"
     extra = f": {decision.step} due {decision.due}" if decision.due else ""
@@ -214,16 +243,18 @@ def _decide(
 def extensions_approve(
     request_id: Annotated[int, typer.Argument(help="The request's number (see list).")],
     by: Annotated[
-        str, typer.Option(help="Who agreed, e.g. 'the secretariat'.")
-    ] = "the secretariat",
+        str | None,
+        typer.Option(help="Who agreed (a person's name); default: your login name."),
+    ] = None,
     on: Annotated[str | None, typer.Option(help="Date of the agreement; default today.")] = None,
     due: Annotated[
         str | None, typer.Option(help="New deadline; default the date asked for.")
     ] = None,
     why: Annotated[str | None, typer.Option(help="A message to the requester.")] = None,
 ) -> None:
-    """Agree to more time: records deadline_extended ("agreed by ... on ...")."""
-    _decide(request_id, True, by, on, due, why)
+    """Agree to more time: records deadline_extended ("agreed by ... on ..."); refused when
+    the step is no longer open or the date no longer lengthens its deadline."""
+    _decide(request_id, True, _person(by), on, due, why)
 
 
 @extensions_app.command("refuse")
@@ -231,11 +262,29 @@ def extensions_approve(
 def extensions_refuse(
     request_id: Annotated[int, typer.Argument(help="The request's number (see list).")],
     why: Annotated[str, typer.Option(help="Why, told to the requester.")],
-    by: Annotated[str, typer.Option(help="Who decided.")] = "the secretariat",
+    by: Annotated[
+        str | None, typer.Option(help="Who decided (a person's name); default: your login name.")
+    ] = None,
     on: Annotated[str | None, typer.Option(help="Date of the decision; default today.")] = None,
 ) -> None:
     """Refuse more time; the requester is told why."""
-    _decide(request_id, False, by, on, None, why)
+    _decide(request_id, False, _person(by), on, None, why)
+
+
+def _person(by: str | None) -> str:
+    """Who decides: the name given, else the login name of whoever runs the command (a
+    decision names a person, not "the secretariat")."""
+    import getpass
+
+    name = " ".join((by or "").split())
+    if name:
+        return name[:200]
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (a container without a user entry)
+        raise InputError(
+            [Problem("say who decides", path="--by", hint="e.g. --by 'M. Rossi'")]
+        ) from None
 
 
 @fails_cleanly

@@ -163,15 +163,23 @@ def forecast_command(
     extend: Annotated[
         list[str] | None,
         typer.Option(
-            "--extend", help="What if STEP is extended by MONTHS, e.g. written_feedback:3."
+            "--extend",
+            help="What if STEP (a step of the process) is extended by MONTHS: STEP:MONTHS.",
         ),
     ] = None,
     format: Annotated[str, typer.Option("--format", help="text | json")] = "text",
     out: Annotated[
         Path | None, typer.Option("--out", help="Folder for forecast.json and forecast.png.")
     ] = None,
+    process: Annotated[
+        str | None,
+        typer.Option(
+            "--process", help="The process whose reviews are forecast; default country_review."
+        ),
+    ] = None,
 ) -> None:
-    """When each review is likely to complete and when the group reaches the 70 % rule."""
+    """When each review of a process is likely to complete and when the group reaches the
+    70 % rule, from the process's own steps."""
     _choice(format, ("text", "json"), "--format")
     if threshold is not None and not 0 < threshold <= 1:
         raise InputError([Problem("the threshold is a share between 0 and 1", path="--threshold")])
@@ -181,14 +189,18 @@ def forecast_command(
     from ..reports.forecast import (
         Scenario,
         forecast,
+        forecast_phases,
         parse_extend,
+        review_lines,
         scenario_from_decision,
         summary_lines,
     )
 
+    day, definition, snapshot = _load(as_of)
+    phases = forecast_phases(definition, process)  # an unknown process fails before any work
     scenarios: list[Scenario] = []
     for text in extend or []:
-        change = parse_extend(text)
+        change = parse_extend(text, phases.delays)
         scenarios.append(
             Scenario(
                 f"extend-{change.step}",
@@ -196,7 +208,6 @@ def forecast_command(
                 (change,),
             )
         )
-    day, definition, snapshot = _load(as_of)
     for path in decision or []:
         scenarios.append(scenario_from_decision(path, definition))
     result = forecast(
@@ -208,6 +219,7 @@ def forecast_command(
         scenarios=scenarios,
         group=group,
         threshold=threshold,
+        process=phases.process,
     )
     png = result.pop("png", b"")
     if out is not None:
@@ -221,5 +233,7 @@ def forecast_command(
         return
     for line in summary_lines(result):
         console.print(line)
+    for line in review_lines(result):
+        console.print(line, highlight=False)
     if out is not None:
         console.print(f"wrote {out / 'forecast.json'} and {out / 'forecast.png'}")

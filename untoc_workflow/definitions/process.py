@@ -169,6 +169,28 @@ class Step(_Frozen):
     # chooses among them, with parameters; the engine never branches on a step id.
     waiting_for: WaitingRuleUse = Field("reviewed", validate_default=True)  # type: ignore[assignment]
     ladder: tuple[Rung, ...] = ()
+    # A questionnaire answered in the portal for this step (an XLSForm workbook, relative to
+    # the folder of process definitions), or one per cluster: {1: file.xlsx, 2: other.xlsx}.
+    questionnaire: str | dict[int, str] | None = Field(
+        None,
+        description="an XLSForm (.xlsx) answered in the portal at this step, relative to the "
+        "process definitions folder; or one per cluster, e.g. {1: questionnaires/saq_1.xlsx}",
+    )
+    # The portal's document kinds for this step, and who gives each: the step's fact is
+    # recorded when everyone named has given every kind asked of them (a list agreed by
+    # the reviewed Party and its reviewers is given by all of them, not by one).
+    documents: dict[StepId, Literal["reviewed", "each_reviewer", "all"]] = Field(
+        default_factory=dict,
+        description="document kinds the portal takes for this step, and who gives each: "
+        "reviewed (the reviewed Party), each_reviewer (every reviewer), all (the reviewed "
+        "Party and every reviewer); the step's fact is recorded when all are in",
+    )
+
+    @model_validator(mode="after")
+    def _documents_need_a_fact(self) -> Step:
+        if self.documents and self.completed_by.event is None:
+            raise ValueError("a step with `documents` must be completed by an event")
+        return self
 
     @field_validator("duration", mode="before")
     @classmethod
@@ -225,6 +247,39 @@ class Fact(_Frozen):
         return self.title.get(language) or self.title.get("en") or ""
 
 
+class ReportFigure(_Frozen):
+    """One figure of the secretariat's status report (status-report.md): what the engine
+    counts (`figure`) and the step or fact of this process it counts. The key it is given
+    in the definition's `report:` is its key in the report's JSON."""
+
+    figure: Literal[
+        "focal_point_roll",
+        "nominations",
+        "consultations",
+        "languages",
+        "submissions",
+        "progress",
+        "outcome",
+    ] = Field(
+        description="focal_point_roll: the focal points in office (the engine's own facts); "
+        "nominations: persons named in a party fact with `count` and `women`; consultations: "
+        "reviews whose `step` is done; languages: the languages agreed when `step` was done; "
+        "submissions: `step` done, on time or how late; progress: reviews at `step`, late, "
+        "done; outcome: reviews at `step` and at the last stage"
+    )
+    step: StepId | None = None
+    fact: StepId | None = None
+
+    @model_validator(mode="after")
+    def _source(self) -> ReportFigure:
+        wants = {"focal_point_roll": None, "nominations": "fact"}.get(self.figure, "step")
+        given = "step" if self.step else "fact" if self.fact else None
+        if given != wants or (self.step and self.fact):
+            need = f"`{wants}`" if wants else "neither `step` nor `fact`"
+            raise ValueError(f"figure {self.figure!r} takes {need}")
+        return self
+
+
 class ProcessDefinition(_Frozen):
     """A versioned process: the facts it uses, its stages and its steps."""
 
@@ -236,6 +291,21 @@ class ProcessDefinition(_Frozen):
     )
     stages: tuple[str, ...] = Field(min_length=2)
     steps: tuple[Step, ...] = Field(min_length=1)
+    report: dict[StepId, ReportFigure] = Field(
+        default_factory=dict,
+        description="the secretariat's figures: each key of the status report's JSON "
+        "(status-report.md) with the step or fact of this process that feeds it",
+    )
+
+    @model_validator(mode="after")
+    def _report_names_own_steps(self) -> ProcessDefinition:
+        steps = {s.id for s in self.steps}
+        for key, fig in self.report.items():
+            if fig.step is not None and fig.step not in steps:
+                raise ValueError(f"report.{key}: {fig.step!r} is not a step of this process")
+            if fig.fact is not None and fig.fact not in self.facts:
+                raise ValueError(f"report.{key}: {fig.fact!r} is not a fact of this process")
+        return self
 
     def step(self, step_id: str) -> Step:
         for s in self.steps:

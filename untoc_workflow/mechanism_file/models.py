@@ -276,3 +276,9 @@ class MechanismDocument(_Model):
     # each event is checked on its own against the engine's and the processes' fact models
     # (facts.py); the schema lists them all (schema.py)
     events: list[dict[str, Any]] = Field(default_factory=list)
+    # Answers to questionnaires, written feedback and consents kept by the portal
+    # (untoc_workflow/questionnaire/carry.py checks and restores them): optional.
+    questionnaires: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="questionnaire responses kept by the portal (answers, feedback, consent)",
+    )

@@ -24,11 +24,12 @@ from typing import Any
 import pycountry
 import yaml
 from babel import Locale
-from babel.dates import format_timedelta, get_month_names
+from babel.dates import format_timedelta
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
+from .. import un_style
 from ..errors import did_you_mean
 from .languages import RTL_LANGUAGES, UN_LANGUAGES
 
@@ -307,62 +308,20 @@ def is_state(code: str | None) -> bool:
 
 # -- dates and numbers ------------------------------------------------------------------
 
-# The Arabic month names as UN documents write them: the Levantine name, then the
-# Egyptian/Gulf one after a slash (11 تشرين الأول/أكتوبر 2021).
-_ARABIC_MONTHS = (
-    "كانون الثاني/يناير",
-    "شباط/فبراير",
-    "آذار/مارس",
-    "نيسان/أبريل",
-    "أيار/مايو",
-    "حزيران/يونيه",
-    "تموز/يوليه",
-    "آب/أغسطس",
-    "أيلول/سبتمبر",
-    "تشرين الأول/أكتوبر",
-    "تشرين الثاني/نوفمبر",
-    "كانون الأول/ديسمبر",
-)
+# Written by the neutral un_style module, shared with the status report (which may not
+# import notify); here with the check that names the UN languages.
 
 
-@lru_cache(maxsize=64)
-def _month(lang: str, month: int, standalone: bool = False) -> str:
-    if lang == "ar":
-        return _ARABIC_MONTHS[month - 1]
-    names = get_month_names("wide", "stand-alone" if standalone else "format", locale=lang)
-    return str(names[month])
-
-
-@lru_cache(maxsize=16384)
 def format_date(d: date, lang: str) -> str:
     """The date as UN documents in `lang` write it: 11 October 2021, 1er juin 2021,
     11 de octubre de 2021, 11 октября 2021 года, 2021年10月11日, 11 تشرين الأول/أكتوبر 2021."""
-    _check_language(lang)
-    if lang == "zh":
-        return f"{d.year}年{d.month}月{d.day}日"
-    day = str(d.day)
-    month = _month(lang, d.month)
-    if lang == "fr":
-        return f"{'1er' if d.day == 1 else day} {month} {d.year}"
-    if lang == "es":
-        return f"{day} de {month} de {d.year}"
-    if lang == "ru":
-        return f"{day} {month} {d.year} года"
-    return f"{day} {month} {d.year}"
+    return un_style.format_date(d, _check_language(lang))
 
 
-@lru_cache(maxsize=1024)
 def format_month(d: date, lang: str) -> str:
     """The month of `d` (a monthly summary's title): April 2024, avril 2024, abril de 2024,
     апрель 2024 года, 2024年4月, نيسان/أبريل 2024."""
-    _check_language(lang)
-    if lang == "zh":
-        return f"{d.year}年{d.month}月"
-    if lang == "ru":
-        return f"{_month(lang, d.month, standalone=True)} {d.year} года"
-    if lang == "es":
-        return f"{_month(lang, d.month)} de {d.year}"
-    return f"{_month(lang, d.month)} {d.year}"
+    return un_style.format_month(d, _check_language(lang))
 
 
 def _locale(lang: str) -> str:
@@ -374,8 +333,7 @@ def _locale(lang: str) -> str:
 def format_number(n: int | float | Decimal, lang: str) -> str:
     """1,163 / 1 163 (French: narrow no-break space, as CLDR) / 1 163 (Russian: no-break
     space) / 1.163; Arabic in the Western digits UN Arabic documents use."""
-    _check_language(lang)
-    text = str(format_decimal(n, locale=_locale(lang), numbering_system="latn"))
+    text = un_style.format_number(n, _check_language(lang))
     if lang == "ar":
         # Western digits, grouped and pointed with CLDR's Arabic separators (٬ and ٫),
         # never a Latin comma inside Arabic text

@@ -12,11 +12,6 @@ from dataclasses import dataclass
 
 from .identity import EXPERT, FOCAL_POINT, OBSERVER, Identity
 
-# Documents a review collects, and who submits each: the reviewed Party, or a reviewer.
-DOCUMENT_KINDS = ("saq", "written_feedback", "observations", "summary")
-SUBMITTED_BY_REVIEWED = frozenset({"saq", "observations", "summary"})
-SUBMITTED_BY_REVIEWER = frozenset({"written_feedback"})
-
 
 @dataclass(frozen=True)
 class ReviewParties:
@@ -41,34 +36,49 @@ def may_download(who: Identity, review: ReviewParties) -> bool:
     return may_view(who, review)
 
 
-def may_submit(who: Identity, review: ReviewParties, kind: str) -> bool:
-    """Upload a document of `kind`: the focal point of the Party that owes it."""
-    if kind not in DOCUMENT_KINDS:
+def owing(review: ReviewParties, given_by: str | None) -> tuple[str, ...]:
+    """The Parties that give a document declared as given by `given_by` (the process
+    definition's `documents:`): the reviewed Party, each reviewer, or all of them."""
+    if given_by == "reviewed":
+        return (review.reviewed,)
+    if given_by == "each_reviewer":
+        return review.reviewers
+    if given_by == "all":
+        return (review.reviewed, *review.reviewers)
+    return ()
+
+
+def may_submit(who: Identity, review: ReviewParties, given_by: str | None) -> bool:
+    """Upload a document of a kind the review's process declares as given by `given_by`
+    (None: a kind it does not declare): the focal point of a Party that gives it."""
+    owes = owing(review, given_by)
+    if not owes:
         return False
     if who.is_secretariat:
         return True
-    mine = who.parties(FOCAL_POINT)
-    if kind in SUBMITTED_BY_REVIEWED:
-        return review.reviewed in mine
-    return bool(mine & set(review.reviewers))
+    return bool(who.parties(FOCAL_POINT) & set(owes))
 
 
 def submitting_party(
-    who: Identity, review: ReviewParties, kind: str, on_behalf_of: str | None = None
+    who: Identity, review: ReviewParties, given_by: str | None, on_behalf_of: str | None = None
 ) -> str | None:
-    """The Party on whose behalf `who` submits `kind`: a focal point's own Party; for the
+    """The Party on whose behalf `who` submits: a focal point's own Party; for the
     secretariat, the Party it names (a reviewer's feedback received by email), if that
-    Party owes `kind` in this review. None: the secretariat's own copy."""
-    owes = (review.reviewed,) if kind in SUBMITTED_BY_REVIEWED else review.reviewers
+    Party gives the kind in this review. None: the secretariat's own copy."""
+    owes = owing(review, given_by)
     if who.is_secretariat and on_behalf_of is not None:
         return on_behalf_of if on_behalf_of in owes else None
     mine = who.parties(FOCAL_POINT)
     return next((party for party in owes if party in mine), None)
 
 
-def may_request_extension(who: Identity, review: ReviewParties) -> bool:
-    """Ask for more time on a step: a focal point of a Party in the review."""
-    return bool(who.parties(FOCAL_POINT) & {review.reviewed, *review.reviewers})
+def may_request_extension(
+    who: Identity, review: ReviewParties, waiting_for: tuple[str, ...] | None = None
+) -> bool:
+    """Ask for more time on a step: a focal point of a Party the step waits for (any
+    Party of the review when no step is named: whether to offer the form at all)."""
+    parties = {review.reviewed, *review.reviewers} if waiting_for is None else set(waiting_for)
+    return bool(who.parties(FOCAL_POINT) & parties)
 
 
 def may_decide_extension(who: Identity) -> bool:
@@ -95,8 +105,8 @@ ACTIONS = {
     "view": lambda who, review: may_view(who, review),
     "download": lambda who, review: may_download(who, review),
     **{
-        f"submit_{kind}": (lambda k: lambda who, review: may_submit(who, review, k))(kind)
-        for kind in DOCUMENT_KINDS
+        f"submit_{given_by}": (lambda g: lambda who, review: may_submit(who, review, g))(given_by)
+        for given_by in ("reviewed", "each_reviewer", "all")
     },
     "request_extension": lambda who, review: may_request_extension(who, review),
     "decide_extension": lambda who, review: may_decide_extension(who),

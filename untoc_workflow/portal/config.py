@@ -8,10 +8,14 @@ UNTOC_PORTAL_SECRETARIAT    addresses that sign in as the secretariat, comma-sep
 UNTOC_DOCUMENTS_DIR         the document store, a folder (./untoc-documents)
 UNTOC_PORTAL_MAX_UPLOAD_MB  the largest file accepted (20)
 UNTOC_PORTAL_SECURE_COOKIES 1 (default), or 0; plain http on 127.0.0.1/localhost: 0
+UNTOC_PORTAL_TRUSTED_PROXIES addresses or networks of reverse proxies whose X-Forwarded-For
+                            names the client, comma-separated (default: none, so the
+                            connection's own address is the client)
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -29,6 +33,7 @@ LINKS_PER_ADDRESS = 3
 REQUESTS_PER_CLIENT = 10
 RATE_WINDOW = timedelta(minutes=15)
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class PortalSettings:
     secure_cookies: bool = True
     link_lifetime: timedelta = LINK_LIFETIME
     session_lifetime: timedelta = SESSION_LIFETIME
+    trusted_proxies: tuple[IPNetwork, ...] = ()
 
 
 def base_url(env: dict[str, str] | None = None) -> str:
@@ -82,6 +88,18 @@ def load_portal_settings(
     plain_local = parts.scheme == "http" and parts.hostname in _LOOPBACK
     secure_raw = env.get("UNTOC_PORTAL_SECURE_COOKIES")
     secure = not plain_local if secure_raw is None else secure_raw not in ("0", "false", "no")
+    proxies: list[IPNetwork] = []
+    for item in (env.get("UNTOC_PORTAL_TRUSTED_PROXIES") or "").split(","):
+        if item.strip():
+            try:
+                proxies.append(ipaddress.ip_network(item.strip(), strict=False))
+            except ValueError:
+                problems.append(
+                    Problem(
+                        f"UNTOC_PORTAL_TRUSTED_PROXIES: {item.strip()!r} is not an address",
+                        hint="e.g. 10.0.0.5,10.1.0.0/16",
+                    )
+                )
     if problems:
         raise InputError(problems)
     listed = env.get("UNTOC_PORTAL_SECRETARIAT")
@@ -96,4 +114,5 @@ def load_portal_settings(
         documents_dir=Path(env.get("UNTOC_DOCUMENTS_DIR") or cwd / "untoc-documents"),
         max_upload=max_upload,
         secure_cookies=secure,
+        trusted_proxies=tuple(proxies),
     )

@@ -3,6 +3,13 @@
 An approval records `deadline_extended` through the same path as `untoc record`, with its
 basis ("agreed by ... on ..."), and the requester is told by email through the outbox
 (one row, delivered like every notice, and shown on the review's page).
+
+An extension only lengthens a deadline, and only within the Mechanism's bounds, checked when
+asked and again when approved: the step is open; the new date is after the step's current
+deadline and after the day of the request (or approval); it is no later than the review's
+start plus `HORIZON_YEARS` (no review runs that long; 2199-12-31 is a typing error, not a
+plan); one request per step awaits a decision at a time; only a Party the step waits for may
+ask (a reviewer does not move the reviewed Party's SAQ).
 """
 
 from __future__ import annotations
@@ -24,6 +31,9 @@ from .tables import PortalExtensionRow
 EXTENSIONS = PortalExtensionRow.__table__  # type: ignore[attr-defined]
 REQUESTED, APPROVED, REFUSED = "requested", "approved", "refused"
 MAX_REASON = 2000
+# The latest date a deadline may be moved to, counted from the review's start: a review of
+# the Mechanism runs a few years; ten is past any plausible one.
+HORIZON_YEARS = 10
 
 
 class NotAllowed(Exception):
@@ -48,6 +58,45 @@ def _movable(step: Any) -> bool:
     return getattr(step, "agreed_as", None) is not None
 
 
+def horizon(review_start: date) -> date:
+    """The latest deadline a review may have: its start plus HORIZON_YEARS."""
+    try:
+        return review_start.replace(year=review_start.year + HORIZON_YEARS)
+    except ValueError:  # 29 February
+        return review_start.replace(year=review_start.year + HORIZON_YEARS, day=28)
+
+
+def date_problems(
+    view: MechanismView, review_id: str, step: str, due: date, on: date
+) -> list[Problem]:
+    """What makes `due` no new deadline for `step` of the review on `on`: the step is not
+    open (or has no movable deadline), or the date does not lengthen it, is past, or is
+    beyond the review's horizon. Empty when it may be granted."""
+    open_steps = {s.step: s for s in extendable_steps(view, review_id)}
+    current = open_steps.get(step)
+    if current is None:
+        title = view.step_title(step, "en", review_id)
+        return [Problem(f"the step {title!r} is not open for more time", path="step")]
+    problems = []
+    if due <= current.deadline.due:
+        problems.append(
+            Problem(f"the new date must be after {current.deadline.due.isoformat()}", path="due")
+        )
+    elif due <= on:
+        problems.append(Problem(f"the new date must be after {on.isoformat()}", path="due"))
+    review = view.fold().snapshot.reviews.get(review_id)
+    latest = horizon(review.starts_on) if review is not None else None
+    if latest is not None and due > latest:
+        problems.append(
+            Problem(
+                f"the new date must be no later than {latest.isoformat()} "
+                f"({HORIZON_YEARS} years after the review started)",
+                path="due",
+            )
+        )
+    return problems
+
+
 def request_extension(
     view: MechanismView,
     who: Identity,
@@ -59,30 +108,42 @@ def request_extension(
     now: datetime,
     client: str | None,
 ) -> int:
-    """Record a request; InputError says what is wrong with it (nothing recorded then)."""
+    """Record a request; InputError says what is wrong with it (nothing recorded then),
+    NotAllowed when the person's Party is not one the step waits for."""
     if not may_request_extension(who, review):
         raise NotAllowed("request_extension")
     open_steps = {s.step: s for s in extendable_steps(view, review.review)}
-    problems = []
+    waiting = open_steps[step].waiting_for if step in open_steps else None
+    if waiting is not None and not may_request_extension(who, review, waiting):
+        raise NotAllowed("request_extension")
     reason = reason.strip()
-    if step not in open_steps:
-        problems.append(Problem(f"step {step!r} is not open for more time", path="step"))
-    elif due <= open_steps[step].deadline.due:
-        problems.append(
-            Problem(f"the new date must be after {open_steps[step].deadline.due}", path="due")
-        )
+    problems = date_problems(view, review.review, step, due, view.today())
     if not reason:
         problems.append(Problem("say why more time is needed", path="reason"))
     if len(reason) > MAX_REASON:
         problems.append(Problem(f"at most {MAX_REASON} characters", path="reason"))
     if problems:
         raise InputError(problems)
+    assert waiting is not None
     mine = who.parties(FOCAL_POINT)
-    waiting = open_steps[step].waiting_for
-    party = next((p for p in waiting if p in mine), None) or next(
-        p for p in (review.reviewed, *review.reviewers) if p in mine
-    )
+    party = next(p for p in waiting if p in mine)
     with view.store.engine.begin() as conn:
+        pending = conn.execute(
+            select(EXTENSIONS.c.id).where(
+                EXTENSIONS.c.review_id == review.review,
+                EXTENSIONS.c.step == step,
+                EXTENSIONS.c.status == REQUESTED,
+            )
+        ).first()
+        if pending is not None:
+            raise InputError(
+                [
+                    Problem(
+                        f"request {pending.id} for this step awaits the secretariat's decision",
+                        path="step",
+                    )
+                ]
+            )
         new_id = conn.execute(
             insert(EXTENSIONS).values(
                 review_id=review.review,
@@ -129,7 +190,7 @@ class Decision:
 
 
 def decide_extension(
-    store: Any,
+    view: MechanismView,
     request_id: int,
     *,
     approve: bool,
@@ -142,9 +203,13 @@ def decide_extension(
     client: str | None = None,
 ) -> Decision:
     """Approve (recording `deadline_extended`) or refuse a request, and tell the requester.
-    `who` is the signed-in person when decided in the portal (checked), None from the CLI."""
+    `by` is the person who decides (recorded in the basis and the log); `who` the signed-in
+    person when decided in the portal (checked), None from the command line. An approval
+    is checked again on its day `on` (the view's date): InputError, nothing changed, when
+    the step is no longer open or the date no longer lengthens its deadline."""
     if who is not None and not may_decide_extension(who):
         raise NotAllowed("decide_extension")
+    store = view.store
     with store.engine.connect() as conn:
         row = conn.execute(select(EXTENSIONS).where(EXTENSIONS.c.id == request_id)).first()
     if row is None:
@@ -155,8 +220,12 @@ def decide_extension(
         )
     granted = due or row.requested_due
     if approve:
+        with view.pinned():
+            problems = date_problems(view, row.review_id, row.step, granted, on)
+        if problems:
+            raise InputError(problems, title=f"request {request_id} cannot be approved")
         basis = (
-            f"agreed by {by} on {on.isoformat()} at the request of {row.party} "
+            f"agreed by {by} for the secretariat on {on.isoformat()} at the request of {row.party} "
             f"({row.requested_by}): {row.reason}"
         )
         record_event(

@@ -9,10 +9,11 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+
+from ..notify.wording import format_date
 
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 DEFAULT = "en"
@@ -46,14 +47,10 @@ def direction(language: str) -> str:
     return "rtl" if language == "ar" else "ltr"
 
 
-# UN English writes dates day first ("30 June 2023"), as British English does.
-CLDR_LOCALES = {"en": "en_GB"}
-
-
 def long_date(day: date | None, language: str) -> str:
-    return (
-        format_date(day, format="long", locale=CLDR_LOCALES.get(language, language)) if day else ""
-    )
+    """A date as the letters write it in `language` (UN style: 30 June 2023, 1er juin
+    2023, 2023年6月30日, 30 حزيران/يونيه 2023)."""
+    return format_date(day, language) if day else ""
 
 
 def choose_language(

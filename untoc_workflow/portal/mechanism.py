@@ -25,9 +25,7 @@ from .tables import PortalPersonRow
 
 _PEOPLE = PortalPersonRow.__table__  # type: ignore[attr-defined]
 # Facts that change who a person is or which reviews a Party takes part in.
-_WHO_AND_WHERE = frozenset(
-    {"focal_point_nominated", "focal_point_withdrawn", "experts_nominated", "reviewer_replaced"}
-)
+_WHO_AND_WHERE = frozenset({"focal_point_nominated", "focal_point_withdrawn", "reviewer_replaced"})
 
 
 @dataclass
@@ -254,7 +252,13 @@ class MechanismView:
         for d in definitions.values():
             yield from d.steps
 
-    def step_title(self, step_id: str, language: str) -> str:
+    def step_title(self, step_id: str, language: str, review_id: str | None = None) -> str:
+        """The step's title in `language`, from the review's own process when the review is
+        named (two processes may give one step id two titles)."""
+        own = self.definition_of(review_id) if review_id is not None else None
+        for step in getattr(own, "steps", ()):
+            if step.id == step_id:
+                return str(step.label(language))
         for step in self._steps():
             if step.id == step_id:
                 return str(step.label(language))
@@ -267,3 +271,21 @@ class MechanismView:
                 event = getattr(step.completed_by, "event", None)
                 return str(event) if event else None
         return None
+
+    def definition_of(self, review_id: str) -> Any | None:
+        """The process definition (and version) the review runs, or None for no review."""
+        review = self.fold().snapshot.reviews.get(review_id)
+        if review is None:
+            return None
+        for_review = getattr(self.definition, "for_review", None)
+        return for_review(review) if for_review is not None else self.definition
+
+    def document_kinds(self, review_id: str) -> dict[str, str]:
+        """The document kinds the review's process declares, and who gives each (the first
+        step that declares a kind says it), in the order the definition gives them."""
+        definition = self.definition_of(review_id)
+        kinds: dict[str, str] = {}
+        for step in getattr(definition, "steps", ()):
+            for kind, given_by in step.documents.items():
+                kinds.setdefault(kind, given_by)
+        return kinds

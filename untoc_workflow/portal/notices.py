@@ -39,7 +39,7 @@ def tell_requester(
             if parties
             else decision.review
         ),
-        step_title=view.step_title(decision.step, language),
+        step_title=view.step_title(decision.step, language, decision.review),
         requested_on=row.requested_at.date(),
         due=decision.due,
         answer=answer or None,

@@ -9,12 +9,11 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from .app import PRE_COOKIE, SESSION_COOKIE, client_of, set_cookie
 from .audit import log_action
 from .identity import normal
 from .mail import send_now, sign_in_letter
 from .signin import (
-    client_over_limit,
+    client_retry_after,
     csrf_token,
     end_session,
     issue_link,
@@ -22,6 +21,7 @@ from .signin import (
     redeem_link,
 )
 from .visitors import csrf_ok, portal_of, visitor
+from .web import PRE_COOKIE, SESSION_COOKIE, client_of, set_cookie
 
 log = logging.getLogger("untoc.portal")
 router = APIRouter()
@@ -64,30 +64,37 @@ async def login_request(request: Request, background: BackgroundTasks) -> Respon
     address = normal(raw if isinstance(raw, str) else "")[:MAX_ADDRESS]
     client = client_of(request)
 
-    def decide() -> tuple[bool, tuple[str, str, str] | None]:
+    def decide() -> int | None:
+        """None when the client may ask; else the seconds until it may ask again."""
         now = portal.now()
-        engine = portal.view.store.engine
-        with engine.begin() as conn:
-            if client_over_limit(conn, client, now):
+        with portal.view.store.engine.begin() as conn:
+            wait = client_retry_after(conn, client, now)
+            if wait is not None:
                 log_action(conn, "sign_in_refused_rate", at=now, who=address, client=client)
-                return False, None
+                return wait
             log_action(conn, "sign_in_requested", at=now, who=address, client=client)
-        who = portal.view.identify(address) if "@" in address else None
-        if who is None:
-            return True, None
-        with engine.begin() as conn:
-            link = issue_link(conn, who.email, now, portal.settings)
-        if link is None:
-            return True, None
-        return True, (who.email, who.name, link)
+        return None
 
-    allowed, outgoing = await run_in_threadpool(decide)
-    if not allowed:
-        return portal.render(request, "error.html", {"code": 429}, status=429)
-    if outgoing is not None:
-        # Sent after the answer: the page and its timing are the same for every address.
-        background.add_task(_send_link, request, *outgoing)
+    wait = await run_in_threadpool(decide)
+    if wait is not None:
+        refused = portal.render(request, "error.html", {"code": 429}, status=429)
+        refused.headers["Retry-After"] = str(wait)
+        return refused
+    # Who the address is, and its link, are found after the answer: a known address and an
+    # unknown one do the same work before the page goes out, so its timing says nothing.
+    background.add_task(_link_if_known, request, address)
     return _login_page(request, "login_sent.html")
+
+
+def _link_if_known(request: Request, address: str) -> None:
+    portal = portal_of(request)
+    who = portal.view.identify(address) if "@" in address else None
+    if who is None:
+        return
+    with portal.view.store.engine.begin() as conn:
+        link = issue_link(conn, who.email, portal.now(), portal.settings)
+    if link is not None:
+        _send_link(request, who.email, who.name, link)
 
 
 def _send_link(request: Request, email: str, name: str, link: str) -> None:

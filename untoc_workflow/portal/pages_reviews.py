@@ -18,14 +18,15 @@ from ..notify.recipients import valid_address
 from ..notify.tables import OutboxRow
 from . import access
 from .access import ReviewParties
-from .app import Portal, client_of
 from .audit import log_action
 from .documents import UploadRefused
+from .extensions import NotAllowed as NotAllowedTime
 from .extensions import extendable_steps, extension_rows, request_extension
 from .identity import OBSERVER, normal
-from .people import add_person, current_people, remove_person
-from .submissions import NotAllowed, documents_of, published_saq, set_consent, submit
+from .people import add_person, current_people, name_problem, remove_person
+from .submissions import NotAllowed, documents_of, published_document, set_consent, submit
 from .visitors import Visitor, portal_of, signed_form, visitor
+from .web import Portal, client_of
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -98,7 +99,8 @@ def _page(
                 .limit(50)
             )
         )
-    kinds = [k for k in access.DOCUMENT_KINDS if access.may_submit(who, parties, k)]
+    declared = portal.view.document_kinds(review_id)
+    kinds = [k for k, by in declared.items() if access.may_submit(who, parties, by)]
     context = {
         "review": parties,
         "state": portal.view.state(review_id),
@@ -106,9 +108,12 @@ def _page(
         "requests": requests,
         "notices": notices,
         "kinds": kinds,
-        "extendable": extendable_steps(portal.view, review_id)
-        if access.may_request_extension(who, parties)
-        else [],
+        # the steps this person's Party is waited for: only it may ask for more time
+        "extendable": [
+            s
+            for s in extendable_steps(portal.view, review_id)
+            if access.may_request_extension(who, parties, s.waiting_for)
+        ],
         "may_consent": access.may_give_consent(who, parties),
         "observers": [
             p
@@ -198,7 +203,7 @@ async def upload(request: Request, review_id: str) -> Response:
         return _page(request, portal, current, parties, problems=["no_file"], status=400)
     assert current.who is not None
     who = current.who
-    if not access.may_submit(who, parties, kind):
+    if not access.may_submit(who, parties, portal.view.document_kinds(review_id).get(kind)):
         raise HTTPException(status_code=403)
 
     def work() -> Any:
@@ -304,15 +309,18 @@ async def ask_for_time(request: Request, review_id: str) -> Response:
             problems=[p.message for p in exc.problems],
             status=400,
         )
+    except NotAllowedTime:
+        raise HTTPException(status_code=403) from None
     return RedirectResponse(f"/reviews/{quote(review_id, safe='')}?done=requested", status_code=303)
 
 
-@router.get("/published/{review_id}/saq")
-def published(request: Request, review_id: str) -> Response:
-    """The SAQ answers a reviewed Party consented to publish (no sign-in); 404 otherwise."""
+@router.get("/published/{review_id}/{kind}")
+def published(request: Request, review_id: str, kind: str) -> Response:
+    """A document (the SAQ answers: /published/<id>/saq) the reviewed Party consented to
+    publish (no sign-in); 404 otherwise."""
     portal = portal_of(request)
     with portal.view.store.engine.connect() as conn:
-        doc = published_saq(conn, review_id)
+        doc = published_document(conn, review_id, kind)
     if doc is None:
         raise HTTPException(status_code=404)
     return _file(portal, doc)
@@ -335,6 +343,8 @@ async def name_observer(request: Request, review_id: str) -> Response:
     removing = form.get("remove") is not None
     if not valid_address(address) or (not removing and not name):
         return _page(request, portal, current, parties, problems=["bad_observer"], status=400)
+    if not removing and name_problem(name) is not None:
+        return _page(request, portal, current, parties, problems=["bad_name"], status=400)
     now = portal.now()
 
     def work() -> bool:

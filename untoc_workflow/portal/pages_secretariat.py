@@ -10,16 +10,22 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError
 from . import access
-from .app import client_of
 from .extensions import decide_extension, extension_rows
 from .notices import tell_requester
 from .visitors import portal_of, signed_form, visitor
+from .web import client_of
 
 router = APIRouter()
 
 
 @router.get("/extensions")
-def requests_page(request: Request, problems: list[str] | None = None) -> Response:
+def requests_list(request: Request) -> Response:
+    return requests_page(request)
+
+
+def requests_page(
+    request: Request, problems: list[str] | None = None, status: int = 200
+) -> Response:
     current = visitor(request)
     if not current.signed_in:
         return RedirectResponse("/login", status_code=303)
@@ -35,6 +41,7 @@ def requests_page(request: Request, problems: list[str] | None = None) -> Respon
         {"rows": rows, "problems": problems or [], "message": request.query_params.get("done")},
         who=current.who,
         csrf=current.csrf,
+        status=status,
     )
 
 
@@ -53,15 +60,15 @@ async def decide(request: Request, request_id: int) -> Response:
     try:
         due = date.fromisoformat(due_text) if due_text else None
     except ValueError:
-        return requests_page(request, ["bad_date"])
+        return requests_page(request, ["bad_date"], status=400)
     answer = str(form.get("answer") or "")[:2000]
 
     def work() -> None:
         decision = decide_extension(
-            portal.view.store,
+            portal.view,
             request_id,
             approve=approve,
-            by=f"the secretariat ({who.email})",
+            by=who.email,  # the person who decides, not "the secretariat"
             on=portal.today(),
             now=portal.now(),
             due=due,
@@ -82,5 +89,5 @@ async def decide(request: Request, request_id: int) -> Response:
     try:
         await run_in_threadpool(work)
     except InputError as exc:
-        return requests_page(request, [p.message for p in exc.problems])
+        return requests_page(request, [p.message for p in exc.problems], status=400)
     return RedirectResponse("/extensions?done=decided", status_code=303)

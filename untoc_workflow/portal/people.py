@@ -11,6 +11,19 @@ from .audit import log_action
 from .tables import PortalPersonRow
 
 PEOPLE = PortalPersonRow.__table__  # type: ignore[attr-defined]
+# Characters that reorder the text around them (embeddings, overrides, isolates, marks):
+# in a name they make a page or a listing show what is not there ("‮fdp.exe" reads
+# "exe.pdf"). A name is refused with one, and with any other control character.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a person's name, or None."""
+    if any(c in BIDI_CONTROLS for c in name):
+        return "a name may not hold a right-to-left or left-to-right control character"
+    if not name.isprintable():
+        return "a name may not hold a control character"
+    return None
 
 
 def _current(email: str, party: str, role: str) -> Any:
@@ -25,7 +38,11 @@ def _current(email: str, party: str, role: str) -> Any:
 def add_person(
     engine: Engine, email: str, name: str, party: str, role: str, *, by: str, now: datetime
 ) -> bool:
-    """Register a person; False when already registered in that role for that Party."""
+    """Register a person; False when already registered in that role for that Party.
+    ValueError for a name that cannot be shown as it is (name_problem)."""
+    problem = name_problem(name)
+    if problem is not None:
+        raise ValueError(problem)
     with engine.begin() as conn:
         if conn.execute(select(PEOPLE.c.id).where(_current(email, party, role))).first():
             return False

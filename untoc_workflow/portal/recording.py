@@ -6,6 +6,7 @@ run, if any, is resumed."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,14 +16,23 @@ from ..yamlsource import Located
 log = logging.getLogger("untoc.portal")
 
 
-def record_event(store: Any, event: dict[str, Any], source: str, today: date) -> bool:
-    """Append one event; True when it was new. InputError (nothing recorded) passes up."""
+def record_event(
+    store: Any,
+    event: dict[str, Any],
+    source: str,
+    today: date,
+    then: Callable[[Any, bool], None] | None = None,
+) -> bool:
+    """Append one event; True when it was new. InputError (nothing recorded) passes up.
+    `then(conn, added)` writes the caller's rows in the fact's own transaction."""
     doc = {"format": FORMAT, "events": [event]}
     checked = _admission(today)
-    if checked is None:
-        result = store.import_document(Located(doc, source, {}))
-    else:
-        result = store.import_document(Located(doc, source, {}), admission=checked)
+    kwargs: dict[str, Any] = {}
+    if checked is not None:
+        kwargs["admission"] = checked
+    if then is not None:
+        kwargs["then"] = lambda conn, result: then(conn, bool(result.added.get("events", 0)))
+    result = store.import_document(Located(doc, source, {}), **kwargs)
     added = bool(result.added.get("events", 0))
     if added:
         _resume_waiting_run(event)

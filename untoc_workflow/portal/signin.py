@@ -84,6 +84,25 @@ def client_over_limit(conn: Connection, client: str, now: datetime) -> bool:
     return requests_recently(conn, client, now) >= REQUESTS_PER_CLIENT
 
 
+def client_retry_after(conn: Connection, client: str, now: datetime) -> int | None:
+    """None when the client may ask for a link now; else the whole seconds until the
+    oldest of its requests in the window leaves it (what a 429's Retry-After says)."""
+    if not client_over_limit(conn, client, now):
+        return None
+    recent = (
+        select(ACTIONS.c.at)
+        .where(
+            ACTIONS.c.client == client,
+            ACTIONS.c.action == "sign_in_requested",
+            ACTIONS.c.at > now - RATE_WINDOW,
+        )
+        .order_by(ACTIONS.c.at.desc())
+        .limit(REQUESTS_PER_CLIENT)
+    )
+    oldest = min(conn.execute(recent).scalars())
+    return max(1, int((oldest + RATE_WINDOW - now).total_seconds() + 0.999))
+
+
 def issue_link(conn: Connection, email: str, now: datetime, settings: PortalSettings) -> str | None:
     """A new link for `email` (already known to be someone), or None when the address had
     its share of links in the window: the person is told nothing different."""

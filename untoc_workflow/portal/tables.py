@@ -63,7 +63,7 @@ class PortalDocumentRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     review_id: str = Field(max_length=64, index=True)
-    kind: str = Field(max_length=32)  # saq | written_feedback | observations | summary
+    kind: str = Field(max_length=32)  # a kind the review's process declares (`documents:`)
     party: str | None = Field(default=None, max_length=8)  # the Party submitting it
     file_name: str = Field(sa_column=Column(Text, nullable=False))  # cleaned, for display
     content_type: str = Field(max_length=100)

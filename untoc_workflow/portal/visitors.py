@@ -8,10 +8,10 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from .app import PRE_COOKIE, SESSION_COOKIE, Portal, client_of
 from .audit import log_action
 from .identity import Identity
 from .signin import csrf_holds, csrf_token, end_sessions_of, session_email
+from .web import PRE_COOKIE, SESSION_COOKIE, Portal, client_of
 
 
 @dataclass(frozen=True)

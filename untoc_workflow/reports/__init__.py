@@ -35,7 +35,21 @@ def write_status_report(
 
         fc = forecast(definition, snapshot, as_of, seed=seed, states=states, chart=False)
         fc["png"] = draw_forecast(fc, lang)
-    return write_html(report, out_dir, lang, fc)
+    return write_html(report, out_dir, lang, fc, step_titles(definition, lang))
 
 
-__all__ = ["status_report", "write_status_report"]
+def step_titles(definitions: Any, lang: str = "en") -> dict[str, dict[str, str]]:
+    """process -> step id -> its title in `lang`, from each process's definitions (the
+    newest version's title wins): one source for what a step is called."""
+    from .status import process_versions
+
+    out: dict[str, dict[str, str]] = {}
+    for process, versions in process_versions(definitions).items():
+        titles = out.setdefault(process, {})
+        for d in sorted(versions, key=lambda d: -d.version):
+            for step in d.steps:
+                titles.setdefault(step.id, step.label(lang))
+    return out
+
+
+__all__ = ["status_report", "step_titles", "write_status_report"]

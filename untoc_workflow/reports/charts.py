@@ -10,11 +10,21 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from .i18n import combo_label
+from .i18n import combo_label, stage_label
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII")
 # UN-blue family, readable in greyscale prints of the paper
 COLOURS = ("#1f5fa8", "#5b9bd5", "#a9c8ea", "#f0a030", "#c0504d", "#7f7f7f")
+# What the engine counts for each figure of the paper (the `figure:` of a `report:` entry).
+FIGURE_KINDS = (
+    "focal_point_roll",
+    "nominations",
+    "consultations",
+    "languages",
+    "submissions",
+    "progress",
+    "outcome",
+)
 
 
 @dataclass
@@ -28,91 +38,139 @@ class Figure:
     series: list[str] = field(default_factory=list)  # columns drawn (all but the first)
 
 
-def figures(report: dict[str, Any], w: dict[str, str], lang: str) -> list[Figure]:
-    """The seven figures of the paper for one report, with their tables, in language `lang`."""
+def figure_key(report: dict[str, Any], kind: str) -> str | None:
+    """The report's key of the figure of `kind` the default process declares (`report:`),
+    None when it declares none or has no review on the date (its figures would all be 0)."""
+    for key, source in report.get("figures", {}).items():
+        if source.get("figure") != kind or key not in report:
+            continue
+        reviews = report.get("processes", {}).get(source.get("process"), {}).get("reviews")
+        if kind != "focal_point_roll" and "process" in source and not reviews:
+            return None
+        return str(key)
+    return None
+
+
+def figures(report: dict[str, Any], w: dict[str, Any], lang: str) -> list[Figure]:
+    """The figures of the paper for one report, with their tables, in language `lang`; a
+    figure the default process does not declare is left out, the others keep their number."""
     groups = sorted(report["reviews"]["by_group"], key=int)
     glabel = [f"{w['group']} {g}" for g in groups]
+    by_group = report["reviews"]["by_group"]
+    key = {kind: figure_key(report, kind) for kind in FIGURE_KINDS}
     out: list[Figure] = []
 
-    fp = report["focal_points"]["blocked_by_group"]
-    out.append(
-        Figure(
-            "I",
-            w["fig1"],
-            [w["group"], w["reviews_blocked"]],
-            [[glabel[i], fp.get(g, 0)] for i, g in enumerate(groups)],
+    if key["focal_point_roll"]:
+        fp = report[key["focal_point_roll"]]["blocked_by_group"]
+        out.append(
+            Figure(
+                "I",
+                w["fig1"],
+                [w["group"], w["reviews_blocked"]],
+                [[glabel[i], fp.get(g, 0)] for i, g in enumerate(groups)],
+            )
         )
-    )
 
-    by_group = report["reviews"]["by_group"]
     # the stages the report counted: those of the loaded definitions, in their order
     stages = tuple(report["reviews"]["by_stage"])
     out.append(
         Figure(
             "II",
             w["fig2"],
-            [w["group"], *(w.get(s, s.replace("_", " ")) for s in stages)],
+            [w["group"], *(stage_label(s, w) for s in stages)],
             [[glabel[i], *(by_group[g].get(s, 0) for s in stages)] for i, g in enumerate(groups)],
             kind="stacked",
         )
     )
 
-    held = report["preliminary_consultations"]["by_group"]
-    out.append(
-        Figure(
-            "III",
-            w["fig3"],
-            [w["group"], w["held"], w["not_held"]],
-            [
-                [glabel[i], held.get(g, 0), by_group[g]["total"] - held.get(g, 0)]
-                for i, g in enumerate(groups)
-            ],
-            kind="stacked",
+    if key["consultations"]:
+        held = report[key["consultations"]]["by_group"]
+        own = report[key["consultations"]]["reviews_by_group"]
+        out.append(
+            Figure(
+                "III",
+                w["fig3"],
+                [w["group"], w["held"], w["not_held"]],
+                [
+                    [glabel[i], held.get(g, 0), own.get(g, 0) - held.get(g, 0)]
+                    for i, g in enumerate(groups)
+                ],
+                kind="stacked",
+            )
         )
-    )
 
-    langs = report["languages"]
-    rows: list[list[Any]] = []
-    for kind in ("single", "pairs", "triples"):
-        for key, n in langs[kind].items():
-            rows.append([combo_label(key, lang), n])
-    rows.append([w["no_agreement"], langs["no_agreement"]])
-    out.append(Figure("IV", w["fig4"], [w["consultations"], w["count"]], rows, kind="barh"))
+    if key["languages"]:
+        langs = report[key["languages"]]
+        rows: list[list[Any]] = []
+        for kind in ("single", "pairs", "triples"):
+            for combo, n in langs[kind].items():
+                rows.append([combo_label(combo, lang), n])
+        rows.append([w["no_agreement"], langs["no_agreement"]])
+        out.append(Figure("IV", w["fig4"], [w["consultations"], w["count"]], rows, kind="barh"))
 
-    q = report["questionnaires"]["by_group"]
-    out.append(
-        Figure(
-            "V",
-            w["fig5"],
-            [w["group"], w["submitted"], w["in_preparation"]],
-            [[glabel[i], q[g]["submitted"], q[g]["in_preparation"]] for i, g in enumerate(groups)],
+    if key["submissions"]:
+        q = report[key["submissions"]]["by_group"]
+        out.append(
+            Figure(
+                "V",
+                w["fig5"],
+                [w["group"], w["submitted"], w["in_preparation"]],
+                [
+                    [glabel[i], q[g]["submitted"], q[g]["in_preparation"]]
+                    for i, g in enumerate(groups)
+                ],
+            )
         )
-    )
 
-    f = report["written_feedback"]["by_group"]
-    out.append(
-        Figure(
-            "VI",
-            w["fig6"],
-            [w["group"], w["at_stage"], w["feedback_completed"]],
-            [[glabel[i], f[g]["at_stage"], f[g]["completed"]] for i, g in enumerate(groups)],
+    if key["progress"]:
+        f = report[key["progress"]]["by_group"]
+        out.append(
+            Figure(
+                "VI",
+                w["fig6"],
+                [w["group"], w["at_stage"], w["progress_completed"]],
+                [[glabel[i], f[g]["at_stage"], f[g]["completed"]] for i, g in enumerate(groups)],
+            )
         )
-    )
-
-    delays = report["written_feedback"]["delays"]
-    out.append(
-        Figure(
-            "VII",
-            w["fig7"],
-            [w["written_feedback"], w["count"]],
-            [[w[k], n] for k, n in delays.items()],
-            kind="barh",
+        delays = report[key["progress"]]["delays"]
+        out.append(
+            Figure(
+                "VII",
+                w["fig7"],
+                [w["progress_step"], w["count"]],
+                [[w[k], n] for k, n in delays.items()],
+                kind="barh",
+            )
         )
-    )
     for fig in out:
         fig.series = fig.headers[1:]
         fig.png = draw(fig)
     return out
+
+
+def process_figure(name: str, title: str, section: dict[str, Any], w: dict[str, Any]) -> Figure:
+    """A process's reviews by its own stages, however many it has."""
+    fig = Figure(
+        name,
+        w["stages_of"].format(process=title),
+        [w["stage"], w["count"]],
+        [[stage_label(st, w), n] for st, n in section["by_stage"].items()],
+        kind="barh",
+    )
+    fig.series = fig.headers[1:]
+    fig.png = draw(fig)
+    return fig
+
+
+def colours(n: int) -> list[str]:
+    """`n` colours: the paper's six, then as many more as a process has stages."""
+    if n <= len(COLOURS):
+        return list(COLOURS[:n])
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    more = colormaps["tab20"]
+    return [*COLOURS, *(to_hex(more(i % 20)) for i in range(n - len(COLOURS)))]
 
 
 def draw(fig: Figure) -> bytes:
@@ -138,10 +196,11 @@ def draw(fig: Figure) -> bytes:
             xs = list(range(len(labels)))
             bottoms = [0.0] * len(labels)
             width = 0.8 / (1 if fig.kind == "stacked" else n)
+            palette = colours(n)
             for j, name in enumerate(fig.series):
                 col = [v[j] for v in values]
                 if fig.kind == "stacked":
-                    bars = ax.bar(xs, col, width, bottom=bottoms, label=name, color=COLOURS[j])
+                    bars = ax.bar(xs, col, width, bottom=bottoms, label=name, color=palette[j])
                     bottoms = [b + c for b, c in zip(bottoms, col, strict=True)]
                     ax.bar_label(
                         bars,
@@ -152,7 +211,7 @@ def draw(fig: Figure) -> bytes:
                 else:
                     offset = (j - (n - 1) / 2) * width
                     bars = ax.bar(
-                        [x + offset for x in xs], col, width, label=name, color=COLOURS[j]
+                        [x + offset for x in xs], col, width, label=name, color=palette[j]
                     )
                     ax.bar_label(bars, padding=2, fontsize=8)
             ax.set_xticks(xs, labels)

@@ -19,6 +19,7 @@ from typing import Any
 from ..core import ReviewState
 from ..core.model import Snapshot
 from ..errors import InputError, Problem, did_you_mean
+from .status import process_versions
 
 # The review's own columns; each reported step of the loaded definitions adds its deadline,
 # the deadline's source and when it was done (see `step_columns`), then the next deadline.
@@ -41,38 +42,49 @@ TAIL_COLUMNS = ("next_step", "next_deadline", "next_deadline_source", "days_over
 UID_DOMAIN = "untoc-review-mechanism"
 
 
-def step_columns(definitions: Any = None) -> list[tuple[str, str, bool]]:
-    """(step, column of the day it was done, counted per reviewer) of every step whose
-    deadline can be agreed, extended or is optional, in the loaded definitions (the default
-    process first); the done column is named after the step's fact (`saq_submitted_on`)."""
+def _loaded(definitions: Any) -> Any:
     if definitions is None:
         from ..definitions import load_definitions
 
-        definitions = load_definitions()
-    every = (
-        [definitions.default, *definitions] if hasattr(definitions, "default") else [definitions]
-    )
+        return load_definitions()
+    return definitions
+
+
+def step_columns(
+    definitions: Any = None, processes: Iterable[str] | None = None
+) -> list[tuple[str, str, bool]]:
+    """(step, column of the day it was done, counted per reviewer) of every step of the
+    processes whose reviews are exported (`processes`; default every loaded one), the
+    default process first, each in its definition's order (newest version first). The done
+    column is named after the step's fact (`<fact>_on`), or `<step>_completed_on`."""
+    versions = process_versions(_loaded(definitions))
+    wanted = set(processes) if processes is not None else None
     out: dict[str, tuple[str, str, bool]] = {}
-    for definition in every:
-        for step in definition.steps:
-            if step.id in out or step.clock is None:
-                continue
-            if not (step.extendable or step.agreed_at or step.optional):
-                continue
-            rule = step.completed_by
-            each = rule.from_ == "each_reviewer"
-            done = f"{rule.event}_on" if rule.event and not each else f"{step.id}_completed_on"
-            out[step.id] = (step.id, done, each)
+    for process, defs in versions.items():
+        if wanted is not None and process not in wanted:
+            continue
+        for definition in sorted(defs, key=lambda d: -d.version):
+            for step in definition.steps:
+                if step.id in out:
+                    continue
+                rule = step.completed_by
+                each = rule.from_ == "each_reviewer"
+                done = f"{rule.event}_on" if rule.event and not each else f"{step.id}_completed_on"
+                out[step.id] = (step.id, done, each)
     return list(out.values())
 
 
-def csv_columns(definitions: Any = None) -> tuple[str, ...]:
+def csv_columns(definitions: Any = None, processes: Iterable[str] | None = None) -> tuple[str, ...]:
     middle: list[str] = []
-    for step_id, done, each in step_columns(definitions):
-        middle += [f"{step_id}_deadline", f"{step_id}_deadline_source", done]
+    for step_id, done, each in step_columns(definitions, processes):
+        middle += [f"{step_id}_deadline", f"{step_id}_deadline_source"]
+        if done not in middle:
+            middle.append(done)
         if each:
             middle.append(f"{step_id}_submitted_by")
-    return (*HEAD_COLUMNS, *middle, *TAIL_COLUMNS)
+    # which process a row's step columns belong to: after the review's own columns, so
+    # spreadsheets built on the first columns keep working
+    return (*HEAD_COLUMNS, "process", "process_version", *middle, *TAIL_COLUMNS)
 
 
 def _iso(d: date | None) -> str:
@@ -82,14 +94,18 @@ def _iso(d: date | None) -> str:
 def review_rows(
     states: Iterable[ReviewState], snapshot: Snapshot, definitions: Any = None
 ) -> list[dict[str, Any]]:
-    """Every review's state on the date as flat rows (the CSV's columns)."""
-    columns = step_columns(definitions)
+    """Every review's state on the date as flat rows (the CSV's columns): each review has
+    the columns of every step of its own process; another process's stay empty."""
+    states = list(states)
+    columns = step_columns(definitions, {s.process for s in states})
     rows = []
     for s in states:
         review = snapshot.reviews[s.review]
         party = snapshot.parties.get(s.reviewed)
         row: dict[str, Any] = {
             "review": s.review,
+            "process": s.process,
+            "process_version": s.process_version,
             "cluster": s.cluster,
             "group": s.group,
             "reviewed": s.reviewed,
@@ -110,7 +126,8 @@ def review_rows(
             row[f"{step_id}_deadline_source"] = (
                 step.deadline.source if step and step.deadline else ""
             )
-            row[done_col] = _iso(step.completed_on) if step else ""
+            if step is not None or done_col not in row:  # a fact two processes share
+                row[done_col] = _iso(step.completed_on) if step else ""
             if each:
                 row[f"{step_id}_submitted_by"] = " ".join(step.submitted_by) if step else ""
         nxt = s.next_deadline
@@ -137,8 +154,10 @@ def spreadsheet_safe(value: Any) -> Any:
 
 
 def csv_text(states: Iterable[ReviewState], snapshot: Snapshot, definitions: Any = None) -> str:
+    states = list(states)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=csv_columns(definitions), lineterminator="\n")
+    columns = csv_columns(definitions, {s.process for s in states})
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in review_rows(states, snapshot, definitions):
         writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
@@ -165,20 +184,23 @@ def _extensions(snapshot: Snapshot, as_of: date) -> dict[tuple[str, str], int]:
     return out
 
 
-def _step_titles(definitions: Any = None) -> dict[str, str]:
-    """Step id -> its English title, from the definitions (one source for titles)."""
-    if definitions is None:
-        from ..definitions import load_definitions
+def _titles(definitions: Any) -> dict[str, dict[str, str]]:
+    """process -> step id -> its English title, from each process's own definitions."""
+    from . import step_titles
 
-        definitions = load_definitions()
-    every = (
-        [definitions.default, *definitions] if hasattr(definitions, "default") else [definitions]
-    )
-    titles: dict[str, str] = {}
-    for definition in every:
-        for step in definition.steps:
-            titles.setdefault(step.id, step.label("en"))
-    return titles
+    return step_titles(_loaded(definitions), "en")
+
+
+def calendar_name(definitions: Any, processes: Iterable[str]) -> str:
+    """What a Party's calendar is called: the titles of the processes its reviews run
+    ("Country review", "Mutual evaluation"), from their definitions."""
+    versions = process_versions(_loaded(definitions))
+    names = []
+    for process in dict.fromkeys(processes):
+        defs = versions.get(process)
+        title = defs[-1].title if defs else {}
+        names.append(title.get("en") or process.replace("_", " ").capitalize())
+    return " and ".join(names) or "Reviews"
 
 
 def party_calendar(
@@ -208,18 +230,18 @@ def party_calendar(
             ]
         )
     name = snapshot.parties[party].name
+    mine = [s for s in states.values() if party == s.reviewed or party in s.reviewers]
+    title = calendar_name(definitions, sorted({s.process for s in mine}) or [])
     cal = Calendar()
-    cal.add("prodid", "-//UNODC//UNTOC Review Mechanism deadlines//EN")
+    cal.add("prodid", "-//UNODC//Review mechanism deadlines//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", _one_line(f"UNTOC reviews: {name} ({party})"))
+    cal.add("x-wr-calname", _one_line(f"{title}: {name} ({party})"))
     # The stamp is the report date, not the clock: the same data gives the same file.
     stamp = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
     moved = _extensions(snapshot, as_of)
-    titles = _step_titles(definitions)
-    for s in states.values():
-        if party != s.reviewed and party not in s.reviewers:
-            continue
+    titles = _titles(definitions)
+    for s in mine:
         role = "reviewed Party" if party == s.reviewed else "reviewing Party"
         reviewed = snapshot.parties.get(s.reviewed)
         reviewed_name = reviewed.name if reviewed else s.reviewed
@@ -236,8 +258,8 @@ def party_calendar(
             ev.add("dtstart", due)
             ev.add("dtend", due + timedelta(days=1))
             ev.add("transp", "TRANSPARENT")
-            title = titles.get(step.step, step.step)
-            ev.add("summary", _one_line(f"{s.review}: {title} due"))
+            step_title = titles.get(s.process, {}).get(step.step, step.step)
+            ev.add("summary", _one_line(f"{s.review}: {step_title} due"))
             source = step.deadline.source + (
                 f" ({step.deadline.basis})" if step.deadline.basis else ""
             )
@@ -245,7 +267,7 @@ def party_calendar(
             ev.add(
                 "description",
                 f"Review {s.review} of {reviewed_name}; {name} is the {role}.\n"
-                f"Step: {title}. Deadline {due.isoformat()} ({source}).\n"
+                f"Step: {step_title}. Deadline {due.isoformat()} ({source}).\n"
                 f"Waiting for: {waiting}.",
             )
             ev.add("categories", [f"group {s.group}", step.step])

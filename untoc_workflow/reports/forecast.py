@@ -2,10 +2,10 @@
 
 The model, kept simple enough to explain to a working group:
 
-- A review passes four phases: waiting for its preliminary consultation (from the start of
-  the review, including the wait for focal points), the questionnaire (consultation -> SAQ),
-  the written feedback (SAQ -> feedback complete) and the list of observations (feedback ->
-  observations agreed).
+- A review passes one phase per step that moves it to its next stage, in the order of the
+  process's stages (for the country review, four: from the start of the review, including
+  the wait for focal points, to the preliminary consultation, then each of the steps that
+  lead to the agreed summary). A phase ends when its step is done.
 - Each phase, in each group, has a rate of completion estimated from the event log up to the
   date: completions divided by the time reviews have spent in the phase, counting the time of
   the reviews still in it (so the slow ones weigh in, not only the few that finished). A
@@ -36,17 +36,42 @@ import numpy as np
 
 from ..core import ReviewState, mechanism_states
 from ..core.model import Snapshot
-from ..errors import InputError, Problem
+from ..definitions.process import ProcessDefinition
+from ..errors import InputError, Problem, did_you_mean
+from .status import default_process, process_versions, stage_at
 
-PHASES = ("consultation", "saq", "written_feedback", "observations")
-# Steps of the process definition (and of decisions) -> the phase they delay.
-STEP_PHASE = {
-    "focal_points": 0,
-    "preliminary_consultation": 0,
-    "saq": 1,
-    "written_feedback": 2,
-    "observations": 3,
-}
+
+@dataclass(frozen=True)
+class Phases:
+    """The phases of one process: the steps that move a review to its next stage, in the
+    order of its stages, and the stage a review is in while each is awaited."""
+
+    process: str
+    steps: tuple[str, ...]  # the step that ends each phase
+    stages: tuple[str, ...]  # the stage a review is in during each phase
+    final: str  # the last stage: the review is complete
+    delays: dict[str, int]  # step -> the phase an extension or waiver of it delays
+
+    @classmethod
+    def of(cls, definition: ProcessDefinition) -> Phases:
+        steps: list[str] = []
+        stages: list[str] = []
+        for stage in definition.stages[:-1]:
+            step = next(
+                (st.id for st in definition.steps if stage_at(definition, st.id) == stage), None
+            )
+            if step is not None:
+                steps.append(step)
+                stages.append(stage)
+        delays = {step: k for k, step in enumerate(steps)}
+        # a step that a phase's step waits for (starts after it) delays that phase
+        for st in definition.steps:
+            after = st.starts.after
+            if st.id in delays and after is not None and after not in delays:
+                delays[after] = delays[st.id]
+        return cls(definition.process, tuple(steps), tuple(stages), definition.stages[-1], delays)
+
+
 RULE_DAYS = 182.6  # the rule's six months, the prior of a phase
 MONTH_DAYS = 30.44
 MIN_EVENTS_PER_GROUP = 3
@@ -77,17 +102,20 @@ class Scenario:
     changes: tuple[WhatIf, ...] = ()
 
 
-def parse_extend(text: str) -> WhatIf:
-    """'written_feedback:3' -> extend the written feedback by three months, every review."""
+def parse_extend(text: str, steps: Iterable[str] | None = None) -> WhatIf:
+    """'STEP:3' -> extend that step by three months, every review; `steps`
+    are the ones the forecast's process can extend (its phases)."""
     step, _, months = text.partition(":")
     step = step.strip()
-    if step not in STEP_PHASE or not months.strip():
+    known = tuple(steps) if steps is not None else None
+    if not step or (known is not None and step not in known) or not months.strip():
+        hint = f"steps: {', '.join(known)}" if known else "STEP:MONTHS"
         raise InputError(
             [
                 Problem(
-                    f"{text!r} is not STEP:MONTHS",
+                    f"{text!r} is not STEP:MONTHS of a step of the process",
                     path="--extend",
-                    hint=f"e.g. written_feedback:3; steps: {', '.join(STEP_PHASE)}",
+                    hint=f"e.g. {known[-1] if known else 'STEP'}:3; {hint}",
                 )
             ]
         )
@@ -140,45 +168,48 @@ def scenario_from_decision(path: str | Path, process: Any = None) -> Scenario:
     return Scenario("decision", decision.label("en"), tuple(changes))
 
 
-def _phase_now(s: ReviewState, start: date, as_of: date) -> tuple[int, float, list[date | None]]:
-    """The phase a review is in on the date (4 = complete), days spent in it, and the dates
-    each phase ended (None while open)."""
-    c = s.consultation_held_on
-    q = s.step("saq").completed_on
-    w = s.step("written_feedback").completed_on
-    o = s.step("observations").completed_on
+def _phase_now(
+    s: ReviewState, start: date, as_of: date, phases: Phases
+) -> tuple[int, float, list[date | None]]:
+    """The phase a review is in on the date (len(phases.steps) = complete), days spent in
+    it, and the dates each phase ended (None while open)."""
+    done = {st.step: st.completed_on for st in s.steps}
     waived = {st.step for st in s.steps if st.status == "waived"}
-    ends: list[date | None] = [c, q, w, o]
+    ends: list[date | None] = [done.get(step) for step in phases.steps]
+    n = len(phases.steps)
     begins: list[date] = [start]
-    for i in range(3):
+    for i in range(n - 1):
         prev = ends[i]
         begins.append(prev if prev is not None else as_of)
-    if s.stage == "completed":
-        return 4, 0.0, ends
+    if s.stage == phases.final:
+        return n, 0.0, ends
     # the stage the core derived decides the phase (a waived step counts as passed)
-    phase = {"not_started": 0, "questionnaire": 1, "written_feedback": 2, "observations": 3}[
-        s.stage
-    ]
-    if phase == 1 and "saq" in waived:
-        phase = 2
+    phase = phases.stages.index(s.stage) if s.stage in phases.stages else 0
+    while phase < n - 1 and phases.steps[phase] in waived and phase:
+        phase += 1
     began = begins[phase] if phase else start
     return phase, max(0.0, float((as_of - began).days)), ends
 
 
 def _exposure(
-    states: Mapping[str, ReviewState], snapshot: Snapshot, as_of: date, groups: list[int]
+    states: Mapping[str, ReviewState],
+    snapshot: Snapshot,
+    as_of: date,
+    groups: list[int],
+    phases: Phases,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Completions and days of exposure per (phase, group index)."""
-    events = np.zeros((len(PHASES), len(groups)))
-    days = np.zeros((len(PHASES), len(groups)))
+    n = len(phases.steps)
+    events = np.zeros((n, len(groups)))
+    days = np.zeros((n, len(groups)))
     gi = {g: i for i, g in enumerate(groups)}
     for s in states.values():
         start = snapshot.reviews[s.review].starts_on
         if start > as_of:
             continue
-        _, _, ends = _phase_now(s, start, as_of)
+        _, _, ends = _phase_now(s, start, as_of, phases)
         begin = start
-        for k in range(len(PHASES)):
+        for k in range(n):
             end = ends[k]
             if end is None:
                 days[k, gi[s.group]] += max(0, (as_of - begin).days)
@@ -187,6 +218,29 @@ def _exposure(
             events[k, gi[s.group]] += 1
             begin = max(end, begin)
     return events, days
+
+
+def forecast_phases(definitions: Any, process: str | None = None) -> Phases:
+    """The phases of `process` (default: the default process), from its newest version;
+    InputError naming the loaded processes when it is not loaded."""
+    versions = process_versions(definitions)
+    name = process or default_process(definitions)
+    if name not in versions:
+        raise InputError(
+            [
+                Problem(
+                    f"no process {name!r} is loaded",
+                    path="--process",
+                    hint=did_you_mean(name, versions) or f"loaded: {', '.join(versions)}",
+                )
+            ]
+        )
+    phases = Phases.of(versions[name][-1])
+    if not phases.steps:
+        raise InputError(
+            [Problem(f"{name} has no step that moves a review to its next stage", path="--process")]
+        )
+    return phases
 
 
 def forecast(
@@ -201,22 +255,25 @@ def forecast(
     threshold: float = 0.7,
     states: Mapping[str, ReviewState] | None = None,
     chart: bool = True,
+    process: str | None = None,
 ) -> dict[str, Any]:
-    """Simulate each review's completion; the date `group` reaches `threshold`, per scenario."""
+    """Simulate each review's completion; the date `group` reaches `threshold`, per scenario.
+
+    The reviews are those of `process` (default: the default process), its phases its own."""
     if runs < 10:
         raise InputError([Problem("use at least 10 runs", path="--runs")])
+    phases = forecast_phases(definition, process)
     if states is None:
         states = mechanism_states(definition, snapshot, as_of)
-    # the phases below are the country review's: reviews of another process are left out
-    default = getattr(definition, "default_process", None)
-    if default is not None:
-        states = {k: s for k, s in states.items() if s.process == default}
+    # the phases are the process's own: reviews of another process are left out
+    states = {k: s for k, s in states.items() if s.process == phases.process}
     if not states:
-        raise InputError([Problem(f"no review of {default} to forecast")])
+        raise InputError([Problem(f"no review of {phases.process} to forecast", path="--process")])
     reviews = [s for s in states.values() if s.cluster == min(x.cluster for x in states.values())]
     groups = sorted({s.group for s in reviews})
     gi = {g: i for i, g in enumerate(groups)}
-    events, days = _exposure({s.review: s for s in reviews}, snapshot, as_of, groups)
+    events, days = _exposure({s.review: s for s in reviews}, snapshot, as_of, groups, phases)
+    n_phases = len(phases.steps)
     pooled_e, pooled_d = events.sum(axis=1), days.sum(axis=1)
 
     n = len(reviews)
@@ -225,7 +282,7 @@ def forecast(
     gidx = np.zeros(n, dtype=int)
     for i, s in enumerate(reviews):
         start = snapshot.reviews[s.review].starts_on
-        phase[i], _, _ = _phase_now(s, start, as_of)
+        phase[i], _, _ = _phase_now(s, start, as_of, phases)
         ahead[i] = max(0, (start - as_of).days)
         gidx[i] = gi[s.group]
 
@@ -244,14 +301,14 @@ def forecast(
         rng = np.random.Generator(np.random.PCG64(seed))
         # rates per run, phase and group from the gamma posterior (one pseudo-completion)
         rates = rng.gamma(shape, scale, size=(runs, *shape.shape))  # (runs, phases, groups)
-        extra = np.zeros((n, len(PHASES)))
-        skip = np.zeros((n, len(PHASES)), dtype=bool)
+        extra = np.zeros((n, n_phases))
+        skip = np.zeros((n, n_phases), dtype=bool)
         sc_threshold = threshold
         for ch in sc.changes:
             if ch.kind == "threshold" and ch.percent is not None:
                 sc_threshold = ch.percent / 100.0
                 continue
-            k = STEP_PHASE.get(ch.step or "")
+            k = phases.delays.get(ch.step or "")
             if k is None:
                 continue
             for i, s in enumerate(reviews):
@@ -261,13 +318,13 @@ def forecast(
                     elif ch.kind == "waive":
                         skip[i, k] = True
         done = np.zeros((runs, n))
-        for k in range(len(PHASES)):
+        for k in range(n_phases):
             r = rates[:, k, :][:, gidx]  # (runs, n)
             draw = rng.exponential(1.0, size=(runs, n)) / r + extra[:, k]
             active = (phase <= k) & ~skip[:, k]
             done += np.where(active[None, :], draw, 0.0)
         done += ahead[None, :]
-        done = np.where((phase == 4)[None, :], 0.0, done)
+        done = np.where((phase == n_phases)[None, :], 0.0, done)
 
         members = gidx == gi.get(group, -1)
         total = int(members.sum())
@@ -309,19 +366,24 @@ def forecast(
                 }
     result: dict[str, Any] = {
         "as_of": as_of.isoformat(),
+        "process": phases.process,
+        "cluster": min(s.cluster for s in reviews),
+        "final_stages": [phases.final],
         "runs": runs,
         "seed": seed,
         "group": group,
         "model": {
-            "phases": list(PHASES),
+            "phases": list(phases.steps),
             "completions": {
-                PHASES[k]: {str(g): int(events[k, gi[g]]) for g in groups}
-                for k in range(len(PHASES))
+                phases.steps[k]: {str(g): int(events[k, gi[g]]) for g in groups}
+                for k in range(n_phases)
             },
             # the mean days each phase takes in the model (pooled where a group has few)
             "mean_days": {
-                PHASES[k]: {str(g): round(float(1.0 / mean_rate[k, gi[g]]), 1) for g in groups}
-                for k in range(len(PHASES))
+                phases.steps[k]: {
+                    str(g): round(float(1.0 / mean_rate[k, gi[g]]), 1) for g in groups
+                }
+                for k in range(n_phases)
             },
         },
         "scenarios": out_scenarios,
@@ -390,4 +452,21 @@ def summary_lines(result: dict[str, Any]) -> Iterable[str]:
         yield (
             f"{sc['label']}: group {result['group']} reaches {sc['threshold']:.0%} "
             f"({sc['needed']} reviews) on {when}"
+        )
+
+
+def review_lines(result: dict[str, Any]) -> Iterable[str]:
+    """Each open review the forecast simulated, by id, with when it is likely to complete."""
+    later = f"after {HORIZON_YEARS} years"
+    open_reviews = {
+        rid: r for rid, r in result["reviews"].items() if r["stage"] not in result["final_stages"]
+    }
+    yield (
+        f"{len(open_reviews)} open review(s) of {result['process']} forecast "
+        f"(cluster {result['cluster']}):"
+    )
+    for rid, r in sorted(open_reviews.items()):
+        yield (
+            f"  {rid} (group {r['group']}, {r['stage']}): completes around "
+            f"{r['median'] or later} (10-90 %: {r['p10'] or later} .. {r['p90'] or later})"
         )

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import base64
 import json
+from contextvars import ContextVar
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from .charts import Figure, figures
-from .i18n import words
+from .charts import FIGURE_KINDS, Figure, figure_key, figures, process_figure
+from .i18n import number, share, un_date, words
+
+# The language of the page being rendered, for the numbers of its tables.
+_LANG: ContextVar[str] = ContextVar("report_language", default="en")
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;
@@ -29,29 +33,38 @@ th{background:#eef3f9}.figure{display:flex;gap:1.5rem;align-items:flex-start;fle
 
 
 def render_page(
-    report: dict[str, Any], lang: str = "en", forecast: dict[str, Any] | None = None
+    report: dict[str, Any],
+    lang: str = "en",
+    forecast: dict[str, Any] | None = None,
+    step_titles: dict[str, dict[str, str]] | None = None,
 ) -> tuple[str, list[Figure]]:
-    """The page's HTML and the figures drawn for it."""
+    """The page's HTML and the figures drawn for it. `step_titles` (process -> step ->
+    title in `lang`) names each process's steps in its section; else their ids."""
     w = words(lang)
+    _LANG.set(lang)  # the tables' numbers are grouped as the page's language groups them
     figs = figures(report, w, lang)
+    direction = ' dir="rtl"' if lang == "ar" else ""
+    day = un_date(report["as_of"], lang)
     parts = [
         "<!DOCTYPE html>",
-        f'<html lang="{lang}"><head><meta charset="utf-8">',
-        f"<title>{escape(w['title'])} - {report['as_of']}</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f'<html lang="{lang}"{direction}><head><meta charset="utf-8">',
+        f"<title>{escape(w['title'])} - {escape(day)}</title>",
+        f"<style>{_CSS}</style></head><body><main>",
         f"<h1>{escape(w['title'])}</h1>",
-        f"<p><strong>{escape(w['as_of'].format(date=report['as_of']))}</strong></p>",
+        f"<p><strong>{escape(w['as_of'].format(date=day))}</strong></p>",
         f'<p class="note">{escape(w["generated"])}</p>',
-        f"<h2>{escape(w['key_counts'])}</h2>",
-        _key_table(report, w),
+        f"<section><h2>{escape(w['key_counts'])}</h2>",
+        _key_table(report, w, lang),
+        "</section>",
     ]
     for fig in figs:
-        parts.append(_figure(fig, w))
-        if fig.number == "V":
-            parts.append(_lateness_table(report, w))
+        parts.append(_figure(fig, w, _lateness_table(report, w) if fig.number == "V" else ""))
+    process_figs = _processes(report, w, lang, step_titles or {})
+    parts.extend(html for _, html in process_figs)
+    figs.extend(fig for fig, _ in process_figs)
     if forecast is not None:
-        parts.append(_forecast(forecast, w))
-    parts.append("</body></html>")
+        parts.append(_forecast(forecast, w, lang))
+    parts.append("</main></body></html>")
     return "\n".join(parts), figs
 
 
@@ -60,10 +73,11 @@ def write_html(
     out_dir: str | Path,
     lang: str = "en",
     forecast: dict[str, Any] | None = None,
+    step_titles: dict[str, dict[str, str]] | None = None,
 ) -> Path:
     """Write `index.html` (self-contained), the charts as PNG files and `report.json`."""
     out = Path(out_dir)
-    page, figs = render_page(report, lang, forecast)
+    page, figs = render_page(report, lang, forecast, step_titles)
     out.mkdir(parents=True, exist_ok=True)
     for fig in figs:
         (out / f"figure-{fig.number}.png").write_bytes(fig.png)
@@ -83,72 +97,144 @@ def _data_uri(png: bytes) -> str:
 
 def _cell(v: Any) -> str:
     if isinstance(v, int | float) and not isinstance(v, bool):
-        return f'<td class="n">{v:g}</td>'
+        return f'<td class="n">{escape(number(v, _LANG.get()))}</td>'
     return f"<td>{escape(str(v))}</td>"
 
 
-def _table(headers: list[str], rows: list[list[Any]], caption: str | None = None) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+def _table(
+    headers: list[str],
+    rows: list[list[Any]],
+    caption: str | None = None,
+    foot: list[Any] | None = None,
+    css: str | None = None,
+) -> str:
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(_cell(v) for v in r) + "</tr>" for r in rows)
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    tfoot = "<tfoot><tr>" + "".join(_cell(v) for v in foot) + "</tr></tfoot>" if foot else ""
+    cls = f' class="{css}"' if css else ""
+    return f"<table{cls}>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>{tfoot}</table>"
 
 
-def _figure(fig: Figure, w: dict[str, str]) -> str:
+def _figure(fig: Figure, w: dict[str, Any], after: str = "") -> str:
     alt = f"{w['figure']} {fig.number}: {fig.title}"
     return (
         f'<section id="figure-{fig.number}"><h2>{escape(w["figure"])} {fig.number}. '
         f'{escape(fig.title)}</h2><div class="figure">'
         f'<img src="{_data_uri(fig.png)}" alt="{escape(alt)}">'
-        f"{_table(fig.headers, fig.rows)}</div></section>"
+        f"{_table(fig.headers, fig.rows)}</div>{after}</section>"
     )
 
 
-def _pct(n: int, d: int) -> str:
-    return f"{n} ({n / d:.0%})" if d else str(n)
+def _pct(n: int, d: int, lang: str) -> str:
+    return f"{n} ({share(n / d, lang)})" if d else str(n)
 
 
-def _key_table(r: dict[str, Any], w: dict[str, str]) -> str:
-    rv, fp, ex = r["reviews"], r["focal_points"], r["experts"]
-    progress = r["cluster_progress"]
-    rows = [
+def _key_table(r: dict[str, Any], w: dict[str, Any], lang: str) -> str:
+    rv = r["reviews"]
+    first_stage = next(iter(rv["by_stage"]), None)
+    rows: list[list[Any]] = [
         [w["reviews_total"], rv["total"]],
         [w["reviews_under_way"], rv["under_way"]],
-        [w["reviews_not_started"], rv["by_stage"]["not_started"]],
-        [w["parties_without"], fp["parties_without"]],
-        [w["reviews_blocked"], fp["reviews_blocked"]],
-        [w["focal_points"], fp["persons"]],
-        [w["parties_with"], fp["parties_with"]],
-        [w["focal_points_women"], _pct(fp["women"], fp["persons"])],
-        [w["parties_changed"], _pct(fp["parties_changed"], fp["parties_with"])],
-        [w["experts"], ex["persons"]],
-        [w["experts_women"], _pct(ex["women"], ex["persons"])],
-        [w["consultations"], _pct(r["preliminary_consultations"]["held"], rv["total"])],
-        [w["saq_submitted"], r["questionnaires"]["submitted"]],
-        [
-            w["feedback_late"],
-            f"{r['written_feedback']['late']} / {r['written_feedback']['at_stage']}",
-        ],
+    ]
+    if first_stage is not None:
+        rows.append([w["reviews_not_started"], rv["by_stage"][first_stage]])
+    key = {kind: figure_key(r, kind) for kind in FIGURE_KINDS}
+    if key["focal_point_roll"]:
+        fp = r[key["focal_point_roll"]]
+        rows += [
+            [w["parties_without"], fp["parties_without"]],
+            [w["reviews_blocked"], fp["reviews_blocked"]],
+            [w["focal_point_persons"], fp["persons"]],
+            [w["parties_with"], fp["parties_with"]],
+            [w["focal_points_women"], _pct(fp["women"], fp["persons"], lang)],
+            [w["parties_changed"], _pct(fp["parties_changed"], fp["parties_with"], lang)],
+        ]
+    if key["nominations"]:
+        ex = r[key["nominations"]]
+        rows += [
+            [w["nominated"], ex["persons"]],
+            [w["nominated_women"], _pct(ex["women"], ex["persons"], lang)],
+        ]
+    if key["consultations"]:
+        rows.append([w["consultations"], _pct(r[key["consultations"]]["held"], rv["total"], lang)])
+    if key["submissions"]:
+        rows.append([w["submitted_total"], r[key["submissions"]]["submitted"]])
+    if key["progress"]:
+        late = r[key["progress"]]
+        rows.append([w["progress_late"], f"{late['late']} / {late['at_stage']}"])
+    progress = r["cluster_progress"]
+    rows += [
         [
             w["group1_complete"],
-            f"{progress['completed']} / {progress['total']} ({progress['share']:.0%})",
+            f"{progress['completed']} / {progress['total']} ({share(progress['share'], lang)})",
         ],
         [w["next_cluster"], w["yes"] if progress["next_cluster_may_start"] else w["no"]],
     ]
-    return (
-        '<table class="keys"><tbody>'
-        + "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in rows)
-        + "</tbody></table>"
+    return _table([w["indicator"], w["count"]], rows, css="keys")
+
+
+def _lateness_table(r: dict[str, Any], w: dict[str, Any]) -> str:
+    """The submitted questionnaires by how late they came, in rows that add up: the
+    contract's "more than 6 months" includes "more than a year", so the page splits it."""
+    key = figure_key(r, "submissions")
+    if key is None:
+        return ""
+    q = r[key]
+    late = q["lateness"]
+    over_6, over_12 = late["late_over_6_months"], late["late_over_1_year"]
+    rows = [
+        [w["on_time"], late["on_time"]],
+        [w["late_1_10_days"], late["late_1_10_days"]],
+        [w["late_11_days_3_months"], late["late_11_days_3_months"]],
+        [w["late_3_6_months"], late["late_3_6_months"]],
+        [w["sub_late_6_12_months"], over_6 - over_12],
+        [w["sub_late_over_1_year"], over_12],
+    ]
+    total = [w["lateness_total"], sum(n for _, n in rows)]
+    return f'<h3 id="lateness">{escape(w["lateness"])}</h3>' + _table(
+        [w["lateness_count"], w["count"]], rows, foot=total
     )
 
 
-def _lateness_table(r: dict[str, Any], w: dict[str, str]) -> str:
-    late = r["questionnaires"]["lateness"]
-    rows = [[w[k], n] for k, n in late.items()]
-    return f"<h3>{escape(w['saq_lateness'])}</h3>" + _table([w["saq_lateness"], w["count"]], rows)
+def _processes(
+    r: dict[str, Any], w: dict[str, Any], lang: str, titles: dict[str, dict[str, str]]
+) -> list[tuple[Figure, str]]:
+    """A section per process: its reviews by its own stages (a chart and its table) and
+    each of its steps open, late, late by more than a year and completed."""
+    out = []
+    for i, (name, section) in enumerate(r.get("processes", {}).items(), start=1):
+        title = section.get("title", {})
+        label = title.get(lang) or title.get("en") or name
+        fig = process_figure(f"P{i}", label, section, w)
+        own = titles.get(name, {})
+        rows = [
+            [own.get(step, step), c["open"], c["late"], c["late_over_1_year"], c["completed"]]
+            for step, c in section["steps"].items()
+        ]
+        steps = _table(
+            [w["step"], w["open"], w["late"], w["late_over_1_year_short"], w["done"]],
+            rows,
+            caption=w["steps_of"].format(process=label),
+        )
+        alt = f"{w['figure']} {fig.number}: {fig.title}"
+        out.append(
+            (
+                fig,
+                f'<section id="process-{escape(name)}"><h2>'
+                f"{escape(w['process_heading'].format(process=label, n=section['reviews']))}"
+                "</h2>"
+                f'<div class="figure"><img src="{_data_uri(fig.png)}" alt="{escape(alt)}">'
+                f"{_table(fig.headers, fig.rows)}</div>{steps}</section>",
+            )
+        )
+    return out
 
 
-def _forecast(fc: dict[str, Any], w: dict[str, str]) -> str:
+def _forecast(fc: dict[str, Any], w: dict[str, Any], lang: str) -> str:
+    def day(text: str | None) -> str:
+        return un_date(text, lang) if text else w["never"]
+
     rows = []
     for scenario in fc["scenarios"]:
         label = (
@@ -157,17 +243,43 @@ def _forecast(fc: dict[str, Any], w: dict[str, str]) -> str:
             else w["what_if"].format(label=scenario["label"])
         )
         t = scenario["threshold_date"]
-        later = w["never"]
         when = (
-            f"{t['median']} ({t['p10'] or later} - {t['p90'] or later})" if t["median"] else later
+            f"{day(t['median'])} ({day(t['p10'])} - {day(t['p90'])})" if t["median"] else day(None)
         )
         rows.append([label, when])
     img = (
         f'<img src="{_data_uri(fc["png"])}" alt="{escape(w["forecast"])}">' if fc.get("png") else ""
     )
     note = w["forecast_note"].format(runs=fc["runs"], seed=fc["seed"])
+    how_sure = _uncertainty(fc, w, lang)
     return (
         f'<section id="forecast"><h2>{escape(w["forecast"])}</h2>'
-        f'<p class="note">{escape(note)}</p><div class="figure">{img}'
-        f"{_table(['', w['forecast_threshold_date']], rows)}</div></section>"
+        f'<p class="note">{escape(note)}</p><p>{escape(how_sure)}</p><div class="figure">{img}'
+        f"{_table([w['scenario'], w['forecast_threshold_date']], rows)}</div></section>"
     )
+
+
+def _uncertainty(fc: dict[str, Any], w: dict[str, Any], lang: str) -> str:
+    """How uncertain the forecast is, in words: the 10-90 % range of the date, the share of
+    runs that reach it, and how many completions the rates rest on."""
+    base = fc["scenarios"][0]
+    t = base["threshold_date"]
+    group = str(fc["group"])
+    completions = sum(by.get(group, 0) for by in fc["model"]["completions"].values())
+    basis = w["forecast_basis"].format(completions=completions, group=group)
+    if not t["median"]:
+        return f"{w['never']}. {basis}"
+    within = t["share_within_horizon"]
+    known = {
+        "group": group,
+        "share": share(base["threshold"], lang),
+        "median": un_date(t["median"], lang),
+        "p10": un_date(t["p10"], lang) if t["p10"] else w["never"],
+    }
+    if t["p90"]:
+        text = w["forecast_range"].format(
+            p90=un_date(t["p90"], lang), within=share(within, lang), **known
+        )
+    else:  # more than one run in ten never reaches it: the range has no end
+        text = w["forecast_range_open"].format(beyond=share(1 - within, lang), **known)
+    return f"{text} {basis}"

@@ -1,7 +1,7 @@
 """The secretariat's status report for any date (status-report contract), from the event log.
 
 Every figure is computed from the review states the core folds on `as_of` and from the
-party events (focal points, experts) up to that day; nothing is stored or typed in.
+party events (focal points, nominations) up to that day; nothing is stored or typed in.
 The keys of the contract are all here; a few more (ministries, Figure VII's delay buckets,
 per-group splits) serve the HTML page and the background paper.
 """
@@ -17,39 +17,124 @@ from typing import Any
 
 from ..core import FocalPointRoll, ReviewState, focal_points_on, fold_mechanism, index_events
 from ..core.model import Event, Snapshot
+from ..core.state import StepState
 from ..dates import add_months, months_late
+from ..definitions.process import ProcessDefinition, ReportFigure
 
-# The contract's stages (status-report.md), used when no definition names its own.
-STAGES = ("not_started", "questionnaire", "written_feedback", "observations", "completed")
+# The first and last stage of a process with no definition at hand (a bare list of states).
+STAGES = ("not_started", "completed")
+
+
+def process_versions(definitions: Any) -> dict[str, list[ProcessDefinition]]:
+    """Every loaded definition by process, oldest version first; the default process first.
+
+    `definitions` is a catalog of every version (`load_definitions()`) or one definition."""
+    if isinstance(definitions, ProcessDefinition):
+        return {definitions.process: [definitions]}
+    out: dict[str, list[ProcessDefinition]] = {}
+    default = default_process(definitions)
+    for d in sorted(definitions, key=lambda d: (d.process != default, d.process, d.version)):
+        out.setdefault(d.process, []).append(d)
+    return out
+
+
+def default_process(definitions: Any) -> str:
+    """The process whose figures are the secretariat's (country_review when loaded)."""
+    if isinstance(definitions, ProcessDefinition):
+        return definitions.process
+    return str(definitions.default_process)
+
+
+def definition_of(definitions: Any, state: ReviewState) -> ProcessDefinition:
+    """The definition a review folds with: its own (process, version)."""
+    if isinstance(definitions, ProcessDefinition):
+        return definitions
+    found = definitions.get(state.process, state.process_version)
+    return found if found is not None else definitions.latest(state.process)
+
+
+def report_figures(definitions: Any, process: str | None = None) -> dict[str, ReportFigure]:
+    """The figures a process declares (`report:` of its newest version that has one)."""
+    versions = process_versions(definitions).get(process or default_process(definitions), [])
+    for d in reversed(versions):
+        if d.report:
+            return dict(d.report)
+    return {}
+
+
+def _own_order(versions: Iterable[ProcessDefinition], attr: str) -> tuple[str, ...]:
+    """Stages or step ids of a process: the newest version's order, then older ones' extras."""
+    out: dict[str, None] = {}
+    for d in sorted(versions, key=lambda d: -d.version):
+        items = d.stages if attr == "stages" else d.step_ids
+        out.update(dict.fromkeys(items))
+    return tuple(out)
 
 
 def report_stages(definition: Any, processes: Iterable[str] | None = None) -> tuple[str, ...]:
     """The stages of the default process, then those of any other loaded process that has
     reviews (`processes`), each in its definition's order."""
-    every = [definition.default, *definition] if hasattr(definition, "default") else [definition]
-    if processes is not None:
-        present = set(processes)
-        every = [d for i, d in enumerate(every) if i == 0 or d.process in present]
-    stages = [st for d in every for st in getattr(d, "stages", STAGES)]
+    every = process_versions(definition)
+    default = default_process(definition)
+    present = set(processes) if processes is not None else set(every)
+    stages = [
+        st
+        for name, versions in every.items()
+        if name == default or name in present
+        for st in _own_order(versions, "stages")
+    ]
     return tuple(dict.fromkeys(stages)) or STAGES
 
 
 def stage_ends(definition: Any) -> set[str]:
     """The first and last stage of every loaded process (a review there is not under way)."""
-    every = list(definition) if hasattr(definition, "default") else [definition]
-    return {st for d in every for st in (d.stages[0], d.stages[-1])} if every else set()
+    every = [d for versions in process_versions(definition).values() for d in versions]
+    return {st for d in every for st in (d.stages[0], d.stages[-1])}
+
+
+def stage_at(definition: ProcessDefinition, step_id: str) -> str | None:
+    """The stage a review is in while it waits for `step_id`: the one before the stage the
+    step's completion moves it to (None for a step that sets no stage)."""
+    try:
+        after = definition.step(step_id).stage_on_completion
+    except KeyError:
+        return None
+    if after is None or after not in definition.stages:
+        return None
+    index = definition.stages.index(after)
+    return definition.stages[index - 1] if index else None
+
+
+def _step(state: ReviewState, step_id: str | None) -> StepState | None:
+    """The review's step, or None when its version has no such step."""
+    if step_id is None:
+        return None
+    for st in state.steps:
+        if st.step == step_id:
+            return st
+    return None
 
 
 # The 70 % rule of mechanism.yaml (para 25), used when no mechanism definition is given.
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_PROGRESS_GROUP = 1
 
-# Figure VII: how far behind the agreed schedule the reviews at the written-feedback stage
+# Figure VII: how far behind the agreed schedule the reviews waiting for a `progress` step
 # are, in calendar months (the month rule of the mechanism-file contract).
-FEEDBACK_DELAY_BUCKETS = (
+DELAY_BUCKETS = (
     "not_late",
     "late_up_to_6_months",
     "late_6_12_months",
+    "late_over_1_year",
+)
+
+# The lateness of a `submissions` figure, against the step's deadline (status-report.md).
+LATENESS_BUCKETS = (
+    "on_time",
+    "late_1_10_days",
+    "late_11_days_3_months",
+    "late_3_6_months",
+    "late_over_6_months",
     "late_over_1_year",
 )
 
@@ -94,17 +179,16 @@ def _report(
     else:
         _, by_party = index_events(snapshot.events, as_of)
         roll = focal_points_on((e for p in by_party.values() for e in p), as_of, ordered=True)
-    experts = [e for events in by_party.values() for e in events if e.type == "experts_nominated"]
-    cluster = _running_cluster(states.values())
     threshold, progress_group = next_cluster_rule(threshold, progress_group)
     groups = sorted({s.group for s in states.values()}) or [1, 2, 3]
     every = states
-    # the paper's figures (questionnaires, feedback...) are those of the default process;
-    # reviews of another process count in the totals, stages and focal points
-    default = getattr(definition, "default_process", None)
-    if default is not None:
-        states = {k: s for k, s in states.items() if s.process == default}
-    return {
+    # the paper's figures (questionnaires, feedback...) are those of the default process,
+    # as its definition declares them; reviews of another process count in the totals,
+    # stages and focal points, and each process has its own section under `processes`
+    default = default_process(definition)
+    own = [s for s in states.values() if s.process == default]
+    cluster = _running_cluster(own)
+    out: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "reviews": _reviews(
             every.values(),
@@ -112,15 +196,35 @@ def _report(
             report_stages(definition, {s.process for s in every.values()}),
             stage_ends(definition),
         ),
-        "focal_points": _focal_points(every.values(), roll, groups),
-        "experts": _experts(experts),
-        "preliminary_consultations": _consultations(states.values(), groups),
-        "languages": _languages(states.values()),
-        "questionnaires": _questionnaires(states.values(), groups),
-        "written_feedback": _written_feedback(states.values(), groups, as_of),
-        "observations": _observations(states.values()),
-        "cluster_progress": _progress(states.values(), cluster, progress_group, threshold),
     }
+    figures = report_figures(definition)
+    for key, fig in figures.items():
+        kind = fig.figure
+        if kind == "focal_point_roll":
+            out[key] = _focal_points(every.values(), roll, groups)
+        elif kind == "nominations":
+            named = [e for events in by_party.values() for e in events if e.type == fig.fact]
+            out[key] = _nominations(named)
+        elif kind == "consultations":
+            out[key] = _consultations(own, groups, fig.step)
+        elif kind == "languages":
+            out[key] = _languages(own, fig.step)
+        elif kind == "submissions":
+            out[key] = _submissions(definition, own, groups, fig.step)
+        elif kind == "progress":
+            out[key] = _progress_at(definition, own, groups, as_of, fig.step)
+        elif kind == "outcome":
+            out[key] = _outcome(definition, own, fig.step)
+    out["cluster_progress"] = _progress(definition, own, cluster, progress_group, threshold)
+    out["processes"] = _processes(definition, every.values(), as_of)
+    # which key counts what, for readers of the JSON and for the page's figures I-VII
+    out["figures"] = {
+        key: {"figure": fig.figure, "process": default}
+        | ({"step": fig.step} if fig.step else {})
+        | ({"fact": fig.fact} if fig.fact else {})
+        for key, fig in figures.items()
+    }
+    return out
 
 
 def next_cluster_rule(
@@ -167,7 +271,7 @@ def _reviews(
     states: Iterable[ReviewState],
     groups: list[int],
     stages: tuple[str, ...] = STAGES,
-    _ends: Iterable[str] = (STAGES[0], STAGES[-1]),
+    _ends: Iterable[str] = STAGES,
 ) -> dict[str, Any]:
     by_stage = dict.fromkeys(stages, 0)
     by_group = _by_group(groups, ("total", *stages))
@@ -221,35 +325,46 @@ def _focal_points(
     }
 
 
-def _experts(experts: list[Event]) -> dict[str, Any]:
-    """Governmental experts named up to the date: the lists add up (mechanism-file contract)."""
-    persons = sum(e.data.get("count") or 0 for e in experts)
-    women = sum(e.data.get("women") or 0 for e in experts)
+def _nominations(named: list[Event]) -> dict[str, Any]:
+    """Persons named by Parties up to the date: the lists add up (mechanism-file contract)."""
+    persons = sum(e.data.get("count") or 0 for e in named)
+    women = sum(e.data.get("women") or 0 for e in named)
     return {
         "persons": persons,
         "women": women,
         "women_share": women / persons if persons else 0.0,
-        "parties": len({e.party for e in experts if e.party}),
+        "parties": len({e.party for e in named if e.party}),
     }
 
 
-def _consultations(states: Iterable[ReviewState], groups: list[int]) -> dict[str, Any]:
+def _done_on(state: ReviewState, step_id: str | None) -> date | None:
+    st = _step(state, step_id)
+    return st.completed_on if st is not None and st.status == "completed" else None
+
+
+def _consultations(
+    states: Iterable[ReviewState], groups: list[int], step_id: str | None
+) -> dict[str, Any]:
     by_group = {str(g): 0 for g in groups}
+    # the reviews of the process per group, so that "not held" counts only its own
+    reviews = {str(g): 0 for g in groups}
     held = 0
     for s in states:
-        if s.consultation_held_on is not None:
+        reviews[str(s.group)] += 1
+        if _done_on(s, step_id) is not None:
             held += 1
             by_group[str(s.group)] += 1
-    return {"held": held, "by_group": by_group}
+    return {"held": held, "by_group": by_group, "reviews_by_group": reviews}
 
 
-def _languages(states: Iterable[ReviewState]) -> dict[str, Any]:
+def _languages(states: Iterable[ReviewState], step_id: str | None) -> dict[str, Any]:
     single: Counter[str] = Counter()
     pairs: Counter[str] = Counter()
     triples: Counter[str] = Counter()
     none = 0
     for s in states:
-        if s.consultation_held_on is None or s.languages is None:
+        # the languages are those of the fact that completed the step (the review's terms)
+        if _done_on(s, step_id) is None or s.languages is None:
             continue
         langs = sorted(set(s.languages))
         key = "+".join(langs)
@@ -270,33 +385,28 @@ def _languages(states: Iterable[ReviewState]) -> dict[str, Any]:
     }
 
 
-def _questionnaires(states: Iterable[ReviewState], groups: list[int]) -> dict[str, Any]:
-    lateness = {
-        "on_time": 0,
-        "late_1_10_days": 0,
-        "late_11_days_3_months": 0,
-        "late_3_6_months": 0,
-        "late_over_6_months": 0,
-        "late_over_1_year": 0,
-    }
+def _submissions(
+    definition: Any, states: Iterable[ReviewState], groups: list[int], step_id: str | None
+) -> dict[str, Any]:
+    lateness = dict.fromkeys(LATENESS_BUCKETS, 0)
     by_group = _by_group(groups, ("submitted", "in_preparation"))
     submitted = in_preparation = 0
     for s in states:
         g = by_group[str(s.group)]
-        if s.stage == "questionnaire":
+        if step_id is not None and s.stage == stage_at(definition_of(definition, s), step_id):
             in_preparation += 1
             g["in_preparation"] += 1
-        saq = s.step("saq")
-        if saq.status != "completed" or saq.completed_on is None:
+        step = _step(s, step_id)
+        if step is None or step.status != "completed" or step.completed_on is None:
             continue
         submitted += 1
         g["submitted"] += 1
-        due = saq.deadline.due if saq.deadline else None
-        if due is None or saq.completed_on <= due:
+        due = step.deadline.due if step.deadline else None
+        if due is None or step.completed_on <= due:
             lateness["on_time"] += 1
             continue
-        days = (saq.completed_on - due).days
-        months = months_late(due, saq.completed_on)
+        days = (step.completed_on - due).days
+        months = months_late(due, step.completed_on)
         if days <= 10:
             lateness["late_1_10_days"] += 1
         elif months < 3:
@@ -315,19 +425,25 @@ def _questionnaires(states: Iterable[ReviewState], groups: list[int]) -> dict[st
     }
 
 
-def _written_feedback(
-    states: Iterable[ReviewState], groups: list[int], as_of: date
+def _progress_at(
+    definition: Any,
+    states: Iterable[ReviewState],
+    groups: list[int],
+    as_of: date,
+    step_id: str | None,
 ) -> dict[str, Any]:
     by_group = _by_group(groups, ("at_stage", "completed", "late"))
-    delays = dict.fromkeys(FEEDBACK_DELAY_BUCKETS, 0)
+    delays = dict.fromkeys(DELAY_BUCKETS, 0)
     at_stage = completed = late = over_year = 0
     for s in states:
         g = by_group[str(s.group)]
-        step = s.step("written_feedback")
+        step = _step(s, step_id)
+        if step is None or step_id is None:
+            continue
         if step.status in ("completed", "waived"):
             completed += 1
             g["completed"] += 1
-        if s.stage != "written_feedback":
+        if s.stage != stage_at(definition_of(definition, s), step_id):
             continue
         at_stage += 1
         g["at_stage"] += 1
@@ -355,24 +471,25 @@ def _written_feedback(
     }
 
 
-def _observations(states: Iterable[ReviewState]) -> dict[str, Any]:
+def _outcome(definition: Any, states: Iterable[ReviewState], step_id: str | None) -> dict[str, Any]:
     at_stage = completed = 0
     for s in states:
-        if s.stage == "observations":
+        own = definition_of(definition, s)
+        if step_id is not None and s.stage == stage_at(own, step_id):
             at_stage += 1
-        elif s.stage == "completed":
+        elif s.stage == own.stages[-1]:
             completed += 1
     return {"at_stage": at_stage, "completed": completed}
 
 
 def _progress(
-    states: Iterable[ReviewState], cluster: int, group: int, threshold: float
+    definition: Any, states: Iterable[ReviewState], cluster: int, group: int, threshold: float
 ) -> dict[str, Any]:
     total = completed = 0
     for s in states:
         if s.cluster == cluster and s.group == group:
             total += 1
-            completed += s.stage == "completed"
+            completed += s.stage == definition_of(definition, s).stages[-1]
     share = completed / total if total else 0.0
     return {
         "cluster": cluster,
@@ -383,3 +500,49 @@ def _progress(
         "threshold": threshold,
         "next_cluster_may_start": total > 0 and share >= threshold,
     }
+
+
+def _processes(
+    definition: Any, states: Iterable[ReviewState], as_of: date
+) -> dict[str, dict[str, Any]]:
+    """Every process that has reviews, from its own definition (status-report.md, 2026-12-07):
+    its reviews by its own stages, and per step how many are open, late, late by more than
+    12 calendar months, and completed."""
+    mine: dict[str, list[ReviewState]] = {}
+    for s in states:
+        mine.setdefault(s.process, []).append(s)
+    out: dict[str, dict[str, Any]] = {}
+    versions = process_versions(definition)
+    for name in [*versions, *sorted(set(mine) - set(versions))]:
+        reviews = mine.get(name)
+        if not reviews:
+            continue
+        own = versions.get(name, [])
+        by_stage = dict.fromkeys(_own_order(own, "stages"), 0)
+        steps = {
+            step: {"open": 0, "late": 0, "late_over_1_year": 0, "completed": 0}
+            for step in _own_order(own, "steps")
+        }
+        for s in reviews:
+            by_stage[s.stage] = by_stage.get(s.stage, 0) + 1
+            for st in s.steps:
+                count = steps.setdefault(
+                    st.step, {"open": 0, "late": 0, "late_over_1_year": 0, "completed": 0}
+                )
+                if st.status == "completed":
+                    count["completed"] += 1
+                elif st.is_open:
+                    count["open"] += 1
+                    due = st.deadline.due if st.deadline else None
+                    if due is not None and due < as_of:
+                        count["late"] += 1
+                        if add_months(due, 12) < as_of:
+                            count["late_over_1_year"] += 1
+        newest = own[-1] if own else None
+        out[name] = {
+            "title": dict(newest.title) if newest is not None else {},
+            "reviews": len(reviews),
+            "by_stage": by_stage,
+            "steps": steps,
+        }
+    return out

@@ -12,7 +12,7 @@ import json
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
@@ -432,12 +432,18 @@ class Store:
         located: Located | JsonStream | LocatedSource,
         *,
         admission: Admission | None = None,
+        then: Callable[[Connection, ImportResult], None] | None = None,
     ) -> ImportResult:
         """Import a parsed mechanism file in one transaction; raise InputError (and write
         nothing) on any problem in the file or any clash with what is stored. With
-        `admission`, every new fact must also be one that can be true (core.admission)."""
+        `admission`, every new fact must also be one that can be true (core.admission).
+        `then` writes the caller's own rows in the same transaction (the portal's document
+        beside the fact it brings): both are committed, or neither."""
         with self.writing() as conn, bulk_loading(conn), _no_gc():
-            return _Import(self, conn, located, admission).run()
+            result: ImportResult = _Import(self, conn, located, admission).run()
+            if then is not None:
+                then(conn, result)
+            return result
 
     def append(self, events: Sequence[Event]) -> list[bool]:
         """Record events; for each, False when its id (given, or derived from its content)

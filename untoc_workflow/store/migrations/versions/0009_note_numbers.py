@@ -1,8 +1,8 @@
 """Note numbers: each note verbale to a permanent mission takes the next number of the
 series declared in the settings (`note_series`), kept here so that none is ever reused.
 
-Revision ID: 0008_note_numbers
-Revises: 0007_correspondence
+Revision ID: 0009_note_numbers
+Revises: 0008_questionnaire
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_note_numbers"
-down_revision = "0007_correspondence"
+revision = "0009_note_numbers"
+down_revision = "0008_questionnaire"
 branch_labels = None
 depends_on = None
 
