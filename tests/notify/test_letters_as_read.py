@@ -254,7 +254,7 @@ def test_a_note_verbale_to_a_mission_is_in_the_third_person(templates, language)
         assert words not in body, (words, body)
     assert GRATEFUL[language] in body, body
     # the complimentary close ends the note
-    assert body.rstrip().endswith(closing("mission", language, "NGA")), body
+    assert _before_dateline(body, language).endswith(closing("mission", language, "NGA")), body
 
     # the mission's consolidated letter: its notices, and no "at your disposal" before the
     # complimentary close
@@ -267,7 +267,7 @@ def test_a_note_verbale_to_a_mission_is_in_the_third_person(templates, language)
     body = letter.text.split("\n--\n", 1)[0]
     for words in SECOND_PERSON[language]:
         assert words not in body, (words, body)
-    assert body.rstrip().endswith(closing("mission", language, "NGA")), body
+    assert _before_dateline(body, language).endswith(closing("mission", language, "NGA")), body
 
 
 @pytest.mark.parametrize("language", UN_LANGUAGES)
@@ -281,7 +281,7 @@ def test_a_missions_opening_letter_asks_in_the_third_person(templates, language)
     for words in SECOND_PERSON[language]:
         assert words not in body, (words, body)
     assert GRATEFUL[language] in body and GRATEFUL[language] in letter.html, body
-    assert body.rstrip().endswith(closing("mission", language, "NGA")), body
+    assert _before_dateline(body, language).endswith(closing("mission", language, "NGA")), body
     # a focal point is still asked directly, and the secretariat stays at its disposal
     fp = templates.render_letter("opening", language, base[2][1])
     assert GRATEFUL[language] not in fp.text
@@ -370,7 +370,7 @@ def test_the_union_without_a_focal_point_is_not_called_a_state(templates, langua
 MISSION_YOU = {
     "en": ("You receive", "your ", "What to do"),
     "fr": ("Vous recevez", "vos ", "votre", "Suite à donner"),
-    "es": ("Recibe usted", "Para su información", "sus exámenes", "Qué hacer"),
+    "es": ("Recibe usted", "Para su información", "sus exámenes", "Medidas solicitadas"),
     "ru": ("Вы получаете", "ваш", "Что необходимо сделать"),
     "zh": ("您", "贵国", "贵方", "需采取的行动"),
     "ar": ("تتلقون", "استعراضاتكم", "المطلوب"),
@@ -430,3 +430,14 @@ def test_a_note_on_a_late_step_names_the_representation_it_is_addressed_to(templ
         assert head in out.subject + out.text, (party, out.text)
         if party == "EU":
             assert term("permanent_mission", language) not in out.subject + out.text, out.text
+
+
+def _before_dateline(body: str, language: str) -> str:
+    """A note verbale ends with its complimentary close, then its place and date line."""
+    from untoc_workflow.notify.form import dateline
+
+    text, last = body.rstrip().rsplit("\n\n", 1)
+    assert last.startswith(dateline(language, "")[:2]) or last.endswith(
+        dateline(language, "")[-2:]
+    ), last
+    return text.rstrip()

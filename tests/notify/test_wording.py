@@ -132,7 +132,8 @@ def test_numbers_and_percentages():
     assert w.format_number(1163, "en") == "1,163"
     assert w.format_number(1163, "fr") == "1\u202f163"  # narrow no-break space, as CLDR
     assert w.format_number(1163, "ru") == "1\u00a0163"
-    assert w.format_number(1163, "ar") == "1,163"  # Western digits, as UN Arabic documents
+    # Western digits, as UN Arabic documents, with the Arabic thousands separator (CLDR)
+    assert w.format_number(1163, "ar") == "1\u066c163"
     assert w.percent(0.705, "en", 1) == "70.5 per cent"
     assert w.percent(0.705, "fr", 1) == "70,5\u00a0%"
     assert w.percent(0.7, "zh") == "70%"

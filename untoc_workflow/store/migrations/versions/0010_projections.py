@@ -2,8 +2,8 @@
 store/projection.py), filled from the log by `open_store` after the upgrade; and the
 files imported whole, by their SHA-256.
 
-Revision ID: 0009_projections
-Revises: 0008_questionnaire
+Revision ID: 0010_projections
+Revises: 0009_note_numbers
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_projections"
-down_revision = "0008_questionnaire"
+revision = "0010_projections"
+down_revision = "0009_note_numbers"
 branch_labels = None
 depends_on = None
 
