@@ -45,6 +45,8 @@ class Settings:
     sender: str = "untoc.review@example.org"
     # the Parties' portal: every notice and digest links to the review's page under it
     portal_url: str = "http://127.0.0.1:8400"
+    # the series of the notes verbales' numbers ({year}, {number}): notify/note_numbers.py
+    note_series: str = "CTOC/RM/{year}/{number}"
     # Every folder of process definitions, in order: the user's (UNTOC_PROCESS_DEFS or
     # `process_defs`, several separated by ":"), then the bundled one. `process_defs` is the
     # first: where the user's templates, calendar, mechanism.yaml and decisions are looked
@@ -106,6 +108,7 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
         "cop_presidency",
         "sender",
         "portal_url",
+        "note_series",
     }
     unknown = sorted(set(data) - allowed)
     if unknown:
@@ -154,4 +157,6 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
         portal_url=(
             pick("UNTOC_PORTAL_URL", "portal_url", defaults.portal_url) or defaults.portal_url
         ).rstrip("/"),
+        note_series=pick("UNTOC_NOTE_SERIES", "note_series", defaults.note_series)
+        or defaults.note_series,
     )

@@ -184,6 +184,7 @@ def test_later_facts_change_nothing(case, day):
 def test_every_started_step_completes_or_has_a_deadline(case, day):
     definition, snapshot = case
     state = mechanism_states(definition, snapshot, day)["R1"]
+    assert state.steps
     for step in state.steps:
         if step.started_on is not None:
             assert step.status in ("completed", "waived", "skipped") or step.deadline is not None

@@ -33,6 +33,7 @@ def templates() -> Templates:
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_a_letter_is_signed_in_its_own_language(templates, language):
     signature = term("mechanism_secretariat", language, cap=True)
+    assert sample_letter_contexts(templates, language)
     for name, ctx in sample_letter_contexts(templates, language):
         ctx = {**ctx, "secretariat": {**ctx["secretariat"], "name": CONFIGURED_NAME}}
         out = templates.render_letter(name, language, ctx)
@@ -165,6 +166,7 @@ def test_the_european_union_is_named_a_party_not_a_state_party_in_its_role(templ
     steps = {("country_review", 1, "saq"): {"en": "Self-assessment questionnaire"}}
     reviewed, reviewing = PARTY_UNDER_REVIEW[language]
     base = dict(sample_letter_contexts(templates, language)[2][1])
+    assert reviewed and reviewing
     for party, roles in (("EU", (reviewed, reviewing)), ("DEU", ())):
         lines = outstanding_lines(states, {}, party, language, steps)
         name = local_party_name(party, language)
@@ -254,7 +256,7 @@ def test_a_note_verbale_to_a_mission_is_in_the_third_person(templates, language)
         assert words not in body, (words, body)
     assert GRATEFUL[language] in body, body
     # the complimentary close ends the note
-    assert body.rstrip().endswith(closing("mission", language, "NGA")), body
+    assert _before_dateline(body, language).endswith(closing("mission", language, "NGA")), body
 
     # the mission's consolidated letter: its notices, and no "at your disposal" before the
     # complimentary close
@@ -267,7 +269,7 @@ def test_a_note_verbale_to_a_mission_is_in_the_third_person(templates, language)
     body = letter.text.split("\n--\n", 1)[0]
     for words in SECOND_PERSON[language]:
         assert words not in body, (words, body)
-    assert body.rstrip().endswith(closing("mission", language, "NGA")), body
+    assert _before_dateline(body, language).endswith(closing("mission", language, "NGA")), body
 
 
 @pytest.mark.parametrize("language", UN_LANGUAGES)
@@ -281,7 +283,7 @@ def test_a_missions_opening_letter_asks_in_the_third_person(templates, language)
     for words in SECOND_PERSON[language]:
         assert words not in body, (words, body)
     assert GRATEFUL[language] in body and GRATEFUL[language] in letter.html, body
-    assert body.rstrip().endswith(closing("mission", language, "NGA")), body
+    assert _before_dateline(body, language).endswith(closing("mission", language, "NGA")), body
     # a focal point is still asked directly, and the secretariat stays at its disposal
     fp = templates.render_letter("opening", language, base[2][1])
     assert GRATEFUL[language] not in fp.text
@@ -357,6 +359,7 @@ def test_the_union_without_a_focal_point_is_not_called_a_state(templates, langua
     summary = templates.render(
         "monthly_digest", language, {**digest, "recipient": recipient, "reviews": []}
     )
+    assert summary.text and letter.text
     for out in (text, html, letter.text, summary.text, summary.html):
         assert term("state_party", language) not in out, out
         assert "государства-участника Европейский союз" not in out, out
@@ -369,7 +372,7 @@ def test_the_union_without_a_focal_point_is_not_called_a_state(templates, langua
 MISSION_YOU = {
     "en": ("You receive", "your ", "What to do"),
     "fr": ("Vous recevez", "vos ", "votre", "Suite à donner"),
-    "es": ("Recibe usted", "Para su información", "sus exámenes", "Qué hacer"),
+    "es": ("Recibe usted", "Para su información", "sus exámenes", "Medidas solicitadas"),
     "ru": ("Вы получаете", "ваш", "Что необходимо сделать"),
     "zh": ("您", "贵国", "贵方", "需采取的行动"),
     "ar": ("تتلقون", "استعراضاتكم", "المطلوب"),
@@ -418,6 +421,7 @@ def test_a_note_on_a_late_step_names_the_representation_it_is_addressed_to(templ
     mission" in lower case, also to the European Union's Delegation."""
     from untoc_workflow.notify.wording import the_mission
 
+    assert the_mission("NGA", language, case="gen" if language == "ru" else "dat")
     for party in ("NGA", "EU"):
         ctx = sample_notice_contexts(language, reviewed=party)[0]
         recipient = {**ctx["recipient"], "kind": "mission", "party_code": party}
@@ -428,3 +432,14 @@ def test_a_note_on_a_late_step_names_the_representation_it_is_addressed_to(templ
         assert head in out.subject + out.text, (party, out.text)
         if party == "EU":
             assert term("permanent_mission", language) not in out.subject + out.text, out.text
+
+
+def _before_dateline(body: str, language: str) -> str:
+    """A note verbale ends with its complimentary close, then its place and date line."""
+    from untoc_workflow.notify.form import dateline
+
+    text, last = body.rstrip().rsplit("\n\n", 1)
+    assert last.startswith(dateline(language, "")[:2]) or last.endswith(
+        dateline(language, "")[-2:]
+    ), last
+    return text.rstrip()

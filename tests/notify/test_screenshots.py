@@ -239,7 +239,7 @@ def test_arabic_is_laid_out_right_to_left_in_chromium(tmp_path):
         "document.getElementById('f').onload=function(){"
         "var d=this.contentDocument;var p=d.querySelector('p');var r=d.createRange();"
         "r.selectNodeContents(p);var box=r.getClientRects()[0];"
-        "var bdi=d.querySelectorAll('bdi');var foot=bdi[bdi.length-2];"
+        "var bdi=d.querySelectorAll('bdi');var foot=bdi[bdi.length-1];"
         "document.getElementById('out').textContent="
         "'dir='+getComputedStyle(d.body).direction+' right='+Math.round(box.right)"
         "+' width='+d.body.clientWidth+' footer='+getComputedStyle(foot).direction"

@@ -69,7 +69,10 @@ def import_command(
     carried = carry.read_section(file)  # checked before anything is written
     with opened_store() as store:
         mark = _log_mark(store)
-        result = store.import_file(file, admission=checked)
+        from .progress import progress
+
+        with progress(f"importing {file.name}", "events") as advance:
+            result = store.import_file(file, admission=checked, progress=advance)
         console.print(f"imported {file}: {result}")
         if carried:
             console.print(f"questionnaire responses added: {carry.restore(store.engine, carried)}")
@@ -134,7 +137,12 @@ def export_command(
     from ..questionnaire import carry
 
     with opened_store() as store:
-        path = write_document(carry.add_to(store.export(), store.engine), file)
+        from .progress import progress
+
+        with progress(f"exporting to {file.name}", "events") as advance:
+            document = store.export(progress=advance)
+            path = write_document(carry.add_to(document, store.engine), file)
+            advance(len(document.get("events", ())), len(document.get("events", ())))
     console.print(f"exported the store to {path}")
     from ..inputfile import MAX_YAML_BYTES, MB, limit_for
 
@@ -397,7 +405,8 @@ def status_command(
 
     definition = load_definitions(load_settings().definitions_folders)
     with opened_store() as store:
-        snapshot = store.snapshot(day)
+        # today (on or after the last fact): the projections, not the whole log
+        snapshot = store.fold_snapshot(day)
     if review is not None and review not in snapshot.reviews:
         from ..errors import did_you_mean
 

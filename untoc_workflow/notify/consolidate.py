@@ -17,7 +17,8 @@ from datetime import date, datetime
 from typing import Any
 
 from ..core.state import DueNotification, ReviewState
-from .context import notice_context, one_line, recipient_fields
+from .collation import sort_key
+from .context import late_by, notice_context, one_line, recipient_fields
 from .languages import UN_LANGUAGES, long_date
 from .outbox import new_row
 from .recipients import Recipient
@@ -42,6 +43,7 @@ class Item:
     missed: tuple[date, ...] = ()  # working days the sweep did not run since it fell due
     holiday: bool = False  # it fell due on a non-working day and waited for the next
     ledger_id: int | None = None  # the ledger row of a notice carried from an open message
+    decided: tuple[str, datetime] | None = None  # the release of the message it came from
 
     @property
     def address(self) -> str:
@@ -74,6 +76,23 @@ class Letter:
     approval: str | None = None  # who must approve it before it leaves (when held)
     count: int = 0  # what it lists: notices addressed to the recipient, reviews, Parties
     reviews: list[str] = field(default_factory=list)
+    # the approval of the text it replaces (written again on the day it leaves): who, when
+    decided: tuple[str, datetime] | None = None
+
+
+def note_number(recipient: Recipient) -> dict[str, str]:
+    """A note verbale to a mission is numbered when it is recorded (note_numbers.py)."""
+    from .note_numbers import SLOT
+
+    return {"note_number": SLOT} if recipient.kind == "mission" else {}
+
+
+def own_party_only(recipient: Recipient, others: Sequence[Recipient]) -> list[Recipient]:
+    """Who a note verbale to one Permanent Mission is copied to (and names): its own Party's
+    focal points and the secretariat, never another State's."""
+    if recipient.kind != "mission":
+        return list(others)
+    return [o for o in others if o.party in (None, recipient.party)]
 
 
 def letter_key(kind: str, as_of: date, address: str, notices: Sequence[str]) -> str:
@@ -112,7 +131,7 @@ def item_context(
         parties=parties,
         step_titles=step_titles,
         recipient=item.recipient,
-        others=item.others,
+        others=own_party_only(item.recipient, item.others),
         language=language,
         secretariat=secretariat,
     )
@@ -121,6 +140,11 @@ def item_context(
     ctx["missed"] = [long_date(d, language) for d in item.missed]
     counted = item.notice.counted_from
     ctx["counted_from"] = long_date(counted, language) if counted else None
+    if counted:
+        # a step that could begin only after its deadline: its lateness is told as `untoc
+        # status` tells it, from the deadline, beside the day it could begin
+        overdue = (item.notice.as_of - item.notice.deadline.due).days
+        ctx["days_overdue"], ctx["late_by"] = overdue, late_by(abs(overdue), language)
     return ctx
 
 
@@ -178,7 +202,8 @@ class LetterWriter:
 
         party_facts = []
         for party, group in sorted(
-            facts.items(), key=lambda kv: self._name(parties, kv[0], language)
+            facts.items(),
+            key=lambda kv: sort_key(self._name(parties, kv[0], language), language, kv[0]),
         ):
             first = min(group, key=lambda i: i.notice.deadline.due)
             party_facts.append(
@@ -219,13 +244,14 @@ class LetterWriter:
             "summary": list(summary),
             "awaiting": awaiting,
             "approve": "untoc outbox approve --all",
+            **note_number(recipient),
         }
         rendered = self.templates.render_letter(template, language, ctx)
         cc = sorted(
             {
                 o.email
                 for i in direct
-                for o in i.others
+                for o in own_party_only(recipient, i.others)
                 if o.copy and o.address_key != recipient.address_key
             }
         )
@@ -242,6 +268,7 @@ class LetterWriter:
             cc=cc,
             held=any(i.held for i in items),
             approval=next((i.approval for i in items if i.held), None),
+            decided=next((i.decided for i in items if i.decided), None),
             review_id=next(iter(reviews)) if len(reviews) == 1 else None,
             step=next(iter(steps)) if len(steps) == 1 else None,
             count=len(direct) or len(items),
@@ -269,6 +296,7 @@ class LetterWriter:
             "reference": key,
             "recipient": recipient_fields(recipient, language),
             "secretariat": _secretariat(self.settings),
+            **note_number(recipient),
             **context,
         }
         rendered = self.templates.render_letter(template, language, ctx)
@@ -333,14 +361,15 @@ def letter_row(
         copy_only=False,
     )
     row["cc"] = ", ".join(letter.cc) or None
+    row["decided_by"] = row["decided_at"] = None
     if letter.held:
         row["status"] = AWAITING_APPROVAL
         row["approval"] = letter.approval or "secretariat"
     else:
         row["status"] = PENDING
-        row["approval"] = None
-    row["decided_by"] = None
-    row["decided_at"] = None
+        # written again after its release: who released it, and when, stay on the row
+        row["approval"] = "secretariat" if letter.decided else None
+        row["decided_by"], row["decided_at"] = letter.decided or (None, None)
     return row
 
 
@@ -458,8 +487,10 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
                         "due": long_date(date(2022, 5, 1), language),
                         "days_overdue": 716,
                         "late_by": notices[0]["late_by"],
+                        "began": long_date(date(2023, 6, 1), language),
                     }
                 ],
+                "note_sent": long_date(date(2024, 4, 8), language),
             }
         ],
     }

@@ -78,8 +78,11 @@ def one_line(text: object) -> str:
 
 
 def late_by(days: int, language: str) -> str:
-    """'1,163 days' written for the language, with its plural rules and grouping."""
-    return wording_days(days, language)
+    """'1,163 days' written for the language, with its plural rules and grouping. Arabic
+    letters always write the count after a preposition (بمقدار، بعد): the dual is in the
+    genitive, يومين, never يومان."""
+    text = wording_days(days, language)
+    return text.replace("يومان", "يومين") if language == "ar" else text
 
 
 _TITLES = {"secretariat": "mechanism_secretariat", "cop_presidency": "president"}
@@ -106,6 +109,7 @@ def recipient_fields(recipient: Any, language: str = "en") -> dict[str, Any]:
         "party_code": code,
         "is_copy": recipient.copy,
         "kind": recipient.kind,
+        "gender": getattr(recipient, "gender", None),
     }
 
 

@@ -43,7 +43,16 @@ def open_messages(conn: Connection) -> list[tuple[Any, list[Any]]]:
     """Consolidated messages not yet handed to a server, each with its live notices."""
     messages = list(
         conn.execute(
-            select(C.id, C.key, C.recipient, C.status, C.decided_by, C.cancel_reason).where(
+            select(
+                C.id,
+                C.key,
+                C.recipient,
+                C.status,
+                C.decided_by,
+                C.decided_at,
+                C.cancel_reason,
+                C.found_on,
+            ).where(
                 C.kind == MESSAGE_KIND,
                 or_(
                     C.status.in_((PENDING, AWAITING_APPROVAL)),

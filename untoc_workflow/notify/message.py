@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from email import policy
 from email.generator import BytesGenerator
 from email.header import Header
+from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
@@ -25,7 +26,9 @@ from .context import one_line
 from .recipients import valid_address
 
 # CRLF line ends; bodies are base64 (utf-8), so the message is 7-bit clean for any relay.
-_WIRE = policy.compat32.clone(linesep="\r\n")
+# No From-mangling: compat32 would write a text line starting "From " as ">From ", which
+# the recipient then reads (an opening letter's "From 16 April 2024 ...").
+_WIRE = policy.compat32.clone(linesep="\r\n", mangle_from_=False)
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,21 @@ def build_message(
     """The email for one outbox row (`row` has the OutboxRow fields)."""
     # a boundary from the key, so writing the same row twice gives the same bytes
     boundary = "=_untoc_" + row.message_id.strip("<>").split("@", 1)[0]
-    msg = MIMEMultipart("alternative", boundary=boundary)
+    body = MIMEMultipart("alternative", boundary=boundary)
+    body.attach(MIMEText(row.body_text, "plain", "utf-8"))
+    body.attach(MIMEText(row.body_html, "html", "utf-8"))
+    msg: MIMEMultipart = body
+    if getattr(row, "role", None) == "mission":
+        # a note verbale travels with its PDF, the form in which missions file it
+        from .note_pdf import file_name, note_pdf
+
+        msg = MIMEMultipart("mixed", boundary=boundary + "_note")
+        msg.attach(body)
+        pdf = MIMEApplication(note_pdf(row.body_html), "pdf")
+        pdf.add_header(
+            "Content-Disposition", "attachment", filename=file_name(_note_reference(row), row.key)
+        )
+        msg.attach(pdf)
     msg["From"] = _address(sender_name, sender)
     msg["To"] = _address(row.recipient_name, row.recipient)
     cc = [a.strip() for a in (getattr(row, "cc", None) or "").split(",") if a.strip()]
@@ -96,15 +113,21 @@ def build_message(
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Auto-Response-Suppress"] = "All"
     msg["X-UNTOC-Notice"] = _header(row.notice)
+    # the outbox's own reference: in the headers, never in the text a Party reads
+    msg["X-UNTOC-Reference"] = _header(row.key)
     if row.review_id:
         msg["X-UNTOC-Review"] = _header(row.review_id)
-    msg.attach(MIMEText(row.body_text, "plain", "utf-8"))
-    msg.attach(MIMEText(row.body_html, "html", "utf-8"))
     buffer = io.BytesIO()
-    BytesGenerator(buffer, policy=_WIRE).flatten(msg)
+    BytesGenerator(buffer, mangle_from_=False, policy=_WIRE).flatten(msg)
     return Outgoing(
         sender=sender,
         recipient=row.recipient,
         data=buffer.getvalue(),
         subject=one_line(row.subject),
     )
+
+
+def _note_reference(row: Any) -> str | None:
+    """A note's number: the first line of its text (letters/_letter.j2 puts it there)."""
+    first = (row.body_text or "").split("\n", 1)[0].strip()
+    return first if first and "/" in first and " " not in first else None

@@ -47,7 +47,9 @@ def outstanding_lines(
             if not step.is_open or step.deadline is None:
                 continue
             base = ladder_base(step.deadline, step.started_on or step.deadline.due)
-            days = (state.as_of - base).days
+            # counted as `untoc status` counts it, from the deadline; a step that could
+            # begin only after it says so (counted_from)
+            days = (state.as_of - step.deadline.due).days
             found = step_titles.get((state.process, state.process_version, step.step))
             titles = dict(getattr(found, "title", found) or {})
             steps.append(

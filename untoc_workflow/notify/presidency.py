@@ -1,6 +1,9 @@
 """The President of the Conference's periodic summary: the Parties that are late, each once,
-with the open steps whose ladder has reached a rung addressed to the President and has not
-ended. The President is never written to about one review."""
+with every open step whose ladder has reached a rung addressed to the President (a step
+stays listed while it is open, after its rung has run its course), its lateness counted as
+`untoc status` counts it (from the deadline; a step that could begin only after its
+deadline says so), and the last note verbale the outbox shows was sent to the Party's
+mission. The President is never written to about one review."""
 
 from __future__ import annotations
 
@@ -10,9 +13,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..core.ladder import ladder_base, occurrence_on, rung_times
+from .collation import sort_key
 from .context import late_by, one_line
 from .languages import long_date
-from .wording import alphabetical, is_state, local_party_name
+from .wording import is_state, local_party_name
 
 
 def presidency_held(definition: Any) -> bool:
@@ -29,10 +33,15 @@ def presidency_held(definition: Any) -> bool:
 
 
 def late_parties(
-    steps: Mapping[str, Any], states: Mapping[str, Any], parties: Mapping[str, Any], language: str
+    steps: Mapping[str, Any],
+    states: Mapping[str, Any],
+    parties: Mapping[str, Any],
+    language: str,
+    notes: Mapping[str, date] | None = None,
 ) -> list[dict[str, Any]]:
     """Each Party once, with the open steps whose ladder has reached a rung addressed to
-    the President and has not ended."""
+    the President; `notes`: the day of the last note verbale sent to each Party's mission."""
+    notes = notes or {}
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for state in states.values():
         for step in state.open_steps:
@@ -43,12 +52,13 @@ def late_parties(
                 continue
             base = ladder_base(step.deadline, step.started_on)
             if not any(
-                rung_active(rung, base, state.as_of)
+                rung_reached(rung, base, state.as_of)
                 for rung in definition.ladder
                 if "cop_presidency" in rung.to
             ):
                 continue
-            days = (state.as_of - base).days
+            days = step.days_overdue  # as `untoc status` counts it: from the deadline
+            late_start = step.started_on > step.deadline.due
             titles = dict(definition.title)
             reviewed = one_line(
                 local_party_name(
@@ -70,6 +80,7 @@ def late_parties(
                         "due": long_date(step.deadline.due, language),
                         "days_overdue": days,
                         "late_by": late_by(days, language),
+                        "began": long_date(step.started_on, language) if late_start else None,
                     }
                 )
     out = [
@@ -79,10 +90,16 @@ def late_parties(
             # the European Union is late as a Party, not as a State party
             "is_state": is_state(p),
             "steps": sorted(v, key=lambda s: -s["days_overdue"]),
+            "note_sent": long_date(notes[p], language) if p in notes else None,
         }
         for p, v in found.items()
     ]
-    return sorted(out, key=lambda p: (alphabetical(p["party"]), p["party"]))
+    return sorted(out, key=lambda p: sort_key(p["party"], language, p["code"]))
+
+
+def rung_reached(rung: Any, base: date, as_of: date) -> bool:
+    """The rung has fallen due at least once (it may have run its course since)."""
+    return bool(rung.offset.after(base) <= as_of)
 
 
 def rung_active(rung: Any, base: date, as_of: date) -> bool:

@@ -50,6 +50,7 @@ class Recipient:
     language: str | None = None  # the person's or contact's own language
     party_languages: tuple[str, ...] = ()
     fallback: tuple[Fallback, ...] = field(default=())
+    gender: str | None = None  # a focal point's, as recorded: female | male | other
 
     @property
     def address_key(self) -> str:
@@ -105,6 +106,7 @@ class RecipientResolver:
                     copy=copy,
                     language=person.language,
                     party_languages=languages,
+                    gender=getattr(person, "gender", None),
                 )
                 for person in people
                 if valid_address(person.email)

@@ -18,7 +18,7 @@ and a catch-up says truly whether the day was a holiday or the sweep did not run
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -52,10 +52,13 @@ from .letters_store import ids_with as _ids_with
 from .letters_store import known as _known
 from .letters_store import open_messages as _open_messages
 from .letters_store import write_ledger as _write_ledger
+from .note_numbers import DEFAULT_SERIES, check_series, number_notes
 from .outbox import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
 from .outstanding import outstanding_lines
 from .presidency import late_parties, presidency_held
 from .recipients import Fallback, Recipient, RecipientResolver
+from .record_of_notes import notes_sent
+from .release import RELEASED, rewritten_key, rewritten_reason, written_earlier
 from .tables import AWAITING_APPROVAL, CANCELLED, PENDING
 from .templates import Templates, templates_dir
 from .wording import local_party_name
@@ -155,6 +158,7 @@ class Notifier:
             s.id for s in self._steps.values() if WAITING_RULES[s.waiting_for.rule].about_parties
         }
         self.letters = LetterWriter(self.templates, self._steps, settings)
+        check_series(getattr(settings, "note_series", None) or DEFAULT_SERIES)
 
     def later_rungs(self, step: str, rung: str) -> tuple[Any, ...]:
         ladder = self._steps[step].ladder
@@ -164,7 +168,13 @@ class Notifier:
     # -- the sweep ------------------------------------------------------------------------
 
     def record(
-        self, store: Any, as_of: date, now: datetime, *, go_live: date | None = None
+        self,
+        store: Any,
+        as_of: date,
+        now: datetime,
+        *,
+        go_live: date | None = None,
+        progress: Callable[[int, int | None], None] | None = None,
     ) -> SweepReport:
         """Write the messages due on `as_of` to the outbox and cancel those that no longer
         apply, in one transaction. Nothing is sent here."""
@@ -191,6 +201,8 @@ class Notifier:
 
         snapshot = store.snapshot(as_of)
         states = mechanism_states(self.definition, snapshot, as_of)
+        if progress is not None:  # (reviews folded, reviews): the rest is letters
+            progress(len(states), len(states))
         roll = focal_points_on(snapshot.events, as_of)
         resolver = RecipientResolver(
             snapshot.parties, roll, self.settings.secretariat, self.settings.cop_presidency
@@ -221,6 +233,8 @@ class Notifier:
             again = {letter.key for letter, _ in plan.letters}
             plan.cancel = {i: r for i, r in plan.cancel.items() if plan.keys.get(i) not in again}
             report.cancelled = _cancel_open(conn, plan.cancel, stamp)
+            series = getattr(self.settings, "note_series", None) or DEFAULT_SERIES
+            number_notes(conn, [letter for letter, _ in plan.letters], series, as_of, stamp)
             rows = [
                 letter_row(
                     letter,
@@ -307,6 +321,8 @@ class Notifier:
                 carried.append(item)
             if message.status == CANCELLED:
                 reasons.append(message.cancel_reason)  # marked by a decision: rebuild
+            elif not reasons and written_earlier(message, as_of):
+                reasons.append(rewritten_reason(message))
             if not reasons and address not in by_address:
                 continue
             plan.keys[message.id] = message.key
@@ -378,9 +394,9 @@ class Notifier:
         if rung is None or step.deadline is None or step.started_on is None:
             return None
         base = ladder_base(step.deadline, step.started_on)
-        # What was decided on the day it was found is what is said (a "due today" notice
-        # held for a week still reads as written that day).
-        found = min(child.found_on, as_of)
+        # A letter is true on the day it is written, which is the day it leaves (release.py):
+        # a notice carried from an earlier message is told with today's figures.
+        found = as_of
         return DueNotification(
             key=child.notice,
             review=child.review_id,
@@ -418,6 +434,8 @@ class Notifier:
                 item.approved = bool(child.approved) or (
                     message.status == PENDING and message.decided_by is not None
                 )
+                if message.status in RELEASED and message.decided_by is not None:
+                    item.decided = (message.decided_by, message.decided_at)
                 return item
         return None
 
@@ -599,11 +617,22 @@ class Notifier:
         working day, or the first sweep after it). A summary still awaiting approval when
         the next is written is superseded."""
         key = f"{PRESIDENCY_KIND}/{as_of:%Y-%m}"
-        if conn.execute(select(C.id).where(C.key == key)).first() is not None:
+        written = list(
+            conn.execute(
+                select(C.id, C.key, C.status, C.found_on, C.decided_by, C.decided_at).where(
+                    C.kind == PRESIDENCY_KIND, C.key.like(f"{key}%")
+                )
+            )
+        )
+        released = [r for r in written if written_earlier(r, as_of)]
+        if written and not released:
             return
         contact = self.settings.cop_presidency
         language = getattr(contact, "language", None) or "en"
-        late = late_parties(self._steps, states, parties, language)
+        late = late_parties(self._steps, states, parties, language, notes_sent(conn))
+        for row in released:  # the month's summary, approved, leaves with today's figures
+            plan.cancel[row.id] = rewritten_reason(row)
+            key = rewritten_key(row.key, as_of)
         if not late:
             return
         recipient = Recipient(
@@ -619,13 +648,16 @@ class Notifier:
             key,
             as_of,
             {"late": late},
-            held=presidency_held(self.definition),
+            held=presidency_held(self.definition) and not released,
             language=language,
         )
+        if released:
+            letter.decided = (released[0].decided_by, released[0].decided_at)
+            letter.approval = None
         for row in conn.execute(
             select(C.id, C.key).where(C.kind == PRESIDENCY_KIND, C.status.in_(OPEN))
         ):
-            plan.cancel[row.id] = f"superseded by the summary of {as_of:%Y-%m}"
+            plan.cancel.setdefault(row.id, f"superseded by the summary of {as_of:%Y-%m}")
         plan.letters.append((letter, PRESIDENCY_KIND))
 
     # -- the secretariat's daily summary -----------------------------------------------------
@@ -756,10 +788,12 @@ def sweep(
     *,
     deliver: bool = True,
     go_live: date | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> SweepReport:
     """Record what is due on `as_of`, then deliver everything pending (timestamps: `now`).
-    On a non-working day nothing is recorded and nothing leaves."""
-    report = notifier.record(store, as_of, now, go_live=go_live)
+    On a non-working day nothing is recorded and nothing leaves. `progress` hears
+    (reviews folded, reviews)."""
+    report = notifier.record(store, as_of, now, go_live=go_live, progress=progress)
     if deliver and report.non_working is None and not report.before_go_live:
         drained: DrainReport = drain(
             store.engine,
@@ -798,6 +832,7 @@ def run_sweep(
     *,
     deliver: bool = True,
     go_live: date | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> SweepReport:
     """The sweep as `untoc sweep`, `untoc demo` and the Prefect flow run it."""
     from .delivery import transport_for
@@ -806,7 +841,16 @@ def run_sweep(
     reapply_standing_decisions(store, notifier, as_of)
     transport = transport_for(notifier.settings)
     try:
-        return sweep(store, notifier, transport, as_of, now, deliver=deliver, go_live=go_live)
+        return sweep(
+            store,
+            notifier,
+            transport,
+            as_of,
+            now,
+            deliver=deliver,
+            go_live=go_live,
+            progress=progress,
+        )
     finally:
         transport.close()
 

@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from ..errors import Problem, did_you_mean
 from .context import DIGEST_FIELDS, NOTICE_FIELDS, sample_digest_contexts, sample_notice_contexts
+from .form import install as install_form
 from .languages import UN_LANGUAGES, direction
 from .wording import WordingError
 from .wording import install as install_wording
@@ -102,6 +103,8 @@ class Templates:
         # names, dates, numbers, terms, salutations, bidi, fonts (notify/wording.py)
         install_wording(self.text_env, self.folder)
         install_wording(self.html_env, self.folder)
+        for env in (self.text_env, self.html_env):
+            install_form(env)  # place and date line, salutation, signature (form.py)
         # every notice and digest links to the review's page in the Parties' portal (the
         # page opens only after sign-in: the link carries no credential)
         base = portal_url.rstrip("/")

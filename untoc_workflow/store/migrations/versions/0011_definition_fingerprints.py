@@ -1,8 +1,8 @@
 """The fingerprint of each process version as first used by the store's reviews: a version
 changed in place after reviews ran on it is refused (add version N+1 and migrate).
 
-Revision ID: 0010_definition_fingerprints
-Revises: 0008_questionnaire (on merge: the last of the other branches' new revisions)
+Revision ID: 0011_definition_fingerprints
+Revises: 0010_projections
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_definition_fingerprints"
-down_revision = "0008_questionnaire"
+revision = "0011_definition_fingerprints"
+down_revision = "0010_projections"
 branch_labels = None
 depends_on = None
 
