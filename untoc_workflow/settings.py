@@ -52,6 +52,11 @@ class Settings:
     # first: where the user's templates, calendar, mechanism.yaml and decisions are looked
     # for before the bundled ones (definitions.load.defs_file).
     process_def_folders: tuple[Path, ...] = ()
+    # UNTOC_PROCESS_DEFS_ONLY=1 / `process_defs_only = true`: the definitions are read from
+    # the user's folders alone, not added to the bundled ones (a secretariat whose folder is
+    # an edited copy of the bundled one, standing alone). Templates, calendar, mechanism.yaml
+    # and decisions still fall back to the bundled ones.
+    process_defs_only: bool = False
 
     @property
     def definitions_folders(self) -> tuple[Path, ...]:
@@ -109,6 +114,7 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
         "sender",
         "portal_url",
         "note_series",
+        "process_defs_only",
     }
     unknown = sorted(set(data) - allowed)
     if unknown:
@@ -159,4 +165,23 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
         ).rstrip("/"),
         note_series=pick("UNTOC_NOTE_SERIES", "note_series", defaults.note_series)
         or defaults.note_series,
+        process_defs_only=_flag(
+            env.get("UNTOC_PROCESS_DEFS_ONLY"), data.get("process_defs_only"), file_path
+        ),
     )
+
+
+def _flag(env_value: str | None, file_value: object, file_path: Path) -> bool:
+    """A yes/no setting: the environment's 1/true/yes/0/false/no, else untoc.toml's boolean."""
+    if env_value is not None and env_value.strip():
+        word = env_value.strip().lower()
+        if word in ("1", "true", "yes", "on"):
+            return True
+        if word in ("0", "false", "no", "off"):
+            return False
+        raise InputError([Problem(f"UNTOC_PROCESS_DEFS_ONLY={env_value!r}: say 1 or 0")])
+    if file_value is None:
+        return False
+    if not isinstance(file_value, bool):
+        raise InputError([Problem("process_defs_only must be true or false", file=str(file_path))])
+    return file_value

@@ -23,7 +23,13 @@ def sample_cli(tmp_path, monkeypatch, store_url):
     approval, some pending), and the README's relative paths (process_defs/,
     untoc_workflow/sample/) as in the repository. `NAME=value untoc ...` sets a variable."""
     monkeypatch.chdir(tmp_path)
-    for var in ("UNTOC_NOTIFY_URL", "UNTOC_PROCESS_DEFS", "UNTOC_SETTINGS", "PREFECT_API_URL"):
+    for var in (
+        "UNTOC_NOTIFY_URL",
+        "UNTOC_PROCESS_DEFS",
+        "UNTOC_PROCESS_DEFS_ONLY",
+        "UNTOC_SETTINGS",
+        "PREFECT_API_URL",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
     monkeypatch.setenv("UNTOC_DOCUMENTS_DIR", str(tmp_path / "documents"))

@@ -230,7 +230,13 @@ def test_the_next_commands_are_printed_as_they_can_be_run(tmp_path, monkeypatch)
 @pytest.mark.slow
 def test_the_demo_prints_its_next_commands_with_the_command_that_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for var in ("UNTOC_DATABASE_URL", "UNTOC_NOTIFY_URL", "UNTOC_PROCESS_DEFS", "UNTOC_SETTINGS"):
+    for var in (
+        "UNTOC_DATABASE_URL",
+        "UNTOC_NOTIFY_URL",
+        "UNTOC_PROCESS_DEFS",
+        "UNTOC_PROCESS_DEFS_ONLY",
+        "UNTOC_SETTINGS",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(core_commands, "untoc_command", lambda: ".venv/bin/untoc")
     out = CliRunner().invoke(app, ["demo"], catch_exceptions=False).stdout

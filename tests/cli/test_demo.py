@@ -16,7 +16,13 @@ def test_demo_loads_the_sample_sends_real_emails_writes_the_report_and_reruns_id
     tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
-    for var in ("UNTOC_DATABASE_URL", "UNTOC_NOTIFY_URL", "UNTOC_PROCESS_DEFS", "UNTOC_SETTINGS"):
+    for var in (
+        "UNTOC_DATABASE_URL",
+        "UNTOC_NOTIFY_URL",
+        "UNTOC_PROCESS_DEFS",
+        "UNTOC_PROCESS_DEFS_ONLY",
+        "UNTOC_SETTINGS",
+    ):
         monkeypatch.delenv(var, raising=False)
     runner = CliRunner()
 

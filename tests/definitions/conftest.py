@@ -78,6 +78,8 @@ def cli(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def defs_copy(tmp_path: Path) -> Path:
-    """A copy of the bundled definitions folder, to change."""
+def defs_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the bundled definitions folder, to change in place: it stands alone
+    (UNTOC_PROCESS_DEFS_ONLY), as a secretariat's edited copy of the bundled folder would."""
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS_ONLY", "1")
     return copy_defs(tmp_path)

@@ -129,3 +129,101 @@ def test_a_version_changed_in_place_after_reviews_ran_on_it_is_refused(
     # put back as it was (comments and layout do not count): recorded
     (folder / "mutual_evaluation.yaml").write_text("# as it was\n" + text, encoding="utf-8")
     cli("record", "effectiveness_submission_received", "--review", "ME-AUT", "--on", "2024-05-20")
+
+
+def test_a_version_changed_in_place_is_refused_by_the_commands_that_fold_reviews(
+    cli, tmp_path, monkeypatch, store_url
+):
+    monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
+    folder = tmp_path / "defs"
+    folder.mkdir()
+    shutil.copy(ME_FILE, folder / "mutual_evaluation.yaml")
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(folder))
+    cli("import", str(ME_DEFS / "mechanism.yaml"))
+    cli("status", "--as-of", "2024-06-03")
+    text = ME_FILE.read_text(encoding="utf-8")
+    (folder / "mutual_evaluation.yaml").write_text(
+        text.replace("duration: 2 months\n", "duration: 3 months\n", 1), encoding="utf-8"
+    )
+    for command in (
+        ("status", "--as-of", "2024-06-03"),
+        ("report", "--as-of", "2024-06-03", "--out", str(tmp_path / "r.json")),
+        ("sweep", "--as-of", "2024-06-03", "--no-send"),
+    ):
+        out = cli(*command, code=1).output
+        assert "mutual_evaluation@1 was changed in place after reviews ran on it" in out, command
+        assert f"{folder / 'mutual_evaluation.yaml'}: version:" in out
+        assert "add version 2 and migrate" in out and "Traceback" not in out
+    (folder / "mutual_evaluation.yaml").write_text("# as it was\n" + text, encoding="utf-8")
+    cli("status", "--as-of", "2024-06-03")
+
+
+BUNDLED_COUNTRY_REVIEW = (
+    Path(__file__).parents[2] / "untoc_workflow" / "process_defs" / "country_review.yaml"
+)
+
+
+def _folder_with_questionnaires(tmp_path: Path) -> Path:
+    """A folder of the user's with the questionnaires country_review attaches to its steps
+    (paths relative to the folder holding the definition)."""
+    folder = tmp_path / "defs"
+    shutil.copytree(BUNDLED_COUNTRY_REVIEW.parent / "questionnaires", folder / "questionnaires")
+    return folder
+
+
+def test_an_identical_copy_of_a_bundled_process_is_loaded_once(cli, tmp_path, monkeypatch):
+    folder = _folder_with_questionnaires(tmp_path)
+    shutil.copy(BUNDLED_COUNTRY_REVIEW, folder / "country_review.yaml")
+    shutil.copy(ME_FILE, folder / "mutual_evaluation.yaml")
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(folder))
+    out = json.loads(cli("processes", "--format", "json").stdout)
+    refs = [f"{d['process']}@{d['version']}" for d in out]
+    assert refs.count("country_review@1") == 1
+    assert {"country_review@1", "uncac_country_review@1", "mutual_evaluation@1"} <= set(refs)
+
+
+def test_a_changed_copy_of_a_bundled_process_is_refused_naming_both_files(
+    cli, tmp_path, monkeypatch, store_url
+):
+    """The contract: a user's folder adds to the bundled definitions, never replaces one."""
+    monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
+    folder = _folder_with_questionnaires(tmp_path)
+    text = BUNDLED_COUNTRY_REVIEW.read_text(encoding="utf-8")
+    assert "    duration: 6 months\n" in text
+    mine = folder / "country_review.yaml"
+    mine.write_text(text.replace("    duration: 6 months\n", "    duration: 7 months\n", 1))
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(folder))
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("version:"))
+    for command in (("processes",), ("status", "--as-of", "2024-06-03")):
+        out = cli(*command, code=1).output
+        assert f"{mine}:{line}: version: country_review@1 is defined twice, differently" in out
+        assert str(BUNDLED_COUNTRY_REVIEW) in out
+        assert "version: 2" in out and "another name" in out
+        assert "UNTOC_PROCESS_DEFS_ONLY=1" in out
+        assert "Traceback" not in out
+
+
+def test_a_folder_standing_alone_replaces_the_bundled_definitions(cli, tmp_path, monkeypatch):
+    folder = _folder_with_questionnaires(tmp_path)
+    text = BUNDLED_COUNTRY_REVIEW.read_text(encoding="utf-8")
+    (folder / "country_review.yaml").write_text(
+        text.replace("    duration: 6 months\n", "    duration: 7 months\n", 1)
+    )
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(folder))
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS_ONLY", "1")
+    assert loaded(cli) == {"country_review@1"}  # the bundled UNCAC process is not read
+    # the same in untoc.toml; the templates, calendar and rules still fall back to the
+    # bundled ones (the sweep writes the letters)
+    monkeypatch.delenv("UNTOC_PROCESS_DEFS_ONLY")
+    monkeypatch.delenv("UNTOC_PROCESS_DEFS")
+    (tmp_path / "untoc.toml").write_text(
+        f'process_defs = "{folder}"\nprocess_defs_only = true\n', encoding="utf-8"
+    )
+    assert loaded(cli) == {"country_review@1"}
+    saq = next(
+        s
+        for d in json.loads(cli("processes", "--format", "json").stdout)
+        for s in d["steps"]
+        if s["id"] == "saq"
+    )
+    assert "7 months" in json.dumps(saq)

@@ -61,6 +61,7 @@ def test_a_country_visit_added_in_yaml_gets_its_own_form_and_its_answer_moves_th
 ):
     defs = with_country_visit(copy_defs(tmp_path))
     monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(defs))  # the store's vocabulary too
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS_ONLY", "1")  # v1 changed in place: it stands alone
     catalog = load_definitions(defs)
     store = opened(store_url, MECHANISM + CONSULTATION, tmp_path)
     try:

@@ -208,8 +208,26 @@ def opened_store() -> Iterator[Any]:
     from ..settings import load_settings
     from ..store import open_store
 
-    store = open_store(load_settings().database_url)
+    settings = load_settings()
+    store = open_store(settings.database_url)
     try:
+        _definitions_unchanged(store, settings.definitions_folders)
         yield store
     finally:
         store.close()
+
+
+def _definitions_unchanged(store: Any, folders: Any) -> None:
+    """Every command that opens the store (status, report, sweep...) refuses to fold reviews
+    with a process version changed in place since reviews ran on it, as import and record
+    do: once per stored (process, version), from the cached catalog."""
+    from ..definitions import load_definitions
+    from ..errors import InputError
+    from ..store.fingerprints import verify_fingerprints
+
+    try:
+        catalog = load_definitions(folders)
+    except InputError:
+        return  # the command reports the definitions' problems if it reads them
+    with store.engine.connect() as conn:
+        verify_fingerprints(conn, catalog)

@@ -199,45 +199,58 @@ def _same_folder(a: Path, b: Path) -> bool:
         return a == b
 
 
-def load_definitions(folder: str | Path | Sequence[str | Path] | None = None) -> ProcessCatalog:
+def load_definitions(
+    folder: str | Path | Sequence[str | Path] | None = None, *, only: bool | None = None
+) -> ProcessCatalog:
     """Every process definition of the folders (default: the settings' UNTOC_PROCESS_DEFS or
     `process_defs`, several separated by ":"), added to the bundled ones, checked;
     InputError lists every problem.
 
-    The same (process, version) met in two of the user's folders is loaded once when both
-    say the same, and refused naming both files when they differ. A process the user's
-    folders define replaces the bundled process of that name as a whole (all its versions):
-    a secretariat's edited copy of the bundled folder keeps working, while a folder holding
-    a new process alone runs beside the bundled ones."""
-    from .load import BUNDLED_DEFS, parse_process
+    The same (process, version) met twice (in two folders, or a user's folder and the
+    bundled one) is loaded once when both say the same, and refused naming both files when
+    they differ: a changed process is a new version (or a new process name), never a silent
+    replacement of the bundled one. `only` (default: the settings' UNTOC_PROCESS_DEFS_ONLY /
+    `process_defs_only`) reads the user's folders alone, without the bundled definitions."""
+    from .load import BUNDLED_DEFS
 
     folders = definition_folders(folder)
+    if only is None:
+        from ..settings import load_settings
+
+        only = load_settings().process_defs_only
+    if only:
+        users = tuple(f for f in folders if not _same_folder(f, BUNDLED_DEFS))
+        folders = users or folders
     for path in folders:
         if not path.is_dir():
             raise InputError([Problem(f"{path}: no such folder of process definitions")])
-    files = [(f, p) for f in folders for p in definition_files(f)]
+    # the bundled files first: a user's file that differs is the one the refusal points at
+    ordered = sorted(folders, key=lambda f: not _same_folder(f, BUNDLED_DEFS))
+    files = [(f, p) for f in ordered for p in definition_files(f)]
     stamp = tuple((str(p), p.stat().st_mtime, p.stat().st_size) for _, p in files)
     cached = _cache.get(stamp)
     if cached is not None:
         return cached
+    catalog = _read(files, folders)
+    _cache[stamp] = catalog
+    return catalog
+
+
+def _read(files: list[tuple[Path, Path]], folders: Sequence[Path]) -> ProcessCatalog:
+    from .load import parse_process
+
     found: dict[tuple[str, int], ProcessDefinition] = {}
     where: dict[tuple[str, int], Path] = {}
-    users: set[str] = set()  # processes a user's folder defines
     problems: list[Problem] = []
     for folder_path, path in files:
-        bundled = _same_folder(folder_path, BUNDLED_DEFS)
         located = load_file(path)
         if not isinstance(located.data, dict) or "process" not in located.data:
             continue
-        if bundled and located.data.get("process") in users:
-            continue  # the user's own definition of this process replaces the bundled one
         try:
             definition = parse_process(located)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        if not bundled:
-            users.add(definition.process)
         if definition.key in found:
             first = where[definition.key]
             same_folder = first.is_relative_to(folder_path)
@@ -248,11 +261,19 @@ def load_definitions(folder: str | Path | Sequence[str | Path] | None = None) ->
                 Problem(
                     f"{definition.ref} is defined twice"
                     + ("" if same_folder else ", differently")
-                    + f" (also in {first})",
+                    + f": in {first} and in {path}",
                     path="version",
                     file=str(path),
                     line=located.line_of("version"),
-                    hint="a new version needs a new `version:` number; a copy must be identical",
+                    hint=(
+                        "a new version needs a new `version:` number; a copy must be identical"
+                        if same_folder
+                        else f"a changed {definition.process} is a new version: add "
+                        f"`version: {definition.version + 1}` (and `untoc migrate` the "
+                        "reviews), or give the process another name; a folder meant to "
+                        "stand alone sets UNTOC_PROCESS_DEFS_ONLY=1 "
+                        "(`process_defs_only = true` in untoc.toml)"
+                    ),
                 )
             )
             continue
@@ -263,5 +284,4 @@ def load_definitions(folder: str | Path | Sequence[str | Path] | None = None) ->
         raise InputError(problems, title=f"{where_from}: the process definitions have errors")
     catalog = ProcessCatalog(found)
     catalog.files = dict(where)
-    _cache[stamp] = catalog
     return catalog

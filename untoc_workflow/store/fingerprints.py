@@ -51,15 +51,42 @@ def check_fingerprints(conn: Connection, catalog: Any, keys: Iterable[tuple[str,
                 {"p": process, "v": version, "h": digest, "s": str(where or ""), "t": now},
             )
         elif found[0] != digest:
-            problems.append(
-                Problem(
-                    f"{process}@{version} was changed in place after reviews ran on it"
-                    + (f" (first used as read from {found[1]})" if found[1] else ""),
-                    path="version",
-                    file=str(where) if where else None,
-                    hint=f"put version {version} back as it was, add version {version + 1}"
-                    f" and migrate the reviews (`untoc migrate`)",
-                )
-            )
+            problems.append(_changed(process, version, found[1], where))
     if problems:
-        raise InputError(problems, title="a process version was changed in place")
+        raise InputError(problems, title=_TITLE)
+
+
+_TITLE = "a process version was changed in place"
+
+
+def _changed(process: str, version: int, source: str | None, where: Any) -> Problem:
+    return Problem(
+        f"{process}@{version} was changed in place after reviews ran on it"
+        + (f" (first used as read from {source})" if source else ""),
+        path="version",
+        file=str(where) if where else None,
+        hint=f"put version {version} back as it was, add version {version + 1}"
+        f" and migrate the reviews (`untoc migrate`)",
+    )
+
+
+def verify_fingerprints(conn: Connection, catalog: Any) -> None:
+    """Refuse to fold reviews with a loaded (process, version) that no longer matches the
+    fingerprint the store kept for it: read-only, one hash per stored version (the table
+    holds one row per version ever used, a handful), so every command that folds reviews
+    (status, report, sweep...) can afford it."""
+    if not hasattr(catalog, "get"):
+        return
+    files = getattr(catalog, "files", {}) or {}
+    problems: list[Problem] = []
+    for process, version, digest, source in conn.execute(
+        text("SELECT process, version, sha256, source FROM definition_fingerprint")
+    ):
+        definition = catalog.get(str(process), int(version))
+        if definition is None:
+            continue  # not loaded: the fold says so for the reviews that run it
+        if fingerprint(definition) != str(digest):
+            where = files.get((str(process), int(version)))
+            problems.append(_changed(str(process), int(version), source, where))
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: p.message), title=_TITLE)
