@@ -345,3 +345,49 @@ def test_a_uncac_run_suspends_with_its_generated_form_and_moves_on_when_resumed(
     assert launched.note == "recorded by M. Rossi"
     state = api.run("IRM2-KEN")["state"]
     assert state["message"].startswith("Self-assessment checklist - due 31 May 2024"), state
+
+
+# --- a `list` field: one input per name ----------------------------------------------------
+
+
+def test_a_list_field_is_a_list_of_names_in_the_form_and_in_the_recorded_fact(
+    store_url, tmp_path, monkeypatch
+):
+    from untoc_workflow.orchestration.forms import answer_problem
+
+    me = REPO / "tests" / "processes"
+    folders = [me / "mutual_evaluation", me / "mutual_evaluation_v2"]
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", ":".join(str(f) for f in folders))
+    catalog = load_definitions(folders)
+    submissions = (
+        "  - {on: 2024-03-01, type: technical_questionnaire_submitted, review: ME2-THA}\n"
+        "  - {on: 2024-03-04, type: effectiveness_submission_received, review: ME2-THA}\n"
+    )
+    reviews = (me / "mutual_evaluation_v2" / "reviews.yaml").read_text(encoding="utf-8")
+    store = opened(store_url, reviews + submissions, tmp_path)
+    try:
+        snapshot = store.snapshot()
+        at = review_position(catalog, snapshot, "ME2-THA", TODAY)
+        assert (at.step, at.fact) == ("onsite_visit", "onsite_visit_completed")
+        form = resume_form(at, snapshot.parties, TODAY)
+        assessors = prefect_schema(form)["properties"]["assessors"]
+        assert assessors["type"] == "array" and assessors["maxItems"] == 100
+        assert assessors["items"] == {"type": "string", "minLength": 1}
+        assert assessors["title"] == "The assessors (names)"
+
+        answer = {
+            "on": "2024-05-17",
+            "starts_on": "2024-05-13",
+            "ends_on": "2024-05-17",
+            "recorded_by": "M. Rossi",
+        }
+        assert answer_problem(form, answer | {"assessors": "A. Schmidt"}) is not None
+        assert answer_problem(form, answer | {"assessors": ["A. Schmidt", ""]}) is not None
+        filled = form.model_validate(answer | {"assessors": ["A. Schmidt", "K. Tan"]})
+        outcome = record_fact(store, at, fact_from_form(at, filled), TODAY)
+        assert outcome.recorded and outcome.refused is None, outcome
+        visits = [e for e in store.snapshot().events if e.type == "onsite_visit_completed"]
+        [tha] = [e for e in visits if e.review == "ME2-THA"]
+        assert tha.data["assessors"] == ["A. Schmidt", "K. Tan"]
+    finally:
+        store.close()

@@ -77,7 +77,7 @@ def split_recorder(note: str | None) -> tuple[str | None, str | None]:
 
 # A typed fact keeps what was entered: whether a Party or a language fits the review is the
 # refusal's question (record.py), answered with a reason rather than a validation error.
-_TYPES: dict[str, Any] = {"int": int, "date": date, "languages": list[str]}
+_TYPES: dict[str, Any] = {"int": int, "date": date, "languages": list[str], "list": list[str]}
 
 
 def _field(spec: Any) -> tuple[Any, Any]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from ..languages import ENGLISH_NAMES as LANGUAGE_NAMES
 from ..languages import UN_LANGUAGES
@@ -25,6 +25,7 @@ from .position import Position
 from .vocabulary import GENDERS, FactInput
 
 _LANGUAGES_SHOWN = ", ".join(f"{LANGUAGE_NAMES[c]} ({c})" for c in UN_LANGUAGES)
+_MAX_LIST = 100  # the mechanism file's bound on a list field (mechanism_file/facts.py)
 _MAX_LANGUAGES = 3  # working languages of a review (mechanism-file.md: 0-3 codes)
 
 # Who a `party` field names, by who completes the step (`completed_by.from`), when the
@@ -139,6 +140,10 @@ def _input(
         annotation = Literal[GENDERS]
     elif spec.type == "email":
         info["json_schema_extra"] = {"format": "email"}
+    elif spec.type == "list":  # names (the assessors of a visit): one input per name
+        annotation = list[Annotated[str, StringConstraints(min_length=1)]]
+        default = [] if not spec.optional else None
+        info |= {"max_length": _MAX_LIST, "description": "One name per entry"}
     if spec.optional:
         annotation = annotation | None
     return annotation, Field(default, title=title, **info)
