@@ -23,11 +23,13 @@ def test_import_and_status_follow_version_2(me_cli):
     assert (chl["process"], chl["process_version"]) == ("mutual_evaluation", 2)
     assert chl["stage"] == "adopted"
     steps = steps_of(chl)
-    # the follow-up reports are due 12, 24 and 36 months after the adoption (2023-02-24),
-    # the first one late, and the second not moved by its lateness
+    # the follow-up reports are due 12, 24 and 36 months after the adoption date
+    # (adopted_on 2023-02-17, recorded on 2023-02-24), the first one late, and the second
+    # not moved by its lateness
     assert steps["follow_up_1"]["status"] == "completed"
-    assert steps["follow_up_2"]["deadline"]["due"] == "2025-02-24"
-    assert steps["follow_up_3"]["deadline"]["due"] == "2026-02-24"
+    assert steps["follow_up_1"]["deadline"]["due"] == "2024-02-17"
+    assert steps["follow_up_2"]["deadline"]["due"] == "2025-02-17"
+    assert steps["follow_up_3"]["deadline"]["due"] == "2026-02-17"
     # the two submissions run side by side: the effectiveness one from the review's start
     assert tha["stage"] == "submissions"
     tha_steps = steps_of(tha)
@@ -219,3 +221,19 @@ def test_the_mechanism_file_asks_the_untoc_shape_of_untoc_reviews_only(me_cli, t
     err = me_cli("import", str(tmp_path / "untoc.yaml"), code=1).stderr
     assert "reviews[1].cluster: cluster 7 is not a cluster of the Mechanism" in err
     assert "reviews[1].reviewers: a review of country_review has 2 or more reviewing" in err
+
+
+def test_a_repeat_counted_from_a_field_the_fact_lacks_is_refused_at_its_place(
+    me_cli, tmp_path, monkeypatch
+):
+    text = (ME_V2 / "mutual_evaluation_v2.yaml").read_text(encoding="utf-8")
+    assert "field: adopted_on}" in text
+    folder = tmp_path / "v2"
+    folder.mkdir()
+    mine = folder / "mutual_evaluation_v2.yaml"
+    mine.write_text(text.replace("field: adopted_on}", "field: adopted}", 1), encoding="utf-8")
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(folder))
+    err = me_cli("processes", code=1).output
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "field: adopted_on}" in t)
+    assert f"{mine}:{line}:" in err
+    assert "repeat.from.field: report_adopted has no date field 'adopted'" in err

@@ -45,6 +45,7 @@ class _StepPlan:
         "at_start",
         "afters",
         "start_fact",
+        "counted_from",
     )
 
     def __init__(self, step: Any, definition: Any) -> None:
@@ -68,6 +69,11 @@ class _StepPlan:
         self.at_start: bool = starts.at == "review_start"
         self.afters: tuple[str, ...] = tuple(starts.afters)
         self.start_fact: str | None = getattr(starts, "fact", None)
+        # "every 12 months from the adoption date": the clock's origin is a fact's date field
+        counted = getattr(starts, "counted_from", None)
+        self.counted_from: tuple[str, str] | None = (
+            (counted.fact, counted.field) if counted is not None else None
+        )
 
 
 class _Plan:
@@ -104,6 +110,8 @@ class _Plan:
             if lang or agreed:
                 self.terms[name] = (lang, agreed)
         self.final_stage = definition.stages[-1]
+        # facts whose date field some step's clock counts from
+        self.counted_facts = frozenset(p.counted_from[0] for p in self.order if p.counted_from)
 
 
 _plans: dict[int, _Plan] = {}
@@ -130,6 +138,7 @@ class _ReviewFacts:
         "extensions",
         "parts",
         "done",
+        "first_data",
     )
 
     def __init__(
@@ -151,6 +160,9 @@ class _ReviewFacts:
         # fact -> reviewer -> the day it sent its part; fact -> the day every reviewer had
         self.parts: dict[str, dict[str, date]] = {}
         self.done: dict[str, date] = {}
+        # the fields of the first fact of each kind a step's clock counts from
+        self.first_data: dict[str, Mapping[str, Any]] = {}
+        counted = plan.counted_facts
         each = plan.each_facts
         terms = plan.terms
         extended = dict(extended or {})
@@ -158,6 +170,8 @@ class _ReviewFacts:
             if e.on > as_of:
                 break
             kind = e.type
+            if counted and kind in counted and kind not in self.first_data:
+                self.first_data[kind] = e.data
             if kind in each:
                 if kind not in self.done:
                     if e.party is None:
@@ -394,8 +408,26 @@ def _started_on(
         if before is None or before.completed_on is None:
             return None
         done.append(before.completed_on)
+    if sp.counted_from is not None:
+        # the clock counts from a fact's date field (the adoption date, not the day the
+        # adoption was recorded); without that fact or field, from the step's start
+        origin = _date_field(facts.first_data.get(sp.counted_from[0]), sp.counted_from[1])
+        if origin is not None:
+            return max(origin, review.starts_on)
     # A step never starts before its review does, even if a fact came early.
     return max(*done, review.starts_on)
+
+
+def _date_field(data: Mapping[str, Any] | None, field: str) -> date | None:
+    value = (data or {}).get(field)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def _completed_on(

@@ -161,6 +161,22 @@ def check_graph(definition: ProcessDefinition, located: Located) -> Iterable[Pro
                 f"unknown event type {step.starts.fact!r}",
                 did_you_mean(step.starts.fact, facts) or "declare it under `facts:`",
             )
+        counted = step.starts.counted_from
+        if counted is not None:
+            declared = definition.facts.get(counted.fact)
+            field = declared.fields.get(counted.field) if declared is not None else None
+            if declared is None:
+                yield at(
+                    f"steps[{i}].repeat.from.fact",
+                    f"unknown event type {counted.fact!r}",
+                    did_you_mean(counted.fact, definition.facts) or "declare it under `facts:`",
+                )
+            elif field is None or field.type != "date":
+                yield at(
+                    f"steps[{i}].repeat.from.field",
+                    f"{counted.fact} has no date field {counted.field!r}",
+                    "declare it under the fact's `fields:` with `type: date`",
+                )
         if step.agreed_at is not None:
             fact = definition.facts.get(step.agreed_at)
             if fact is None:

@@ -108,6 +108,13 @@ class Rung(_Frozen):
         return Duration.parse(self.until) if self.until else None
 
 
+class CountedFrom(_Frozen):
+    """A date field of a fact of the review: "every 12 months from the adoption date"."""
+
+    fact: StepId
+    field: StepId
+
+
 class Starts(_Frozen):
     """What starts a step's clock: the review's start, another step's completion, or a fact
     (a conditional step, e.g. a country visit that starts when the Party accepts one)."""
@@ -119,6 +126,11 @@ class Starts(_Frozen):
         "is complete (or waived)",
     )
     fact: StepId | None = None
+    counted_from: CountedFrom | None = Field(
+        None,
+        description="the deadline counts from this date field of a fact of the review (once "
+        "recorded) instead of from the day the step starts; set by `repeat.from`",
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Starts:
@@ -172,6 +184,15 @@ class Repeat(_Frozen):
 
     times: int = Field(ge=2, le=100)
     every: str
+    from_: CountedFrom | None = Field(
+        None,
+        alias="from",
+        description="count every occurrence from a date field of a fact instead of from the "
+        "day the step starts, e.g. {fact: report_adopted, field: adopted_on}: the deadlines "
+        "are that date + duration, + duration + every... and never drift",
+    )
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     _v_every = field_validator("every", mode="before")(classmethod(lambda cls, v: _duration(v)))
 
@@ -384,6 +405,9 @@ class ProcessDefinition(_Frozen):
                             "title": title,
                             "duration": str(clock),
                             "repeat": None,
+                            "starts": s.starts
+                            if s.repeat.from_ is None
+                            else s.starts.model_copy(update={"counted_from": s.repeat.from_}),
                             "completed_by": s.completed_by.model_copy(
                                 update={"event": f"{event}_{k}"}
                             ),
