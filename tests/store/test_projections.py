@@ -253,9 +253,14 @@ def test_a_store_made_before_projections_gets_them_when_opened(sqlite_url: str) 
     with open_store(sqlite_url) as store:
         store.import_file(SAMPLE_FILE)
         kept = projection_rows(store)
-        # the store as migration 0009 left it: no projection tables
+        # the store as migration 0009 left it: no projection tables (nor fingerprints, 0011)
         with store.engine.begin() as conn:
-            for table in ("projection", "projection_mark", "imported_file"):
+            for table in (
+                "projection",
+                "projection_mark",
+                "imported_file",
+                "definition_fingerprint",
+            ):
                 conn.execute(text(f"DROP TABLE {table}"))
             conn.execute(text("UPDATE alembic_version SET version_num = '0009_note_numbers'"))
     with open_store(sqlite_url) as store:
