@@ -149,6 +149,8 @@ def _open_state(review: str, reviewed: str, reviewers: tuple[str, ...]):
         stage="questionnaire",
         as_of=date(2024, 5, 20),
         steps=(step,),
+        process="country_review",
+        process_version=1,
     )
 
 
@@ -160,7 +162,7 @@ def test_the_european_union_is_named_a_party_not_a_state_party_in_its_role(templ
         "C1-G1-EU": _open_state("C1-G1-EU", "EU", ("DEU", "CHE")),
         "C1-G1-AUT": _open_state("C1-G1-AUT", "AUT", ("EU", "HUN")),
     }
-    steps = {"saq": {"en": "Self-assessment questionnaire"}}
+    steps = {("country_review", 1, "saq"): {"en": "Self-assessment questionnaire"}}
     reviewed, reviewing = PARTY_UNDER_REVIEW[language]
     base = dict(sample_letter_contexts(templates, language)[2][1])
     for party, roles in (("EU", (reviewed, reviewing)), ("DEU", ())):

@@ -28,7 +28,7 @@ def _definition() -> Any:
     from ..settings import load_settings
 
     # every version of every process: each review folds with its own
-    return load_definitions(load_settings().process_defs)
+    return load_definitions(load_settings().definitions_folders)
 
 
 def _load(as_of: str | None) -> tuple[date, Any, Any]:

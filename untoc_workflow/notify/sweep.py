@@ -29,6 +29,7 @@ from ..core import focal_points_on, mechanism_states
 from ..core.ladder import ladder_base
 from ..core.rules import WAITING_RULES
 from ..core.state import DueNotification, ReviewState
+from ..definitions.catalog import steps_by_id, steps_by_key
 from ..errors import InputError
 from ..store.dialect import writing
 from .calendar import WorkingCalendar, load_calendar
@@ -149,11 +150,12 @@ class Notifier:
             templates_dir(settings.process_defs), settings.portal_url
         )
         self.calendar = calendar or load_calendar(settings.process_defs)
-        self._steps = {s.id: s for s in definition.steps}
-        self._rungs = {(s.id, r.id): r for s in definition.steps for r in s.ladder}
+        # a notice holds a bare step id: found by id among the loaded processes' steps
+        self._steps = steps_by_id(definition)
+        self._rungs = {(s.id, r.id): r for s in self._steps.values() for r in s.ladder}
         # Steps whose notices are facts about a Party (it has no focal point), not a review.
         self._party_level = {
-            s.id for s in definition.steps if WAITING_RULES[s.waiting_for.rule].about_parties
+            s.id for s in self._steps.values() if WAITING_RULES[s.waiting_for.rule].about_parties
         }
         self.letters = LetterWriter(self.templates, self._steps, settings)
         check_series(getattr(settings, "note_series", None) or DEFAULT_SERIES)
@@ -523,7 +525,7 @@ class Notifier:
         """One message per recipient listing what is outstanding in its reviews. A Party
         without a focal point is written to through its mission (once)."""
         plan = _Plan()
-        titles = {s.id: dict(s.title) for s in self.definition.steps}
+        titles = steps_by_key(self.definition)
         involved = sorted(
             {
                 p
@@ -808,7 +810,7 @@ def notifier_from_settings(settings: Any | None = None) -> Notifier:
     from ..settings import load_settings
 
     settings = settings or load_settings()
-    definition = load_definitions(settings.process_defs)
+    definition = load_definitions(settings.definitions_folders)
     return Notifier(definition, settings)
 
 
@@ -837,6 +839,7 @@ def reapply_standing_decisions(store: Any, notifier: Notifier, as_of: date) -> N
     """Let standing Conference decisions (a changed duration) reach the steps that started
     since they were applied, before the sweep reads any deadline. Nothing recorded changes;
     with no decision in the store this is one query."""
+    from ..definitions.load import defs_file, is_mechanism_rules
     from ..mechanism import records
     from ..mechanism.definition import load_mechanism
     from ..mechanism.service import reapply_decisions
@@ -844,7 +847,9 @@ def reapply_standing_decisions(store: Any, notifier: Notifier, as_of: date) -> N
 
     if not records.applied_decisions(store):
         return
-    mechanism = load_mechanism(notifier.settings.process_defs / "mechanism.yaml")
+    mechanism = load_mechanism(
+        defs_file("mechanism.yaml", notifier.settings.process_defs, is_mechanism_rules)
+    )
     reapply_decisions(
         store, notifier.definition, mechanism, as_of=as_of, outbox=StoreNoticeOutbox(store)
     )
