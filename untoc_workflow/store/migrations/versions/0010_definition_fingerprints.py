@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_definition_fingerprints"
-down_revision = "0008_questionnaire"
+down_revision = "0009_note_numbers"
 branch_labels = None
 depends_on = None
 
