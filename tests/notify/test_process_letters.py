@@ -63,3 +63,57 @@ def test_a_step_without_its_own_wording_is_asked_for_by_its_title(store, tmp_pat
     assert f'يُرجى إنجاز مرحلة "{comments.title["ar"]}"' in letters["ar"]
     for text in letters.values():
         assert '""' not in text and "«  »" not in text  # never an empty title
+
+
+def _sweep_letters(store, tmp_path: Path, defs: Path) -> dict[str, list[tuple[str, str]]]:
+    """(subject, plain text) of every letter of a go-live sweep, by language."""
+    store.import_file(PROCESS / "mechanism.yaml")
+    notifier = Notifier(load_definitions(defs), make_settings(tmp_path, None, defs))
+    out = tmp_path / "out"
+    transport = EmlFolder(out)
+    day = date(2024, 5, 31)
+    try:
+        sweep(store, notifier, transport, day, datetime(2024, 5, 31, 6, tzinfo=UTC), go_live=day)
+        # the daily notices after the opening, on the next working days
+        for later in (date(2024, 6, 3), date(2024, 7, 1), date(2024, 10, 1)):
+            sweep(
+                store, notifier, transport, later, datetime.combine(later, datetime.min.time(), UTC)
+            )
+    finally:
+        transport.close()
+    letters: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted(out.glob("*.eml")):
+        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        body = msg.get_body(("plain",)).get_content()
+        letters.setdefault(str(msg["Content-Language"]), []).append((str(msg["Subject"]), body))
+    return letters
+
+
+# UNTOC's words, which a mutual evaluation's letters must never use
+UNTOC_WORDS = {
+    "en": ("UNTOC", "country review", "Country review", "Conference"),
+    "fr": ("UNTOC", "examen de pays", "Examen de pays", "Conférence"),
+    "es": ("UNTOC", "examen del país", "examen de país", "Examen de país", "Conferencia"),
+}
+OWN_WORDS = {"en": "mutual evaluation", "fr": "évaluation mutuelle", "es": "evaluación mutua"}
+
+
+def test_a_process_s_letters_are_in_its_own_words(store, tmp_path, defs):
+    letters = _sweep_letters(store, tmp_path, defs)
+    import os
+
+    if os.environ.get("DUMP"):
+        for lang, ls in letters.items():
+            for sub, t in ls:
+                print("=====", lang, sub)
+                print(t)
+    for language, words in UNTOC_WORDS.items():
+        assert letters.get(language), f"no letter in {language}"
+        said = "\n".join(f"{s}\n{t}" for s, t in letters[language])
+        for word in words:
+            assert word not in said, (language, word)
+        assert OWN_WORDS[language] in said.lower()
+        # the subject's tag is the process's, and the mechanism it declares ends the letter
+        assert all(s.startswith("[ME") for s, _ in letters[language])
+    mechanism = "Automatic message: Mutual Evaluation Mechanism of the Regional Body."
+    assert all(mechanism in t for _, t in letters["en"])
