@@ -65,8 +65,11 @@ def test_a_step_without_its_own_wording_is_asked_for_by_its_title(store, tmp_pat
         assert '""' not in text and "«  »" not in text  # never an empty title
 
 
-def _sweep_letters(store, tmp_path: Path, defs: Path) -> dict[str, list[tuple[str, str]]]:
-    """(subject, plain text) of every letter of a go-live sweep, by language."""
+def _sweep_letters(
+    store, tmp_path: Path, defs: Path
+) -> tuple[dict[str, list[tuple[str, str]]], dict[str, set[str]]]:
+    """(subject, plain text) of every letter of a go-live sweep and the next months' sweeps,
+    by language; and the From display names used in each language."""
     store.import_file(PROCESS / "mechanism.yaml")
     notifier = Notifier(load_definitions(defs), make_settings(tmp_path, None, defs))
     out = tmp_path / "out"
@@ -82,11 +85,14 @@ def _sweep_letters(store, tmp_path: Path, defs: Path) -> dict[str, list[tuple[st
     finally:
         transport.close()
     letters: dict[str, list[tuple[str, str]]] = {}
+    senders: dict[str, set[str]] = {}
     for path in sorted(out.glob("*.eml")):
         msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         body = msg.get_body(("plain",)).get_content()
-        letters.setdefault(str(msg["Content-Language"]), []).append((str(msg["Subject"]), body))
-    return letters
+        language = str(msg["Content-Language"])
+        letters.setdefault(language, []).append((str(msg["Subject"]), body))
+        senders.setdefault(language, set()).add(msg["From"].addresses[0].display_name)
+    return letters, senders
 
 
 # UNTOC's words, which a mutual evaluation's letters must never use
@@ -99,7 +105,7 @@ OWN_WORDS = {"en": "mutual evaluation", "fr": "évaluation mutuelle", "es": "eva
 
 
 def test_a_process_s_letters_are_in_its_own_words(store, tmp_path, defs):
-    letters = _sweep_letters(store, tmp_path, defs)
+    letters, senders = _sweep_letters(store, tmp_path, defs)
     import os
 
     if os.environ.get("DUMP"):
@@ -117,3 +123,34 @@ def test_a_process_s_letters_are_in_its_own_words(store, tmp_path, defs):
         assert all(s.startswith("[ME") for s, _ in letters[language])
     mechanism = "Automatic message: Mutual Evaluation Mechanism of the Regional Body."
     assert all(mechanism in t for _, t in letters["en"])
+    # the sender is named as the letter is signed, in its language, never in English alone
+    assert senders["fr"] == {"Secrétariat du Mécanisme d'examen"}
+    assert senders["ar"] == {"أمانة آلية الاستعراض"}
+    assert senders["es"] == {"Secretaría del Mecanismo de Examen"}
+
+
+def test_a_process_names_its_review_chair_and_body_in_each_language(defs):
+    from untoc_workflow.notify.context import process_fields, process_term
+    from untoc_workflow.notify.wording import term
+
+    catalog = load_definitions(defs)
+    me = process_term(catalog.get("mutual_evaluation", 1), term)
+    assert me("president", "fr") == "Président de la plénière"
+    assert me("president", "en", cap=True) == "Chair of the Plenary"
+    assert me("conference", "es") == "pleno"
+    assert me("country_review", "ru", case="gen", number="other") == "взаимных оценок"
+    assert me("country_review", "ru", case="gen") == "взаимной оценки"
+    assert me("country_review", "zh", number="other") == "相互评估"  # one form: used for all
+    assert me("country_review", "ar") == "التقييم المتبادل"
+    assert me("secretariat", "fr") == term("secretariat", "fr")  # not the process's to name
+    # UNTOC declares none of these: its letters keep the glossary's words, and its tag
+    untoc = catalog.get("country_review", 1)
+    assert process_term(untoc, term) is term
+    assert process_fields(untoc, "fr")["tag"] == "UNTOC"
+    # a process without a tag is headed by its title in the letter's language
+    assert (
+        process_fields(catalog.get("mutual_evaluation", 1).model_copy(update={"tag": None}), "fr")[
+            "tag"
+        ]
+        == "Évaluation mutuelle"
+    )
