@@ -7,13 +7,14 @@ from __future__ import annotations
 import email
 import email.policy
 import shutil
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
 
 from untoc_workflow.definitions import load_definitions
 from untoc_workflow.notify import EmlFolder, Notifier, sweep
+from untoc_workflow.notify.digest import record_digest
 
 from .conftest import BUNDLED_DEFS, make_settings
 
@@ -79,6 +80,8 @@ def _sweep_letters(
         sweep(store, notifier, transport, day, datetime(2024, 5, 31, 6, tzinfo=UTC), go_live=day)
         # the daily notices after the opening, on the next working days
         for later in (date(2024, 6, 3), date(2024, 7, 1), date(2024, 10, 1)):
+            if later.day == 1:  # the monthly summaries, delivered by that day's sweep
+                record_digest(store, notifier, later, datetime.combine(later, time(5), UTC))
             sweep(
                 store, notifier, transport, later, datetime.combine(later, datetime.min.time(), UTC)
             )
@@ -99,7 +102,7 @@ def _sweep_letters(
 UNTOC_WORDS = {
     "en": ("UNTOC", "country review", "Country review", "Conference"),
     "fr": ("UNTOC", "examen de pays", "Examen de pays", "Conférence"),
-    "es": ("UNTOC", "examen del país", "examen de país", "Examen de país", "Conferencia"),
+    "es": ("UNTOC", "xamen del país", "xamen de país", "xámenes de", "Conferencia"),
 }
 OWN_WORDS = {"en": "mutual evaluation", "fr": "évaluation mutuelle", "es": "evaluación mutua"}
 
@@ -121,6 +124,9 @@ def test_a_process_s_letters_are_in_its_own_words(store, tmp_path, defs):
         assert OWN_WORDS[language] in said.lower()
         # the subject's tag is the process's, and the mechanism it declares ends the letter
         assert all(s.startswith("[ME") for s, _ in letters[language])
+    # the monthly summaries too (Austria's focal point writes in English)
+    monthly = [t for s, t in letters["en"] if s.startswith("[ME] Monthly status")]
+    assert monthly and all("mutual evaluations" in t for t in monthly)
     mechanism = "Automatic message: Mutual Evaluation Mechanism of the Regional Body."
     assert all(mechanism in t for _, t in letters["en"])
     # the sender is named as the letter is signed, in its language, never in English alone

@@ -71,6 +71,7 @@ DIGEST_FIELDS: dict[str, Any] = {
     #          waiting_for}
     "reviews": None,
     "secretariat": frozenset({"name", "email"}),
+    "process": frozenset({"id", "title", "tag", "mechanism"}),  # as in a notice
 }
 
 
@@ -276,6 +277,7 @@ def digest_context(
     language: str,
     secretariat: Any,
     reference: str,
+    process: Any = None,  # the reviews' own ProcessDefinition
 ) -> dict[str, Any]:
     return {
         "dir": direction(language),
@@ -285,6 +287,7 @@ def digest_context(
         "recipient": recipient_fields(recipient, language),
         "reviews": list(reviews),
         "secretariat": {"name": one_line(secretariat.name), "email": secretariat.email},
+        "process": process_fields(process or _SAMPLE_PROCESS, language),
     }
 
 
