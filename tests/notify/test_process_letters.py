@@ -160,3 +160,27 @@ def test_a_process_names_its_review_chair_and_body_in_each_language(defs):
         ]
         == "Évaluation mutuelle"
     )
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ru"])
+def test_the_secretariat_reads_why_it_receives_notices(language):
+    """Notices a rung addresses to the secretariat itself are not "referred" to it as if a
+    Party could not be written to: that is said only when a Party was unreachable."""
+    from untoc_workflow.notify.consolidate import sample_letter_contexts
+    from untoc_workflow.notify.templates import Templates
+
+    templates = Templates(BUNDLED_DEFS / "templates")
+    referred = {"en": "could not be addressed", "fr": "n'ont pu être adressées", "ru": "не удалось"}
+    own = {
+        "en": "The following notices are addressed to the secretariat.",
+        "fr": "Les notifications suivantes sont adressées au secrétariat.",
+        "ru": "Следующие уведомления направлены секретариату.",
+    }
+    name, ctx = next(
+        (n, c) for n, c in sample_letter_contexts(templates, language) if n == "secretariat"
+    )
+    assert ctx["sections"]  # the summary lists notices, with the sentence before them
+    text = templates.render_letter(name, language, {**ctx, "referred": True}).text
+    assert referred[language] in text and own[language] not in text
+    text = templates.render_letter(name, language, {**ctx, "referred": False}).text
+    assert own[language] in text and referred[language] not in text

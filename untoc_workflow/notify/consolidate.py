@@ -300,6 +300,9 @@ class LetterWriter:
             "approve": "untoc outbox approve --all",
             "process": self._letter_process(process, language),
             **self._letter_term(process),
+            # the secretariat reads why it receives notices: referred for a Party it could
+            # not write to, or addressed to it by the rung itself
+            "referred": any(i.recipient.fallback for i in direct),
             **note_number(recipient),
         }
         rendered = self.templates.render_letter(template, language, ctx)
@@ -493,6 +496,7 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
         "reference": "daily/2024-04-16/a.bello@example.org/0123456789abcdef",
         "secretariat": {"name": "Secretariat", "email": "untoc.review@example.org"},
         "process": {"id": "sample", "title": "Country review", "tag": "UNTOC", "mechanism": None},
+        "referred": True,
         "party_facts": [
             {
                 "party": name("JPN"),
