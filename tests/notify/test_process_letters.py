@@ -109,13 +109,6 @@ OWN_WORDS = {"en": "mutual evaluation", "fr": "évaluation mutuelle", "es": "eva
 
 def test_a_process_s_letters_are_in_its_own_words(store, tmp_path, defs):
     letters, senders = _sweep_letters(store, tmp_path, defs)
-    import os
-
-    if os.environ.get("DUMP"):
-        for lang, ls in letters.items():
-            for sub, t in ls:
-                print("=====", lang, sub)
-                print(t)
     for language, words in UNTOC_WORDS.items():
         assert letters.get(language), f"no letter in {language}"
         said = "\n".join(f"{s}\n{t}" for s, t in letters[language])
