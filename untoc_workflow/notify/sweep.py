@@ -29,7 +29,7 @@ from ..core import focal_points_on, mechanism_states
 from ..core.ladder import ladder_base
 from ..core.rules import WAITING_RULES
 from ..core.state import DueNotification, ReviewState
-from ..definitions.catalog import steps_by_id, steps_by_key
+from ..definitions.catalog import definitions_of, steps_by_id, steps_by_key
 from ..errors import InputError
 from ..store.dialect import writing
 from .calendar import WorkingCalendar, load_calendar
@@ -157,7 +157,12 @@ class Notifier:
         self._party_level = {
             s.id for s in self._steps.values() if WAITING_RULES[s.waiting_for.rule].about_parties
         }
-        self.letters = LetterWriter(self.templates, self._steps, settings)
+        self.letters = LetterWriter(
+            self.templates,
+            self._steps,
+            settings,
+            {(d.process, d.version): d for d in definitions_of(definition)},
+        )
         check_series(getattr(settings, "note_series", None) or DEFAULT_SERIES)
 
     def later_rungs(self, step: str, rung: str) -> tuple[Any, ...]:
@@ -203,6 +208,7 @@ class Notifier:
         states = mechanism_states(self.definition, snapshot, as_of)
         if progress is not None:  # (reviews folded, reviews): the rest is letters
             progress(len(states), len(states))
+        self.letters.runs = {s.review: (s.process, s.process_version) for s in states.values()}
         roll = focal_points_on(snapshot.events, as_of)
         resolver = RecipientResolver(
             snapshot.parties, roll, self.settings.secretariat, self.settings.cop_presidency
