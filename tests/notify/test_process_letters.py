@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from untoc_workflow.definitions import load_definitions
-from untoc_workflow.notify import EmlFolder, Notifier, sweep
+from untoc_workflow.notify import Notifier, sweep
+from untoc_workflow.outbox import EmlFolder
 
 from .conftest import BUNDLED_DEFS, make_settings
 

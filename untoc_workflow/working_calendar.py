@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import InputError, Problem, did_you_mean
-from ..yamlsource import load_file
+from .errors import InputError, Problem, did_you_mean
+from .yamlsource import load_file
 
 CALENDAR_FILE = "calendar.yaml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
