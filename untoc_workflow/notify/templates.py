@@ -98,7 +98,7 @@ class Templates:
         self.html_env = jinja2.Environment(
             autoescape=True, bytecode_cache=_bytecode_cache("html"), **common
         )
-        # names, dates, numbers, terms, salutations, bidi, fonts (notify/wording.py)
+        # names, dates, numbers, terms, salutations, bidi, fonts (wording/words.py)
         install_wording(self.text_env, self.folder)
         install_wording(self.html_env, self.folder)
         for env in (self.text_env, self.html_env):
