@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from untoc_workflow.definitions import load_process
 from untoc_workflow.notify import Notifier, sweep
-from untoc_workflow.notify.golive import START
 from untoc_workflow.notify.sweep import N as NOTICES
 from untoc_workflow.outbox import SmtpMail
+from untoc_workflow.outbox.golive import START
 from untoc_workflow.outbox.rows import TABLE, drain
 
 from .conftest import (

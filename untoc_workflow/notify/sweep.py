@@ -31,6 +31,13 @@ from ..core.rules import WAITING_RULES
 from ..core.state import DueNotification, ReviewState
 from ..errors import InputError
 from ..outbox.entries import Backlog, backlog
+from ..outbox.golive import (
+    go_live_row,
+    mark_opened,
+    record_sweep_day,
+    set_go_live,
+    swept_days,
+)
 from ..outbox.ledger import MessageNotice
 from ..outbox.record_of_notes import notes_sent
 from ..outbox.rows import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
@@ -41,13 +48,6 @@ from ..wording.words import local_party_name
 from ..working_calendar import WorkingCalendar, load_calendar
 from .consolidate import MESSAGE_KIND, Item, Letter, LetterWriter, letter_row
 from .context import one_line
-from .golive import (
-    go_live_row,
-    mark_opened,
-    record_sweep_day,
-    set_go_live,
-    swept_days,
-)
 from .letters_store import OPEN
 from .letters_store import cancel_open as _cancel_open
 from .letters_store import count_status as _count

@@ -3,7 +3,8 @@
     rows = [new_row(...)]; insert_rows(conn, rows)       # written (idempotent on the key)
     drain(engine, transport_for(settings), now, ...)     # delivered, one claimed row at a time
 
-- tables.py, ledger.py: the outbox's rows, and what the correspondence remembers beside it
+- tables.py, ledger.py, golive.py: the outbox's rows; what the correspondence remembers
+  beside it (the notices of each message, the go-live date, the days the sweep ran)
 - rows.py: reading and writing rows; entries.py: what the secretariat sees of them
 - approval.py: holding and releasing messages; decisions.py: the mechanism's notices
 - drain.py: claims, delivery, retries; message.py, headers.py, note_pdf.py: the MIME message

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection, select, update
 
 from ..errors import InputError
-from ..outbox.ledger import CorrespondenceStart, SweepDay
+from .ledger import CorrespondenceStart, SweepDay
 
 START = CorrespondenceStart.__table__  # type: ignore[attr-defined]
 DAYS = SweepDay.__table__  # type: ignore[attr-defined]
