@@ -118,6 +118,7 @@ def send_now(
     from ..outbox.message import build_message, message_id
 
     row = SimpleNamespace(
+        key=key,
         message_id=message_id(key, project.sender),
         recipient=recipient,
         recipient_name=name,
