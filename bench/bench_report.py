@@ -124,6 +124,20 @@ def time_report(process: Any, snapshot: Snapshot, repeat: int) -> tuple[list[flo
     return wall, cpu
 
 
+def _read_floor(url: str) -> float | None:
+    """Seconds to read every event row with plain sqlite3 (SQLite stores only)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    import sqlite3
+
+    con = sqlite3.connect(url[len("sqlite:///") :])
+    t0 = time.perf_counter()
+    con.execute('SELECT "on", type, seq, review_id, party, data, id, note FROM event').fetchall()
+    seconds = time.perf_counter() - t0
+    con.close()
+    return seconds
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reviews", type=int, default=10_000)
@@ -169,7 +183,15 @@ def main() -> None:
             read = time.perf_counter() - t0
             t0 = time.perf_counter()
             json.dumps(status_report(process, from_store, AS_OF))
-            print(f"store.snapshot: {read:.2f} s; report from it: {time.perf_counter() - t0:.2f} s")
+            report = time.perf_counter() - t0
+            floor = _read_floor(args.url)
+            print(f"store.snapshot({AS_OF}), cold: {read:.2f} s; report from it: {report:.2f} s")
+            if floor is not None:
+                print(
+                    f"floor (sqlite3 read of every event row): {floor:.2f} s;"
+                    f" snapshot / floor {read / floor:.1f}x (target <= 2x);"
+                    f" load average {os.getloadavg()[0]:.1f}"
+                )
         finally:
             store.close()
     tmp.cleanup()

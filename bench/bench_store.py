@@ -1,14 +1,24 @@
-"""Benchmark the store on a large mechanism: import, snapshot, derivation, memory.
+"""Benchmark the store on a large mechanism, each figure beside its floor measured in the
+same run, and (with --old) the same figures of another tree of the code (e.g. main's).
 
     .venv/bin/python bench/bench_store.py                      # 10,000 reviews, 1,000,000 events
-    .venv/bin/python bench/bench_store.py --events 100000 --reviews 1000 --postgres
+    .venv/bin/python bench/bench_store.py --events 100000 --reviews 1000 [--postgres]
+    .venv/bin/python bench/bench_store.py --old /tmp/main-tree  # old beside new, one run
 
-Each phase runs in its own process so its peak RSS (resource.getrusage) is its own:
-  import     a fresh store imports the JSON file (parse, check, insert: one transaction)
-  reimport   the same file again: everything is skipped (idempotence at scale)
-  snapshot   a new process opens the store: first snapshot (cold), then again (warm),
-             and the core derivation of every review's state if it exists
-Targets: import < 60 s, warm snapshot + derive < 2 s, peak RSS < 1 GB.
+Each phase runs in its own process (its peak RSS, resource.getrusage, is its own; every
+cold figure is a new process, as every `untoc` command is):
+  floor      plain json.load of the file; plain sqlite3 executemany of its events into a
+             table of the event log's shape (same unique id, same indexes); plain sqlite3
+             read of every event row of the imported store
+  import     a fresh store imports the JSON file (parse, check, insert, projections)
+  reimport   the same file again (known by its SHA-256: nothing to parse), and a copy
+             with other bytes and the same events (parsed, every id checked, all skipped)
+  status     new process: today's status (the projections, --today on or after the last
+             fact) and a past date's (--as-of: the log, cut), each read + fold of every
+             review; then the fold again, warm
+Targets at 10,000 reviews / 1,000,000 events: import <= 2x (parse + insert floor),
+re-import <= 2x the parse, status today < 1 s, a past date's read <= 2x the read floor,
+warm derive < 1 s.
 """
 
 from __future__ import annotations
@@ -17,15 +27,18 @@ import argparse
 import json
 import os
 import resource
+import sqlite3
 import subprocess
 import sys
 import time
 import uuid
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+# the tree of the code measured: this one, or the one --old names (set for its phases)
+sys.path.insert(0, os.environ.get("UNTOC_BENCH_CODE", str(HERE.parent)))
 
 
 def _cpu() -> float:
@@ -37,6 +50,96 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
+def _timed(fn: Any) -> tuple[Any, float]:
+    t = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t
+
+
+def _timed_cpu(out: dict[str, Any], name: str, fn: Any) -> Any:
+    """Run fn; put its wall seconds in out[name] and its CPU seconds in out[name + "_cpu"]
+    (CPU is what a shared machine's load does not inflate)."""
+    t, c = time.perf_counter(), _cpu()
+    result = fn()
+    out[name], out[name + "_cpu"] = time.perf_counter() - t, _cpu() - c
+    return result
+
+
+# -- phases (each in its own process) -------------------------------------------------------
+
+_EVENT_TABLE = """CREATE TABLE event (seq INTEGER PRIMARY KEY AUTOINCREMENT, id VARCHAR(128)
+ NOT NULL UNIQUE, "on" DATE NOT NULL, type VARCHAR(64) NOT NULL, review_id VARCHAR(64),
+ party VARCHAR(8), data VARCHAR NOT NULL, note VARCHAR, recorded_at DATETIME NOT NULL)"""
+_INDEXES = (
+    'CREATE INDEX ix_event_on_seq ON event ("on", seq)',
+    'CREATE INDEX ix_event_review_on ON event (review_id, "on")',
+    "CREATE INDEX ix_event_party_type ON event (party, type)",
+)
+
+
+def phase_floor(file: str, db: str, workdir: str) -> dict:
+    """What Python and SQLite cost with nothing of ours: parse, insert, read."""
+    c = _cpu()
+    doc, parse = _timed(lambda: json.loads(Path(file).read_text(encoding="utf-8")))
+    parse_cpu = _cpu() - c
+    rows = [
+        (
+            e.get("id") or f"ev-{i}",
+            e["on"],
+            e["type"],
+            e.get("review"),
+            e.get("party"),
+            json.dumps(
+                {k: v for k, v in e.items() if k not in ("id", "on", "type", "review", "party")},
+                sort_keys=True,
+                separators=(",", ":"),
+            ),
+            None,
+            "2026-01-01 00:00:00",
+        )
+        for i, e in enumerate(doc["events"])
+    ]
+    path = Path(workdir) / "floor.db"
+    for f in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        f.unlink(missing_ok=True)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute(_EVENT_TABLE)
+
+    def insert() -> None:
+        with con:
+            con.executemany(
+                'INSERT INTO event (id, "on", type, review_id, party, data, note, recorded_at)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            for sql in _INDEXES:
+                con.execute(sql)
+
+    c = _cpu()
+    _, insert_s = _timed(insert)
+    insert_cpu = _cpu() - c
+    con.close()
+    read_con = sqlite3.connect(db)
+    c = _cpu()
+    got, read = _timed(
+        lambda: read_con.execute(
+            'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
+        ).fetchall()
+    )
+    read_cpu = _cpu() - c
+    read_con.close()
+    return {
+        "parse": parse,
+        "insert": insert_s,
+        "read": read,
+        "rows": len(got),
+        "parse_cpu": parse_cpu,
+        "insert_cpu": insert_cpu,
+        "read_cpu": read_cpu,
+    }
+
+
 def phase_import(url: str, file: str) -> dict:
     from untoc_workflow.store import open_store
 
@@ -45,55 +148,66 @@ def phase_import(url: str, file: str) -> dict:
     result = store.import_file(file)
     seconds, cpu = time.perf_counter() - t, _cpu() - c
     store.close()
-    return {"seconds": seconds, "cpu": cpu, "rss_mb": _rss_mb(), "result": str(result)}
+    import untoc_workflow
+
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "rss_mb": _rss_mb(),
+        "result": str(result),
+        "code": str(Path(untoc_workflow.__file__).parents[1]),
+    }
 
 
-def phase_snapshot(url: str, as_of: str) -> dict:
+def phase_status(url: str, as_of: str, today: str) -> dict:
+    from untoc_workflow.wiring import wire
+
+    wire()
+    from untoc_workflow.core import mechanism_states
+    from untoc_workflow.definitions import load_definitions
     from untoc_workflow.store import open_store
 
-    day = date.fromisoformat(as_of)
+    definitions = load_definitions()
     store = open_store(url)
-    t, c = time.perf_counter(), _cpu()
-    snap = store.snapshot()
-    cold, cold_cpu = time.perf_counter() - t, _cpu() - c
-    total = len(snap.events)
-    t, c = time.perf_counter(), _cpu()
-    snap = store.snapshot(day)
-    warm, warm_cpu = time.perf_counter() - t, _cpu() - c
-    out = {
-        "cold": cold,
-        "cold_cpu": cold_cpu,
-        "warm": warm,
-        "warm_cpu": warm_cpu,
-        "total": total,
-        "events": len(snap.events),
-        "reviews": len(snap.reviews),
-    }
-    try:
-        from untoc_workflow.core import mechanism_states
-        from untoc_workflow.definitions import load_process
-    except ImportError:
-        out["derive"] = None
-    else:
-        definition = load_process()
-        t, c = time.perf_counter(), _cpu()
-        try:
-            states = mechanism_states(definition, snap, day)
-        except Exception as exc:  # the core is someone else's work in progress: report, go on
-            out["derive"] = None
-            out["derive_error"] = f"{type(exc).__name__}: {exc}"
-        else:
-            out["derive"] = time.perf_counter() - t
-            out["derive_cpu"] = _cpu() - c
-            out["states"] = len(states)
+    out: dict[str, Any] = {}
+    day = date.fromisoformat(today)
+    # today: what `untoc status` reads (the projections where the code has them)
+    read = getattr(store, "fold_snapshot", store.snapshot)
+    snap = _timed_cpu(out, "today_read", lambda: read(day))
+    states = _timed_cpu(out, "today_fold", lambda: mechanism_states(definitions, snap, day))
+    out["today_events"], out["reviews"] = len(snap.events), len(states)
+    store.close()
+    # a past date, in the same cold state (a new store object: nothing cached)
+    store = open_store(url)
+    past = date.fromisoformat(as_of)
+    snap = _timed_cpu(out, "past_read", lambda: store.snapshot(past))
+    _timed_cpu(out, "past_fold", lambda: mechanism_states(definitions, snap, past))
+    out["past_events"] = len(snap.events)
+    # warm: the store has read the log and keeps it; snapshot + fold of every review again
+    store.snapshot(past)
+    snap = _timed_cpu(out, "warm_read", lambda: store.snapshot(past))
+    _timed_cpu(out, "warm_fold", lambda: mechanism_states(definitions, snap, past))
+    out["warm"] = out["warm_read"] + out["warm_fold"]
+    out["warm_cpu"] = out["warm_read_cpu"] + out["warm_fold_cpu"]
     out["rss_mb"] = _rss_mb()
     store.close()
     return out
 
 
-def _run(*args: str) -> dict:
+# -- driver ------------------------------------------------------------------------------
+
+
+def _run(code: Path | None, *args: str) -> dict:
+    env = dict(os.environ)
+    if code is not None:  # another tree of the code, first on the path
+        env["UNTOC_BENCH_CODE"] = env["PYTHONPATH"] = str(code)
     proc = subprocess.run(
-        [sys.executable, __file__, *args], capture_output=True, text=True, check=False
+        [sys.executable, __file__, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=str(code or HERE.parent),
     )
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
@@ -113,23 +227,64 @@ def _pg_url() -> tuple[str, str]:
     return url, schema
 
 
+def _drop_pg(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=untoc_test", autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _fresh_sqlite(path: Path) -> str:
+    for f in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        f.unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def measure(code: Path | None, args: Any, file: Path, copy: Path, tag: str) -> dict:
+    """Every figure of one tree of the code, on a fresh store."""
+    schema = None
+    if args.postgres:
+        url, schema = _pg_url()
+    else:
+        url = _fresh_sqlite(args.workdir / f"bench-{tag}.db")
+    try:
+        out = {
+            "import": _run(code, "import", "--url", url, "--file", str(file)),
+            "reimport": _run(code, "import", "--url", url, "--file", str(file)),
+            "recopy": _run(code, "import", "--url", url, "--file", str(copy)),
+            "status": _run(
+                code, "status", "--url", url, "--as-of", args.as_of, "--today", args.today
+            ),
+        }
+    finally:
+        if schema:
+            _drop_pg(schema)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="store benchmark")
     ap.add_argument("phase", nargs="?", default="all")
     ap.add_argument("--url")
     ap.add_argument("--file")
-    ap.add_argument("--as-of", default="2024-06-30")
+    ap.add_argument("--db")
+    ap.add_argument("--as-of", default="2024-06-30", help="the past date")
+    ap.add_argument("--today", default="2030-01-01", help="on or after the last fact")
     ap.add_argument("--reviews", type=int, default=10_000)
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/untoc-bench"))
     ap.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
+    ap.add_argument("--old", type=Path, help="a tree of older code to measure beside")
     args = ap.parse_args()
 
     if args.phase == "import":
         print(json.dumps(phase_import(args.url, args.file)))
         return
-    if args.phase == "snapshot":
-        print(json.dumps(phase_snapshot(args.url, args.as_of)))
+    if args.phase == "status":
+        print(json.dumps(phase_status(args.url, args.as_of, args.today)))
+        return
+    if args.phase == "floor":
+        print(json.dumps(phase_floor(args.file, args.db, str(args.workdir))))
         return
 
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -140,75 +295,97 @@ def main() -> None:
         t = time.perf_counter()
         write(generate(args.reviews, args.events), file)
         print(f"generated {file} in {time.perf_counter() - t:.1f} s")
-    schema = None
+    copy = args.workdir / f"mechanism-{args.reviews}-{args.events}-copy.json"
+    copy.write_bytes(file.read_bytes() + b"\n")  # other bytes, the same events
+    load_before = os.getloadavg()[0]
+    new = measure(None, args, file, copy, "new")
+    old = measure(args.old, args, file, copy, "old") if args.old else None
+    # the floor reads the SQLite store the new code imported (PostgreSQL: a SQLite one)
+    floor_db = args.workdir / "bench-new.db"
     if args.postgres:
-        url, schema = _pg_url()
-    else:
-        db = args.workdir / "bench.db"
-        for f in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
-            if f.exists():
-                f.unlink()
-        url = f"sqlite:///{db}"
-    try:
-        imp = _run("import", "--url", url, "--file", str(file))
-        again = _run("import", "--url", url, "--file", str(file))
-        snap = _run("snapshot", "--url", url, "--as-of", args.as_of)
-    finally:
-        if schema:
-            import psycopg
+        url = _fresh_sqlite(floor_db)
+        _run(None, "import", "--url", url, "--file", str(file))
+    floor = _run(
+        None, "floor", "--file", str(file), "--db", str(floor_db), "--workdir", str(args.workdir)
+    )
+    load_after = os.getloadavg()[0]
 
-            with psycopg.connect(
-                "host=127.0.0.1 user=postgres dbname=untoc_test", autocommit=True
-            ) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
     size = os.path.getsize(file) / 1e6
-    db_name = "PostgreSQL" if args.postgres else "SQLite"
-    derive = snap["derive"]
-    rows = [
-        ("database", db_name, ""),
-        ("file", f"{args.reviews:,} reviews, {args.events:,} events, {size:.0f} MB", ""),
-        ("phase", "wall", "CPU (user+sys); other"),
-        (
-            "import",
-            f"{imp['seconds']:.1f} s",
-            f"{imp['cpu']:.1f} s; peak RSS {imp['rss_mb']:.0f} MB",
-        ),
-        (
-            "re-import (all skipped)",
-            f"{again['seconds']:.1f} s",
-            f"{again['cpu']:.1f} s; peak RSS {again['rss_mb']:.0f} MB",
-        ),
-        (
-            "snapshot, cold (new process)",
-            f"{snap['cold']:.2f} s",
-            f"{snap['cold_cpu']:.2f} s; {snap['total']:,} events",
-        ),
-        (
-            f"snapshot as of {args.as_of}, warm",
-            f"{snap['warm']:.3f} s",
-            f"{snap['warm_cpu']:.3f} s; {snap['events']:,} events",
-        ),
-        (
-            "derive (mechanism_states)",
-            "n/a" if derive is None else f"{derive:.2f} s",
-            "" if derive is None else f"{snap['derive_cpu']:.2f} s; {snap['states']:,} reviews",
-        ),
-        (
-            "warm snapshot + derive",
-            f"{snap['warm'] + (derive or 0):.2f} s",
-            f"{snap['warm_cpu'] + snap.get('derive_cpu', 0):.2f} s;"
-            f" peak RSS {snap['rss_mb']:.0f} MB",
-        ),
-    ]
-    load = os.getloadavg()[0]
-    rows.append(("load average (1 min) at the end", f"{load:.1f}", f"{os.cpu_count()} CPUs"))
-    if snap.get("derive_error"):
-        print("derive failed:", snap["derive_error"])
-    print(imp["result"])
-    print(again["result"])
+    print(f"database: {'PostgreSQL' if args.postgres else 'SQLite'}")
+    print(f"file: {args.reviews:,} reviews, {args.events:,} events, {size:.0f} MB")
+    print(new["import"]["result"])
+    print(new["recopy"]["result"])
+    print(
+        f"new code: {new['import']['code']}"
+        + (f"; old code: {old['import']['code']}" if old else "")
+    )
+    for cpu in (False, True):
+        _table(old, new, floor, args.as_of, cpu)
+    print(
+        f"events read for today: {new['status']['today_events']:,} (of {args.events:,});"
+        f" peak RSS import {new['import']['rss_mb']:.0f} MB,"
+        f" status {new['status']['rss_mb']:.0f} MB"
+    )
+    print(
+        f"load average (1 min) {load_before:.1f} before, {load_after:.1f} after;"
+        f" {os.cpu_count()} CPUs"
+    )
+
+
+def _table(old: dict | None, new: dict, f: dict, as_of: str, cpu: bool) -> None:
+    """One table: wall seconds, or CPU seconds (what the shared machine's load does not
+    inflate), each beside its floor and the ratio."""
+    c = "_cpu" if cpu else ""
+    rows: list[tuple[str, float | None, float, float | None, str]] = []
+
+    def row(name: str, pick: Any, floor_s: float | None, note: str = "") -> None:
+        rows.append((name, pick(old) if old else None, pick(new), floor_s, note))
+
+    def st(m: dict, *keys: str) -> float:
+        return float(sum(m["status"][k + c] for k in keys))
+
+    imp = "cpu" if cpu else "seconds"
+    row(
+        "import (parse, check, insert)",
+        lambda m: m["import"][imp],
+        f["parse" + c] + f["insert" + c],
+        "floor: json.load + executemany with indexes",
+    )
+    row("re-import, same file", lambda m: m["reimport"][imp], f["parse" + c], "floor: json.load")
+    row(
+        "re-import, same events, other bytes",
+        lambda m: m["recopy"][imp],
+        f["parse" + c],
+        "floor: json.load",
+    )
+    row(
+        "status today: read (cold)",
+        lambda m: st(m, "today_read"),
+        f["read" + c],
+        "floor: sqlite3 read of every event row",
+    )
+    row(
+        "status today: read + fold every review",
+        lambda m: st(m, "today_read", "today_fold"),
+        None,
+        "target < 1 s",
+    )
+    row(
+        f"past date {as_of}: read (cold)",
+        lambda m: st(m, "past_read"),
+        f["read" + c],
+        "target <= 2x the read floor",
+    )
+    row(f"past date {as_of}: read + fold", lambda m: st(m, "past_read", "past_fold"), None)
+    row("warm snapshot + fold of every review", lambda m: st(m, "warm"), None, "target < 1 s")
     width = max(len(r[0]) for r in rows)
-    for name, value, extra in rows:
-        print(f"{name:<{width}}  {value:>12}  {extra}")
+    print("CPU seconds (user + system)" if cpu else "wall seconds")
+    print(f"{'what':<{width}}  {'old':>8}  {'new':>8}  {'floor':>8}  {'new/floor':>9}")
+    for name, o, n, fl, note in rows:
+        o_s = f"{o:.2f} s" if o is not None else "-"
+        fl_s = f"{fl:.2f} s" if fl is not None else "-"
+        ratio = f"{n / fl:.1f}x" if fl else "-"
+        print(f"{name:<{width}}  {o_s:>8}  {n:>6.2f} s  {fl_s:>8}  {ratio:>9}  {note}")
 
 
 if __name__ == "__main__":

@@ -86,4 +86,4 @@ def definition() -> Any:
     from untoc_workflow.wiring import wire
 
     wire()  # the flows are an edge: definitions are checked as the command line checks them
-    return load_definitions(settings().process_defs)
+    return load_definitions(settings().definitions_folders)

@@ -32,7 +32,7 @@ def run_demo(
 
     settings = load_settings()
     report_dir = report_dir or Path.cwd() / "untoc-report"
-    definition = load_definitions(settings.process_defs)
+    definition = load_definitions(settings.definitions_folders)
     store = open_store(settings.database_url)
     try:
         imported = store.import_file(SAMPLE)
@@ -92,7 +92,7 @@ def run_demo(
     stages = Counter(s.stage for s in states.values())
     console.print(
         f"3. status on {as_of}: {report['reviews']['total']} reviews: "
-        + ", ".join(f"{stage} {stages.get(stage, 0)}" for stage in definition.stages)
+        + ", ".join(f"{stage} {stages.get(stage, 0)}" for stage in definition.default.stages)
     )
     fp = report["focal_points"]
     console.print(

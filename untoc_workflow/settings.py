@@ -47,6 +47,43 @@ class Settings:
     portal_url: str = "http://127.0.0.1:8400"
     # the series of the notes verbales' numbers ({year}, {number}): notify/note_numbers.py
     note_series: str = "CTOC/RM/{year}/{number}"
+    # Every folder of process definitions, in order: the user's (UNTOC_PROCESS_DEFS or
+    # `process_defs`, several separated by ":"), then the bundled one. `process_defs` is the
+    # first: where the user's templates, calendar, mechanism.yaml and decisions are looked
+    # for before the bundled ones (definitions.load.defs_file).
+    process_def_folders: tuple[Path, ...] = ()
+
+    @property
+    def definitions_folders(self) -> tuple[Path, ...]:
+        return self.process_def_folders or (self.process_defs,)
+
+
+def split_folders(value: object, base: Path) -> tuple[Path, ...]:
+    """The definitions folders a setting names (a ":"-separated string, or a list in
+    untoc.toml), then the bundled folder; each once, in order."""
+    from .definitions.load import BUNDLED_DEFS
+
+    if isinstance(value, list | tuple):
+        parts = [str(v) for v in value]
+    else:
+        parts = str(value or "").split(os.pathsep)
+    out: list[Path] = []
+    for part in parts:
+        if part.strip():
+            path = Path(part.strip()).expanduser()
+            path = path if path.is_absolute() else base / path
+            if path not in out:
+                out.append(path)
+    if not any(_same(p, BUNDLED_DEFS) for p in out):
+        out.append(BUNDLED_DEFS)
+    return tuple(out)
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) -> Settings:
@@ -103,13 +140,14 @@ def load_settings(env: dict[str, str] | None = None, cwd: Path | None = None) ->
         )
 
     defaults = Settings("", None, BUNDLED_DEFS, cwd / "untoc-outbox")
+    raw_defs = env.get("UNTOC_PROCESS_DEFS") or data.get("process_defs")
+    folders = split_folders(raw_defs, cwd)
     return Settings(
         database_url=pick("UNTOC_DATABASE_URL", "database_url", f"sqlite:///{cwd / 'untoc.db'}")
         or "",
         notify_url=pick("UNTOC_NOTIFY_URL", "notify_url", None),
-        process_defs=Path(
-            pick("UNTOC_PROCESS_DEFS", "process_defs", str(BUNDLED_DEFS)) or BUNDLED_DEFS
-        ),
+        process_defs=folders[0],
+        process_def_folders=folders,
         outbox_dir=Path(
             pick("UNTOC_OUTBOX_DIR", "outbox_dir", str(cwd / "untoc-outbox")) or "untoc-outbox"
         ),

@@ -71,7 +71,9 @@ class WorkingCalendar:
 
 
 def calendar_path(process_defs: Path) -> Path:
-    return Path(process_defs) / CALENDAR_FILE
+    from ..definitions.load import defs_file
+
+    return defs_file(CALENDAR_FILE, Path(process_defs))  # the bundled one if it has none
 
 
 def load_calendar(process_defs: Path) -> WorkingCalendar:

@@ -142,6 +142,7 @@ def test_an_unforeseen_failure_is_named_without_a_traceback(untoc, monkeypatch):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(store_module.Store, "snapshot", broken)
+    monkeypatch.setattr(store_module.Store, "fold_snapshot", broken)  # status today reads it
     untoc("import", str(MECHANISM))
     result = untoc("status", "--as-of", "2021-06-01", code=1)
     assert "did not foresee (RuntimeError: disk on fire)" in result.stderr
@@ -197,6 +198,7 @@ def test_an_unforeseen_failure_quoting_the_mail_url_does_not_print_its_password(
         raise RuntimeError(f"cannot reach {url}")
 
     monkeypatch.setattr(store_module.Store, "snapshot", broken)
+    monkeypatch.setattr(store_module.Store, "fold_snapshot", broken)  # status today reads it
     untoc("import", str(MECHANISM))
     result = untoc("status", "--as-of", "2021-06-01", code=1)
     assert "Se%2Fcret" not in result.stderr and "alice" not in result.stderr

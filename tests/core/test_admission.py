@@ -267,6 +267,7 @@ def test_an_extension_agreed_before_the_step_is_late_or_even_started_is_admitted
 
 
 def test_focal_points_named_in_any_order_are_admitted():
+    assert FOCAL_POINTS
     for order in (FOCAL_POINTS, FOCAL_POINTS[::-1]):
         known: list[Event] = []
         for e in order:
@@ -469,6 +470,7 @@ def test_a_history_that_follows_the_process_is_admissible_fact_by_fact(events):
         refusal = admit(DEFINITION, _review_of(e), known, e, CommandDate(date(2030, 1, 1)))
         assert refusal is None, refusal.reason
         known.append(e)
+    assert len(known) == len(_arrivals(events))  # every fact was admitted
 
 
 @settings(max_examples=200, deadline=None)
@@ -532,6 +534,7 @@ def test_facts_admitted_one_by_one_form_a_history_the_process_allows(events):
     if len({e.on for e in mine}) == len(mine):
         # (within one day an import may order facts otherwise than their arrival)
         assert review_refusals(DEFINITION, REVIEW, mine, lambda e: True, roll, today) == []
+    assert len(admitted) <= len(_arrivals(events))
     kinds = [e.type for e in mine]
     for once in ("saq_submitted", "observations_agreed", "preliminary_consultation_held"):
         assert kinds.count(once) <= 1

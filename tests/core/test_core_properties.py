@@ -130,6 +130,7 @@ def test_deadline_precedence_is_extension_then_agreed_then_rule(snapshot, day):
     state = state_on(snapshot, day)
     known = [e for e in snapshot.events if e.on <= day]
     consultation = next((e for e in known if e.type == "preliminary_consultation_held"), None)
+    assert DEFINITION.steps
     for step in DEFINITION.steps:
         s = state.step(step.id)
         if s.started_on is None or step.clock is None:

@@ -52,6 +52,7 @@ def test_the_same_version_twice_is_refused_where_it_is_written(defs_with_v2):
 def test_a_v2_beside_v1_changes_no_state_of_the_golden_histories_on_any_date(defs_with_v2):
     catalog = load_definitions(defs_with_v2)
     v1 = load_process()
+    assert all(expect for _, expect in _golden())
     for snapshot, expect in _golden():
         for e in expect:
             day = date.fromisoformat(str(e["as_of"]))

@@ -102,6 +102,7 @@ def test_the_digest_is_scheduled_on_the_first_of_each_month(deployed):
     http = deployed["http"]
     digest = deployment(http, "monthly-digest/monthly-digest")
     runs = wait_for("scheduled digests", lambda: scheduled_runs(http, digest["id"]), 90, every=0.5)
+    assert runs
     for r in runs:
         start = datetime.fromisoformat(r["expected_start_time"]).astimezone(VIENNA)
         assert (start.day, start.hour, start.minute) == (1, 6, 0)

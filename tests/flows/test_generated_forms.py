@@ -197,6 +197,7 @@ def test_each_step_a_uncac_run_waits_at_has_a_form_from_the_uncac_definition(
     store = opened(store_url, sample_up_to(day), tmp_path)
     # Kenya's review, walked after Finland's, finds Finland and Peru with focal points
     walks = {"IRM2-FIN": fin, "IRM2-KEN": ken or ["contact_persons", "launch", *_AFTER_LAUNCH]}
+    assert all(walks.values())
     try:
         for review, steps in walks.items():
             visited: list[str] = []

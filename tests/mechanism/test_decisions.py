@@ -26,6 +26,20 @@ MECHANISM = mechanism()
 AS_OF = date(2021, 7, 1)
 
 
+def decide(store: Any, decision: Any, *, dry_run: bool, as_of: date = AS_OF) -> Any:
+    """The decision applied (or, dry, planned) as `untoc decide` does, with the store's
+    outbox; every test below goes through here."""
+    return service.decide(
+        store,
+        decision,
+        PROCESS,
+        MECHANISM,
+        as_of=as_of,
+        dry_run=dry_run,
+        outbox=StoreNoticeOutbox(store),
+    )
+
+
 def decision(text: str) -> Any:
     return parse_decision(load_text(text, "decision.yaml"), PROCESS)
 
@@ -109,15 +123,7 @@ def test_a_dry_run_lists_the_moves_and_the_cancellations_and_changes_nothing(
 ) -> None:
     store = mech["store"]
     before = dump(store)
-    applied = service.decide(
-        store,
-        EXTEND,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=True,
-        outbox=StoreNoticeOutbox(store),
-    )
+    applied = decide(store, EXTEND, dry_run=True)
     assert dump(store) == before
 
     moves = {(m.review, m.step): (m.old_due, m.new_due) for m in applied.plan.moves}
@@ -137,25 +143,9 @@ def test_applying_moves_exactly_the_listed_deadlines_with_the_decision_reference
     mech: dict[str, Any],
 ) -> None:
     store = mech["store"]
-    dry = service.decide(
-        store,
-        EXTEND,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=True,
-        outbox=StoreNoticeOutbox(store),
-    ).plan
+    dry = decide(store, EXTEND, dry_run=True).plan
     before = deadlines(store)
-    applied = service.decide(
-        store,
-        EXTEND,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=False,
-        outbox=StoreNoticeOutbox(store),
-    )
+    applied = decide(store, EXTEND, dry_run=False)
     after = deadlines(store)
 
     changed = {k: (before[k][1], after[k][1]) for k in before if before[k] != after[k]}
@@ -176,15 +166,7 @@ def test_sent_notifications_stay_sent_and_pending_ones_that_no_longer_apply_are_
 ) -> None:
     store = mech["store"]
     n = mech["notices"]
-    service.decide(
-        store,
-        EXTEND,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=False,
-        outbox=StoreNoticeOutbox(store),
-    )
+    decide(store, EXTEND, dry_run=False)
     st = statuses(store)
     assert st[n["sent_d"]] == "sent"
     assert st[n["pending_c"]] == "cancelled"
@@ -202,25 +184,9 @@ def test_sent_notifications_stay_sent_and_pending_ones_that_no_longer_apply_are_
 
 def test_applying_the_same_decision_twice_changes_nothing(mech: dict[str, Any]) -> None:
     store = mech["store"]
-    service.decide(
-        store,
-        EXTEND,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=False,
-        outbox=StoreNoticeOutbox(store),
-    )
+    decide(store, EXTEND, dry_run=False)
     once = dump(store)
-    again = service.decide(
-        store,
-        EXTEND,
-        PROCESS,
-        MECHANISM,
-        as_of=date(2021, 8, 1),
-        dry_run=False,
-        outbox=StoreNoticeOutbox(store),
-    )
+    again = decide(store, EXTEND, dry_run=False, as_of=date(2021, 8, 1))
     assert dump(store) == once
     assert again.recorded == 0 and again.plan.moves == [] and again.plan.events == []
     assert again.plan.recorded == 3
@@ -228,15 +194,7 @@ def test_applying_the_same_decision_twice_changes_nothing(mech: dict[str, Any]) 
 
 def test_an_edited_decision_under_the_same_reference_is_refused(mech: dict[str, Any]) -> None:
     store = mech["store"]
-    service.decide(
-        store,
-        EXTEND,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=False,
-        outbox=StoreNoticeOutbox(store),
-    )
+    decide(store, EXTEND, dry_run=False)
     before = dump(store)
     edited = decision(
         """
@@ -248,29 +206,13 @@ effects:
 """
     )
     with pytest.raises(InputError, match="applied with different content"):
-        service.decide(
-            store,
-            edited,
-            PROCESS,
-            MECHANISM,
-            as_of=AS_OF,
-            dry_run=True,
-            outbox=StoreNoticeOutbox(store),
-        )
+        decide(store, edited, dry_run=True)
     assert dump(store) == before
 
 
 def test_a_decision_cannot_apply_before_its_adoption(mech: dict[str, Any]) -> None:
     with pytest.raises(InputError, match="adopted on 2021-06-15"):
-        service.decide(
-            mech["store"],
-            EXTEND,
-            PROCESS,
-            MECHANISM,
-            as_of=date(2021, 6, 1),
-            dry_run=True,
-            outbox=StoreNoticeOutbox(mech["store"]),
-        )
+        decide(mech["store"], EXTEND, dry_run=True, as_of=date(2021, 6, 1))
 
 
 def test_a_longer_clock_extends_running_rule_deadlines_and_keeps_agreed_ones(
@@ -287,15 +229,7 @@ effects:
   - {kind: change_duration, step: written_feedback, duration: 9 months, from: 2021-05-15}
 """
     )
-    plan = service.decide(
-        store,
-        longer,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=False,
-        outbox=StoreNoticeOutbox(store),
-    ).plan
+    plan = decide(store, longer, dry_run=False).plan
     moves = {(m.review, m.step): (m.old_due, m.new_due) for m in plan.moves}
     assert moves == {
         (mech["c"], "saq"): (date(2021, 6, 1), date(2021, 9, 1)),
@@ -320,15 +254,7 @@ effects:
   - {kind: change_duration, step: saq, duration: 3 months, from: 2021-02-01}
 """
     )
-    plan = service.decide(
-        mech["store"],
-        shorter,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=True,
-        outbox=StoreNoticeOutbox(mech["store"]),
-    ).plan
+    plan = decide(mech["store"], shorter, dry_run=True).plan
     assert plan.moves == []
     # B submitted on 2021-05-01: it too was running when the rule changed.
     assert {k.review for k in plan.kept if "retroactively" in k.why} == {
@@ -349,15 +275,7 @@ effects:
   - {kind: waive_step, step: saq, reviews: {ids: [REVIEW]}}
 """.replace("REVIEW", mech["c"])
     )
-    plan = service.decide(
-        store,
-        waive,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=False,
-        outbox=StoreNoticeOutbox(store),
-    ).plan
+    plan = decide(store, waive, dry_run=False).plan
     assert [(m.review, m.step, m.old_due, m.new) for m in plan.moves][0] == (
         mech["c"],
         "saq",
@@ -383,15 +301,7 @@ effects:
     )
     (status,) = service.clusters(store, PROCESS, MECHANISM, AS_OF)
     assert status.threshold.percent == 70 and status.threshold.source == "mechanism.yaml"
-    plan = service.decide(
-        store,
-        lower,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=False,
-        outbox=StoreNoticeOutbox(store),
-    ).plan
+    plan = decide(store, lower, dry_run=False).plan
     assert [(r.old, r.new) for r in plan.rule_changes] == [("70 %", "50 %")]
     (status,) = service.clusters(store, PROCESS, MECHANISM, AS_OF)
     assert (status.threshold.percent, status.threshold.source) == (50, "decision TEST-5")
@@ -504,15 +414,7 @@ effects:
   - {kind: change_duration, step: written_feedback, duration: 9 months, from: 2021-06-01}
 """
     )
-    first = service.decide(
-        store,
-        longer,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=False,
-        outbox=StoreNoticeOutbox(store),
-    )
+    first = decide(store, longer, dry_run=False)
     assert [(m.review, m.step) for m in first.plan.moves] == [(mech["b"], "written_feedback")]
     # C submits its SAQ later: its feedback clock starts under the new rule.
     store.import_document(
@@ -556,15 +458,7 @@ effects:
   - {kind: change_duration, step: written_feedback, duration: 9 months, from: 2021-06-01}
 """
     )
-    service.decide(
-        store,
-        longer,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=False,
-        outbox=StoreNoticeOutbox(store),
-    )
+    decide(store, longer, dry_run=False)
     store.import_document(
         Located(
             {
@@ -596,15 +490,7 @@ effects:
   - {kind: extend_deadline, step: saq, to: 2021-07-31, reviews: {cluster: 1, group: 1}}
 """
     )
-    plan = service.decide(
-        mech["store"],
-        to_date,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=True,
-        outbox=StoreNoticeOutbox(mech["store"]),
-    ).plan
+    plan = decide(mech["store"], to_date, dry_run=True).plan
     assert {(m.review, m.new_due) for m in plan.moves} == {
         (mech["c"], date(2021, 7, 31)),
         (mech["d"], date(2021, 7, 31)),
@@ -627,26 +513,10 @@ def test_running_an_interrupted_application_again_cancels_what_it_had_not(
     mech: dict[str, Any],
 ) -> None:
     store = mech["store"]
-    plan = service.decide(
-        store,
-        EXTEND,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=True,
-        outbox=StoreNoticeOutbox(store),
-    ).plan
+    plan = decide(store, EXTEND, dry_run=True).plan
     store.append(plan.events)  # the events were recorded, then the process stopped
     assert statuses(store)[mech["notices"]["pending_c"]] == "pending"
-    again = service.decide(
-        store,
-        EXTEND,
-        PROCESS,
-        MECHANISM,
-        as_of=AS_OF,
-        dry_run=False,
-        outbox=StoreNoticeOutbox(store),
-    )
+    again = decide(store, EXTEND, dry_run=False)
     assert again.recorded == 0 and again.plan.moves == []
     assert {c.notice.id for c in again.plan.cancellations} == {
         mech["notices"]["pending_c"],

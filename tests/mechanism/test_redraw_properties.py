@@ -39,6 +39,7 @@ def test_every_redraw_meets_the_rules_and_the_limit(requests: list[tuple[int, in
     events = []
     asked: dict[str, int] = {}
     reviews = {r.id: r for r in DRAW.reviews}
+    assert requests
     for k, (index, slot, seed) in enumerate(requests):
         review = DRAW.reviews[index]
         on = START + timedelta(days=k + 1)

@@ -105,6 +105,7 @@ def test_until_ends_a_rung_as_times_does():
 
 
 def test_every_repeating_rung_of_the_bundled_definition_ends():
+    assert any(step.ladder for step in load_process().steps)
     for step in load_process().steps:
         for rung in step.ladder:
             assert rung.every is None or rung.times or rung.until, (step.id, rung.id)

@@ -198,6 +198,8 @@ def test_missions_and_the_president_are_written_to_sparingly(replay):
 
 
 def test_a_mission_never_receives_a_text_addressed_to_the_presidency(replay):
+    arrived = [m for mail in replay["arrived"].values() for m in mail]
+    assert any(m.rcpt_tos[0].startswith("mission.") for m in arrived)
     for mail in replay["arrived"].values():
         for m in mail:
             if not m.rcpt_tos[0].startswith("mission."):

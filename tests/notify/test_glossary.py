@@ -165,6 +165,7 @@ def test_a_term_that_names_a_step_is_the_step_title_of_the_definition(step_id):
     from untoc_workflow.definitions import load_definitions
 
     step = load_definitions(BUNDLED_DEFS).get("country_review", 1).step(step_id)
+    assert step.title
     for lang in UN_LANGUAGES:
         entry = GLOSSARY["terms"][step_id][lang]
         nominative = entry.get("one", entry) if isinstance(entry, dict) else entry

@@ -50,6 +50,7 @@ def test_arabic_numbers_are_grouped_with_the_arabic_separator(templates):
 
 
 def test_chinese_letters_use_full_width_brackets(templates):
+    assert sample_letter_contexts(templates, "zh")
     for name, ctx in sample_letter_contexts(templates, "zh"):
         out = templates.render_letter(name, "zh", ctx)
         body = re.sub(r"https?://\S+|\S+@\S+", "", out.text)

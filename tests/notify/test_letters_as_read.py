@@ -33,6 +33,7 @@ def templates() -> Templates:
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_a_letter_is_signed_in_its_own_language(templates, language):
     signature = term("mechanism_secretariat", language, cap=True)
+    assert sample_letter_contexts(templates, language)
     for name, ctx in sample_letter_contexts(templates, language):
         ctx = {**ctx, "secretariat": {**ctx["secretariat"], "name": CONFIGURED_NAME}}
         out = templates.render_letter(name, language, ctx)
@@ -149,6 +150,8 @@ def _open_state(review: str, reviewed: str, reviewers: tuple[str, ...]):
         stage="questionnaire",
         as_of=date(2024, 5, 20),
         steps=(step,),
+        process="country_review",
+        process_version=1,
     )
 
 
@@ -160,9 +163,10 @@ def test_the_european_union_is_named_a_party_not_a_state_party_in_its_role(templ
         "C1-G1-EU": _open_state("C1-G1-EU", "EU", ("DEU", "CHE")),
         "C1-G1-AUT": _open_state("C1-G1-AUT", "AUT", ("EU", "HUN")),
     }
-    steps = {"saq": {"en": "Self-assessment questionnaire"}}
+    steps = {("country_review", 1, "saq"): {"en": "Self-assessment questionnaire"}}
     reviewed, reviewing = PARTY_UNDER_REVIEW[language]
     base = dict(sample_letter_contexts(templates, language)[2][1])
+    assert reviewed and reviewing
     for party, roles in (("EU", (reviewed, reviewing)), ("DEU", ())):
         lines = outstanding_lines(states, {}, party, language, steps)
         name = local_party_name(party, language)
@@ -355,6 +359,7 @@ def test_the_union_without_a_focal_point_is_not_called_a_state(templates, langua
     summary = templates.render(
         "monthly_digest", language, {**digest, "recipient": recipient, "reviews": []}
     )
+    assert summary.text and letter.text
     for out in (text, html, letter.text, summary.text, summary.html):
         assert term("state_party", language) not in out, out
         assert "государства-участника Европейский союз" not in out, out
@@ -416,6 +421,7 @@ def test_a_note_on_a_late_step_names_the_representation_it_is_addressed_to(templ
     mission" in lower case, also to the European Union's Delegation."""
     from untoc_workflow.wording.words import the_mission
 
+    assert the_mission("NGA", language, case="gen" if language == "ru" else "dat")
     for party in ("NGA", "EU"):
         ctx = sample_notice_contexts(language, reviewed=party)[0]
         recipient = {**ctx["recipient"], "kind": "mission", "party_code": party}

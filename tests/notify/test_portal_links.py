@@ -41,6 +41,7 @@ def test_a_letter_links_each_review_it_lists_to_its_page_in_the_portal(templates
 def test_the_monthly_summary_links_each_review_to_its_page(templates, language):
     ctx = sample_digest_contexts(language)[0]
     rendered = templates.render("monthly_digest", language, ctx)
+    assert ctx["reviews"]
     for review in (r["id"] for r in ctx["reviews"]):
         assert f"{PORTAL}/reviews/{review}" in rendered.text
         assert f'href="{PORTAL}/reviews/{review}"' in rendered.html

@@ -41,6 +41,7 @@ def test_the_ladder_names_seven_templates_and_each_exists_in_every_language():
 @pytest.mark.parametrize("language", UN_LANGUAGES)
 @pytest.mark.parametrize("name", RUNG_TEMPLATES)
 def test_every_notice_template_renders_every_branch_in_every_language(name, language):
+    assert sample_notice_contexts()
     for ctx in sample_notice_contexts():
         out = TEMPLATES.render(name, language, ctx)
         assert out.subject.startswith("[UNTOC C1-G1-NGA] ") and len(out.subject) > 20
@@ -57,6 +58,7 @@ def test_every_notice_template_renders_every_branch_in_every_language(name, lang
 
 @pytest.mark.parametrize("language", UN_LANGUAGES)
 def test_the_monthly_summary_renders_in_every_language(language):
+    assert sample_digest_contexts()
     for ctx in sample_digest_contexts():
         out = TEMPLATES.render(DIGEST_TEMPLATE, language, ctx)
         assert out.subject.startswith("[UNTOC] ")

@@ -38,6 +38,7 @@ def test_the_sample_has_189_parties_and_each_has_a_name_in_every_language():
 
 @pytest.mark.parametrize("lang", ["ar", "zh", "ru"])
 def test_no_latin_letter_in_a_party_name_in_a_non_latin_language(lang):
+    assert sample_parties()
     for p in sample_parties():
         for form in ("name", "of"):
             name = w.party_name(str(p["code"]), lang, form)
@@ -193,6 +194,7 @@ def test_no_wrong_term_is_a_glossary_spelling():
     for entry in data["terms"].values():
         for lang in UN_LANGUAGES:
             spelled.update(_strings(entry[lang]))
+    assert spelled and data["wrong"]
     for wrongs in data["wrong"].values():
         for wrong in wrongs:
             assert all(wrong not in s for s in spelled), wrong

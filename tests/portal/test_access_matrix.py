@@ -107,6 +107,7 @@ def test_signed_in_people_get_exactly_the_pages_forms_and_files_the_matrix_gives
         assert answer.status_code == 303, answer.text
         listed = uploader.get(f"/reviews/{rid}").text
         doc_ids[rid] = int(listed.split(f"/reviews/{rid}/documents/")[1].split('"')[0])
+    assert EXPECTED and REVIEWS
     for person, expected in EXPECTED.items():
         browser = uploader if person == "secretariat" else rig.sign_in(PEOPLE[person])
         listing = browser.get("/reviews").text

@@ -81,6 +81,7 @@ def test_a_listed_proxy_names_the_client(rig):
     portal.settings = dataclasses.replace(
         portal.settings, trusted_proxies=(ipaddress.ip_network("10.0.0.0/24"),)
     )
+    assert portal.settings.trusted_proxies
     from fastapi.testclient import TestClient
 
     for peer, forwarded, expected in (

@@ -47,6 +47,7 @@ def test_a_name_that_is_a_formula_is_written_as_text(exported):
 
 
 def test_no_cell_read_back_starts_like_a_formula(exported):
+    assert exported
     for row in exported:
         for column, value in row.items():
             assert not value.startswith(("=", "+", "@", "\t", "\r")), (column, value)

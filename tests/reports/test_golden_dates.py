@@ -28,7 +28,7 @@ def recount(doc: dict[str, Any], on: date) -> dict[str, Any]:
     """The contract's figures, counted by hand from the file's events up to `on`."""
     iso = on.isoformat()
     events = [e for e in doc["events"] if e["on"] <= iso]  # ISO dates sort as text
-    reviews = {r["id"]: r for r in doc["reviews"] if r["starts_on"] <= iso or True}
+    reviews = {r["id"]: r for r in doc["reviews"]}
 
     # focal points in office: nominate adds, `replaces` removes the one replaced
     office: dict[str, dict[str, dict[str, Any]]] = {}

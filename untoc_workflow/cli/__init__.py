@@ -31,6 +31,7 @@ _COMMAND_MODULES = (
     "untoc_workflow.cli.outbox_commands",
     "untoc_workflow.cli.process_commands",
     "untoc_workflow.cli.portal_commands",
+    "untoc_workflow.cli.projection_commands",
     "untoc_workflow.cli.questionnaire_commands",
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -22,6 +22,9 @@ from .common import (
 )
 from .helptext import RecordCommand
 from .recorder import kept_note
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessDefinition
 
 SAMPLE_AS_OF = "2024-04-16"  # the date of the secretariat's 2024 background paper
 
@@ -66,7 +69,10 @@ def import_command(
     carried = carry.read_section(file)  # checked before anything is written
     with opened_store() as store:
         mark = _log_mark(store)
-        result = store.import_file(file, admission=checked)
+        from .progress import progress
+
+        with progress(f"importing {file.name}", "events") as advance:
+            result = store.import_file(file, admission=checked, progress=advance)
         console.print(f"imported {file}: {result}")
         if carried:
             console.print(f"questionnaire responses added: {carry.restore(store.engine, carried)}")
@@ -88,11 +94,12 @@ def _log_mark(store: Any) -> int | None:
 def _resume_touched_runs(store: Any, mark: int) -> None:
     """One line: the runs the imported facts moved, or why none was resumed (the facts are
     recorded either way, and `untoc flows sync` catches the runs up later)."""
-    from ..definitions import load_process
+    from ..definitions import load_definitions
     from ..orchestration.catch_up import resume_touched_runs, reviews_touched
     from ..settings import load_settings
 
-    definition = load_process(load_settings().process_defs / "country_review.yaml")
+    # every loaded version: each run is caught up with its own review's (process, version)
+    definition = load_definitions(load_settings().definitions_folders)
     reviews = reviews_touched(store, mark)
     try:
         resumed = resume_touched_runs(definition, store, reviews, mark, today())
@@ -130,7 +137,12 @@ def export_command(
     from ..questionnaire import carry
 
     with opened_store() as store:
-        path = write_document(carry.add_to(store.export(), store.engine), file)
+        from .progress import progress
+
+        with progress(f"exporting to {file.name}", "events") as advance:
+            document = store.export(progress=advance)
+            path = write_document(carry.add_to(document, store.engine), file)
+            advance(len(document.get("events", ())), len(document.get("events", ())))
     console.print(f"exported the store to {path}")
     from ..inputfile import MAX_YAML_BYTES, MB, limit_for
 
@@ -148,7 +160,10 @@ def record_command(
     ctx: typer.Context,
     type: Annotated[
         str,
-        typer.Argument(metavar="FACT", help="Event type, e.g. saq_submitted (mechanism-file.md)."),
+        typer.Argument(
+            metavar="FACT",
+            help="Event type: an engine fact or one a process declares (`untoc processes`).",
+        ),
     ],
     review: Annotated[str | None, typer.Option(help="Review id, e.g. C1-G1-ALB.")] = None,
     party: Annotated[str | None, typer.Option(help="Party code, e.g. NGA.")] = None,
@@ -224,13 +239,12 @@ def record_command(
         fields["person"] = {k: v for k, v in person.items() if v is not None}
     elif email is not None:
         fields["email"] = email
-    fields.update(_fact_options(type, list(ctx.args)))
-    event = {k: v for k, v in fields.items() if v is not None}
-
     from ..yamlsource import Located
 
-    doc = {"format": "untoc-mechanism/1", "events": [event]}
     with opened_store() as store:
+        fields.update(_fact_options(type, list(ctx.args), _fact_definitions(store, review, party)))
+        event = {k: v for k, v in fields.items() if v is not None}
+        doc = {"format": "untoc-mechanism/1", "events": [event]}
         try:
             result = store.import_document(
                 Located(doc, "untoc record", {}), admission=admission(today())
@@ -244,20 +258,51 @@ def record_command(
             _resume_waiting_runs(store, event)
 
 
-def _fact_options(kind: str, args: list[str]) -> dict[str, Any]:
-    """`--count 5 --agreed-saq 2021-05-31` -> the fields of the fact `kind` its process
-    declares, typed as declared; an option the fact does not have is a usage error."""
+def _fact_definitions(store: Any, review: str | None, party: str | None) -> list[ProcessDefinition]:
+    """The definitions a recorded fact's fields are read in: the review's own process (its
+    version, then the later ones a migration may have moved it to); for a Party's fact, the
+    processes of the Party's reviews. Never another process's declaration of the name."""
     from ..definitions import load_definitions
-    from ..errors import did_you_mean
     from ..settings import load_settings
+
+    catalog = load_definitions(load_settings().definitions_folders)
+    reviews: dict[str, Any] = {}
+    if review or party:
+        with store.engine.connect() as conn:  # the reviews alone, not the log
+            reviews = store._reviews(conn)
+    if review is not None:
+        chosen = [reviews[review]] if review in reviews else []
+    else:
+        chosen = [
+            r
+            for r in reviews.values()
+            if party is not None
+            and (r.reviewed == party or any(a.party == party for a in r.reviewers))
+        ]
+    out: list[ProcessDefinition] = []
+    for r in chosen:
+        for version in catalog.versions(r.process):
+            found = catalog.get(r.process, version)
+            if version >= r.process_version and found is not None and found not in out:
+                out.append(found)
+    return out
+
+
+def _fact_options(
+    kind: str, args: list[str], definitions: list[ProcessDefinition]
+) -> dict[str, Any]:
+    """`--count 5 --agreed-saq 2021-05-31` -> the fields of the fact `kind` as the first of
+    `definitions` declaring it declares them, typed as declared; an option the fact does not
+    have is a usage error."""
+    from ..errors import did_you_mean
 
     if not args:
         return {}
-    catalog = load_definitions(load_settings().process_defs)
-    fact = catalog.fact(kind)
+    own = next((d for d in definitions if kind in d.facts), None)
+    fact = own.facts[kind] if own is not None else None
     specs = dict(fact.fields) if fact is not None else {}
     agreed_field = next((f for f, spec in specs.items() if spec.type == "agreed"), None)
-    agreed_steps = [s for d in catalog.processes_declaring(kind) for s in d.agreed_steps(kind)]
+    agreed_steps = list(own.agreed_steps(kind)) if own is not None else []
     allowed = [f"--{f.replace('_', '-')}" for f, spec in specs.items() if spec.type != "agreed"]
     allowed += [f"--agreed-{s.replace('_', '-')}" for s in agreed_steps]
     out: dict[str, Any] = {}
@@ -289,7 +334,7 @@ def _fact_options(kind: str, args: list[str]) -> dict[str, Any]:
                 out[name] = int(value)
             except ValueError:
                 problems.append(Problem(f"{value!r} is not a whole number", path=option))
-        elif spec.type == "languages":
+        elif spec.type in ("languages", "list"):
             out[name] = [x.strip() for x in value.split(",") if x.strip()]
         else:
             out[name] = value
@@ -358,9 +403,10 @@ def status_command(
     from ..definitions import load_definitions
     from ..settings import load_settings
 
-    definition = load_definitions(load_settings().process_defs)
+    definition = load_definitions(load_settings().definitions_folders)
     with opened_store() as store:
-        snapshot = store.snapshot(day)
+        # today (on or after the last fact): the projections, not the whole log
+        snapshot = store.fold_snapshot(day)
     if review is not None and review not in snapshot.reviews:
         from ..errors import did_you_mean
 

@@ -73,7 +73,7 @@ def _open_reviews(review: list[str] | None) -> tuple[list[Any], list[Any]]:
     from ..settings import load_settings
 
     # every loaded version: each review folds with its own process and version
-    catalog = load_definitions(load_settings().process_defs)
+    catalog = load_definitions(load_settings().definitions_folders)
     day = today()
     with opened_store() as store:
         snapshot = store.snapshot()
@@ -164,7 +164,7 @@ def sync_command(
     from ..settings import load_settings
 
     # every loaded version: each review's run moves by its own process and version
-    definition = load_definitions(load_settings().process_defs)
+    definition = load_definitions(load_settings().definitions_folders)
     with opened_store() as store:
         snapshot = store.snapshot()
     stranded = replace_stranded_runs(snapshot.reviews, stale, datetime.now(UTC))

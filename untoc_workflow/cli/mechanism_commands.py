@@ -33,6 +33,7 @@ def register(app: typer.Typer) -> None:
 
 def _definitions() -> tuple[Any, Any]:
     from ..definitions import load_definitions
+    from ..definitions.load import defs_file, is_mechanism_rules
     from ..mechanism.definition import load_mechanism
     from ..settings import load_settings
 
@@ -40,7 +41,9 @@ def _definitions() -> tuple[Any, Any]:
     # Every loaded version: each review folds with the process version it records (or the
     # one a migration moved it to), and a decision reaches the reviews whose process has
     # the step it names.
-    return load_definitions(defs), load_mechanism(defs / "mechanism.yaml")
+    return load_definitions(load_settings().definitions_folders), load_mechanism(
+        defs_file("mechanism.yaml", defs, is_mechanism_rules)
+    )
 
 
 def _dates(value: str, option: str) -> list[date]:

@@ -115,7 +115,14 @@ def sweep_command(
     live = parse_as_of(go_live, option="--go-live") if go_live else None
     settings = load_settings()
     with opened_store() as store:
-        report = run_sweep(store, day, now(), settings, deliver=send, go_live=live)
+        from .progress import no_progress, progress
+
+        # --format json: the counts are the output, and nothing else is written
+        shown = progress(f"sweep {day}", "reviews") if format == "table" else no_progress()
+        with shown as advance:
+            report = run_sweep(
+                store, day, now(), settings, deliver=send, go_live=live, progress=advance
+            )
     past = past_date_note(day, today())
     if past and format != "json":
         console.print(past, highlight=False, markup=False)

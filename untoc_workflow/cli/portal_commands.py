@@ -59,7 +59,7 @@ def serve_command(
     project = load_settings()
     settings = load_portal_settings()
     # every version of every process: each review folds with its own
-    definition = load_definitions(project.process_defs)
+    definition = load_definitions(project.definitions_folders)
     store = open_store(project.database_url)
     app = create_app(store, definition, settings, project, as_of=parse_as_of(as_of))
     import os
@@ -225,7 +225,7 @@ def _decide(
     project = load_settings()
     settings = load_portal_settings()
     # every version of every process: each review folds with its own
-    definition = load_definitions(project.process_defs)
+    definition = load_definitions(project.definitions_folders)
     with opened_store() as store:
         # checked again on the day of the decision, as that day's Mechanism stands
         view = MechanismView(store, definition, settings.secretariat, lambda: day)

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import InputError, Problem, did_you_mean
 from .common import console, fails_cleanly, opened_store, parse_as_of
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessCatalog
 
 
 def register(app: typer.Typer) -> None:
@@ -17,11 +20,11 @@ def register(app: typer.Typer) -> None:
     app.command("processes")(processes_command)
 
 
-def _catalog() -> Any:
+def _catalog() -> ProcessCatalog:
     from ..definitions import load_definitions
     from ..settings import load_settings
 
-    return load_definitions(load_settings().process_defs)
+    return load_definitions(load_settings().definitions_folders)
 
 
 def _renamed(text: str | None) -> dict[str, str]:
@@ -148,9 +151,24 @@ def _text(d: Any) -> str:
 @fails_cleanly
 def processes_command(
     format: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    diagram: Annotated[
+        str | None,
+        typer.Option(
+            "--diagram",
+            help="PROCESS[@VERSION]: print its Mermaid diagram (steps, starts, clocks,"
+            " ladders); without a version, the latest.",
+        ),
+    ] = None,
 ) -> None:
     """The loaded process definitions: versions, steps, and the facts `untoc record` takes."""
     catalog = _catalog()
+    if diagram is not None:
+        from ..definitions.diagram import mermaid
+
+        ref = diagram if "@" in diagram or diagram not in catalog.processes else None
+        chosen = catalog.parse_ref(ref) if ref is not None else catalog.latest(diagram)
+        typer.echo(mermaid(chosen), nl=False)
+        return
     if format == "json":
         typer.echo(json.dumps(describe(catalog), ensure_ascii=False, indent=1))
         return
@@ -186,7 +204,7 @@ def processes_command(
             )
 
 
-def describe(catalog: Any) -> list[dict[str, Any]]:
+def describe(catalog: ProcessCatalog) -> list[dict[str, Any]]:
     """The loaded definitions as plain data: what a form or a script builds on."""
     from ..definitions.facts import step_facts
 

@@ -28,7 +28,7 @@ def _definition() -> Any:
     from ..settings import load_settings
 
     # every version of every process: each review folds with its own
-    return load_definitions(load_settings().process_defs)
+    return load_definitions(load_settings().definitions_folders)
 
 
 def _load(as_of: str | None) -> tuple[date, Any, Any]:
@@ -71,11 +71,29 @@ def report_command(
     from ..reports.i18n import words
 
     words(lang)  # an unknown language fails before any work
-    day, definition, snapshot = _load(as_of)
-    if format == "json":
-        from ..reports import status_report
+    from .progress import progress
 
-        text = json.dumps(status_report(definition, snapshot, day), indent=2, ensure_ascii=False)
+    # three steps (the log read, the figures, the page written): the report's own work
+    # has no hook of its own yet
+    with progress("report", "steps", long_from=0) as advance:
+        advance(0, 3)
+        day, definition, snapshot = _load(as_of)
+        advance(1, 3)
+        if format == "json":
+            from ..reports import status_report
+
+            figures = status_report(definition, snapshot, day)
+            advance(3, 3)
+        else:
+            from ..reports import write_status_report
+
+            folder = out or Path(f"untoc-report-{day.isoformat()}")
+            page = write_status_report(
+                definition, snapshot, day, folder, lang=lang, with_forecast=with_forecast, seed=seed
+            )
+            advance(3, 3)
+    if format == "json":
+        text = json.dumps(figures, indent=2, ensure_ascii=False)
         if out is None:
             typer.echo(text)
         else:
@@ -83,12 +101,6 @@ def report_command(
             out.write_text(text + "\n", encoding="utf-8")
             console.print(f"wrote the report of {day.isoformat()} to {out}")
         return
-    from ..reports import write_status_report
-
-    folder = out or Path(f"untoc-report-{day.isoformat()}")
-    page = write_status_report(
-        definition, snapshot, day, folder, lang=lang, with_forecast=with_forecast, seed=seed
-    )
     console.print(f"wrote the report of {day.isoformat()} to {page}")
 
 

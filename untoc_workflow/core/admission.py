@@ -19,20 +19,36 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .derive import PARTY_EVENTS
+from .derive import MIGRATED, resolve_definition
 from .focal_points import FocalPointRoll, focal_points_on
 from .model import Event, Review
-from .rules import RuleFacts, condition_rule
+from .rules import ENGINE_FACTS, RuleFacts, condition_rule
 
 _NOMINATED = "focal_point_nominated"
 _WITHDRAWN = "focal_point_withdrawn"
 # A party's facts whose order matters (the focal-point roll).
 ORDERED_PARTY_FACTS = (_NOMINATED, _WITHDRAWN)
-# Facts whose place in a history does not matter, so only their date is checked: experts
-# named (counts add up) and deadlines extended (the latest wins, agreed at any time; the
-# step they name is checked by the mechanism file's own model). An import checks these
-# without reading the log back: a large Mechanism holds mostly extensions.
-DATE_ONLY_FACTS = ("experts_nominated", "deadline_extended")
+# Facts whose place in a history does not matter, so only their date is checked: deadlines
+# extended (the latest wins, agreed at any time; the step they name is checked by the
+# mechanism file's own model), and the Party facts a process declares beside the focal
+# points (experts named: counts add up; `date_only_facts`). An import checks these without
+# reading the log back: a large Mechanism holds mostly extensions.
+DATE_ONLY_FACTS = ("deadline_extended",)
+# The Party's facts of the engine (focal points); a process declares its own (scope party).
+_ENGINE_PARTY_FACTS = frozenset(k for k, scope in ENGINE_FACTS.items() if scope == "party")
+
+
+def date_only_facts(definitions: Iterable[Any]) -> tuple[str, ...]:
+    """DATE_ONLY_FACTS and every Party fact the definitions declare (none has an order)."""
+    declared = {
+        name
+        for d in definitions
+        for name, fact in getattr(d, "facts", {}).items()
+        if fact.scope == "party" and name not in _ENGINE_PARTY_FACTS
+    }
+    return (*DATE_ONLY_FACTS, *sorted(declared))
+
+
 _EACH_REVIEWER = "each_reviewer"
 
 
@@ -69,6 +85,18 @@ class _Rules:
     def __init__(self, definition: Any) -> None:
         self.definition = definition
         self.steps: dict[str, Any] = {s.id: s for s in definition.steps}
+        # facts the process puts after others (the visit after both submissions)
+        self.fact_after: dict[str, tuple[str, ...]] = {
+            name: tuple(fact.after)
+            for name, fact in (getattr(definition, "facts", {}) or {}).items()
+            if getattr(fact, "after", ())
+        }
+        # a Party's facts are checked with the Party's log, not the review's
+        self.party_facts = _ENGINE_PARTY_FACTS | {
+            name
+            for name, fact in (getattr(definition, "facts", {}) or {}).items()
+            if fact.scope == "party"
+        }
         self.completes: dict[str, Any] = {}
         # the conditions that complete steps, with the parameters the definition gives
         self.conditions = {
@@ -82,8 +110,8 @@ class _Rules:
                 self.completes.setdefault(str(kind), s)
         after: dict[str, list[str]] = {}
         for s in definition.steps:
-            if s.starts.after is not None:
-                after.setdefault(s.starts.after, []).append(s.id)
+            for before in s.starts.afters:
+                after.setdefault(before, []).append(s.id)
         self.later: dict[str, tuple[str, ...]] = {}
         for step_id in self.steps:
             found: list[str] = []
@@ -102,11 +130,11 @@ class _Rules:
         self.rank = {kind: depth[s.id] for kind, s in self.completes.items()}
 
     def _depth(self, step_id: str, seen: set[str]) -> int:
-        after = self.steps[step_id].starts.after
-        if after is None or after not in self.steps or step_id in seen:
+        afters = [a for a in self.steps[step_id].starts.afters if a in self.steps]
+        if not afters or step_id in seen:
             return 0
         seen.add(step_id)
-        return 1 + self._depth(after, seen)
+        return 1 + max(self._depth(a, set(seen)) for a in afters)
 
     def label(self, step_id: str) -> str:
         step = self.steps.get(step_id)
@@ -130,7 +158,7 @@ def _rules_for(definition: Any) -> _Rules:
 
 
 def admit(
-    definition: Any,
+    definition: Any,  # a catalog (each review folds with its own version) or one definition
     review: Review | None,
     known: Iterable[Event],
     fact: Event,
@@ -195,7 +223,7 @@ def review_refusals(
     the focal points of its parties (on a date no earlier than any fact). Recorded facts are
     taken as true; a refused new fact is left out of what later facts are checked against.
     """
-    rules = _rules_for(definition)
+    rules = _rules_for(_definition_of(definition, review, events, is_new))
     ledger = _ReviewLedger(rules, review, roll)
     ordered = sorted(events, key=lambda e: (e.on, rules.rank.get(e.type, -1), e.seq))
     for e in ordered:
@@ -211,6 +239,20 @@ def review_refusals(
                 continue
         ledger.apply(e)
     return out
+
+
+def _definition_of(
+    definitions: Any, review: Review, events: Sequence[Event], is_new: Callable[[Event], bool]
+) -> Any:
+    """The review's own (process, version), never another process's: the one it records,
+    or the one a migration dated on or before its newest new fact moved it to.
+
+    `definitions` is a catalog of every loaded version, or one definition (then it is the
+    review's: the caller chose it)."""
+    migrations = sorted((e for e in events if e.type == MIGRATED), key=lambda e: (e.on, e.seq))
+    newest = max((e.on for e in events if is_new(e)), default=date.max)
+    found, _ = resolve_definition(definitions, review, migrations, newest)
+    return found
 
 
 def party_refusals(
@@ -335,13 +377,17 @@ class _ReviewLedger:
     # when it is dated earlier than the recorded one.
     recorded: dict[tuple[str, str | None], date] = field(default_factory=dict)
     recorded_steps: dict[str, date] = field(default_factory=dict)
+    # the first date of each kind of fact walked so far, and recorded at any date
+    seen: dict[str, date] = field(default_factory=dict)
+    recorded_facts: dict[str, date] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.reviewers = [r.party for r in self.review.reviewers]
 
     def note_recorded(self, e: Event) -> None:
+        self.recorded_facts.setdefault(e.type, e.on)
         step = self.rules.completes.get(e.type)
-        if step is None or e.type in PARTY_EVENTS:
+        if step is None or e.type in self.rules.party_facts:
             if e.type == "step_waived":
                 self.recorded.setdefault((e.type, str(e.data.get("step"))), e.on)
             return
@@ -355,9 +401,12 @@ class _ReviewLedger:
 
     def refusal(self, e: Event) -> Refusal | None:
         kind = e.type
-        if kind in PARTY_EVENTS:
+        if kind in self.rules.party_facts:
             return None  # a party's facts are checked with the party's log
         step = self.rules.completes.get(kind)
+        ordered = self._out_of_order(e)
+        if ordered is not None:
+            return ordered
         if step is not None:
             return self._repeat(e, step) or self._not_started(e, step) or self._too_late(e, step)
         if kind == "reviewer_replaced":
@@ -402,6 +451,22 @@ class _ReviewLedger:
             )
         return None
 
+    def _out_of_order(self, e: Event) -> Refusal | None:
+        """A fact the process declares `after` others comes on or after each of them."""
+        for before in self.rules.fact_after.get(e.type, ()):
+            seen = self.seen.get(before)
+            if seen is not None and seen <= e.on:
+                continue
+            when = seen or self.recorded_facts.get(before)
+            said = f"; it was recorded only on {when}" if when else "; it is not recorded"
+            return Refusal(
+                e,
+                f"{e.type} dated {e.on} comes before {before} of review {self.review.id}, "
+                f"which the process puts first{said}",
+                "on",
+            )
+        return None
+
     def _earlier(self, key: tuple[str, str | None], walked: date | None) -> date | None:
         """When a fact like this one was admitted before it in the walk, or recorded at
         any date."""
@@ -419,19 +484,18 @@ class _ReviewLedger:
                 f"(review {review.id} starts on {review.starts_on})",
                 "on",
             )
-        before = step.starts.after
-        if before is None or before not in self.rules.steps:
-            return None
-        if self._completed_on(before, e.on) is not None:
-            return None
-        later = self._completed_on(before, date.max) or self.recorded_steps.get(before)
-        after = f"; it was completed only on {later}" if later else ""
-        return Refusal(
-            e,
-            f"review {review.id} is not at step {step.id} on {e.on}, so {e.type} cannot be "
-            f"recorded: step {self.rules.label(before)} was not complete by then{after}",
-            "on",
-        )
+        for before in step.starts.afters:
+            if before not in self.rules.steps or self._completed_on(before, e.on) is not None:
+                continue
+            later = self._completed_on(before, date.max) or self.recorded_steps.get(before)
+            after = f"; it was completed only on {later}" if later else ""
+            return Refusal(
+                e,
+                f"review {review.id} is not at step {step.id} on {e.on}, so {e.type} cannot "
+                f"be recorded: step {self.rules.label(before)} was not complete by then{after}",
+                "on",
+            )
+        return None
 
     def _completed_on(self, step_id: str, on: date) -> date | None:
         """When `step_id` was completed or waived, if on or before `on`."""
@@ -498,6 +562,7 @@ class _ReviewLedger:
 
     def apply(self, e: Event) -> None:
         kind = e.type
+        self.seen.setdefault(kind, e.on)
         if kind == "reviewer_replaced":
             leaving, joining = e.party, e.data.get("by")
             if leaving in self.reviewers and joining:
@@ -508,7 +573,7 @@ class _ReviewLedger:
             self.waived.setdefault(str(e.data.get("step")), e.on)
             return
         step = self.rules.completes.get(kind)
-        if step is None or kind in PARTY_EVENTS:
+        if step is None or kind in self.rules.party_facts:
             return
         if step.completed_by.from_ == _EACH_REVIEWER:
             if e.party is None:

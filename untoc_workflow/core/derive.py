@@ -43,7 +43,7 @@ class _StepPlan:
         "agreed",
         "each",
         "at_start",
-        "after",
+        "afters",
         "start_fact",
     )
 
@@ -66,7 +66,7 @@ class _StepPlan:
         self.each = self.source == "each_reviewer" and not self.party_fact
         starts = step.starts
         self.at_start: bool = starts.at == "review_start"
-        self.after: str | None = starts.after
+        self.afters: tuple[str, ...] = tuple(starts.afters)
         self.start_fact: str | None = getattr(starts, "fact", None)
 
 
@@ -82,8 +82,7 @@ class _Plan:
         while pending:
             progressed = False
             for step in list(pending):
-                after = step.starts.after
-                if after is None or after in placed or after not in by_id:
+                if all(a in placed or a not in by_id for a in step.starts.afters):
                     order.append(step)
                     placed.add(step.id)
                     pending.remove(step)
@@ -387,11 +386,16 @@ def _started_on(
         # a conditional step: it starts when its fact is recorded, never before the review
         on = facts.first_event.get(fact)
         return max(on, review.starts_on) if on is not None else None
-    before = results.get(sp.after) if sp.after is not None else None
-    if before is None or before.completed_on is None:
+    if not sp.afters:
         return None
+    done = []
+    for after in sp.afters:  # it starts when the last of them is complete
+        before = results.get(after)
+        if before is None or before.completed_on is None:
+            return None
+        done.append(before.completed_on)
     # A step never starts before its review does, even if a fact came early.
-    return max(before.completed_on, review.starts_on)
+    return max(*done, review.starts_on)
 
 
 def _completed_on(

@@ -1,6 +1,13 @@
 """Process definitions: declarative YAML parsed into frozen, checked models."""
 
-from .catalog import DEFAULT_PROCESS, ProcessCatalog, load_definitions
+from .catalog import (
+    DEFAULT_PROCESS,
+    ProcessCatalog,
+    definitions_of,
+    load_definitions,
+    steps_by_id,
+    steps_by_key,
+)
 from .facts import FieldSpec, StepFact, fact_fields, step_facts
 from .load import load_process, parse_process, process_defs_dir, register_check
 from .process import Fact, FactField, ProcessDefinition, Rung, Step
@@ -12,6 +19,9 @@ __all__ = [
     "FieldSpec",
     "ProcessCatalog",
     "StepFact",
+    "definitions_of",
+    "steps_by_id",
+    "steps_by_key",
     "fact_fields",
     "step_facts",
     "load_definitions",

@@ -7,14 +7,15 @@ dated migration moved it to) and a new version never changes a past state.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..core.rules import ENGINE_FACTS
 from ..errors import InputError, Problem, did_you_mean
 from ..yamlsource import load_file
-from .process import Fact, ProcessDefinition, Step
+from .process import ProcessDefinition, Step
 
 DEFAULT_PROCESS = "country_review"  # mechanism-file.md: a review without `process` runs it
 _SKIPPED_FOLDERS = ("templates", "decisions")
@@ -23,9 +24,8 @@ _SKIPPED_FOLDERS = ("templates", "decisions")
 class ProcessCatalog:
     """The loaded definitions, by (process, version).
 
-    It also answers as the default process's first version (`stages`, `steps`, `step()`...)
-    so code written for one definition keeps working; code that folds reviews should hand
-    the catalog itself to the core, which then picks each review's own version.
+    It is not a definition: code that folds reviews hands the catalog to the core, which
+    picks each review's own version; code about one review asks `for_review(review)`.
     """
 
     def __init__(
@@ -36,6 +36,8 @@ class ProcessCatalog:
         if not definitions:
             raise InputError("no process definition found")
         self.definitions = dict(sorted(definitions.items()))
+        # (process, version) -> the file it was read from (when read from folders)
+        self.files: dict[tuple[str, int], Path] = {}
         self.default_process = (
             default
             if any(k[0] == default for k in definitions)
@@ -105,15 +107,9 @@ class ProcessCatalog:
 
     # -- the vocabulary across processes -----------------------------------------------------
 
-    def fact(self, name: str) -> Fact | None:
-        """A declared fact by name (the latest version declaring it)."""
-        for definition in reversed(list(self)):
-            if name in definition.facts:
-                return definition.facts[name]
-        return None
-
     @property
     def fact_names(self) -> tuple[str, ...]:
+        """Every fact name the engine or a loaded process knows (to say "did you mean")."""
         names = [*ENGINE_FACTS]
         for definition in self:
             names.extend(n for n in definition.facts if n not in names)
@@ -122,58 +118,47 @@ class ProcessCatalog:
     def processes_declaring(self, fact: str) -> tuple[ProcessDefinition, ...]:
         return tuple(d for d in self if fact in d.facts)
 
-    # -- answering as the default definition ----------------------------------------------
+    # The catalog is not a definition: it has no steps, stages, facts or title of its own.
+    # A review's are its own (process, version)'s (`for_review`, `resolve`); what speaks
+    # of no review (a sample's summary) asks for the default process by name (`default`).
 
     @property
     def default(self) -> ProcessDefinition:
+        """The default process's first version: a review that names no process runs it."""
         return self.resolve(self.default_process, min(self.versions(self.default_process)))
 
-    @property
-    def stages(self) -> tuple[str, ...]:
-        return self.default.stages
 
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        """The default process's steps, then any other process's steps of another id (the
-        newest version first), so a step id found in a notice always has its title."""
-        out = {s.id: s for s in self.default.steps}
-        for definition in reversed(list(self)):
-            for s in definition.steps:
-                out.setdefault(s.id, s)
-        return tuple(out.values())
-
-    def step(self, step_id: str) -> Step:
-        for s in self.steps:
-            if s.id == step_id:
-                return s
-        raise KeyError(step_id)
-
-    @property
-    def step_ids(self) -> tuple[str, ...]:
-        return tuple(s.id for s in self.steps)
-
-    @property
-    def process(self) -> str:
-        return self.default.process
-
-    @property
-    def version(self) -> int:
-        return self.default.version
-
-    @property
-    def title(self) -> dict[str, str]:
-        return self.default.title
-
-    @property
-    def facts(self) -> dict[str, Fact]:
-        out: dict[str, Fact] = {}
-        for definition in reversed(list(self)):
-            for name, fact in definition.facts.items():
-                out.setdefault(name, fact)
-        return out
+def definitions_of(
+    definitions: ProcessCatalog | ProcessDefinition,
+) -> tuple[ProcessDefinition, ...]:
+    """Every loaded definition, the default process's first version first; or the one given."""
+    if isinstance(definitions, ProcessCatalog):
+        default = definitions.default
+        return (default, *(d for d in definitions if d is not default))
+    return (definitions,)
 
 
-_cache: dict[tuple[str, tuple[tuple[str, float, int], ...]], ProcessCatalog] = {}
+def steps_by_key(
+    definitions: ProcessCatalog | ProcessDefinition,
+) -> dict[tuple[str, int, str], Step]:
+    """Every loaded step by (process, version, step id): a step's title and ladder are read
+    in its review's own definition, never found by id in another process."""
+    return {(d.process, d.version, s.id): s for d in definitions_of(definitions) for s in d.steps}
+
+
+def steps_by_id(definitions: ProcessCatalog | ProcessDefinition) -> dict[str, Step]:
+    """Steps by id alone, the default process first, then the others (newest first): only
+    for code that holds a bare step id (a notice records no process). Two processes using
+    one step id: the first wins. Prefer `steps_by_key` with the review's process."""
+    ordered = definitions_of(definitions)
+    out: dict[str, Step] = {}
+    for d in (ordered[0], *reversed(ordered[1:])):
+        for s in d.steps:
+            out.setdefault(s.id, s)
+    return out
+
+
+_cache: dict[tuple[tuple[str, float, int], ...], ProcessCatalog] = {}
 
 
 def definition_files(folder: Path) -> list[Path]:
@@ -187,46 +172,96 @@ def definition_files(folder: Path) -> list[Path]:
     return out
 
 
-def load_definitions(folder: str | Path | None = None) -> ProcessCatalog:
-    """Every process definition of the folder (default: UNTOC_PROCESS_DEFS or the bundled
-    one), checked; InputError lists every problem, and a (process, version) found twice."""
-    from .load import parse_process, process_defs_dir
+def definition_folders(
+    folder: str | Path | Sequence[str | Path] | None = None,
+) -> tuple[Path, ...]:
+    """The folders a catalog is read from: those given (a path, "a:b", or a list; default
+    the settings'), then the bundled folder, each once."""
+    from .load import BUNDLED_DEFS, process_defs_folders
 
-    folder = Path(folder) if folder else process_defs_dir()
-    if not folder.is_dir():
-        raise InputError([Problem(f"{folder}: no such folder of process definitions")])
-    files = definition_files(folder)
-    stamp = tuple((str(p), p.stat().st_mtime, p.stat().st_size) for p in files)
-    cached = _cache.get((str(folder), stamp))
+    if folder is None:
+        return process_defs_folders()
+    if isinstance(folder, str | Path):
+        given = [Path(p) for p in str(folder).split(os.pathsep) if p.strip()]
+    else:
+        given = [Path(p) for p in folder]
+    out: list[Path] = []
+    for path in [*given, BUNDLED_DEFS]:
+        if not any(_same_folder(path, seen) for seen in out):
+            out.append(path)
+    return tuple(out)
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+def load_definitions(folder: str | Path | Sequence[str | Path] | None = None) -> ProcessCatalog:
+    """Every process definition of the folders (default: the settings' UNTOC_PROCESS_DEFS or
+    `process_defs`, several separated by ":"), added to the bundled ones, checked;
+    InputError lists every problem.
+
+    The same (process, version) met in two of the user's folders is loaded once when both
+    say the same, and refused naming both files when they differ. A process the user's
+    folders define replaces the bundled process of that name as a whole (all its versions):
+    a secretariat's edited copy of the bundled folder keeps working, while a folder holding
+    a new process alone runs beside the bundled ones."""
+    from .load import BUNDLED_DEFS, parse_process
+
+    folders = definition_folders(folder)
+    for path in folders:
+        if not path.is_dir():
+            raise InputError([Problem(f"{path}: no such folder of process definitions")])
+    files = [(f, p) for f in folders for p in definition_files(f)]
+    stamp = tuple((str(p), p.stat().st_mtime, p.stat().st_size) for _, p in files)
+    cached = _cache.get(stamp)
     if cached is not None:
         return cached
     found: dict[tuple[str, int], ProcessDefinition] = {}
     where: dict[tuple[str, int], Path] = {}
+    users: set[str] = set()  # processes a user's folder defines
     problems: list[Problem] = []
-    for path in files:
+    for folder_path, path in files:
+        bundled = _same_folder(folder_path, BUNDLED_DEFS)
         located = load_file(path)
         if not isinstance(located.data, dict) or "process" not in located.data:
             continue
+        if bundled and located.data.get("process") in users:
+            continue  # the user's own definition of this process replaces the bundled one
         try:
             definition = parse_process(located)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
+        if not bundled:
+            users.add(definition.process)
         if definition.key in found:
+            first = where[definition.key]
+            same_folder = first.is_relative_to(folder_path)
+            if found[definition.key] == definition and not same_folder:
+                continue  # the same version in two folders: loaded once
+            # within one folder a second file is a mistake even when it says the same
             problems.append(
                 Problem(
-                    f"{definition.ref} is defined twice (also in {where[definition.key]})",
+                    f"{definition.ref} is defined twice"
+                    + ("" if same_folder else ", differently")
+                    + f" (also in {first})",
                     path="version",
                     file=str(path),
                     line=located.line_of("version"),
-                    hint="a new version needs a new `version:` number",
+                    hint="a new version needs a new `version:` number; a copy must be identical",
                 )
             )
             continue
         found[definition.key] = definition
         where[definition.key] = path
     if problems:
-        raise InputError(problems, title=f"{folder}: the process definitions have errors")
+        where_from = ", ".join(str(f) for f in folders)
+        raise InputError(problems, title=f"{where_from}: the process definitions have errors")
     catalog = ProcessCatalog(found)
-    _cache[(str(folder), stamp)] = catalog
+    catalog.files = dict(where)
+    _cache[stamp] = catalog
     return catalog

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,7 +28,48 @@ def register_check(check: DefinitionCheck) -> DefinitionCheck:
 
 
 def process_defs_dir() -> Path:
-    return Path(os.environ.get("UNTOC_PROCESS_DEFS") or BUNDLED_DEFS)
+    """The first definitions folder of the settings (environment, then untoc.toml: one
+    reading for every command): where the user's own files are looked for first."""
+    from ..settings import load_settings
+
+    return load_settings().process_defs
+
+
+def process_defs_folders() -> tuple[Path, ...]:
+    """Every definitions folder of the settings, the bundled one last."""
+    from ..settings import load_settings
+
+    return load_settings().definitions_folders
+
+
+def defs_file(
+    name: str,
+    folders: Iterable[Path] | Path | None = None,
+    accept: Callable[[Path], bool] | None = None,
+) -> Path:
+    """`name` (a file or a folder: templates, calendar.yaml, mechanism.yaml, decisions) in
+    the first definitions folder holding one that `accept`s, else the bundled one's: a
+    folder holding a new process alone needs no copy of the bundled templates."""
+    if folders is None:
+        folders = process_defs_folders()
+    elif isinstance(folders, Path | str):
+        folders = (Path(folders),)
+    for folder in folders:
+        path = Path(folder) / name
+        if path.exists() and (accept is None or accept(path)):
+            return path
+    return BUNDLED_DEFS / name
+
+
+def is_mechanism_rules(path: Path) -> bool:
+    """Whether a `mechanism.yaml` declares the Mechanism's rules (`mechanism:` at its top),
+    not a mechanism file of parties and reviews kept beside a process (`format:`)."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            head = f.read(64_000)
+    except OSError:
+        return False
+    return any(line.startswith("mechanism:") for line in head.splitlines())
 
 
 def load_process(path: str | Path | None = None) -> ProcessDefinition:
@@ -91,13 +131,13 @@ def check_graph(definition: ProcessDefinition, located: Located) -> Iterable[Pro
         if step.id in seen:
             yield at(f"steps[{i}].id", f"step id {step.id!r} is used twice")
         seen.add(step.id)
-        after = step.starts.after
-        if after is not None and after not in ids:
-            yield at(
-                f"steps[{i}].starts.after", f"unknown step {after!r}", did_you_mean(after, ids)
-            )
-        if after == step.id:
-            yield at(f"steps[{i}].starts.after", f"step {step.id!r} cannot start after itself")
+        several = isinstance(step.starts.after, tuple)
+        for j, after in enumerate(step.starts.afters):
+            where = f"steps[{i}].starts.after" + (f"[{j}]" if several else "")
+            if after not in ids:
+                yield at(where, f"unknown step {after!r}", did_you_mean(after, ids))
+            if after == step.id:
+                yield at(where, f"step {step.id!r} cannot start after itself")
         if (
             step.stage_on_completion is not None
             and step.stage_on_completion not in definition.stages
@@ -162,31 +202,69 @@ def check_graph(definition: ProcessDefinition, located: Located) -> Iterable[Pro
                     f"{field_name!r} is a field every fact has; choose another name",
                 )
     for i, step in enumerate(definition.steps):
-        after = step.starts.after
-        if after is not None and after in by_id and by_id[after].optional:
+        for after in step.starts.afters:
+            if after in by_id and by_id[after].optional:
+                yield at(
+                    f"steps[{i}].starts.after",
+                    f"step {after!r} is optional: a step after it might never start",
+                    "start it after the step before the optional one",
+                )
+
+    # Every stage but the first is reached by a step's completion, or no review shows it.
+    reached = {s.stage_on_completion for s in definition.steps if s.stage_on_completion}
+    for i, stage in enumerate(definition.stages):
+        if i and stage not in reached:
             yield at(
-                f"steps[{i}].starts.after",
-                f"step {after!r} is optional: a step after it might never start",
-                "start it after the step before the optional one",
+                f"stages[{i}]",
+                f"no step reaches stage {stage!r}",
+                "name it in a step's `stage_on_completion`, or remove it",
             )
+        elif definition.stages.index(stage) != i:
+            yield at(f"stages[{i}]", f"stage {stage!r} is listed twice")
 
     # Cycles: follow `after` links; a step on a cycle can never start.
     for i, step in enumerate(definition.steps):
-        chain = [step.id]
-        current = step
-        while current.starts.after is not None and current.starts.after in by_id:
-            nxt = current.starts.after
-            if nxt in chain:
-                loop = " -> ".join([*chain[chain.index(nxt) :], nxt])
-                if nxt == step.id:
-                    yield at(
-                        f"steps[{i}].starts.after",
-                        f"steps form a cycle and can never start: {loop}",
-                        "one step of the cycle must start at review_start",
-                    )
-                break
-            chain.append(nxt)
-            current = by_id[nxt]
+        loop = _cycle_through(step.id, by_id)
+        if loop:
+            yield at(
+                f"steps[{i}].starts.after",
+                f"steps form a cycle and can never start: {' -> '.join(loop)}",
+                "one step of the cycle must start at review_start",
+            )
+    # facts in order: the facts named exist; a date field after another date field
+    for name, fact in definition.facts.items():
+        for before in fact.after:
+            if before not in facts:
+                yield at(
+                    f"facts.{name}.after", f"unknown fact {before!r}", did_you_mean(before, facts)
+                )
+            elif before == name:
+                yield at(f"facts.{name}.after", f"fact {name!r} cannot come after itself")
+        for field_name, spec in fact.fields.items():
+            if spec.after is None:
+                continue
+            other = fact.fields.get(spec.after)
+            if spec.type != "date" or other is None or other.type != "date":
+                yield at(
+                    f"facts.{name}.fields.{field_name}.after",
+                    f"`after` orders two date fields of the fact; {spec.after!r} is not one",
+                    did_you_mean(spec.after, fact.fields),
+                )
+
+
+def _cycle_through(start: str, by_id: dict[str, Any]) -> list[str]:
+    """A path of `after` links from `start` back to itself, or []."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        current, path = stack.pop()
+        for nxt in by_id[current].starts.afters if current in by_id else ():
+            if nxt == start:
+                return [*path, nxt]
+            if nxt not in seen and nxt in by_id:
+                seen.add(nxt)
+                stack.append((nxt, [*path, nxt]))
+    return []
 
 
 def _check_waiting(step: Any, path: str, at: Callable[..., Problem]) -> Iterable[Problem]:

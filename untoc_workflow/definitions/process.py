@@ -36,7 +36,7 @@ Recipient = Literal[
 ]
 
 CompletionFrom = Literal[COMPLETION_SOURCES]  # type: ignore[valid-type]
-FieldType = Literal["text", "int", "date", "party", "languages", "agreed", "email"]
+FieldType = Literal["text", "int", "date", "party", "languages", "agreed", "email", "list"]
 
 
 class _Frozen(BaseModel):
@@ -113,16 +113,30 @@ class Starts(_Frozen):
     (a conditional step, e.g. a country visit that starts when the Party accepts one)."""
 
     at: Literal["review_start"] | None = None
-    after: StepId | None = None
+    after: StepId | tuple[StepId, ...] | None = Field(
+        None,
+        description="the step it starts after, or a list: it starts when the last of them "
+        "is complete (or waived)",
+    )
     fact: StepId | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Starts:
         if sum(x is not None for x in (self.at, self.after, self.fact)) != 1:
             raise ValueError(
-                "give exactly one of `at: review_start`, `after: <step id>` or `fact: <fact>`"
+                "give exactly one of `at: review_start`, `after: <step id>` (or a list of"
+                " step ids) or `fact: <fact>`"
             )
+        if isinstance(self.after, tuple) and not self.after:
+            raise ValueError("`after` lists at least one step")
         return self
+
+    @property
+    def afters(self) -> tuple[str, ...]:
+        """Every step this one starts after (none, one or several)."""
+        if self.after is None:
+            return ()
+        return (self.after,) if isinstance(self.after, str) else tuple(self.after)
 
 
 class CompletedBy(_Frozen):
@@ -151,6 +165,17 @@ class CompletedBy(_Frozen):
         return self
 
 
+class Repeat(_Frozen):
+    """A step that comes back: `times` occurrences, the k-th due `every` x (k - 1) after the
+    first. Every occurrence starts when the step starts (the same date), so deadlines are
+    counted from that date and never drift when a report comes late."""
+
+    times: int = Field(ge=2, le=100)
+    every: str
+
+    _v_every = field_validator("every", mode="before")(classmethod(lambda cls, v: _duration(v)))
+
+
 class Step(_Frozen):
     id: StepId
     title: dict[str, str] = Field(min_length=1)
@@ -167,8 +192,14 @@ class Step(_Frozen):
     stage_on_completion: str | None = None
     # Names resolved against the engine's registry of rules (core/rules.py): a definition
     # chooses among them, with parameters; the engine never branches on a step id.
-    waiting_for: WaitingRuleUse = Field("reviewed", validate_default=True)  # type: ignore[assignment]
+    waiting_for: WaitingRuleUse = Field("reviewed", validate_default=True)
     ladder: tuple[Rung, ...] = ()
+    repeat: Repeat | None = Field(
+        None,
+        description="the step comes back `times` times, each `every` after the previous "
+        "deadline; its occurrences are the steps <id>_1..<id>_N, completed by the facts "
+        "<fact>_1..<fact>_N",
+    )
     # A questionnaire answered in the portal for this step (an XLSForm workbook, relative to
     # the folder of process definitions), or one per cluster: {1: file.xlsx, 2: other.xlsx}.
     questionnaire: str | dict[int, str] | None = Field(
@@ -203,6 +234,8 @@ class Step(_Frozen):
             raise ValueError("a step with a ladder needs a `duration` (its deadline clock)")
         if self.optional and self.stage_on_completion is not None:
             raise ValueError("an optional step cannot set the stage: nothing may wait for it")
+        if self.repeat is not None and (self.duration is None or self.completed_by.event is None):
+            raise ValueError("a repeating step needs a `duration` and a fact that completes it")
         ids = [r.id for r in self.ladder]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -224,6 +257,9 @@ class FactField(_Frozen):
     optional: bool = False
     min: int | None = Field(None, description="for int: the smallest value")
     at_most: StepId | None = Field(None, description="for int: never above this other field")
+    after: StepId | None = Field(
+        None, description="for date: never before this other date field of the fact"
+    )
     title: dict[str, str] = Field(default_factory=dict)
 
 
@@ -234,6 +270,16 @@ class Fact(_Frozen):
     scope: Literal["review", "party"]
     title: dict[str, str] = Field(default_factory=dict)
     fields: dict[StepId, FactField] = Field(default_factory=dict)
+    after: tuple[StepId, ...] = Field(
+        (),
+        description="facts of the same review recorded before this one: it is refused "
+        "before every one of them (e.g. the visit comes after both submissions)",
+    )
+
+    @field_validator("after", mode="before")
+    @classmethod
+    def _one_or_more(cls, v: object) -> object:
+        return (v,) if isinstance(v, str) else v
 
     @field_validator("fields", mode="before")
     @classmethod
@@ -245,6 +291,13 @@ class Fact(_Frozen):
 
     def label(self, language: str = "en") -> str:
         return self.title.get(language) or self.title.get("en") or ""
+
+
+def _fresh(step: Step, update: dict[str, object]) -> Step:
+    """A copy of a step with `update`, its cached clock left behind."""
+    copy = step.model_copy(update=update)
+    copy.__dict__.pop("clock", None)
+    return copy
 
 
 class ReportFigure(_Frozen):
@@ -291,6 +344,69 @@ class ProcessDefinition(_Frozen):
     )
     stages: tuple[str, ...] = Field(min_length=2)
     steps: tuple[Step, ...] = Field(min_length=1)
+    roles: dict[StepId, dict[str, str]] = Field(
+        default_factory=dict,
+        description="titles of the roles and bodies the process's words name, by language: "
+        "e.g. chair: {en: the Chair of the Plenary}, body: {en: the Plenary}; letters and "
+        "reports read them (`role_title`)",
+    )
+
+    @model_validator(mode="after")
+    def _occurrences(self) -> ProcessDefinition:
+        """A repeating step becomes its occurrences, each with its own fact: the fold, the
+        admission, letters and reports then need nothing of their own for it."""
+        if not any(s.repeat for s in self.steps):
+            return self
+        steps: list[Step] = []
+        facts = dict(self.facts)
+        for s in self.steps:
+            if s.repeat is None:
+                steps.append(s)
+                continue
+            first = Duration.parse(str(s.duration))
+            every = Duration.parse(s.repeat.every)
+            if first.unit != every.unit:
+                raise ValueError(
+                    f"step {s.id!r}: `duration` and `repeat.every` must be counted alike"
+                    " (both in months or both in days/weeks)"
+                )
+            n = s.repeat.times
+            event = str(s.completed_by.event)
+            fact = facts.pop(event, None)
+            for k in range(1, n + 1):
+                clock = Duration(first.amount + every.amount * (k - 1), first.unit)
+                title = {lang: f"{t} ({k}/{n})" for lang, t in s.title.items()}
+                steps.append(
+                    _fresh(
+                        s,
+                        {
+                            "id": f"{s.id}_{k}",
+                            "title": title,
+                            "duration": str(clock),
+                            "repeat": None,
+                            "completed_by": s.completed_by.model_copy(
+                                update={"event": f"{event}_{k}"}
+                            ),
+                            # only the last occurrence moves the review on
+                            "stage_on_completion": s.stage_on_completion if k == n else None,
+                        },
+                    )
+                )
+                if fact is not None:
+                    facts[f"{event}_{k}"] = fact.model_copy(
+                        update={"title": {lang: f"{t} ({k}/{n})" for lang, t in fact.title.items()}}
+                    )
+        object.__setattr__(self, "steps", tuple(steps))
+        object.__setattr__(self, "facts", facts)
+        return self
+
+    def role_title(self, role: str, language: str = "en") -> str | None:
+        """The title the process gives a role or body, in `language` (else English)."""
+        titles = self.roles.get(role)
+        if not titles:
+            return None
+        return titles.get(language) or titles.get("en") or next(iter(titles.values()))
+
     report: dict[StepId, ReportFigure] = Field(
         default_factory=dict,
         description="the secretariat's figures: each key of the status report's JSON "

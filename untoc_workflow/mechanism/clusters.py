@@ -94,15 +94,20 @@ def cluster_status(
     """The 70 % rule for every cluster with reviews in the store, in order of review."""
     decisions = list(decisions)
     folder = Folder(process, snapshot)
-    present = {r.cluster for r in snapshot.reviews.values()}
     rule = definition.next_cluster
+    # only the reviews of the process the rule belongs to: another process's reviews in
+    # a cluster of the same number are not the Mechanism's cluster
+    counted = [
+        r for r in snapshot.reviews.values() if rule.process is None or r.process == rule.process
+    ]
+    present = {r.cluster for r in counted}
     out = []
     for c in definition.clusters_in_order:
         if c.number not in present:
             continue
         group = [
             r
-            for r in snapshot.reviews.values()
+            for r in counted
             if r.cluster == c.number and r.group == rule.group and r.starts_on <= as_of
         ]
         complete = sum(1 for r in group if folder.state(r, as_of).stage == rule.complete_at_stage)

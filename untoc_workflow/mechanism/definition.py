@@ -10,7 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from ..core.model import INSTRUMENTS, REGIONAL_GROUPS
 from ..dates import Duration, add_months
-from ..definitions.load import process_defs_dir, validate_located
+from ..definitions.load import defs_file, is_mechanism_rules, validate_located
 from ..errors import InputError, Problem
 from ..yamlsource import Located, load_file
 
@@ -98,6 +98,8 @@ class ClusterDef(_Frozen):
 
 
 class NextCluster(_Frozen):
+    # the process whose reviews the rule counts (None: every review of the store)
+    process: str | None = None
     group: int = Field(ge=1)
     threshold_percent: float = Field(gt=0, le=100)
     complete_at_stage: str = "completed"
@@ -115,6 +117,18 @@ class LateJoiners(_Frozen):
         return day
 
 
+class FileShape(_Frozen):
+    """What a mechanism file must say of this Mechanism's Parties and reviews: the file
+    format itself requires none of it, so another process's reviews need none of it."""
+
+    # the process whose reviews are this Mechanism's (numbered in its clusters, drawn)
+    process: str
+    # every Party of the file is party to this instrument (None: no such rule)
+    parties_party_to: str | None = None
+    # a review of the process has at least this many reviewing Parties
+    reviewers_at_least: int = Field(0, ge=0)
+
+
 class MechanismDefinition(_Frozen):
     """The rules of the Mechanism around the reviews (groups, draw, clusters, joiners)."""
 
@@ -126,6 +140,8 @@ class MechanismDefinition(_Frozen):
     clusters: tuple[ClusterDef, ...] = Field(min_length=1)
     next_cluster: NextCluster
     late_joiners: LateJoiners
+    # what the mechanism file requires of this Mechanism's reviews (None: only the format)
+    file_shape: FileShape | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> MechanismDefinition:
@@ -166,7 +182,7 @@ class MechanismDefinition(_Frozen):
 
 def load_mechanism(path: str | Path | None = None) -> MechanismDefinition:
     """Parse and check `mechanism.yaml`; raise InputError listing every problem."""
-    path = Path(path) if path else process_defs_dir() / "mechanism.yaml"
+    path = Path(path) if path else defs_file("mechanism.yaml", accept=is_mechanism_rules)
     return parse_mechanism(load_file(path))
 
 

@@ -52,18 +52,19 @@ def only_steps(process: Any, wanted: Iterable[str], *, descendants: bool = False
 def _only_steps(process: Any, wanted: list[str], descendants: bool) -> Any:
     by_id = {s.id: s for s in process.steps}
     keep: set[str] = set()
-    for step_id in wanted:
-        current = by_id.get(step_id)
-        while current is not None and current.id not in keep:
-            keep.add(current.id)
-            after = current.starts.after
-            current = by_id.get(after) if after else None
+    pending = [by_id[s] for s in wanted if s in by_id]
+    while pending:
+        current = pending.pop()
+        if current.id in keep:
+            continue
+        keep.add(current.id)
+        pending.extend(by_id[a] for a in current.starts.afters if a in by_id)
     if descendants:
         grew = True
         while grew:
             grew = False
             for s in process.steps:
-                if s.id not in keep and s.starts.after in keep:
+                if s.id not in keep and any(a in keep for a in s.starts.afters):
                     keep.add(s.id)
                     grew = True
     steps = tuple(s.model_copy(update={"ladder": ()}) for s in process.steps if s.id in keep)

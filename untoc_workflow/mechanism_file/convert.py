@@ -186,7 +186,11 @@ def data_to_json(data: Mapping[str, Any]) -> str:
 
 def data_from_json(text: str) -> dict[str, Any]:
     """Inverse of data_to_json: `due` and the values of `agreed` become dates again."""
-    data: dict[str, Any] = json.loads(text)
+    return data_with_dates(json.loads(text))
+
+
+def data_with_dates(data: dict[str, Any]) -> dict[str, Any]:
+    """Decoded data (ISO strings) with `due` and the values of `agreed` as dates, in place."""
     due = data.get("due")
     if due is not None:
         data["due"] = date.fromisoformat(due)

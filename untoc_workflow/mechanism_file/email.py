@@ -10,11 +10,33 @@ own recipient check, cannot carry it, so such a focal point would never be writt
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
+# The plain addresses a mechanism holds by the hundred thousand (letters, digits, one of
+# . _ + - between them; a dotted domain of letter-and-digit labels and a letter TLD) are
+# valid to `email-validator` too, unless their domain is a special-use one: those skip
+# its costly general path. tests/store/test_email_fast_path.py holds the two to agreement.
+_PLAIN = re.compile(
+    r"(?=.{6,254}\Z)(?=[^@]{1,64}@)"
+    r"[A-Za-z0-9]+(?:[._+-][A-Za-z0-9]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\Z"
+)
+_SPECIAL_USE = ("arpa", "invalid", "local", "localhost", "onion", "test")
+
+
+def is_plain(value: str) -> bool:
+    """`value` is a plain address that `email-validator` accepts without asking it."""
+    if _PLAIN.match(value) is None:
+        return False
+    domain = value.rsplit("@", 1)[1].lower()
+    return not any(domain == s or domain.endswith("." + s) for s in _SPECIAL_USE)
 
 
 def checked_email(value: str) -> str:
     """`value` unchanged when it is an email address; ValueError saying why when not."""
+    if is_plain(value):
+        return value
     why = _why_not(value)
     if why is not None:
         raise ValueError(f"{value!r} is not an email address: {why}")

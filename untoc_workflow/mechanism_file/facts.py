@@ -44,6 +44,9 @@ def _field(name: str, spec: FactField, agreed_steps: tuple[str, ...], fact: str)
     elif kind == "languages":
         annotation = list[m.Language]
         info.update(max_length=3, description="0-3 codes; empty = no agreement")
+    elif kind == "list":  # names: the assessors of a visit
+        annotation = list[m.Text]
+        info.update(max_length=100)
     else:  # agreed: a date per step whose date may be agreed at this fact
         annotation = create_model(
             f"{_camel(fact)}Agreed",
@@ -77,6 +80,17 @@ def fact_model(name: str, fact: Fact, agreed_steps: tuple[str, ...] = ()) -> typ
             classmethod(_unique_languages)  # type: ignore[arg-type]
         )
     bounds = {f: spec.at_most for f, spec in fact.fields.items() if spec.at_most}
+    order = {f: spec.after for f, spec in fact.fields.items() if spec.after}
+    if order:
+
+        def _in_order(self: Any) -> Any:
+            for late, early in order.items():
+                a, b = getattr(self, late), getattr(self, early)
+                if a is not None and b is not None and a < b:
+                    raise ValueError(f"{late} ({a}) cannot be before {early} ({b})")
+            return self
+
+        validators["_fields_in_order"] = model_validator(mode="after")(_in_order)
     if bounds:
 
         def _within(self: Any) -> Any:
@@ -104,24 +118,43 @@ class EventVocabulary:
         self.catalog = catalog
         self.models: dict[str, type[BaseModel]] = dict(m.EVENT_MODELS)
         self.declared: dict[str, Fact] = {}
-        for name, fact in catalog.facts.items():
-            agreed = tuple(
-                dict.fromkeys(
-                    s for d in catalog.processes_declaring(name) for s in d.agreed_steps(name)
-                )
-            )
-            self.models[name] = fact_model(name, fact, agreed)
-            self.declared[name] = fact
+        # Each (process, version) reads a fact name in its own declaration: a name two
+        # processes declare with other fields has a model per declaration, and a review's
+        # fact is validated with its process's (`model_for`). `models` keeps, per name, the
+        # latest version's declaration: a fact of no review (a Party's) and the schema.
+        self._by_process: dict[tuple[str, int], dict[str, type[BaseModel]]] = {}
+        built: dict[tuple[str, str, tuple[str, ...]], type[BaseModel]] = {}
         # which processes (any version) declare a fact, for the per-review check
         self.declaring: dict[str, set[tuple[str, int]]] = {}
         for definition in catalog:
-            for name in definition.facts:
+            own: dict[str, type[BaseModel]] = {}
+            for name, fact in definition.facts.items():
+                agreed = definition.agreed_steps(name) if fact.fields else ()
+                key = (name, fact.model_dump_json(), tuple(agreed))
+                model = built.get(key)
+                if model is None:
+                    model = built[key] = fact_model(name, fact, tuple(agreed))
+                own[name] = model
                 self.declaring.setdefault(name, set()).add(definition.key)
-        # a million events: each fact's fields laid out once (all but `party`)
-        self._layout: dict[str, tuple[tuple[str, str], ...]] = {
-            name: tuple((f, spec.type) for f, spec in fact.fields.items() if f != "party")
-            for name, fact in self.declared.items()
-        }
+            self._by_process[definition.key] = own
+        for definition in reversed(list(catalog)):
+            for name, fact in definition.facts.items():
+                if name not in self.declared:
+                    self.declared[name] = fact
+                    self.models[name] = self._by_process[definition.key][name]
+        # names whose declarations differ between processes: only those need the review
+        self.ambiguous: frozenset[str] = frozenset(
+            name
+            for name in self.declaring
+            if len({self._by_process[k][name] for k in self.declaring[name]}) > 1
+        )
+        # a million events: each model's fields laid out once (all but `party`)
+        self._layouts: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {}
+        for definition in catalog:
+            for name, fact in definition.facts.items():
+                self._layouts[self._by_process[definition.key][name]] = tuple(
+                    (f, spec.type) for f, spec in fact.fields.items() if f != "party"
+                )
         # a review may record the facts of its version, and those of the process's later
         # versions, since a migration recorded in the store may have moved it there
         self._accepted: dict[tuple[str, int], frozenset[str]] = {
@@ -147,6 +180,19 @@ class EventVocabulary:
     def model(self, kind: str) -> type[BaseModel] | None:
         return self.models.get(kind)
 
+    def model_for(self, kind: str, process: str, version: int) -> type[BaseModel] | None:
+        """The model of `kind` as (process, version) declares it, else the engine's or the
+        latest declaration's (a fact the review's process does not declare is refused by
+        `accepts`)."""
+        own = self._by_process.get((process, version))
+        found = own.get(kind) if own is not None else None
+        if found is None and own is not None:
+            # a later version of the process (a migration may have moved the review there)
+            for (p, v), later in sorted(self._by_process.items()):
+                if p == process and v > version and kind in later:
+                    return later[kind]
+        return found or self.models.get(kind)
+
     def is_party_fact(self, kind: str) -> bool:
         fact = self.declared.get(kind)
         return fact is not None and fact.scope == "party"
@@ -158,7 +204,7 @@ class EventVocabulary:
     def data_of(self, kind: str, event: Any) -> dict[str, Any] | None:
         """The core Event's `data` of a declared fact: every field but `party`, agreed
         dates as a plain mapping (empty when none), dates kept as dates."""
-        layout = self._layout.get(kind)
+        layout = self._layouts.get(type(event))
         if layout is None:
             return None
         data: dict[str, Any] = {}
@@ -169,7 +215,7 @@ class EventVocabulary:
             value = values.get(name)
             if kind_of == "agreed":
                 value = value.model_dump(exclude_none=True) if value is not None else {}
-            elif kind_of == "languages" and value is not None:
+            elif kind_of in ("languages", "list") and value is not None:
                 value = list(value)
             elif isinstance(value, date):
                 value = value.isoformat()

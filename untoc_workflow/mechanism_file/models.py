@@ -95,8 +95,9 @@ PartyCode = Annotated[
         }
     ),
 ]
-# UNCAC: the Convention against Corruption, for reviews of its Implementation Review Mechanism
-Instrument = Literal["UNTOC", "TIP", "SOM", "FIREARMS", "UNCAC"]
+# An instrument's code (UNTOC, TIP, SOM, FIREARMS, UNCAC...): which ones a review of the
+# UNTOC Mechanism may name is the Mechanism's to say (mechanism.yaml: instruments)
+Instrument = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,19}$")]
 RegionalGroup = Literal["African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG"]
 Text = Annotated[str, Field(min_length=1)]
 Email = Annotated[
@@ -132,17 +133,11 @@ class PartyModel(_Model):
     name: Text
     regional_group: RegionalGroup | None
     instruments: dict[Instrument, IsoDate] = Field(
-        description="instrument -> date it became party; UNTOC required"
+        description="instrument -> date it became party (the Mechanism may require one:"
+        " mechanism.yaml file_shape.parties_party_to)"
     )
     mission: MissionModel | None = None
     languages: list[Language] = Field(default_factory=list)
-
-    @field_validator("instruments")
-    @classmethod
-    def _untoc_required(cls, v: dict[str, date]) -> dict[str, date]:
-        if "UNTOC" not in v:
-            raise ValueError("UNTOC is required: every party of the Mechanism is party to it")
-        return v
 
     @field_validator("languages")
     @classmethod
@@ -162,11 +157,13 @@ class ReviewerModel(_Model):
 
 class ReviewModel(_Model):
     id: Text
-    cluster: StrictInt = Field(ge=1, le=4)
+    # the Mechanism's clusters (mechanism.yaml) for its own process's reviews
+    cluster: StrictInt = Field(ge=1)
     group: StrictInt = Field(ge=1)
     reviewed: PartyCode
     instruments: list[Instrument] = Field(min_length=1)
-    reviewers: list[ReviewerModel] = Field(min_length=2)
+    # how many, the Mechanism says for its own process (file_shape.reviewers_at_least)
+    reviewers: list[ReviewerModel]
     starts_on: IsoDate
     process: Text = Field(default="country_review", description="the process the review runs")
     process_version: StrictInt = Field(

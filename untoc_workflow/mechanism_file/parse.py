@@ -96,10 +96,22 @@ class MechanismReader:
         million events keeps only their ids)."""
         raw = self.source.raw_event(first)
         try:
-            model = self.vocabulary.models[raw["type"]]
+            model = self._model_of_review(raw) or self.vocabulary.models[raw["type"]]
             return bool(model.__pydantic_validator__.validate_python(raw) == event)
         except (ValidationError, KeyError, TypeError):
             return False
+
+    def _model_of_review(self, raw: Any) -> Any:
+        """The model of a review's fact as the review's own process declares it (a fact
+        name two processes declare with other fields), or None."""
+        if not isinstance(raw, dict) or raw.get("type") not in self.vocabulary.ambiguous:
+            return None
+        review = (
+            self._reviews.get(raw.get("review")) if isinstance(raw.get("review"), str) else None
+        )
+        if review is None:
+            return None
+        return self.vocabulary.model_for(raw["type"], review.process, review.process_version)
 
     def _add(self, path: str, message: str, hint: str | None = None) -> None:
         self._problem_count += 1
@@ -115,7 +127,8 @@ class MechanismReader:
             loc = list(loc)
             if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
                 try:
-                    model = vocabulary.models[source.raw_event(loc[1])["type"]]
+                    raw = source.raw_event(loc[1])
+                    model = self._model_of_review(raw) or vocabulary.models[raw["type"]]
                 except (KeyError, TypeError, IndexError):
                     return []
                 return _model_allowed_keys(model, loc[2:])
@@ -178,7 +191,14 @@ class MechanismReader:
 
     def _check_parties(self, parties: list[tuple[int, m.PartyModel]] | list[m.PartyModel]) -> None:
         seen: dict[str, int] = {}
+        shape, _ = _mechanism_shape()
+        required = shape.parties_party_to if shape is not None else None
         for i, p in _indexed(parties):
+            if required is not None and required not in p.instruments:
+                self._add(
+                    f"parties[{i}].instruments",
+                    f"{required} is required: every party of the Mechanism is party to it",
+                )
             if p.code in seen:
                 self._add(
                     f"parties[{i}].code",
@@ -211,6 +231,7 @@ class MechanismReader:
                     f"no process definition {r.process}@{r.process_version} is loaded",
                     f"loaded: {loaded}",
                 )
+            self._check_shape(at, r)
             reviewed = parties.get(r.reviewed)
             if reviewed is None:
                 self._unknown_party(f"{at}.reviewed", r.reviewed)
@@ -253,6 +274,34 @@ class MechanismReader:
             # nothing is imported while any problem stands
             self.reviews.append(review_from_model(r))
         self._reviews: dict[str, Review] = {**self.known.reviews, **{r.id: r for r in self.reviews}}
+
+    def _check_shape(self, at: str, r: Any) -> None:
+        """What the Mechanism's YAML requires of a review of its own process (clusters,
+        instruments, reviewers); a review of another process needs none of it."""
+        shape, mechanism = _mechanism_shape()
+        if shape is None or mechanism is None or r.process != shape.process:
+            return
+        numbers = sorted(c.number for c in mechanism.clusters)
+        if r.cluster not in numbers:
+            self._add(
+                f"{at}.cluster",
+                f"cluster {r.cluster} is not a cluster of the Mechanism",
+                f"clusters: {', '.join(map(str, numbers))} (mechanism.yaml)",
+            )
+        known = [i.id for i in mechanism.instruments]
+        for instrument in r.instruments:
+            if instrument not in known:
+                self._add(
+                    f"{at}.instruments",
+                    f"{instrument} is not an instrument of the Mechanism",
+                    did_you_mean(instrument, known) or f"instruments: {', '.join(known)}",
+                )
+        if len(r.reviewers) < shape.reviewers_at_least:
+            self._add(
+                f"{at}.reviewers",
+                f"a review of {shape.process} has {shape.reviewers_at_least} or more reviewing"
+                f" Parties; {r.id} has {len(r.reviewers)}",
+            )
 
     def _unknown_type(self, at: str, raw: Any, kind: Any) -> None:
         if not isinstance(raw, dict):
@@ -351,6 +400,7 @@ class MechanismReader:
         # review -> (its steps, its extendable steps), for reviews not migrated in the file
         step_sets: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         models = self.vocabulary.models
+        ambiguous = self.vocabulary.ambiguous
         accepted_by = self.vocabulary.accepted
         accepted: dict[str, frozenset[str]] = {}  # review -> the facts its process declares
         batch: list[Event] = []
@@ -364,6 +414,8 @@ class MechanismReader:
                     at, raw, kind if isinstance(kind, str) or kind is None else str(kind)
                 )
                 continue
+            if raw["type"] in ambiguous:
+                model = self._model_of_review(raw) or model
             try:
                 # the validator itself: model_validate's wrapper costs a million calls
                 e: Any = model.__pydantic_validator__.validate_python(raw)
@@ -473,6 +525,29 @@ class MechanismReader:
 
 
 _vocabularies: dict[int, tuple[Any, EventVocabulary]] = {}
+_shapes: dict[tuple[str, float], tuple[Any, Any]] = {}
+
+
+def _mechanism_shape() -> tuple[Any, Any]:
+    """(file_shape, the Mechanism's rules) of the settings' mechanism.yaml, or (None, None)
+    when there is none or it declares no shape; read once per file version."""
+    from ..definitions.load import defs_file, is_mechanism_rules
+
+    path = defs_file("mechanism.yaml", accept=is_mechanism_rules)
+    try:
+        key = (str(path), path.stat().st_mtime)
+    except OSError:
+        return None, None
+    found = _shapes.get(key)
+    if found is None:
+        from ..mechanism.definition import load_mechanism
+
+        try:
+            mechanism = load_mechanism(path)
+        except InputError:
+            mechanism = None  # its own command says what is wrong with it
+        found = _shapes[key] = (getattr(mechanism, "file_shape", None), mechanism)
+    return found
 
 
 def vocabulary_of(definitions: Any = None) -> EventVocabulary:

@@ -36,7 +36,7 @@ def review_lines(
     parties: Mapping[str, Any],
     party: str,
     language: str,
-    step_titles: Mapping[str, Mapping[str, str]],
+    step_titles: Mapping[tuple[str, int, str], Any],
 ) -> list[dict[str, Any]]:
     """The Party's reviews in progress, as the digest lists them: every open step with its
     deadline, source and lateness counted as the notices count it, and what the Party is
@@ -66,7 +66,9 @@ def record_digest(store: Any, notifier: Any, as_of: date, now: datetime) -> Dige
     resolver = RecipientResolver(
         snapshot.parties, roll, settings.secretariat, settings.cop_presidency
     )
-    step_titles = {s.id: dict(s.title) for s in notifier.definition.steps}
+    from ..definitions.catalog import steps_by_key
+
+    step_titles = steps_by_key(notifier.definition)
     notice = digest_key(as_of)
     report = DigestReport(month=f"{as_of:%Y-%m}")
     stamp = utc_naive(now)

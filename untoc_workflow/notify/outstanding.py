@@ -23,9 +23,10 @@ def outstanding_lines(
     parties: Mapping[str, Any],
     party: str,
     language: str,
-    step_titles: Mapping[str, Mapping[str, str]],
+    step_titles: Mapping[tuple[str, int, str], Any],
 ) -> list[dict[str, Any]]:
-    """The Party's reviews in progress, each with its open steps that have a deadline."""
+    """The Party's reviews in progress, each with its open steps that have a deadline;
+    `step_titles` holds the steps by (process, version, step id): each review's own."""
 
     def name(code: str) -> str:
         p = parties.get(code)
@@ -49,7 +50,8 @@ def outstanding_lines(
             # counted as `untoc status` counts it, from the deadline; a step that could
             # begin only after it says so (counted_from)
             days = (state.as_of - step.deadline.due).days
-            titles = step_titles.get(step.step, {})
+            found = step_titles.get((state.process, state.process_version, step.step))
+            titles = dict(getattr(found, "title", found) or {})
             steps.append(
                 {
                     "step": {

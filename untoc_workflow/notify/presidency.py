@@ -21,7 +21,15 @@ from .context import late_by, one_line
 
 def presidency_held(definition: Any) -> bool:
     """The summary waits for approval when a rung addressed to the President requires it."""
-    return any(r.approval for s in definition.steps for r in s.ladder if "cop_presidency" in r.to)
+    from ..definitions.catalog import definitions_of
+
+    return any(
+        r.approval
+        for d in definitions_of(definition)
+        for s in d.steps
+        for r in s.ladder
+        if "cop_presidency" in r.to
+    )
 
 
 def late_parties(

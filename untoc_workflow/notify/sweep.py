@@ -18,7 +18,7 @@ and a catch-up says truly whether the day was a holiday or the sweep did not run
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,6 +29,7 @@ from ..core import focal_points_on, mechanism_states
 from ..core.ladder import ladder_base
 from ..core.rules import WAITING_RULES
 from ..core.state import DueNotification, ReviewState
+from ..definitions.catalog import steps_by_id, steps_by_key
 from ..errors import InputError
 from ..outbox.entries import Backlog, backlog
 from ..outbox.golive import (
@@ -149,11 +150,12 @@ class Notifier:
             templates_dir(settings.process_defs), settings.portal_url
         )
         self.calendar = calendar or load_calendar(settings.process_defs)
-        self._steps = {s.id: s for s in definition.steps}
-        self._rungs = {(s.id, r.id): r for s in definition.steps for r in s.ladder}
+        # a notice holds a bare step id: found by id among the loaded processes' steps
+        self._steps = steps_by_id(definition)
+        self._rungs = {(s.id, r.id): r for s in self._steps.values() for r in s.ladder}
         # Steps whose notices are facts about a Party (it has no focal point), not a review.
         self._party_level = {
-            s.id for s in definition.steps if WAITING_RULES[s.waiting_for.rule].about_parties
+            s.id for s in self._steps.values() if WAITING_RULES[s.waiting_for.rule].about_parties
         }
         self.letters = LetterWriter(self.templates, self._steps, settings)
         check_series(getattr(settings, "note_series", None) or DEFAULT_SERIES)
@@ -166,7 +168,13 @@ class Notifier:
     # -- the sweep ------------------------------------------------------------------------
 
     def record(
-        self, store: Any, as_of: date, now: datetime, *, go_live: date | None = None
+        self,
+        store: Any,
+        as_of: date,
+        now: datetime,
+        *,
+        go_live: date | None = None,
+        progress: Callable[[int, int | None], None] | None = None,
     ) -> SweepReport:
         """Write the messages due on `as_of` to the outbox and cancel those that no longer
         apply, in one transaction. Nothing is sent here."""
@@ -193,6 +201,8 @@ class Notifier:
 
         snapshot = store.snapshot(as_of)
         states = mechanism_states(self.definition, snapshot, as_of)
+        if progress is not None:  # (reviews folded, reviews): the rest is letters
+            progress(len(states), len(states))
         roll = focal_points_on(snapshot.events, as_of)
         resolver = RecipientResolver(
             snapshot.parties, roll, self.settings.secretariat, self.settings.cop_presidency
@@ -523,7 +533,7 @@ class Notifier:
         """One message per recipient listing what is outstanding in its reviews. A Party
         without a focal point is written to through its mission (once)."""
         plan = _Plan()
-        titles = {s.id: dict(s.title) for s in self.definition.steps}
+        titles = steps_by_key(self.definition)
         involved = sorted(
             {
                 p
@@ -778,10 +788,12 @@ def sweep(
     *,
     deliver: bool = True,
     go_live: date | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> SweepReport:
     """Record what is due on `as_of`, then deliver everything pending (timestamps: `now`).
-    On a non-working day nothing is recorded and nothing leaves."""
-    report = notifier.record(store, as_of, now, go_live=go_live)
+    On a non-working day nothing is recorded and nothing leaves. `progress` hears
+    (reviews folded, reviews)."""
+    report = notifier.record(store, as_of, now, go_live=go_live, progress=progress)
     if deliver and report.non_working is None and not report.before_go_live:
         drained: DrainReport = drain(
             store.engine,
@@ -808,7 +820,7 @@ def notifier_from_settings(settings: Any | None = None) -> Notifier:
     from ..settings import load_settings
 
     settings = settings or load_settings()
-    definition = load_definitions(settings.process_defs)
+    definition = load_definitions(settings.definitions_folders)
     return Notifier(definition, settings)
 
 
@@ -820,6 +832,7 @@ def run_sweep(
     *,
     deliver: bool = True,
     go_live: date | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> SweepReport:
     """The sweep as `untoc sweep`, `untoc demo` and the Prefect flow run it."""
     from ..outbox import transport_for
@@ -828,7 +841,16 @@ def run_sweep(
     reapply_standing_decisions(store, notifier, as_of)
     transport = transport_for(notifier.settings)
     try:
-        return sweep(store, notifier, transport, as_of, now, deliver=deliver, go_live=go_live)
+        return sweep(
+            store,
+            notifier,
+            transport,
+            as_of,
+            now,
+            deliver=deliver,
+            go_live=go_live,
+            progress=progress,
+        )
     finally:
         transport.close()
 
@@ -837,6 +859,7 @@ def reapply_standing_decisions(store: Any, notifier: Notifier, as_of: date) -> N
     """Let standing Conference decisions (a changed duration) reach the steps that started
     since they were applied, before the sweep reads any deadline. Nothing recorded changes;
     with no decision in the store this is one query."""
+    from ..definitions.load import defs_file, is_mechanism_rules
     from ..mechanism import records
     from ..mechanism.definition import load_mechanism
     from ..mechanism.service import reapply_decisions
@@ -844,7 +867,9 @@ def reapply_standing_decisions(store: Any, notifier: Notifier, as_of: date) -> N
 
     if not records.applied_decisions(store):
         return
-    mechanism = load_mechanism(notifier.settings.process_defs / "mechanism.yaml")
+    mechanism = load_mechanism(
+        defs_file("mechanism.yaml", notifier.settings.process_defs, is_mechanism_rules)
+    )
     reapply_decisions(
         store, notifier.definition, mechanism, as_of=as_of, outbox=StoreNoticeOutbox(store)
     )

@@ -76,7 +76,9 @@ def _environment_fingerprint() -> str:
 
 
 def templates_dir(process_defs: Path) -> Path:
-    return Path(process_defs) / "templates"
+    from ..definitions.load import defs_file
+
+    return defs_file("templates", Path(process_defs))  # the bundled ones if it has none
 
 
 class Templates:

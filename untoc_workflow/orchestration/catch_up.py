@@ -99,7 +99,7 @@ async def aresume_touched_runs(
         if not done and event.seq <= after:
             continue  # the import brought nothing its step waits for
         try:
-            await aresume_with_fact(run.id, form_input(event_to_dict(event), definition))
+            await aresume_with_fact(run.id, form_input(event_to_dict(event), now.definition))
         except RuntimeError:
             continue  # its form refuses the logged fact: `untoc flows sync` says the same
         resumed.append(str(run.id))

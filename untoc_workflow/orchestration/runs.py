@@ -295,7 +295,7 @@ def _catalog() -> Any:
     from ..definitions import load_definitions
     from ..settings import load_settings
 
-    return load_definitions(load_settings().process_defs)
+    return load_definitions(load_settings().definitions_folders)
 
 
 def _step_facts() -> dict[str, frozenset[str]]:

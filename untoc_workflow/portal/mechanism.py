@@ -244,12 +244,9 @@ class MechanismView:
 
     def _steps(self) -> Iterator[Any]:
         """Every step of every loaded process (a catalog), the default process first."""
-        definitions = getattr(self.definition, "definitions", None)
-        if definitions is None:
-            yield from self.definition.steps
-            return
-        yield from self.definition.steps
-        for d in definitions.values():
+        from ..definitions.catalog import definitions_of
+
+        for d in definitions_of(self.definition):
             yield from d.steps
 
     def step_title(self, step_id: str, language: str, review_id: str | None = None) -> str:

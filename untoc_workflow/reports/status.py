@@ -234,9 +234,9 @@ def next_cluster_rule(
     mechanism.yaml's `next_cluster` (70 % of group 1, para 25)."""
     if threshold is not None and group is not None:
         return threshold, group
-    from ..definitions.load import process_defs_dir
+    from ..definitions.load import defs_file, is_mechanism_rules
 
-    path = process_defs_dir() / "mechanism.yaml"
+    path = defs_file("mechanism.yaml", accept=is_mechanism_rules)
     try:
         found = _declared_rule(str(path), path.stat().st_mtime)
     except Exception:  # no mechanism.yaml (a bare process_defs folder): the paper's rule

@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from ..core.admission import (
-    DATE_ONLY_FACTS,
     ORDERED_PARTY_FACTS,
     CommandDate,
     Refusal,
+    date_only_facts,
     future_refusal,
     party_refusals,
     review_refusals,
@@ -27,6 +27,10 @@ from ..core.admission import (
 from ..core.focal_points import focal_points_on
 from ..core.model import Event
 from .dialect import MAX_BIND, query_rows, sql_date
+from .fingerprints import check_fingerprints
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessCatalog, ProcessDefinition
 
 _COLUMNS = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
 # From this many reviews or parties, their facts are read in one pass over the log.
@@ -36,17 +40,19 @@ SCAN_FROM = 100
 @dataclass(frozen=True)
 class Admission:
     """Ask the process whether each new fact can be true: against `today` (the date of the
-    command) and with `definition` (None: the settings' country-review definition)."""
+    command) and with `definition`: a catalog of every loaded version, each review checked
+    against its own (process, version); None: the catalog of the settings' folders."""
 
     today: CommandDate
-    definition: Any = None
+    definition: ProcessCatalog | ProcessDefinition | None = None
 
-    def process(self) -> Any:
+    def process(self) -> ProcessCatalog | ProcessDefinition:
         if self.definition is not None:
             return self.definition
-        from ..definitions import load_process
+        from ..definitions import load_definitions
+        from ..settings import load_settings
 
-        return load_process()
+        return load_definitions(load_settings().definitions_folders)
 
 
 def refused_facts(
@@ -56,7 +62,10 @@ def refused_facts(
     in the order of the log's seq (the file's order)."""
     today = admission.today
     ordered = ", ".join(f"'{kind}'" for kind in ORDERED_PARTY_FACTS)
-    date_only = ", ".join(f"'{kind}'" for kind in DATE_ONLY_FACTS)
+    catalog = admission.process()
+    # a catalog iterates over its definitions; one definition is its own
+    definitions = list(catalog) if hasattr(catalog, "resolve") else [catalog]
+    date_only = ", ".join(f"'{kind}'" for kind in date_only_facts(definitions))
     # facts whose place does not matter can only be later than the command: only those
     # are read back
     out: list[Refusal] = []
@@ -115,7 +124,18 @@ def refused_facts(
     for party in new_parties:
         out.extend(party_refusals(by_party.get(party, []), is_new, today))
     if new_reviews:
-        definition = admission.process()
+        # the versions these reviews run (or were migrated to) must be as first used
+        used: set[tuple[str, int]] = set()
+        for rid in new_reviews:
+            found = reviews.get(rid)
+            if found is None:
+                continue
+            used.add((found.process, found.process_version))
+            for e in by_review.get(rid, []):
+                if e.type == "process_migrated" and e.data.get("version") is not None:
+                    used.add((str(e.data.get("process") or found.process), int(e.data["version"])))
+        check_fingerprints(conn, catalog, used)
+        definition = catalog
         roll = focal_points_on((e for es in by_party.values() for e in es), date.max)
         for review_id in new_reviews:
             review = reviews.get(review_id)

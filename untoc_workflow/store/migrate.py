@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from . import projection
 from .dialect import lock_for_migration, writing
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -43,3 +44,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         lock_for_migration(conn)  # two processes opening a new store: one migrates
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+        if revision == "head" and not projection.is_fresh(conn):
+            # a log stored before projections existed: fold it in once, here
+            projection.rebuild(conn)

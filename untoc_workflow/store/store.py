@@ -20,7 +20,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, text
+from sqlalchemy import Connection, Engine, insert, text
 from sqlmodel import Session
 
 from ..core.derive import EventIndex
@@ -39,7 +39,7 @@ from ..mechanism_file import (
 from ..mechanism_file.parse import MAX_PROBLEMS
 from ..mechanism_file.source import JsonStream, LocatedSource
 from ..yamlsource import Located, load_file
-from . import limits
+from . import limits, projection
 from .admission import Admission, refused_facts
 from .dialect import (
     MAX_BIND,
@@ -49,10 +49,14 @@ from .dialect import (
     make_engine,
     query_rows,
     repeatable_read,
+    sql_date,
     writing,
 )
 from .migrate import upgrade
 from .tables import EVENT_INDEXES, PartyRow, ReviewerRow, ReviewRow
+
+# A long job's report of how far it is: (done, total), total None when unknown.
+Progress = Callable[[int, int | None], None]
 
 # From this many events, an import into an empty log rebuilds the indexes afterwards.
 REBUILD_INDEXES_FROM = 10_000
@@ -183,6 +187,7 @@ class Store:
         self._lock = threading.Lock()
         self._cache: _EventCache | None = None
         self._index: tuple[tuple[Event, ...], EventIndex] | None = None
+        self._first_read = True
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -222,6 +227,18 @@ class Store:
         with _no_gc(), repeatable_read(self.engine.connect()) as conn, conn.begin():
             # Events first: reviews and parties are never deleted, so those read after
             # include every one the events name, whatever commits in between.
+            first, self._first_read = self._first_read, False
+            if first and as_of is not None and as_of < self._last_day(conn):
+                # a past date in the store's first snapshot (a command's one read): the log
+                # up to the date only, kept nowhere; a store asked again reads it all once
+                # and keeps it (the portal's, the desk's)
+                events = tuple(self._read_events(conn, until=as_of))
+                parties = self._parties(conn)
+                reviews = self._reviews(conn)
+                index = EventIndex(events)
+                return Snapshot(
+                    parties=parties, reviews=reviews, events=events, index=index, cut=as_of
+                )
             events = self._all_events(conn)
             parties = self._parties(conn)
             reviews = self._reviews(conn)
@@ -229,6 +246,38 @@ class Store:
         if as_of is not None:
             events = events[: bisect_right(events, as_of, key=_on)]
         return Snapshot(parties=parties, reviews=reviews, events=events, index=index, cut=as_of)
+
+    def fold_snapshot(self, as_of: date) -> Snapshot:
+        """What folding every review on `as_of` needs, and no more: when `as_of` is on or
+        after the log's last fact and the projection is up to date, the projection's events
+        (a fraction of the log, see store/projection.py), else `snapshot(as_of)`.
+
+        Its `events` are fold input, not the log: fold them (core.mechanism_states,
+        focal_points_on) and read nothing else from them (no counts, no timelines)."""
+        with _no_gc(), repeatable_read(self.engine.connect()) as conn, conn.begin():
+            mark = projection.read_mark(conn)
+            usable = (
+                mark is not None
+                and mark[1] is not None
+                and as_of >= mark[1]
+                and mark == projection.log_mark(conn)
+            )
+            if usable:
+                events = tuple(projection.read_events(conn))
+                parties = self._parties(conn)
+                reviews = self._reviews(conn)
+        if not usable:
+            return self.snapshot(as_of)
+        return Snapshot(parties=parties, reviews=reviews, events=events)
+
+    def rebuild_projections(self) -> int:
+        """Make the projections again from the log; returns the rows written."""
+        with self.writing() as conn, _no_gc():
+            return projection.rebuild(conn)
+
+    def projections_fresh(self) -> bool:
+        with self.engine.connect() as conn:
+            return projection.is_fresh(conn)
 
     def _index_for(self, events: tuple[Event, ...]) -> EventIndex:
         """The core's index of the whole cached log, kept with it: folds on any date then
@@ -275,7 +324,13 @@ class Store:
             self._dates[v] = d
         return d
 
-    def _read_events(self, conn: Connection, after_seq: int | None = None) -> list[Event]:
+    def _last_day(self, conn: Connection) -> date:
+        last = conn.execute(text('SELECT MAX("on") FROM event')).scalar()
+        return date.max if last is None else self._date(last)
+
+    def _read_events(
+        self, conn: Connection, after_seq: int | None = None, until: date | None = None
+    ) -> list[Event]:
         # Read in arrival order (a plain table scan) and sort here: faster than walking the
         # (on, seq) index, and the log arrives nearly in date order anyway.
         sql = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
@@ -283,6 +338,11 @@ class Store:
         if after_seq is not None:
             sql += " WHERE seq > ?"
             params = (after_seq,)
+        elif until is not None:
+            # SQLite: `+` keeps it a table scan (the date index would fetch row by row)
+            plus = "+" if conn.dialect.name == "sqlite" else ""
+            sql += f' WHERE {plus}"on" <= ?'
+            params = (sql_date(conn, until),)
         return self._read_rows(query_rows(conn, sql, params, stream=True))
 
     def _read_rows(self, cur: Any) -> list[Event]:
@@ -420,27 +480,70 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------
 
-    def import_file(self, path: str | Path, *, admission: Admission | None = None) -> ImportResult:
-        """Import a mechanism file (JSON or YAML): all or nothing, idempotent."""
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        admission: Admission | None = None,
+        progress: Progress | None = None,
+    ) -> ImportResult:
+        """Import a mechanism file (JSON or YAML): all or nothing, idempotent. `progress`
+        is called with (events read, events in the file) as the import goes."""
+        digest = _file_digest(path)
+        if digest is not None:
+            with self.engine.connect() as conn:
+                seen = _known_file(conn, digest)
+            if seen is not None:
+                # imported whole before: the log only grows, parties and reviews never
+                # change, so every item of it is stored; nothing to parse or check
+                if progress is not None:
+                    progress(seen[2] + seen[3], seen[2] + seen[3])
+                return ImportResult(
+                    parties_skipped=seen[0],
+                    reviews_skipped=seen[1],
+                    events_skipped=seen[2],
+                    events_repeated=seen[3],
+                )
         if Path(path).suffix.lower() == ".json":
             # read event by event: a million-event file never sits in memory as objects
-            return self.import_document(JsonStream.open(path), admission=admission)
-        return self.import_document(load_file(path, aliases=False), admission=admission)
+            document: Any = JsonStream.open(path)
+        else:
+            document = load_file(path, aliases=False)
+        return self.import_document(document, admission=admission, digest=digest, progress=progress)
 
     def import_document(
         self,
         located: Located | JsonStream | LocatedSource,
         *,
         admission: Admission | None = None,
+        digest: str | None = None,
+        progress: Progress | None = None,
         then: Callable[[Connection, ImportResult], None] | None = None,
     ) -> ImportResult:
         """Import a parsed mechanism file in one transaction; raise InputError (and write
         nothing) on any problem in the file or any clash with what is stored. With
         `admission`, every new fact must also be one that can be true (core.admission).
-        `then` writes the caller's own rows in the same transaction (the portal's document
-        beside the fact it brings): both are committed, or neither."""
+        `digest` (the file's SHA-256) records the file as imported whole; `progress` hears
+        (events read, events in the file). `then` writes the caller's own rows in the same
+        transaction (the portal's document beside the fact it brings): both are committed,
+        or neither."""
         with self.writing() as conn, bulk_loading(conn), _no_gc():
-            result: ImportResult = _Import(self, conn, located, admission).run()
+            result: ImportResult = _Import(self, conn, located, admission, progress).run()
+            # two imports of the same file in turn: the second found everything stored
+            if digest is not None and not _known_file(conn, digest):
+                conn.execute(
+                    text(
+                        "INSERT INTO imported_file (sha256, parties, reviews, events, repeated)"
+                        " VALUES (:d, :p, :r, :e, :x)"
+                    ),
+                    {
+                        "d": digest,
+                        "p": result.parties_added + result.parties_skipped,
+                        "r": result.reviews_added + result.reviews_skipped,
+                        "e": result.events_added + result.events_skipped,
+                        "x": result.events_repeated,
+                    },
+                )
             if then is not None:
                 then(conn, result)
             return result
@@ -469,14 +572,22 @@ class Store:
 
     # -- export ----------------------------------------------------------------------
 
-    def export(self) -> dict[str, Any]:
+    def export(self, progress: Progress | None = None) -> dict[str, Any]:
         """The whole store as a mechanism-file document (events sorted by date, arrival)."""
         snap = self.snapshot()
+        if progress is not None:
+            progress(0, len(snap.events))
         return document_from_core(snap.parties.values(), snap.reviews.values(), snap.events)
 
-    def export_file(self, path: str | Path) -> Path:
-        """Write the export as JSON (`.json`) or YAML (anything else)."""
-        return write_document(self.export(), path)
+    def export_file(self, path: str | Path, progress: Progress | None = None) -> Path:
+        """Write the export as JSON (`.json`) or YAML (anything else); `progress` hears
+        (0, events) once the log is read and (events, events) once they are written."""
+        document = self.export(progress)
+        out = write_document(document, path)
+        if progress is not None:
+            n = len(document.get("events", ()))
+            progress(n, n)
+        return out
 
 
 class _Import:
@@ -488,8 +599,10 @@ class _Import:
         conn: Connection,
         located: Located | JsonStream | LocatedSource,
         admission: Admission | None = None,
+        progress: Progress | None = None,
     ):
         self.store = store
+        self.progress = progress
         self.conn = conn
         self.source = LocatedSource(located) if isinstance(located, Located) else located
         self.problems: list[Problem] = []
@@ -561,11 +674,21 @@ class _Import:
             for name in EVENT_INDEXES:
                 conn.exec_driver_sql(f"DROP INDEX {name}")
         make_id = _IdMaker()
-        after_seq = self._max_seq() if self.admission else 0
+        after_seq = self._max_seq()
+        # the projection follows the log in this transaction, unless it was already behind
+        # (then it stays behind, and `untoc projections rebuild` or the next open refills it)
+        pending = projection.Pending() if projection.is_fresh(conn) else None
+        position = 0
+        top_on: date | None = None
         event_fits = limits.event_fits
         recorded_at = datetime.now(UTC)
         added_seqs: set[int] = set()  # file positions (1-based) of the events added
+        total = len(self.source)
+        read = 0
         for batch in reader.events():
+            read += len(batch)
+            if self.progress is not None:
+                self.progress(read, total)
             prepared = []
             for e in batch:
                 data_json = data_to_json(e.data)
@@ -591,6 +714,14 @@ class _Import:
                 if flags:
                     added_seqs.add(e.seq)
                 rows.append((eid, e.on, e.type, e.review, e.party, data_json, e.note, recorded_at))
+                if pending is not None:
+                    on = e.on.isoformat()
+                    pending.add(
+                        (on, position, e.type, e.review, e.party, data_json, eid, e.note), e.data
+                    )
+                    position += 1
+                    if top_on is None or e.on > top_on:
+                        top_on = e.on
                 if self.admission:
                     self.inserted.append(e.seq - 1)
             if rows and ok():
@@ -604,12 +735,28 @@ class _Import:
                 conn.exec_driver_sql(f"CREATE INDEX {name} ON event ({cols})")
         if self.admission and ok() and counts["events_added"]:
             self._admit(after_seq, self.admission)
+        if pending is not None and top_on is not None and ok() and not self.problems:
+            self._project(pending, after_seq, top_on)
         if self.problems:
             raise InputError(self.problems, title=f"{self.source.file}: nothing was imported")
         if flags:
             # one flag per appended event; a repeat skipped by the reader is not added
             return [i + 1 in added_seqs for i in range(len(self.source))]
         return ImportResult(**counts)
+
+    def _project(self, pending: projection.Pending, after_seq: int, top_on: date) -> None:
+        # the appended rows' seqs, in insertion order (one writer holds the log's lock)
+        seqs = [
+            s
+            for (s,) in query_rows(
+                self.conn, "SELECT seq FROM event WHERE seq > ? ORDER BY seq", (after_seq,)
+            )
+        ]
+        mark = projection.read_mark(self.conn)
+        last_on = max(top_on, mark[1]) if mark is not None and mark[1] is not None else top_on
+        projection.update(
+            self.conn, pending.rows(seqs), pending.latest(seqs), (seqs[-1], last_on.isoformat())
+        )
 
     def _max_seq(self) -> int:
         return int(self.conn.execute(text("SELECT COALESCE(MAX(seq), 0) FROM event")).scalar_one())
@@ -635,25 +782,33 @@ class _Import:
     def _check_limits(self, parties: Sequence[Party], reviews: Sequence[Review]) -> None:
         """What either database would refuse (NUL, lengths, line breaks in names)."""
         head = self.source.head
+        # the place in the file is looked up only for an item with a problem: looking it up
+        # for each of ten thousand reviews walks the list ten thousand times
         for i, p in enumerate(parties):
-            at = f"parties[{_index(head, 'parties', 'code', p.code, i)}]"
             for field, why in limits.party_problems(p):
+                at = f"parties[{_index(head, 'parties', 'code', p.code, i)}]"
                 self._problem(f"{at}.{field}", why)
         for i, r in enumerate(reviews):
-            at = f"reviews[{_index(head, 'reviews', 'id', r.id, i)}]"
             for field, why in limits.review_problems(r):
+                at = f"reviews[{_index(head, 'reviews', 'id', r.id, i)}]"
                 self._problem(f"{at}.{field}", why)
 
     def _stored_events(self, ids: list[str]) -> dict[str, tuple[Any, ...]]:
+        # the driver's cursor, not SQLAlchemy's rows: a re-import asks this of every event
         out: dict[str, tuple[Any, ...]] = {}
-        query = text(
-            'SELECT id, "on", type, review_id, party, data, note FROM event WHERE id IN :ids'
-        ).bindparams(bindparam("ids", expanding=True))
+        date_of = self.store._date
         for start in range(0, len(ids), MAX_BIND):
-            for eid, on, type_, review, party, data, note in self.conn.execute(
-                query, {"ids": ids[start : start + MAX_BIND]}
-            ):
-                out[eid] = (self.store._date(on), type_, review, party, data, note)
+            chunk = ids[start : start + MAX_BIND]
+            marks = ", ".join("?" * len(chunk))
+            cur = query_rows(
+                self.conn,
+                f'SELECT id, "on", type, review_id, party, data, note FROM event'
+                f" WHERE id IN ({marks})",
+                tuple(chunk),
+            )
+            for eid, on, type_, review, party, data, note in cur.fetchall():
+                out[eid] = (date_of(on), type_, review, party, data, note)
+            cur.close()
         return out
 
     def _insert_parties(self, parties: Iterable[Party]) -> None:
@@ -705,6 +860,28 @@ class _Import:
                 for pos, a in enumerate(r.reviewers)
             ],
         )
+
+
+def _known_file(conn: Connection, digest: str) -> Any:
+    """(parties, reviews, events, repeated) of a file imported whole, or None."""
+    return conn.execute(
+        text("SELECT parties, reviews, events, repeated FROM imported_file WHERE sha256 = :d"),
+        {"d": digest},
+    ).first()
+
+
+def _file_digest(path: str | Path) -> str | None:
+    """The SHA-256 of a file's bytes (None when it cannot be read: the import says why)."""
+    h = hashlib.sha256()
+    try:
+        if not Path(path).is_file():
+            return None  # a device or a pipe: never read here (the import refuses it)
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
 
 
 def _index(head: Mapping[str, Any], section: str, key: str, value: str, default: int) -> int:

@@ -1,0 +1,63 @@
+"""The third process (tests/processes/mutual_evaluation): neither UNTOC's nor UNCAC's, run
+by the command line on SQLite and PostgreSQL from its own definitions folder."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+HERE = Path(__file__).parent
+ME_DEFS = HERE / "mutual_evaluation"
+ME_MECHANISM = ME_DEFS / "mechanism.yaml"
+ME_V2 = HERE / "mutual_evaluation_v2"
+ME_V2_REVIEWS = ME_V2 / "reviews.yaml"
+TODAY = date(2024, 6, 3)
+
+
+@pytest.fixture()
+def me_cli(tmp_path, monkeypatch, store_url):
+    """`untoc ...` with the mutual evaluation's two folders (its versions 1 and 2) added to
+    the bundled definitions, in a fresh folder and store (SQLite, then PostgreSQL), on a
+    fixed today."""
+    from untoc_workflow.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", f"{ME_DEFS}:{ME_V2}")
+    monkeypatch.setenv("UNTOC_OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("UNTOC_SETTINGS", raising=False)
+    monkeypatch.setattr("untoc_workflow.cli.core_commands.today", lambda: TODAY)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0):
+        result = runner.invoke(app, list(args), catch_exceptions=False)
+        out = result.output + (result.stderr if result.stderr_bytes else "")
+        assert result.exit_code == code, out
+        assert "Traceback" not in out
+        return result
+
+    return run
+
+
+def stored_events(cli) -> list[dict]:
+    cli("export", "store.json")
+    return json.loads(Path("store.json").read_text(encoding="utf-8")).get("events", [])
+
+
+def refused(cli, *args: str) -> str:
+    """Run a command that must be refused (exit 1); the store must be as it was."""
+    before = stored_events(cli)
+    result = cli(*args, code=1)
+    assert stored_events(cli) == before
+    return result.stderr
+
+
+def states(cli, as_of: str = "2024-06-03") -> dict[str, dict]:
+    out = cli("status", "--as-of", as_of, "--format", "json").stdout
+    return {s["review"]: s for s in json.loads(out)}

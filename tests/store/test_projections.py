@@ -1,0 +1,264 @@
+"""The projections: folding every review from them gives what folding the whole log gives,
+on the day of the last fact and after it, whatever wrote the log (import, record, a
+Conference decision, a migration, an import killed half-way); a rebuild from the log makes
+the same rows the appends kept; a past date still folds from the log."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "mechanism"))
+sys.path.insert(0, str(Path(__file__).parents[2]))
+from mechanism_support import mechanism, process, small_document  # noqa: E402
+
+from bench.generate import generate, write  # noqa: E402
+from untoc_workflow.core import mechanism_states  # noqa: E402
+from untoc_workflow.core.migration import migration_event  # noqa: E402
+from untoc_workflow.core.model import Event  # noqa: E402
+from untoc_workflow.definitions import load_definitions  # noqa: E402
+from untoc_workflow.mechanism_file.convert import event_to_dict  # noqa: E402
+from untoc_workflow.sample import SAMPLE_FILE  # noqa: E402
+from untoc_workflow.store import open_store  # noqa: E402
+from untoc_workflow.yamlsource import Located  # noqa: E402
+
+CATALOG = load_definitions()
+
+
+def projection_rows(store: Any) -> dict[tuple[str, str], tuple[int, str]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("SELECT kind, owner, last_seq, events FROM projection"))
+        return {(k, o): (s, e) for k, o, s, e in rows}
+
+
+def assert_projection_folds_as_the_log(store: Any, definitions: Any = CATALOG) -> int:
+    """On the last fact's day and a year later, the fold of the projection equals the fold
+    of the log for every review; the rows equal a rebuild's. Returns the reviews compared."""
+    assert store.projections_fresh()
+    log = store.snapshot()
+    assert log.events, "an empty log proves nothing"
+    last = max(e.on for e in log.events)
+    for day in (last, last + timedelta(days=365)):
+        projected = store.fold_snapshot(day)
+        # the projection was used, not the log: fewer events, no index of the whole log
+        assert projected.index is None
+        assert len(projected.events) <= len(log.events)
+        expected = mechanism_states(definitions, store.snapshot(day), day)
+        assert expected, "no review to compare"
+        assert mechanism_states(definitions, projected, day) == expected
+    kept = projection_rows(store)
+    store.rebuild_projections()
+    assert projection_rows(store) == kept
+    return len(log.reviews)
+
+
+def test_the_sample_folds_the_same_from_its_projection(store: Any) -> None:
+    store.import_file(SAMPLE_FILE)
+    assert assert_projection_folds_as_the_log(store) > 10
+
+
+def test_a_generated_mechanism_folds_the_same_and_the_projection_is_smaller(
+    store: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "generated.json"
+    write(generate(reviews=150, events=6_000, parties=40), path)
+    store.import_file(path)
+    assert assert_projection_folds_as_the_log(store) == 150
+    last = max(e.on for e in store.snapshot().events)
+    assert len(store.fold_snapshot(last).events) < 0.7 * len(store.snapshot().events)
+    # appending again in small pieces keeps it equal (each append merges into the rows)
+    rid = sorted(store.snapshot().reviews)[3]
+    flags = store.append(
+        [
+            Event(
+                last,
+                "deadline_extended",
+                review=rid,
+                data={"step": "saq", "due": last, "basis": "agreed"},
+            ),
+            Event(last + timedelta(days=2), "saq_submitted", review=rid),
+        ]
+    )
+    assert flags == [True, True]
+    assert assert_projection_folds_as_the_log(store) == 150
+
+
+def test_a_past_date_folds_from_the_log(store: Any) -> None:
+    store.import_file(SAMPLE_FILE)
+    first = min(e.on for e in store.snapshot().events)
+    past = first + timedelta(days=200)
+    snap = store.fold_snapshot(past)
+    assert snap.index is not None  # the log's snapshot, cut at the date
+    assert all(e.on <= past for e in snap.events) and snap.events
+
+
+def test_record_decide_and_migrate_keep_the_projection(store: Any) -> None:
+    from untoc_workflow.mechanism import service
+    from untoc_workflow.mechanism.decisions import parse_decision
+    from untoc_workflow.notify.decision_outbox import StoreNoticeOutbox
+    from untoc_workflow.yamlsource import load_text
+
+    definition = process()
+    store.import_document(Located(small_document(), "small.json", {}))
+    reviews = sorted(store.snapshot().reviews)
+    # record: a consultation and an SAQ, one at a time, as `untoc record` does
+    store.append(
+        [
+            Event(
+                date(2021, 1, 10),
+                "preliminary_consultation_held",
+                review=reviews[0],
+                data={"languages": ["en"], "agreed": {"saq": date(2021, 8, 1)}},
+            )
+        ]
+    )
+    store.append([Event(date(2021, 3, 1), "saq_submitted", review=reviews[1])])
+    assert_projection_folds_as_the_log(store, definition)
+    # a Conference decision moves deadlines (events appended by the service)
+    decision = parse_decision(
+        load_text(
+            "decision: TEST-1\ntitle: Six more months\nadopted_on: 2021-06-15\n"
+            "effects:\n  - kind: extend_deadline\n    step: saq\n    by: 6 months\n"
+            "    reviews: {cluster: 1, group: 1}\n",
+            "decision.yaml",
+        ),
+        definition,
+    )
+    applied = service.decide(
+        store,
+        decision,
+        definition,
+        mechanism(),
+        as_of=date(2021, 7, 1),
+        dry_run=False,
+        outbox=StoreNoticeOutbox(store),
+    )
+    assert applied.recorded > 0
+    assert_projection_folds_as_the_log(store, definition)
+    # a migration (as `untoc process migrate` records it)
+    catalog = CATALOG
+    review = store.snapshot().reviews[reviews[2]]
+    event = migration_event(
+        review.id, review.process, review.process_version, date(2021, 9, 1), {}, "test"
+    )
+    doc = {"format": "untoc-mechanism/1", "events": [event_to_dict(event)]}
+    assert store.import_document(Located(doc, "untoc migrate", {})).events_added == 1
+    assert_projection_folds_as_the_log(store, catalog)
+
+
+_CHILD = """
+import sys
+from untoc_workflow.store import open_store
+store = open_store(sys.argv[1])
+print("importing", flush=True)
+store.import_file(sys.argv[2])
+print("done", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_an_import_killed_half_way_leaves_log_and_projection_together(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'killed.db'}"
+    doc = generate(reviews=300, events=60_000, parties=40)
+    path = tmp_path / "big.json"
+    write(doc, path)
+    # the store holds the file's first thousand events; the import adds the rest
+    with open_store(url) as store:
+        store.import_document(Located({**doc, "events": doc["events"][:1000]}, "head", {}))
+        before = store.snapshot()
+        kept = projection_rows(store)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, url, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "importing"
+    wal = tmp_path / "killed.db-wal"
+    deadline = time.monotonic() + 120
+    # kill once rows are going in: the write-ahead log grows past a few pages
+    while time.monotonic() < deadline and child.poll() is None:
+        if wal.exists() and wal.stat().st_size > 400_000:
+            break
+        time.sleep(0.02)
+    os.kill(child.pid, signal.SIGKILL)
+    rest = child.stdout.read()
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+    assert "done" not in rest, "the import finished before the kill: nothing was tested"
+    with open_store(url) as store:
+        assert store.projections_fresh()
+        assert len(store.snapshot().events) == len(before.events)
+        assert projection_rows(store) == kept
+        assert_projection_folds_as_the_log(store)
+        # and the next import goes through, the projection following it
+        store.import_file(path)
+        assert len(store.snapshot().events) == 60_000
+        assert assert_projection_folds_as_the_log(store) == 300
+
+
+def test_the_rebuild_command_refills_a_projection_left_behind(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from untoc_workflow.cli import app
+
+    with open_store(sqlite_url) as store:
+        store.import_file(SAMPLE_FILE)
+        kept = projection_rows(store)
+        with store.engine.begin() as conn:
+            conn.execute(text("DELETE FROM projection"))
+            conn.execute(text("DELETE FROM projection_mark"))
+        assert not store.projections_fresh()
+        day = max(e.on for e in store.snapshot().events)
+        assert store.fold_snapshot(day).index is not None  # behind: the log is folded
+    monkeypatch.setenv("UNTOC_DATABASE_URL", sqlite_url)
+    result = CliRunner().invoke(app, ["projections", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "rows" in result.output
+    with open_store(sqlite_url) as store:
+        assert store.projections_fresh()
+        assert projection_rows(store) == kept
+        json.dumps(list(kept))  # plain values
+
+
+def test_a_first_snapshot_of_a_past_date_reads_up_to_the_date_and_folds_the_same(
+    store_url: str,
+) -> None:
+    with open_store(store_url) as store:
+        store.import_file(SAMPLE_FILE)
+        whole = store.snapshot()
+    past = min(e.on for e in whole.events) + timedelta(days=400)
+    cut = tuple(e for e in whole.events if e.on <= past)
+    assert 0 < len(cut) < len(whole.events)
+    with open_store(store_url) as fresh:  # nothing cached: the command's first read
+        snap = fresh.snapshot(past)
+        assert snap.events == cut
+        assert mechanism_states(CATALOG, snap, past) == mechanism_states(CATALOG, whole, past)
+
+
+def test_a_store_made_before_projections_gets_them_when_opened(sqlite_url: str) -> None:
+    with open_store(sqlite_url) as store:
+        store.import_file(SAMPLE_FILE)
+        kept = projection_rows(store)
+        # the store as migration 0009 left it: no projection tables
+        with store.engine.begin() as conn:
+            for table in ("projection", "projection_mark", "imported_file"):
+                conn.execute(text(f"DROP TABLE {table}"))
+            conn.execute(text("UPDATE alembic_version SET version_num = '0009_note_numbers'"))
+    with open_store(sqlite_url) as store:
+        assert store.projections_fresh()
+        assert projection_rows(store) == kept
+        assert_projection_folds_as_the_log(store)

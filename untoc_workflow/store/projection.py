@@ -1,0 +1,342 @@
+"""Projections: each review's and each Party's fold input, kept as the log is appended.
+
+A status "today" folds every review on a date on or after the last fact. On such a date
+the fold sees every event, and most of them cannot change its answer: after the first
+`saq_submitted` of a review, a second one changes nothing; of a step's deadline
+extensions, only the latest counts. A projection row holds, per review (and per Party, for
+the Party's own facts), the events that can still matter on any date on or after the log's
+last fact, so that fold reads ten thousand rows and a fraction of the events instead of the
+whole log. A past date still folds from the log (`Store.snapshot`).
+
+The rule (kept conservative: keeping an event too many is always right, one too few never):
+- every `reviewer_replaced`, `process_migrated` and focal-point change is kept (their
+  order matters: reviewers swap, the roll walks every change);
+- of `deadline_extended`, the latest per step (the fold uses the latest on the date);
+- of every other fact, the first with the same type, party and data (the fold keeps the
+  first of a kind, the first part of each reviewer, the first waiver of a step).
+
+Rows are written in the transaction that appends the events (`_Import.run`), so a crash
+leaves both or neither; `rebuild` makes them again from the log, and a test checks the
+fold on the projection equals the fold on the log. The projection mark records the seq and
+date of the last event folded in: a reader uses the projection only when the mark equals
+the log's (and the date asked is on or after the mark's date).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from ..core.model import Event
+from ..mechanism_file.convert import data_to_json, data_with_dates
+from .dialect import MAX_BIND, query_rows, sql_date
+
+# Facts whose every occurrence the fold walks in order.
+KEEP_ALL = frozenset(
+    {"reviewer_replaced", "process_migrated", "focal_point_nominated", "focal_point_withdrawn"}
+)
+# Facts of which only the latest per step counts.
+KEEP_LAST = frozenset({"deadline_extended"})
+
+# A row as the projection stores it, and as `compact` takes it:
+#   (on ISO, seq, type, review, party, data JSON text, id, note)
+Row = tuple[str, int, str, str | None, str | None, str, str | None, str | None]
+
+
+def _step_of(data_json: str) -> Any:
+    return json.loads(data_json).get("step")
+
+
+def compact(rows: Iterable[Row]) -> list[Row]:
+    """The rows (of one review, or one Party's own facts) that can change a fold on a date
+    on or after the last of them, in (on, seq) order."""
+    ordered = sorted(rows, key=lambda r: (r[0], r[1]))
+    kept: list[Row | None] = []
+    first: set[tuple[str, str | None, str]] = set()
+    last: dict[tuple[str, Any], int] = {}  # (type, step) -> position in `kept`
+    for r in ordered:
+        kind = r[2]
+        if kind in KEEP_ALL:
+            kept.append(r)
+        elif kind in KEEP_LAST:
+            key = (kind, _step_of(r[5]))
+            at = last.get(key)
+            if at is not None:
+                kept[at] = None
+            last[key] = len(kept)
+            kept.append(r)
+        else:
+            key3 = (kind, r[4], r[5])
+            if key3 not in first:
+                first.add(key3)
+                kept.append(r)
+    return [r for r in kept if r is not None]
+
+
+class Pending:
+    """Rows being appended, reduced as they come (a million-event import keeps only what
+    the projection will hold). `n` orders rows of the same day: the seq, or the position
+    in the append (whose seqs follow the same order), translated by `finish`."""
+
+    def __init__(self) -> None:
+        self._all: list[Row] = []
+        self._first: dict[tuple[str | None, str | None, str, str], Row] = {}
+        self._last: dict[tuple[str | None, str | None, str, Any], Row] = {}
+        # owner -> (last n, latest date) of every row added, kept or not
+        self._latest: dict[tuple[str, str], tuple[int, str]] = {}
+
+    def add(self, row: Row, data: Any = None) -> None:
+        """Take one row; `data`, the row's data already decoded, spares decoding it."""
+        owner = _owner(row[3], row[4])
+        if owner is not None:
+            seen = self._latest.get(owner)
+            if seen is None:
+                self._latest[owner] = (row[1], row[0])
+            elif row[1] > seen[0] or row[0] > seen[1]:
+                self._latest[owner] = (max(seen[0], row[1]), max(seen[1], row[0]))
+        kind = row[2]
+        if kind in KEEP_ALL:
+            self._all.append(row)
+        elif kind in KEEP_LAST:
+            step = data.get("step") if data is not None else _step_of(row[5])
+            key = (row[3], row[4] if row[3] is None else None, kind, step)
+            old = self._last.get(key)
+            if old is None or (row[0], row[1]) > (old[0], old[1]):
+                self._last[key] = row
+        else:
+            key3 = (row[3], row[4], kind, row[5])
+            old3 = self._first.get(key3)
+            if old3 is None or (row[0], row[1]) < (old3[0], old3[1]):
+                self._first[key3] = row
+
+    def rows(self, seqs: Sequence[int] | None = None) -> list[Row]:
+        """The kept rows; with `seqs`, each row's position `n` becomes seqs[n]."""
+        out = [*self._all, *self._first.values(), *self._last.values()]
+        if seqs is not None:
+            out = [(r[0], seqs[r[1]], *r[2:]) for r in out]  # type: ignore[misc]
+        return out
+
+    def latest(self, seqs: Sequence[int] | None = None) -> dict[tuple[str, str], tuple[int, str]]:
+        """Each owner's last seq and latest date among the rows added."""
+        if seqs is None:
+            return self._latest
+        return {o: (seqs[n], on) for o, (n, on) in self._latest.items()}
+
+
+def _owner(review: str | None, party: str | None) -> tuple[str, str] | None:
+    if review is not None:
+        return ("review", review)
+    if party is not None:
+        return ("party", party)
+    return None  # a fact of neither: no fold reads it
+
+
+def _encode(rows: Sequence[Row]) -> str:
+    return json.dumps(
+        # data as JSON objects, not texts: one decode of the row reads them all
+        [[r[0], r[1], r[2], r[4], json.loads(r[5]), r[6], r[7]] for r in rows],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def _decode(owner_kind: str, owner: str, text_: str) -> list[Row]:
+    review = owner if owner_kind == "review" else None
+    out: list[Row] = []
+    for on, seq, kind, party, data, id_, note in json.loads(text_):
+        out.append((on, seq, kind, review, party, data_to_json(data), id_, note))
+    return out
+
+
+def _iso(v: Any) -> str:
+    return v if isinstance(v, str) else v.isoformat()
+
+
+def update(
+    conn: Connection,
+    rows: Sequence[Row],
+    latest: dict[tuple[str, str], tuple[int, str]],
+    top: tuple[int, str],
+) -> None:
+    """Fold newly appended rows (with their seqs) into the projection, in the append's
+    transaction. `latest` gives each owner's last seq and date among the appended events
+    (kept or not), `top` the log's last seq and latest date. Only the reviews and Parties
+    the appended events name are read and written."""
+    by_owner: dict[tuple[str, str], list[Row]] = {owner: [] for owner in latest}
+    for r in rows:
+        owner = _owner(r[3], r[4])
+        if owner is not None:
+            by_owner[owner].append(r)
+    stored = _read(conn, list(by_owner))
+    writes = []
+    for (kind, owner), new in by_owner.items():
+        old, old_on = stored.get((kind, owner), ([], None))
+        merged = compact([*old, *new])
+        last_seq, last_on = latest[(kind, owner)]
+        writes.append(
+            {
+                "kind": kind,
+                "owner": owner,
+                "events": _encode(merged),
+                # appended events come after every stored one
+                "last_seq": last_seq,
+                "last_on": max(last_on, old_on) if old_on else last_on,
+            }
+        )
+    _write(conn, writes)
+    _advance_mark(conn, *top)
+
+
+def _read(
+    conn: Connection, owners: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[list[Row], str]]:
+    out: dict[tuple[str, str], tuple[list[Row], str]] = {}
+    for kind in ("review", "party"):
+        names = sorted(o for k, o in owners if k == kind)
+        for start in range(0, len(names), MAX_BIND):
+            chunk = names[start : start + MAX_BIND]
+            marks = ", ".join("?" * len(chunk))
+            for owner, events, last_on in query_rows(
+                conn,
+                "SELECT owner, events, last_on FROM projection"
+                f" WHERE kind = ? AND owner IN ({marks})",
+                (kind, *chunk),
+            ):
+                out[(kind, owner)] = (_decode(kind, owner, events), _iso(last_on))
+    return out
+
+
+def _write(conn: Connection, writes: list[dict[str, Any]]) -> None:
+    if not writes:
+        return
+    owners = [(w["kind"], w["owner"]) for w in writes]
+    for kind in ("review", "party"):
+        names = [o for k, o in owners if k == kind]
+        for start in range(0, len(names), MAX_BIND):
+            chunk = names[start : start + MAX_BIND]
+            marks = ", ".join("?" * len(chunk))
+            query_rows(
+                conn,
+                f"DELETE FROM projection WHERE kind = ? AND owner IN ({marks})",
+                (kind, *chunk),
+            ).close()
+    for w in writes:
+        w["last_on"] = sql_date(conn, date.fromisoformat(w["last_on"]))
+    conn.execute(
+        text(
+            "INSERT INTO projection (kind, owner, last_seq, last_on, events)"
+            " VALUES (:kind, :owner, :last_seq, :last_on, :events)"
+        ),
+        writes,
+    )
+
+
+def _advance_mark(conn: Connection, seq: int, on: str) -> None:
+    day = date.fromisoformat(on)
+    mark = read_mark(conn)
+    if mark is None:
+        conn.execute(
+            text("INSERT INTO projection_mark (id, last_seq, last_on) VALUES (1, :s, :o)"),
+            {"s": seq, "o": sql_date(conn, day)},
+        )
+        return
+    conn.execute(
+        text("UPDATE projection_mark SET last_seq = :s, last_on = :o WHERE id = 1"),
+        {"s": max(seq, mark[0]), "o": sql_date(conn, max(day, mark[1]) if mark[1] else day)},
+    )
+
+
+def read_mark(conn: Connection) -> tuple[int, date | None] | None:
+    """(seq, date) of the last event folded into the projection; None before any."""
+    row = conn.execute(text("SELECT last_seq, last_on FROM projection_mark WHERE id = 1")).first()
+    if row is None:
+        return None
+    on = row[1]
+    return int(row[0]), (date.fromisoformat(on) if isinstance(on, str) else on)
+
+
+def is_fresh(conn: Connection) -> bool:
+    """The projection holds every event of the log (an empty log needs no mark)."""
+    seq, on = log_mark(conn)
+    mark = read_mark(conn)
+    if mark is None:
+        return seq == 0
+    return mark == (seq, on)
+
+
+def log_mark(conn: Connection) -> tuple[int, date | None]:
+    """(seq, date) of the log's last event: what the projection's mark must equal."""
+    seq, on = conn.execute(text('SELECT COALESCE(MAX(seq), 0), MAX("on") FROM event')).one()
+    return int(seq), (date.fromisoformat(on) if isinstance(on, str) else on)
+
+
+def log_rows(conn: Connection) -> Iterator[Row]:
+    """Every event of the log as a projection row, in arrival order."""
+    cur = query_rows(
+        conn, 'SELECT "on", seq, type, review_id, party, data, id, note FROM event', stream=True
+    )
+    try:
+        while batch := cur.fetchmany(20_000):
+            for on, seq, kind, review, party, data, id_, note in batch:
+                yield (_iso(on), seq, kind, review, party, data, id_, note)
+    finally:
+        cur.close()
+
+
+def rebuild(conn: Connection) -> int:
+    """Make the projection again from the whole log (in the caller's write transaction);
+    returns the number of rows written."""
+    conn.execute(text("DELETE FROM projection"))
+    conn.execute(text("DELETE FROM projection_mark"))
+    pending = Pending()
+    for r in log_rows(conn):
+        pending.add(r)
+    latest = pending.latest()
+    groups: dict[tuple[str, str], list[Row]] = {}
+    for r in pending.rows():
+        owner = _owner(r[3], r[4])
+        if owner is not None:
+            groups.setdefault(owner, []).append(r)
+    writes = []
+    for (kind, owner), rows in groups.items():
+        last_seq, last_on = latest[(kind, owner)]
+        writes.append(
+            {
+                "kind": kind,
+                "owner": owner,
+                "events": _encode(compact(rows)),
+                "last_seq": last_seq,
+                "last_on": last_on,
+            }
+        )
+    _write(conn, writes)
+    seq, on = log_mark(conn)
+    if on is not None:
+        _advance_mark(conn, seq, on.isoformat())
+    return len(writes)
+
+
+def read_events(conn: Connection) -> list[Event]:
+    """Every projected event, as the core's events (sorted by on, seq)."""
+    days: dict[str, date] = {}
+    out: list[Event] = []
+    append = out.append
+    cur = query_rows(conn, "SELECT kind, owner, events FROM projection", stream=True)
+    try:
+        while batch := cur.fetchmany(5_000):
+            for kind, owner, events in batch:
+                review = owner if kind == "review" else None
+                for on, seq, type_, party, data, id_, note in json.loads(events):
+                    day = days.get(on)
+                    if day is None:
+                        day = days[on] = date.fromisoformat(on)
+                    d = data_with_dates(data) if ("due" in data or "agreed" in data) else data
+                    append(Event(day, type_, seq, review, party, d, id_, note))
+    finally:
+        cur.close()
+    out.sort(key=lambda e: (e.on, e.seq))
+    return out
