@@ -71,7 +71,7 @@ class WorkingCalendar:
 
 
 def calendar_path(process_defs: Path) -> Path:
-    from ..definitions.load import defs_file
+    from .definitions.load import defs_file
 
     return defs_file(CALENDAR_FILE, Path(process_defs))  # the bundled one if it has none
 
