@@ -17,8 +17,8 @@ import jinja2
 import pytest
 import yaml
 
-from untoc_workflow.notify.languages import UN_LANGUAGES
-from untoc_workflow.notify.wording import GLOSSARY_FILE
+from untoc_workflow.wording.languages import UN_LANGUAGES
+from untoc_workflow.wording.words import GLOSSARY_FILE
 
 from .conftest import BUNDLED_DEFS
 

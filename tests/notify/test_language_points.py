@@ -11,7 +11,7 @@ import pytest
 from untoc_workflow.notify.consolidate import sample_letter_contexts
 from untoc_workflow.notify.context import late_by, sample_notice_contexts
 from untoc_workflow.notify.templates import Templates
-from untoc_workflow.notify.wording import days, format_number, local_party_name
+from untoc_workflow.wording.words import days, format_number, local_party_name
 
 from .conftest import BUNDLED_DEFS
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from untoc_workflow.definitions import load_definitions
-from untoc_workflow.notify import EmlFolder, Notifier, sweep
+from untoc_workflow.notify import Notifier, sweep
 from untoc_workflow.notify.digest import record_digest
+from untoc_workflow.outbox import EmlFolder
 
 from .conftest import BUNDLED_DEFS, make_settings
 
@@ -129,8 +130,9 @@ def test_a_process_s_letters_are_in_its_own_words(store, tmp_path, defs):
 
 
 def test_a_process_names_its_review_chair_and_body_in_each_language(defs):
-    from untoc_workflow.notify.context import process_fields, process_term
     from untoc_workflow.notify.wording import term
+
+    from untoc_workflow.notify.context import process_fields, process_term
 
     catalog = load_definitions(defs)
     me = process_term(catalog.get("mutual_evaluation", 1), term)

@@ -105,7 +105,7 @@ def test_a_past_date_folds_from_the_log(store: Any) -> None:
 def test_record_decide_and_migrate_keep_the_projection(store: Any) -> None:
     from untoc_workflow.mechanism import service
     from untoc_workflow.mechanism.decisions import parse_decision
-    from untoc_workflow.notify.decision_outbox import StoreNoticeOutbox
+    from untoc_workflow.outbox.decisions import StoreNoticeOutbox
     from untoc_workflow.yamlsource import load_text
 
     definition = process()

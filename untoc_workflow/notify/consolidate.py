@@ -17,7 +17,11 @@ from datetime import date, datetime
 from typing import Any
 
 from ..core.state import DueNotification, ReviewState
-from .collation import sort_key
+from ..outbox.rows import new_row
+from ..outbox.tables import AWAITING_APPROVAL, PENDING
+from ..wording.collation import sort_key
+from ..wording.languages import UN_LANGUAGES, long_date
+from ..wording.words import local_party_name
 from .context import (
     late_by,
     notice_context,
@@ -26,11 +30,7 @@ from .context import (
     process_term,
     recipient_fields,
 )
-from .languages import UN_LANGUAGES, long_date
-from .outbox import new_row
 from .recipients import Recipient
-from .tables import AWAITING_APPROVAL, PENDING
-from .wording import local_party_name
 
 MESSAGE_KIND = "message"
 
@@ -378,7 +378,7 @@ class LetterWriter:
 
 
 def _month(day: date, language: str) -> str:
-    from .languages import month_year
+    from ..wording.languages import month_year
 
     return month_year(day, language)
 

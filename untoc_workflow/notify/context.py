@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from .languages import direction, long_date, month_year
-from .wording import days as wording_days
-from .wording import is_state, local_party_name, term
+from ..outbox.headers import one_line
+from ..wording.languages import direction, long_date, month_year
+from ..wording.words import days as wording_days
+from ..wording.words import is_state, local_party_name, term
 
 # field -> None (a plain value or list) or the set of its attributes
 NOTICE_FIELDS: dict[str, Any] = {
@@ -73,12 +74,6 @@ DIGEST_FIELDS: dict[str, Any] = {
     "secretariat": frozenset({"name", "email"}),
     "process": frozenset({"id", "title", "tag", "mechanism"}),  # as in a notice
 }
-
-
-def one_line(text: object) -> str:
-    """Names and headers stay on one line: CR, LF and other control characters become
-    spaces, so no value can start a new header or fake a paragraph."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
 
 
 def late_by(days: int, language: str) -> str:

@@ -11,10 +11,10 @@ from datetime import date, datetime
 from typing import Any
 
 from ..core import focal_points_on, mechanism_states
+from ..outbox.rows import insert_rows, lock_outbox, new_row, utc_naive
 from ..store.dialect import writing
+from ..wording.languages import choose_language
 from .context import digest_context, late_by, process_term
-from .languages import choose_language
-from .outbox import insert_rows, lock_outbox, new_row, utc_naive
 from .outstanding import outstanding_lines
 from .recipients import Recipient, RecipientResolver
 from .templates import DIGEST_TEMPLATE
@@ -136,8 +136,8 @@ def run_digest(
     store: Any, as_of: date, now: datetime, settings: Any | None = None, *, deliver: bool = True
 ) -> tuple[DigestReport, Any]:
     """The monthly summary as `untoc digest` and the Prefect flow run it: record, then drain."""
-    from .delivery import transport_for
-    from .outbox import DrainReport, drain
+    from ..outbox import transport_for
+    from ..outbox.rows import DrainReport, drain
     from .sweep import notifier_from_settings
 
     notifier = notifier_from_settings(settings)

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import Connection, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..outbox.decisions import REBUILD
+from ..outbox.ledger import MessageNotice
+from ..outbox.rows import TABLE, C
+from ..outbox.tables import AWAITING_APPROVAL, CANCELLED, FAILED, PENDING
 from ..store.dialect import MAX_BIND
 from .consolidate import MESSAGE_KIND, notice_row
-from .decision_outbox import REBUILD
-from .ledger import MessageNotice
-from .outbox import TABLE, C
-from .tables import AWAITING_APPROVAL, CANCELLED, FAILED, PENDING
 
 N = MessageNotice.__table__  # type: ignore[attr-defined]
 # Messages a sweep may still rebuild or cancel: not yet handed to a server. A failed one

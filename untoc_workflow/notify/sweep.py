@@ -31,20 +31,24 @@ from ..core.rules import WAITING_RULES
 from ..core.state import DueNotification, ReviewState
 from ..definitions.catalog import definitions_of, steps_by_id, steps_by_key
 from ..errors import InputError
-from ..store.dialect import writing
-from .calendar import WorkingCalendar, load_calendar
-from .consolidate import MESSAGE_KIND, Item, Letter, LetterWriter, letter_row
-from .context import one_line
-from .entries import Backlog, backlog
-from .golive import (
+from ..outbox.entries import Backlog, backlog
+from ..outbox.golive import (
     go_live_row,
     mark_opened,
     record_sweep_day,
     set_go_live,
     swept_days,
 )
-from .languages import long_date
-from .ledger import MessageNotice
+from ..outbox.ledger import MessageNotice
+from ..outbox.record_of_notes import notes_sent
+from ..outbox.rows import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
+from ..outbox.tables import AWAITING_APPROVAL, CANCELLED, PENDING
+from ..store.dialect import writing
+from ..wording.languages import long_date
+from ..wording.words import local_party_name
+from ..working_calendar import WorkingCalendar, load_calendar
+from .consolidate import MESSAGE_KIND, Item, Letter, LetterWriter, letter_row
+from .context import one_line
 from .letters_store import OPEN
 from .letters_store import cancel_open as _cancel_open
 from .letters_store import count_status as _count
@@ -53,15 +57,11 @@ from .letters_store import known as _known
 from .letters_store import open_messages as _open_messages
 from .letters_store import write_ledger as _write_ledger
 from .note_numbers import DEFAULT_SERIES, check_series, number_notes
-from .outbox import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
 from .outstanding import outstanding_lines
 from .presidency import late_parties, presidency_held
 from .recipients import Fallback, Recipient, RecipientResolver
-from .record_of_notes import notes_sent
 from .release import RELEASED, rewritten_key, rewritten_reason, written_earlier
-from .tables import AWAITING_APPROVAL, CANCELLED, PENDING
 from .templates import Templates, templates_dir
-from .wording import local_party_name
 
 N = MessageNotice.__table__  # type: ignore[attr-defined]
 PRESIDENCY_KIND = "presidency"
@@ -841,7 +841,7 @@ def run_sweep(
     progress: Callable[[int, int | None], None] | None = None,
 ) -> SweepReport:
     """The sweep as `untoc sweep`, `untoc demo` and the Prefect flow run it."""
-    from .delivery import transport_for
+    from ..outbox import transport_for
 
     notifier = notifier_from_settings(settings)
     reapply_standing_decisions(store, notifier, as_of)
@@ -869,7 +869,7 @@ def reapply_standing_decisions(store: Any, notifier: Notifier, as_of: date) -> N
     from ..mechanism import records
     from ..mechanism.definition import load_mechanism
     from ..mechanism.service import reapply_decisions
-    from .decision_outbox import StoreNoticeOutbox
+    from ..outbox.decisions import StoreNoticeOutbox
 
     if not records.applied_decisions(store):
         return

@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 
 from .. import un_style
 from ..errors import did_you_mean
-from .languages import RTL_LANGUAGES, UN_LANGUAGES
+from ..languages import RTL_LANGUAGES, UN_LANGUAGES
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "process_defs" / "templates"
 PARTY_NAMES_FILE = TEMPLATES_DIR / "party_names.yaml"

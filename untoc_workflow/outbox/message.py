@@ -22,8 +22,7 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
 from typing import Any
 
-from .context import one_line
-from .recipients import valid_address
+from .headers import one_line, valid_address
 
 # CRLF line ends; bodies are base64 (utf-8), so the message is 7-bit clean for any relay.
 # No From-mangling: compat32 would write a text line starting "From " as ">From ", which
