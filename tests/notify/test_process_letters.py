@@ -130,9 +130,8 @@ def test_a_process_s_letters_are_in_its_own_words(store, tmp_path, defs):
 
 
 def test_a_process_names_its_review_chair_and_body_in_each_language(defs):
-    from untoc_workflow.notify.wording import term
-
     from untoc_workflow.notify.context import process_fields, process_term
+    from untoc_workflow.wording.words import term
 
     catalog = load_definitions(defs)
     me = process_term(catalog.get("mutual_evaluation", 1), term)

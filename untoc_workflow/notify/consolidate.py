@@ -32,8 +32,6 @@ from .context import (
 )
 from .recipients import Recipient
 
-MESSAGE_KIND = "message"
-
 
 @dataclass
 class Item:

@@ -31,6 +31,13 @@ from ..core.rules import WAITING_RULES
 from ..core.state import DueNotification, ReviewState
 from ..definitions.catalog import definitions_of, steps_by_id, steps_by_key
 from ..errors import InputError
+from ..outbox.consolidated import MESSAGE_KIND, OPEN
+from ..outbox.consolidated import cancel_open as _cancel_open
+from ..outbox.consolidated import count_status as _count
+from ..outbox.consolidated import ids_with as _ids_with
+from ..outbox.consolidated import known as _known
+from ..outbox.consolidated import open_messages as _open_messages
+from ..outbox.consolidated import write_ledger as _write_ledger
 from ..outbox.entries import Backlog, backlog
 from ..outbox.golive import (
     go_live_row,
@@ -47,15 +54,8 @@ from ..store.dialect import writing
 from ..wording.languages import long_date
 from ..wording.words import local_party_name
 from ..working_calendar import WorkingCalendar, load_calendar
-from .consolidate import MESSAGE_KIND, Item, Letter, LetterWriter, letter_row
+from .consolidate import Item, Letter, LetterWriter, letter_row, notice_row
 from .context import one_line
-from .letters_store import OPEN
-from .letters_store import cancel_open as _cancel_open
-from .letters_store import count_status as _count
-from .letters_store import ids_with as _ids_with
-from .letters_store import known as _known
-from .letters_store import open_messages as _open_messages
-from .letters_store import write_ledger as _write_ledger
 from .note_numbers import DEFAULT_SERIES, check_series, number_notes
 from .outstanding import outstanding_lines
 from .presidency import late_parties, presidency_held
@@ -255,7 +255,19 @@ class Notifier:
             report.recorded = len(inserted)
             # messages another sweep wrote between our read and our lock: say so, not "0 new"
             report.recorded_elsewhere = len({r["key"] for r in rows} - inserted)
-            _write_ledger(conn, plan.letters, plan.dropped)
+            moved = [
+                (item.ledger_id, letter.key, item.approved)
+                for letter, _kind in plan.letters
+                for item in letter.items
+                if item.ledger_id is not None
+            ]
+            fresh = [
+                notice_row(item, letter.key)
+                for letter, _kind in plan.letters
+                for item in letter.items
+                if item.ledger_id is None
+            ]
+            _write_ledger(conn, moved, fresh, plan.dropped)
             record_sweep_day(conn, as_of, stamp)
             report.awaiting_approval = _count(conn, AWAITING_APPROVAL)
         report.held = sum(1 for letter, _ in plan.letters if letter.held)

@@ -70,7 +70,7 @@ def _sender_title(name: str, language: str | None) -> str:
     # A French or Arabic letter is not sent by an English name: the secretariat's title in
     # the letter's language, as the letter is signed (the configured name stays English's)
     if language and language != "en":
-        from .wording import WordingError, term
+        from ..wording.words import WordingError, term
 
         try:
             return term("mechanism_secretariat", language, cap=True)
