@@ -273,27 +273,32 @@ def resume_form(
         ),
         "on": (first["on"].annotation, first["on"]),
     }
+    said: dict[str, list[tuple[str, str]]] = {}  # field -> (step, its description)
     for step_label, form in zip(labels, forms, strict=True):
         for name, info in form.model_fields.items():
             if name in common:
                 continue
+            if info.description:
+                said.setdefault(name, []).append((step_label, info.description))
             if name not in fields:
                 fields[name] = _optional(info)
                 continue
-            # a field two steps share (a Party): each step's values, each step's words
+            # a field two steps share (a Party): each step's values, a title fitting both
             annotation, shown = fields[name]
-            said = shown.description or ""
-            if info.description and info.description not in said:
-                first_said = f"{said} ({labels[0]})" if said and "; " not in said else said
-                said = f"{first_said}; {info.description} ({step_label})".lstrip("; ")
-            merged = FieldInfo.merge_field_infos(
-                shown,
-                description=said or None,
-                title=shown.title if shown.title == info.title else "State party",
-            )
-            fields[name] = (_widened(annotation, info.annotation), merged)
+            widened = _widened(annotation, info.annotation)
+            heading = shown.title
+            if info.title != heading:
+                heading = (
+                    "State party" if widened is not annotation else f"{heading} / {info.title}"
+                )
+            fields[name] = (widened, FieldInfo.merge_field_infos(shown, title=heading))
+    for name, words in said.items():
+        if len({w for _, w in words}) > 1:  # each step's own words, named
+            annotation, shown = fields[name]
+            text = "; ".join(f"{w} ({label})" for label, w in words)
+            fields[name] = (annotation, FieldInfo.merge_field_infos(shown, description=text))
     fields |= {n: (first[n].annotation, first[n]) for n in common if n != "on"}
-    label = title or f"{labels[0]} or another open step"
+    label = title or labels[0]  # the form opens at the run's own step
     return create_model(
         _camel(position.fact or "fact") + "OrAnother",
         __base__=_Form,
