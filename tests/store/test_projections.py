@@ -28,6 +28,8 @@ from untoc_workflow.core.migration import migration_event  # noqa: E402
 from untoc_workflow.core.model import Event  # noqa: E402
 from untoc_workflow.definitions import load_definitions  # noqa: E402
 from untoc_workflow.mechanism_file.convert import event_to_dict  # noqa: E402
+from untoc_workflow.reports import status_report  # noqa: E402
+from untoc_workflow.reports.exports import csv_text  # noqa: E402
 from untoc_workflow.sample import SAMPLE_FILE  # noqa: E402
 from untoc_workflow.store import open_store  # noqa: E402
 from untoc_workflow.yamlsource import Located  # noqa: E402
@@ -91,6 +93,79 @@ def test_a_generated_mechanism_folds_the_same_and_the_projection_is_smaller(
     )
     assert flags == [True, True]
     assert assert_projection_folds_as_the_log(store) == 150
+
+
+def assert_reports_from_the_projection_as_from_the_log(store: Any) -> None:
+    """`untoc report` and `export-csv` of today read the projection: on the last fact's day
+    and a year later, their figures and rows equal those made from the whole log."""
+    log = store.snapshot()
+    assert log.events, "an empty log proves nothing"
+    last = max(e.on for e in log.events)
+    for day in (last, last + timedelta(days=365)):
+        projected = store.fold_snapshot(day)
+        assert projected.index is None  # the projection, not the log
+        full = store.snapshot(day)
+        expected = status_report(CATALOG, full, day)
+        assert expected["reviews"]["total"] == len(log.reviews)
+        assert status_report(CATALOG, projected, day) == expected
+        rows = csv_text(mechanism_states(CATALOG, full, day).values(), full, CATALOG)
+        assert rows.count("\n") == len(log.reviews) + 1
+        assert csv_text(mechanism_states(CATALOG, projected, day).values(), projected, CATALOG) == (
+            rows
+        )
+
+
+def test_the_samples_report_and_csv_from_the_projection_equal_the_logs(store: Any) -> None:
+    store.import_file(SAMPLE_FILE)
+    assert_reports_from_the_projection_as_from_the_log(store)
+
+
+def test_a_generated_mechanisms_report_counts_every_nomination_of_experts(
+    store: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "generated.json"
+    write(generate(reviews=150, events=6_000, parties=40), path)
+    store.import_file(path)
+    # two alike nominations of experts by one Party are two: the report adds them up
+    log = store.snapshot()
+    last = max(e.on for e in log.events)
+    party = sorted(log.parties)[0]
+    alike = {"count": 3, "women": 1}
+    store.append([Event(last, "experts_nominated", party=party, data=alike, note="NV 1")])
+    store.append([Event(last, "experts_nominated", party=party, data=alike, note="NV 2")])
+    assert_reports_from_the_projection_as_from_the_log(store)
+    assert_projection_folds_as_the_log(store)
+
+
+def test_report_and_export_csv_of_today_do_not_read_the_log(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from untoc_workflow.cli import app
+    from untoc_workflow.store.store import Store
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with open_store(store_url) as store:
+        store.import_file(SAMPLE_FILE)
+        log = store.snapshot()
+    day = max(e.on for e in log.events) + timedelta(days=30)
+    expected = json.loads(json.dumps(status_report(CATALOG, log, day)))
+    rows = csv_text(mechanism_states(CATALOG, log, day).values(), log, CATALOG)
+
+    def no_log(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("read the whole log")
+
+    monkeypatch.setattr(Store, "snapshot", no_log)
+    runner = CliRunner()
+    report = runner.invoke(app, ["report", "--as-of", day.isoformat()], catch_exceptions=False)
+    assert report.exit_code == 0, report.output
+    assert json.loads(report.stdout) == expected
+    exported = runner.invoke(app, ["export-csv", "--as-of", day.isoformat()])
+    assert exported.exit_code == 0, exported.output
+    assert exported.stdout == rows
 
 
 def test_a_past_date_folds_from_the_log(store: Any) -> None:

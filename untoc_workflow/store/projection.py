@@ -11,6 +11,8 @@ whole log. A past date still folds from the log (`Store.snapshot`).
 The rule (kept conservative: keeping an event too many is always right, one too few never):
 - every `reviewer_replaced`, `process_migrated` and focal-point change is kept (their
   order matters: reviewers swap, the roll walks every change);
+- every other fact of a Party (naming no review) is kept: the report adds them up (the
+  persons a Party nominated, the lists add up), so two alike are two;
 - of `deadline_extended`, the latest per step (the fold uses the latest on the date);
 - of every other fact, the first with the same type, party and data (the fold keeps the
   first of a kind, the first part of each reviewer, the first waiver of a step).
@@ -60,7 +62,7 @@ def compact(rows: Iterable[Row]) -> list[Row]:
     last: dict[tuple[str, Any], int] = {}  # (type, step) -> position in `kept`
     for r in ordered:
         kind = r[2]
-        if kind in KEEP_ALL:
+        if kind in KEEP_ALL or r[3] is None:
             kept.append(r)
         elif kind in KEEP_LAST:
             key = (kind, _step_of(r[5]))
@@ -99,7 +101,7 @@ class Pending:
             elif row[1] > seen[0] or row[0] > seen[1]:
                 self._latest[owner] = (max(seen[0], row[1]), max(seen[1], row[0]))
         kind = row[2]
-        if kind in KEEP_ALL:
+        if kind in KEEP_ALL or row[3] is None:
             self._all.append(row)
         elif kind in KEEP_LAST:
             step = data.get("step") if data is not None else _step_of(row[5])
