@@ -32,6 +32,7 @@ from untoc_workflow.definitions import load_definitions  # noqa: E402
 from untoc_workflow.mechanism_file.convert import event_to_dict  # noqa: E402
 from untoc_workflow.reports import status_report  # noqa: E402
 from untoc_workflow.reports.exports import csv_text  # noqa: E402
+from untoc_workflow.reports.status import added_up_facts  # noqa: E402
 from untoc_workflow.sample import SAMPLE_FILE  # noqa: E402
 from untoc_workflow.store import open_store, projection  # noqa: E402
 from untoc_workflow.yamlsource import Located  # noqa: E402
@@ -104,7 +105,7 @@ def assert_reports_from_the_projection_as_from_the_log(store: Any) -> None:
     assert log.events, "an empty log proves nothing"
     last = max(e.on for e in log.events)
     for day in (last, last + timedelta(days=365)):
-        projected = store.fold_snapshot(day)
+        projected = store.fold_snapshot(day, added_up_facts(CATALOG))
         assert projected.index is None  # the projection, not the log
         full = store.snapshot(day)
         expected = status_report(CATALOG, full, day)
@@ -135,7 +136,18 @@ def test_a_generated_mechanisms_report_counts_every_nomination_of_experts(
     alike = {"count": 3, "women": 1}
     store.append([Event(last, "experts_nominated", party=party, data=alike, note="NV 1")])
     store.append([Event(last, "experts_nominated", party=party, data=alike, note="NV 2")])
+    assert added_up_facts(CATALOG) == ("experts_nominated",)
     assert_reports_from_the_projection_as_from_the_log(store)
+    # the fold's input alone keeps one of alike facts: the report reads them all from the log
+
+    def named(snapshot: Any) -> list[int]:
+        return [
+            e.seq for e in snapshot.events if e.party == party and e.type == "experts_nominated"
+        ]
+
+    every = named(store.snapshot())
+    assert named(store.fold_snapshot(last, added_up_facts(CATALOG))) == every
+    assert len(named(store.fold_snapshot(last))) < len(every)
     assert_projection_folds_as_the_log(store)
 
 

@@ -19,8 +19,6 @@ The rule (kept conservative: keeping an event too many is always right, one too 
   a few per Party remain. Those changes are the roll's input, not facts: a synthetic change
   has no id, and the seq of the last real change of its day. A change appended with a date
   before the Party's last event is folded with the Party's whole history from the log;
-- every other fact of a Party (naming no review) is kept: the report adds them up (the
-  persons a Party nominated, the lists add up), so two alike are two;
 - of `deadline_extended`, the latest per step (the fold uses the latest on the date);
 - of every other fact, the first with the same type, party and data (the fold keeps the
   first of a kind, the first part of each reviewer, the first waiver of a step).
@@ -73,17 +71,15 @@ def compact(rows: Iterable[Row]) -> list[Row]:
     ordered = sorted(rows, key=lambda r: (r[0], r[1]))
     focal = [r for r in ordered if r[2] in FOCAL and r[3] is None]
     if focal:
-        rolled = _roll_of(focal)
-        ordered = sorted(
-            [*rolled, *(r for r in ordered if not (r[2] in FOCAL and r[3] is None))],
-            key=lambda r: (r[0], r[1]),
-        )
+        # rolled up apart (their stand-ins are alike on purpose), then in their places
+        rest = compact([r for r in ordered if not (r[2] in FOCAL and r[3] is None)])
+        return sorted([*_roll_of(focal), *rest], key=lambda r: (r[0], r[1]))
     kept: list[Row | None] = []
     first: set[tuple[str, str | None, str]] = set()
     last: dict[tuple[str, Any], int] = {}  # (type, step) -> position in `kept`
     for r in ordered:
         kind = r[2]
-        if kind in KEEP_ALL or r[3] is None:
+        if kind in KEEP_ALL:
             kept.append(r)
         elif kind in KEEP_LAST:
             key = (kind, _step_of(r[5]))
@@ -180,7 +176,7 @@ class Pending:
             elif row[1] > seen[0] or row[0] > seen[1]:
                 self._latest[owner] = (max(seen[0], row[1]), max(seen[1], row[0]))
         kind = row[2]
-        if kind in KEEP_ALL or row[3] is None:
+        if kind in KEEP_ALL or (kind in FOCAL and row[3] is None):
             self._all.append(row)
         elif kind in KEEP_LAST:
             step = data.get("step") if data is not None else _step_of(row[5])
@@ -417,6 +413,24 @@ def rebuild(conn: Connection) -> int:
     if on is not None:
         _advance_mark(conn, seq, on.isoformat())
     return len(writes)
+
+
+def read_party_facts(conn: Connection, kinds: Sequence[str]) -> list[Event]:
+    """Every fact of these kinds naming a Party and no review, from the log: those a report
+    adds up (the projection keeps one of alike facts)."""
+    marks = ", ".join("?" * len(kinds))
+    out = []
+    for on, seq, kind, party, data, id_, note in query_rows(
+        conn,
+        'SELECT "on", seq, type, party, data, id, note FROM event'
+        f" WHERE review_id IS NULL AND party IS NOT NULL AND type IN ({marks})",
+        tuple(kinds),
+    ):
+        day = on if isinstance(on, date) else date.fromisoformat(on)
+        d = json.loads(data) if isinstance(data, str) else data
+        d = data_with_dates(d) if ("due" in d or "agreed" in d) else d
+        out.append(Event(day, kind, seq, None, party, d, id_, note))
+    return out
 
 
 def read_events(conn: Connection) -> list[Event]:
