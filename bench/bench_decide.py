@@ -31,7 +31,7 @@ from untoc_workflow.definitions import load_process  # noqa: E402
 from untoc_workflow.mechanism import service  # noqa: E402
 from untoc_workflow.mechanism.decisions import parse_decision  # noqa: E402
 from untoc_workflow.mechanism.definition import load_mechanism  # noqa: E402
-from untoc_workflow.notify.decision_outbox import StoreNoticeOutbox  # noqa: E402
+from untoc_workflow.outbox.decisions import StoreNoticeOutbox  # noqa: E402
 from untoc_workflow.store import open_store  # noqa: E402
 from untoc_workflow.yamlsource import Located, load_text  # noqa: E402
 

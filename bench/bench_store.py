@@ -13,6 +13,8 @@ cold figure is a new process, as every `untoc` command is):
   import     a fresh store imports the JSON file (parse, check, insert, projections)
   reimport   the same file again (known by its SHA-256: nothing to parse), and a copy
              with other bytes and the same events (parsed, every id checked, all skipped)
+  commands   `untoc status --format json`, `report --format json`, `export-csv` of today,
+             each a new process as the user runs it
   status     new process: today's status (the projections, --today on or after the last
              fact) and a past date's (--as-of: the log, cut), each read + fold of every
              review; then the fold again, warm
@@ -194,6 +196,31 @@ def phase_status(url: str, as_of: str, today: str) -> dict:
     return out
 
 
+def phase_commands(url: str, today: str) -> dict:
+    """`untoc status`, `report` and `export-csv` of today, each as the user runs it: a new
+    process (start, definitions, store read, fold, output); wall and CPU of each."""
+    env = dict(os.environ, UNTOC_DATABASE_URL=url)
+    env.pop("PREFECT_API_URL", None)
+    out: dict[str, Any] = {}
+    for name, args in (
+        ("status", ["status", "--format", "json"]),
+        ("report", ["report", "--format", "json"]),
+        ("export_csv", ["export-csv"]),
+    ):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "untoc_workflow", *args, "--as-of", today],
+            stdout=subprocess.DEVNULL,
+            check=True,
+            env=env,
+        )
+        out[name] = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out[name + "_cpu"] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return out
+
+
 # -- driver ------------------------------------------------------------------------------
 
 
@@ -255,6 +282,7 @@ def measure(code: Path | None, args: Any, file: Path, copy: Path, tag: str) -> d
             "status": _run(
                 code, "status", "--url", url, "--as-of", args.as_of, "--today", args.today
             ),
+            "commands": _run(code, "commands", "--url", url, "--today", args.today),
         }
     finally:
         if schema:
@@ -282,6 +310,9 @@ def main() -> None:
         return
     if args.phase == "status":
         print(json.dumps(phase_status(args.url, args.as_of, args.today)))
+        return
+    if args.phase == "commands":
+        print(json.dumps(phase_commands(args.url, args.today)))
         return
     if args.phase == "floor":
         print(json.dumps(phase_floor(args.file, args.db, str(args.workdir))))
@@ -378,6 +409,12 @@ def _table(old: dict | None, new: dict, f: dict, as_of: str, cpu: bool) -> None:
     )
     row(f"past date {as_of}: read + fold", lambda m: st(m, "past_read", "past_fold"), None)
     row("warm snapshot + fold of every review", lambda m: st(m, "warm"), None, "target < 1 s")
+    for command in ("status", "report", "export_csv"):
+        row(
+            f"`untoc {command.replace('_', '-')}` today (a new process, all of it)",
+            lambda m, k=command: float(m["commands"][k + c]),
+            None,
+        )
     width = max(len(r[0]) for r in rows)
     print("CPU seconds (user + system)" if cpu else "wall seconds")
     print(f"{'what':<{width}}  {'old':>8}  {'new':>8}  {'floor':>8}  {'new/floor':>9}")

@@ -128,8 +128,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from untoc_workflow.definitions import load_process
-    from untoc_workflow.notify import AppriseMail, Notifier, drain
+    from untoc_workflow.notify import Notifier
     from untoc_workflow.notify.sweep import sweep
+    from untoc_workflow.outbox import SmtpMail, drain
     from untoc_workflow.settings import Contact, Settings
     from untoc_workflow.store import open_store
     from untoc_workflow.yamlsource import Located
@@ -163,7 +164,7 @@ def main() -> None:
         "untoc.review@example.org",
     )
     notifier = Notifier(load_process(), settings)
-    transport = AppriseMail(url)
+    transport = SmtpMail(url)
     now = datetime.now(UTC)
 
     def deliver() -> object:

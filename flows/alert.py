@@ -25,7 +25,7 @@ def alert_message(settings: Any, day: date, now: datetime, about: str = "sweep")
     worker has gone silent)."""
     if about == "worker":
         return _worker_message(settings, now)
-    from untoc_workflow.notify.message import Outgoing, message_id
+    from untoc_workflow.outbox.message import Outgoing, message_id
 
     to = settings.secretariat
     message = EmailMessage()
@@ -50,7 +50,7 @@ def alert_message(settings: Any, day: date, now: datetime, about: str = "sweep")
 
 
 def _worker_message(settings: Any, now: datetime) -> Any:
-    from untoc_workflow.notify.message import Outgoing, message_id
+    from untoc_workflow.outbox.message import Outgoing, message_id
 
     to = settings.secretariat
     message = EmailMessage()
@@ -78,7 +78,7 @@ def _worker_message(settings: Any, now: datetime) -> Any:
 def sweep_missed_alert(about: str = "sweep") -> str:
     """Email the secretariat that the daily sweep did not complete (`about` "worker": that
     a worker has gone silent)."""
-    from untoc_workflow.notify.delivery import transport_for
+    from untoc_workflow.outbox import transport_for
 
     settings = _store.settings()
     now = datetime.now(UTC)

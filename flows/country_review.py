@@ -23,7 +23,6 @@ from prefect import flow, get_run_logger
 from flows import _desk, _store
 from untoc_workflow.orchestration import (
     FLOW_NAME,
-    fact_from_form,
     record_fact,
     resume_form,
     review_position,
@@ -32,6 +31,7 @@ from untoc_workflow.orchestration import (
     run_tags,
     state_message,
 )
+from untoc_workflow.orchestration.forms import chosen_fact
 from untoc_workflow.orchestration.runs import aresume_waiting_runs
 from untoc_workflow.orchestration.timeline import artifact_key, review_notices, timeline_markdown
 
@@ -90,15 +90,22 @@ async def country_review(review_id: str) -> dict[str, Any]:
                 key=position.key(attempt),
                 message=message,
                 description=f"**{review_id}** - {message}.{why}\n\n"
-                "Enter the fact to record it in the event log and move the review on.",
+                "Enter the fact to record it in the event log and move the review on"
+                + (" (choose the open step it completes)." if "step" in form.model_fields else "."),
             )
         except _desk.AnswerRefused as exc:
             # nothing recorded: the run stays at this step under the next attempt's key
             logger.warning("not recorded for review %s: %s", review_id, exc)
             attempt, refused = attempt + 1, str(exc)
             continue
-        fact = fact_from_form(position, answer)
-        outcome = record_fact(store, position, fact, today)
+        chosen = chosen_fact(position, snapshot.parties, today, answer)
+        if isinstance(chosen, str):
+            # the server checked the form's schema; the chosen step's own form said no
+            logger.warning("not recorded for review %s: %s", review_id, chosen)
+            attempt, refused = attempt + 1, chosen
+            continue
+        at, fact = chosen
+        outcome = record_fact(store, at, fact, today)
         if outcome.refused:
             # The run stays at this step: it suspends again under the next attempt's key.
             logger.warning("not recorded for review %s: %s", review_id, outcome.refused)

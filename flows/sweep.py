@@ -21,7 +21,7 @@ from prefect import flow, get_run_logger, task
 from flows import _desk, _store
 
 # A failed delivery is retried by the outbox no sooner than 5, 10, 20 minutes later
-# (notify/outbox.py backoff): Prefect's retries come when those rows are due again.
+# (outbox/drain.py backoff): Prefect's retries come when those rows are due again.
 RETRY_DELAYS = [300, 600, 1200]
 # A store whose newest fact is older than this is not today's Mechanism.
 STALE_AFTER_DAYS = 60

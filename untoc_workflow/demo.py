@@ -117,7 +117,7 @@ def run_demo(
 def _next_working_day(settings: Any, day: date) -> date:
     from datetime import timedelta
 
-    from .notify.calendar import load_calendar
+    from .working_calendar import load_calendar
 
     return load_calendar(settings.process_defs).next_working_day(day + timedelta(days=1))
 

@@ -92,7 +92,12 @@ def format_share(x: float, lang: str) -> str:
 @lru_cache(maxsize=8192)
 def format_number(n: float | Decimal, lang: str) -> str:
     """A number grouped as CLDR writes it in `lang`: 1,163 / 1 163 (French) / 1.163;
-    Arabic in the Western digits UN Arabic documents use."""
+    Arabic in the Western digits UN Arabic documents use, grouped and pointed with CLDR's
+    Arabic separators (1٬218, 3٫5: ar's `arab` symbols), never a Latin comma in Arabic text."""
     _check(lang)
     locale = "en_GB" if lang == "en" else lang
-    return str(format_decimal(n, locale=locale, numbering_system="latn"))
+    text = str(format_decimal(n, locale=locale, numbering_system="latn"))
+    return text.translate(_ARABIC_SEPARATORS) if lang == "ar" else text
+
+
+_ARABIC_SEPARATORS = str.maketrans({",": "\u066c", ".": "\u066b"})

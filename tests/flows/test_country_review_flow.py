@@ -334,3 +334,69 @@ def test_an_impossible_date_the_server_lets_through_is_refused_by_the_run_which_
     message = api.run("C1-G1-NGA")["state"]["message"]
     assert message.startswith("Not recorded: Date '2021-02-30': "), message
     assert not events_of(served["db"], "C1-G1-NGA", "written_feedback_submitted")
+
+
+def test_the_form_offers_each_open_step_and_records_the_one_the_run_does_not_wait_at(served):
+    # NGA's run waits at written feedback; its experts are open too (2,155 days overdue):
+    # the form offers both, and the experts' fact entered there is recorded
+    api: Api = served["api"]
+    key = wait_for(
+        "NGA at written feedback",
+        lambda: (k := api.suspended_at("C1-G1-NGA")) and k.startswith("written-feedback--") and k,
+        timeout=120,
+    )
+    run_id = api.run("C1-G1-NGA")["id"]
+    schema = api.http.get(f"/flow_runs/{run_id}/input/suspended-{key}-schema").json()
+    experts = "Nomination of governmental experts"
+    offered = schema["properties"]["step"]
+    assert offered["enum"] == ["Written feedback", experts], offered
+    assert offered["default"] == "Written feedback"
+    assert {"count", "party", "women"} <= set(schema["properties"])
+    assert schema["required"] == ["recorded_by"]  # the chosen step's form decides the rest
+
+    # a step that is not open is not a choice: the server refuses it, nothing moves
+    closed = api.resume(
+        run_id, {"step": "Publication", "on": "2021-02-01", "recorded_by": "M. Rossi"}
+    )
+    assert closed["status"] == "REJECT", closed
+    assert api.suspended_at("C1-G1-NGA") == key
+    # the experts chosen without their number: the run refuses it and waits again, saying why
+    short = api.resume(
+        run_id, {"step": experts, "on": "2021-02-01", "party": "NGA", "recorded_by": "M. Rossi"}
+    )
+    assert short["status"] == "ACCEPT", short
+    again = wait_for(
+        "NGA suspended again",
+        lambda: (k := api.suspended_at("C1-G1-NGA")) and k != key and k,
+        timeout=120,
+    )
+    assert again.startswith("written-feedback--") and again.endswith("--2"), again
+    message = api.run("C1-G1-NGA")["state"]["message"]
+    assert message.startswith(f"Not recorded: {experts}: Count: field required"), message
+    assert not events_of(served["db"], "C1-G1-NGA", "experts_nominated")
+    assert not events_of(served["db"], None, "experts_nominated")
+
+    done = api.resume(
+        api.run("C1-G1-NGA")["id"],
+        {
+            "step": experts,
+            "on": "2021-02-01",
+            "party": "NGA",
+            "count": 2,
+            "recorded_by": "M. Rossi",
+        },
+    )
+    assert done["status"] == "ACCEPT", done
+    moved = wait_for(
+        "NGA suspended after the experts",
+        lambda: (k := api.suspended_at("C1-G1-NGA")) and k.endswith("--0") and k,
+        timeout=120,
+    )
+    # the run still waits for written feedback, on a log that now has the experts
+    assert moved.startswith("written-feedback--") and moved.split("--")[2] != key.split("--")[2]
+    [named] = events_of(served["db"], None, "experts_nominated")
+    assert (named.party, named.on.isoformat(), named.data["count"]) == ("NGA", "2021-02-01", 2)
+    assert named.note == "recorded by M. Rossi"
+    # only written feedback is open now: the form is that step's own again
+    schema = api.http.get(f"/flow_runs/{api.run('C1-G1-NGA')['id']}/input/suspended-{moved}-schema")
+    assert "step" not in schema.json()["properties"]

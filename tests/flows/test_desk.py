@@ -10,15 +10,18 @@ import pytest
 
 from untoc_workflow.definitions import load_process
 from untoc_workflow.orchestration import (
+    chosen_fact,
     fact_from_event,
     fact_from_form,
     lateness,
+    open_positions,
     record_fact,
     resume_form,
     review_position,
     review_snapshot,
     run_tags,
     state_message,
+    step_form,
 )
 from untoc_workflow.orchestration.approval import approval_form, approval_key, decisions
 from untoc_workflow.orchestration.boards import due_soon, late_reviews
@@ -134,7 +137,8 @@ def test_tags_carry_roles_step_and_lateness_band(store, definition):
 
 def test_the_form_speaks_the_domain_lists_the_awaited_parties_and_prefills_today(store, definition):
     fra, snapshot = at(store, definition, "C1-G2-FRA")
-    schema = resume_form(fra, snapshot.parties, TODAY, title="t").model_json_schema()
+    # the form of FRA's step (its own; the run's form offers the other open steps too)
+    schema = step_form(fra, snapshot.parties, TODAY, title="t").model_json_schema()
     props = schema["properties"]
     assert list(props) == [
         "party",
@@ -157,9 +161,68 @@ def test_the_form_speaks_the_domain_lists_the_awaited_parties_and_prefills_today
     for p in props.values():
         assert "anyOf" not in p and "const" not in p and p["title"][0].isupper()
     gha, snapshot = at(store, definition, "C1-G1-GHA")
-    props = resume_form(gha, snapshot.parties, TODAY, title="t").model_json_schema()["properties"]
+    props = step_form(gha, snapshot.parties, TODAY, title="t").model_json_schema()["properties"]
     assert props["languages"]["items"]["enum"] == ["ar", "zh", "en", "fr", "ru", "es"]
     assert props["agreed_saq"]["format"] == "date"
+
+
+def test_the_form_offers_each_open_step_with_its_fields_and_the_run_checks_the_choice(
+    store, definition
+):
+    # FRA waits for Peru's focal point; its experts and its SAQ are open too
+    fra, snapshot = at(store, definition, "C1-G2-FRA")
+    assert [p.step for p in open_positions(fra)] == ["focal_points", "experts", "saq"]
+    schema = resume_form(fra, snapshot.parties, TODAY).model_json_schema()
+    props = schema["properties"]
+    assert schema["title"] == "Nomination of focal points"  # where the run waits
+    assert props["step"]["enum"] == [
+        "Nomination of focal points",
+        "Nomination of governmental experts",
+        "Self-assessment questionnaire",
+    ]
+    assert props["step"]["default"] == "Nomination of focal points"
+    assert list(props)[:2] == ["step", "on"] and list(props)[-2:] == ["recorded_by", "note"]
+    assert {"name", "email", "count", "women"} <= set(props)
+    # Peru's focal point or France's experts: one list, each step's words
+    assert props["party"]["enum"] == ["PER", "FRA"] and props["party"]["title"] == "Party"
+    assert "Peru" in props["party"]["description"] and "France" in props["party"]["description"]
+    assert schema["required"] == ["recorded_by"]  # the chosen step's own form says the rest
+    assert schema["additionalProperties"] is False
+
+    base = {"on": "2021-11-20", "recorded_by": "M. Rossi"}
+    experts = "Nomination of governmental experts"
+    chosen = chosen_fact(
+        fra, snapshot.parties, TODAY, base | {"step": experts, "party": "FRA", "count": 3}
+    )
+    assert not isinstance(chosen, str), chosen
+    step_at, fact = chosen
+    assert (step_at.step, fact.kind, fact.party, fact.count) == (
+        "experts",
+        "experts_nominated",
+        "FRA",
+        3,
+    )
+    # the run's own step when none is chosen (`untoc record` resumes with the fact's fields)
+    own = chosen_fact(
+        fra, snapshot.parties, TODAY, base | {"party": "PER", "name": "L. Q", "email": "l@q.org"}
+    )
+    assert not isinstance(own, str) and own[0].step == "focal_points"
+    # refused: a required field left empty, another step's field filled in, a closed step
+    assert chosen_fact(fra, snapshot.parties, TODAY, base | {"step": experts, "party": "FRA"}) == (
+        f"{experts}: Count: field required"
+    )
+    assert (
+        chosen_fact(
+            fra,
+            snapshot.parties,
+            TODAY,
+            base | {"step": "Self-assessment questionnaire", "count": 3},
+        )
+        == "Self-assessment questionnaire: the form has no field 'count'"
+    )
+    assert chosen_fact(fra, snapshot.parties, TODAY, base | {"step": "Publication"}).startswith(
+        "step 'Publication' is not open"
+    )
 
 
 def test_who_recorded_a_fact_is_kept_in_its_note_and_read_back(store, definition):

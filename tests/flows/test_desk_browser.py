@@ -348,3 +348,68 @@ def test_the_runs_list_shows_a_review_with_two_open_steps_at_its_latest(desk, br
     open_page(browser, "/runs", message)
     text = page_text(browser)
     assert "late:>1y" in text and "open:2" in text and "step:experts" in text
+
+
+def test_late_reviews_shows_how_late_second_and_in_view_at_1280_pixels(
+    prefect_api, browser, tmp_path
+):
+    # The morning's table of late steps, published by a run as the sweep publishes it, read
+    # in the UI at 1,280 pixels: how late is the second column, in view with the step, its
+    # deadline and who is awaited ("days overdue" was at pixel 1,651 of 2,077)
+    from prefect import flow
+    from selenium.webdriver.common.by import By
+
+    from flows._desk import publish_boards
+    from untoc_workflow.definitions import load_definitions
+    from untoc_workflow.settings import load_settings
+    from untoc_workflow.store import open_store
+
+    definition = load_definitions(load_settings().process_defs)
+
+    @flow(name="desk-boards-test")
+    def publish() -> dict[str, int]:  # as the sweep run does: the tables are the run's
+        with open_store(f"sqlite:///{tmp_path / 'untoc.db'}") as store:
+            store.import_file(HERE / "desk.yaml")
+            return publish_boards(store, definition, date(2022, 6, 20))
+
+    counts = publish()
+    assert counts["late-reviews"] > 0
+    browser.set_window_size(1280, 900)
+    try:
+        http = httpx.Client(base_url=prefect_api, timeout=30, auth=basic_auth())
+        found = http.post(
+            "/artifacts/latest/filter", json={"artifacts": {"key": {"any_": ["late-reviews"]}}}
+        )
+        [latest] = found.json()
+        # the artifact's own page (the collection's latest version), as its key links to it
+        open_page(browser, f"/artifacts/artifact/{latest['latest_id']}", "C1-G")
+
+        def heads() -> dict[str, dict[str, float]]:
+            found = {
+                name: h.rect
+                for h in browser.find_elements(By.XPATH, "//table//th")
+                if (name := " ".join((h.get_attribute("textContent") or "").split()))
+            }
+            return found if "days overdue" in found else {}
+
+        columns = wait_for("the table's columns", heads, timeout=30)
+        width = browser.execute_script("return document.documentElement.clientWidth")
+    finally:
+        browser.set_window_size(1400, 1000)
+    # measured: "days overdue" from x 377 to 493, "awaited" ending at 1,168 of 1,280 (the
+    # sidebar takes 273); the reviewed State party and the deadline's source, the detail,
+    # follow to the right
+    assert list(columns) == [
+        "review",
+        "days overdue",
+        "step",
+        "deadline",
+        "awaited",
+        "reviewed",
+        "source",
+    ], list(columns)
+    overdue = columns["days overdue"]
+    assert overdue["x"] + overdue["width"] < 640, columns  # in the left half of the screen
+    # what the officer acts on is in view without scrolling sideways
+    awaited = columns["awaited"]
+    assert awaited["x"] + awaited["width"] <= width, (width, columns)

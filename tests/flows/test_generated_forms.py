@@ -17,9 +17,11 @@ from tests.definitions.test_a_step_added_in_yaml_alone import MECHANISM, with_co
 from untoc_workflow.definitions import fact_fields, load_definitions
 from untoc_workflow.orchestration import (
     fact_from_form,
+    open_positions,
     record_fact,
     resume_form,
     review_position,
+    step_form,
 )
 
 from .conftest import VENV_BIN, client_env, stop, untoc, wait_for
@@ -69,7 +71,13 @@ def test_a_country_visit_added_in_yaml_gets_its_own_form_and_its_answer_moves_th
         at = review_position(catalog, snapshot, "C1-G1-NGA", TODAY)
         assert (at.step, at.fact) == ("country_visit", "country_visit_held")
 
-        form = resume_form(at, snapshot.parties, TODAY)
+        # the run's form opens at the country visit, and offers the other open steps
+        offered = prefect_schema(resume_form(at, snapshot.parties, TODAY))
+        assert offered["title"] == "Country visit"
+        assert open_positions(at)[0].step == "country_visit"
+        choice = offered["properties"].get("step", {"enum": ["Country visit"]})
+        assert choice["enum"][0] == "Country visit"
+        form = step_form(at, snapshot.parties, TODAY)  # the step's own form
         schema = prefect_schema(form)
         assert schema["title"] == "Country visit"
         props = schema["properties"]
@@ -212,7 +220,7 @@ def test_each_step_a_uncac_run_waits_at_has_a_form_from_the_uncac_definition(
                 kind = at.fact
                 scope = "party" if kind == "focal_point_nominated" else own.facts[kind].scope
                 snapshot = store.snapshot()
-                form = resume_form(at, snapshot.parties, day)
+                form = step_form(at, snapshot.parties, day)  # the step's own form
                 schema = prefect_schema(form)
                 props = schema["properties"]
                 where = f"{review} at {at.step} on {at.as_of}"
@@ -301,6 +309,9 @@ def test_a_uncac_run_suspends_with_its_generated_form_and_moves_on_when_resumed(
     schema = api.http.get(f"/flow_runs/{run_id}/input/suspended-{key}-schema").json()
     assert schema["title"] == "Launch of the review"
     props = schema["properties"]
+    # another step is open too (with no field of its own): the form offers it after its own
+    offered = props.pop("step")["enum"]
+    assert offered[0] == "Launch of the review" and len(offered) == 2, offered
     assert set(props) == {
         "on",
         "languages",
@@ -369,7 +380,7 @@ def test_a_list_field_is_a_list_of_names_in_the_form_and_in_the_recorded_fact(
         snapshot = store.snapshot()
         at = review_position(catalog, snapshot, "ME2-THA", TODAY)
         assert (at.step, at.fact) == ("onsite_visit", "onsite_visit_completed")
-        form = resume_form(at, snapshot.parties, TODAY)
+        form = step_form(at, snapshot.parties, TODAY)  # the step's own form
         assessors = prefect_schema(form)["properties"]["assessors"]
         assert assessors["type"] == "array" and assessors["maxItems"] == 100
         assert assessors["items"] == {"type": "string", "minLength": 1}

@@ -63,10 +63,10 @@ def test_the_list_is_the_six_un_languages_and_arabic_runs_right_to_left():
 def test_every_layer_takes_its_languages_from_the_one_list():
     from untoc_workflow import un_style
     from untoc_workflow.mechanism_file import models
-    from untoc_workflow.notify import languages as letters
     from untoc_workflow.orchestration import forms
     from untoc_workflow.portal import i18n as portal
     from untoc_workflow.reports import i18n as report
+    from untoc_workflow.wording import languages as letters
 
     assert letters.UN_LANGUAGES is UN_LANGUAGES and portal.LANGUAGES is UN_LANGUAGES
     assert un_style.UN_LANGUAGES is UN_LANGUAGES and forms.LANGUAGE_NAMES is ENGLISH_NAMES

@@ -18,7 +18,7 @@ from untoc_workflow.core import mechanism_states  # noqa: E402
 from untoc_workflow.errors import InputError  # noqa: E402
 from untoc_workflow.mechanism import service  # noqa: E402
 from untoc_workflow.mechanism.decisions import parse_decision  # noqa: E402
-from untoc_workflow.notify.decision_outbox import StoreNoticeOutbox  # noqa: E402
+from untoc_workflow.outbox.decisions import StoreNoticeOutbox  # noqa: E402
 from untoc_workflow.yamlsource import Located, load_text  # noqa: E402
 
 PROCESS = process()

@@ -17,7 +17,7 @@ from untoc_workflow.core import mechanism_states  # noqa: E402
 from untoc_workflow.errors import InputError  # noqa: E402
 from untoc_workflow.mechanism import records, service  # noqa: E402
 from untoc_workflow.mechanism.redraw import redraw  # noqa: E402
-from untoc_workflow.notify.decision_outbox import StoreNoticeOutbox  # noqa: E402
+from untoc_workflow.outbox.decisions import StoreNoticeOutbox  # noqa: E402
 from untoc_workflow.yamlsource import Located  # noqa: E402
 
 PROCESS = process()

@@ -307,7 +307,8 @@ def went_live(store: Any, tmp_path: Path, before: str) -> None:
     from datetime import date, timedelta
 
     from untoc_workflow.definitions import load_process
-    from untoc_workflow.notify import EmlFolder, Notifier, sweep
+    from untoc_workflow.notify import Notifier, sweep
+    from untoc_workflow.outbox import EmlFolder
 
     notifier = Notifier(load_process(), make_settings(tmp_path))
     day = date.fromisoformat(before) - timedelta(days=1)

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from untoc_workflow.cli.notify_commands import summary_line
 from untoc_workflow.definitions import load_process
 from untoc_workflow.notify import Notifier
-from untoc_workflow.notify.outbox import _OUTBOX_LOCK
+from untoc_workflow.outbox.rows import _OUTBOX_LOCK
 from untoc_workflow.store import open_store
 
 from .conftest import NOW, make_settings, standard_mechanism, went_live

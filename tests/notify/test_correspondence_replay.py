@@ -13,12 +13,13 @@ from sqlalchemy import select, update
 
 from untoc_workflow.core import mechanism_states
 from untoc_workflow.definitions import load_process
-from untoc_workflow.notify import AppriseMail, Notifier
-from untoc_workflow.notify.form import dateline
-from untoc_workflow.notify.languages import long_date
-from untoc_workflow.notify.outbox import TABLE
+from untoc_workflow.notify import Notifier
 from untoc_workflow.notify.sweep import sweep
+from untoc_workflow.outbox import SmtpMail
+from untoc_workflow.outbox.rows import TABLE
 from untoc_workflow.store import open_store
+from untoc_workflow.wording.form import dateline
+from untoc_workflow.wording.languages import long_date
 
 from .conftest import PRESIDENCY, SECRETARIAT, make_settings
 
@@ -30,7 +31,7 @@ LAST = date(2024, 6, 30)
 def approve_all(engine, by: str, at: datetime) -> list[str]:
     """The delivery engineer's outbox.approve when it is there, else the same by hand."""
     try:
-        from untoc_workflow.notify.outbox import approve  # type: ignore[attr-defined]
+        from untoc_workflow.outbox.rows import approve  # type: ignore[attr-defined]
     except ImportError:
         approve = None
     stamp = at.astimezone(UTC).replace(tzinfo=None)
@@ -94,7 +95,7 @@ def replay(tmp_path_factory, request):
     presidency: dict[date, tuple] = {}
     reports = {}
     day = GO_LIVE
-    transport = AppriseMail(smtp.url)
+    transport = SmtpMail(smtp.url)
     request.addfinalizer(transport.close)
     while day <= LAST:
         now = datetime.combine(day, time(6, 0), tzinfo=UTC)

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from untoc_workflow.notify.outbox import TABLE
 from untoc_workflow.notify.sweep import N as NOTICES
+from untoc_workflow.outbox.rows import TABLE
 from untoc_workflow.store import open_store
 
 from .conftest import load_mechanism, nominate, party, review

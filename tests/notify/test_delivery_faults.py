@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from untoc_workflow.definitions import load_process
-from untoc_workflow.notify import AppriseMail, Notifier
-from untoc_workflow.notify.outbox import TABLE, claim, drain, outbox_entries
+from untoc_workflow.notify import Notifier
+from untoc_workflow.outbox import SmtpMail
+from untoc_workflow.outbox.rows import TABLE, claim, drain, outbox_entries
 
 from .conftest import NOW, SENDER, make_settings, standard_mechanism
 from .faulty_smtp import DROP_KEPT, DROP_LOST, SILENT, Faults, FaultySmtp
@@ -40,7 +41,7 @@ def record_due(store, tmp_path) -> int:
 
 
 def drain_at(store, url: str, minutes: float = 0):
-    transport = AppriseMail(url)
+    transport = SmtpMail(url)
     try:
         return drain(
             store.engine,

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from untoc_workflow.definitions import load_process
-from untoc_workflow.notify import AppriseMail, Notifier, drain, record_digest
+from untoc_workflow.notify import Notifier, record_digest
+from untoc_workflow.outbox import SmtpMail, drain
 
 from .conftest import NOW, SENDER, make_settings, standard_mechanism
 
@@ -17,7 +18,7 @@ def test_one_summary_per_focal_point_and_mission_with_only_their_reviews(store, 
     report = record_digest(store, notifier, date(2023, 6, 16), NOW)
     # five focal points, and the missions of all but Norway (none in Vienna)
     assert (report.recipients, report.recorded) == (9, 9)
-    assert drain(store.engine, AppriseMail(smtp.url), NOW, sender=SENDER, sender_name="S").sent == 9
+    assert drain(store.engine, SmtpMail(smtp.url), NOW, sender=SENDER, sender_name="S").sent == 9
     got = {m.rcpt_tos[0]: m.message for m in smtp.wait_for(9)}
     assert set(got) == {
         "c.martin@example.org",
@@ -34,7 +35,8 @@ def test_one_summary_per_focal_point_and_mission_with_only_their_reviews(store, 
     # Germany reviews France and Nigeria; it takes no part in the review of Ghana
     assert "C1-G1-FRA" in weber and "C1-G1-NGA" in weber and "C1-G1-GHA" not in weber
     assert (
-        "Self-assessment questionnaire, 30 June 2023, agreed at the preliminary consultation;"
+        "Self-assessment questionnaire, deadline 30 June 2023,"
+        " agreed at the preliminary consultation;"
         " due in 14 days" in weber
     )
     berg = got["i.berg@example.org"].get_body(("plain",)).get_content()
@@ -59,7 +61,7 @@ def test_the_summary_is_sent_once_a_month(store, tmp_path, smtp):
     assert record_digest(store, notifier, date(2023, 7, 1), NOW + timedelta(days=30)).recorded == 9
     drain(
         store.engine,
-        AppriseMail(smtp.url),
+        SmtpMail(smtp.url),
         NOW + timedelta(days=30),
         sender=SENDER,
         sender_name="S",
@@ -117,13 +119,13 @@ def test_the_summary_and_the_notices_count_a_late_started_step_alike(store, tmp_
 
     notifier = Notifier(definition, make_settings(tmp_path, smtp.url))
     record_digest(store, notifier, date(2023, 6, 16), NOW)
-    drain(store.engine, AppriseMail(smtp.url), NOW, sender=SENDER, sender_name="S")
+    drain(store.engine, SmtpMail(smtp.url), NOW, sender=SENDER, sender_name="S")
     got = {m.rcpt_tos[0]: m.message.get_body(("plain",)).get_content() for m in smtp.wait_for(9)}
     weber = got["j.weber@example.org"]  # Germany reviews Nigeria: it is asked
     # counted as `untoc status` counts it (from 1 March), with the day it could begin
     assert (
-        "Written feedback, 1 March 2023, extended (agreed by the parties); 107 days overdue"
-        in weber
+        "Written feedback, deadline 1 March 2023, extended (agreed by the parties);"
+        " 107 days overdue" in weber
     )
     assert "This step could begin only on 1 June 2023" in weber
     assert "Please submit your written feedback" in weber

@@ -17,8 +17,8 @@ import jinja2
 import pytest
 import yaml
 
-from untoc_workflow.notify.languages import UN_LANGUAGES
-from untoc_workflow.notify.wording import GLOSSARY_FILE
+from untoc_workflow.wording.languages import UN_LANGUAGES
+from untoc_workflow.wording.words import GLOSSARY_FILE
 
 from .conftest import BUNDLED_DEFS
 
@@ -214,3 +214,60 @@ def test_the_presidents_notice_asks_nothing_of_the_president_that_a_focal_point_
             assert request not in president.text and request not in president.html, lang
             checked += 1
     assert checked >= len(UN_LANGUAGES)
+
+
+def _forms(entry: object) -> list[str]:
+    """Every spelling of a glossary entry in one language (numbers and cases)."""
+    if isinstance(entry, str):
+        return [entry]
+    if isinstance(entry, dict):
+        return [f for v in entry.values() for f in _forms(v)]
+    return []
+
+
+def _bare(text: str) -> str:
+    # Arabic short vowels (القُطري / القطري) are a spelling's marks, not another term
+    return re.sub("[\u064b-\u065f]", "", text).casefold()
+
+
+def _holds(title: str, term: str, lang: str) -> bool:
+    if lang != "ru":
+        return term in title
+    # Russian declines the term in a title beyond the glossary's cases ("о страновом
+    # обзоре"): each of its words is found by its stem, in order
+    stems = [w[:-2] if len(w) > 5 else w for w in term.split()]
+    return re.search(r"\w*\W+".join(map(re.escape, stems)), title) is not None
+
+
+def test_a_glossary_term_in_a_step_title_is_the_glossary_s_in_every_language():
+    """A step title and a letter's sentence name one thing alike: where a bundled step's
+    English title holds a glossary term ("Nomination of focal points"), its title in each
+    language holds that term's spelling in the glossary (es "coordinadores", never "puntos
+    de contacto"; ar "جهات الوصل", never "جهات الاتصال")."""
+    from untoc_workflow.definitions import load_definitions
+    from untoc_workflow.definitions.catalog import definitions_of
+
+    checked = []
+    for definition in definitions_of(load_definitions(BUNDLED_DEFS)):
+        for step in definition.steps:
+            english = step.title.get("en", "").casefold()
+            for key, entry in GLOSSARY["terms"].items():
+                if entry.get("check") is False:
+                    continue
+                if not any(
+                    re.search(rf"\b{re.escape(f.casefold())}\b", english)
+                    for f in _forms(entry["en"])
+                ):
+                    continue
+                for lang, title in step.title.items():
+                    if lang == "en" or lang not in entry:
+                        continue
+                    forms = [_bare(f) for f in _forms(entry[lang])]
+                    assert any(_holds(_bare(title), f, lang) for f in forms), (
+                        f"{definition.process} {step.id} {lang}: {title!r} lacks the glossary's"
+                        f" {key!r} ({' / '.join(forms)})"
+                    )
+                    checked.append((step.id, key, lang))
+    # the focal points' nomination is among the titles checked, in Spanish and Arabic
+    assert ("focal_points", "focal_point", "es") in checked
+    assert ("focal_points", "focal_point", "ar") in checked

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from untoc_workflow.definitions import load_process
-from untoc_workflow.notify import AppriseMail, Notifier, sweep
+from untoc_workflow.notify import Notifier, sweep
+from untoc_workflow.outbox import SmtpMail
 
 from .conftest import NOW, load_mechanism, make_settings, nominate, party, review, went_live
 
@@ -45,7 +46,7 @@ def test_header_injection_and_markup_in_names_and_notes_produce_a_safe_email(sto
     ]
     load_mechanism(store, tmp_path, parties, [review("C1-G1-NGA", "NGA", ["RUR", "DEU"])], events)
     went_live(store, tmp_path, before="2023-06-30")
-    transport = AppriseMail(smtp.url)
+    transport = SmtpMail(smtp.url)
     report = sweep(
         store,
         Notifier(load_process(), make_settings(tmp_path, smtp.url)),

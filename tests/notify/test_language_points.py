@@ -11,7 +11,7 @@ import pytest
 from untoc_workflow.notify.consolidate import sample_letter_contexts
 from untoc_workflow.notify.context import late_by, sample_notice_contexts
 from untoc_workflow.notify.templates import Templates
-from untoc_workflow.notify.wording import days, format_number, local_party_name
+from untoc_workflow.wording.words import days, format_number, local_party_name
 
 from .conftest import BUNDLED_DEFS
 
@@ -55,3 +55,15 @@ def test_chinese_letters_use_full_width_brackets(templates):
         out = templates.render_letter(name, "zh", ctx)
         body = re.sub(r"https?://\S+|\S+@\S+", "", out.text)
         assert "(" not in body and ")" not in body, (name, body)
+
+
+def test_un_style_groups_arabic_numbers_as_cldr_s_arabic_symbols():
+    """The reports and the letters share one number format: Arabic grouped with ٬ and
+    pointed with ٫ in un_style itself (CLDR's Arabic symbols, Western digits), no Latin
+    comma for the letters to mend afterwards."""
+    from untoc_workflow import un_style
+
+    assert un_style.format_number(1218, "ar") == "1\u066c218"
+    assert un_style.format_number(1218.5, "ar") == "1\u066c218\u066b5"
+    assert un_style.format_number(1218, "en") == "1,218"  # the others unchanged
+    assert format_number(1218, "ar") == un_style.format_number(1218, "ar")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from untoc_workflow.notify.consolidate import sample_letter_contexts
-from untoc_workflow.notify.languages import UN_LANGUAGES
+from untoc_workflow.wording.languages import UN_LANGUAGES
 
 from .test_screenshots import (
     TEMPLATES,

@@ -14,10 +14,10 @@ from untoc_workflow.core.state import Deadline, StepState
 from untoc_workflow.definitions import load_process
 from untoc_workflow.notify.consolidate import sample_letter_contexts
 from untoc_workflow.notify.context import late_by, sample_notice_contexts
-from untoc_workflow.notify.languages import UN_LANGUAGES
 from untoc_workflow.notify.presidency import late_parties
 from untoc_workflow.notify.templates import Templates
-from untoc_workflow.notify.wording import local_party_name, term
+from untoc_workflow.wording.languages import UN_LANGUAGES
+from untoc_workflow.wording.words import local_party_name, term
 
 from .conftest import BUNDLED_DEFS
 
@@ -247,7 +247,7 @@ def _mission_notice(language: str) -> dict:
 
 @pytest.mark.parametrize("language", UN_LANGUAGES)
 def test_a_note_verbale_to_a_mission_is_in_the_third_person(templates, language):
-    from untoc_workflow.notify.wording import closing
+    from untoc_workflow.wording.words import closing
 
     ctx = _mission_notice(language)
     out = templates.render("escalation_mission", language, ctx)
@@ -274,7 +274,7 @@ def test_a_note_verbale_to_a_mission_is_in_the_third_person(templates, language)
 
 @pytest.mark.parametrize("language", UN_LANGUAGES)
 def test_a_missions_opening_letter_asks_in_the_third_person(templates, language):
-    from untoc_workflow.notify.wording import closing
+    from untoc_workflow.wording.words import closing
 
     base = sample_letter_contexts(templates, language)
     ctx = {**base[2][1], "recipient": base[1][1]["recipient"]}  # the opening, to a mission
@@ -419,7 +419,7 @@ def test_everything_a_mission_receives_is_in_the_third_person(templates, languag
 def test_a_note_on_a_late_step_names_the_representation_it_is_addressed_to(templates, language):
     """The note to a mission about a late step opened with the glossary's "permanent
     mission" in lower case, also to the European Union's Delegation."""
-    from untoc_workflow.notify.wording import the_mission
+    from untoc_workflow.wording.words import the_mission
 
     assert the_mission("NGA", language, case="gen" if language == "ru" else "dat")
     for party in ("NGA", "EU"):
@@ -436,7 +436,7 @@ def test_a_note_on_a_late_step_names_the_representation_it_is_addressed_to(templ
 
 def _before_dateline(body: str, language: str) -> str:
     """A note verbale ends with its complimentary close, then its place and date line."""
-    from untoc_workflow.notify.form import dateline
+    from untoc_workflow.wording.form import dateline
 
     text, last = body.rstrip().rsplit("\n\n", 1)
     assert last.startswith(dateline(language, "")[:2]) or last.endswith(

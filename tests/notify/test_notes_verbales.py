@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from untoc_workflow.definitions import load_process
 from untoc_workflow.errors import InputError
-from untoc_workflow.notify import AppriseMail, Notifier, sweep
+from untoc_workflow.notify import Notifier, sweep
 from untoc_workflow.notify.note_numbers import T as NUMBERS
-from untoc_workflow.notify.outbox import TABLE
+from untoc_workflow.outbox import SmtpMail
+from untoc_workflow.outbox.rows import TABLE
 
 from .conftest import NOW, make_settings, standard_mechanism, went_live
 from .test_correspondence_replay import approve_all
@@ -22,7 +23,7 @@ from .test_sweep_smtp import by_recipient
 
 def _run(store, tmp_path, smtp, day, series="UNODC/CTOC/RM/{year}/{number}", now=NOW):
     settings = replace(make_settings(tmp_path, smtp.url), note_series=series)
-    transport = AppriseMail(smtp.url)
+    transport = SmtpMail(smtp.url)
     try:
         notifier = Notifier(load_process(), settings)
         return sweep(store, notifier, transport, date.fromisoformat(day), now)

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from untoc_workflow.definitions import load_process
 from untoc_workflow.errors import InputError
 from untoc_workflow.notify import Notifier
-from untoc_workflow.notify.outbox import (
+from untoc_workflow.outbox.rows import (
     TABLE,
     approve,
     outbox_entries,
@@ -76,7 +76,7 @@ def test_a_bad_key_among_good_ones_changes_nothing(store, tmp_path):
 
 
 def test_a_held_message_that_no_longer_applies_can_be_cancelled(store, tmp_path):
-    from untoc_workflow.notify.outbox import cancel_rows
+    from untoc_workflow.outbox.rows import cancel_rows
 
     keys = held(store, tmp_path)
     with store.engine.connect() as conn:

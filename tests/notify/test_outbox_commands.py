@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from untoc_workflow.cli import app
-from untoc_workflow.notify.outbox import TABLE
+from untoc_workflow.outbox.rows import TABLE
 from untoc_workflow.store import open_store
 
 from .conftest import standard_mechanism

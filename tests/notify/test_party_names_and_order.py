@@ -7,7 +7,7 @@ import pytest
 
 from untoc_workflow.definitions import load_process
 from untoc_workflow.notify.presidency import late_parties
-from untoc_workflow.notify.wording import local_party_name, party_name
+from untoc_workflow.wording.words import local_party_name, party_name
 
 from .test_letters_as_read import _late_state
 

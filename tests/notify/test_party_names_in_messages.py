@@ -19,10 +19,10 @@ from types import SimpleNamespace as NS
 import pytest
 
 from untoc_workflow.definitions import load_process
-from untoc_workflow.notify import wording
 from untoc_workflow.notify.context import digest_context, notice_context
 from untoc_workflow.notify.recipients import Recipient
 from untoc_workflow.notify.templates import DIGEST_TEMPLATE, Templates
+from untoc_workflow.wording import words as wording
 
 from .conftest import BUNDLED_DEFS
 

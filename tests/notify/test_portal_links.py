@@ -7,9 +7,9 @@ import pytest
 
 from untoc_workflow.notify.consolidate import sample_letter_contexts
 from untoc_workflow.notify.context import sample_digest_contexts
-from untoc_workflow.notify.languages import UN_LANGUAGES
 from untoc_workflow.notify.templates import Templates, templates_dir
 from untoc_workflow.settings import load_settings
+from untoc_workflow.wording.languages import UN_LANGUAGES
 
 from .conftest import BUNDLED_DEFS
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from untoc_workflow.notify.outbox import TABLE
+from untoc_workflow.outbox.rows import TABLE
 
 from .conftest import SECRETARIAT, add_events, standard_mechanism, went_live
 from .test_correspondence_replay import approve_all
@@ -87,7 +87,7 @@ def test_a_line_starting_with_from_is_not_mangled_on_the_wire():
     from email import message_from_bytes, policy
     from types import SimpleNamespace
 
-    from untoc_workflow.notify.message import _WIRE, build_message
+    from untoc_workflow.outbox.message import _WIRE, build_message
 
     row = SimpleNamespace(
         key="opening/2024-04-16/a@example.org",

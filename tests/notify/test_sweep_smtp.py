@@ -10,10 +10,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from untoc_workflow.definitions import load_process
-from untoc_workflow.notify import AppriseMail, Notifier, sweep
-from untoc_workflow.notify.golive import START
-from untoc_workflow.notify.outbox import TABLE, drain
+from untoc_workflow.notify import Notifier, sweep
 from untoc_workflow.notify.sweep import N as NOTICES
+from untoc_workflow.outbox import SmtpMail
+from untoc_workflow.outbox.golive import START
+from untoc_workflow.outbox.rows import TABLE, drain
 
 from .conftest import (
     NOW,
@@ -37,7 +38,7 @@ def notifier(tmp_path: Path, url: str | None = None) -> Notifier:
 
 
 def run(store, tmp_path, smtp, day: str, now=NOW):
-    transport = AppriseMail(smtp.url)
+    transport = SmtpMail(smtp.url)
     try:
         return sweep(store, notifier(tmp_path, smtp.url), transport, date.fromisoformat(day), now)
     finally:
@@ -210,7 +211,7 @@ def test_the_server_down_for_one_drain_and_up_for_the_next_gets_everything_once(
     # too early for the retry: backoff holds the rows back
     early = drain(
         store.engine,
-        AppriseMail(smtp.url),
+        SmtpMail(smtp.url),
         NOW + timedelta(minutes=1),
         sender=SENDER,
         sender_name="S",
@@ -218,7 +219,7 @@ def test_the_server_down_for_one_drain_and_up_for_the_next_gets_everything_once(
     assert early.sent == 0 and smtp.messages() == []
     later = drain(
         store.engine,
-        AppriseMail(smtp.url),
+        SmtpMail(smtp.url),
         NOW + timedelta(minutes=10),
         sender=SENDER,
         sender_name="S",
@@ -226,7 +227,7 @@ def test_the_server_down_for_one_drain_and_up_for_the_next_gets_everything_once(
     assert later.sent == down.recorded
     third = drain(
         store.engine,
-        AppriseMail(smtp.url),
+        SmtpMail(smtp.url),
         NOW + timedelta(hours=2),
         sender=SENDER,
         sender_name="S",
@@ -242,7 +243,7 @@ def test_nothing_is_marked_sent_when_no_server_accepts(store, tmp_path, smtp):
     standard_mechanism(store, tmp_path)
     went_live(store, tmp_path, before="2023-06-30")
     smtp.stop()
-    transport = AppriseMail(f"{smtp.url},mailto://127.0.0.1:1?from={SENDER}&mode=insecure")
+    transport = SmtpMail(f"{smtp.url},mailto://127.0.0.1:1?from={SENDER}&mode=insecure")
     report = sweep(store, notifier(tmp_path), transport, date(2023, 6, 30), NOW)
     assert report.sent == 0 and report.failed > 0
     assert all(r.status == "failed" and r.sent_at is None for r in rows(store))
@@ -255,7 +256,7 @@ def test_nothing_is_marked_sent_when_no_server_accepts(store, tmp_path, smtp):
 def test_a_second_relay_takes_over_when_the_first_is_down(store, tmp_path, smtp):
     standard_mechanism(store, tmp_path)
     went_live(store, tmp_path, before="2023-06-30")
-    transport = AppriseMail(f"mailto://127.0.0.1:1?from={SENDER}&mode=insecure,{smtp.url}")
+    transport = SmtpMail(f"mailto://127.0.0.1:1?from={SENDER}&mode=insecure,{smtp.url}")
     report = sweep(store, notifier(tmp_path), transport, date(2023, 6, 30), NOW)
     assert report.sent == report.recorded > 0 and report.failed == 0
     assert len(smtp.wait_for(report.sent)) == report.sent
@@ -410,7 +411,7 @@ def test_recorded_rows_are_never_doubled_by_concurrent_or_repeated_recording(sto
 
 
 def test_retries_back_off_and_give_up_after_the_last_attempt(store, tmp_path, smtp):
-    from untoc_workflow.notify.outbox import backoff, status_counts
+    from untoc_workflow.outbox.rows import backoff, status_counts
 
     assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [5, 10, 20, 40]
     assert backoff(20).total_seconds() == 12 * 3600
@@ -419,7 +420,7 @@ def test_retries_back_off_and_give_up_after_the_last_attempt(store, tmp_path, sm
     opened = status_counts(store.engine)
     smtp.stop()
     n = notifier(tmp_path).record(store, date(2023, 6, 30), NOW).recorded
-    down = AppriseMail(smtp.url)
+    down = SmtpMail(smtp.url)
     first = drain(store.engine, down, NOW, sender=SENDER, sender_name="S", max_attempts=2)
     assert first.failed == n and status_counts(store.engine) == {**opened, "retrying": n}
     second = drain(
@@ -435,7 +436,7 @@ def test_retries_back_off_and_give_up_after_the_last_attempt(store, tmp_path, sm
     assert all(r.next_attempt_at is None and r.attempts == 2 for r in rows(store))
     smtp.start()
     later = drain(
-        store.engine, AppriseMail(smtp.url), NOW + timedelta(days=1), sender=SENDER, sender_name="S"
+        store.engine, SmtpMail(smtp.url), NOW + timedelta(days=1), sender=SENDER, sender_name="S"
     )
     assert later.sent == 0 and smtp.messages() == []
 
@@ -478,7 +479,7 @@ def test_an_escalation_to_a_mission_waits_for_approval_and_carries_a_real_cc(sto
     from .test_correspondence_replay import approve_all
 
     assert len(approve_all(store.engine, "A. Officer", NOW)) == 1
-    later = drain(store.engine, AppriseMail(smtp.url), NOW, sender=SENDER, sender_name="S")
+    later = drain(store.engine, SmtpMail(smtp.url), NOW, sender=SENDER, sender_name="S")
     assert later.sent == 1
     mission = by_recipient(smtp.wait_for(report.sent + 1))["mission.gha@example.org"].message
     assert mission["Cc"] == SECRETARIAT.email
@@ -572,7 +573,7 @@ def test_a_decision_cancels_one_notice_of_a_waiting_message_and_the_sweep_rebuil
     store, tmp_path, smtp
 ):
     from untoc_workflow.mechanism.decide import Cancellation
-    from untoc_workflow.notify.decision_outbox import StoreNoticeOutbox
+    from untoc_workflow.outbox.decisions import StoreNoticeOutbox
 
     standard_mechanism(store, tmp_path)
     went_live(store, tmp_path, before="2023-06-16")

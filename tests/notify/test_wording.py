@@ -1,5 +1,5 @@
 """How the secretariat writes in the six languages: Party names, dates, numbers, punctuation,
-terms, salutations, bidi isolation and fonts (untoc_workflow.notify.wording)."""
+terms, salutations, bidi isolation and fonts (untoc_workflow.wording.words)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import jinja2
 import pytest
 import yaml
 
-from untoc_workflow.notify import wording as w
-from untoc_workflow.notify.languages import UN_LANGUAGES
+from untoc_workflow.wording import words as w
+from untoc_workflow.wording.languages import UN_LANGUAGES
 
 SAMPLE = w.TEMPLATES_DIR.parents[1] / "sample" / "mechanism.json"
 OTHER_LANGUAGES = ("ar", "zh", "fr", "ru", "es")

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from untoc_workflow.notify.outbox import insert_rows, new_row
+from untoc_workflow.outbox.rows import insert_rows, new_row
 from untoc_workflow.portal.tables import PortalActionRow, PortalDocumentRow
 
 from .conftest import AS_OF, PEOPLE, SECRETARIAT, csrf_of, docx_bytes, pdf_bytes

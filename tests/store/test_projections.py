@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "mechanism"))
@@ -23,13 +25,16 @@ sys.path.insert(0, str(Path(__file__).parents[2]))
 from mechanism_support import mechanism, process, small_document  # noqa: E402
 
 from bench.generate import generate, write  # noqa: E402
-from untoc_workflow.core import mechanism_states  # noqa: E402
+from untoc_workflow.core import focal_points_on, mechanism_states  # noqa: E402
 from untoc_workflow.core.migration import migration_event  # noqa: E402
 from untoc_workflow.core.model import Event  # noqa: E402
 from untoc_workflow.definitions import load_definitions  # noqa: E402
 from untoc_workflow.mechanism_file.convert import event_to_dict  # noqa: E402
+from untoc_workflow.reports import status_report  # noqa: E402
+from untoc_workflow.reports.exports import csv_text  # noqa: E402
+from untoc_workflow.reports.status import added_up_facts  # noqa: E402
 from untoc_workflow.sample import SAMPLE_FILE  # noqa: E402
-from untoc_workflow.store import open_store  # noqa: E402
+from untoc_workflow.store import open_store, projection  # noqa: E402
 from untoc_workflow.yamlsource import Located  # noqa: E402
 
 CATALOG = load_definitions()
@@ -93,6 +98,90 @@ def test_a_generated_mechanism_folds_the_same_and_the_projection_is_smaller(
     assert assert_projection_folds_as_the_log(store) == 150
 
 
+def assert_reports_from_the_projection_as_from_the_log(store: Any) -> None:
+    """`untoc report` and `export-csv` of today read the projection: on the last fact's day
+    and a year later, their figures and rows equal those made from the whole log."""
+    log = store.snapshot()
+    assert log.events, "an empty log proves nothing"
+    last = max(e.on for e in log.events)
+    for day in (last, last + timedelta(days=365)):
+        projected = store.fold_snapshot(day, added_up_facts(CATALOG))
+        assert projected.index is None  # the projection, not the log
+        full = store.snapshot(day)
+        expected = status_report(CATALOG, full, day)
+        assert expected["reviews"]["total"] == len(log.reviews)
+        assert status_report(CATALOG, projected, day) == expected
+        rows = csv_text(mechanism_states(CATALOG, full, day).values(), full, CATALOG)
+        assert rows.count("\n") == len(log.reviews) + 1
+        assert csv_text(mechanism_states(CATALOG, projected, day).values(), projected, CATALOG) == (
+            rows
+        )
+
+
+def test_the_samples_report_and_csv_from_the_projection_equal_the_logs(store: Any) -> None:
+    store.import_file(SAMPLE_FILE)
+    assert_reports_from_the_projection_as_from_the_log(store)
+
+
+def test_a_generated_mechanisms_report_counts_every_nomination_of_experts(
+    store: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "generated.json"
+    write(generate(reviews=150, events=6_000, parties=40), path)
+    store.import_file(path)
+    # two alike nominations of experts by one Party are two: the report adds them up
+    log = store.snapshot()
+    last = max(e.on for e in log.events)
+    party = sorted(log.parties)[0]
+    alike = {"count": 3, "women": 1}
+    store.append([Event(last, "experts_nominated", party=party, data=alike, note="NV 1")])
+    store.append([Event(last, "experts_nominated", party=party, data=alike, note="NV 2")])
+    assert added_up_facts(CATALOG) == ("experts_nominated",)
+    assert_reports_from_the_projection_as_from_the_log(store)
+    # the fold's input alone keeps one of alike facts: the report reads them all from the log
+
+    def named(snapshot: Any) -> list[int]:
+        return [
+            e.seq for e in snapshot.events if e.party == party and e.type == "experts_nominated"
+        ]
+
+    every = named(store.snapshot())
+    assert named(store.fold_snapshot(last, added_up_facts(CATALOG))) == every
+    assert len(named(store.fold_snapshot(last))) < len(every)
+    assert_projection_folds_as_the_log(store)
+
+
+def test_report_and_export_csv_of_today_do_not_read_the_log(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from untoc_workflow.cli import app
+    from untoc_workflow.store.store import Store
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with open_store(store_url) as store:
+        store.import_file(SAMPLE_FILE)
+        log = store.snapshot()
+    day = max(e.on for e in log.events) + timedelta(days=30)
+    expected = json.loads(json.dumps(status_report(CATALOG, log, day)))
+    rows = csv_text(mechanism_states(CATALOG, log, day).values(), log, CATALOG)
+
+    def no_log(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("read the whole log")
+
+    monkeypatch.setattr(Store, "snapshot", no_log)
+    runner = CliRunner()
+    report = runner.invoke(app, ["report", "--as-of", day.isoformat()], catch_exceptions=False)
+    assert report.exit_code == 0, report.output
+    assert json.loads(report.stdout) == expected
+    exported = runner.invoke(app, ["export-csv", "--as-of", day.isoformat()])
+    assert exported.exit_code == 0, exported.output
+    assert exported.stdout == rows
+
+
 def test_a_past_date_folds_from_the_log(store: Any) -> None:
     store.import_file(SAMPLE_FILE)
     first = min(e.on for e in store.snapshot().events)
@@ -105,7 +194,7 @@ def test_a_past_date_folds_from_the_log(store: Any) -> None:
 def test_record_decide_and_migrate_keep_the_projection(store: Any) -> None:
     from untoc_workflow.mechanism import service
     from untoc_workflow.mechanism.decisions import parse_decision
-    from untoc_workflow.notify.decision_outbox import StoreNoticeOutbox
+    from untoc_workflow.outbox.decisions import StoreNoticeOutbox
     from untoc_workflow.yamlsource import load_text
 
     definition = process()
@@ -267,3 +356,91 @@ def test_a_store_made_before_projections_gets_them_when_opened(sqlite_url: str) 
         assert store.projections_fresh()
         assert projection_rows(store) == kept
         assert_projection_folds_as_the_log(store)
+
+
+# -- a Party's focal-point changes, rolled up ----------------------------------------------
+
+_EMAILS = ("a@x.org", "b@x.org", "c@x.org")
+
+
+@st.composite
+def _focal_changes(draw: Any, party: str) -> list[projection.Row]:
+    """A Party's focal-point changes on a few days: nominations (some replacing someone,
+    present or not), withdrawals (of someone present or not), several on a day."""
+    rows: list[projection.Row] = []
+    for _ in range(draw(st.integers(1, 14))):
+        day = date(2021, 1, 1) + timedelta(days=draw(st.integers(0, 6)))
+        email = draw(st.sampled_from(_EMAILS))
+        if draw(st.booleans()):
+            data: dict[str, Any] = {"person": {"name": f"{email} {len(rows)}", "email": email}}
+            if draw(st.booleans()):
+                data["replaces"] = draw(st.sampled_from(_EMAILS))
+            kind = "focal_point_nominated"
+        else:
+            data, kind = {"email": email}, "focal_point_withdrawn"
+        rows.append((day.isoformat(), 0, kind, None, party, json.dumps(data), None, None))
+    rows.sort(key=lambda r: r[0])
+    # seqs in arrival order, not date order: an arrival may come with an earlier date
+    order = draw(st.permutations(range(len(rows))))
+    return [(r[0], order[i] * 2 + (party == "B"), *r[2:]) for i, r in enumerate(rows)]
+
+
+def _roll(rows: list[projection.Row], as_of: date) -> tuple[Any, ...]:
+    """Everything the core's roll answers on `as_of`, for Parties A and B."""
+    events = [
+        Event(date.fromisoformat(on), kind, seq, None, party, json.loads(data), id_, note)
+        for on, seq, kind, _review, party, data, id_, note in rows
+    ]
+    roll = focal_points_on(events, as_of)
+    return (
+        {p: roll.persons(p) for p in "AB"},
+        roll.parties_with,
+        roll.parties_changed,
+        roll.all_persons(),
+        roll.first_all_named(["A"]),
+        roll.first_all_named(["A", "B"]),
+    )
+
+
+@given(a=_focal_changes("A"), b=_focal_changes("B"), later=st.integers(0, 400))
+@settings(max_examples=400, deadline=None)
+def test_rolled_up_focal_point_changes_answer_as_every_change(
+    a: list[projection.Row], b: list[projection.Row], later: int
+) -> None:
+    last = max(date.fromisoformat(r[0]) for r in [*a, *b])
+    day = last + timedelta(days=later)
+    rolled = [*projection.compact(a), *projection.compact(b)]
+    assert _roll(rolled, day) == _roll([*a, *b], day)
+    # rolled again, or with later changes appended, the same rows as from every change
+    assert projection.compact(projection.compact(a)) == projection.compact(a)
+    later_b = [(r[0], r[1] + 100, *r[2:]) for r in b if r[0] >= max(x[0] for x in a)]
+    ahead = [(r[0], r[1], r[2], None, "A", *r[5:]) for r in later_b]
+    assert projection.compact([*projection.compact(a), *ahead]) == projection.compact([*a, *ahead])
+
+
+def test_a_focal_point_change_dated_before_a_partys_last_event_refolds_its_history(
+    store: Any,
+) -> None:
+    store.import_file(SAMPLE_FILE)
+    log = store.snapshot()
+    last = max(e.on for e in log.events)
+    party = next(
+        e.party for e in reversed(log.events) if e.type == "focal_point_nominated" and e.party
+    )
+    mine = [e for e in log.events if e.party == party and e.review is None]
+    first_day = min(e.on for e in mine)
+    person = {"name": "Ana Late", "email": "ana.late@example.org", "language": "en"}
+    assert store.append(
+        [Event(last, "experts_nominated", party=party, data={"count": 1, "women": 1})]
+    ) == [True]
+    # a withdrawal of everyone in office, recorded late but dated the Party's first day
+    in_office = [p for p in focal_points_on(mine, last).persons(party)]
+    assert in_office, "the Party has a focal point to withdraw"
+    store.append(
+        [
+            Event(first_day, "focal_point_withdrawn", party=party, data={"email": p.email})
+            for p in in_office
+        ]
+    )
+    store.append([Event(last, "focal_point_nominated", party=party, data={"person": person})])
+    assert_projection_folds_as_the_log(store)

@@ -16,7 +16,7 @@ from .common import console, fails_cleanly, opened_store, parse_as_of, today
 
 def _notice_outbox(store: Any) -> Any:
     """notify's outbox as the mechanism sees it (imported late, like every area here)."""
-    from ..notify.decision_outbox import StoreNoticeOutbox
+    from ..outbox.decisions import StoreNoticeOutbox
 
     return StoreNoticeOutbox(store)
 

@@ -25,7 +25,7 @@ def now() -> datetime:
 def _where(settings: object) -> str:
     url = getattr(settings, "notify_url", None)
     if url:
-        from ..notify.delivery import describe_notify_url
+        from ..outbox.smtp import describe_notify_url
 
         return describe_notify_url(url)  # Apprise's privacy form: no password
     return str(getattr(settings, "outbox_dir", "the outbox folder"))
@@ -196,7 +196,7 @@ def digest_lines(report: Any, drained: Any, day: date, *, send: bool, settings: 
     """The digest's counts, each naming what it counts, and why nothing was sent when
     nothing was: a non-working day (a holiday named), --no-send, or this month's summaries
     recorded and sent before."""
-    from ..notify.calendar import load_calendar
+    from ..working_calendar import load_calendar
 
     again = report.recorded < report.recipients
     lines = [

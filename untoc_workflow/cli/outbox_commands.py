@@ -57,7 +57,7 @@ def list_command(
 ) -> None:
     """Every message in the outbox with its state (pending, awaiting approval, sent, in doubt,
     given up, cancelled), why, and how many attempts were made."""
-    from ..notify.outbox import outbox_entries
+    from ..outbox.rows import outbox_entries
 
     if format not in ("table", "json"):
         raise typer.BadParameter("write table or json", param_hint="--format")
@@ -121,8 +121,8 @@ def held_details(conn: Any, keys: list[str]) -> dict[str, tuple[str, str]]:
     message and the notices it carries (each notice keeps the approval its rung declares)."""
     from sqlalchemy import select
 
-    from ..notify.ledger import MessageNotice
-    from ..notify.tables import OutboxRow
+    from ..outbox.ledger import MessageNotice
+    from ..outbox.tables import OutboxRow
 
     out: dict[str, tuple[str, str]] = {}
     m, n = OutboxRow.__table__.c, MessageNotice.__table__.c  # type: ignore[attr-defined]
@@ -187,8 +187,8 @@ def show_command(
     from sqlalchemy import select
 
     from ..errors import InputError, Problem
-    from ..notify.outbox import outbox_entries
-    from ..notify.tables import OutboxRow
+    from ..outbox.rows import outbox_entries
+    from ..outbox.tables import OutboxRow
 
     m = OutboxRow.__table__.c  # type: ignore[attr-defined]
     with opened_store() as store, store.engine.connect() as conn:
@@ -232,7 +232,7 @@ def approve_command(
     by: Annotated[str | None, typer.Option("--by", help="Who approves (default: you).")] = None,
 ) -> None:
     """Release messages held for approval; they go out at the next sweep (or drain)."""
-    from ..notify.outbox import approve
+    from ..outbox.rows import approve
     from ..store.dialect import writing
 
     chosen = _need_keys(keys, every, "approve")
@@ -255,7 +255,7 @@ def _not_decided_before(conn: Any, keys: list[str]) -> None:
     from sqlalchemy import select
 
     from ..errors import InputError, Problem
-    from ..notify.tables import AWAITING_APPROVAL, CANCELLED, OutboxRow
+    from ..outbox.tables import AWAITING_APPROVAL, CANCELLED, OutboxRow
 
     m = OutboxRow.__table__.c  # type: ignore[attr-defined]
     problems = []
@@ -285,7 +285,7 @@ def reject_command(
     by: Annotated[str | None, typer.Option("--by", help="Who rejects (default: you).")] = None,
 ) -> None:
     """Cancel messages held for approval, keeping who rejected them and why."""
-    from ..notify.outbox import reject
+    from ..outbox.rows import reject
     from ..store.dialect import writing
 
     with opened_store() as store:
@@ -307,9 +307,9 @@ def retry_command(
     """Make pending, in-doubt and failed messages due now (after the mail server is mended)
     and deliver them: the named ones, or all of them."""
     from ..errors import InputError
-    from ..notify.delivery import transport_for
-    from ..notify.outbox import backlog, drain, retry_now
-    from ..notify.recipients import valid_address
+    from ..outbox import transport_for
+    from ..outbox.headers import valid_address
+    from ..outbox.rows import backlog, drain, retry_now
     from ..settings import load_settings
     from ..store.dialect import writing
 

@@ -99,7 +99,7 @@ def _adder(role: str):  # type: ignore[no-untyped-def]
         name: Annotated[str, typer.Option(help="The person's name.")],
         by: Annotated[str, typer.Option(help="Who records it.")] = "the secretariat",
     ) -> None:
-        from ..notify.recipients import valid_address
+        from ..outbox.headers import valid_address
         from ..portal.identity import normal
         from ..portal.people import add_person
 

@@ -31,11 +31,23 @@ def _definition() -> Any:
     return load_definitions(load_settings().definitions_folders)
 
 
-def _load(as_of: str | None) -> tuple[date, Any, Any]:
+def _load(
+    as_of: str | None, *, fold_only: bool = False, added_up: bool = False
+) -> tuple[date, Any, Any]:
+    """The date, the definitions and the store's snapshot on the date. `fold_only`: the
+    caller only folds the reviews, so on or after the last fact the projections serve
+    instead of the whole log (`Store.fold_snapshot`); `added_up`: with every Party fact
+    the report adds up."""
     day = parse_as_of(as_of) or today()
     definition = _definition()
     with opened_store() as store:
-        snapshot = store.snapshot(day)
+        if fold_only:
+            from ..reports.status import added_up_facts
+
+            every_of = added_up_facts(definition) if added_up else ()
+            snapshot = store.fold_snapshot(day, every_of)
+        else:
+            snapshot = store.snapshot(day)
     return day, definition, snapshot
 
 
@@ -77,7 +89,8 @@ def report_command(
     # has no hook of its own yet
     with progress("report", "steps", long_from=0) as advance:
         advance(0, 3)
-        day, definition, snapshot = _load(as_of)
+        # the figures fold the reviews and add up the Parties' own facts: no timeline
+        day, definition, snapshot = _load(as_of, fold_only=True, added_up=True)
         advance(1, 3)
         if format == "json":
             from ..reports import status_report
@@ -115,7 +128,8 @@ def export_csv_command(
     from ..core import mechanism_states
     from ..reports.exports import csv_text, write_csv
 
-    day, definition, snapshot = _load(as_of)
+    # one row per review's state: the fold's input is enough
+    day, definition, snapshot = _load(as_of, fold_only=True)
     states = mechanism_states(definition, snapshot, day).values()
     if out is None:
         typer.echo(csv_text(states, snapshot, definition), nl=False)

@@ -94,6 +94,20 @@ class Rung(_Frozen):
             )
         return self
 
+    @model_validator(mode="after")
+    def _no_party_on_internal_letter(self) -> Rung:
+        # A letter to the secretariat alone (or the chair) is an internal note: copying a
+        # Party's focal point or mission on it would send a State the secretariat's own notes.
+        if all(r in ("secretariat", "cop_presidency") for r in self.to):
+            parties = [str(r) for r in self.cc if r not in ("secretariat", "cop_presidency")]
+            if parties:
+                raise ValueError(
+                    f"rung {self.id!r} is addressed to {', '.join(map(str, self.to))} only and"
+                    f" cannot copy a Party ({', '.join(parties)}): write a rung of its own to"
+                    " the Party instead"
+                )
+        return self
+
     # Parsed once: the sweep asks for these for every open step of every review.
     @cached_property
     def offset(self) -> Duration:
@@ -430,6 +444,12 @@ class ProcessDefinition(_Frozen):
         if not titles:
             return None
         return titles.get(language) or titles.get("en") or next(iter(titles.values()))
+
+    tag: str | None = Field(
+        None,
+        description="the short name heading every letter's subject, e.g. UNTOC"
+        " (`[UNTOC C1-G1-NGA]`); by default the process's title in the letter's language",
+    )
 
     report: dict[StepId, ReportFigure] = Field(
         default_factory=dict,

@@ -17,15 +17,20 @@ from datetime import date, datetime
 from typing import Any
 
 from ..core.state import DueNotification, ReviewState
-from .collation import sort_key
-from .context import late_by, notice_context, one_line, recipient_fields
-from .languages import UN_LANGUAGES, long_date
-from .outbox import new_row
+from ..outbox.rows import new_row
+from ..outbox.tables import AWAITING_APPROVAL, PENDING
+from ..wording.collation import sort_key
+from ..wording.languages import UN_LANGUAGES, long_date
+from ..wording.words import local_party_name
+from .context import (
+    late_by,
+    notice_context,
+    one_line,
+    process_fields,
+    process_term,
+    recipient_fields,
+)
 from .recipients import Recipient
-from .tables import AWAITING_APPROVAL, PENDING
-from .wording import local_party_name
-
-MESSAGE_KIND = "message"
 
 
 @dataclass
@@ -124,6 +129,7 @@ def item_context(
     step_titles: Mapping[str, str],
     language: str,
     secretariat: Any,
+    process: Any = None,
 ) -> dict[str, Any]:
     ctx = notice_context(
         notice=item.notice,
@@ -134,6 +140,7 @@ def item_context(
         others=own_party_only(item.recipient, item.others),
         language=language,
         secretariat=secretariat,
+        process=process,
     )
     # Said only when true: the sweep did not run on those days, or the day was a holiday.
     ctx["caught_up"] = bool(item.missed) or item.holiday
@@ -151,19 +158,60 @@ def item_context(
 class LetterWriter:
     """Renders the consolidated messages of one sweep (templates, titles, contacts)."""
 
-    def __init__(self, templates: Any, steps: Mapping[str, Any], settings: Any):
+    def __init__(
+        self,
+        templates: Any,
+        steps: Mapping[str, Any],
+        settings: Any,
+        processes: Mapping[tuple[str, int], Any] | None = None,
+    ):
         self.templates = templates
         self.steps = steps
         self.settings = settings
+        # each review's own definition by (process, version): its title, tag and roles name
+        # the review in its letters, and its steps' titles are read there
+        self.processes = dict(processes or {})
+        # the (process, version) each review of the sweep runs (set by the sweep): a letter
+        # without notices speaks of its reviews' process
+        self.runs: dict[str, tuple[str, int]] = {}
 
     def _name(self, parties: Mapping[str, Any], code: str, language: str = "en") -> str:
         party = parties.get(code)
         return one_line(local_party_name(code, language, party.name if party else None))
 
+    def _process(self, item: Item) -> Any:
+        state = item.state
+        key = (getattr(state, "process", None), getattr(state, "process_version", None))
+        return self.processes.get(key)  # type: ignore[arg-type]
+
+    def _letter_definition(self, items: Sequence[Item], reviews: Sequence[str] = ()) -> Any:
+        """The process a letter speaks of: its notices' or reviews' own when they share one;
+        else the one every review of the sweep runs; else the default process (the first
+        loaded), whose words head a letter about several processes."""
+        found = [self._process(i) for i in items]
+        found += [self.processes.get(self.runs[r]) for r in reviews if r in self.runs]
+        if not found:
+            found = [self.processes.get(k) for k in set(self.runs.values())]
+        own = {p.process: p for p in found if p is not None}
+        if len(own) == 1:
+            return next(iter(own.values()))
+        return next(iter(self.processes.values()), None)
+
+    def _letter_process(self, process: Any, language: str) -> dict[str, Any]:
+        if process is None:
+            return {"id": "", "title": "", "tag": "", "mechanism": None}
+        return process_fields(process, language)
+
+    def _letter_term(self, process: Any) -> dict[str, Any]:
+        base = self.templates.text_env.globals["term"]
+        return {"term": process_term(process, base)} if process is not None else {}
+
     def _rendered_item(
         self, item: Item, parties: Mapping[str, Any], language: str
     ) -> dict[str, str]:
-        step = self.steps.get(item.notice.step)
+        process = self._process(item)
+        own = {s.id: s for s in process.steps} if process is not None else {}
+        step = own.get(item.notice.step) or self.steps.get(item.notice.step)
         titles = dict(step.title) if step is not None else {}
         ctx = item_context(
             item,
@@ -171,7 +219,10 @@ class LetterWriter:
             step_titles=titles,
             language=language,
             secretariat=self.settings.secretariat,
+            process=process,
         )
+        if process is not None:
+            ctx["term"] = process_term(process, self.templates.text_env.globals["term"])
         text, html = self.templates.render_item(item.notice.template, language, ctx)
         return {"text": text, "html": html}
 
@@ -233,6 +284,7 @@ class LetterWriter:
             for item in copies:
                 copy_groups[item.notice.review].append(item)
         key = letter_key(template, as_of, recipient.address_key, [i.notice.key for i in items])
+        process = self._letter_definition(items)
         ctx = {
             "as_of": long_date(as_of, language),
             "reference": key,
@@ -244,6 +296,11 @@ class LetterWriter:
             "summary": list(summary),
             "awaiting": awaiting,
             "approve": "untoc outbox approve --all",
+            "process": self._letter_process(process, language),
+            **self._letter_term(process),
+            # the secretariat reads why it receives notices: referred for a Party it could
+            # not write to, or addressed to it by the rung itself
+            "referred": any(i.recipient.fallback for i in direct),
             **note_number(recipient),
         }
         rendered = self.templates.render_letter(template, language, ctx)
@@ -290,12 +347,15 @@ class LetterWriter:
     ) -> Letter:
         """A letter without notices (the opening, the President's summary)."""
         language = language or letter_language(recipient, [])
+        process = self._letter_definition((), reviews)
         ctx = {
             "as_of": long_date(as_of, language),
             "month": _month(as_of, language),
             "reference": key,
             "recipient": recipient_fields(recipient, language),
             "secretariat": _secretariat(self.settings),
+            "process": self._letter_process(process, language),
+            **self._letter_term(process),
             **note_number(recipient),
             **context,
         }
@@ -316,7 +376,7 @@ class LetterWriter:
 
 
 def _month(day: date, language: str) -> str:
-    from .languages import month_year
+    from ..wording.languages import month_year
 
     return month_year(day, language)
 
@@ -433,6 +493,8 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
         "go_live": day,
         "reference": "daily/2024-04-16/a.bello@example.org/0123456789abcdef",
         "secretariat": {"name": "Secretariat", "email": "untoc.review@example.org"},
+        "process": {"id": "sample", "title": "Country review", "tag": "UNTOC", "mechanism": None},
+        "referred": True,
         "party_facts": [
             {
                 "party": name("JPN"),

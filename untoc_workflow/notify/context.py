@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from .languages import direction, long_date, month_year
-from .wording import days as wording_days
-from .wording import is_state, local_party_name, term
+from ..outbox.headers import one_line
+from ..wording.languages import direction, long_date, month_year
+from ..wording.words import days as wording_days
+from ..wording.words import is_state, local_party_name, term
 
 # field -> None (a plain value or list) or the set of its attributes
 NOTICE_FIELDS: dict[str, Any] = {
@@ -54,6 +55,9 @@ NOTICE_FIELDS: dict[str, Any] = {
     "fallback": None,  # list of {party, party_code, reason, instead_of}
     "others": None,  # list of {name, role, party, copy}
     "secretariat": frozenset({"name", "email"}),
+    # the review's own process: its title in the language, the subject's tag, and the
+    # name of its mechanism when the process declares one (roles: mechanism)
+    "process": frozenset({"id", "title", "tag", "mechanism"}),
 }
 
 DIGEST_FIELDS: dict[str, Any] = {
@@ -68,13 +72,8 @@ DIGEST_FIELDS: dict[str, Any] = {
     #          waiting_for}
     "reviews": None,
     "secretariat": frozenset({"name", "email"}),
+    "process": frozenset({"id", "title", "tag", "mechanism"}),  # as in a notice
 }
-
-
-def one_line(text: object) -> str:
-    """Names and headers stay on one line: CR, LF and other control characters become
-    spaces, so no value can start a new header or fake a paragraph."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
 
 
 def late_by(days: int, language: str) -> str:
@@ -83,6 +82,61 @@ def late_by(days: int, language: str) -> str:
     genitive, يومين, never يومان."""
     text = wording_days(days, language)
     return text.replace("يومان", "يومين") if language == "ar" else text
+
+
+# The glossary's words a process may call otherwise in its `roles`: a mutual evaluation is
+# no "country review", its plenary's chair no "President of the Conference". A role may give
+# its plural (`review_other`) and cases (`review_gen`, `review_gen_other`) where a language
+# needs them; otherwise its one form is used.
+_ROLE_TERMS = {
+    "country_review": "review",
+    "president": "chair",
+    "conference": "body",
+    "review_mechanism": "mechanism",
+}
+
+
+def process_fields(definition: Any, language: str) -> dict[str, Any]:
+    """The review's process as its letters name it, in `language` (else English)."""
+    titles = dict(getattr(definition, "title", None) or {})
+    title = titles.get(language) or titles.get("en") or str(definition.process)
+    roles = getattr(definition, "role_title", None)
+    return {
+        "id": definition.process,
+        "title": one_line(title),
+        "tag": one_line(getattr(definition, "tag", None) or title),
+        "mechanism": roles("mechanism", language) if roles else None,
+    }
+
+
+def process_term(definition: Any, base: Any) -> Any:
+    """`term()` that names the process's own review, chair, body and mechanism where the
+    process declares them (its `roles`), else the glossary's word (`base`)."""
+    roles = dict(getattr(definition, "roles", None) or {})
+    if not any(role in roles for role in _ROLE_TERMS.values()):
+        return base
+
+    def term(key: str, lang: str, **kw: Any) -> str:
+        role = _ROLE_TERMS.get(key)
+        if role is None or role not in roles:
+            return str(base(key, lang, **kw))
+        count, number = kw.get("count"), kw.get("number")
+        plural = number == "other" or (count is not None and count != 1)
+        case = kw.get("case")
+        names = [
+            f"{role}_{case}_other" if case and plural else "",
+            f"{role}_{case}" if case else "",
+            f"{role}_other" if plural else "",
+            role,
+        ]
+        for name in filter(None, names):
+            titles = roles.get(name) or {}
+            text = titles.get(lang) or (titles.get("en") if name == role else None)
+            if text:
+                return text[:1].upper() + text[1:] if kw.get("cap") else text
+        return str(base(key, lang, **kw))
+
+    return term
 
 
 _TITLES = {"secretariat": "mechanism_secretariat", "cop_presidency": "president"}
@@ -123,6 +177,7 @@ def notice_context(
     others: Sequence[Any],
     language: str,
     secretariat: Any,
+    process: Any = None,  # the review's own ProcessDefinition
 ) -> dict[str, Any]:
     deadline = notice.deadline
 
@@ -195,7 +250,18 @@ def notice_context(
             for fields in (recipient_fields(o, language),)
         ],
         "secretariat": {"name": one_line(secretariat.name), "email": secretariat.email},
+        "process": process_fields(process or _SAMPLE_PROCESS, language),
     }
+
+
+# what a template check renders with (a sample process, its tag as the bundled one's)
+def _sample_process() -> Any:
+    from types import SimpleNamespace as NS
+
+    return NS(process="sample", title={"en": "Country review"}, tag="UNTOC", roles={})
+
+
+_SAMPLE_PROCESS = _sample_process()
 
 
 def digest_context(
@@ -206,6 +272,7 @@ def digest_context(
     language: str,
     secretariat: Any,
     reference: str,
+    process: Any = None,  # the reviews' own ProcessDefinition
 ) -> dict[str, Any]:
     return {
         "dir": direction(language),
@@ -215,6 +282,7 @@ def digest_context(
         "recipient": recipient_fields(recipient, language),
         "reviews": list(reviews),
         "secretariat": {"name": one_line(secretariat.name), "email": secretariat.email},
+        "process": process_fields(process or _SAMPLE_PROCESS, language),
     }
 
 

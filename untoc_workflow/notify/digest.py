@@ -11,10 +11,10 @@ from datetime import date, datetime
 from typing import Any
 
 from ..core import focal_points_on, mechanism_states
+from ..outbox.rows import insert_rows, lock_outbox, new_row, utc_naive
 from ..store.dialect import writing
-from .context import digest_context, late_by
-from .languages import choose_language
-from .outbox import insert_rows, lock_outbox, new_row, utc_naive
+from ..wording.languages import choose_language
+from .context import digest_context, late_by, process_term
 from .outstanding import outstanding_lines
 from .recipients import Recipient, RecipientResolver
 from .templates import DIGEST_TEMPLATE
@@ -66,9 +66,11 @@ def record_digest(store: Any, notifier: Any, as_of: date, now: datetime) -> Dige
     resolver = RecipientResolver(
         snapshot.parties, roll, settings.secretariat, settings.cop_presidency
     )
-    from ..definitions.catalog import steps_by_key
+    from ..definitions.catalog import definitions_of, steps_by_key
 
     step_titles = steps_by_key(notifier.definition)
+    processes = {(d.process, d.version): d for d in definitions_of(notifier.definition)}
+    default = next(iter(processes.values()))
     notice = digest_key(as_of)
     report = DigestReport(month=f"{as_of:%Y-%m}")
     stamp = utc_naive(now)
@@ -85,6 +87,10 @@ def record_digest(store: Any, notifier: Any, as_of: date, now: datetime) -> Dige
             if not lines:
                 continue
             key = f"{notice}|{party}|{r.address_key}"
+            # the reviews' own process names them (its tag, review, mechanism), when they
+            # share one; else the default process's words
+            own = {(states[x["id"]].process, states[x["id"]].process_version) for x in lines}
+            process = processes.get(own.pop()) if len(own) == 1 else None
             ctx = digest_context(
                 as_of=as_of,
                 recipient=r,
@@ -92,7 +98,10 @@ def record_digest(store: Any, notifier: Any, as_of: date, now: datetime) -> Dige
                 language=language,
                 secretariat=settings.secretariat,
                 reference=key,
+                process=process or default,
             )
+            if process is not None:
+                ctx["term"] = process_term(process, notifier.templates.text_env.globals["term"])
             rendered = notifier.templates.render(DIGEST_TEMPLATE, language, ctx)
             rows.append(
                 new_row(
@@ -127,8 +136,8 @@ def run_digest(
     store: Any, as_of: date, now: datetime, settings: Any | None = None, *, deliver: bool = True
 ) -> tuple[DigestReport, Any]:
     """The monthly summary as `untoc digest` and the Prefect flow run it: record, then drain."""
-    from .delivery import transport_for
-    from .outbox import DrainReport, drain
+    from ..outbox import transport_for
+    from ..outbox.rows import DrainReport, drain
     from .sweep import notifier_from_settings
 
     notifier = notifier_from_settings(settings)

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..core.ladder import ladder_base
+from ..wording.languages import long_date
+from ..wording.words import is_state, local_party_name
 from .context import late_by, one_line
-from .languages import long_date
-from .wording import is_state, local_party_name
 
 
 def outstanding_lines(

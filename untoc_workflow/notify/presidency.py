@@ -13,10 +13,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..core.ladder import ladder_base, occurrence_on, rung_times
-from .collation import sort_key
+from ..wording.collation import sort_key
+from ..wording.languages import long_date
+from ..wording.words import is_state, local_party_name
 from .context import late_by, one_line
-from .languages import long_date
-from .wording import is_state, local_party_name
 
 
 def presidency_held(definition: Any) -> bool:

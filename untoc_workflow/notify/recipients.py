@@ -10,23 +10,13 @@ addressed: nobody else gets one review's details.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .context import one_line
+from ..outbox.headers import one_line, valid_address
 
 GENERAL_ROLES = ("secretariat", "cop_presidency")
-# A plain ASCII address: no spaces, controls, quotes, brackets or commas; one @; a dotted
-# domain. Anything else cannot be written safely into a header, so it is not used.
-_ADDRESS = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
-)
-
-
-def valid_address(address: str | None) -> bool:
-    return bool(address) and len(address) <= 254 and _ADDRESS.match(address) is not None  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

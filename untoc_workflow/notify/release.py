@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .tables import FAILED, PENDING
+from ..outbox.tables import FAILED, PENDING
 
 # Released and not yet handed to a server: may be written again before it leaves.
 RELEASED = (PENDING, FAILED)

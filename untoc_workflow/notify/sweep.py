@@ -29,39 +29,39 @@ from ..core import focal_points_on, mechanism_states
 from ..core.ladder import ladder_base
 from ..core.rules import WAITING_RULES
 from ..core.state import DueNotification, ReviewState
-from ..definitions.catalog import steps_by_id, steps_by_key
+from ..definitions.catalog import definitions_of, steps_by_id, steps_by_key
 from ..errors import InputError
-from ..store.dialect import writing
-from .calendar import WorkingCalendar, load_calendar
-from .consolidate import MESSAGE_KIND, Item, Letter, LetterWriter, letter_row
-from .context import one_line
-from .entries import Backlog, backlog
-from .golive import (
+from ..outbox.consolidated import MESSAGE_KIND, OPEN
+from ..outbox.consolidated import cancel_open as _cancel_open
+from ..outbox.consolidated import count_status as _count
+from ..outbox.consolidated import ids_with as _ids_with
+from ..outbox.consolidated import known as _known
+from ..outbox.consolidated import open_messages as _open_messages
+from ..outbox.consolidated import write_ledger as _write_ledger
+from ..outbox.entries import Backlog, backlog
+from ..outbox.golive import (
     go_live_row,
     mark_opened,
     record_sweep_day,
     set_go_live,
     swept_days,
 )
-from .languages import long_date
-from .ledger import MessageNotice
-from .letters_store import OPEN
-from .letters_store import cancel_open as _cancel_open
-from .letters_store import count_status as _count
-from .letters_store import ids_with as _ids_with
-from .letters_store import known as _known
-from .letters_store import open_messages as _open_messages
-from .letters_store import write_ledger as _write_ledger
+from ..outbox.ledger import MessageNotice
+from ..outbox.record_of_notes import notes_sent
+from ..outbox.rows import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
+from ..outbox.tables import AWAITING_APPROVAL, CANCELLED, PENDING
+from ..store.dialect import writing
+from ..wording.languages import long_date
+from ..wording.words import local_party_name
+from ..working_calendar import WorkingCalendar, load_calendar
+from .consolidate import Item, Letter, LetterWriter, letter_row, notice_row
+from .context import one_line
 from .note_numbers import DEFAULT_SERIES, check_series, number_notes
-from .outbox import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
 from .outstanding import outstanding_lines
 from .presidency import late_parties, presidency_held
 from .recipients import Fallback, Recipient, RecipientResolver
-from .record_of_notes import notes_sent
 from .release import RELEASED, rewritten_key, rewritten_reason, written_earlier
-from .tables import AWAITING_APPROVAL, CANCELLED, PENDING
 from .templates import Templates, templates_dir
-from .wording import local_party_name
 
 N = MessageNotice.__table__  # type: ignore[attr-defined]
 PRESIDENCY_KIND = "presidency"
@@ -157,7 +157,12 @@ class Notifier:
         self._party_level = {
             s.id for s in self._steps.values() if WAITING_RULES[s.waiting_for.rule].about_parties
         }
-        self.letters = LetterWriter(self.templates, self._steps, settings)
+        self.letters = LetterWriter(
+            self.templates,
+            self._steps,
+            settings,
+            {(d.process, d.version): d for d in definitions_of(definition)},
+        )
         check_series(getattr(settings, "note_series", None) or DEFAULT_SERIES)
 
     def later_rungs(self, step: str, rung: str) -> tuple[Any, ...]:
@@ -203,6 +208,7 @@ class Notifier:
         states = mechanism_states(self.definition, snapshot, as_of)
         if progress is not None:  # (reviews folded, reviews): the rest is letters
             progress(len(states), len(states))
+        self.letters.runs = {s.review: (s.process, s.process_version) for s in states.values()}
         roll = focal_points_on(snapshot.events, as_of)
         resolver = RecipientResolver(
             snapshot.parties, roll, self.settings.secretariat, self.settings.cop_presidency
@@ -249,7 +255,19 @@ class Notifier:
             report.recorded = len(inserted)
             # messages another sweep wrote between our read and our lock: say so, not "0 new"
             report.recorded_elsewhere = len({r["key"] for r in rows} - inserted)
-            _write_ledger(conn, plan.letters, plan.dropped)
+            moved = [
+                (item.ledger_id, letter.key, item.approved)
+                for letter, _kind in plan.letters
+                for item in letter.items
+                if item.ledger_id is not None
+            ]
+            fresh = [
+                notice_row(item, letter.key)
+                for letter, _kind in plan.letters
+                for item in letter.items
+                if item.ledger_id is None
+            ]
+            _write_ledger(conn, moved, fresh, plan.dropped)
             record_sweep_day(conn, as_of, stamp)
             report.awaiting_approval = _count(conn, AWAITING_APPROVAL)
         report.held = sum(1 for letter, _ in plan.letters if letter.held)
@@ -835,7 +853,7 @@ def run_sweep(
     progress: Callable[[int, int | None], None] | None = None,
 ) -> SweepReport:
     """The sweep as `untoc sweep`, `untoc demo` and the Prefect flow run it."""
-    from .delivery import transport_for
+    from ..outbox import transport_for
 
     notifier = notifier_from_settings(settings)
     reapply_standing_decisions(store, notifier, as_of)
@@ -863,7 +881,7 @@ def reapply_standing_decisions(store: Any, notifier: Notifier, as_of: date) -> N
     from ..mechanism import records
     from ..mechanism.definition import load_mechanism
     from ..mechanism.service import reapply_decisions
-    from .decision_outbox import StoreNoticeOutbox
+    from ..outbox.decisions import StoreNoticeOutbox
 
     if not records.applied_decisions(store):
         return

@@ -27,11 +27,11 @@ from jinja2 import meta, nodes
 from markupsafe import Markup
 
 from ..errors import Problem, did_you_mean
+from ..wording.form import install as install_form
+from ..wording.languages import UN_LANGUAGES, direction
+from ..wording.words import WordingError
+from ..wording.words import install as install_wording
 from .context import DIGEST_FIELDS, NOTICE_FIELDS, sample_digest_contexts, sample_notice_contexts
-from .form import install as install_form
-from .languages import UN_LANGUAGES, direction
-from .wording import WordingError
-from .wording import install as install_wording
 
 SUFFIX = ".j2"
 LETTERS = "letters"
@@ -70,7 +70,7 @@ def _bytecode_cache(flavour: str = "text") -> jinja2.FileSystemBytecodeCache | N
 @functools.lru_cache(maxsize=1)
 def _environment_fingerprint() -> str:
     digest = hashlib.sha256(jinja2.__version__.encode())
-    for module in (Path(__file__), Path(__file__).with_name("wording.py")):
+    for module in (Path(__file__), Path(__file__).parents[1] / "wording" / "words.py"):
         digest.update(module.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -100,7 +100,7 @@ class Templates:
         self.html_env = jinja2.Environment(
             autoescape=True, bytecode_cache=_bytecode_cache("html"), **common
         )
-        # names, dates, numbers, terms, salutations, bidi, fonts (notify/wording.py)
+        # names, dates, numbers, terms, salutations, bidi, fonts (wording/words.py)
         install_wording(self.text_env, self.folder)
         install_wording(self.html_env, self.folder)
         for env in (self.text_env, self.html_env):
@@ -318,7 +318,7 @@ def _passed_marker(folder: Path, names: list[str]) -> Path | None:
         for path in sorted(sources):
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
         here = Path(__file__)
-        for own in (here, here.with_name("context.py"), here.with_name("wording.py")):
+        for own in (here, here.with_name("context.py"), here.parents[1] / "wording" / "words.py"):
             digest.update(own.read_bytes())
     except OSError:
         return None

@@ -6,7 +6,7 @@ and only when one is configured (PREFECT_API_URL).
 
 from .desk import lateness, review_of_run, run_name, run_tags, state_message
 from .facts import FACTS, Fact, fact_from_event, fact_model, split_recorder, with_recorder
-from .forms import fact_from_form, resume_form
+from .forms import chosen_fact, fact_from_form, open_positions, resume_form, step_form
 from .position import (
     Position,
     review_position,
@@ -54,6 +54,9 @@ __all__ = [
     "refusal",
     "resume_waiting_run",
     "resume_form",
+    "step_form",
+    "chosen_fact",
+    "open_positions",
     "resume_waiting_runs",
     "review_of_run",
     "review_position",

@@ -3,7 +3,7 @@
 Built from the outbox rows awaiting approval. Prefect has no users, so the form asks who
 decides (kept as `decided_by`, as `untoc outbox approve --by` keeps it). Each held
 escalation gets a decision (approve, reject, or leave held) and a reason, required to reject.
-Decisions are recorded with `notify.outbox.approve`/`reject`, the functions the command
+Decisions are recorded with `outbox.approve`/`reject`, the functions the command
 line calls, so the outbox cannot tell where a decision came from except by its author.
 """
 
@@ -143,7 +143,7 @@ def decisions(
 
 def record_decisions(store: Any, decided: Decisions, at: datetime) -> dict[str, list[str]]:
     """Record the decisions as `untoc outbox approve|reject` records them."""
-    from ..notify.outbox import approve, reject
+    from ..outbox.rows import approve, reject
     from ..store.dialect import writing
 
     approved: list[str] = []

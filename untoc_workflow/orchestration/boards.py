@@ -18,15 +18,17 @@ DUE_SOON_DAYS = 30
 
 
 def _row(state: Any, step: Any, definition: Any, parties: Mapping[str, Any]) -> dict[str, Any]:
+    # The columns in the order the officer reads them: which review, how late, at what;
+    # then the detail. The UI draws them left to right as the keys come.
     d = step.deadline
     return {
         "review": state.review,
-        "reviewed": party_names([state.reviewed], parties),
+        "days overdue": (state.as_of - d.due).days,
         "step": definition.step(step.step).label(),
         "deadline": un_date(d.due),
-        "source": deadline_source(d),
-        "days overdue": (state.as_of - d.due).days,
         "awaited": party_names(list(step.waiting_for), parties),
+        "reviewed": party_names([state.reviewed], parties),
+        "source": deadline_source(d),
     }
 
 
@@ -57,8 +59,9 @@ def due_soon(
         for s in state.steps:
             if s.is_open and s.deadline is not None and as_of <= s.deadline.due <= until:
                 row = _row(state, s, definition, parties)
-                row["days left"] = -row.pop("days overdue")
-                rows.append(row)
+                # the same place as "days overdue" in the late table
+                rows.append({k if k != "days overdue" else "days left": v for k, v in row.items()})
+                rows[-1]["days left"] = -row["days overdue"]
     return sorted(rows, key=lambda r: (r["days left"], r["review"], r["step"]))
 
 

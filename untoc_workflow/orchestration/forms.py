@@ -13,15 +13,18 @@ inputs, not as "type None" toggles.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+from pydantic.fields import FieldInfo
 
 from ..languages import ENGLISH_NAMES as LANGUAGE_NAMES
 from ..languages import UN_LANGUAGES
 from .facts import Fact, fact_model
-from .position import Position
+from .position import Position, recordable_fact
 from .vocabulary import GENDERS, FactInput
 
 _LANGUAGES_SHOWN = ", ".join(f"{LANGUAGE_NAMES[c]} ({c})" for c in UN_LANGUAGES)
@@ -149,11 +152,11 @@ def _input(
     return annotation, Field(default, title=title, **info)
 
 
-def resume_form(
+def step_form(
     position: Position, parties: Mapping[str, Any], today: date, *, title: str | None = None
 ) -> type[BaseModel]:
-    """The input model a run waiting at `position` suspends with (see the module's text);
-    titled by the step (in the review's own definition) unless `title` is given."""
+    """The form of the one step of `position` (see the module's text); titled by the step
+    (in the review's own definition) unless `title` is given."""
     assert position.fact is not None and position.step is not None
     definition = position.definition
     step = definition.step(position.step)
@@ -189,6 +192,144 @@ def resume_form(
         __cls_kwargs__={"title": label},
         **fields,
     )
+
+
+STEP_FIELD = "step"  # the choice of open step, in a form that offers several
+
+
+def open_positions(position: Position) -> list[Position]:
+    """`position` and, after it, the position at each other open step of the review whose
+    fact can be recorded (definition order): the steps the run's form offers. Two steps
+    are often open together (the experts and the SAQ, publication and a follow-up); a run
+    waits at one, but the officer may hold the fact of the other."""
+    if position.complete or position.step is None:
+        return [position]
+    own = position.definition
+    out = [position]
+    for s in own.steps:
+        if s.id == position.step or position.state.step(s.id).status != "open":
+            continue
+        kind = recordable_fact(s)
+        if kind is None:
+            continue
+        try:
+            fact_model(kind, own)
+        except KeyError:
+            continue  # a fact the engine derives: no form records it
+        out.append(replace(position, step=s.id, fact=kind))
+    return out
+
+
+def _optional(info: FieldInfo) -> tuple[Any, FieldInfo]:
+    """A field of one step's form as the choice form shows it: not required (the chosen
+    step's own form decides what is), no default (nothing of another step sent)."""
+    kept = FieldInfo.merge_field_infos(info, default=None)
+    return info.annotation | None, kept
+
+
+def _members(annotation: Any) -> list[Any]:
+    """The types of `annotation` but None (the type itself when it is no union)."""
+    if get_origin(annotation) in (Union, UnionType):
+        return [t for t in get_args(annotation) if t is not type(None)]
+    return [annotation]
+
+
+def _widened(first: Any, second: Any) -> Any:
+    """One field's type for two steps: two choices (Parties) offer both lists' values."""
+    a, b = _members(first), _members(second)
+    if len(a) == len(b) == 1 and get_origin(a[0]) is Literal and get_origin(b[0]) is Literal:
+        values = tuple(dict.fromkeys([*get_args(a[0]), *get_args(b[0])]))
+        return Literal[values] | None
+    return first
+
+
+def resume_form(
+    position: Position, parties: Mapping[str, Any], today: date, *, title: str | None = None
+) -> type[BaseModel]:
+    """The input model a run waiting at `position` suspends with: its step's form when it
+    is the review's only open step with a fact to record; else one form offering each open
+    step (a `step` choice, the run's own step first, and every step's fields). Prefect saves
+    one input model per suspension and the server checks only its JSON Schema, so the
+    chosen step's own form is checked by the run (`chosen_fact`): a refusal there keeps the
+    run suspended, saying why."""
+    choices = open_positions(position)
+    if len(choices) == 1:
+        return step_form(position, parties, today, title=title)
+    forms = [step_form(p, parties, today) for p in choices]
+    labels = [p.definition.step(p.step).label() for p in choices]
+    common = ("on", "recorded_by", "note")
+    first = forms[0].model_fields
+    fields: dict[str, Any] = {
+        STEP_FIELD: (
+            Literal[tuple(labels)],
+            Field(
+                labels[0],
+                title="Step",
+                description="The open step whose fact you record; fill in that step's "
+                "fields (the others stay empty). Open: " + "; ".join(labels),
+            ),
+        ),
+        "on": (first["on"].annotation, first["on"]),
+    }
+    said: dict[str, list[tuple[str, str]]] = {}  # field -> (step, its description)
+    for step_label, form in zip(labels, forms, strict=True):
+        for name, info in form.model_fields.items():
+            if name in common:
+                continue
+            if info.description:
+                said.setdefault(name, []).append((step_label, info.description))
+            if name not in fields:
+                fields[name] = _optional(info)
+                continue
+            # a field two steps share (a Party): each step's values, a title fitting both
+            annotation, shown = fields[name]
+            widened = _widened(annotation, info.annotation)
+            heading = shown.title
+            if info.title != heading:
+                heading = (
+                    "State party" if widened is not annotation else f"{heading} / {info.title}"
+                )
+            fields[name] = (widened, FieldInfo.merge_field_infos(shown, title=heading))
+    for name, words in said.items():
+        if len({w for _, w in words}) > 1:  # each step's own words, named
+            annotation, shown = fields[name]
+            text = "; ".join(f"{w} ({label})" for label, w in words)
+            fields[name] = (annotation, FieldInfo.merge_field_infos(shown, description=text))
+    fields |= {n: (first[n].annotation, first[n]) for n in common if n != "on"}
+    label = title or labels[0]  # the form opens at the run's own step
+    return create_model(
+        _camel(position.fact or "fact") + "OrAnother",
+        __base__=_Form,
+        __doc__=label,
+        __cls_kwargs__={"title": label},
+        **fields,
+    )
+
+
+def chosen_fact(
+    position: Position,
+    parties: Mapping[str, Any],
+    today: date,
+    answer: BaseModel | Mapping[str, Any],
+) -> tuple[Position, Fact] | str:
+    """The step an answer to `resume_form(position)` records and its typed fact, or why it
+    cannot: a step not open, a required field of the chosen step left empty, a field of
+    another step filled in (nothing entered is silently dropped)."""
+    data = answer.model_dump() if isinstance(answer, BaseModel) else dict(answer)
+    choices = open_positions(position)
+    label = data.pop(STEP_FIELD, None)
+    at = position
+    if len(choices) > 1 and label is not None:
+        by_label = {p.definition.step(p.step).label(): p for p in choices}
+        if label not in by_label:
+            return f"step {label!r} is not open (open: {'; '.join(by_label)})"
+        at = by_label[label]
+    form = step_form(at, parties, today)
+    given = {k: v for k, v in data.items() if v is not None}
+    why = answer_problem(form, given)
+    if why:
+        return f"{form.model_json_schema().get('title', at.step)}: {why}"
+    return at, fact_from_form(at, form.model_validate(given))
 
 
 def _camel(kind: str) -> str:

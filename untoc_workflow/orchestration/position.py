@@ -74,6 +74,16 @@ def step_fact(step: Any, definition: Any) -> str | None:
     return str(rule.event)
 
 
+def recordable_fact(step: Any) -> str | None:
+    """The fact that completes `step`, whoever records it: its event, or the engine fact
+    that moves its condition on (focal points named)."""
+    rule = step.completed_by
+    if rule.condition:
+        moved_by = condition_rule(rule.condition).moved_by
+        return str(moved_by) if moved_by else None
+    return str(rule.event) if rule.event else None
+
+
 def review_position(definition: Any, snapshot: Snapshot, review_id: str, today: date) -> Position:
     """The step review `review_id` waits for in its own definition (`definition` is one, or
     a catalog of every loaded version): the first open step (definition order) whose fact

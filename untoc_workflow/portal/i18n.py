@@ -12,7 +12,7 @@ from .. import catalogs
 from ..languages import DEFAULT_LANGUAGE as DEFAULT
 from ..languages import NATIVE_NAMES, direction
 from ..languages import UN_LANGUAGES as LANGUAGES
-from ..notify.wording import format_date
+from ..wording.words import format_date
 
 # The language list and direction are the project's (languages.py), kept under the names
 # the portal's pages import.

@@ -114,10 +114,11 @@ def send_now(
     language: str = "en",
 ) -> None:
     """Hand one message to the mail transport at once (used for sign-in links only)."""
-    from ..notify.delivery import transport_for
-    from ..notify.message import build_message, message_id
+    from ..outbox import transport_for
+    from ..outbox.message import build_message, message_id
 
     row = SimpleNamespace(
+        key=key,
         message_id=message_id(key, project.sender),
         recipient=recipient,
         recipient_name=name,
@@ -161,8 +162,8 @@ def queue_and_send(
     now: datetime,
 ) -> None:
     """Write one outbox row (once: the key decides) and deliver what is pending."""
-    from ..notify.delivery import transport_for
-    from ..notify.outbox import drain, insert_rows, new_row, utc_naive
+    from ..outbox import transport_for
+    from ..outbox.rows import drain, insert_rows, new_row, utc_naive
 
     stamp = utc_naive(now)
     row = new_row(

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..notify.wording import local_party_of
+from ..wording.words import local_party_of
 from .extensions import APPROVED, EXTENSIONS, Decision
 from .links import review_url
 from .mail import decision_letter, queue_and_send

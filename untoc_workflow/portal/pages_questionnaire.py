@@ -16,7 +16,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ..errors import InputError
-from ..notify.wording import local_party_name
 from ..questionnaire import publish, responses
 from ..questionnaire.answers import DOCUMENTS, from_form, is_shown, relevant_answers
 from ..questionnaire.form import ARABIC_SCRIPT
@@ -25,6 +24,7 @@ from ..questionnaire.service import ReviewQuestionnaire, questionnaires_of, save
 from ..questionnaire.service import current as current_questionnaire
 from ..questionnaire.tables import ANSWERS, FEEDBACK
 from ..questionnaire.wording import texts
+from ..wording.words import local_party_name
 from . import access
 from .access import ReviewParties
 from .audit import log_action

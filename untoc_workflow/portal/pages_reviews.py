@@ -14,8 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ..errors import InputError
-from ..notify.recipients import valid_address
-from ..notify.tables import OutboxRow
+from ..outbox.headers import valid_address
+from ..outbox.tables import OutboxRow
 from . import access
 from .access import ReviewParties
 from .audit import log_action

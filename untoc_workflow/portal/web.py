@@ -20,7 +20,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from ..notify.wording import colon, enumeration, format_number, local_party_name, local_party_of
+from ..wording.words import colon, enumeration, format_number, local_party_name, local_party_of
 from .config import PortalSettings
 from .documents import DocumentStore
 from .i18n import LANGUAGES, NATIVE_NAMES, choose_language, direction, long_date, translations

@@ -62,6 +62,20 @@ def report_figures(definitions: Any, process: str | None = None) -> dict[str, Re
     return {}
 
 
+def added_up_facts(definitions: Any) -> tuple[str, ...]:
+    """The Party facts the report adds up (its `nominations` figures' facts): a fold's
+    input keeps one of alike facts, the report needs every one."""
+    return tuple(
+        sorted(
+            {
+                f.fact
+                for f in report_figures(definitions).values()
+                if f.figure == "nominations" and f.fact
+            }
+        )
+    )
+
+
 def _own_order(versions: Iterable[ProcessDefinition], attr: str) -> tuple[str, ...]:
     """Stages or step ids of a process: the newest version's order, then older ones' extras."""
     out: dict[str, None] = {}

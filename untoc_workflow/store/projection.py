@@ -9,8 +9,16 @@ last fact, so that fold reads ten thousand rows and a fraction of the events ins
 whole log. A past date still folds from the log (`Store.snapshot`).
 
 The rule (kept conservative: keeping an event too many is always right, one too few never):
-- every `reviewer_replaced`, `process_migrated` and focal-point change is kept (their
-  order matters: reviewers swap, the roll walks every change);
+- every `reviewer_replaced` and `process_migrated` is kept (their order matters:
+  reviewers swap);
+- of a Party's focal-point changes, what the roll (core/focal_points.py) answers on a date
+  on or after the last of them, written as the fewest changes that give it (`_roll_of`):
+  the roster in office (in its order), whether the Party ever replaced or withdrew one, and
+  the days on whose end the Party began or ceased to have one (the days on which every
+  Party of a review first had one are among them). Of 200,000 changes at a million events
+  a few per Party remain. Those changes are the roll's input, not facts: a synthetic change
+  has no id, and the seq of the last real change of its day. A change appended with a date
+  before the Party's last event is folded with the Party's whole history from the log;
 - of `deadline_extended`, the latest per step (the fold uses the latest on the date);
 - of every other fact, the first with the same type, party and data (the fold keeps the
   first of a kind, the first part of each reviewer, the first waiver of a step).
@@ -36,9 +44,15 @@ from ..mechanism_file.convert import data_to_json, data_with_dates
 from .dialect import MAX_BIND, query_rows, sql_date
 
 # Facts whose every occurrence the fold walks in order.
-KEEP_ALL = frozenset(
-    {"reviewer_replaced", "process_migrated", "focal_point_nominated", "focal_point_withdrawn"}
-)
+KEEP_ALL = frozenset({"reviewer_replaced", "process_migrated"})
+# A Party's focal-point changes: rolled up per Party (`_roll_of`).
+NOMINATED, WITHDRAWN = "focal_point_nominated", "focal_point_withdrawn"
+FOCAL = frozenset({NOMINATED, WITHDRAWN})
+# The email of the stand-in a synthetic change names while the Party has a focal point on
+# a day before its last change: no real person's (.invalid is a reserved domain), never in
+# office at the end, so never read; and not empty, since the roll's "replaces" must be
+# truthy to say "changed".
+_STAND_IN = "stand-in@projection.invalid"
 # Facts of which only the latest per step counts.
 KEEP_LAST = frozenset({"deadline_extended"})
 
@@ -55,6 +69,11 @@ def compact(rows: Iterable[Row]) -> list[Row]:
     """The rows (of one review, or one Party's own facts) that can change a fold on a date
     on or after the last of them, in (on, seq) order."""
     ordered = sorted(rows, key=lambda r: (r[0], r[1]))
+    focal = [r for r in ordered if r[2] in FOCAL and r[3] is None]
+    if focal:
+        # rolled up apart (their stand-ins are alike on purpose), then in their places
+        rest = compact([r for r in ordered if not (r[2] in FOCAL and r[3] is None)])
+        return sorted([*_roll_of(focal), *rest], key=lambda r: (r[0], r[1]))
     kept: list[Row | None] = []
     first: set[tuple[str, str | None, str]] = set()
     last: dict[tuple[str, Any], int] = {}  # (type, step) -> position in `kept`
@@ -75,6 +94,64 @@ def compact(rows: Iterable[Row]) -> list[Row]:
                 first.add(key3)
                 kept.append(r)
     return [r for r in kept if r is not None]
+
+
+def _roll_of(rows: Sequence[Row]) -> list[Row]:
+    """One Party's focal-point changes (in (on, seq) order) as the fewest changes that give
+    the same roll on any date on or after the last of them: the same persons in office in
+    the same order, the same "changed", and the same days on whose end the Party began or
+    ceased to have a focal point (`FocalPointRoll.first_all_named` reads only those)."""
+    party = rows[0][4]
+    people: dict[str, Any] = {}
+    changed = False
+    # [day, holds at its end, the day's last seq; the first day's first: the roll lists
+    # Parties in the order of their first changes (`FocalPointRoll.all_persons`)]
+    days: list[list[Any]] = []
+    first_day = rows[0][0]
+    for on, seq, kind, _review, _party, data_json, _id, _note in rows:
+        data = json.loads(data_json)
+        if kind == NOMINATED:
+            replaced = data.get("replaces")
+            if replaced:
+                people.pop(replaced, None)
+                changed = True
+            person = data["person"]
+            people[person["email"]] = person
+        else:
+            people.pop(data.get("email", ""), None)
+            changed = True
+        if days and days[-1][0] == on:
+            days[-1][1:] = [bool(people), seq if on != first_day else days[-1][2]]
+        else:
+            days.append([on, bool(people), seq])
+    turns: list[list[Any]] = []
+    for day in days:
+        if turns and turns[-1][1] == day[1]:
+            continue  # the Party had (or lacked) a focal point the day before too
+        turns.append(day)
+
+    def change(on: str, seq: int, kind: str, data: Any) -> Row:
+        return (on, seq, kind, None, party, data_to_json(data), None, None)
+
+    out: list[Row] = []
+    # before the last turn, a stand-in comes and goes (a withdrawal says "changed")
+    for on, holds, seq in turns[:-1]:
+        if holds:
+            out.append(change(on, seq, NOMINATED, {"person": {"email": _STAND_IN}}))
+        else:
+            out.append(change(on, seq, WITHDRAWN, {"email": _STAND_IN}))
+    on, holds, seq = turns[-1]
+    if not holds:
+        out.append(change(on, seq, WITHDRAWN, {"email": _STAND_IN}))
+        return out
+    # the roster in its order; the first "replaces" the stand-in (gone, or never there),
+    # which says "changed" when the Party replaced or withdrew someone
+    for i, person in enumerate(people.values()):
+        data = {"person": person}
+        if i == 0 and changed:
+            data["replaces"] = _STAND_IN
+        out.append(change(on, seq, NOMINATED, data))
+    return out
 
 
 class Pending:
@@ -99,7 +176,7 @@ class Pending:
             elif row[1] > seen[0] or row[0] > seen[1]:
                 self._latest[owner] = (max(seen[0], row[1]), max(seen[1], row[0]))
         kind = row[2]
-        if kind in KEEP_ALL:
+        if kind in KEEP_ALL or (kind in FOCAL and row[3] is None):
             self._all.append(row)
         elif kind in KEEP_LAST:
             step = data.get("step") if data is not None else _step_of(row[5])
@@ -175,7 +252,12 @@ def update(
     writes = []
     for (kind, owner), new in by_owner.items():
         old, old_on = stored.get((kind, owner), ([], None))
-        merged = compact([*old, *new])
+        if kind == "party" and old_on and any(r[2] in FOCAL and r[0] < old_on for r in new):
+            # a change dated before the Party's last event: the rolled-up history cannot
+            # take it, the Party's whole history (the new rows among it) is folded again
+            merged = compact(_party_rows(conn, owner))
+        else:
+            merged = compact([*old, *new])
         last_seq, last_on = latest[(kind, owner)]
         writes.append(
             {
@@ -189,6 +271,19 @@ def update(
         )
     _write(conn, writes)
     _advance_mark(conn, *top)
+
+
+def _party_rows(conn: Connection, party: str) -> list[Row]:
+    """A Party's own facts in the log (those naming no review), as projection rows."""
+    return [
+        (_iso(on), seq, kind, None, party, data, id_, note)
+        for on, seq, kind, data, id_, note in query_rows(
+            conn,
+            'SELECT "on", seq, type, data, id, note FROM event'
+            " WHERE party = ? AND review_id IS NULL",
+            (party,),
+        )
+    ]
 
 
 def _read(
@@ -318,6 +413,24 @@ def rebuild(conn: Connection) -> int:
     if on is not None:
         _advance_mark(conn, seq, on.isoformat())
     return len(writes)
+
+
+def read_party_facts(conn: Connection, kinds: Sequence[str]) -> list[Event]:
+    """Every fact of these kinds naming a Party and no review, from the log: those a report
+    adds up (the projection keeps one of alike facts)."""
+    marks = ", ".join("?" * len(kinds))
+    out = []
+    for on, seq, kind, party, data, id_, note in query_rows(
+        conn,
+        'SELECT "on", seq, type, party, data, id, note FROM event'
+        f" WHERE review_id IS NULL AND party IS NOT NULL AND type IN ({marks})",
+        tuple(kinds),
+    ):
+        day = on if isinstance(on, date) else date.fromisoformat(on)
+        d = json.loads(data) if isinstance(data, str) else data
+        d = data_with_dates(d) if ("due" in d or "agreed" in d) else d
+        out.append(Event(day, kind, seq, None, party, d, id_, note))
+    return out
 
 
 def read_events(conn: Connection) -> list[Event]:

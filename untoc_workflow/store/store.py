@@ -12,7 +12,7 @@ import json
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
@@ -247,13 +247,15 @@ class Store:
             events = events[: bisect_right(events, as_of, key=_on)]
         return Snapshot(parties=parties, reviews=reviews, events=events, index=index, cut=as_of)
 
-    def fold_snapshot(self, as_of: date) -> Snapshot:
+    def fold_snapshot(self, as_of: date, every_of: Collection[str] = ()) -> Snapshot:
         """What folding every review on `as_of` needs, and no more: when `as_of` is on or
         after the log's last fact and the projection is up to date, the projection's events
         (a fraction of the log, see store/projection.py), else `snapshot(as_of)`.
 
         Its `events` are fold input, not the log: fold them (core.mechanism_states,
-        focal_points_on) and read nothing else from them (no counts, no timelines)."""
+        focal_points_on) and read nothing else from them (no counts, no timelines), but
+        the Party facts of the kinds `every_of` names, which it holds every one of (read
+        from the log: a report adds up the experts Parties nominated)."""
         with _no_gc(), repeatable_read(self.engine.connect()) as conn, conn.begin():
             mark = projection.read_mark(conn)
             usable = (
@@ -263,7 +265,15 @@ class Store:
                 and mark == projection.log_mark(conn)
             )
             if usable:
-                events = tuple(projection.read_events(conn))
+                projected = projection.read_events(conn)
+                if every_of:
+                    kinds = sorted(every_of)
+                    projected = [
+                        e for e in projected if not (e.review is None and e.type in every_of)
+                    ]
+                    projected.extend(projection.read_party_facts(conn, kinds))
+                    projected.sort(key=lambda e: (e.on, e.seq))
+                events = tuple(projected)
                 parties = self._parties(conn)
                 reviews = self._reviews(conn)
         if not usable:

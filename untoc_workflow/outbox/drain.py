@@ -34,8 +34,8 @@ from sqlalchemy import Connection, Engine, select, update
 from ..errors import InputError
 from ..store.dialect import writing
 from .delivery import DeliveryFailed, DeliveryInDoubt
+from .headers import valid_address
 from .message import build_message
-from .recipients import valid_address
 from .tables import FAILED, IN_DOUBT, PENDING, SENDING, SENT, OutboxRow, utc_naive
 
 TABLE = OutboxRow.__table__  # type: ignore[attr-defined]

@@ -38,13 +38,13 @@ def direction(language: str) -> str:
 
 def long_date(day: date, language: str) -> str:
     """16 April 2024 written the way UN documents in the language write it (wording.py)."""
-    from .wording import format_date  # wording imports this module's constants
+    from .words import format_date  # wording imports this module's constants
 
     return format_date(day, language)
 
 
 def month_year(day: date, language: str) -> str:
     """April 2024, the title of a monthly summary, in the language (wording.py)."""
-    from .wording import format_month
+    from .words import format_month
 
     return format_month(day, language)

@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 
 from .. import un_style
 from ..errors import did_you_mean
-from .languages import RTL_LANGUAGES, UN_LANGUAGES
+from ..languages import RTL_LANGUAGES, UN_LANGUAGES
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "process_defs" / "templates"
 PARTY_NAMES_FILE = TEMPLATES_DIR / "party_names.yaml"
@@ -333,15 +333,8 @@ def _locale(lang: str) -> str:
 def format_number(n: int | float | Decimal, lang: str) -> str:
     """1,163 / 1 163 (French: narrow no-break space, as CLDR) / 1 163 (Russian: no-break
     space) / 1.163; Arabic in the Western digits UN Arabic documents use."""
-    text = un_style.format_number(n, _check_language(lang))
-    if lang == "ar":
-        # Western digits, grouped and pointed with CLDR's Arabic separators (٬ and ٫),
-        # never a Latin comma inside Arabic text
-        text = text.translate(_ARABIC_SEPARATORS)
-    return text
-
-
-_ARABIC_SEPARATORS = str.maketrans({",": "\u066c", ".": "\u066b"})
+    # Arabic's separators (٬ and ٫) are un_style's, as the reports write them
+    return un_style.format_number(n, _check_language(lang))
 
 
 @lru_cache(maxsize=8192)

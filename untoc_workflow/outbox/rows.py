@@ -126,7 +126,7 @@ def display_name(recipient: Any, language: str) -> str:
     the message's language ("Permanent Mission of Nigeria to the United Nations (Vienna)"),
     not by the bare name of its country; a person by their own name."""
     if getattr(recipient, "kind", None) == "mission" and getattr(recipient, "party", None):
-        from .wording import WordingError, mission_name
+        from ..wording.words import WordingError, mission_name
 
         try:
             return mission_name(recipient.party, language)

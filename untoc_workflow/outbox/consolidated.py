@@ -1,7 +1,8 @@
 """The outbox's consolidated messages and the ledger of the notices they carry, as the sweep
 reads and writes them: which (notice, address) pairs are recorded, the messages still open
 with their live notices, cancelling them, and moving notices to the message that carries
-them now."""
+them now. What a notice says is notify's; where it is kept is the outbox's, so the sweep
+hands the ledger its rows ready made."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from sqlalchemy import Connection, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..store.dialect import MAX_BIND
-from .consolidate import MESSAGE_KIND, notice_row
-from .decision_outbox import REBUILD
+from .decisions import REBUILD
 from .ledger import MessageNotice
-from .outbox import TABLE, C
+from .rows import TABLE, C
 from .tables import AWAITING_APPROVAL, CANCELLED, FAILED, PENDING
+
+# The outbox kind of a consolidated message (one per recipient per sweep).
+MESSAGE_KIND = "message"
 
 N = MessageNotice.__table__  # type: ignore[attr-defined]
 # Messages a sweep may still rebuild or cancel: not yet handed to a server. A failed one
@@ -100,28 +103,27 @@ def cancel_open(conn: Connection, reasons: Mapping[int, str], stamp: datetime) -
     return n
 
 
-def write_ledger(conn: Connection, letters: Sequence[Any], dropped: Mapping[int, str]) -> None:
-    """The notices each new message carries: new ones inserted, carried ones moved."""
+def write_ledger(
+    conn: Connection,
+    moved: Sequence[tuple[int, str, bool]],
+    fresh: Sequence[Mapping[str, Any]],
+    dropped: Mapping[int, str],
+) -> None:
+    """The notices each new message carries: `fresh` ledger rows inserted, the carried ones
+    (ledger id, message key, approved) moved to their new message, `dropped` ones marked."""
     for ledger_id, why in dropped.items():
         conn.execute(update(N).where(N.c.id == ledger_id).values(cancel_reason=why[:2000]))
-    fresh = []
-    for letter, _kind in letters:
-        for item in letter.items:
-            ledger_id = item.ledger_id
-            if ledger_id is not None:
-                conn.execute(
-                    update(N)
-                    .where(N.c.id == ledger_id)
-                    .values(outbox_key=letter.key, approved=item.approved)
-                )
-            else:
-                fresh.append(notice_row(item, letter.key))
+    for ledger_id, outbox_key, approved in moved:
+        conn.execute(
+            update(N).where(N.c.id == ledger_id).values(outbox_key=outbox_key, approved=approved)
+        )
     if fresh:
         dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-        width = len(fresh[0])
-        for i in range(0, len(fresh), max(1, MAX_BIND // width)):
+        rows = list(fresh)
+        step = max(1, MAX_BIND // len(rows[0]))
+        for i in range(0, len(rows), step):
             stmt = dialect.insert(N).on_conflict_do_nothing(index_elements=["notice", "recipient"])
-            conn.execute(stmt, fresh[i : i + max(1, MAX_BIND // width)])
+            conn.execute(stmt, rows[i : i + step])
 
 
 def count_status(conn: Connection, status: str) -> int:

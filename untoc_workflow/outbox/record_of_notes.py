@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Connection, func, select
 
-from .outbox import C
+from .rows import C
 from .tables import SENT
 
 

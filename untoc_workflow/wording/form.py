@@ -79,7 +79,7 @@ def salutation(recipient: Any, language: str) -> str:
     """The opening of a letter: a focal point's by the gender in the record, by name; any
     other recipient's (a mission's note verbale, the President, the secretariat) as
     wording.greeting writes it."""
-    from .wording import FSI, PDI, RTL_LANGUAGES, greeting
+    from .words import FSI, PDI, RTL_LANGUAGES, greeting
 
     kind = recipient["kind"]
     name = recipient.get("name") or ""
@@ -113,7 +113,7 @@ def waited_from(names: list[str], language: str) -> list[str]:
     "Ожидается от" takes the genitive (от Финляндии, not от: Финляндия)."""
     if language != "ru":
         return list(names)
-    from .wording import russian_genitive
+    from .words import russian_genitive
 
     return [russian_genitive(name) for name in names]
 

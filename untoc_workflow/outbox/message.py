@@ -22,8 +22,7 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
 from typing import Any
 
-from .context import one_line
-from .recipients import valid_address
+from .headers import one_line, valid_address
 
 # CRLF line ends; bodies are base64 (utf-8), so the message is 7-bit clean for any relay.
 # No From-mangling: compat32 would write a text line starting "From " as ">From ", which
@@ -67,6 +66,19 @@ def _header(value: str) -> Header | str:
     return value if value.isascii() else Header(value, "utf-8")
 
 
+def _sender_title(name: str, language: str | None) -> str:
+    # A French or Arabic letter is not sent by an English name: the secretariat's title in
+    # the letter's language, as the letter is signed (the configured name stays English's)
+    if language and language != "en":
+        from ..wording.words import WordingError, term
+
+        try:
+            return term("mechanism_secretariat", language, cap=True)
+        except WordingError:  # a language the glossary lacks: the configured name
+            return name
+    return name
+
+
 def _address(name: str, address: str) -> str:
     return formataddr((one_line(name), address), charset="utf-8")
 
@@ -92,7 +104,7 @@ def build_message(
             "Content-Disposition", "attachment", filename=file_name(_note_reference(row), row.key)
         )
         msg.attach(pdf)
-    msg["From"] = _address(sender_name, sender)
+    msg["From"] = _address(_sender_title(sender_name, getattr(row, "language", None)), sender)
     msg["To"] = _address(row.recipient_name, row.recipient)
     cc = [a.strip() for a in (getattr(row, "cc", None) or "").split(",") if a.strip()]
     cc = [a for a in cc if valid_address(a) and a.lower() != row.recipient.lower()]

@@ -17,7 +17,7 @@ from sqlalchemy import func, inspect, select, update
 from ..mechanism.decide import Cancellation, PendingNotice
 from ..store.dialect import writing
 from .ledger import MessageNotice
-from .outbox import TABLE, C, cancel_rows, lock_outbox, utc_naive
+from .rows import TABLE, C, cancel_rows, lock_outbox, utc_naive
 from .tables import AWAITING_APPROVAL, CANCELLED, FAILED, IN_DOUBT, PENDING
 
 N = MessageNotice.__table__  # type: ignore[attr-defined]

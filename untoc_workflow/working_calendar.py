@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import InputError, Problem, did_you_mean
-from ..yamlsource import load_file
+from .errors import InputError, Problem, did_you_mean
+from .yamlsource import load_file
 
 CALENDAR_FILE = "calendar.yaml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -71,7 +71,7 @@ class WorkingCalendar:
 
 
 def calendar_path(process_defs: Path) -> Path:
-    from ..definitions.load import defs_file
+    from .definitions.load import defs_file
 
     return defs_file(CALENDAR_FILE, Path(process_defs))  # the bundled one if it has none
 

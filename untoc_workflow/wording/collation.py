@@ -26,7 +26,7 @@ def _plain(text: str) -> str:
 def sort_key(name: str, language: str, code: str | None = None) -> tuple[str, str]:
     """The key that puts Party `name` (in `language`) in its place in a list."""
     if language == "zh":
-        from .wording import party_name
+        from .words import party_name
 
         english = party_name(code, "en") if code else name
         return (_plain(english), name)
