@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from .desk import deadline_source, party_names, un_date
+from .desk import deadline_source, party_names, step_label, un_date
 
 DUE_SOON_DAYS = 30
 
@@ -24,7 +24,7 @@ def _row(state: Any, step: Any, definition: Any, parties: Mapping[str, Any]) -> 
     return {
         "review": state.review,
         "days overdue": (state.as_of - d.due).days,
-        "step": definition.step(step.step).label(),
+        "step": step_label(definition, state, step.step),
         "deadline": un_date(d.due),
         "awaited": party_names(list(step.waiting_for), parties),
         "reviewed": party_names([state.reviewed], parties),

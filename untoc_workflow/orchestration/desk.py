@@ -81,7 +81,7 @@ def worst_step(position: Position) -> Any:
 
 
 def _step_words(step: Any, definition: Any, position: Position, parties: Mapping[str, Any]) -> str:
-    parts = [_title(definition, step.step)]
+    parts = [step_label(definition, position.state, step.step)]
     if step.deadline is not None:
         due = step.deadline.due
         parts.append(f"due {un_date(due)} ({deadline_source(step.deadline)})")
@@ -94,9 +94,19 @@ def _step_words(step: Any, definition: Any, position: Position, parties: Mapping
     return " - ".join(parts)
 
 
-def _title(definition: Any, step_id: str) -> str:
+def step_label(definition: Any, state: Any, step_id: str) -> str:
+    """A step's title read in the review's own (process, version): handed the catalog of
+    every process, the desk asks it for the review's definition, never for a step found by
+    its id in another process."""
+    from ..definitions.catalog import ProcessCatalog
+
+    own = (
+        definition.resolve(state.process, state.process_version)
+        if isinstance(definition, ProcessCatalog)
+        else definition
+    )
     try:
-        return str(definition.step(step_id).label())
+        return str(own.step(step_id).label())
     except (KeyError, AttributeError, StopIteration):
         return step_id.replace("_", " ")
 
@@ -124,7 +134,7 @@ def state_message(
         waited = position.step_state
         if waited is not None and position.step and waited.step != step.step:
             # the form asks for another step's fact: say which, and whom it waits for
-            form = f"the form records {_title(definition, position.step)}"
+            form = f"the form records {step_label(definition, position.state, position.step)}"
             if waited.waiting_for:
                 form += f", waiting for {party_names(waited.waiting_for, parties)}"
             line += f" ({_count(len(steps))} open; {form})"

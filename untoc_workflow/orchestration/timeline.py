@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import text
 
 from ..core.model import Event
-from .desk import deadline_source, party_names, un_date
+from .desk import deadline_source, party_names, step_label, un_date
 from .facts import split_recorder
 from .position import Position
 
@@ -96,7 +96,7 @@ def timeline_markdown(
     for s in state.steps:
         d = s.deadline
         lines.append(
-            f"| {definition.step(s.step).label()} | {_STATUS.get(s.status, s.status)} "
+            f"| {step_label(definition, state, s.step)} | {_STATUS.get(s.status, s.status)} "
             f"| {un_date(d.due) if d else ''} | {deadline_source(d) if d else ''} "
             f"| {un_date(s.completed_on) if s.completed_on else ''} "
             f"| {party_names(list(s.waiting_for), parties) if s.is_open else ''} |"
