@@ -179,9 +179,9 @@ def test_held_messages_show_their_text_and_why_and_a_second_approval_says_by_who
     ), second.output
     rejected = sample_cli(f"untoc outbox reject {key} --why late")
     assert rejected.exit_code == 1 and "already approved by A. Clerk" in rejected.output
-    sent = sample_cli("untoc outbox retry --all")
+    sent = sample_cli("untoc outbox retry --all --as-of 2024-05-02")
     assert sent.exit_code == 0 and "nothing to retry" not in sent.stdout
-    idle = sample_cli("untoc outbox retry --all")
+    idle = sample_cli("untoc outbox retry --all --as-of 2024-05-02")
     assert idle.exit_code == 0, idle.output
     assert (
         "nothing to retry: no message is pending, in doubt or given up (held messages wait for"

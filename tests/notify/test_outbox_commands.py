@@ -96,7 +96,7 @@ def test_the_list_shows_each_message_with_its_state_and_why(tmp_path):
 
 def test_held_messages_wait_until_approved_and_rejected_ones_never_go(tmp_path):
     keys = recorded(tmp_path, held=2)
-    first = untoc(tmp_path, "outbox", "retry", "--all")
+    first = untoc(tmp_path, "outbox", "retry", "--all", "--as-of", "2023-06-30")
     assert first.exit_code == 0, first.output
     assert f"sent {len(keys) - 2}," in first.output and "awaiting approval 2" in first.output
     approve = untoc(tmp_path, "outbox", "approve", keys[-2], "--by", "M. Dupont")
@@ -109,7 +109,7 @@ def test_held_messages_wait_until_approved_and_rejected_ones_never_go(tmp_path):
     assert approved.decided_at is not None
     assert (rejected.status, rejected.decided_by) == ("cancelled", getpass.getuser())
     assert rejected.cancel_reason == f"rejected by {getpass.getuser()}: sent by hand on 30 June"
-    second = untoc(tmp_path, "outbox", "retry")  # no key: every message still to send
+    second = untoc(tmp_path, "outbox", "retry", "--as-of", "2023-06-30")  # every one still to send
     assert "sent 1," in second.output
     assert len(list((tmp_path / "outbox").glob("2023-06-30_*.eml"))) == len(keys) - 1
     states = {e["key"]: e["state"] for e in listing(tmp_path)}
@@ -147,7 +147,7 @@ def test_a_rerun_after_the_server_is_back_says_why_nothing_was_sent(tmp_path, sm
         rerun.output,
     )
     assert explained, rerun.output
-    retry = untoc(tmp_path, "outbox", "retry", "--all", url=smtp.url)
+    retry = untoc(tmp_path, "outbox", "retry", "--all", "--as-of", "2023-06-30", url=smtp.url)
     assert retry.exit_code == 0, retry.output
     assert f"retry: {len(keys)} due now; sent {len(keys)}, failed 0" in retry.output
     assert len(smtp.wait_for(len(keys))) == len(keys)

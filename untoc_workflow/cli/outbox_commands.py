@@ -12,7 +12,15 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .common import console, err_console, fails_cleanly, opened_store
+from .common import (
+    console,
+    err_console,
+    fails_cleanly,
+    opened_store,
+    parse_as_of,
+    today,
+    untoc_command,
+)
 
 outbox_app = typer.Typer(
     name="outbox",
@@ -303,9 +311,18 @@ def retry_command(
     every: Annotated[
         bool, typer.Option("--all", help="Every pending, in-doubt and given-up message.")
     ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The day they leave (default today): a letter written on an earlier day "
+            "waits for that day's sweep, which writes it again with the day's figures.",
+        ),
+    ] = None,
 ) -> None:
     """Make pending, in-doubt and failed messages due now (after the mail server is mended)
-    and deliver them: the named ones, or all of them."""
+    and deliver those written on the day; a letter written on an earlier day is written
+    again by that day's sweep before it leaves, so it never states another day."""
     from ..errors import InputError
     from ..outbox import transport_for
     from ..outbox.headers import valid_address
@@ -318,6 +335,7 @@ def retry_command(
     chosen = list(keys) if keys else None  # nothing named: every message still to send
     settings = load_settings()
     moment = now()
+    day = parse_as_of(as_of) or today()
     if not valid_address(settings.sender):  # checked before anything changes
         raise InputError(f"the sender address {settings.sender!r} is not a plain email address")
     transport = transport_for(settings)  # a bad URL fails here, before anything changes
@@ -332,9 +350,11 @@ def retry_command(
                 sender=settings.sender,
                 sender_name=settings.secretariat.name,
                 reply_to=settings.secretariat.email,
+                written_since=day,
             )
             with store.engine.connect() as conn:
                 left = backlog(conn)
+                earlier = written_before(conn, day)
     finally:
         transport.close()
     _plain(
@@ -351,9 +371,27 @@ def retry_command(
                 else ""
             )
         )
+    if earlier:
+        _plain(
+            f"{earlier} message(s) written before {day.isoformat()} wait for the sweep of that"
+            " day, which writes them again with its date and figures before they leave:"
+            f" {untoc_command()} sweep --as-of {day.isoformat()}"
+        )
     for line in backlog_lines(left):
         _plain(line)
     not_delivered(drained.errors)
+
+
+def written_before(conn: Any, day: Any) -> int:
+    """Pending or failed letters written before `day`: the day's sweep writes them again."""
+    from sqlalchemy import func, select
+
+    from ..outbox.rows import TABLE
+    from ..outbox.tables import FAILED, PENDING
+
+    c = TABLE.c
+    query = select(func.count()).where(c.status.in_((PENDING, FAILED)), c.found_on < day)
+    return int(conn.execute(query).scalar_one())
 
 
 def backlog_lines(left: Any, *, sent_now: bool = True) -> list[str]:

@@ -154,6 +154,9 @@ def run_digest(
                 sender=notifier.settings.sender,
                 sender_name=notifier.settings.secretariat.name,
                 reply_to=notifier.settings.secretariat.email,
+                # a letter written on an earlier day waits for the sweep that writes it
+                # again with this day's date and figures
+                written_since=as_of,
             )
         finally:
             transport.close()

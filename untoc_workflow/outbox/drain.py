@@ -26,7 +26,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
@@ -161,8 +161,15 @@ def drain(
     max_attempts: int = MAX_ATTEMPTS,
     lease: timedelta = LEASE,
     clock: Clock | None = None,
+    written_since: date | None = None,
 ) -> DrainReport:
-    """Send every row that is due for (another) attempt at `now`; record each outcome."""
+    """Send every row that is due for (another) attempt at `now`; record each outcome.
+
+    With `written_since`, a pending or failed letter written before that day is left for
+    that day's sweep, which writes it again with the day's date and figures before it
+    leaves (a letter never states another day than the one it goes out); a message in
+    doubt is still sent as it was, under its Message-ID, since its first copy may have
+    arrived."""
     report = DrainReport()
     if not valid_address(sender):
         raise InputError(
@@ -172,7 +179,10 @@ def drain(
     with writing(engine.connect()) as conn:
         report.recovered = recover_stale_claims(conn, clock())
         with conn.begin():
-            ids = list(conn.execute(select(C.id).where(_due(clock())).order_by(C.id)).scalars())
+            due = _due(clock())
+            if written_since is not None:
+                due = due & ((C.status == IN_DOUBT) | (C.found_on >= written_since))
+            ids = list(conn.execute(select(C.id).where(due).order_by(C.id)).scalars())
         for row_id in ids[:limit] if limit is not None else ids:
             at = clock()
             row = claim(conn, row_id, at, lease)
