@@ -46,7 +46,9 @@ def extendable_steps(view: MechanismView, review_id: str) -> list[Any]:
     state = view.state(review_id)
     if state is None:
         return []
-    movable = {s.id for s in view.definition.steps if _movable(s)}
+    # the steps of the review's own (process, version), never another process's
+    own = view.definition_of(review_id)
+    movable = {s.id for s in getattr(own, "steps", ()) if _movable(s)}
     return [s for s in state.steps if s.is_open and s.deadline and s.step in movable]
 
 
