@@ -38,7 +38,9 @@ def deployed(
         text=True,
         timeout=120,
     )
-    assert pool.returncode == 0, pool.stdout + pool.stderr
+    # another test of the session's server may have made the pool already (the guide's
+    # command is the same on every machine)
+    assert pool.returncode == 0 or "already exists" in pool.stdout + pool.stderr, pool.stderr
     done = subprocess.run(
         [prefect, "--no-prompt", "deploy", "--all"],
         env=env,
