@@ -62,7 +62,7 @@ GUIDE: dict[str, tuple[str, str]] = {
         "",
     ),
     # 189 runs on the shared server would be picked up by the other modules' runners
-    "untoc flows start-reviews": (HELP, "test_country_review_flow.py, test_a_dead_worker.py"),
+    "untoc flows start-reviews": (HELP, "test_country_review_flow.py, test_worker_death.py"),
     # needs the deployments, which `untoc flows serve` (or `prefect deploy`) makes
     "untoc flows watch-sweep": (HELP, "test_deployments.py"),
     # desk.md §8 (PostgreSQL) and §9 (workers)
@@ -72,7 +72,7 @@ GUIDE: dict[str, tuple[str, str]] = {
     "postgresql+asyncpg://prefect@db.internal:5432/prefect": (EXPORT, ""),
     # creates and changes the shared server's pool and deployments: run by their own tests
     "prefect work-pool create untoc-process --type process": (HELP, "test_deployments.py"),
-    "prefect --no-prompt deploy --all": (HELP, "test_deployments.py, test_a_dead_worker.py"),
+    "prefect --no-prompt deploy --all": (HELP, "test_deployments.py, test_worker_death.py"),
     "prefect worker start --pool untoc-process": (HELP, "test_deployments.py"),
     "untoc flows restart-reviews": (HELP, "test_deployments.py (with --review)"),
     "for d in country-review daily-sweep monthly-digest escalation-approval sweep-missed-alert; "
@@ -92,7 +92,7 @@ GUIDE: dict[str, tuple[str, str]] = {
     ),
     'export UNTOC_DATABASE_URL="postgresql+psycopg://untoc:${UNTOC_DB_PASSWORD}'
     '@db.internal:5432/untoc"': (EXPORT, ""),
-    "prefect worker start --pool untoc-process --limit 4": (HELP, "test_a_dead_worker.py"),
+    "prefect worker start --pool untoc-process --limit 4": (HELP, "test_worker_death.py"),
 }
 
 
