@@ -104,6 +104,9 @@ def test_a_focal_point_saves_finds_and_submits_the_saq_and_the_review_moves_on(a
     assert incomplete.status_code == 400
     assert re.search(r'id="q-a8_active".*?class="problem"', incomplete.text, re.S)
     assert rig.app.state.portal.view.state(REVIEW).stage == "questionnaire"
+    with rig.store.engine.connect() as conn:  # the refused answers are kept as the draft
+        draft = responses.find(conn, REVIEW, "saq", "answers", "NGA")
+    assert not draft.submitted and draft.answers["a15_consultations"] == "3"
 
     done = submit_saq(fp)
     assert done.status_code == 303, done.text

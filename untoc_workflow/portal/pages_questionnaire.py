@@ -7,6 +7,7 @@ Plain HTML forms: no script, right to left in Arabic."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -240,6 +241,24 @@ def _merged(seen: Seen, draft: dict[str, Any], form: Any, section: str | None) -
     return merged
 
 
+def _keep_draft(conn: Any, seen: Seen, party: str, answers: dict[str, Any], now: datetime) -> None:
+    """Keep the party's answers as its draft in the caller's transaction (a refused
+    submission keeps what was typed; a document joins the row read in that transaction).
+    ReadOnly once the answers were submitted."""
+    rq = seen.rq
+    responses.save(
+        conn,
+        seen.parties.review,
+        rq.step.id,
+        ANSWERS,
+        party,
+        (rq.form.form_id, rq.form.version),
+        answers,
+        who=seen.who.email,
+        now=now,
+    )
+
+
 def _back(review_id: str, done: str, section: str | None = None) -> Response:
     url = f"/reviews/{quote(review_id, safe='')}/questionnaire?done={done}"
     if section:
@@ -319,17 +338,7 @@ async def _answers(
         )
         with engine.begin() as conn:
             if found:  # the draft keeps what was typed, so nothing is lost
-                responses.save(
-                    conn,
-                    parties.review,
-                    rq.step.id,
-                    ANSWERS,
-                    party,
-                    (rq.form.form_id, rq.form.version),
-                    answers,
-                    who=who.email,
-                    now=now,
-                )
+                _keep_draft(conn, seen, party, answers, now)
             else:
                 log_action(
                     conn,
@@ -526,17 +535,7 @@ async def attach_document(request: Request, review_id: str) -> Response:
                     }
                 )
             answers[DOCUMENTS] = documents
-            responses.save(
-                conn,
-                parties.review,
-                rq.step.id,
-                ANSWERS,
-                party,
-                (rq.form.form_id, rq.form.version),
-                answers,
-                who=who.email,
-                now=now,
-            )
+            _keep_draft(conn, seen, party, answers, now)
             log_action(
                 conn,
                 "questionnaire_document",
