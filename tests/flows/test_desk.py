@@ -24,7 +24,7 @@ from untoc_workflow.orchestration import (
     step_form,
 )
 from untoc_workflow.orchestration.approval import approval_form, approval_key, decisions
-from untoc_workflow.orchestration.boards import due_soon, late_reviews
+from untoc_workflow.orchestration.boards import WRAP, due_soon, in_lines, late_reviews
 from untoc_workflow.orchestration.timeline import artifact_key, timeline_markdown
 
 HERE = Path(__file__).parent
@@ -280,6 +280,32 @@ def test_late_reviews_and_due_soon_list_every_open_step_by_its_deadline(store, d
         ("C1-G2-FRA", "Nomination of focal points", 10),
         ("C1-G2-FRA", "Nomination of governmental experts", 24),
     }
+
+
+def test_the_desk_shows_the_long_texts_of_its_tables_on_short_lines_and_nothing_else_changes():
+    row = {
+        "review": "C1-G3-BIH",
+        "days overdue": 182,
+        "step": "Nomination of governmental experts",
+        "deadline": "20 December 2021",
+        "awaited": "Bosnia and Herzegovina and Serbia",
+        "reviewed": "Bolivia (Plurinational State of)",
+        "source": "extended by Conference decision 10/1",
+    }
+    [shown] = in_lines([row])
+    assert shown["step"] == "Nomination of\ngovernmental\nexperts"
+    assert shown["source"] == "extended by\nConference\ndecision 10/1"
+    assert shown["reviewed"] == "Bolivia\n(Plurinational\nState of)"
+    for column in ("step", "awaited", "reviewed", "source"):
+        assert max(len(line) for line in shown[column].split("\n")) <= WRAP
+        assert " ".join(shown[column].split("\n")) == row[column]  # every word, in order
+    # the review, how late and the date stay on one line, as they were
+    assert {k: shown[k] for k in ("review", "days overdue", "deadline")} == {
+        "review": "C1-G3-BIH",
+        "days overdue": 182,
+        "deadline": "20 December 2021",
+    }
+    assert list(shown) == list(row)  # the columns in their order
 
 
 def test_the_approval_form_lists_each_held_escalation_and_a_rejection_needs_a_reason():

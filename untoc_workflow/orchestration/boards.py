@@ -6,6 +6,7 @@ The sweep and digest runs publish them as Prefect table artifacts (`late-reviews
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -15,6 +16,12 @@ from sqlalchemy import text
 from .desk import deadline_source, party_names, step_label, un_date
 
 DUE_SOON_DAYS = 30
+# Prefect's UI draws each cell of a table artifact on one line (white-space: nowrap), from
+# markdown, where a line break starts a new line. On one line each, the seven columns of
+# the late steps took 1,308 pixels: their last two were out of view on a 1,280-pixel screen
+# beside the UI's sidebar (273). Their texts are cut into lines of at most WRAP characters.
+WRAP = 16
+WRAPPED = ("step", "awaited", "reviewed", "source")
 
 
 def _row(state: Any, step: Any, definition: Any, parties: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,6 +70,17 @@ def due_soon(
                 rows.append({k if k != "days overdue" else "days left": v for k, v in row.items()})
                 rows[-1]["days left"] = -row["days overdue"]
     return sorted(rows, key=lambda r: (r["days left"], r["review"], r["step"]))
+
+
+def in_lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows as the desk shows them: the long texts on lines of at most WRAP characters
+    (a word longer than that keeps its own line)."""
+    return [{k: _wrapped(v) if k in WRAPPED else v for k, v in row.items()} for row in rows]
+
+
+def _wrapped(text: str) -> str:
+    lines = textwrap.wrap(text, WRAP, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines)
 
 
 def awaiting_approval(store: Any, *, with_text: bool = False) -> list[dict[str, Any]]:
