@@ -103,18 +103,42 @@ def test_a_review_at_its_last_stage_with_publication_open_is_not_called_complete
     assert "step:publication" in run_tags(deu) and "step:done" not in run_tags(deu)
 
 
-def test_a_step_that_began_after_its_deadline_is_said_so(store, definition):
+def test_a_step_that_began_after_its_deadline_is_said_as_the_letters_say_it(store, definition):
     from dataclasses import replace
+    from types import SimpleNamespace
 
+    from untoc_workflow.core.state import Deadline, StepState
+    from untoc_workflow.definitions import load_process
+    from untoc_workflow.definitions.load import BUNDLED_DEFS
+    from untoc_workflow.notify.consolidate import sample_letter_contexts
+    from untoc_workflow.notify.presidency import late_parties
+    from untoc_workflow.notify.templates import Templates
+
+    started = date(2021, 2, 1)
     nga, snapshot = at(store, definition, "C1-G1-NGA")
-    late = [
-        replace(s, started_on=date(2021, 2, 1)) if s.step == "experts" else s
-        for s in nga.state.steps
-    ]
+    late = [replace(s, started_on=started) if s.step == "experts" else s for s in nga.state.steps]
     moved = replace(nga, state=replace(nga.state, steps=tuple(late)))
-    assert "began on 1 February 2021, after its deadline had passed" in state_message(
-        moved, definition, snapshot.parties
+    message = state_message(moved, definition, snapshot.parties)
+    said = "could begin only on 1 February 2021, after its deadline"
+    assert f"days overdue - {said} - waiting for" in message, message
+    # the President's summary of the same late start says it in the same words
+    step = StepState(  # its questionnaire, due before it could begin, still awaited
+        step="saq",
+        status="open",
+        started_on=started,
+        deadline=Deadline(due=date(2021, 1, 15), source="agreed"),
+        days_overdue=500,
+        waiting_for=("NGA",),
     )
+    review = SimpleNamespace(
+        review="C1-G1-NGA", reviewed="NGA", as_of=date(2022, 5, 30), open_steps=(step,)
+    )
+    steps = {s.id: s for s in load_process().steps}
+    templates = Templates(BUNDLED_DEFS / "templates")
+    context = sample_letter_contexts(templates, "en")[3][1]
+    parties = late_parties(steps, {review.review: review}, {}, "en")
+    letter = templates.render_letter("presidency", "en", {**context, "late": parties})
+    assert said in " ".join(letter.text.split()), letter.text
 
 
 def test_tags_carry_roles_step_and_lateness_band(store, definition):
