@@ -7,7 +7,6 @@ Plain HTML forms: no script, right to left in Arabic."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -21,7 +20,13 @@ from ..questionnaire import publish, responses
 from ..questionnaire.answers import DOCUMENTS, from_form, is_shown, relevant_answers
 from ..questionnaire.form import ARABIC_SCRIPT
 from ..questionnaire.publish import shown_answer
-from ..questionnaire.service import ReviewQuestionnaire, questionnaires_of, save_draft, submit
+from ..questionnaire.service import (
+    ReviewQuestionnaire,
+    keep_answers,
+    questionnaires_of,
+    save_draft,
+    submit,
+)
 from ..questionnaire.service import current as current_questionnaire
 from ..questionnaire.tables import ANSWERS, FEEDBACK
 from ..questionnaire.wording import texts
@@ -241,22 +246,16 @@ def _merged(seen: Seen, draft: dict[str, Any], form: Any, section: str | None) -
     return merged
 
 
-def _keep_draft(conn: Any, seen: Seen, party: str, answers: dict[str, Any], now: datetime) -> None:
-    """Keep the party's answers as its draft in the caller's transaction (a refused
-    submission keeps what was typed; a document joins the row read in that transaction).
-    ReadOnly once the answers were submitted."""
-    rq = seen.rq
-    responses.save(
-        conn,
-        seen.parties.review,
-        rq.step.id,
-        ANSWERS,
-        party,
-        (rq.form.form_id, rq.form.version),
-        answers,
-        who=seen.who.email,
-        now=now,
-    )
+async def _posted(
+    request: Request, review_id: str, *, max_files: int, max_fields: int
+) -> tuple[Seen, Any] | Response:
+    """The form posted on a review's questionnaire and the review as its sender may see it,
+    or the response that refuses the form (not signed in, no valid token, too large)."""
+    got = await signed_form(request, max_files=max_files, max_fields=max_fields)
+    if isinstance(got, Response):
+        return got
+    with got.portal.view.pinned():
+        return _seen(got.portal, got.current, review_id), got.form
 
 
 def _back(review_id: str, done: str, section: str | None = None) -> Response:
@@ -268,12 +267,10 @@ def _back(review_id: str, done: str, section: str | None = None) -> Response:
 
 @router.post("/reviews/{review_id}/questionnaire")
 async def questionnaire_post(request: Request, review_id: str) -> Response:
-    got = await signed_form(request, max_files=0, max_fields=MAX_FIELDS)
-    if isinstance(got, Response):
-        return got
-    portal, form, current_visitor = got.portal, got.form, got.current
-    with portal.view.pinned():
-        seen = _seen(portal, current_visitor, review_id)
+    posted = await _posted(request, review_id, max_files=0, max_fields=MAX_FIELDS)
+    if isinstance(posted, Response):
+        return posted
+    seen, form = posted
     action = str(form.get("action") or "")
     section_field = form.get("section")
     section = str(section_field) if isinstance(section_field, str) and section_field else None
@@ -338,7 +335,7 @@ async def _answers(
         )
         with engine.begin() as conn:
             if found:  # the draft keeps what was typed, so nothing is lost
-                _keep_draft(conn, seen, party, answers, now)
+                keep_answers(conn, rq, ANSWERS, party, answers, who=who.email, now=now)
             else:
                 log_action(
                     conn,
@@ -425,13 +422,11 @@ async def _feedback(request: Request, seen: Seen, form: Any, action: str) -> Res
 async def questionnaire_consent(request: Request, review_id: str) -> Response:
     """The reviewed Party's focal point consents to publishing its answers (one static page
     per language), or withdraws its consent (the pages are removed)."""
-    got = await signed_form(request, max_files=0, max_fields=5)
-    if isinstance(got, Response):
-        return got
-    portal, form, current_visitor = got.portal, got.form, got.current
-    with portal.view.pinned():
-        seen = _seen(portal, current_visitor, review_id)
-    who, parties, rq = seen.who, seen.parties, seen.rq
+    posted = await _posted(request, review_id, max_files=0, max_fields=5)
+    if isinstance(posted, Response):
+        return posted
+    seen, form = posted
+    portal, who, parties, rq = seen.portal, seen.who, seen.parties, seen.rq
     if not access.may_give_consent(who, parties):
         raise HTTPException(status_code=403)
     given = form.get("consent") == "yes"
@@ -496,13 +491,11 @@ def published_answers(request: Request, review_id: str, language: str) -> Respon
 async def attach_document(request: Request, review_id: str) -> Response:
     """A supporting document attached to one question of the draft (PDF, Word, OpenDocument,
     checked by content as every upload): kept in the document store under its SHA-256."""
-    got = await signed_form(request, max_files=1, max_fields=5)
-    if isinstance(got, Response):
-        return got
-    portal, form, current_visitor = got.portal, got.form, got.current
-    with portal.view.pinned():
-        seen = _seen(portal, current_visitor, review_id)
-    who, parties, rq = seen.who, seen.parties, seen.rq
+    posted = await _posted(request, review_id, max_files=1, max_fields=5)
+    if isinstance(posted, Response):
+        return posted
+    seen, form = posted
+    portal, who, parties, rq = seen.portal, seen.who, seen.parties, seen.rq
     party = answering_party(who, parties)
     if party is None:
         raise HTTPException(status_code=403)
@@ -535,7 +528,7 @@ async def attach_document(request: Request, review_id: str) -> Response:
                     }
                 )
             answers[DOCUMENTS] = documents
-            _keep_draft(conn, seen, party, answers, now)
+            keep_answers(conn, rq, ANSWERS, party, answers, who=who.email, now=now)
             log_action(
                 conn,
                 "questionnaire_document",
