@@ -7,6 +7,7 @@ Plain HTML forms: no script, right to left in Arabic."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -246,6 +247,20 @@ def _merged(seen: Seen, draft: dict[str, Any], form: Any, section: str | None) -
     return merged
 
 
+def _audit(conn: Any, seen: Seen, action: str, detail: str, *, now: datetime, client: str) -> None:
+    """A line of the portal's audit log: who did what to the review's questionnaire, from
+    where, in the transaction of what was done."""
+    log_action(
+        conn,
+        action,
+        at=now,
+        who=seen.who.email,
+        review=seen.parties.review,
+        detail=detail,
+        client=client,
+    )
+
+
 async def _posted(
     request: Request, review_id: str, *, max_files: int, max_fields: int
 ) -> tuple[Seen, Any] | Response:
@@ -302,13 +317,12 @@ async def _answers(
         def keep() -> None:
             save_draft(engine, rq, ANSWERS, party, answers, who=who.email, now=now)
             with engine.begin() as conn:
-                log_action(
+                _audit(
                     conn,
+                    seen,
                     "questionnaire_saved",
-                    at=now,
-                    who=who.email,
-                    review=parties.review,
-                    detail=f"{rq.step.id} {len(answers)} answers",
+                    f"{rq.step.id} {len(answers)} answers",
+                    now=now,
                     client=client,
                 )
 
@@ -337,15 +351,7 @@ async def _answers(
             if found:  # the draft keeps what was typed, so nothing is lost
                 keep_answers(conn, rq, ANSWERS, party, answers, who=who.email, now=now)
             else:
-                log_action(
-                    conn,
-                    "questionnaire_submitted",
-                    at=now,
-                    who=who.email,
-                    review=parties.review,
-                    detail=rq.step.id,
-                    client=client,
-                )
+                _audit(conn, seen, "questionnaire_submitted", rq.step.id, now=now, client=client)
         return found
 
     try:
@@ -445,13 +451,12 @@ async def questionnaire_consent(request: Request, review_id: str) -> Response:
             ):
                 return False
             row = responses.find(conn, parties.review, rq.step.id, ANSWERS, parties.reviewed)
-            log_action(
+            _audit(
                 conn,
+                seen,
                 "questionnaire_consent",
-                at=now,
-                who=who.email,
-                review=parties.review,
-                detail=f"{rq.step.id}: {'given' if given else 'withdrawn'}",
+                f"{rq.step.id}: {'given' if given else 'withdrawn'}",
+                now=now,
                 client=client_of(request),
             )
         if given and row is not None:
@@ -529,13 +534,12 @@ async def attach_document(request: Request, review_id: str) -> Response:
                 )
             answers[DOCUMENTS] = documents
             keep_answers(conn, rq, ANSWERS, party, answers, who=who.email, now=now)
-            log_action(
+            _audit(
                 conn,
+                seen,
                 "questionnaire_document",
-                at=now,
-                who=who.email,
-                review=parties.review,
-                detail=f"{question.name}: {shown} sha256={kept.sha256}",
+                f"{question.name}: {shown} sha256={kept.sha256}",
+                now=now,
                 client=client_of(request),
             )
         return question.section
