@@ -87,14 +87,19 @@ def late_by(days: int, language: str) -> str:
 
 
 # The glossary's words a process may call otherwise in its `roles`: a mutual evaluation is
-# no "country review", its plenary's chair no "President of the Conference". A role may give
-# its plural (`review_other`) and cases (`review_gen`, `review_gen_other`) where a language
-# needs them; otherwise its one form is used.
+# no "country review", its plenary's chair no "President of the Conference", its letters
+# are not signed by the "secretariat of the Review Mechanism" of UNODC. A role may give its
+# plural (`review_other`) and cases (`review_gen`, `review_gen_other`; Arabic's possessive
+# "your reviews", `review_yours_other`) where a language needs them; otherwise its one form
+# is used.
 _ROLE_TERMS = {
     "country_review": "review",
     "president": "chair",
     "conference": "body",
     "review_mechanism": "mechanism",
+    "mechanism_secretariat": "secretariat",
+    "note_sender": "secretariat",
+    "unodc": "office",
 }
 
 
@@ -120,6 +125,8 @@ def process_term(definition: Any, base: Any) -> Any:
 
     def term(key: str, lang: str, **kw: Any) -> str:
         role = _ROLE_TERMS.get(key)
+        if role == "office" and role not in roles and "secretariat" in roles:
+            return ""  # a secretariat of its own is no office of UNODC's: no line under it
         if role is None or role not in roles:
             return str(base(key, lang, **kw))
         count, number = kw.get("count"), kw.get("number")
