@@ -20,10 +20,6 @@ from .model import Event, Review, Snapshot
 from .rules import ENGINE_FACTS, RuleFacts, condition_rule, waiting_rule
 from .state import Deadline, ReviewState, StepState
 
-# Kept for orchestration/position.py, which still asks it; the core itself tells a party's
-# fact by its shape (a party and no review), and a process declares its facts' scope.
-PARTY_EVENTS = frozenset({"focal_point_nominated", "focal_point_withdrawn", "experts_nominated"})
-
 MIGRATED = "process_migrated"
 _TERMS = ("languages", "agreed")  # field types a fact may carry that set the review's terms
 

@@ -23,6 +23,7 @@ from ..wording.collation import sort_key
 from ..wording.languages import UN_LANGUAGES, long_date
 from ..wording.words import local_party_name
 from .context import (
+    SampleStep,
     late_by,
     notice_context,
     one_line,
@@ -461,12 +462,16 @@ def notice_row(item: Item, outbox_key: str) -> dict[str, Any]:
 LETTERS = ("daily", "opening", "presidency", "secretariat")
 
 
-def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dict[str, Any]]]:
+def sample_letter_contexts(
+    templates: Any, language: str, step: SampleStep | None = None
+) -> list[tuple[str, dict[str, Any]]]:
     """(letter, context) pairs covering every letter and branch, with notice fragments
-    rendered from the real notice templates in `language`."""
-    from .context import sample_notice_contexts
+    rendered from the real notice templates in `language`, about `step` (by default the
+    first the bundled default process's samples ask for)."""
+    from .context import bundled_sample_steps, sample_notice_contexts
 
-    notices = sample_notice_contexts(language)
+    step = step or bundled_sample_steps()[0]
+    notices = sample_notice_contexts(language, step=step)
     text, html = templates.render_item("step_overdue", language, notices[0])
     text2, html2 = templates.render_item("escalation_mission", language, notices[1])
     items = [{"text": text, "html": html}, {"text": text2, "html": html2}]
@@ -486,7 +491,7 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
         }
 
     day = long_date(date(2024, 4, 16), language)
-    step = {"id": "saq", "title": "", "title_en": "Self-assessment questionnaire"}
+    step_fields = step.fields()
     common: dict[str, Any] = {
         "as_of": day,
         "month": _month(date(2024, 4, 16), language),
@@ -523,7 +528,7 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
                 "is_state": True,
                 "steps": [
                     {
-                        "step": step,
+                        "step": step_fields,
                         "due": long_date(date(2022, 5, 1), language),
                         "source": "rule",
                         "basis": None,
@@ -545,7 +550,7 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
                     {
                         "review": "C1-G1-NGA",
                         "reviewed": name("NGA"),
-                        "step": step,
+                        "step": step_fields,
                         "due": long_date(date(2022, 5, 1), language),
                         "days_overdue": 716,
                         "late_by": notices[0]["late_by"],
