@@ -147,6 +147,14 @@ def test_a_process_names_its_review_chair_and_body_in_each_language(defs):
     untoc = catalog.get("country_review", 1)
     assert process_term(untoc, term) is term
     assert process_fields(untoc, "fr")["tag"] == "UNTOC"
+    assert process_fields(untoc, "fr")["mechanism"] is None  # the glossary's footer
+    # a process that names its own roles but no mechanism is not footed as UNTOC's: its
+    # automatic letters name it by its title
+    me_def = catalog.get("mutual_evaluation", 1)
+    no_mechanism = me_def.model_copy(
+        update={"roles": {k: v for k, v in me_def.roles.items() if k != "mechanism"}}
+    )
+    assert process_fields(no_mechanism, "fr")["mechanism"] == "Évaluation mutuelle"
     # a process without a tag is headed by its title in the letter's language
     assert (
         process_fields(catalog.get("mutual_evaluation", 1).model_copy(update={"tag": None}), "fr")[

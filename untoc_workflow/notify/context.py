@@ -108,11 +108,16 @@ def process_fields(definition: Any, language: str) -> dict[str, Any]:
     titles = dict(getattr(definition, "title", None) or {})
     title = titles.get(language) or titles.get("en") or str(definition.process)
     roles = getattr(definition, "role_title", None)
+    mechanism = roles("mechanism", language) if roles else None
+    if mechanism is None and getattr(definition, "roles", None):
+        # A process that names its own roles speaks of itself, not in the glossary's words
+        # (UNTOC's): the footer of its automatic letters names the process by its title.
+        mechanism = title
     return {
         "id": definition.process,
         "title": one_line(title),
         "tag": one_line(getattr(definition, "tag", None) or title),
-        "mechanism": roles("mechanism", language) if roles else None,
+        "mechanism": one_line(mechanism) if mechanism else None,
     }
 
 
