@@ -7,14 +7,17 @@ definition check rejects a template that uses anything else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..outbox.headers import one_line
 from ..wording.languages import direction, long_date, month_year
 from ..wording.words import days as wording_days
 from ..wording.words import is_state, local_party_name, term
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessDefinition
 
 # field -> None (a plain value or list) or the set of its attributes
 NOTICE_FIELDS: dict[str, Any] = {
@@ -96,7 +99,7 @@ _ROLE_TERMS = {
 }
 
 
-def process_fields(definition: Any, language: str) -> dict[str, Any]:
+def process_fields(definition: ProcessDefinition, language: str) -> dict[str, Any]:
     """The review's process as its letters name it, in `language` (else English)."""
     titles = dict(getattr(definition, "title", None) or {})
     title = titles.get(language) or titles.get("en") or str(definition.process)
@@ -109,7 +112,7 @@ def process_fields(definition: Any, language: str) -> dict[str, Any]:
     }
 
 
-def process_term(definition: Any, base: Any) -> Any:
+def process_term(definition: ProcessDefinition, base: Callable[..., Any]) -> Callable[..., Any]:
     """`term()` that names the process's own review, chair, body and mechanism where the
     process declares them (its `roles`), else the glossary's word (`base`)."""
     roles = dict(getattr(definition, "roles", None) or {})
@@ -130,7 +133,7 @@ def process_term(definition: Any, base: Any) -> Any:
             role,
         ]
         for name in filter(None, names):
-            titles = roles.get(name) or {}
+            titles: Mapping[str, str] = roles.get(name) or {}
             text = titles.get(lang) or (titles.get("en") if name == role else None)
             if text:
                 return text[:1].upper() + text[1:] if kw.get("cap") else text
@@ -377,7 +380,7 @@ def sample_notice_contexts(
 def sample_digest_contexts(language: str = "en") -> list[dict[str, Any]]:
     from types import SimpleNamespace as NS
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": "C1-G1-NGA",
             "reviewed": local_party_name("NGA", language),

@@ -10,16 +10,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.ladder import ladder_base, occurrence_on, rung_times
+from ..outbox.headers import one_line
 from ..wording.collation import sort_key
 from ..wording.languages import long_date
 from ..wording.words import is_state, local_party_name
-from .context import late_by, one_line
+from .context import late_by
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessCatalog, ProcessDefinition
 
 
-def presidency_held(definition: Any) -> bool:
+def presidency_held(definition: ProcessCatalog | ProcessDefinition) -> bool:
     """The summary waits for approval when a rung addressed to the President requires it."""
     from ..definitions.catalog import definitions_of
 
