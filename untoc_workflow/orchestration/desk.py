@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.state import Deadline
 from .position import Position
+
+if TYPE_CHECKING:
+    from ..core.state import ReviewState
+    from ..definitions.catalog import Definitions
 
 # Lateness bands, as tags: the list filters on one tag, not on a number of days.
 _BANDS = ((30, "late:<1m"), (182, "late:1-6m"), (365, "late:6-12m"))
@@ -80,7 +84,9 @@ def worst_step(position: Position) -> Any:
     return steps[0] if steps else position.step_state
 
 
-def _step_words(step: Any, definition: Any, position: Position, parties: Mapping[str, Any]) -> str:
+def _step_words(
+    step: Any, definition: Definitions, position: Position, parties: Mapping[str, Any]
+) -> str:
     parts = [step_label(definition, position.state, step.step)]
     if step.deadline is not None:
         due = step.deadline.due
@@ -94,7 +100,7 @@ def _step_words(step: Any, definition: Any, position: Position, parties: Mapping
     return " - ".join(parts)
 
 
-def step_label(definition: Any, state: Any, step_id: str) -> str:
+def step_label(definition: Definitions, state: ReviewState, step_id: str) -> str:
     """A step's title read in the review's own (process, version): handed the catalog of
     every process, the desk asks it for the review's definition, never for a step found by
     its id in another process."""
@@ -112,7 +118,11 @@ def step_label(definition: Any, state: Any, step_id: str) -> str:
 
 
 def state_message(
-    position: Position, definition: Any, parties: Mapping[str, Any], *, refused: str | None = None
+    position: Position,
+    definition: Definitions,
+    parties: Mapping[str, Any],
+    *,
+    refused: str | None = None,
 ) -> str:
     """The run's state in one line, e.g. "Self-assessment questionnaire - due 11 October 2021
     (agreed at the preliminary consultation) - 918 days overdue - waiting for Albania": the

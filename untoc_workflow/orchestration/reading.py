@@ -9,15 +9,18 @@ of its Parties (focal points, experts: index `ix_event_party_type`), and hands
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..core.derive import PARTY_EVENTS
 from ..core.model import Event, Snapshot
 
+if TYPE_CHECKING:
+    from ..store.store import Store
+
 _COLUMNS = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
 
 
-def review_snapshot(store: Any, review_id: str) -> Snapshot:
+def review_snapshot(store: Store, review_id: str) -> Snapshot:
     """A snapshot with review `review_id`, the Parties, and only the events that bear on the
     review; an empty one when the store has no such review."""
     from ..store.dialect import query_rows  # imported here: `untoc record` stays light

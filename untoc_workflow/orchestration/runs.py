@@ -9,13 +9,19 @@ import os
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from ..errors import InputError, Problem
 from .desk import review_of_run
 from .facts import fact_from_event
 from .position import step_from_key, waited_facts
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from ..core.model import Snapshot
+    from ..definitions.catalog import Definitions
 
 FLOW_NAME = "country-review"
 DEPLOYMENT = f"{FLOW_NAME}/{FLOW_NAME}"
@@ -303,7 +309,7 @@ def _step_facts() -> dict[str, frozenset[str]]:
     return waited_facts(_catalog())
 
 
-def form_input(event: Mapping[str, Any], definition: Any = None) -> dict[str, Any]:
+def form_input(event: Mapping[str, Any], definition: Definitions | None = None) -> dict[str, Any]:
     """The input a run's resume form takes for a logged fact: its fields, and who recorded
     it (the note says; else the command line's user). `definition` reads the fact's fields
     (default: every loaded definition)."""
@@ -432,7 +438,9 @@ def _completing_event(snapshot: Any, review_id: str, kind: str) -> dict[str, Any
     return event_to_dict(found) if found is not None else None
 
 
-async def async_sync_waiting_runs(definition: Any, snapshot: Any, today: Any) -> list[str]:
+async def async_sync_waiting_runs(
+    definition: Definitions, snapshot: Snapshot, today: date
+) -> list[str]:
     """Resume every suspended run whose step the event log shows done (facts recorded while
     no Prefect API was reachable, imported, or about a party rather than a review), with
     the logged fact, so it moves to the step the log says. Returns the run ids resumed."""
@@ -459,7 +467,7 @@ async def async_sync_waiting_runs(definition: Any, snapshot: Any, today: Any) ->
     return resumed
 
 
-def sync_waiting_runs(definition: Any, snapshot: Any, today: Any) -> list[str]:
+def sync_waiting_runs(definition: Definitions, snapshot: Snapshot, today: date) -> list[str]:
     return _run(async_sync_waiting_runs(definition, snapshot, today))  # type: ignore[no-any-return]
 
 
@@ -619,7 +627,7 @@ def _key_fingerprint(key: str | None) -> str | None:
 
 
 async def arefresh_stale_runs(
-    definition: Any, snapshot: Any, today: Any, *, deployment: str = DEPLOYMENT
+    definition: Definitions, snapshot: Snapshot, today: date, *, deployment: str = DEPLOYMENT
 ) -> list[str]:
     """Replace every suspended run whose review's log moved at another open step than the
     one it waits at (a Party's experts named while the run waits for the SAQ): its form
@@ -647,7 +655,7 @@ async def arefresh_stale_runs(
 
 
 def refresh_stale_runs(
-    definition: Any, snapshot: Any, today: Any, *, deployment: str = DEPLOYMENT
+    definition: Definitions, snapshot: Snapshot, today: date, *, deployment: str = DEPLOYMENT
 ) -> list[str]:
     return _run(  # type: ignore[no-any-return]
         arefresh_stale_runs(definition, snapshot, today, deployment=deployment)
