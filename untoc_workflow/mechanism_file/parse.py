@@ -106,9 +106,8 @@ class MechanismReader:
         name two processes declare with other fields), or None."""
         if not isinstance(raw, dict) or raw.get("type") not in self.vocabulary.ambiguous:
             return None
-        review = (
-            self._reviews.get(raw.get("review")) if isinstance(raw.get("review"), str) else None
-        )
+        named = raw.get("review")
+        review = self._reviews.get(named) if isinstance(named, str) else None
         if review is None:
             return None
         return self.vocabulary.model_for(raw["type"], review.process, review.process_version)
@@ -179,6 +178,8 @@ class MechanismReader:
                 self.finish()  # not our format: the rest would only be noise
             # validate parties and reviews one by one so the good ones still serve checks
             doc = None
+        parties: list[tuple[int, m.PartyModel]] | list[m.PartyModel]
+        reviews: list[tuple[int, m.ReviewModel]] | list[m.ReviewModel]
         if doc is not None:
             parties = list(doc.parties)
             reviews = list(doc.reviews)

@@ -27,11 +27,11 @@ def document_model(definitions: Any = None) -> type[BaseModel]:
     vocabulary = EventVocabulary(definitions or load_definitions(BUNDLED_DEFS))
     models = tuple(vocabulary.models.values())
     union = Annotated[Union[models], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         "MechanismDocument",
         __base__=MechanismDocument,
         __doc__=MechanismDocument.__doc__,
-        events=(list[union], Field(default_factory=list)),  # type: ignore[valid-type]
+        events=(list[union], Field(default_factory=list)),
     )
 
 

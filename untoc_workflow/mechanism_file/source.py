@@ -49,6 +49,14 @@ class LocatedSource:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    """The position after the JSON whitespace at `pos` (the pattern always matches)."""
+    found = _WS.match(text, pos)
+    return found.end() if found is not None else pos
+
+
 _VALUE_START = frozenset('[{"-0123456789tfn')
 
 
@@ -101,13 +109,13 @@ class JsonStream:
         decode = json.JSONDecoder(
             object_pairs_hook=no_dupes, parse_int=bounded_int, parse_constant=no_constant
         ).raw_decode
-        pos = _WS.match(text, 0).end()
+        pos = _skip_ws(text, 0)
         if text[pos : pos + 1] != "{":
             if text[pos : pos + 1] and text[pos] in _VALUE_START:
                 self.is_mapping = False  # the reader says what a mechanism file must be
                 return
             raise self._syntax(pos, "Expecting '{'" if text[pos:] else "the file is empty")
-        pos = _WS.match(text, pos + 1).end()
+        pos = _skip_ws(text, pos + 1)
         if text[pos : pos + 1] == "}":
             self._expect_end(pos + 1)
             return
@@ -131,10 +139,10 @@ class JsonStream:
                         )
                     ]
                 )
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             if text[pos : pos + 1] != ":":
                 raise self._syntax(pos, "Expecting ':' delimiter")
-            pos = _WS.match(text, pos + 1).end()
+            pos = _skip_ws(text, pos + 1)
             if key == "events" and text[pos : pos + 1] == "[":
                 self._head_spans[key] = (pos, pos)
                 pos = self._scan_events(decode, pos + 1, dupes)
@@ -152,10 +160,10 @@ class JsonStream:
                     self.events_is_list = False  # the reader says so
                 else:
                     self.head[key] = value
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             ch = text[pos : pos + 1]
             if ch == ",":
-                pos = _WS.match(text, pos + 1).end()
+                pos = _skip_ws(text, pos + 1)
                 continue
             if ch == "}":
                 break
@@ -163,13 +171,13 @@ class JsonStream:
         self._expect_end(pos + 1)
 
     def _expect_end(self, pos: int) -> None:
-        end = _WS.match(self.text, pos).end()
+        end = _skip_ws(self.text, pos)
         if end != len(self.text):
             raise self._syntax(end, "Extra data")
 
     def _scan_events(self, decode: Any, pos: int, dupes: list[bool]) -> int:
         text = self.text
-        pos = _WS.match(text, pos).end()
+        pos = _skip_ws(text, pos)
         if text[pos : pos + 1] == "]":
             return pos + 1
         starts, ends = self._starts, self._ends
@@ -184,10 +192,10 @@ class JsonStream:
                 dupes.clear()
             starts.append(start)
             ends.append(pos)
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             ch = text[pos : pos + 1]
             if ch == ",":
-                pos = _WS.match(text, pos + 1).end()
+                pos = _skip_ws(text, pos + 1)
                 continue
             if ch == "]":
                 return pos + 1
