@@ -208,19 +208,23 @@ def check_steps(decision: Decision, process: Any, located: Located) -> Iterable[
         if step is None:
             continue
         path = f"effects[{i}].step"
-        where = {"file": located.file, "line": located.line_of(path), "path": path}
+        line = located.line_of(path)
         if step not in ids:
             yield Problem(
                 f"unknown step {step!r}; steps: {', '.join(ids)}",
                 hint=did_you_mean(step, ids),
-                **where,
+                file=located.file,
+                line=line,
+                path=path,
             )
         elif isinstance(effect, (ExtendDeadline, ChangeDuration)) and step not in movable:
             yield Problem(
                 f"the deadline of step {step!r} cannot be moved by a decision; "
                 f"steps with a movable deadline: {', '.join(movable)}",
                 hint=did_you_mean(step, movable),
-                **where,
+                file=located.file,
+                line=line,
+                path=path,
             )
 
 
@@ -301,7 +305,7 @@ def unknown_reviews(
     return problems
 
 
-_EFFECT_MODELS = {
+_EFFECT_MODELS: dict[str, type[BaseModel]] = {
     "extend_deadline": ExtendDeadline,
     "change_duration": ChangeDuration,
     "set_threshold": SetThreshold,

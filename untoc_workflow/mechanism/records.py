@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, select, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from ..errors import InputError, Problem
 from .decisions import Decision
@@ -89,7 +89,7 @@ def check_not_amended(store: Any, decision: Decision) -> bool:
     """True when the decision is already recorded; InputError when recorded with other content."""
     with store.engine.connect() as conn:
         digest = conn.execute(
-            select(DecisionRow.digest).where(DecisionRow.ref == decision.ref)  # type: ignore[arg-type]
+            select(col(DecisionRow.digest)).where(col(DecisionRow.ref) == decision.ref)
         ).scalar_one_or_none()
     if digest is None:
         return False
@@ -140,7 +140,7 @@ def record_draw(
     """Record a draw once (by id); False when a draw with that id is already recorded."""
     with store.engine.begin() as conn:
         found = conn.execute(
-            select(DrawRow.id).where(DrawRow.id == id)  # type: ignore[arg-type]
+            select(col(DrawRow.id)).where(col(DrawRow.id) == id)
         ).first()
         if found is not None:
             return False
