@@ -139,9 +139,7 @@ def record_draw(
 ) -> bool:
     """Record a draw once (by id); False when a draw with that id is already recorded."""
     with store.engine.begin() as conn:
-        found = conn.execute(
-            select(col(DrawRow.id)).where(col(DrawRow.id) == id)
-        ).first()
+        found = conn.execute(select(col(DrawRow.id)).where(col(DrawRow.id) == id)).first()
         if found is not None:
             return False
         conn.execute(
