@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -22,6 +22,9 @@ from . import models as m
 from .convert import event_from_model, party_from_model, review_from_model
 from .facts import EventVocabulary
 from .source import JsonStream, LocatedSource
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessCatalog
 
 MAX_PROBLEMS = 200  # beyond this a person fixes the first ones and tries again
 
@@ -48,7 +51,7 @@ class ParsedMechanism:
 def parse_document(
     located: Located | LocatedSource | JsonStream,
     known: Known | None = None,
-    definitions: Any = None,
+    definitions: ProcessCatalog | EventVocabulary | None = None,
 ) -> ParsedMechanism:
     """Parse and check a whole mechanism file; raise InputError listing every problem."""
     reader = MechanismReader(located, known, definitions)
@@ -66,7 +69,7 @@ class MechanismReader:
         self,
         source: Located | LocatedSource | JsonStream,
         known: Known | None = None,
-        definitions: Any = None,
+        definitions: ProcessCatalog | EventVocabulary | None = None,
     ):
         self.vocabulary = vocabulary_of(definitions)
         self.source = LocatedSource(source) if isinstance(source, Located) else source
@@ -551,7 +554,9 @@ def _mechanism_shape() -> tuple[Any, Any]:
     return found
 
 
-def vocabulary_of(definitions: Any = None) -> EventVocabulary:
+def vocabulary_of(
+    definitions: ProcessCatalog | EventVocabulary | None = None,
+) -> EventVocabulary:
     """The event models of the loaded definitions (built once per catalog)."""
     if definitions is None:
         from ..definitions import load_definitions
