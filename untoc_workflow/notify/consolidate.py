@@ -133,7 +133,7 @@ def item_context(
     step_titles: Mapping[str, str],
     language: str,
     secretariat: Any,
-    process: Any = None,
+    process: ProcessDefinition | None = None,
 ) -> dict[str, Any]:
     ctx = notice_context(
         notice=item.notice,

@@ -7,7 +7,7 @@ definition check rejects a template that uses anything else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -112,7 +112,7 @@ def process_fields(definition: ProcessDefinition, language: str) -> dict[str, An
     }
 
 
-def process_term(definition: ProcessDefinition, base: Callable[..., Any]) -> Callable[..., Any]:
+def process_term(definition: ProcessDefinition, base: Any) -> Any:
     """`term()` that names the process's own review, chair, body and mechanism where the
     process declares them (its `roles`), else the glossary's word (`base`)."""
     roles = dict(getattr(definition, "roles", None) or {})
@@ -180,7 +180,7 @@ def notice_context(
     others: Sequence[Any],
     language: str,
     secretariat: Any,
-    process: Any = None,  # the review's own ProcessDefinition
+    process: ProcessDefinition | None = None,  # the review's own
 ) -> dict[str, Any]:
     deadline = notice.deadline
 
@@ -275,7 +275,7 @@ def digest_context(
     language: str,
     secretariat: Any,
     reference: str,
-    process: Any = None,  # the reviews' own ProcessDefinition
+    process: ProcessDefinition | None = None,  # the reviews' own
 ) -> dict[str, Any]:
     return {
         "dir": direction(language),

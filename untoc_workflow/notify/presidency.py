@@ -20,7 +20,7 @@ from ..wording.words import is_state, local_party_name
 from .context import late_by
 
 if TYPE_CHECKING:
-    from ..definitions import ProcessCatalog, ProcessDefinition
+    from ..definitions import ProcessCatalog, ProcessDefinition, Rung
 
 
 def presidency_held(definition: ProcessCatalog | ProcessDefinition) -> bool:
@@ -101,12 +101,12 @@ def late_parties(
     return sorted(out, key=lambda p: sort_key(p["party"], language, p["code"]))
 
 
-def rung_reached(rung: Any, base: date, as_of: date) -> bool:
+def rung_reached(rung: Rung, base: date, as_of: date) -> bool:
     """The rung has fallen due at least once (it may have run its course since)."""
     return bool(rung.offset.after(base) <= as_of)
 
 
-def rung_active(rung: Any, base: date, as_of: date) -> bool:
+def rung_active(rung: Rung, base: date, as_of: date) -> bool:
     """From the rung's first occurrence until one interval after its last."""
     first = rung.offset.after(base)
     if first > as_of:

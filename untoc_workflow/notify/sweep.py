@@ -64,7 +64,9 @@ from .release import RELEASED, rewritten_key, rewritten_reason, written_earlier
 from .templates import Templates, templates_dir
 
 if TYPE_CHECKING:
+    from ..core.focal_points import FocalPointRoll
     from ..definitions import ProcessCatalog, ProcessDefinition
+    from ..store.store import Store
 
 N = MessageNotice.__table__  # type: ignore[attr-defined]
 PRESIDENCY_KIND = "presidency"
@@ -177,7 +179,7 @@ class Notifier:
 
     def record(
         self,
-        store: Any,
+        store: Store,
         as_of: date,
         now: datetime,
         *,
@@ -285,7 +287,7 @@ class Notifier:
         states: Mapping[str, ReviewState],
         parties: Mapping[str, Any],
         resolver: RecipientResolver,
-        roll: Any,
+        roll: FocalPointRoll,
         as_of: date,
         opened_on: date,
         report: SweepReport,
@@ -502,7 +504,7 @@ class Notifier:
         child: Any,
         states: Mapping[str, ReviewState],
         parties: Mapping[str, Any],
-        roll: Any,
+        roll: FocalPointRoll,
     ) -> str | None:
         """Why a carried notice no longer applies, or None."""
         state = states.get(child.review_id)
@@ -801,7 +803,7 @@ def _with_fallback(r: Recipient, note: Fallback) -> Recipient:
 
 
 def sweep(
-    store: Any,
+    store: Store,
     notifier: Notifier,
     transport: Any,
     as_of: date,
@@ -846,7 +848,7 @@ def notifier_from_settings(settings: Any | None = None) -> Notifier:
 
 
 def run_sweep(
-    store: Any,
+    store: Store,
     as_of: date,
     now: datetime,
     settings: Any | None = None,
@@ -876,7 +878,7 @@ def run_sweep(
         transport.close()
 
 
-def reapply_standing_decisions(store: Any, notifier: Notifier, as_of: date) -> None:
+def reapply_standing_decisions(store: Store, notifier: Notifier, as_of: date) -> None:
     """Let standing Conference decisions (a changed duration) reach the steps that started
     since they were applied, before the sweep reads any deadline. Nothing recorded changes;
     with no decision in the store this is one query."""
