@@ -15,6 +15,7 @@ from sqlalchemy import text
 from .desk import deadline_source, party_names, step_label, un_date
 
 if TYPE_CHECKING:
+    from ..core.state import ReviewState
     from ..definitions.catalog import Definitions
     from ..store.store import Store
 
@@ -22,7 +23,7 @@ DUE_SOON_DAYS = 30
 
 
 def _row(
-    state: Any, step: Any, definition: Definitions, parties: Mapping[str, Any]
+    state: ReviewState, step: Any, definition: Definitions, parties: Mapping[str, Any]
 ) -> dict[str, Any]:
     # The columns in the order the officer reads them: which review, how late, at what;
     # then the detail. The UI draws them left to right as the keys come.

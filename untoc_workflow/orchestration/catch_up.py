@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, text
 
@@ -27,6 +27,7 @@ from .position import review_position, run_step_facts, waited_facts
 from .reading import review_snapshot
 
 if TYPE_CHECKING:
+    from ..core.model import Event, Snapshot
     from ..definitions.catalog import Definitions
     from ..store.store import Store
 
@@ -59,7 +60,7 @@ def reviews_touched(store: Store, after: int) -> set[str]:
     return reviews
 
 
-def _step_event(snapshot: Any, review_id: str, kind: str) -> Any | None:
+def _step_event(snapshot: Snapshot, review_id: str, kind: str) -> Event | None:
     """The last recorded fact of type `kind` for the review (or, Party-wide, for one of its
     Parties): the one a run waiting at that step would have received. Last recorded, not
     last dated: an import may bring a focal point dated before one already known."""

@@ -15,7 +15,7 @@ from ..core.state import Deadline
 from .position import Position
 
 if TYPE_CHECKING:
-    from ..core.state import ReviewState
+    from ..core.state import ReviewState, StepState
     from ..definitions.catalog import Definitions
 
 # Lateness bands, as tags: the list filters on one tag, not on a number of days.
@@ -85,7 +85,7 @@ def worst_step(position: Position) -> Any:
 
 
 def _step_words(
-    step: Any, definition: Definitions, position: Position, parties: Mapping[str, Any]
+    step: StepState, definition: Definitions, position: Position, parties: Mapping[str, Any]
 ) -> str:
     parts = [step_label(definition, position.state, step.step)]
     if step.deadline is not None:

@@ -20,7 +20,7 @@ from .position import step_from_key, waited_facts
 if TYPE_CHECKING:
     from datetime import date
 
-    from ..core.model import Snapshot
+    from ..core.model import Review, Snapshot
     from ..definitions.catalog import Definitions
 
 FLOW_NAME = "country-review"
@@ -38,7 +38,7 @@ def api_configured() -> bool:
     return bool(os.environ.get("PREFECT_API_URL"))
 
 
-def review_tags(review: Any) -> list[str]:
+def review_tags(review: Review) -> list[str]:
     """Tags a review's run starts with: group, cluster and each Party's role, to filter in the
     UI, and `party:` for each Party, to find the runs a Party's fact (a focal point named)
     may resume. The run adds its step and lateness once it knows them (`run_tags`)."""
@@ -190,7 +190,7 @@ async def astart_review_runs(
                 await client.update_flow_run(r.id, name=f"{review_id} ({state}{REPLACED}")
         gate = asyncio.Semaphore(parallel)
 
-        async def start(review: Any) -> None:
+        async def start(review: Review) -> None:
             # The idempotency key makes a retry after a lost answer return the same run.
             key = f"review:{review.id}:{ended_badly.get(review.id, 0)}"
             for attempt in range(_CREATE_TRIES):
@@ -423,7 +423,7 @@ def resume_waiting_runs(review_id: str | None, event: Mapping[str, Any]) -> list
     return _run(aresume_waiting_runs(review_id, event))  # type: ignore[no-any-return]
 
 
-def _completing_event(snapshot: Any, review_id: str, kind: str) -> dict[str, Any] | None:
+def _completing_event(snapshot: Snapshot, review_id: str, kind: str) -> dict[str, Any] | None:
     """The logged fact of type `kind` that a run waiting at that step would have received."""
     from ..mechanism_file import event_to_dict
 
