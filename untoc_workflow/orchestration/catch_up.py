@@ -121,4 +121,4 @@ def resume_touched_runs(
     if not reviews:
         return []
     ping_server()
-    return _run(aresume_touched_runs(definition, store, reviews, after, today))  # type: ignore[no-any-return]
+    return _run(aresume_touched_runs(definition, store, reviews, after, today))

@@ -7,9 +7,9 @@ import asyncio
 import contextlib
 import os
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from ..errors import InputError, Problem
@@ -122,7 +122,10 @@ def ping_server(timeout: float = 5.0) -> None:
         ) from None
 
 
-def _run(coro: Any) -> Any:
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
     try:
         try:
             asyncio.get_running_loop()
@@ -130,7 +133,8 @@ def _run(coro: Any) -> Any:
             return asyncio.run(coro)
         from prefect.utilities.asyncutils import run_coro_as_sync
 
-        return run_coro_as_sync(coro)
+        # it waits for the result: None only for a caller that does not wait
+        return cast(T, run_coro_as_sync(coro))
     except Exception as exc:
         problem = server_problem(exc)
         if problem is None:
@@ -254,11 +258,11 @@ async def arestart_review_runs(
 def restart_review_runs(
     reviews: Iterable[Any], *, deployment: str = DEPLOYMENT
 ) -> tuple[int, StartResult]:
-    return _run(arestart_review_runs(reviews, deployment=deployment))  # type: ignore[no-any-return]
+    return _run(arestart_review_runs(reviews, deployment=deployment))
 
 
 def start_review_runs(reviews: Iterable[Any], *, deployment: str = DEPLOYMENT) -> StartResult:
-    return _run(astart_review_runs(reviews, deployment=deployment))  # type: ignore[no-any-return]
+    return _run(astart_review_runs(reviews, deployment=deployment))
 
 
 async def awaiting_runs(
@@ -294,7 +298,7 @@ async def awaiting_runs(
 
 
 def waiting_runs(review_id: str | None = None, *, party: str | None = None) -> list[WaitingRun]:
-    return _run(awaiting_runs(review_id, party=party))  # type: ignore[no-any-return]
+    return _run(awaiting_runs(review_id, party=party))
 
 
 def _catalog() -> Any:
@@ -420,7 +424,7 @@ def resume_waiting_runs(review_id: str | None, event: Mapping[str, Any]) -> list
 
     if event.get("type") not in FACTS(_catalog()):
         return []  # no run waits for facts of this type (an extension, a redraw...)
-    return _run(aresume_waiting_runs(review_id, event))  # type: ignore[no-any-return]
+    return _run(aresume_waiting_runs(review_id, event))
 
 
 def _completing_event(snapshot: Snapshot, review_id: str, kind: str) -> dict[str, Any] | None:
@@ -468,7 +472,7 @@ async def async_sync_waiting_runs(
 
 
 def sync_waiting_runs(definition: Definitions, snapshot: Snapshot, today: date) -> list[str]:
-    return _run(async_sync_waiting_runs(definition, snapshot, today))  # type: ignore[no-any-return]
+    return _run(async_sync_waiting_runs(definition, snapshot, today))
 
 
 def resume_waiting_run(review_id: str | None, event: Mapping[str, Any]) -> str | None:
@@ -615,9 +619,7 @@ async def _heard_since(client: Any, run_id: Any, since: Any) -> bool:
 def replace_stranded_runs(
     reviews: Mapping[str, Any], stale_after: Any, now: Any, *, deployment: str = DEPLOYMENT
 ) -> StrandedResult:
-    return _run(  # type: ignore[no-any-return]
-        areplace_stranded_runs(reviews, stale_after, now, deployment=deployment)
-    )
+    return _run(areplace_stranded_runs(reviews, stale_after, now, deployment=deployment))
 
 
 def _key_fingerprint(key: str | None) -> str | None:
@@ -657,6 +659,4 @@ async def arefresh_stale_runs(
 def refresh_stale_runs(
     definition: Definitions, snapshot: Snapshot, today: date, *, deployment: str = DEPLOYMENT
 ) -> list[str]:
-    return _run(  # type: ignore[no-any-return]
-        arefresh_stale_runs(definition, snapshot, today, deployment=deployment)
-    )
+    return _run(arefresh_stale_runs(definition, snapshot, today, deployment=deployment))
