@@ -20,6 +20,7 @@ from .recipients import Recipient, RecipientResolver
 from .templates import DIGEST_TEMPLATE
 
 if TYPE_CHECKING:
+    from ..core.state import ReviewState
     from ..store.store import Store
     from .sweep import Notifier
 
@@ -36,7 +37,7 @@ def digest_key(as_of: date) -> str:
 
 
 def review_lines(
-    states: Mapping[str, Any],
+    states: Mapping[str, ReviewState],
     parties: Mapping[str, Any],
     party: str,
     language: str,

@@ -20,6 +20,7 @@ from ..wording.words import is_state, local_party_name
 from .context import late_by
 
 if TYPE_CHECKING:
+    from ..core.state import ReviewState
     from ..definitions import ProcessCatalog, ProcessDefinition, Rung
 
 
@@ -38,7 +39,7 @@ def presidency_held(definition: ProcessCatalog | ProcessDefinition) -> bool:
 
 def late_parties(
     steps: Mapping[str, Any],
-    states: Mapping[str, Any],
+    states: Mapping[str, ReviewState],
     parties: Mapping[str, Any],
     language: str,
     notes: Mapping[str, date] | None = None,

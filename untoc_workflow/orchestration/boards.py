@@ -40,7 +40,7 @@ def _row(
 
 
 def late_reviews(
-    states: Mapping[str, Any], definition: Definitions, parties: Mapping[str, Any]
+    states: Mapping[str, ReviewState], definition: Definitions, parties: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """Every open step past its deadline, of every review: the latest first."""
     rows = [
@@ -53,7 +53,7 @@ def late_reviews(
 
 
 def due_soon(
-    states: Mapping[str, Any],
+    states: Mapping[str, ReviewState],
     definition: Definitions,
     parties: Mapping[str, Any],
     as_of: date,
