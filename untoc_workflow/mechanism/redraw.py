@@ -59,6 +59,7 @@ def redraws_requested(snapshot: Snapshot, party: str, cluster: int) -> int:
         for e in snapshot.events
         if e.type == "reviewer_replaced"
         and e.data.get("requested_by") == party
+        and e.review is not None
         and e.review in snapshot.reviews
         and snapshot.reviews[e.review].cluster == cluster
     )

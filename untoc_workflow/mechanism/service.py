@@ -148,7 +148,7 @@ def _definition_on(
     migrations: dict[str, list[Event]] = {}
     if named and hasattr(process, "resolve"):
         for e in snapshot.events:
-            if e.type == MIGRATED and e.review in named:
+            if e.type == MIGRATED and e.review is not None and e.review in named:
                 migrations.setdefault(e.review, []).append(e)
 
     def definition_on(review: Review, effect: Any) -> Any:

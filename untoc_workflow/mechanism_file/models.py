@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -259,7 +259,7 @@ ENGINE_EVENT_MODELS: tuple[type[_Event], ...] = (
 )
 
 EVENT_MODELS: dict[str, type[_Event]] = {
-    m.model_fields["type"].annotation.__args__[0]: m for m in ENGINE_EVENT_MODELS
+    get_args(m.model_fields["type"].annotation)[0]: m for m in ENGINE_EVENT_MODELS
 }
 
 

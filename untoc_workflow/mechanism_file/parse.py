@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -22,6 +22,9 @@ from . import models as m
 from .convert import event_from_model, party_from_model, review_from_model
 from .facts import EventVocabulary
 from .source import JsonStream, LocatedSource
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessCatalog
 
 MAX_PROBLEMS = 200  # beyond this a person fixes the first ones and tries again
 
@@ -48,7 +51,7 @@ class ParsedMechanism:
 def parse_document(
     located: Located | LocatedSource | JsonStream,
     known: Known | None = None,
-    definitions: Any = None,
+    definitions: ProcessCatalog | EventVocabulary | None = None,
 ) -> ParsedMechanism:
     """Parse and check a whole mechanism file; raise InputError listing every problem."""
     reader = MechanismReader(located, known, definitions)
@@ -66,7 +69,7 @@ class MechanismReader:
         self,
         source: Located | LocatedSource | JsonStream,
         known: Known | None = None,
-        definitions: Any = None,
+        definitions: ProcessCatalog | EventVocabulary | None = None,
     ):
         self.vocabulary = vocabulary_of(definitions)
         self.source = LocatedSource(source) if isinstance(source, Located) else source
@@ -106,9 +109,8 @@ class MechanismReader:
         name two processes declare with other fields), or None."""
         if not isinstance(raw, dict) or raw.get("type") not in self.vocabulary.ambiguous:
             return None
-        review = (
-            self._reviews.get(raw.get("review")) if isinstance(raw.get("review"), str) else None
-        )
+        named = raw.get("review")
+        review = self._reviews.get(named) if isinstance(named, str) else None
         if review is None:
             return None
         return self.vocabulary.model_for(raw["type"], review.process, review.process_version)
@@ -179,6 +181,8 @@ class MechanismReader:
                 self.finish()  # not our format: the rest would only be noise
             # validate parties and reviews one by one so the good ones still serve checks
             doc = None
+        parties: list[tuple[int, m.PartyModel]] | list[m.PartyModel]
+        reviews: list[tuple[int, m.ReviewModel]] | list[m.ReviewModel]
         if doc is not None:
             parties = list(doc.parties)
             reviews = list(doc.reviews)
@@ -550,7 +554,9 @@ def _mechanism_shape() -> tuple[Any, Any]:
     return found
 
 
-def vocabulary_of(definitions: Any = None) -> EventVocabulary:
+def vocabulary_of(
+    definitions: ProcessCatalog | EventVocabulary | None = None,
+) -> EventVocabulary:
     """The event models of the loaded definitions (built once per catalog)."""
     if definitions is None:
         from ..definitions import load_definitions

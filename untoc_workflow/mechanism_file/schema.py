@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Union
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import BaseModel, Field, create_model
 
 from .models import MechanismDocument
 
+if TYPE_CHECKING:
+    from ..definitions import ProcessCatalog
+
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "mechanism-file.schema.json"
 SCHEMA_ID = "https://untoc.example.org/schemas/mechanism-file.schema.json"
 
 
-def document_model(definitions: Any = None) -> type[BaseModel]:
+def document_model(definitions: ProcessCatalog | None = None) -> type[BaseModel]:
     """The whole file as one model, its events a union of the engine's facts and those the
     loaded definitions declare (by default the bundled ones: the published schema)."""
     from ..definitions import load_definitions
@@ -27,11 +30,11 @@ def document_model(definitions: Any = None) -> type[BaseModel]:
     vocabulary = EventVocabulary(definitions or load_definitions(BUNDLED_DEFS))
     models = tuple(vocabulary.models.values())
     union = Annotated[Union[models], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         "MechanismDocument",
         __base__=MechanismDocument,
         __doc__=MechanismDocument.__doc__,
-        events=(list[union], Field(default_factory=list)),  # type: ignore[valid-type]
+        events=(list[union], Field(default_factory=list)),
     )
 
 

@@ -11,12 +11,15 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..outbox.headers import one_line
 from ..wording.languages import direction, long_date, month_year
 from ..wording.words import days as wording_days
 from ..wording.words import is_state, local_party_name, term
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessDefinition
 
 # field -> None (a plain value or list) or the set of its attributes
 NOTICE_FIELDS: dict[str, Any] = {
@@ -103,7 +106,7 @@ _ROLE_TERMS = {
 }
 
 
-def process_fields(definition: Any, language: str) -> dict[str, Any]:
+def process_fields(definition: ProcessDefinition, language: str) -> dict[str, Any]:
     """The review's process as its letters name it, in `language` (else English)."""
     titles = dict(getattr(definition, "title", None) or {})
     title = titles.get(language) or titles.get("en") or str(definition.process)
@@ -121,7 +124,7 @@ def process_fields(definition: Any, language: str) -> dict[str, Any]:
     }
 
 
-def process_term(definition: Any, base: Any) -> Any:
+def process_term(definition: ProcessDefinition, base: Any) -> Any:
     """`term()` that names the process's own review, chair, body and mechanism where the
     process declares them (its `roles`), else the glossary's word (`base`)."""
     roles = dict(getattr(definition, "roles", None) or {})
@@ -144,7 +147,7 @@ def process_term(definition: Any, base: Any) -> Any:
             role,
         ]
         for name in filter(None, names):
-            titles = roles.get(name) or {}
+            titles: Mapping[str, str] = roles.get(name) or {}
             text = titles.get(lang) or (titles.get("en") if name == role else None)
             if text:
                 return text[:1].upper() + text[1:] if kw.get("cap") else text
@@ -191,7 +194,7 @@ def notice_context(
     others: Sequence[Any],
     language: str,
     secretariat: Any,
-    process: Any = None,  # the review's own ProcessDefinition
+    process: ProcessDefinition | None = None,  # the review's own
 ) -> dict[str, Any]:
     deadline = notice.deadline
 
@@ -286,7 +289,7 @@ def digest_context(
     language: str,
     secretariat: Any,
     reference: str,
-    process: Any = None,  # the reviews' own ProcessDefinition
+    process: ProcessDefinition | None = None,  # the reviews' own
 ) -> dict[str, Any]:
     return {
         "dir": direction(language),
@@ -446,7 +449,7 @@ def sample_digest_contexts(
 
     first, second = ((list(steps) or list(bundled_sample_steps())) * 2)[:2]
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": "C1-G1-NGA",
             "reviewed": local_party_name("NGA", language),

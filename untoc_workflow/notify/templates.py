@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jinja2
@@ -27,8 +27,9 @@ from jinja2 import meta, nodes
 from markupsafe import Markup
 
 from ..errors import Problem, did_you_mean
+from ..languages import UN_LANGUAGES
 from ..wording.form import install as install_form
-from ..wording.languages import UN_LANGUAGES, direction
+from ..wording.languages import direction
 from ..wording.words import WordingError
 from ..wording.words import install as install_wording
 from .context import (
@@ -39,6 +40,10 @@ from .context import (
     sample_notice_contexts,
     sample_steps,
 )
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessDefinition
+    from ..yamlsource import Located
 
 SUFFIX = ".j2"
 LETTERS = "letters"
@@ -283,7 +288,7 @@ def _template_line(exc: BaseException, path: Path) -> str:
 _check_cache: dict[tuple[str, str, SampleStep], list[str]] = {}
 
 
-def check_definition_templates(definition: Any, located: Any) -> list[Problem]:
+def check_definition_templates(definition: ProcessDefinition, located: Located) -> list[Problem]:
     """Definition check (registered in notify/__init__): each rung's template exists in the
     six languages and renders sample notices; problems point at the rung's line."""
     folder = templates_dir(Path(located.file).resolve().parent)

@@ -9,11 +9,16 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
 from .desk import deadline_source, party_names, step_label, un_date
+
+if TYPE_CHECKING:
+    from ..core.state import ReviewState
+    from ..definitions.catalog import Definitions
+    from ..store.store import Store
 
 DUE_SOON_DAYS = 30
 # Prefect's UI draws each cell of a table artifact on one line (white-space: nowrap), from
@@ -24,7 +29,9 @@ WRAP = 16
 WRAPPED = ("step", "awaited", "reviewed", "source")
 
 
-def _row(state: Any, step: Any, definition: Any, parties: Mapping[str, Any]) -> dict[str, Any]:
+def _row(
+    state: ReviewState, step: Any, definition: Definitions, parties: Mapping[str, Any]
+) -> dict[str, Any]:
     # The columns in the order the officer reads them: which review, how late, at what;
     # then the detail. The UI draws them left to right as the keys come.
     d = step.deadline
@@ -40,7 +47,7 @@ def _row(state: Any, step: Any, definition: Any, parties: Mapping[str, Any]) -> 
 
 
 def late_reviews(
-    states: Mapping[str, Any], definition: Any, parties: Mapping[str, Any]
+    states: Mapping[str, ReviewState], definition: Definitions, parties: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """Every open step past its deadline, of every review: the latest first."""
     rows = [
@@ -53,8 +60,8 @@ def late_reviews(
 
 
 def due_soon(
-    states: Mapping[str, Any],
-    definition: Any,
+    states: Mapping[str, ReviewState],
+    definition: Definitions,
     parties: Mapping[str, Any],
     as_of: date,
     days: int = DUE_SOON_DAYS,
@@ -83,7 +90,7 @@ def _wrapped(text: str) -> str:
     return "\n".join(lines)
 
 
-def awaiting_approval(store: Any, *, with_text: bool = False) -> list[dict[str, Any]]:
+def awaiting_approval(store: Store, *, with_text: bool = False) -> list[dict[str, Any]]:
     """Escalations held for the secretariat's approval (outbox rows awaiting_approval);
     with `with_text`, each letter's text too (what the approval form shows to be signed)."""
     sql = text(

@@ -10,10 +10,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.state import Deadline
 from .position import Position
+
+if TYPE_CHECKING:
+    from ..core.state import ReviewState, StepState
+    from ..definitions.catalog import Definitions
 
 # Lateness bands, as tags: the list filters on one tag, not on a number of days.
 _BANDS = ((30, "late:<1m"), (182, "late:1-6m"), (365, "late:6-12m"))
@@ -108,7 +112,9 @@ def _letters_lexicon() -> Any:
     return env.get_template("en/_lexicon.j2").module
 
 
-def _step_words(step: Any, definition: Any, position: Position, parties: Mapping[str, Any]) -> str:
+def _step_words(
+    step: StepState, definition: Definitions, position: Position, parties: Mapping[str, Any]
+) -> str:
     parts = [step_label(definition, position.state, step.step)]
     if step.deadline is not None:
         due = step.deadline.due
@@ -121,7 +127,7 @@ def _step_words(step: Any, definition: Any, position: Position, parties: Mapping
     return " - ".join(parts)
 
 
-def step_label(definition: Any, state: Any, step_id: str) -> str:
+def step_label(definition: Definitions, state: ReviewState, step_id: str) -> str:
     """A step's title read in the review's own (process, version): handed the catalog of
     every process, the desk asks it for the review's definition, never for a step found by
     its id in another process."""
@@ -139,7 +145,11 @@ def step_label(definition: Any, state: Any, step_id: str) -> str:
 
 
 def state_message(
-    position: Position, definition: Any, parties: Mapping[str, Any], *, refused: str | None = None
+    position: Position,
+    definition: Definitions,
+    parties: Mapping[str, Any],
+    *,
+    refused: str | None = None,
 ) -> str:
     """The run's state in one line, e.g. "Self-assessment questionnaire - due 11 October 2021
     (agreed at the preliminary consultation) - 918 days overdue - waiting for Albania": the

@@ -9,24 +9,32 @@ of its Parties (focal points, experts: index `ix_event_party_type`), and hands
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..core.model import Event, Snapshot
 from ..core.rules import ENGINE_FACTS
 
+if TYPE_CHECKING:
+    from ..definitions.catalog import Definitions
+    from ..store.store import Store
+
 _COLUMNS = 'SELECT "on", type, seq, review_id, party, data, id, note FROM event'
 
 
-def party_fact_types(definitions: Any) -> frozenset[str]:
+def party_fact_types(definitions: Definitions) -> frozenset[str]:
     """The Party-wide facts a review's fold may read: the engine's (its focal points) and
     every fact a loaded process declares with `scope: party` (UNTOC's experts)."""
+    from ..definitions.catalog import definitions_of
+
     names = {name for name, scope in ENGINE_FACTS.items() if scope == "party"}
-    for definition in definitions:
+    for definition in definitions_of(definitions):
         names.update(name for name, fact in definition.facts.items() if fact.scope == "party")
     return frozenset(names)
 
 
-def review_snapshot(store: Any, review_id: str, definitions: Any = None) -> Snapshot:
+def review_snapshot(
+    store: Store, review_id: str, definitions: Definitions | None = None
+) -> Snapshot:
     """A snapshot with review `review_id`, the Parties, and only the events that bear on the
     review; an empty one when the store has no such review. `definitions`: the loaded
     processes, whose declared Party-wide facts are read (by default the settings')."""

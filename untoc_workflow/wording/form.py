@@ -79,7 +79,8 @@ def salutation(recipient: Any, language: str, sender: str | None = None) -> str:
     """The opening of a letter: a focal point's by the gender in the record, by name; any
     other recipient's (a mission's note verbale, sent by `sender`, the President, the
     secretariat) as wording.greeting writes it."""
-    from .words import FSI, PDI, RTL_LANGUAGES, greeting
+    from ..languages import RTL_LANGUAGES
+    from .words import FSI, PDI, greeting
 
     kind = recipient["kind"]
     name = recipient.get("name") or ""
