@@ -137,7 +137,7 @@ def redraw(
     pool = []
     for code in sorted(parties):
         p = parties[code]
-        if code in excluded or not is_party_on(p, on):
+        if code in excluded or not is_party_on(p, on, definition):
             continue
         if slot == OWN and p.regional_group != me.regional_group:
             continue
