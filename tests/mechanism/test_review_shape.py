@@ -185,22 +185,50 @@ def test_a_regional_group_not_declared_is_refused_where_it_is_written() -> None:
     ) in message
 
 
-def test_the_regional_groups_are_the_declared_ones(tmp_path: Path, monkeypatch: Any) -> None:
-    # a body of its own declares its groups: those are accepted, the UN five are not
-    own = TEXT[: TEXT.index("regional_groups:\n")] + TEXT[TEXT.index("reviews:\n") :]
-    own = own.replace(
-        "reviews:\n", "regional_groups:\n  groups: [{id: North}, {id: South}]\n\nreviews:\n", 1
-    )
-    (tmp_path / "mechanism.yaml").write_text(own, encoding="utf-8")
+BODY = """\
+mechanism: regional_body
+version: 1
+instruments: [{id: STANDARDS, title: {en: The Standards}}]
+regional_groups: {groups: [{id: North}, {id: South}]}
+reviews:
+  mutual_evaluation: {cluster: {min: 1, max: 2}, group: {min: 1}, reviewers: {min: 1}}
+"""
+
+
+def test_a_body_declares_its_own_shape_in_a_mechanism_yaml_of_its_own(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    # no Party's instrument, no draw, no clusters, no 70 % rule: left out
+    (tmp_path / "mechanism.yaml").write_text(BODY, encoding="utf-8")
     monkeypatch.setenv("UNTOC_PROCESS_DEFS", f"{tmp_path}:{ME_DEFS}")
     doc = a_mutual_evaluation()
     for p in doc["parties"]:
         p["regional_group"] = "North"
-    parse_document(load_text(_yaml(doc), "reviews.yaml"))
+        p["instruments"] = {"STANDARDS": "2010-01-01"}
+    (review,) = doc["reviews"]
+    review["instruments"] = ["STANDARDS"]
+    review["reviewers"] = [{"party": review["reviewers"][0]["party"], "instruments": ["STANDARDS"]}]
+    (read,) = parse_document(load_text(_yaml(doc), "reviews.yaml")).reviews
+    assert (read.cluster, read.group) == (1, 1)
+    # the UN groups are not its groups; its reviews are numbered in its range
     doc["parties"][0]["regional_group"] = "WEOG"
+    review["cluster"] = 3
     message = refused_file(doc)
     assert "parties[0].regional_group: 'WEOG' is not a regional group of the Mechanism" in message
     assert "regional groups (mechanism.yaml): North, South; or null" in message
+    assert "reviews[0].cluster: cluster 3 is not a cluster of the Mechanism" in message
+    del review["group"]
+    assert "reviews[0].group: required key 'group' is missing" in refused_file(doc)
+
+
+def test_a_mechanism_that_declares_no_draw_draws_nothing() -> None:
+    from untoc_workflow.mechanism.draw import draw_cluster
+
+    body = parse(BODY)
+    doc = small_document(n_groups=1, per_group=1)
+    parsed = parse_document(load_text(_yaml(doc), "reviews.yaml"))
+    with pytest.raises(InputError, match="the Mechanism declares no drawing of lots"):
+        draw_cluster(parsed.parties, [date(2020, 12, 1)], body, seed=1)
 
 
 # -- the published schema ---------------------------------------------------------------

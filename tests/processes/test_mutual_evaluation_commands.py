@@ -243,6 +243,10 @@ def test_a_review_without_cluster_or_group_runs_status_report_and_export(me_cli)
     me_cli("import", str(ME_V2_REVIEWS))
     found = states(me_cli)
     assert found["ME2-CHL"]["stage"] == "adopted"
+    # the table leaves the group of a review its process does not number empty
+    table = me_cli("status", "--as-of", "2024-06-03").stdout
+    row = next(line for line in table.splitlines() if "ME2-CHL" in line)
+    assert [cell.strip() for cell in row.split("│")[1:3]] == ["ME2-CHL", ""]
     report = json.loads(me_cli("report", "--as-of", "2024-06-03", "--format", "json").stdout)
     assert report["processes"]["mutual_evaluation"]["reviews"] == 2
     stored = json.loads(

@@ -217,6 +217,7 @@ def late_joiner_reviews(
                 )
             ]
         )
+    rule = definition.joiner_rule
     first_start = min(r.starts_on for r in in_cluster)
     parties = with_regional_groups(snapshot.parties.values(), definition)
     joiners = [
@@ -225,9 +226,7 @@ def late_joiner_reviews(
         if p.instruments[party_to] <= as_of
     ]
     last_group = max(r.group for r in in_cluster)
-    start_of = {
-        p.code: definition.late_joiners.review_start(p.instruments[party_to]) for p in joiners
-    }
+    start_of = {p.code: rule.review_start(p.instruments[party_to]) for p in joiners}
     group_of = {d: last_group + i + 1 for i, d in enumerate(sorted(set(start_of.values())))}
     plans = [
         LateJoinerPlan(

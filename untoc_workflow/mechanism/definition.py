@@ -201,10 +201,24 @@ class MechanismDefinition(_Frozen):
     regional_groups: RegionalGroups = RegionalGroups()
     # process -> the shape of its reviews
     reviews: dict[str, ReviewShape] = Field(default_factory=dict)
-    drawing: Drawing
+    drawing: Drawing | None = None
     clusters: tuple[ClusterDef, ...] = ()
     next_cluster: NextCluster | None = None
-    late_joiners: LateJoiners
+    late_joiners: LateJoiners | None = None
+
+    @property
+    def draw_rules(self) -> Drawing:
+        """The rules of the drawing of lots; a Mechanism that declares none draws nothing."""
+        if self.drawing is None:
+            raise _undeclared("no drawing of lots", "drawing")
+        return self.drawing
+
+    @property
+    def joiner_rule(self) -> LateJoiners:
+        """The rule for Parties that join late; a Mechanism that declares none has none."""
+        if self.late_joiners is None:
+            raise _undeclared("no rule for Parties that join late", "late_joiners")
+        return self.late_joiners
 
     @property
     def instrument_ids(self) -> tuple[str, ...]:
@@ -253,6 +267,10 @@ class MechanismDefinition(_Frozen):
     @property
     def rules_version(self) -> str:
         return f"{self.mechanism}/{self.version}"
+
+
+def _undeclared(what: str, key: str) -> InputError:
+    return InputError([Problem(f"the Mechanism declares {what}", hint=f"{key} in mechanism.yaml")])
 
 
 def load_mechanism(path: str | Path | None = None) -> MechanismDefinition:

@@ -315,7 +315,7 @@ class _Drawer:
     ) -> None:
         self.parties = parties
         self.definition = definition
-        self.rules = definition.drawing
+        self.rules = definition.draw_rules
         self.rng = rng
         self.load: Counter[str] = Counter()
         self.pairs: set[tuple[str, str]] = set()  # (reviewer, reviewed)

@@ -106,7 +106,7 @@ def redraw(
                 )
             ]
         )
-    limit = definition.drawing.redraw_limit
+    limit = definition.draw_rules.redraw_limit
     used = redraws_requested(snapshot, requested_by, review.cluster)
     if used >= limit:
         raise InputError(
@@ -161,7 +161,7 @@ def redraw(
         )
     load = workload(snapshot, review.cluster, on)
     lot = pool
-    if definition.drawing.even_workload:
+    if definition.draw_rules.even_workload:
         least = min(load[c] for c in pool)
         lot = [c for c in pool if load[c] == least]
     # Seeded by the request as well as the seed, so two redraws on one seed still differ.
