@@ -80,6 +80,8 @@ class MechanismReader:
         self.reviews: list[Review] = []
         self._refused_parties: set[str] = set()
         self._refused_reviews: set[str] = set()
+        # the Mechanism's declared shape, read once for the whole file
+        self.mechanism = _mechanism()
         self._read_head()
 
     def line_of(self, path: str) -> int | None:
@@ -191,7 +193,7 @@ class MechanismReader:
 
     def _check_parties(self, parties: list[tuple[int, m.PartyModel]] | list[m.PartyModel]) -> None:
         seen: dict[str, int] = {}
-        mechanism = _mechanism()
+        mechanism = self.mechanism
         required = mechanism.party_to if mechanism is not None else None
         groups = mechanism.regional_group_ids if mechanism is not None else ()
         for i, p in _indexed(parties):
@@ -288,7 +290,7 @@ class MechanismReader:
         """What the Mechanism's YAML declares of a review of its process (`reviews:` in
         mechanism.yaml: its cluster and group, instruments, reviewers); a process it names
         no shape for asks none of it."""
-        mechanism = _mechanism()
+        mechanism = self.mechanism
         if mechanism is None:
             return
         shape = mechanism.shape_of(r.process)
