@@ -272,7 +272,7 @@ def schedule_late_joiners(
                 made_on=as_of,
                 record={
                     "review": review.id,
-                    "rule": definition.late_joiners.model_dump(),
+                    "rule": definition.joiner_rule.model_dump(),
                     "lots": [lot.as_dict() for lot in lots if lot.review == review.id],
                 },
             )
