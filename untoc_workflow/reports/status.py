@@ -270,6 +270,8 @@ def _declared_rule(path: str, mtime: float) -> tuple[float, int]:
     from ..mechanism.definition import load_mechanism
 
     rule = load_mechanism(path).next_cluster
+    if rule is None:  # a Mechanism without the rule: the paper's key keeps the paper's rule
+        return DEFAULT_THRESHOLD, DEFAULT_PROGRESS_GROUP
     return rule.threshold_percent / 100.0, rule.group
 
 
