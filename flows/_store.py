@@ -7,7 +7,6 @@ flow-run parameters, so they do not appear in the Prefect UI or its logs.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Mapping
 from functools import lru_cache
@@ -63,12 +62,12 @@ def settings() -> Any:
     if problems:
         # refused before anything is read or written: the run fails saying what to set
         raise InputError([Problem(p) for p in problems])
-    block = os.environ.get(NOTIFY_URL_BLOCK)
+    block = loaded.notify_url_block
     if block and not os.environ.get("UNTOC_NOTIFY_URL"):
         from prefect.blocks.system import Secret
 
         # the environment wins; the block is read on the worker, at run time only
-        loaded = dataclasses.replace(loaded, notify_url=str(Secret.load(block).get()))
+        loaded = loaded.model_copy(update={"notify_url": str(Secret.load(block).get())})
     return loaded
 
 

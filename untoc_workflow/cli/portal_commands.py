@@ -62,9 +62,7 @@ def serve_command(
     definition = load_definitions(project.definitions_folders)
     store = open_store(project.database_url)
     app = create_app(store, definition, settings, project, as_of=parse_as_of(as_of))
-    import os
-
-    if not os.environ.get("UNTOC_PORTAL_SECRET"):
+    if project.portal_secret is None:
         console.print(
             "note: UNTOC_PORTAL_SECRET is not set; a key is made for this run, so sign-in"
             " links and open forms stop working when the portal stops"
