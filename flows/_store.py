@@ -7,12 +7,12 @@ flow-run parameters, so they do not appear in the Prefect UI or its logs.
 
 from __future__ import annotations
 
-import dataclasses
+import inspect
 import os
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 # Name of a Prefect Secret block holding the Apprise URL(s) with the SMTP password.
 NOTIFY_URL_BLOCK = "UNTOC_NOTIFY_URL_BLOCK"
@@ -63,20 +63,83 @@ def settings() -> Any:
     if problems:
         # refused before anything is read or written: the run fails saying what to set
         raise InputError([Problem(p) for p in problems])
-    block = os.environ.get(NOTIFY_URL_BLOCK)
+    block = loaded.notify_url_block
     if block and not os.environ.get("UNTOC_NOTIFY_URL"):
         from prefect.blocks.system import Secret
 
         # the environment wins; the block is read on the worker, at run time only
-        loaded = dataclasses.replace(loaded, notify_url=str(Secret.load(block).get()))
+        loaded = loaded.model_copy(update={"notify_url": str(Secret.load(block).get())})
     return loaded
 
 
 @lru_cache(maxsize=1)
 def store() -> Any:
+    """The store, once every process version reviews ran on is found unchanged (as every
+    command checks it: store/fingerprints.py); otherwise an InputError naming the file,
+    and the store is closed again."""
     from untoc_workflow.store import open_store
+    from untoc_workflow.store.fingerprints import verify_fingerprints
 
-    return open_store(settings().database_url)
+    opened = open_store(settings().database_url)
+    try:
+        with opened.engine.connect() as conn:
+            verify_fingerprints(conn, definition())
+    except BaseException:
+        opened.close()
+        raise
+    return opened
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def refuses_cleanly(fn: F) -> F:
+    """Open the store before the flow's body runs; a refusal (a process version changed in
+    place, a settings path a worker would lose) ends the run Failed with the refusal as its
+    state message, as the command line says it, without a traceback in its logs."""
+
+    def refusal() -> Any:
+        from prefect.states import Failed
+
+        from untoc_workflow.errors import InputError
+
+        try:
+            store()
+        except InputError as exc:
+            _logger().error("%s", exc.render())
+            return Failed(message=exc.render())
+        return None
+
+    if inspect.iscoroutinefunction(fn):
+
+        @wraps(fn)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            refused = refusal()
+            if refused is not None:
+                return refused
+            return await fn(*args, **kwargs)
+
+        return run_async  # type: ignore[return-value]
+
+    @wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        refused = refusal()
+        if refused is not None:
+            return refused
+        return fn(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
+def _logger() -> Any:
+    from prefect import get_run_logger
+    from prefect.exceptions import MissingContextError
+    from prefect.logging import get_logger
+
+    try:
+        return get_run_logger()
+    except MissingContextError:  # called outside a flow run (a test, a script)
+        return get_logger("untoc.flows")
 
 
 @lru_cache(maxsize=1)

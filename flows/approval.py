@@ -42,6 +42,7 @@ def _run_name() -> str:
 
 
 @flow(name=APPROVAL_FLOW, flow_run_name=_run_name, persist_result=True, log_prints=False)
+@_store.refuses_cleanly
 async def escalation_approval() -> dict[str, Any]:
     """Ask the secretariat to approve or reject every escalation held for approval; a form
     answered with a rejection and no reason (or a letter left without a decision) is asked

@@ -61,6 +61,7 @@ async def _show(position: Any, definition: Any, snapshot: Any, message: str) -> 
 
 
 @flow(name=FLOW_NAME, persist_result=True, log_prints=False)
+@_store.refuses_cleanly
 async def country_review(review_id: str) -> dict[str, Any]:
     """Follow review `review_id` until its observations are agreed."""
     logger = get_run_logger()

@@ -39,6 +39,7 @@ def _digest_name() -> str:
 
 
 @flow(name="monthly-digest", flow_run_name=_digest_name, log_prints=False)
+@_store.refuses_cleanly
 def digest(as_of: date | None = None) -> dict[str, Any]:
     """The monthly summary as of `as_of` (default: today); the desk's tables too."""
     day = as_of or date.today()

@@ -38,9 +38,11 @@ LIMIT_VARIABLE = "UNTOC_FLOWS_LIMIT"
 
 def default_limit() -> int:
     """Flow-run processes at once: UNTOC_FLOWS_LIMIT, else two per core (at least 2)."""
-    configured = os.environ.get(LIMIT_VARIABLE, "").strip()
+    from untoc_workflow.settings import load_settings
+
+    configured = load_settings().flows_limit  # a bad value is refused naming the variable
     if configured:
-        return max(1, int(configured))
+        return configured
     return max(2, PER_CORE * (os.cpu_count() or 1))
 
 

@@ -84,6 +84,7 @@ def outbox_place() -> str:
 
 
 @flow(name="daily-sweep", flow_run_name=_sweep_name, log_prints=False)
+@_store.refuses_cleanly
 def sweep(
     as_of: date | None = None, allow_stale: bool = False, sync_runs: bool = True
 ) -> dict[str, Any]:

@@ -3,7 +3,6 @@ declare, the number kept in the store and never reused, at the head of the note.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -22,7 +21,7 @@ from .test_sweep_smtp import by_recipient
 
 
 def _run(store, tmp_path, smtp, day, series="UNODC/CTOC/RM/{year}/{number}", now=NOW):
-    settings = replace(make_settings(tmp_path, smtp.url), note_series=series)
+    settings = make_settings(tmp_path, smtp.url).model_copy(update={"note_series": series})
     transport = SmtpMail(smtp.url)
     try:
         notifier = Notifier(load_process(), settings)
@@ -67,6 +66,6 @@ def test_each_note_takes_the_next_number_of_the_series_never_reused(store, tmp_p
 
 
 def test_a_series_without_a_number_is_refused(tmp_path):
-    settings = replace(make_settings(tmp_path), note_series="CTOC/RM/{year}")
+    settings = make_settings(tmp_path).model_copy(update={"note_series": "CTOC/RM/{year}"})
     with pytest.raises(InputError, match=r"must contain \{number\}"):
         Notifier(load_process(), settings)

@@ -36,8 +36,8 @@ def test_bad_portal_settings_stop_serve_with_the_variable_named(monkeypatch, tmp
     monkeypatch.setenv("UNTOC_PORTAL_MAX_UPLOAD_MB", "lots")
     result = CliRunner().invoke(cli, ["portal", "serve"])
     assert result.exit_code == 1
-    assert "UNTOC_PORTAL_URL: 'ftp://review' is not an http(s) address" in result.output
-    assert "UNTOC_PORTAL_SECRET is too short" in result.output
+    assert "UNTOC_PORTAL_URL: 'ftp://review': not an http(s) address" in result.output
+    assert "UNTOC_PORTAL_SECRET: too short" in result.output
     assert "UNTOC_PORTAL_MAX_UPLOAD_MB: 'lots'" in result.output
     assert "short" not in result.output.replace("too short", "")  # the secret is not shown
     assert "Traceback" not in result.output

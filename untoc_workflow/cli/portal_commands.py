@@ -61,10 +61,13 @@ def serve_command(
     # every version of every process: each review folds with its own
     definition = load_definitions(project.definitions_folders)
     store = open_store(project.database_url)
-    app = create_app(store, definition, settings, project, as_of=parse_as_of(as_of))
-    import os
-
-    if not os.environ.get("UNTOC_PORTAL_SECRET"):
+    try:
+        # refused (exit 1, the file named) when a process version changed in place
+        app = create_app(store, definition, settings, project, as_of=parse_as_of(as_of))
+    except BaseException:
+        store.close()
+        raise
+    if project.portal_secret is None:
         console.print(
             "note: UNTOC_PORTAL_SECRET is not set; a key is made for this run, so sign-in"
             " links and open forms stop working when the portal stops"

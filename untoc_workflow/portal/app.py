@@ -79,6 +79,15 @@ def _audit_denied(portal: Portal, request: Request, status: int) -> None:
         log.exception("a refused request could not be logged")
 
 
+def _definitions_unchanged(store: Any, definition: Any) -> None:
+    """The portal folds reviews and admits facts with `definition`: it must be what the
+    store's reviews ran on (store/fingerprints.py), checked once, before the first page."""
+    from ..store.fingerprints import verify_fingerprints
+
+    with store.engine.connect() as conn:
+        verify_fingerprints(conn, definition)
+
+
 def create_app(
     store: Store,
     definition: Definitions,
@@ -89,7 +98,10 @@ def create_app(
     now: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """The portal over `store`. `as_of` fixes the date (as every command's --as-of);
-    otherwise the portal reads the clock, as the command line does without --as-of."""
+    otherwise the portal reads the clock, as the command line does without --as-of.
+    Refuses (InputError naming the file) when a process version reviews ran on was changed
+    in place since, as every command that opens the store does."""
+    _definitions_unchanged(store, definition)
     clock = now or utc_now
 
     def today() -> date:

@@ -1,4 +1,5 @@
-"""The portal's settings, from the environment (they add to the project's settings).
+"""The portal's settings, read with the project's (untoc_workflow/settings.py: the
+environment over untoc.toml over the defaults), and checked for what the portal needs.
 
 UNTOC_PORTAL_URL            the base of every link in emails (http://127.0.0.1:8400)
 UNTOC_PORTAL_SECRET         signs links and CSRF tokens (default: a new key per process,
@@ -16,14 +17,12 @@ UNTOC_PORTAL_TRUSTED_PROXIES addresses or networks of reverse proxies whose X-Fo
 from __future__ import annotations
 
 import ipaddress
-import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
-
-from ..errors import InputError, Problem
 
 DEFAULT_URL = "http://127.0.0.1:8400"
 LINK_LIFETIME = timedelta(minutes=30)
@@ -49,70 +48,37 @@ class PortalSettings:
     trusted_proxies: tuple[IPNetwork, ...] = ()
 
 
-def base_url(env: dict[str, str] | None = None) -> str:
-    env = dict(os.environ if env is None else env)
-    return (env.get("UNTOC_PORTAL_URL") or DEFAULT_URL).rstrip("/")
+def base_url(env: Mapping[str, str] | None = None) -> str:
+    """UNTOC_PORTAL_URL (or `portal_url` in untoc.toml), without a trailing slash."""
+    from ..settings import load_settings
+
+    return load_settings(env).portal_url
 
 
 def load_portal_settings(
-    env: dict[str, str] | None = None, cwd: Path | None = None
+    env: Mapping[str, str] | None = None, cwd: Path | None = None
 ) -> PortalSettings:
-    """Read the portal's settings; a bad value is an InputError naming the variable."""
+    """The portal's settings from the project's (settings.py checks every value: a bad one
+    is an InputError naming its variable)."""
     from ..settings import load_settings
 
-    env = dict(os.environ if env is None else env)
     cwd = cwd or Path.cwd()
-    url = base_url(env)
-    parts = urlsplit(url)
-    problems = []
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        problems.append(
-            Problem(
-                f"UNTOC_PORTAL_URL: {url!r} is not an http(s) address",
-                hint="e.g. https://review.example.org",
-            )
-        )
-    raw_secret = env.get("UNTOC_PORTAL_SECRET")
-    if raw_secret is not None and len(raw_secret) < 32:
-        problems.append(
-            Problem("UNTOC_PORTAL_SECRET is too short", hint="use at least 32 random characters")
-        )
-    max_mb = env.get("UNTOC_PORTAL_MAX_UPLOAD_MB", "20")
-    try:
-        max_upload = int(float(max_mb) * 1024 * 1024)
-        if max_upload <= 0:
-            raise ValueError
-    except ValueError:
-        problems.append(Problem(f"UNTOC_PORTAL_MAX_UPLOAD_MB: {max_mb!r} is not a size in MB"))
-        max_upload = 0
+    project = load_settings(env, cwd)
+    parts = urlsplit(project.portal_url)
     plain_local = parts.scheme == "http" and parts.hostname in _LOOPBACK
-    secure_raw = env.get("UNTOC_PORTAL_SECURE_COOKIES")
-    secure = not plain_local if secure_raw is None else secure_raw not in ("0", "false", "no")
-    proxies: list[IPNetwork] = []
-    for item in (env.get("UNTOC_PORTAL_TRUSTED_PROXIES") or "").split(","):
-        if item.strip():
-            try:
-                proxies.append(ipaddress.ip_network(item.strip(), strict=False))
-            except ValueError:
-                problems.append(
-                    Problem(
-                        f"UNTOC_PORTAL_TRUSTED_PROXIES: {item.strip()!r} is not an address",
-                        hint="e.g. 10.0.0.5,10.1.0.0/16",
-                    )
-                )
-    if problems:
-        raise InputError(problems)
-    listed = env.get("UNTOC_PORTAL_SECRETARIAT")
+    secure = project.portal_secure_cookies
+    listed = project.portal_secretariat
     if listed:
         secretariat = frozenset(a.strip().lower() for a in listed.split(",") if a.strip())
     else:
-        secretariat = frozenset({load_settings(env, cwd).secretariat.email.lower()})
+        secretariat = frozenset({project.secretariat.email.lower()})
+    secret = project.portal_secret.get_secret_value() if project.portal_secret else None
     return PortalSettings(
-        base_url=url,
-        secret=raw_secret.encode() if raw_secret else secrets.token_bytes(32),
+        base_url=project.portal_url,
+        secret=secret.encode() if secret else secrets.token_bytes(32),
         secretariat=secretariat,
-        documents_dir=Path(env.get("UNTOC_DOCUMENTS_DIR") or cwd / "untoc-documents"),
-        max_upload=max_upload,
-        secure_cookies=secure,
-        trusted_proxies=tuple(proxies),
+        documents_dir=project.documents_dir or cwd / "untoc-documents",
+        max_upload=int(project.portal_max_upload_mb * 1024 * 1024),
+        secure_cookies=not plain_local if secure is None else secure,
+        trusted_proxies=project.portal_trusted_proxies,
     )

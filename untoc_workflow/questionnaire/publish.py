@@ -4,8 +4,8 @@ withdrawn. Folder: UNTOC_PUBLISHED_DIR (./untoc-published), one subfolder per re
 
 from __future__ import annotations
 
-import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,10 @@ _pages = jinja2.Environment(
 )
 
 
-def published_dir(env: dict[str, str] | None = None) -> Path:
-    values = os.environ if env is None else env
-    return Path(values.get("UNTOC_PUBLISHED_DIR") or "untoc-published")
+def published_dir(env: Mapping[str, str] | None = None) -> Path:
+    from ..settings import load_settings
+
+    return load_settings(env).published_dir
 
 
 def shown_answer(form: Form, name: str, value: Any, language: str, none: str) -> str:
