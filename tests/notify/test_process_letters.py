@@ -299,3 +299,25 @@ def test_a_role_the_letters_do_not_read_is_refused_where_it_is_declared(tmp_path
     message = str(refused.value)
     assert "mutual_evaluation_v2.yaml:" in message and "roles" in message
     assert "'secretariate'" in message and "did you mean 'secretariat'" in message
+
+
+def test_a_process_with_its_own_secretariat_sends_its_letters_under_that_name(
+    store, tmp_path, defs
+):
+    # the mutual evaluation's body signs its letters itself: the From line says the same
+    source = (defs / "mutual_evaluation.yaml").read_text(encoding="utf-8")
+    own = (
+        "  secretariat: {en: secretariat of the Regional Body,"
+        " fr: secrétariat de l'Organisme régional,"
+        " es: secretaría del Organismo Regional, ar: أمانة الهيئة الإقليمية}\n"
+    )
+    (defs / "mutual_evaluation.yaml").write_text(
+        source.replace("\nroles:\n", "\nroles:\n" + own, 1), encoding="utf-8"
+    )
+    letters, senders = _sweep_letters(store, tmp_path, defs)
+    assert senders["fr"] == {"Secrétariat de l'Organisme régional"}
+    assert senders["ar"] == {"أمانة الهيئة الإقليمية"}
+    assert senders["es"] == {"Secretaría del Organismo Regional"}
+    assert senders["en"] == {"Secretariat of the Regional Body"}
+    # and each letter is signed by the same name
+    assert all("Organisme régional" in text for _, text in letters["fr"])

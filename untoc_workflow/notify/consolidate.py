@@ -28,6 +28,7 @@ from .context import (
     SampleStep,
     late_by,
     notice_context,
+    own_secretariat,
     process_fields,
     process_term,
     recipient_fields,
@@ -88,6 +89,8 @@ class Letter:
     reviews: list[str] = field(default_factory=list)
     # the approval of the text it replaces (written again on the day it leaves): who, when
     decided: tuple[str, datetime] | None = None
+    # who signs it, when its process declares a secretariat of its own (else the configured)
+    sender_name: str | None = None
 
 
 def note_number(recipient: Recipient) -> dict[str, str]:
@@ -336,6 +339,7 @@ class LetterWriter:
             step=next(iter(steps)) if len(steps) == 1 else None,
             count=len(direct) or len(items),
             reviews=sorted(reviews),
+            sender_name=own_secretariat(process, ctx, language),
         )
 
     def summary_letter(
@@ -378,6 +382,7 @@ class LetterWriter:
             approval="secretariat" if held else None,
             count=count,
             reviews=sorted(reviews),
+            sender_name=own_secretariat(process, ctx, language),
         )
 
 
@@ -413,6 +418,7 @@ def letter_row(
         language=letter.language,
         sender=sender,
         stamp=stamp,
+        sender_name=letter.sender_name,
         notice=f"{kind}/{as_of.isoformat()}",
         kind=kind,
         review_id=letter.review_id,

@@ -124,6 +124,17 @@ def process_fields(definition: ProcessDefinition, language: str) -> dict[str, An
     }
 
 
+def own_secretariat(
+    process: ProcessDefinition | None, ctx: Mapping[str, Any], language: str
+) -> str | None:
+    """The name a letter is sent under when its process declares a secretariat of its own:
+    the one that signs it, in its language (the From line and the signature agree); None:
+    the configured secretariat's."""
+    if process is None or "secretariat" not in process.roles or "term" not in ctx:
+        return None
+    return str(ctx["term"]("mechanism_secretariat", language, cap=True))
+
+
 def process_term(definition: ProcessDefinition, base: Any) -> Any:
     """`term()` that names the process's own review, chair, body and mechanism where the
     process declares them (its `roles`), else the glossary's word (`base`)."""

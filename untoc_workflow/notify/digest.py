@@ -14,7 +14,7 @@ from ..core import focal_points_on, mechanism_states
 from ..outbox.rows import insert_rows, lock_outbox, new_row, utc_naive
 from ..store.dialect import writing
 from ..wording.languages import choose_language
-from .context import digest_context, late_by, process_term
+from .context import digest_context, late_by, own_secretariat, process_term
 from .outstanding import outstanding_lines
 from .recipients import Recipient, RecipientResolver
 from .templates import DIGEST_TEMPLATE
@@ -116,6 +116,7 @@ def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) 
                     language=language,
                     sender=settings.sender,
                     stamp=stamp,
+                    sender_name=own_secretariat(process, ctx, language),
                     notice=notice,
                     kind="digest",
                     review_id=None,

@@ -104,7 +104,10 @@ def build_message(
             "Content-Disposition", "attachment", filename=file_name(_note_reference(row), row.key)
         )
         msg.attach(pdf)
-    msg["From"] = _address(_sender_title(sender_name, getattr(row, "language", None)), sender)
+    own = getattr(row, "sender_name", None)  # the secretariat the letter's process declares
+    msg["From"] = _address(
+        own or _sender_title(sender_name, getattr(row, "language", None)), sender
+    )
     msg["To"] = _address(row.recipient_name, row.recipient)
     cc = [a.strip() for a in (getattr(row, "cc", None) or "").split(",") if a.strip()]
     cc = [a for a in cc if valid_address(a) and a.lower() != row.recipient.lower()]

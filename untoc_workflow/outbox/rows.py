@@ -143,11 +143,13 @@ def new_row(
     language: str,
     sender: str,
     stamp: datetime,
+    sender_name: str | None = None,
     **what: Any,
 ) -> dict[str, Any]:
     """A pending outbox row for one recipient: `what` says what it is about (notice, kind,
     review_id, step, rung, occurrence, deadline_due, due_on, found_on, party, role,
-    copy_only); the delivery fields start empty."""
+    copy_only); the delivery fields start empty. `sender_name`: the name the message is
+    sent under when the letter is signed by another secretariat than the configured one."""
     from .message import message_id
 
     return {
@@ -156,6 +158,7 @@ def new_row(
         "recipient": recipient.email,
         "recipient_name": display_name(recipient, language),
         "language": language,
+        "sender_name": sender_name,
         "subject": rendered.subject,
         "body_text": rendered.text,
         "body_html": rendered.html,

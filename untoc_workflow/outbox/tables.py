@@ -72,6 +72,9 @@ class OutboxRow(SQLModel, table=True):
     # receives the notice in its own message of the day, so nobody gets two a day).
     cc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     recipient_name: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # The name in From when the letter is signed by a secretariat its process declares
+    # (migration 0012); empty: the configured secretariat's, in the letter's language.
+    sender_name: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     language: str = Field(max_length=8)
     subject: str = Field(sa_column=Column(Text, nullable=False))
     body_text: str = Field(sa_column=Column(Text, nullable=False))
