@@ -37,7 +37,7 @@ from ..mechanism_file import (
     event_to_dict,
     write_document,
 )
-from ..mechanism_file.parse import MAX_PROBLEMS
+from ..mechanism_file.parse import MAX_PROBLEMS, EventRow
 from ..mechanism_file.source import JsonStream, LocatedSource
 from ..yamlsource import Located, load_file
 from . import limits, projection
@@ -712,6 +712,9 @@ class _Import:
         added_seqs: set[int] = set()  # file positions (1-based) of the events added
         total = len(self.source)
         read = 0
+        isos: dict[date, str] = {}  # a million events fall on a few thousand days
+        add_pending = pending.add if pending is not None else None
+        id_of = make_id.of_base
         for batch in reader.rows():
             read += len(batch)
             if self.progress is not None:
@@ -719,42 +722,34 @@ class _Import:
             prepared = []
             for row in batch:
                 seq, on, kind, review, party, data, data_json, given, note = row
-                iso = on.isoformat()
+                iso = isos.get(on)
+                if iso is None:
+                    iso = isos[on] = on.isoformat()
                 eid = (
                     given
                     if given is not None
-                    else make_id.of_base(content_id(iso, kind, review, party, data_json, note))
+                    else id_of(content_id(iso, kind, review, party, data_json, note))
                 )
                 prepared.append((row, iso, eid))
                 if not event_fits(given, note, data_json):
                     event = Event(on, kind, seq, review, party, data, given, note)
                     for field, why in limits.event_problems(event, given, data_json):
                         self._problem(f"events[{seq - 1}].{field}", why)
-            stored = self._stored_events([p[2] for p in prepared]) if store_has_events else {}
+            if store_has_events:
+                prepared = self._not_stored(prepared, counts)
             rows = []
             for row, iso, eid in prepared:
                 seq, on, kind, review, party, data, data_json, given, note = row
-                if stored:
-                    previous = stored.get(eid)
-                    if previous is not None:
-                        if previous != (on, kind, review, party, data_json, note):
-                            self._problem(
-                                f"events[{seq - 1}].id" if given else f"events[{seq - 1}]",
-                                f"event {eid} is already stored with different content",
-                                "give the new fact its own id",
-                            )
-                        counts["events_skipped"] += 1
-                        continue
-                if flags:
-                    added_seqs.add(seq)
                 rows.append((eid, iso, kind, review, party, data_json, note))
-                if pending is not None:
-                    pending.add((iso, position, kind, review, party, data_json, eid, note), data)
+                if add_pending is not None:
+                    add_pending((iso, position, kind, review, party, data_json, eid, note), data)
                     position += 1
                     if top_on is None or on > top_on:
                         top_on = on
-                if self.admission:
-                    self.inserted.append(seq - 1)
+            if flags:
+                added_seqs.update(row[0] for row, _, _ in prepared)
+            if self.admission:
+                self.inserted.extend(row[0] - 1 for row, _, _ in prepared)
             if rows and ok():
                 insert_events(conn, rows, recorded_at)
                 counts["events_added"] += len(rows)
@@ -774,6 +769,30 @@ class _Import:
             # one flag per appended event; a repeat skipped by the reader is not added
             return [i + 1 in added_seqs for i in range(len(self.source))]
         return ImportResult(**counts)
+
+    def _not_stored(
+        self, prepared: list[tuple[EventRow, str, str]], counts: dict[str, int]
+    ) -> list[tuple[EventRow, str, str]]:
+        """The prepared events whose id the store lacks: one stored with the same content is
+        counted as skipped, one with other content is a problem naming its place."""
+        stored = self._stored_events([eid for _, _, eid in prepared])
+        if not stored:
+            return prepared
+        new = []
+        for row, iso, eid in prepared:
+            previous = stored.get(eid)
+            if previous is None:
+                new.append((row, iso, eid))
+                continue
+            seq, on, kind, review, party, _, data_json, given, note = row
+            if previous != (on, kind, review, party, data_json, note):
+                self._problem(
+                    f"events[{seq - 1}].id" if given else f"events[{seq - 1}]",
+                    f"event {eid} is already stored with different content",
+                    "give the new fact its own id",
+                )
+            counts["events_skipped"] += 1
+        return new
 
     def _project(self, pending: projection.Pending, after_seq: int, top_on: date) -> None:
         # the appended rows' seqs, in insertion order (one writer holds the log's lock)
