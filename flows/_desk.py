@@ -134,17 +134,22 @@ def publish_boards(store: Any, definition: Any, as_of: date) -> dict[str, int]:
     from prefect.artifacts import create_table_artifact
 
     from untoc_workflow.core import mechanism_states
-    from untoc_workflow.orchestration.boards import awaiting_approval, due_soon, late_reviews
+    from untoc_workflow.orchestration.boards import (
+        awaiting_approval,
+        due_soon,
+        in_lines,
+        late_reviews,
+    )
 
     snapshot = store.snapshot()
     states = mechanism_states(definition, snapshot, as_of, notifications=False)
     tables = {
         "late-reviews": (
-            late_reviews(states, definition, snapshot.parties),
+            in_lines(late_reviews(states, definition, snapshot.parties)),
             f"Every step past its deadline on {as_of}, the latest first",
         ),
         "due-soon": (
-            due_soon(states, definition, snapshot.parties, as_of),
+            in_lines(due_soon(states, definition, snapshot.parties, as_of)),
             f"Deadlines in the 30 days from {as_of}",
         ),
         "awaiting-approval": (

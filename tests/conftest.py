@@ -8,8 +8,10 @@ dropped after it, so tests of several engineers can run at the same time.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,3 +96,39 @@ def store(store_url: str) -> Iterator[object]:
         yield s
     finally:
         s.close()
+
+
+@pytest.fixture
+def untoc_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_url: str
+) -> Callable[..., Callable[..., Any]]:
+    """A maker of `untoc ...` runners in a fresh folder and store (SQLite, then PostgreSQL),
+    on a fixed today (None: the commands are given `--as-of`), `env` set on top; nothing of
+    the machine's own settings, notifier or Prefect server. The runner checks the exit code
+    (`code`, 0 by default) and that no traceback was printed, and returns the result."""
+
+    def make(today: date | None, **env: str) -> Callable[..., Any]:
+        from typer.testing import CliRunner
+
+        from untoc_workflow.cli import app
+
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
+        for name in ("UNTOC_NOTIFY_URL", "PREFECT_API_URL", "UNTOC_SETTINGS"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        if today is not None:
+            monkeypatch.setattr("untoc_workflow.cli.core_commands.today", lambda: today)
+        runner = CliRunner()
+
+        def run(*args: str, code: int = 0) -> Any:
+            result = runner.invoke(app, list(args), catch_exceptions=False)
+            out = result.output + (result.stderr if result.stderr_bytes else "")
+            assert result.exit_code == code, out
+            assert "Traceback" not in out
+            return result
+
+        return run
+
+    return make

@@ -94,10 +94,15 @@ def run_demo(
         f"3. status on {as_of}: {report['reviews']['total']} reviews: "
         + ", ".join(f"{stage} {stages.get(stage, 0)}" for stage in definition.default.stages)
     )
-    fp = report["focal_points"]
+    # the figure of the focal points in office, under the key the default process gives it
+    roll = [k for k, fig in definition.default.report.items() if fig.figure == "focal_point_roll"]
+    held = ""
+    if roll:
+        fp = report[roll[0]]
+        held = f"{fp['parties_without']} parties without a focal point hold up "
+        held += f"{fp['reviews_blocked']} reviews; "
     console.print(
-        f"   {fp['parties_without']} parties without a focal point hold up "
-        f"{fp['reviews_blocked']} reviews; group 1 complete: "
+        f"   {held}group 1 complete: "
         f"{report['cluster_progress']['completed']}/{report['cluster_progress']['total']}"
     )
     console.print(f"4. report: {page} (open it in a browser)")

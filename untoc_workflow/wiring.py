@@ -9,22 +9,26 @@ notice has, is handed to it here, so a bad template fails the definition, not th
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .definitions import register_check
 from .errors import Problem
 
+if TYPE_CHECKING:
+    from .definitions import ProcessDefinition
+    from .yamlsource import Located
+
 _wired = False
 
 
-def _templates_exist(definition: Any, located: Any) -> Iterable[Problem]:
+def _templates_exist(definition: ProcessDefinition, located: Located) -> Iterable[Problem]:
     # notify is heavy to import; only a definition being parsed needs it
     from .notify.templates import check_definition_templates
 
     return check_definition_templates(definition, located)
 
 
-def _questionnaires_exist(definition: Any, located: Any) -> Iterable[Problem]:
+def _questionnaires_exist(definition: ProcessDefinition, located: Located) -> Iterable[Problem]:
     from .questionnaire.attached import check_definition
 
     return check_definition(definition, located)

@@ -8,9 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from untoc_workflow.cli import app
 
 HERE = Path(__file__).parent
 MECHANISM = HERE / "mechanism.yaml"
@@ -19,23 +16,9 @@ TODAY = date(2021, 6, 1)
 
 
 @pytest.fixture()
-def cli(tmp_path, monkeypatch, store_url):
+def cli(untoc_cli):
     """`untoc ...` in a fresh folder, on SQLite and on PostgreSQL, on a fixed today."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
-    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.setattr("untoc_workflow.cli.core_commands.today", lambda: TODAY)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args), catch_exceptions=False)
-        out = result.output + (result.stderr if result.stderr_bytes else "")
-        assert result.exit_code == code, out
-        assert "Traceback" not in out
-        return result
-
-    return run
+    return untoc_cli(TODAY)
 
 
 def events_in_store(cli) -> list[dict]:

@@ -24,7 +24,7 @@ from untoc_workflow.orchestration import (
     step_form,
 )
 from untoc_workflow.orchestration.approval import approval_form, approval_key, decisions
-from untoc_workflow.orchestration.boards import due_soon, late_reviews
+from untoc_workflow.orchestration.boards import WRAP, due_soon, in_lines, late_reviews
 from untoc_workflow.orchestration.timeline import artifact_key, timeline_markdown
 
 HERE = Path(__file__).parent
@@ -103,18 +103,42 @@ def test_a_review_at_its_last_stage_with_publication_open_is_not_called_complete
     assert "step:publication" in run_tags(deu) and "step:done" not in run_tags(deu)
 
 
-def test_a_step_that_began_after_its_deadline_is_said_so(store, definition):
+def test_a_step_that_began_after_its_deadline_is_said_as_the_letters_say_it(store, definition):
     from dataclasses import replace
+    from types import SimpleNamespace
 
+    from untoc_workflow.core.state import Deadline, StepState
+    from untoc_workflow.definitions import load_process
+    from untoc_workflow.definitions.load import BUNDLED_DEFS
+    from untoc_workflow.notify.consolidate import sample_letter_contexts
+    from untoc_workflow.notify.presidency import late_parties
+    from untoc_workflow.notify.templates import Templates
+
+    started = date(2021, 2, 1)
     nga, snapshot = at(store, definition, "C1-G1-NGA")
-    late = [
-        replace(s, started_on=date(2021, 2, 1)) if s.step == "experts" else s
-        for s in nga.state.steps
-    ]
+    late = [replace(s, started_on=started) if s.step == "experts" else s for s in nga.state.steps]
     moved = replace(nga, state=replace(nga.state, steps=tuple(late)))
-    assert "began on 1 February 2021, after its deadline had passed" in state_message(
-        moved, definition, snapshot.parties
+    message = state_message(moved, definition, snapshot.parties)
+    said = "could begin only on 1 February 2021, after its deadline"
+    assert f"days overdue - {said} - waiting for" in message, message
+    # the President's summary of the same late start says it in the same words
+    step = StepState(  # its questionnaire, due before it could begin, still awaited
+        step="saq",
+        status="open",
+        started_on=started,
+        deadline=Deadline(due=date(2021, 1, 15), source="agreed"),
+        days_overdue=500,
+        waiting_for=("NGA",),
     )
+    review = SimpleNamespace(
+        review="C1-G1-NGA", reviewed="NGA", as_of=date(2022, 5, 30), open_steps=(step,)
+    )
+    steps = {s.id: s for s in load_process().steps}
+    templates = Templates(BUNDLED_DEFS / "templates")
+    context = sample_letter_contexts(templates, "en")[3][1]
+    parties = late_parties(steps, {review.review: review}, {}, "en")
+    letter = templates.render_letter("presidency", "en", {**context, "late": parties})
+    assert said in " ".join(letter.text.split()), letter.text
 
 
 def test_tags_carry_roles_step_and_lateness_band(store, definition):
@@ -280,6 +304,32 @@ def test_late_reviews_and_due_soon_list_every_open_step_by_its_deadline(store, d
         ("C1-G2-FRA", "Nomination of focal points", 10),
         ("C1-G2-FRA", "Nomination of governmental experts", 24),
     }
+
+
+def test_the_desk_shows_the_long_texts_of_its_tables_on_short_lines_and_nothing_else_changes():
+    row = {
+        "review": "C1-G3-BIH",
+        "days overdue": 182,
+        "step": "Nomination of governmental experts",
+        "deadline": "20 December 2021",
+        "awaited": "Bosnia and Herzegovina and Serbia",
+        "reviewed": "Bolivia (Plurinational State of)",
+        "source": "extended by Conference decision 10/1",
+    }
+    [shown] = in_lines([row])
+    assert shown["step"] == "Nomination of\ngovernmental\nexperts"
+    assert shown["source"] == "extended by\nConference\ndecision 10/1"
+    assert shown["reviewed"] == "Bolivia\n(Plurinational\nState of)"
+    for column in ("step", "awaited", "reviewed", "source"):
+        assert max(len(line) for line in shown[column].split("\n")) <= WRAP
+        assert " ".join(shown[column].split("\n")) == row[column]  # every word, in order
+    # the review, how late and the date stay on one line, as they were
+    assert {k: shown[k] for k in ("review", "days overdue", "deadline")} == {
+        "review": "C1-G3-BIH",
+        "days overdue": 182,
+        "deadline": "20 December 2021",
+    }
+    assert list(shown) == list(row)  # the columns in their order
 
 
 def test_the_approval_form_lists_each_held_escalation_and_a_rejection_needs_a_reason():

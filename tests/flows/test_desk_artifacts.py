@@ -93,12 +93,12 @@ def test_late_reviews_lists_every_overdue_step_as_untoc_status_does(swept):
     )
     assert sorted((r["review"], r["days overdue"]) for r in rows) == expected
     assert len(rows) > 100  # the sample is late in many places on that day
-    assert {
+    assert {  # the long texts on lines of 16 characters, for the desk's screen
         "review": "C1-G1-ALB",
         "reviewed": "Albania",
-        "step": "Self-assessment questionnaire",
+        "step": "Self-assessment\nquestionnaire",
         "deadline": "11 October 2021",
-        "source": "agreed at the preliminary consultation",
+        "source": "agreed at the\npreliminary\nconsultation",
         "days overdue": 918,
         "awaited": "Albania",
     } in rows

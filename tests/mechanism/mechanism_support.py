@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from untoc_workflow.core.model import INSTRUMENTS, Party, Review
+from untoc_workflow.core.model import Party, Review
 from untoc_workflow.mechanism.definition import MechanismDefinition, load_mechanism
 from untoc_workflow.mechanism.parties import party_name, regional_group_of, un_member_states
 
@@ -29,6 +29,11 @@ NON_MEMBER_PARTIES = ("PSE", "VAT", "COK")
 
 def mechanism() -> MechanismDefinition:
     return load_mechanism(MECHANISM)
+
+
+# the Mechanism's instruments and regional groups, as mechanism.yaml declares them
+INSTRUMENTS = mechanism().instrument_ids
+REGIONAL_GROUPS = mechanism().regional_group_ids
 
 
 def process() -> Any:

@@ -13,14 +13,16 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 from mechanism_support import (  # noqa: E402
+    INSTRUMENTS,
     LONG_AGO,
+    REGIONAL_GROUPS,
     check_review,
     lots_follow_workload,
     mechanism,
     party,
 )
 
-from untoc_workflow.core.model import INSTRUMENTS, REGIONAL_GROUPS, Party  # noqa: E402
+from untoc_workflow.core.model import Party  # noqa: E402
 from untoc_workflow.mechanism.draw import DrawImpossible, draw_cluster  # noqa: E402
 
 DEFINITION = mechanism()

@@ -147,6 +147,14 @@ def test_a_process_names_its_review_chair_and_body_in_each_language(defs):
     untoc = catalog.get("country_review", 1)
     assert process_term(untoc, term) is term
     assert process_fields(untoc, "fr")["tag"] == "UNTOC"
+    assert process_fields(untoc, "fr")["mechanism"] is None  # the glossary's footer
+    # a process that names its own roles but no mechanism is not footed as UNTOC's: its
+    # automatic letters name it by its title
+    me_def = catalog.get("mutual_evaluation", 1)
+    no_mechanism = me_def.model_copy(
+        update={"roles": {k: v for k, v in me_def.roles.items() if k != "mechanism"}}
+    )
+    assert process_fields(no_mechanism, "fr")["mechanism"] == "Évaluation mutuelle"
     # a process without a tag is headed by its title in the letter's language
     assert (
         process_fields(catalog.get("mutual_evaluation", 1).model_copy(update={"tag": None}), "fr")[
@@ -178,3 +186,116 @@ def test_the_secretariat_reads_why_it_receives_notices(language):
     assert referred[language] in text and own[language] not in text
     text = templates.render_letter(name, language, {**ctx, "referred": False}).text
     assert own[language] in text and referred[language] not in text
+
+
+# -- a process's own secretariat and mechanism, in French and Arabic --------------------------
+
+V2 = Path(__file__).resolve().parents[1] / "processes" / "mutual_evaluation_v2"
+# what the regional body would add to version 2 for its French- and Arabic-speaking members
+V2_ROLES = """roles:
+  review: {fr: évaluation mutuelle, ar: التقييم المتبادل}
+  review_other: {fr: évaluations mutuelles, ar: التقييمات المتبادلة}
+  review_yours_other: {ar: تقييماتكم المتبادلة}
+  mechanism:
+    fr: Mécanisme d'évaluation mutuelle de l'Organisme régional
+    ar: آلية التقييم المتبادل للهيئة الإقليمية
+  secretariat: {fr: secrétariat de l'Organisme régional, ar: أمانة الهيئة الإقليمية}
+"""
+BODY = {"fr": "Organisme régional", "ar": "الهيئة الإقليمية"}  # in the signature
+# the UNTOC Review Mechanism's words and its office, which these letters must never say
+UNTOC_SIGNED = {
+    "fr": ("Mécanisme d'examen", "Office des Nations Unies", "examens de pays", "UNTOC"),
+    "ar": ("آلية الاستعراض", "مكتب الأمم المتحدة", "الاستعراضات القُطرية", "استعراضاتكم", "UNTOC"),
+}
+
+
+def _letters(process, language: str) -> list[tuple[str, str, object]]:
+    """(letter, its rendering, the context) of every sample letter, as the sweep composes a
+    review's letters: the process's fields and its words in place of the glossary's."""
+    from untoc_workflow.notify.consolidate import sample_letter_contexts
+    from untoc_workflow.notify.context import process_fields, process_term
+    from untoc_workflow.notify.templates import Templates
+
+    templates = Templates(BUNDLED_DEFS / "templates")
+    term = process_term(process, templates.text_env.globals["term"])
+    out = []
+    for name, ctx in sample_letter_contexts(templates, language):
+        ctx = {**ctx, "process": process_fields(process, language), "term": term}
+        out.append((name, templates.render_letter(name, language, ctx), ctx))
+    return out
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_mutual_evaluation_letter_names_its_own_body_in_subject_and_signature(tmp_path, language):
+    folder = tmp_path / "defs"
+    folder.mkdir()
+    source = (V2 / "mutual_evaluation_v2.yaml").read_text(encoding="utf-8")
+    assert "\nroles:\n" in source
+    (folder / "mutual_evaluation_v2.yaml").write_text(
+        source.replace("\nroles:\n", "\n" + V2_ROLES, 1), encoding="utf-8"
+    )
+    process = load_definitions(folder).get("mutual_evaluation", 2)
+    letters = _letters(process, language)
+    assert {name for name, _, _ in letters} == {"daily", "opening", "presidency", "secretariat"}
+    signature = process.role_title("secretariat", language)
+    for name, letter, _ in letters:
+        said = f"{letter.subject}\n{letter.text}\n{letter.html}"
+        for word in UNTOC_SIGNED[language]:
+            assert word not in said, (name, word)
+        # the subject is headed by the process and names its mechanism (the President's
+        # summary: the reviews the late States take part in)
+        assert letter.subject.startswith(f"[{process.title[language]}]"), letter.subject
+        named = "review_other" if name == "presidency" else "mechanism"
+        assert process.role_title(named, language) in letter.subject, (name, letter.subject)
+        # signed by the body's own secretariat, with no office of UNODC's under it
+        assert signature[1:] in letter.text and BODY[language] in letter.text.split("--")[-1]
+    # a daily letter to a focal point closes with the secretariat's title as its signature
+    daily = next(letter for name, letter, ctx in letters if name == "daily")
+    closing = daily.text.split("--")[0].rstrip().splitlines()[-1]
+    assert closing == signature[:1].upper() + signature[1:]
+    # the pending steps of one's own reviews, said with Arabic's possessive
+    if language == "ar":
+        opening = next(letter for name, letter, ctx in letters if name == "opening")
+        assert "تقييماتكم المتبادلة" in opening.subject
+
+
+# UNTOC's subjects and signatures, as its letters have always said them
+UNTOC_LETTERS = {
+    "fr": (
+        "[UNTOC] Examens de pays du Mécanisme d'examen",
+        "Secrétariat du Mécanisme d'examen\nOffice des Nations Unies contre la drogue et le crime",
+    ),
+    "ar": (
+        "[UNTOC] الاستعراضات القُطرية لآلية الاستعراض",
+        "أمانة آلية الاستعراض\nمكتب الأمم المتحدة المعني بالمخدرات والجريمة",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_untoc_s_letters_keep_the_review_mechanism_s_subject_and_signature(language):
+    untoc = load_definitions(BUNDLED_DEFS).get("country_review", 1)
+    subject, signature = UNTOC_LETTERS[language]
+    daily = next(letter for name, letter, _ in _letters(untoc, language) if name == "daily")
+    assert daily.subject.startswith(subject), daily.subject
+    assert signature in daily.text
+    if language == "ar":
+        opening = next(letter for name, letter, _ in _letters(untoc, "ar") if name == "opening")
+        assert "استعراضاتكم القُطرية" in opening.subject
+
+
+def test_a_role_the_letters_do_not_read_is_refused_where_it_is_declared(tmp_path):
+    from untoc_workflow.errors import InputError
+
+    folder = tmp_path / "defs"
+    folder.mkdir()
+    source = (V2 / "mutual_evaluation_v2.yaml").read_text(encoding="utf-8")
+    (folder / "mutual_evaluation_v2.yaml").write_text(
+        source.replace("\nroles:\n", "\nroles:\n  secretariate: {fr: secrétariat}\n", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as refused:
+        load_definitions(folder)
+    message = str(refused.value)
+    assert "mutual_evaluation_v2.yaml:" in message and "roles" in message
+    assert "'secretariate'" in message and "did you mean 'secretariat'" in message

@@ -227,3 +227,25 @@ def test_a_folder_with_its_own_glossary_uses_it(defs):
     out = Templates(defs / "templates").render("step_due", "en", ctx)
     assert "self-assessment questionnaire (SAQ)" in out.text
     assert "(SAQ)" not in TEMPLATES.render("step_due", "en", ctx).text
+
+
+def test_each_rung_s_template_is_checked_with_letters_about_its_own_step(defs):
+    """A template's wording for one step (here the experts' nomination) is rendered by the
+    check of that step's rung, not only the wording of the step the samples default to."""
+    template = defs / "templates" / "en" / "step_overdue.j2"
+    source = template.read_text(encoding="utf-8")
+    wrong = source.replace(
+        "{% block action %}",
+        '{% block action %}{% if step.id == "experts" %}{{ term("governmental_expertz", "en") }}'
+        "{% endif %}",
+        1,
+    )
+    assert wrong != source
+    template.write_text(wrong, encoding="utf-8")
+    yaml_file = defs / "country_review.yaml"
+    with pytest.raises(InputError) as caught:
+        load_process(yaml_file)
+    problems = [p for p in caught.value.problems if "governmental_expertz" in p.message]
+    assert problems, caught.value.render()
+    assert {p.message.split(":")[0] for p in problems} == {"rung 'overdue' of step 'experts'"}
+    assert {p.line for p in problems} == {_line_of(yaml_file, "template: step_overdue")}

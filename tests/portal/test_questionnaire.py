@@ -104,6 +104,9 @@ def test_a_focal_point_saves_finds_and_submits_the_saq_and_the_review_moves_on(a
     assert incomplete.status_code == 400
     assert re.search(r'id="q-a8_active".*?class="problem"', incomplete.text, re.S)
     assert rig.app.state.portal.view.state(REVIEW).stage == "questionnaire"
+    with rig.store.engine.connect() as conn:  # the refused answers are kept as the draft
+        draft = responses.find(conn, REVIEW, "saq", "answers", "NGA")
+    assert not draft.submitted and draft.answers["a15_consultations"] == "3"
 
     done = submit_saq(fp)
     assert done.status_code == 303, done.text
@@ -230,6 +233,49 @@ def test_consent_publishes_the_answers_per_language_and_withdrawing_removes_them
     assert withdrawn.status_code == 303
     assert not (tmp_path / "published" / REVIEW).exists()
     assert rig.client().get(f"/published/{REVIEW}/questionnaire/fr").status_code == 404
+
+
+def test_each_questionnaire_action_is_in_the_audit_log_with_who_and_the_review(
+    rig, tmp_path, monkeypatch
+):
+    from sqlalchemy import select
+
+    from untoc_workflow.portal.tables import PortalActionRow
+
+    from .conftest import pdf_bytes
+
+    monkeypatch.setenv("UNTOC_PUBLISHED_DIR", str(tmp_path / "published"))
+    fp = rig.sign_in(PEOPLE["fp_nga"])
+    page = fp.get(URL + "?section=art5").text
+    data = {"csrf": csrf_of(page), "action": "save", "section": "art5", "a5_agreement": "yes"}
+    assert fp.post(URL, data=data).status_code == 303
+    attached = fp.post(
+        URL + "/documents",
+        data={"csrf": csrf_of(page), "question": "a5_provisions"},
+        files={"file": ("code.pdf", pdf_bytes("the criminal code"), "application/pdf")},
+    )
+    assert attached.status_code == 303
+    assert submit_saq(fp).status_code == 303
+    consent = {"csrf": csrf_of(fp.get(URL).text), "consent": "yes"}
+    assert fp.post(URL + "/consent", data=consent).status_code == 303
+    table = PortalActionRow.__table__
+    with rig.store.engine.connect() as conn:
+        rows = conn.execute(
+            select(table.c.action, table.c.who, table.c.review_id, table.c.detail)
+            .where(table.c.action.like("questionnaire_%"))
+            .order_by(table.c.id)
+        ).all()
+    assert [(r.action, r.who, r.review_id) for r in rows] == [
+        (action, PEOPLE["fp_nga"], REVIEW)
+        for action in (
+            "questionnaire_saved",
+            "questionnaire_document",
+            "questionnaire_submitted",
+            "questionnaire_consent",
+        )
+    ]
+    assert rows[0].detail == "saq 1 answers" and rows[1].detail.startswith("a5_provisions: ")
+    assert [r.detail for r in rows[2:]] == ["saq", "saq: given"]
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 HERE = Path(__file__).parent
 ME_DEFS = HERE / "mutual_evaluation"
@@ -19,30 +18,15 @@ TODAY = date(2024, 6, 3)
 
 
 @pytest.fixture()
-def me_cli(tmp_path, monkeypatch, store_url):
+def me_cli(untoc_cli, tmp_path):
     """`untoc ...` with the mutual evaluation's two folders (its versions 1 and 2) added to
     the bundled definitions, in a fresh folder and store (SQLite, then PostgreSQL), on a
     fixed today."""
-    from untoc_workflow.cli import app
-
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
-    monkeypatch.setenv("UNTOC_PROCESS_DEFS", f"{ME_DEFS}:{ME_V2}")
-    monkeypatch.setenv("UNTOC_OUTBOX_DIR", str(tmp_path / "outbox"))
-    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.delenv("UNTOC_SETTINGS", raising=False)
-    monkeypatch.setattr("untoc_workflow.cli.core_commands.today", lambda: TODAY)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args), catch_exceptions=False)
-        out = result.output + (result.stderr if result.stderr_bytes else "")
-        assert result.exit_code == code, out
-        assert "Traceback" not in out
-        return result
-
-    return run
+    return untoc_cli(
+        TODAY,
+        UNTOC_PROCESS_DEFS=f"{ME_DEFS}:{ME_V2}",
+        UNTOC_OUTBOX_DIR=str(tmp_path / "outbox"),
+    )
 
 
 def stored_events(cli) -> list[dict]:

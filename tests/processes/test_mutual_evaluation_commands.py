@@ -189,15 +189,21 @@ def test_the_diagram_and_the_titles_of_its_bodies(me_cli):
     assert latest == out
     v2 = load_definitions([Path(ME_V2)]).get("mutual_evaluation", 2)
     assert v2 is not None
-    assert v2.role_title("chair", "fr") == "le Président de la Plénière"
-    assert v2.role_title("body", "ru") == "the Plenary"
+    assert v2.role_title("chair", "fr") == "Président de la Plénière"
+    assert v2.role_title("body", "ru") == "Plenary"  # not given in Russian: the English
     assert v2.role_title("rapporteur") is None
 
 
-def test_the_70_percent_rule_counts_only_the_reviews_of_its_own_process(me_cli):
+def test_the_70_percent_rule_counts_only_the_reviews_of_its_own_process(me_cli, tmp_path):
     untoc = Path(__file__).parents[1] / "cli" / "mechanism.yaml"
     me_cli("import", str(untoc))
-    me_cli("import", str(ME_MECHANISM))  # three mutual evaluations, also "cluster 1, group 1"
+    me_cli("import", str(ME_MECHANISM))  # three mutual evaluations, in no cluster
+    # two more numbered "cluster 1, group 1" as a process without clusters may write them
+    numbered = ME_V2_REVIEWS.read_text(encoding="utf-8").replace(
+        "    process_version: 2\n", "    process_version: 2\n    cluster: 1\n    group: 1\n"
+    )
+    (tmp_path / "numbered.yaml").write_text(numbered, encoding="utf-8")
+    me_cli("import", str(tmp_path / "numbered.yaml"))
     (status,) = json.loads(me_cli("clusters", "--as-of", "2024-06-03", "--format", "json").stdout)
     assert status["cluster"] == 1
     assert status["reviews"] == 2  # C1-G1-GHA and C1-G1-NGA: the country reviews alone
@@ -205,35 +211,48 @@ def test_the_70_percent_rule_counts_only_the_reviews_of_its_own_process(me_cli):
 
 def test_the_mechanism_file_asks_the_untoc_shape_of_untoc_reviews_only(me_cli, tmp_path):
     text = ME_V2_REVIEWS.read_text(encoding="utf-8")
-    # a body of its own: one assessor country, its own numbering, an instrument of its own
+    # a body of its own: no cluster or group, one assessor country
     other = text.replace(
-        "    cluster: 1\n    group: 1\n    reviewed: THA\n    instruments: [UNTOC]\n"
+        "    reviewed: THA\n    instruments: [UNTOC]\n"
         "    reviewers: [{party: CHL, instruments: [UNTOC]}, {party: AUT, instruments: [UNTOC]}]",
-        "    cluster: 7\n    group: 2\n    reviewed: THA\n    instruments: [UNTOC]\n"
+        "    reviewed: THA\n    instruments: [UNTOC]\n"
         "    reviewers: [{party: CHL, instruments: [UNTOC]}]",
     )
-    assert other != text
+    assert other != text and "cluster" not in other
     (tmp_path / "other.yaml").write_text(other, encoding="utf-8")
     me_cli("import", str(tmp_path / "other.yaml"))
     # the same for a review of the UNTOC country review: refused where it is written
     untoc = other.replace("    process: mutual_evaluation\n    process_version: 2\n", "")
     (tmp_path / "untoc.yaml").write_text(untoc, encoding="utf-8")
     err = me_cli("import", str(tmp_path / "untoc.yaml"), code=1).stderr
-    assert "reviews[1].cluster: cluster 7 is not a cluster of the Mechanism" in err
+    line = untoc.splitlines().index("  - id: ME2-THA") + 1
+    assert f"untoc.yaml:{line}: reviews[1].cluster: required key 'cluster' is missing" in err
+    assert "reviews[1].group: required key 'group' is missing" in err
     assert "reviews[1].reviewers: a review of country_review has 2 or more reviewing" in err
+    # numbered outside the Mechanism's clusters: refused, named where it is written
+    seven = untoc.replace(
+        "    reviewed: THA\n", "    cluster: 7\n    group: 1\n    reviewed: THA\n"
+    )
+    (tmp_path / "seven.yaml").write_text(seven, encoding="utf-8")
+    err = me_cli("import", str(tmp_path / "seven.yaml"), code=1).stderr
+    line = seven.splitlines().index("    cluster: 7") + 1
+    assert f"seven.yaml:{line}: reviews[1].cluster: cluster 7 is not a cluster of the" in err
 
 
-def test_a_repeat_counted_from_a_field_the_fact_lacks_is_refused_at_its_place(
-    me_cli, tmp_path, monkeypatch
-):
-    text = (ME_V2 / "mutual_evaluation_v2.yaml").read_text(encoding="utf-8")
-    assert "field: adopted_on}" in text
-    folder = tmp_path / "v2"
-    folder.mkdir()
-    mine = folder / "mutual_evaluation_v2.yaml"
-    mine.write_text(text.replace("field: adopted_on}", "field: adopted}", 1), encoding="utf-8")
-    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(folder))
-    err = me_cli("processes", code=1).output
-    line = next(i for i, t in enumerate(text.splitlines(), 1) if "field: adopted_on}" in t)
-    assert f"{mine}:{line}:" in err
-    assert "repeat.from.field: report_adopted has no date field 'adopted'" in err
+def test_a_review_without_cluster_or_group_runs_status_report_and_export(me_cli):
+    me_cli("import", str(ME_V2_REVIEWS))
+    found = states(me_cli)
+    assert found["ME2-CHL"]["stage"] == "adopted"
+    # the table leaves the group of a review its process does not number empty
+    table = me_cli("status", "--as-of", "2024-06-03").stdout
+    row = next(line for line in table.splitlines() if "ME2-CHL" in line)
+    assert [cell.strip() for cell in row.split("│")[1:3]] == ["ME2-CHL", ""]
+    report = json.loads(me_cli("report", "--as-of", "2024-06-03", "--format", "json").stdout)
+    assert report["processes"]["mutual_evaluation"]["reviews"] == 2
+    stored = json.loads(
+        (me_cli("export", "again.json") and Path("again.json")).read_text(encoding="utf-8")
+    )
+    # exported as imported: no cluster or group written for them
+    assert [sorted(r) for r in stored["reviews"]] == [
+        ["id", "instruments", "process", "process_version", "reviewed", "reviewers", "starts_on"]
+    ] * 2

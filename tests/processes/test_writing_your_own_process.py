@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 README = Path(__file__).parents[2] / "README.md"
 
 
@@ -23,29 +21,22 @@ def _heredoc(section: str, target: str) -> str:
     return found.group(1) + "\n"
 
 
-def test_the_readme_process_goes_from_an_empty_folder_to_a_letter(tmp_path, monkeypatch, store_url):
-    from untoc_workflow.cli import app
-
+def test_the_readme_process_goes_from_an_empty_folder_to_a_letter(tmp_path, untoc_cli):
     section = _section()
     (tmp_path / "my-process").mkdir()
     (tmp_path / "my-process" / "peer_review.yaml").write_text(
         _heredoc(section, "my-process/peer_review.yaml"), encoding="utf-8"
     )
     (tmp_path / "reviews.yaml").write_text(_heredoc(section, "reviews.yaml"), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(tmp_path / "my-process"))
-    monkeypatch.setenv("UNTOC_DATABASE_URL", store_url)
-    monkeypatch.setenv("UNTOC_OUTBOX_DIR", str(tmp_path / "untoc-outbox"))
-    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.delenv("UNTOC_SETTINGS", raising=False)
-    runner = CliRunner()
+    untoc = untoc_cli(
+        None,
+        UNTOC_PROCESS_DEFS=str(tmp_path / "my-process"),
+        UNTOC_OUTBOX_DIR=str(tmp_path / "untoc-outbox"),
+    )
 
     def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(app, list(args), catch_exceptions=False)
-        out = result.output + (result.stderr if result.stderr_bytes else "")
-        assert result.exit_code == code, out
-        return out
+        result = untoc(*args, code=code)
+        return result.output + (result.stderr if result.stderr_bytes else "")
 
     assert "peer_review@1" in run("processes")
     assert run("processes", "--diagram", "peer_review").startswith("flowchart TD")

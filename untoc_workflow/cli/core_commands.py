@@ -446,7 +446,7 @@ def status_command(
             waiting = "no focal point: " + ", ".join(s.parties_without_focal_point)
         table.add_row(
             s.review,
-            str(s.group),
+            str(s.group) if s.group else "",  # 0: its process numbers no groups
             s.stage,
             f"{nxt.step} {deadline.due.isoformat()}" if nxt and deadline else "",
             source,

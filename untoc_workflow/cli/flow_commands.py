@@ -95,15 +95,21 @@ def _open_reviews(review: list[str] | None) -> tuple[list[Any], list[Any]]:
     return chosen, [r for r in chosen if not complete(states[r.id])]
 
 
+# the options of the commands that start and restart the reviews' runs
+ReviewsOption = Annotated[
+    list[str] | None, typer.Option(help="Only these reviews (repeat the option).")
+]
+DeploymentOption = Annotated[
+    str, typer.Option(help="The country-review deployment, FLOW/DEPLOYMENT.")
+]
+COUNTRY_REVIEW_DEPLOYMENT = "country-review/country-review"
+
+
 @flows_app.command("start-reviews")
 @fails_cleanly
 def start_reviews_command(
-    review: Annotated[
-        list[str] | None, typer.Option(help="Only these reviews (repeat the option).")
-    ] = None,
-    deployment: Annotated[
-        str, typer.Option(help="The country-review deployment, FLOW/DEPLOYMENT.")
-    ] = "country-review/country-review",
+    review: ReviewsOption = None,
+    deployment: DeploymentOption = COUNTRY_REVIEW_DEPLOYMENT,
 ) -> None:
     """Start one country-review run per review that is not complete and has no run yet."""
     _need_api()
@@ -194,12 +200,8 @@ def sync_command(
 @flows_app.command("restart-reviews")
 @fails_cleanly
 def restart_reviews_command(
-    review: Annotated[
-        list[str] | None, typer.Option(help="Only these reviews (repeat the option).")
-    ] = None,
-    deployment: Annotated[
-        str, typer.Option(help="The country-review deployment, FLOW/DEPLOYMENT.")
-    ] = "country-review/country-review",
+    review: ReviewsOption = None,
+    deployment: DeploymentOption = COUNTRY_REVIEW_DEPLOYMENT,
 ) -> None:
     """Replace the live runs of the reviews with new runs of the deployment as it now stands.
 

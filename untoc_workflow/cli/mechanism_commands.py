@@ -343,7 +343,12 @@ def clusters_command(
         )
         return
     if not statuses:
-        console.print("no reviews in the store")
+        console.print(
+            "no review numbered in a cluster of the rule's process is in the store"
+            if mechanism.next_cluster is not None
+            else "the Mechanism declares no rule for starting the next cluster"
+            " (next_cluster in mechanism.yaml)"
+        )
     for s in statuses:
         verdict = "met" if s.rule_met else f"not met ({s.needed} more to complete)"
         nxt = _next_cluster_words(mechanism, s)

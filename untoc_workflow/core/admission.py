@@ -23,6 +23,7 @@ from .derive import MIGRATED, resolve_definition
 from .focal_points import FocalPointRoll, focal_points_on
 from .model import Event, Review
 from .rules import ENGINE_FACTS, RuleFacts, condition_rule
+from .shape import Folded, ProcessShape
 
 _NOMINATED = "focal_point_nominated"
 _WITHDRAWN = "focal_point_withdrawn"
@@ -38,7 +39,7 @@ DATE_ONLY_FACTS = ("deadline_extended",)
 _ENGINE_PARTY_FACTS = frozenset(k for k, scope in ENGINE_FACTS.items() if scope == "party")
 
 
-def date_only_facts(definitions: Iterable[Any]) -> tuple[str, ...]:
+def date_only_facts(definitions: Iterable[ProcessShape]) -> tuple[str, ...]:
     """DATE_ONLY_FACTS and every Party fact the definitions declare (none has an order)."""
     declared = {
         name
@@ -82,7 +83,7 @@ class _Rules:
     """A definition read once for admission: which step each fact completes, what each
     step waits for, and which steps come (transitively) after each one."""
 
-    def __init__(self, definition: Any) -> None:
+    def __init__(self, definition: ProcessShape) -> None:
         self.definition = definition
         self.steps: dict[str, Any] = {s.id: s for s in definition.steps}
         # facts the process puts after others (the visit after both submissions)
@@ -147,7 +148,7 @@ class _Rules:
 _rules: dict[int, _Rules] = {}
 
 
-def _rules_for(definition: Any) -> _Rules:
+def _rules_for(definition: ProcessShape) -> _Rules:
     found = _rules.get(id(definition))
     if found is None or found.definition is not definition:
         found = _rules[id(definition)] = _Rules(definition)
@@ -158,7 +159,7 @@ def _rules_for(definition: Any) -> _Rules:
 
 
 def admit(
-    definition: Any,  # a catalog (each review folds with its own version) or one definition
+    definition: Folded,  # a catalog (each review folds with its own version) or one definition
     review: Review | None,
     known: Iterable[Event],
     fact: Event,
@@ -210,7 +211,7 @@ def admit(
 
 
 def review_refusals(
-    definition: Any,
+    definition: Folded,
     review: Review,
     events: Sequence[Event],
     is_new: Callable[[Event], bool],
@@ -242,8 +243,8 @@ def review_refusals(
 
 
 def _definition_of(
-    definitions: Any, review: Review, events: Sequence[Event], is_new: Callable[[Event], bool]
-) -> Any:
+    definitions: Folded, review: Review, events: Sequence[Event], is_new: Callable[[Event], bool]
+) -> ProcessShape:
     """The review's own (process, version), never another process's: the one it records,
     or the one a migration dated on or before its newest new fact moved it to.
 

@@ -11,18 +11,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from .deadlines import StepFacts, deadline_for
 from .focal_points import FocalPointRoll, focal_points_on
 from .ladder import due_rungs
 from .model import Event, Review, Snapshot
 from .rules import ENGINE_FACTS, RuleFacts, condition_rule, waiting_rule
+from .shape import CatalogShape, Folded, P, ProcessShape
 from .state import Deadline, ReviewState, StepState
-
-# Kept for orchestration/position.py, which still asks it; the core itself tells a party's
-# fact by its shape (a party and no review), and a process declares its facts' scope.
-PARTY_EVENTS = frozenset({"focal_point_nominated", "focal_point_withdrawn", "experts_nominated"})
 
 MIGRATED = "process_migrated"
 _TERMS = ("languages", "agreed")  # field types a fact may carry that set the review's terms
@@ -48,7 +45,7 @@ class _StepPlan:
         "counted_from",
     )
 
-    def __init__(self, step: Any, definition: Any) -> None:
+    def __init__(self, step: Any, definition: ProcessShape) -> None:
         self.step = step
         self.id: str = step.id
         rule = step.completed_by
@@ -79,7 +76,7 @@ class _StepPlan:
 class _Plan:
     """A definition compiled once: steps in an order where every `after` comes first."""
 
-    def __init__(self, definition: Any) -> None:
+    def __init__(self, definition: ProcessShape) -> None:
         self.definition = definition
         by_id = {s.id: s for s in definition.steps}
         order: list[Any] = []
@@ -117,7 +114,7 @@ class _Plan:
 _plans: dict[int, _Plan] = {}
 
 
-def _plan(definition: Any) -> _Plan:
+def _plan(definition: ProcessShape) -> _Plan:
     plan = _plans.get(id(definition))
     if plan is None or plan.definition is not definition:
         plan = _Plan(definition)
@@ -229,14 +226,14 @@ def _renamed(values: Mapping[str, Any], mapping: Mapping[str, str | None]) -> di
 
 
 def resolve_definition(
-    definitions: Any, review: Review, migrations: Sequence[Event], as_of: date
-) -> tuple[Any, Mapping[str, str | None] | None]:
+    definitions: CatalogShape[P] | P, review: Review, migrations: Sequence[Event], as_of: date
+) -> tuple[P, Mapping[str, str | None] | None]:
     """The definition a review folds with on `as_of`: the one it records, or the one the
     latest migration on or before the date moved it to (with that migration's step mapping).
     A single definition (not a catalog) folds every review."""
     resolve = getattr(definitions, "resolve", None)
-    if resolve is None:
-        return definitions, None
+    if resolve is None:  # no catalog: the one definition given
+        return cast(P, definitions), None
     latest = None
     for e in migrations:
         if e.type == MIGRATED and e.on <= as_of:
@@ -248,7 +245,7 @@ def resolve_definition(
 
 
 def review_state(
-    definition: Any,
+    definition: Folded,
     review: Review,
     review_events: Sequence[Event],
     roll: FocalPointRoll,
@@ -379,7 +376,7 @@ def review_state(
 _NONE: Mapping[str, date] = {}
 
 
-def definition_version(definition: Any, review: Review) -> int:
+def definition_version(definition: ProcessShape, review: Review) -> int:
     version = getattr(definition, "version", None)
     return version if isinstance(version, int) else review.process_version
 
@@ -501,14 +498,14 @@ class MechanismFold:
 
 
 def mechanism_states(
-    definition: Any, snapshot: Snapshot, as_of: date, *, notifications: bool = True
+    definition: Folded, snapshot: Snapshot, as_of: date, *, notifications: bool = True
 ) -> dict[str, ReviewState]:
     """Every review's state on `as_of`, in review id order."""
     return fold_mechanism(definition, snapshot, as_of, notifications=notifications).states
 
 
 def fold_mechanism(
-    definition: Any, snapshot: Snapshot, as_of: date, *, notifications: bool = True
+    definition: Folded, snapshot: Snapshot, as_of: date, *, notifications: bool = True
 ) -> MechanismFold:
     """Fold the whole Mechanism on `as_of`: one pass over the log, then each review."""
     # The fold allocates many small objects and frees none in cycles; with a million events
@@ -522,7 +519,9 @@ def fold_mechanism(
             gc.enable()
 
 
-def _fold(definition: Any, snapshot: Snapshot, as_of: date, notifications: bool) -> MechanismFold:
+def _fold(
+    definition: Folded, snapshot: Snapshot, as_of: date, notifications: bool
+) -> MechanismFold:
     index = snapshot.index
     if index is None:
         index = EventIndex(snapshot.events[: bisect_right(snapshot.events, as_of, key=_on)])

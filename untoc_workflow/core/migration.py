@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from .derive import MIGRATED, fold_mechanism, index_events, resolve_definition, review_state
 from .model import Event, Snapshot
+from .shape import Folded, ProcessShape
 from .state import Deadline
 
 
@@ -39,7 +39,7 @@ class MigrationPlan:
 
 
 def step_mapping(
-    old: Any, new: Any, renamed: Mapping[str, str] | None = None
+    old: ProcessShape, new: ProcessShape, renamed: Mapping[str, str] | None = None
 ) -> dict[str, str | None]:
     """Each step of the old version -> its step in the new one: the same id, a renamed one,
     or None when the new version has no such step."""
@@ -64,9 +64,9 @@ def migration_event(
 
 
 def plan_migration(
-    definitions: Any,
+    definitions: Folded,
     snapshot: Snapshot,
-    target: Any,
+    target: ProcessShape,
     on: date,
     reviews: Sequence[str] | None = None,
     renamed: Mapping[str, str] | None = None,

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-INSTRUMENTS = ("UNTOC", "TIP", "SOM", "FIREARMS")
-REGIONAL_GROUPS = ("African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG")
+# The cluster and group of a review whose process numbers its reviews in none (mechanism.yaml
+# `reviews:`): a mechanism file leaves them out and never writes 0, the store keeps 0.
+# The instruments and regional groups are the Mechanism's to declare (mechanism.yaml).
+NOT_NUMBERED = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,6 +128,11 @@ class ProcessCatalog:
         return self.resolve(self.default_process, min(self.versions(self.default_process)))
 
 
+# What code that reads steps or facts is handed: every loaded version (a catalog, each
+# review then read in its own) or the one definition a caller holds.
+Definitions = ProcessCatalog | ProcessDefinition
+
+
 def definitions_of(
     definitions: ProcessCatalog | ProcessDefinition,
 ) -> tuple[ProcessDefinition, ...]:

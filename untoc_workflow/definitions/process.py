@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..core.rules import COMPLETION_SOURCES
 from ..dates import Duration
+from ..errors import did_you_mean
 from .rule_use import ConditionUse, WaitingRuleUse
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -368,6 +369,11 @@ class ReportFigure(_Frozen):
         return self
 
 
+# The roles and bodies a process may name in its own words (`roles:`), each with its
+# forms (`review_other`, `review_gen`...): what letters and reports read.
+ROLE_NAMES = ("review", "chair", "body", "mechanism", "secretariat", "office")
+
+
 class ProcessDefinition(_Frozen):
     """A versioned process: the facts it uses, its stages and its steps."""
 
@@ -382,9 +388,31 @@ class ProcessDefinition(_Frozen):
     roles: dict[StepId, dict[str, str]] = Field(
         default_factory=dict,
         description="titles of the roles and bodies the process's words name, by language: "
-        "e.g. chair: {en: the Chair of the Plenary}, body: {en: the Plenary}; letters and "
+        "review (for 'country review'), chair (the President of the Conference), body (the "
+        "Conference), mechanism (the Review Mechanism, whose name then ends every letter), "
+        "secretariat (the secretariat of the Review Mechanism, which signs the letters: "
+        "'secretariat of ...', its head noun first), office (the line under the signature, "
+        "UNODC's by default; none when the process declares its own secretariat alone); a "
+        "form where a language needs one: review_other (plural), review_gen, "
+        "review_gen_other (cases), review_yours_other (Arabic 'your reviews'); letters and "
         "reports read them (`role_title`)",
     )
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, roles: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        """A role the letters do not read would silently leave the glossary's word."""
+        for name in roles:
+            base = next((b for b in ROLE_NAMES if name == b or name.startswith(b + "_")), None)
+            if base is None:
+                hint = did_you_mean(name, list(ROLE_NAMES))
+                raise ValueError(
+                    f"role {name!r} is none the letters name; roles: "
+                    + ", ".join(ROLE_NAMES)
+                    + " (and their forms, e.g. review_other)"
+                    + (f" ({hint})" if hint else "")
+                )
+        return roles
 
     @model_validator(mode="after")
     def _occurrences(self) -> ProcessDefinition:

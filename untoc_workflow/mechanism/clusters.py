@@ -66,7 +66,17 @@ def threshold_on(
     on: date,
 ) -> Threshold:
     """The share in force on `on` for starting the cluster after `cluster`."""
-    found = Threshold(definition.next_cluster.threshold_percent, "mechanism.yaml")
+    rule = definition.next_cluster
+    if rule is None:
+        raise InputError(
+            [
+                Problem(
+                    "the Mechanism declares no rule for starting the next cluster",
+                    hint="next_cluster in mechanism.yaml",
+                )
+            ]
+        )
+    found = Threshold(rule.threshold_percent, "mechanism.yaml")
     best: tuple[date, str] | None = None
     for decision in decisions:
         for effect in decision.effects:
@@ -91,14 +101,17 @@ def cluster_status(
     as_of: date,
     decisions: Iterable[Decision] = (),
 ) -> list[ClusterStatus]:
-    """The 70 % rule for every cluster with reviews in the store, in order of review."""
+    """The 70 % rule for every cluster with reviews in the store, in order of review (none
+    when the Mechanism declares no such rule)."""
     decisions = list(decisions)
     folder = Folder(process, snapshot)
     rule = definition.next_cluster
-    # only the reviews of the process the rule belongs to: another process's reviews in
-    # a cluster of the same number are not the Mechanism's cluster
+    if rule is None:
+        return []
+    # only the reviews of the process the rule belongs to, numbered in its clusters: another
+    # process's reviews, numbered or not, are not the Mechanism's cluster
     counted = [
-        r for r in snapshot.reviews.values() if rule.process is None or r.process == rule.process
+        r for r in snapshot.reviews.values() if definition.counts_for_next_cluster(r.process)
     ]
     present = {r.cluster for r in counted}
     out = []
@@ -160,7 +173,7 @@ def start_next_cluster(
         )
     if starts and starts[0] < as_of:
         raise InputError("the next cluster's groups must start on or after --as-of")
-    parties = [p for p in snapshot.parties.values() if is_party_on(p, starts[0])]
+    parties = [p for p in snapshot.parties.values() if is_party_on(p, starts[0], definition)]
     return draw_cluster(parties, starts, definition, seed=seed, cluster=status.next_cluster)
 
 
@@ -186,25 +199,38 @@ def late_joiner_reviews(
     gets a new group numbered after the cluster's last one. Reviewers are drawn by the rules,
     continuing the cluster's workload.
     """
-    in_cluster = [r for r in snapshot.reviews.values() if r.cluster == cluster]
+    in_cluster = [
+        r
+        for r in snapshot.reviews.values()
+        if r.cluster == cluster and definition.has_clusters(r.process)
+    ]
     if not in_cluster:
         raise InputError(f"cluster {cluster} has no reviews yet")
+    party_to = definition.party_to
+    if party_to is None:
+        raise InputError(
+            [
+                Problem(
+                    "the Mechanism names no instrument every Party is party to,"
+                    " so no Party joins late",
+                    hint="parties.party_to in mechanism.yaml",
+                )
+            ]
+        )
+    rule = definition.joiner_rule
     first_start = min(r.starts_on for r in in_cluster)
     parties = with_regional_groups(snapshot.parties.values(), definition)
     joiners = [
         p
-        for p in late_joiners(parties, (r.reviewed for r in in_cluster), first_start)
-        if p.instruments["UNTOC"] <= as_of
+        for p in late_joiners(parties, (r.reviewed for r in in_cluster), first_start, definition)
+        if p.instruments[party_to] <= as_of
     ]
     last_group = max(r.group for r in in_cluster)
-    starts = sorted({definition.late_joiners.review_start(p.instruments["UNTOC"]) for p in joiners})
-    group_of = {d: last_group + i + 1 for i, d in enumerate(starts)}
+    start_of = {p.code: rule.review_start(p.instruments[party_to]) for p in joiners}
+    group_of = {d: last_group + i + 1 for i, d in enumerate(sorted(set(start_of.values())))}
     plans = [
         LateJoinerPlan(
-            p.code,
-            p.instruments["UNTOC"],
-            definition.late_joiners.review_start(p.instruments["UNTOC"]),
-            group_of[definition.late_joiners.review_start(p.instruments["UNTOC"])],
+            p.code, p.instruments[party_to], start_of[p.code], group_of[start_of[p.code]]
         )
         for p in joiners
     ]

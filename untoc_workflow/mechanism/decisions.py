@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -24,10 +24,15 @@ from pydantic import (
 )
 
 from ..dates import Duration
+from ..definitions.catalog import ProcessCatalog
 from ..definitions.load import allowed_keys
 from ..errors import InputError, Problem, did_you_mean, problems_from_validation
 from ..yamlsource import Located, load_file
 from .definition import DurationText, IsoDate
+
+if TYPE_CHECKING:
+    from ..definitions.catalog import Definitions
+    from ..definitions.process import ProcessDefinition
 
 
 def _int_list(value: object) -> object:
@@ -168,12 +173,12 @@ class Decision(_Frozen):
         return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
-def load_decision(path: str | Path, process: Any | None = None) -> Decision:
+def load_decision(path: str | Path, process: Definitions | None = None) -> Decision:
     """Parse and check a decision file; with `process`, check its steps exist there."""
     return parse_decision(load_file(path, aliases=False), process)
 
 
-def parse_decision(located: Located, process: Any | None = None) -> Decision:
+def parse_decision(located: Located, process: Definitions | None = None) -> Decision:
     if not isinstance(located.data, dict):
         raise InputError([Problem("a decision must be a mapping", file=located.file, line=1)])
     try:
@@ -195,11 +200,11 @@ def parse_decision(located: Located, process: Any | None = None) -> Decision:
     return decision
 
 
-def check_steps(decision: Decision, process: Any, located: Located) -> Iterable[Problem]:
+def check_steps(decision: Decision, process: Definitions, located: Located) -> Iterable[Problem]:
     """Every step an effect names exists in some loaded process; deadlines move only on
     steps with a clock. (Which reviews an effect reaches is the plan's: those whose own
     process has the step, see `effect_concerns`.)"""
-    every = list(process) if hasattr(process, "definitions") else [process]
+    every = list(process) if isinstance(process, ProcessCatalog) else [process]
     ids = list(dict.fromkeys(s.id for d in every for s in d.steps))
     # the steps a definition declares `extendable` (the contract's saq, feedback, observations)
     movable = list(dict.fromkeys(s.id for d in every for s in d.steps if s.extendable))
@@ -208,23 +213,27 @@ def check_steps(decision: Decision, process: Any, located: Located) -> Iterable[
         if step is None:
             continue
         path = f"effects[{i}].step"
-        where = {"file": located.file, "line": located.line_of(path), "path": path}
+        line = located.line_of(path)
         if step not in ids:
             yield Problem(
                 f"unknown step {step!r}; steps: {', '.join(ids)}",
                 hint=did_you_mean(step, ids),
-                **where,
+                file=located.file,
+                line=line,
+                path=path,
             )
         elif isinstance(effect, (ExtendDeadline, ChangeDuration)) and step not in movable:
             yield Problem(
                 f"the deadline of step {step!r} cannot be moved by a decision; "
                 f"steps with a movable deadline: {', '.join(movable)}",
                 hint=did_you_mean(step, movable),
-                **where,
+                file=located.file,
+                line=line,
+                path=path,
             )
 
 
-def effect_concerns(definition: Any, effect: Any) -> bool:
+def effect_concerns(definition: ProcessDefinition, effect: Effect) -> bool:
     """Whether an effect reaches a review folded with `definition`: its process has the step
     named, and a deadline effect finds it extendable there. A set_threshold concerns no
     review's steps."""
@@ -301,7 +310,7 @@ def unknown_reviews(
     return problems
 
 
-_EFFECT_MODELS = {
+_EFFECT_MODELS: dict[str, type[BaseModel]] = {
     "extend_deadline": ExtendDeadline,
     "change_duration": ChangeDuration,
     "set_threshold": SetThreshold,
@@ -348,7 +357,7 @@ def decisions_dir(process_defs: Path) -> Path:
     return process_defs / "decisions"
 
 
-def load_decisions(folder: Path, process: Any | None = None) -> list[tuple[Path, Decision]]:
+def load_decisions(folder: Path, process: Definitions | None = None) -> list[tuple[Path, Decision]]:
     """Every decision file in a folder (sorted by adoption date, then reference)."""
     out = [(p, load_decision(p, process)) for p in sorted(folder.glob("*.y*ml"))]
     return sorted(out, key=lambda pd: (pd[1].adopted_on, pd[1].ref))

@@ -155,7 +155,7 @@ def draw_cluster(
     codes = sorted(by_code)
     rng = random.Random(seed)
 
-    reviewed = [c for c in codes if is_party_on(by_code[c], starts[0])]
+    reviewed = [c for c in codes if is_party_on(by_code[c], starts[0], definition)]
     not_drawn = tuple(
         (c, f"not party to the Convention on {starts[0].isoformat()}: left to the late-joiner rule")
         for c in codes
@@ -229,7 +229,7 @@ def draw_reviewers(
     reviewed) already drawn let a later draw (late joiners) keep the cluster's balance.
     Raises DrawImpossible naming every Party whose rules cannot be met, drawing nothing.
     """
-    problems = [p for _, on, code in plans for p in check_feasible(code, on, parties)]
+    problems = [p for _, on, code in plans for p in check_feasible(code, on, parties, definition)]
     if problems:
         raise DrawImpossible(problems, title="the draw is impossible: these rules cannot be met")
     drawer = _Drawer(parties, definition, rng)
@@ -250,7 +250,7 @@ def draw_reviewers(
             cluster=cluster,
             group=group,
             reviewed=code,
-            instruments=instruments_on(parties[code], on),
+            instruments=instruments_on(parties[code], on, definition),
             reviewers=tuple(slots[review_id(cluster, group, code)]),
             starts_on=on,
         )
@@ -259,7 +259,9 @@ def draw_reviewers(
     return reviews, tuple(drawer.lots)
 
 
-def check_feasible(code: str, on: date, parties: Mapping[str, Party]) -> list[Problem]:
+def check_feasible(
+    code: str, on: date, parties: Mapping[str, Party], definition: MechanismDefinition
+) -> list[Problem]:
     """Why the rules cannot be met for reviewing `code` on `on` (empty when they can)."""
     me = parties[code]
     path = f"parties[{code}]"
@@ -272,7 +274,7 @@ def check_feasible(code: str, on: date, parties: Mapping[str, Party]) -> list[Pr
                 "it under regional_groups.explicit in mechanism.yaml",
             )
         ]
-    others = [p for c, p in parties.items() if c != code and is_party_on(p, on)]
+    others = [p for c, p in parties.items() if c != code and is_party_on(p, on, definition)]
     out: list[Problem] = []
     if not any(p.regional_group == me.regional_group for p in others):
         out.append(
@@ -292,7 +294,7 @@ def check_feasible(code: str, on: date, parties: Mapping[str, Party]) -> list[Pr
                 hint="rule other_regional_group",
             )
         )
-    for instrument in instruments_on(me, on):
+    for instrument in instruments_on(me, on, definition):
         if not any(p.is_party_to(instrument, on) for p in others):
             out.append(
                 Problem(
@@ -312,7 +314,8 @@ class _Drawer:
         self, parties: Mapping[str, Party], definition: MechanismDefinition, rng: random.Random
     ) -> None:
         self.parties = parties
-        self.rules = definition.drawing
+        self.definition = definition
+        self.rules = definition.draw_rules
         self.rng = rng
         self.load: Counter[str] = Counter()
         self.pairs: set[tuple[str, str]] = set()  # (reviewer, reviewed)
@@ -323,7 +326,7 @@ class _Drawer:
         self, phase: str, rid: str, code: str, on: date, chosen: list[ReviewerAssignment]
     ) -> None:
         me = self.parties[code]
-        under_review = instruments_on(me, on)
+        under_review = instruments_on(me, on, self.definition)
         taken = {a.party for a in chosen} | {code}
         if phase in (OWN, OTHER):
             same = phase == OWN
@@ -331,7 +334,7 @@ class _Drawer:
                 c
                 for c in self.codes
                 if c not in taken
-                and is_party_on(self.parties[c], on)
+                and is_party_on(self.parties[c], on, self.definition)
                 and (self.parties[c].regional_group == me.regional_group) == same
                 and self.parties[c].regional_group is not None
             ]

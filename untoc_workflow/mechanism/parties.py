@@ -1,8 +1,9 @@
-"""Parties of the Mechanism: their UN regional group and the instruments they are party to.
+"""Parties of the Mechanism: their regional group and the instruments they are party to.
 
-Regional groups come from the `countrygroups` package (UN_REGIONAL_GROUPS), under the names
-of the mechanism file; the definition's explicit entries (the European Union, non-member
-Parties, Türkiye, which the package lists twice) win over the package.
+The regional groups are the definition's (mechanism.yaml); a group with a `source` is read
+from the `countrygroups` package (UN_REGIONAL_GROUPS), under the names of the mechanism
+file; the definition's explicit entries (the European Union, non-member Parties, Türkiye,
+which the package lists twice) win over the package.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache
 
-from ..core.model import INSTRUMENTS, Party
+from ..core.model import Party
 from .definition import MechanismDefinition
 
 
@@ -30,7 +31,9 @@ def _package_groups(pairs: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, 
 
 def package_groups(definition: MechanismDefinition) -> dict[str, tuple[str, ...]]:
     """Every code the package places, with all the groups it places it in."""
-    pairs = tuple((g.id, g.source) for g in definition.regional_groups.groups)
+    pairs = tuple(
+        (g.id, g.source) for g in definition.regional_groups.groups if g.source is not None
+    )
     return _package_groups(pairs)
 
 
@@ -82,26 +85,35 @@ def with_regional_groups(
     return out
 
 
-def instruments_on(party: Party, on: date) -> tuple[str, ...]:
-    """The instruments the party is party to on `on`, in the Mechanism's order."""
-    return tuple(i for i in INSTRUMENTS if party.is_party_to(i, on))
+def instruments_on(party: Party, on: date, definition: MechanismDefinition) -> tuple[str, ...]:
+    """The Mechanism's instruments the party is party to on `on`, in the Mechanism's order."""
+    return tuple(i for i in definition.instrument_ids if party.is_party_to(i, on))
 
 
-def is_party_on(party: Party, on: date) -> bool:
-    """A party takes part in the Mechanism from the day it is party to the Convention."""
-    return party.is_party_to("UNTOC", on)
+def is_party_on(party: Party, on: date, definition: MechanismDefinition) -> bool:
+    """A party takes part in the Mechanism from the day it is party to the instrument every
+    Party is party to (the Convention); always, when the Mechanism names none."""
+    party_to = definition.party_to
+    return party_to is None or party.is_party_to(party_to, on)
 
 
 def late_joiners(
-    parties: Mapping[str, Party], reviewed: Iterable[str], cluster_start: date
+    parties: Mapping[str, Party],
+    reviewed: Iterable[str],
+    cluster_start: date,
+    definition: MechanismDefinition,
 ) -> list[Party]:
-    """Parties that became party to the Convention after `cluster_start`, not yet reviewed."""
+    """Parties that became party to the Convention after `cluster_start`, not yet reviewed
+    (none when the Mechanism names no instrument every Party is party to)."""
+    party_to = definition.party_to
+    if party_to is None:
+        return []
     seen = set(reviewed)
     out = [
         p
         for p in parties.values()
         if p.code not in seen
-        and "UNTOC" in p.instruments
-        and p.instruments["UNTOC"] > cluster_start
+        and party_to in p.instruments
+        and p.instruments[party_to] > cluster_start
     ]
-    return sorted(out, key=lambda p: (p.instruments["UNTOC"], p.code))
+    return sorted(out, key=lambda p: (p.instruments[party_to], p.code))

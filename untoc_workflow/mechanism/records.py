@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Column, select, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from ..errors import InputError, Problem
 from .decisions import Decision
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 
 class DecisionRow(SQLModel, table=True):
@@ -70,7 +73,7 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def applied_decisions(store: Any) -> list[tuple[Decision, date]]:
+def applied_decisions(store: Store) -> list[tuple[Decision, date]]:
     """Every decision recorded in the store with the date it was applied as of."""
     with store.engine.connect() as conn:
         rows = conn.execute(
@@ -85,11 +88,11 @@ def applied_decisions(store: Any) -> list[tuple[Decision, date]]:
     return out
 
 
-def check_not_amended(store: Any, decision: Decision) -> bool:
+def check_not_amended(store: Store, decision: Decision) -> bool:
     """True when the decision is already recorded; InputError when recorded with other content."""
     with store.engine.connect() as conn:
         digest = conn.execute(
-            select(DecisionRow.digest).where(DecisionRow.ref == decision.ref)  # type: ignore[arg-type]
+            select(col(DecisionRow.digest)).where(col(DecisionRow.ref) == decision.ref)
         ).scalar_one_or_none()
     if digest is None:
         return False
@@ -106,7 +109,7 @@ def check_not_amended(store: Any, decision: Decision) -> bool:
     return True
 
 
-def record_decision(store: Any, decision: Decision, as_of: date) -> bool:
+def record_decision(store: Store, decision: Decision, as_of: date) -> bool:
     """Record the decision once; False when it was already recorded (same content)."""
     if check_not_amended(store, decision):
         return False
@@ -127,7 +130,7 @@ def record_decision(store: Any, decision: Decision, as_of: date) -> bool:
 
 
 def record_draw(
-    store: Any,
+    store: Store,
     *,
     id: str,
     kind: str,
@@ -139,9 +142,7 @@ def record_draw(
 ) -> bool:
     """Record a draw once (by id); False when a draw with that id is already recorded."""
     with store.engine.begin() as conn:
-        found = conn.execute(
-            select(DrawRow.id).where(DrawRow.id == id)  # type: ignore[arg-type]
-        ).first()
+        found = conn.execute(select(col(DrawRow.id)).where(col(DrawRow.id) == id)).first()
         if found is not None:
             return False
         conn.execute(
@@ -160,7 +161,7 @@ def record_draw(
     return True
 
 
-def draws(store: Any, kind: str | None = None) -> list[dict[str, Any]]:
+def draws(store: Store, kind: str | None = None) -> list[dict[str, Any]]:
     """Recorded draws, oldest first, as plain dicts (record decoded)."""
     sql = (
         "SELECT id, kind, cluster, seed, rules_version, made_on, record FROM mechanism_draw"

@@ -59,6 +59,7 @@ def redraws_requested(snapshot: Snapshot, party: str, cluster: int) -> int:
         for e in snapshot.events
         if e.type == "reviewer_replaced"
         and e.data.get("requested_by") == party
+        and e.review is not None
         and e.review in snapshot.reviews
         and snapshot.reviews[e.review].cluster == cluster
     )
@@ -106,7 +107,7 @@ def redraw(
                 )
             ]
         )
-    limit = definition.drawing.redraw_limit
+    limit = definition.draw_rules.redraw_limit
     used = redraws_requested(snapshot, requested_by, review.cluster)
     if used >= limit:
         raise InputError(
@@ -137,7 +138,7 @@ def redraw(
     pool = []
     for code in sorted(parties):
         p = parties[code]
-        if code in excluded or not is_party_on(p, on):
+        if code in excluded or not is_party_on(p, on, definition):
             continue
         if slot == OWN and p.regional_group != me.regional_group:
             continue
@@ -161,7 +162,7 @@ def redraw(
         )
     load = workload(snapshot, review.cluster, on)
     lot = pool
-    if definition.drawing.even_workload:
+    if definition.draw_rules.even_workload:
         least = min(load[c] for c in pool)
         lot = [c for c in pool if load[c] == least]
     # Seeded by the request as well as the seed, so two redraws on one seed still differ.

@@ -148,7 +148,7 @@ def _definition_on(
     migrations: dict[str, list[Event]] = {}
     if named and hasattr(process, "resolve"):
         for e in snapshot.events:
-            if e.type == MIGRATED and e.review in named:
+            if e.type == MIGRATED and e.review is not None and e.review in named:
                 migrations.setdefault(e.review, []).append(e)
 
     def definition_on(review: Review, effect: Any) -> Any:
@@ -272,7 +272,7 @@ def schedule_late_joiners(
                 made_on=as_of,
                 record={
                     "review": review.id,
-                    "rule": definition.late_joiners.model_dump(),
+                    "rule": definition.joiner_rule.model_dump(),
                     "lots": [lot.as_dict() for lot in lots if lot.review == review.id],
                 },
             )

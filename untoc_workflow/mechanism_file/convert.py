@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from ..core.model import Event, Mission, Party, Review, ReviewerAssignment
+from ..core.model import NOT_NUMBERED, Event, Mission, Party, Review, ReviewerAssignment
 from . import models as m
 
 # --- file models -> core ----------------------------------------------------------------
@@ -31,8 +31,8 @@ def party_from_model(p: m.PartyModel) -> Party:
 def review_from_model(r: m.ReviewModel) -> Review:
     return Review(
         id=r.id,
-        cluster=r.cluster,
-        group=r.group,
+        cluster=NOT_NUMBERED if r.cluster is None else r.cluster,
+        group=NOT_NUMBERED if r.group is None else r.group,
         reviewed=r.reviewed,
         instruments=tuple(r.instruments),
         reviewers=tuple(ReviewerAssignment(a.party, tuple(a.instruments)) for a in r.reviewers),
@@ -107,10 +107,13 @@ def party_to_dict(p: Party) -> dict[str, Any]:
 
 
 def review_to_dict(r: Review) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": r.id,
-        "cluster": r.cluster,
-        "group": r.group,
+    out: dict[str, Any] = {"id": r.id}
+    # a review its process does not number is written without cluster or group
+    if r.cluster != NOT_NUMBERED:
+        out["cluster"] = r.cluster
+    if r.group != NOT_NUMBERED:
+        out["group"] = r.group
+    out |= {
         "reviewed": r.reviewed,
         "instruments": list(r.instruments),
         "reviewers": [{"party": a.party, "instruments": list(a.instruments)} for a in r.reviewers],

@@ -31,7 +31,7 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[mi
     libyaml's dumper when there is one: a million events in seconds, not minutes."""
 
 
-def _str(dumper: Any, value: str) -> yaml.ScalarNode:
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     if value.lower() in {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
     return dumper.represent_str(value)

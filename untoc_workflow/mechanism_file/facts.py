@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, StrictInt, create_model, field_validator,
 
 from ..definitions import ProcessCatalog
 from ..definitions.process import Fact, FactField
+from ..languages import Language
 from ..yamlsource import MAX_INT_DIGITS
 from . import models as m
 from .fast import Reader, engine_readers, fact_reader
@@ -43,7 +44,7 @@ def _field(name: str, spec: FactField, agreed_steps: tuple[str, ...], fact: str)
     elif kind == "party":
         annotation = m.PartyCode
     elif kind == "languages":
-        annotation = list[m.Language]
+        annotation = list[Language]
         info.update(max_length=3, description="0-3 codes; empty = no agreement")
     elif kind == "list":  # names: the assessors of a visit
         annotation = list[m.Text]
@@ -77,9 +78,7 @@ def fact_model(name: str, fact: Fact, agreed_steps: tuple[str, ...] = ()) -> typ
     validators: dict[str, Any] = {}
     if any(spec.type == "languages" for spec in fact.fields.values()):
         names = [f for f, spec in fact.fields.items() if spec.type == "languages"]
-        validators["_languages_unique"] = field_validator(*names)(
-            classmethod(_unique_languages)  # type: ignore[arg-type]
-        )
+        validators["_languages_unique"] = field_validator(*names)(classmethod(_unique_languages))
     bounds = {f: spec.at_most for f, spec in fact.fields.items() if spec.at_most}
     order = {f: spec.after for f, spec in fact.fields.items() if spec.after}
     if order:
@@ -102,14 +101,14 @@ def fact_model(name: str, fact: Fact, agreed_steps: tuple[str, ...] = ()) -> typ
             return self
 
         validators["_within_bounds"] = model_validator(mode="after")(_within)
-    model = create_model(  # type: ignore[call-overload]
+    model = create_model(
         _camel(name),
         __base__=m._Event,
         __validators__=validators,
         __doc__=fact.label() or None,
         **fields,
     )
-    return model  # type: ignore[no-any-return]
+    return model
 
 
 class EventVocabulary:

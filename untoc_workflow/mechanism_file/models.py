@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -98,8 +98,17 @@ PartyCode = Annotated[
 # An instrument's code (UNTOC, TIP, SOM, FIREARMS, UNCAC...): which ones a review of the
 # UNTOC Mechanism may name is the Mechanism's to say (mechanism.yaml: instruments)
 Instrument = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,19}$")]
-RegionalGroup = Literal["African", "Asia-Pacific", "Eastern European", "GRULAC", "WEOG"]
 Text = Annotated[str, Field(min_length=1)]
+# A regional group of the Mechanism: which ones, mechanism.yaml says (regional_groups), and
+# `parse.py` checks; the published schema lists the bundled ones (schema.py)
+RegionalGroup = Text
+# A review's cluster or group: whether its process numbers its reviews, and in what range,
+# mechanism.yaml says (reviews.PROCESS); the format alone asks a positive number if given
+Number = Annotated[
+    StrictInt | None,
+    Field(ge=1),
+    WithJsonSchema({"type": "integer", "minimum": 1}),
+]
 Email = Annotated[
     str,
     AfterValidator(checked_email),
@@ -134,7 +143,7 @@ class PartyModel(_Model):
     regional_group: RegionalGroup | None
     instruments: dict[Instrument, IsoDate] = Field(
         description="instrument -> date it became party (the Mechanism may require one:"
-        " mechanism.yaml file_shape.parties_party_to)"
+        " mechanism.yaml parties.party_to)"
     )
     mission: MissionModel | None = None
     languages: list[Language] = Field(default_factory=list)
@@ -157,12 +166,12 @@ class ReviewerModel(_Model):
 
 class ReviewModel(_Model):
     id: Text
-    # the Mechanism's clusters (mechanism.yaml) for its own process's reviews
-    cluster: StrictInt = Field(ge=1)
-    group: StrictInt = Field(ge=1)
+    # required, and in which range, for the processes whose shape mechanism.yaml declares
+    cluster: Number = None
+    group: Number = None
     reviewed: PartyCode
     instruments: list[Instrument] = Field(min_length=1)
-    # how many, the Mechanism says for its own process (file_shape.reviewers_at_least)
+    # how many, the Mechanism says per process (mechanism.yaml reviews.PROCESS.reviewers)
     reviewers: list[ReviewerModel]
     starts_on: IsoDate
     process: Text = Field(default="country_review", description="the process the review runs")
@@ -259,7 +268,7 @@ ENGINE_EVENT_MODELS: tuple[type[_Event], ...] = (
 )
 
 EVENT_MODELS: dict[str, type[_Event]] = {
-    m.model_fields["type"].annotation.__args__[0]: m for m in ENGINE_EVENT_MODELS
+    get_args(m.model_fields["type"].annotation)[0]: m for m in ENGINE_EVENT_MODELS
 }
 
 

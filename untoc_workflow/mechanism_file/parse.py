@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -24,6 +24,9 @@ from .convert import data_to_json, event_from_model, party_from_model, review_fr
 from .facts import EventVocabulary
 from .fast import canonical_json
 from .source import JsonStream, LocatedSource
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessCatalog
 
 MAX_PROBLEMS = 200  # beyond this a person fixes the first ones and tries again
 
@@ -57,7 +60,7 @@ class ParsedMechanism:
 def parse_document(
     located: Located | LocatedSource | JsonStream,
     known: Known | None = None,
-    definitions: Any = None,
+    definitions: ProcessCatalog | EventVocabulary | None = None,
 ) -> ParsedMechanism:
     """Parse and check a whole mechanism file; raise InputError listing every problem."""
     reader = MechanismReader(located, known, definitions)
@@ -75,7 +78,7 @@ class MechanismReader:
         self,
         source: Located | LocatedSource | JsonStream,
         known: Known | None = None,
-        definitions: Any = None,
+        definitions: ProcessCatalog | EventVocabulary | None = None,
     ):
         self.vocabulary = vocabulary_of(definitions)
         self.source = LocatedSource(source) if isinstance(source, Located) else source
@@ -89,8 +92,8 @@ class MechanismReader:
         self.reviews: list[Review] = []
         self._refused_parties: set[str] = set()
         self._refused_reviews: set[str] = set()
-        # read once: asking the settings for it per review costs seconds at 10,000 reviews
-        self._shape = _mechanism_shape()
+        # the Mechanism's declared shape, read once for the whole file
+        self.mechanism = _mechanism()
         self._read_head()
 
     def line_of(self, path: str) -> int | None:
@@ -118,9 +121,8 @@ class MechanismReader:
         name two processes declare with other fields), or None."""
         if not isinstance(raw, dict) or raw.get("type") not in self.vocabulary.ambiguous:
             return None
-        review = (
-            self._reviews.get(raw.get("review")) if isinstance(raw.get("review"), str) else None
-        )
+        named = raw.get("review")
+        review = self._reviews.get(named) if isinstance(named, str) else None
         if review is None:
             return None
         return self.vocabulary.model_for(raw["type"], review.process, review.process_version)
@@ -191,6 +193,8 @@ class MechanismReader:
                 self.finish()  # not our format: the rest would only be noise
             # validate parties and reviews one by one so the good ones still serve checks
             doc = None
+        parties: list[tuple[int, m.PartyModel]] | list[m.PartyModel]
+        reviews: list[tuple[int, m.ReviewModel]] | list[m.ReviewModel]
         if doc is not None:
             parties = list(doc.parties)
             reviews = list(doc.reviews)
@@ -203,13 +207,22 @@ class MechanismReader:
 
     def _check_parties(self, parties: list[tuple[int, m.PartyModel]] | list[m.PartyModel]) -> None:
         seen: dict[str, int] = {}
-        shape, _ = self._shape
-        required = shape.parties_party_to if shape is not None else None
+        mechanism = self.mechanism
+        required = mechanism.party_to if mechanism is not None else None
+        groups = mechanism.regional_group_ids if mechanism is not None else ()
         for i, p in _indexed(parties):
             if required is not None and required not in p.instruments:
                 self._add(
                     f"parties[{i}].instruments",
                     f"{required} is required: every party of the Mechanism is party to it",
+                )
+            group = p.regional_group
+            if mechanism is not None and group is not None and group not in groups:
+                self._add(
+                    f"parties[{i}].regional_group",
+                    f"{group!r} is not a regional group of the Mechanism",
+                    did_you_mean(group, groups)
+                    or f"regional groups (mechanism.yaml): {', '.join(groups) or 'none'}; or null",
                 )
             if p.code in seen:
                 self._add(
@@ -288,31 +301,45 @@ class MechanismReader:
         self._reviews: dict[str, Review] = {**self.known.reviews, **{r.id: r for r in self.reviews}}
 
     def _check_shape(self, at: str, r: Any) -> None:
-        """What the Mechanism's YAML requires of a review of its own process (clusters,
-        instruments, reviewers); a review of another process needs none of it."""
-        shape, mechanism = self._shape
-        if shape is None or mechanism is None or r.process != shape.process:
+        """What the Mechanism's YAML declares of a review of its process (`reviews:` in
+        mechanism.yaml: its cluster and group, instruments, reviewers); a process it names
+        no shape for asks none of it."""
+        mechanism = self.mechanism
+        if mechanism is None:
             return
-        numbers = sorted(c.number for c in mechanism.clusters)
-        if r.cluster not in numbers:
-            self._add(
-                f"{at}.cluster",
-                f"cluster {r.cluster} is not a cluster of the Mechanism",
-                f"clusters: {', '.join(map(str, numbers))} (mechanism.yaml)",
-            )
-        known = [i.id for i in mechanism.instruments]
-        for instrument in r.instruments:
-            if instrument not in known:
+        shape = mechanism.shape_of(r.process)
+        declared = f"mechanism.yaml reviews.{r.process}"
+        for key, span in (("cluster", shape.cluster), ("group", shape.group)):
+            number = getattr(r, key)
+            if span is None:
+                continue
+            if number is None:
                 self._add(
-                    f"{at}.instruments",
-                    f"{instrument} is not an instrument of the Mechanism",
-                    did_you_mean(instrument, known) or f"instruments: {', '.join(known)}",
+                    f"{at}.{key}",
+                    f"required key {key!r} is missing",
+                    f"a review of {r.process} is numbered in a {key}, {span} ({declared})",
                 )
-        if len(r.reviewers) < shape.reviewers_at_least:
+            elif not span.holds(number):
+                self._add(
+                    f"{at}.{key}",
+                    f"{key} {number} is not a {key} of the Mechanism",
+                    f"{key}s of {r.process}: {span} ({declared}.{key})",
+                )
+        if shape.instruments == "declared":
+            known = mechanism.instrument_ids
+            for instrument in r.instruments:
+                if instrument not in known:
+                    self._add(
+                        f"{at}.instruments",
+                        f"{instrument} is not an instrument of the Mechanism",
+                        did_you_mean(instrument, known) or f"instruments: {', '.join(known)}",
+                    )
+        least = shape.reviewers.min if shape.reviewers is not None else 0
+        if len(r.reviewers) < least:
             self._add(
                 f"{at}.reviewers",
-                f"a review of {shape.process} has {shape.reviewers_at_least} or more reviewing"
-                f" Parties; {r.id} has {len(r.reviewers)}",
+                f"a review of {r.process} has {least} or more reviewing Parties;"
+                f" {r.id} has {len(r.reviewers)}",
             )
 
     def _unknown_type(self, at: str, raw: Any, kind: Any) -> None:
@@ -581,32 +608,32 @@ class _Migration:
 
 
 _vocabularies: dict[int, tuple[Any, EventVocabulary]] = {}
-_shapes: dict[tuple[str, float], tuple[Any, Any]] = {}
+_mechanisms: dict[tuple[str, float], Any] = {}
 
 
-def _mechanism_shape() -> tuple[Any, Any]:
-    """(file_shape, the Mechanism's rules) of the settings' mechanism.yaml, or (None, None)
-    when there is none or it declares no shape; read once per file version."""
+def _mechanism() -> Any:
+    """The Mechanism's rules (the settings' mechanism.yaml), or None when they cannot be
+    read (its own command says what is wrong with them); read once per file version."""
     from ..definitions.load import defs_file, is_mechanism_rules
 
     path = defs_file("mechanism.yaml", accept=is_mechanism_rules)
     try:
         key = (str(path), path.stat().st_mtime)
     except OSError:
-        return None, None
-    found = _shapes.get(key)
-    if found is None:
+        return None
+    if key not in _mechanisms:
         from ..mechanism.definition import load_mechanism
 
         try:
-            mechanism = load_mechanism(path)
+            _mechanisms[key] = load_mechanism(path)
         except InputError:
-            mechanism = None  # its own command says what is wrong with it
-        found = _shapes[key] = (getattr(mechanism, "file_shape", None), mechanism)
-    return found
+            _mechanisms[key] = None
+    return _mechanisms[key]
 
 
-def vocabulary_of(definitions: Any = None) -> EventVocabulary:
+def vocabulary_of(
+    definitions: ProcessCatalog | EventVocabulary | None = None,
+) -> EventVocabulary:
     """The event models of the loaded definitions (built once per catalog)."""
     if definitions is None:
         from ..definitions import load_definitions

@@ -11,9 +11,9 @@ import json
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..errors import InputError, Problem
 from ..inputfile import MAX_JSON_BYTES, read_input
@@ -49,6 +49,9 @@ class LocatedSource:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
+# `*` matches the empty string, so the match is never None: typed so once, not checked on
+# every skip of the million-event scan
+_ws_match = cast(Callable[[str, int], re.Match[str]], _WS.match)
 _VALUE_START = frozenset('[{"-0123456789tfn')
 
 
@@ -101,13 +104,13 @@ class JsonStream:
         decode = json.JSONDecoder(
             object_pairs_hook=no_dupes, parse_int=bounded_int, parse_constant=no_constant
         ).raw_decode
-        pos = _WS.match(text, 0).end()
+        pos = _ws_match(text, 0).end()
         if text[pos : pos + 1] != "{":
             if text[pos : pos + 1] and text[pos] in _VALUE_START:
                 self.is_mapping = False  # the reader says what a mechanism file must be
                 return
             raise self._syntax(pos, "Expecting '{'" if text[pos:] else "the file is empty")
-        pos = _WS.match(text, pos + 1).end()
+        pos = _ws_match(text, pos + 1).end()
         if text[pos : pos + 1] == "}":
             self._expect_end(pos + 1)
             return
@@ -131,10 +134,10 @@ class JsonStream:
                         )
                     ]
                 )
-            pos = _WS.match(text, pos).end()
+            pos = _ws_match(text, pos).end()
             if text[pos : pos + 1] != ":":
                 raise self._syntax(pos, "Expecting ':' delimiter")
-            pos = _WS.match(text, pos + 1).end()
+            pos = _ws_match(text, pos + 1).end()
             if key == "events" and text[pos : pos + 1] == "[":
                 self._head_spans[key] = (pos, pos)
                 pos = self._scan_events(decode, pos + 1, dupes)
@@ -152,10 +155,10 @@ class JsonStream:
                     self.events_is_list = False  # the reader says so
                 else:
                     self.head[key] = value
-            pos = _WS.match(text, pos).end()
+            pos = _ws_match(text, pos).end()
             ch = text[pos : pos + 1]
             if ch == ",":
-                pos = _WS.match(text, pos + 1).end()
+                pos = _ws_match(text, pos + 1).end()
                 continue
             if ch == "}":
                 break
@@ -163,13 +166,13 @@ class JsonStream:
         self._expect_end(pos + 1)
 
     def _expect_end(self, pos: int) -> None:
-        end = _WS.match(self.text, pos).end()
+        end = _ws_match(self.text, pos).end()
         if end != len(self.text):
             raise self._syntax(end, "Extra data")
 
     def _scan_events(self, decode: Any, pos: int, dupes: list[bool]) -> int:
         text = self.text
-        pos = _WS.match(text, pos).end()
+        pos = _ws_match(text, pos).end()
         if text[pos : pos + 1] == "]":
             return pos + 1
         starts, ends = self._starts, self._ends
@@ -184,10 +187,10 @@ class JsonStream:
                 dupes.clear()
             starts.append(start)
             ends.append(pos)
-            pos = _WS.match(text, pos).end()
+            pos = _ws_match(text, pos).end()
             ch = text[pos : pos + 1]
             if ch == ",":
-                pos = _WS.match(text, pos + 1).end()
+                pos = _ws_match(text, pos + 1).end()
                 continue
             if ch == "]":
                 return pos + 1

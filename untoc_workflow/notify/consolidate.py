@@ -14,23 +14,28 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.state import DueNotification, ReviewState
+from ..languages import UN_LANGUAGES
+from ..outbox.headers import one_line
 from ..outbox.rows import new_row
 from ..outbox.tables import AWAITING_APPROVAL, PENDING
 from ..wording.collation import sort_key
-from ..wording.languages import UN_LANGUAGES, long_date
+from ..wording.languages import long_date
 from ..wording.words import local_party_name
 from .context import (
+    SampleStep,
     late_by,
     notice_context,
-    one_line,
     process_fields,
     process_term,
     recipient_fields,
 )
 from .recipients import Recipient
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessDefinition, Step
 
 
 @dataclass
@@ -129,7 +134,7 @@ def item_context(
     step_titles: Mapping[str, str],
     language: str,
     secretariat: Any,
-    process: Any = None,
+    process: ProcessDefinition | None = None,
 ) -> dict[str, Any]:
     ctx = notice_context(
         notice=item.notice,
@@ -161,9 +166,9 @@ class LetterWriter:
     def __init__(
         self,
         templates: Any,
-        steps: Mapping[str, Any],
+        steps: Mapping[str, Step],
         settings: Any,
-        processes: Mapping[tuple[str, int], Any] | None = None,
+        processes: Mapping[tuple[str, int], ProcessDefinition] | None = None,
     ):
         self.templates = templates
         self.steps = steps
@@ -179,12 +184,13 @@ class LetterWriter:
         party = parties.get(code)
         return one_line(local_party_name(code, language, party.name if party else None))
 
-    def _process(self, item: Item) -> Any:
+    def _process(self, item: Item) -> ProcessDefinition | None:
         state = item.state
-        key = (getattr(state, "process", None), getattr(state, "process_version", None))
-        return self.processes.get(key)  # type: ignore[arg-type]
+        return self.processes.get((state.process, state.process_version))
 
-    def _letter_definition(self, items: Sequence[Item], reviews: Sequence[str] = ()) -> Any:
+    def _letter_definition(
+        self, items: Sequence[Item], reviews: Sequence[str] = ()
+    ) -> ProcessDefinition | None:
         """The process a letter speaks of: its notices' or reviews' own when they share one;
         else the one every review of the sweep runs; else the default process (the first
         loaded), whose words head a letter about several processes."""
@@ -197,12 +203,12 @@ class LetterWriter:
             return next(iter(own.values()))
         return next(iter(self.processes.values()), None)
 
-    def _letter_process(self, process: Any, language: str) -> dict[str, Any]:
+    def _letter_process(self, process: ProcessDefinition | None, language: str) -> dict[str, Any]:
         if process is None:
             return {"id": "", "title": "", "tag": "", "mechanism": None}
         return process_fields(process, language)
 
-    def _letter_term(self, process: Any) -> dict[str, Any]:
+    def _letter_term(self, process: ProcessDefinition | None) -> dict[str, Any]:
         base = self.templates.text_env.globals["term"]
         return {"term": process_term(process, base)} if process is not None else {}
 
@@ -461,12 +467,16 @@ def notice_row(item: Item, outbox_key: str) -> dict[str, Any]:
 LETTERS = ("daily", "opening", "presidency", "secretariat")
 
 
-def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dict[str, Any]]]:
+def sample_letter_contexts(
+    templates: Any, language: str, step: SampleStep | None = None
+) -> list[tuple[str, dict[str, Any]]]:
     """(letter, context) pairs covering every letter and branch, with notice fragments
-    rendered from the real notice templates in `language`."""
-    from .context import sample_notice_contexts
+    rendered from the real notice templates in `language`, about `step` (by default the
+    first the bundled default process's samples ask for)."""
+    from .context import bundled_sample_steps, sample_notice_contexts
 
-    notices = sample_notice_contexts(language)
+    step = step or bundled_sample_steps()[0]
+    notices = sample_notice_contexts(language, step=step)
     text, html = templates.render_item("step_overdue", language, notices[0])
     text2, html2 = templates.render_item("escalation_mission", language, notices[1])
     items = [{"text": text, "html": html}, {"text": text2, "html": html2}]
@@ -486,7 +496,7 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
         }
 
     day = long_date(date(2024, 4, 16), language)
-    step = {"id": "saq", "title": "", "title_en": "Self-assessment questionnaire"}
+    step_fields = step.fields()
     common: dict[str, Any] = {
         "as_of": day,
         "month": _month(date(2024, 4, 16), language),
@@ -523,7 +533,7 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
                 "is_state": True,
                 "steps": [
                     {
-                        "step": step,
+                        "step": step_fields,
                         "due": long_date(date(2022, 5, 1), language),
                         "source": "rule",
                         "basis": None,
@@ -545,7 +555,7 @@ def sample_letter_contexts(templates: Any, language: str) -> list[tuple[str, dic
                     {
                         "review": "C1-G1-NGA",
                         "reviewed": name("NGA"),
-                        "step": step,
+                        "step": step_fields,
                         "due": long_date(date(2022, 5, 1), language),
                         "days_overdue": 716,
                         "late_by": notices[0]["late_by"],

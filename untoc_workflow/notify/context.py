@@ -7,14 +7,19 @@ definition check rejects a template that uses anything else.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..outbox.headers import one_line
 from ..wording.languages import direction, long_date, month_year
 from ..wording.words import days as wording_days
 from ..wording.words import is_state, local_party_name, term
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessDefinition
 
 # field -> None (a plain value or list) or the set of its attributes
 NOTICE_FIELDS: dict[str, Any] = {
@@ -85,31 +90,41 @@ def late_by(days: int, language: str) -> str:
 
 
 # The glossary's words a process may call otherwise in its `roles`: a mutual evaluation is
-# no "country review", its plenary's chair no "President of the Conference". A role may give
-# its plural (`review_other`) and cases (`review_gen`, `review_gen_other`) where a language
-# needs them; otherwise its one form is used.
+# no "country review", its plenary's chair no "President of the Conference", its letters
+# are not signed by the "secretariat of the Review Mechanism" of UNODC. A role may give its
+# plural (`review_other`) and cases (`review_gen`, `review_gen_other`; Arabic's possessive
+# "your reviews", `review_yours_other`) where a language needs them; otherwise its one form
+# is used.
 _ROLE_TERMS = {
     "country_review": "review",
     "president": "chair",
     "conference": "body",
     "review_mechanism": "mechanism",
+    "mechanism_secretariat": "secretariat",
+    "note_sender": "secretariat",
+    "unodc": "office",
 }
 
 
-def process_fields(definition: Any, language: str) -> dict[str, Any]:
+def process_fields(definition: ProcessDefinition, language: str) -> dict[str, Any]:
     """The review's process as its letters name it, in `language` (else English)."""
     titles = dict(getattr(definition, "title", None) or {})
     title = titles.get(language) or titles.get("en") or str(definition.process)
     roles = getattr(definition, "role_title", None)
+    mechanism = roles("mechanism", language) if roles else None
+    if mechanism is None and getattr(definition, "roles", None):
+        # A process that names its own roles speaks of itself, not in the glossary's words
+        # (UNTOC's): the footer of its automatic letters names the process by its title.
+        mechanism = title
     return {
         "id": definition.process,
         "title": one_line(title),
         "tag": one_line(getattr(definition, "tag", None) or title),
-        "mechanism": roles("mechanism", language) if roles else None,
+        "mechanism": one_line(mechanism) if mechanism else None,
     }
 
 
-def process_term(definition: Any, base: Any) -> Any:
+def process_term(definition: ProcessDefinition, base: Any) -> Any:
     """`term()` that names the process's own review, chair, body and mechanism where the
     process declares them (its `roles`), else the glossary's word (`base`)."""
     roles = dict(getattr(definition, "roles", None) or {})
@@ -118,6 +133,8 @@ def process_term(definition: Any, base: Any) -> Any:
 
     def term(key: str, lang: str, **kw: Any) -> str:
         role = _ROLE_TERMS.get(key)
+        if role == "office" and role not in roles and "secretariat" in roles:
+            return ""  # a secretariat of its own is no office of UNODC's: no line under it
         if role is None or role not in roles:
             return str(base(key, lang, **kw))
         count, number = kw.get("count"), kw.get("number")
@@ -130,7 +147,7 @@ def process_term(definition: Any, base: Any) -> Any:
             role,
         ]
         for name in filter(None, names):
-            titles = roles.get(name) or {}
+            titles: Mapping[str, str] = roles.get(name) or {}
             text = titles.get(lang) or (titles.get("en") if name == role else None)
             if text:
                 return text[:1].upper() + text[1:] if kw.get("cap") else text
@@ -177,7 +194,7 @@ def notice_context(
     others: Sequence[Any],
     language: str,
     secretariat: Any,
-    process: Any = None,  # the review's own ProcessDefinition
+    process: ProcessDefinition | None = None,  # the review's own
 ) -> dict[str, Any]:
     deadline = notice.deadline
 
@@ -272,7 +289,7 @@ def digest_context(
     language: str,
     secretariat: Any,
     reference: str,
-    process: Any = None,  # the reviews' own ProcessDefinition
+    process: ProcessDefinition | None = None,  # the reviews' own
 ) -> dict[str, Any]:
     return {
         "dir": direction(language),
@@ -287,6 +304,52 @@ def digest_context(
 
 
 # -- sample values for the definition check: every branch a template may take ------------
+
+
+@dataclass(frozen=True)
+class SampleStep:
+    """A step the samples ask for: its id, its English title (the samples leave the title in
+    the letter's language empty, as for a step that has none) and the review's stage while
+    it is open."""
+
+    id: str
+    title_en: str
+    stage: str
+
+    def fields(self) -> dict[str, str]:
+        return {"id": self.id, "title": "", "title_en": self.title_en}
+
+
+def sample_steps(definition: Any, every: bool = False) -> tuple[SampleStep, ...]:
+    """The steps of `definition` the samples ask for: those whose deadline may be extended
+    (the letters' usual subject), else those with a ladder, else all (`every`: all); each
+    with the stage the review has reached when it opens (the last one an earlier step
+    moved it to)."""
+    stage = definition.stages[0]
+    at: dict[str, str] = {}
+    for step in definition.steps:
+        at[step.id] = stage
+        stage = step.stage_on_completion or stage
+    chosen = (
+        list(definition.steps)
+        if every
+        else [s for s in definition.steps if s.extendable]
+        or [s for s in definition.steps if s.ladder]
+        or list(definition.steps)
+    )
+    return tuple(
+        SampleStep(s.id, s.title.get("en") or next(iter(s.title.values())), at[s.id])
+        for s in chosen
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_sample_steps() -> tuple[SampleStep, ...]:
+    """Without a definition, the samples ask for the bundled default process's steps."""
+    from ..definitions import load_definitions
+    from ..definitions.load import BUNDLED_DEFS
+
+    return sample_steps(load_definitions(BUNDLED_DEFS).default)
 
 
 class _SampleRecipient:
@@ -306,12 +369,15 @@ def sample_notice_contexts(
     reviewed: str = "NGA",
     reviewers: tuple[str, ...] = ("GHA", "DEU"),
     waiting: tuple[str, ...] | None = None,
+    step: SampleStep | None = None,
 ) -> list[dict[str, Any]]:
-    """One context per branch; a review of `reviewed` by `reviewers`, the step waiting for
-    `waiting` (the reviewed Party by default)."""
+    """One context per branch; a review of `reviewed` by `reviewers`, `step` (by default
+    the first the bundled default process's samples ask for) waiting for `waiting` (the
+    reviewed Party by default)."""
     from types import SimpleNamespace as NS
 
     waiting = (reviewed,) if waiting is None else waiting
+    step = step or bundled_sample_steps()[0]
 
     out = []
     for variant in range(4):
@@ -325,9 +391,9 @@ def sample_notice_contexts(
             decision="12/2" if variant == 0 else None,
         )
         notice = NS(
-            key=f"C1-G1-{reviewed}/saq/overdue/1/2024-03-01",
+            key=f"C1-G1-{reviewed}/{step.id}/overdue/1/2024-03-01",
             as_of=date(2024, 4, 16),
-            step="saq",
+            step=step.id,
             rung="overdue",
             occurrence=variant,
             deadline=deadline,
@@ -343,7 +409,7 @@ def sample_notice_contexts(
             group=1,
             reviewed=reviewed,
             reviewers=reviewers if variant != 3 else (),
-            stage="questionnaire",
+            stage=step.stage,
         )
         parties = {c: NS(name=local_party_name(c, "en")) for c in (reviewed, *reviewers)}
         concerned = waiting[0] if waiting else reviewed
@@ -362,7 +428,7 @@ def sample_notice_contexts(
             notice=notice,
             state=state,
             parties=parties,
-            step_titles={"en": "Self-assessment questionnaire"} if variant else {},
+            step_titles={"en": step.title_en} if variant else {},
             recipient=recipient,
             others=[other] if variant != 2 else [],
             language=language,
@@ -374,17 +440,23 @@ def sample_notice_contexts(
     return out
 
 
-def sample_digest_contexts(language: str = "en") -> list[dict[str, Any]]:
+def sample_digest_contexts(
+    language: str = "en", steps: Sequence[SampleStep] = ()
+) -> list[dict[str, Any]]:
+    """The monthly summaries of a focal point and of a mission, their reviews at the first
+    two of `steps` (by default those of the bundled default process's samples)."""
     from types import SimpleNamespace as NS
 
-    rows = [
+    first, second = ((list(steps) or list(bundled_sample_steps())) * 2)[:2]
+
+    rows: list[dict[str, Any]] = [
         {
             "id": "C1-G1-NGA",
             "reviewed": local_party_name("NGA", language),
             "as_": "reviewed",
             "is_state": True,
-            "stage": "questionnaire",
-            "step": {"id": "saq", "title": "", "title_en": "Self-assessment questionnaire"},
+            "stage": first.stage,
+            "step": first.fields(),
             "due": long_date(date(2024, 3, 1), language),
             "source": "extended",
             "basis": "Conference decision 12/2",
@@ -411,8 +483,8 @@ def sample_digest_contexts(language: str = "en") -> list[dict[str, Any]]:
             "reviewed": local_party_name("DEU", language),
             "as_": "reviewer",
             "is_state": True,
-            "stage": "written_feedback",
-            "step": {"id": "written_feedback", "title": "", "title_en": "Written feedback"},
+            "stage": second.stage,
+            "step": second.fields(),
             "due": long_date(date(2024, 6, 1), language),
             "source": "rule",
             "basis": None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core import focal_points_on, mechanism_states
 from ..outbox.rows import insert_rows, lock_outbox, new_row, utc_naive
@@ -18,6 +18,11 @@ from .context import digest_context, late_by, process_term
 from .outstanding import outstanding_lines
 from .recipients import Recipient, RecipientResolver
 from .templates import DIGEST_TEMPLATE
+
+if TYPE_CHECKING:
+    from ..core.state import ReviewState
+    from ..store.store import Store
+    from .sweep import Notifier
 
 
 @dataclass
@@ -32,7 +37,7 @@ def digest_key(as_of: date) -> str:
 
 
 def review_lines(
-    states: Mapping[str, Any],
+    states: Mapping[str, ReviewState],
     parties: Mapping[str, Any],
     party: str,
     language: str,
@@ -57,7 +62,7 @@ def review_lines(
     return lines
 
 
-def record_digest(store: Any, notifier: Any, as_of: date, now: datetime) -> DigestReport:
+def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) -> DigestReport:
     """Write this month's summaries to the outbox (sent by the next drain)."""
     settings = notifier.settings
     snapshot = store.snapshot(as_of)
@@ -133,7 +138,7 @@ def record_digest(store: Any, notifier: Any, as_of: date, now: datetime) -> Dige
 
 
 def run_digest(
-    store: Any, as_of: date, now: datetime, settings: Any | None = None, *, deliver: bool = True
+    store: Store, as_of: date, now: datetime, settings: Any | None = None, *, deliver: bool = True
 ) -> tuple[DigestReport, Any]:
     """The monthly summary as `untoc digest` and the Prefect flow run it: record, then drain."""
     from ..outbox import transport_for

@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..core.ladder import ladder_base
+from ..outbox.headers import one_line
 from ..wording.languages import long_date
 from ..wording.words import is_state, local_party_name
-from .context import late_by, one_line
+from .context import late_by
 
 
 def outstanding_lines(

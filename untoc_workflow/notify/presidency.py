@@ -10,16 +10,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.ladder import ladder_base, occurrence_on, rung_times
+from ..outbox.headers import one_line
 from ..wording.collation import sort_key
 from ..wording.languages import long_date
 from ..wording.words import is_state, local_party_name
-from .context import late_by, one_line
+from .context import late_by
+
+if TYPE_CHECKING:
+    from ..core.state import ReviewState
+    from ..definitions import ProcessCatalog, ProcessDefinition, Rung
 
 
-def presidency_held(definition: Any) -> bool:
+def presidency_held(definition: ProcessCatalog | ProcessDefinition) -> bool:
     """The summary waits for approval when a rung addressed to the President requires it."""
     from ..definitions.catalog import definitions_of
 
@@ -34,7 +39,7 @@ def presidency_held(definition: Any) -> bool:
 
 def late_parties(
     steps: Mapping[str, Any],
-    states: Mapping[str, Any],
+    states: Mapping[str, ReviewState],
     parties: Mapping[str, Any],
     language: str,
     notes: Mapping[str, date] | None = None,
@@ -97,12 +102,12 @@ def late_parties(
     return sorted(out, key=lambda p: sort_key(p["party"], language, p["code"]))
 
 
-def rung_reached(rung: Any, base: date, as_of: date) -> bool:
+def rung_reached(rung: Rung, base: date, as_of: date) -> bool:
     """The rung has fallen due at least once (it may have run its course since)."""
     return bool(rung.offset.after(base) <= as_of)
 
 
-def rung_active(rung: Any, base: date, as_of: date) -> bool:
+def rung_active(rung: Rung, base: date, as_of: date) -> bool:
     """From the rung's first occurrence until one interval after its last."""
     first = rung.offset.after(base)
     if first > as_of:

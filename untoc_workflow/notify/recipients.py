@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..outbox.headers import one_line, valid_address
+
+if TYPE_CHECKING:
+    from ..core.focal_points import FocalPointRoll
 
 GENERAL_ROLES = ("secretariat", "cop_presidency")
 
@@ -56,7 +59,9 @@ class Resolution:
 class RecipientResolver:
     """Resolves roles for one sweep date: parties, the focal-point roll, two contacts."""
 
-    def __init__(self, parties: Mapping[str, Any], roll: Any, secretariat: Any, presidency: Any):
+    def __init__(
+        self, parties: Mapping[str, Any], roll: FocalPointRoll, secretariat: Any, presidency: Any
+    ):
         self.parties = parties
         self.roll = roll
         self.contacts = {"secretariat": secretariat, "cop_presidency": presidency}

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
@@ -46,6 +46,7 @@ from ..outbox.golive import (
     set_go_live,
     swept_days,
 )
+from ..outbox.headers import one_line
 from ..outbox.ledger import MessageNotice
 from ..outbox.record_of_notes import notes_sent
 from ..outbox.rows import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
@@ -55,13 +56,17 @@ from ..wording.languages import long_date
 from ..wording.words import local_party_name
 from ..working_calendar import WorkingCalendar, load_calendar
 from .consolidate import Item, Letter, LetterWriter, letter_row, notice_row
-from .context import one_line
 from .note_numbers import DEFAULT_SERIES, check_series, number_notes
 from .outstanding import outstanding_lines
 from .presidency import late_parties, presidency_held
 from .recipients import Fallback, Recipient, RecipientResolver
 from .release import RELEASED, rewritten_key, rewritten_reason, written_earlier
 from .templates import Templates, templates_dir
+
+if TYPE_CHECKING:
+    from ..core.focal_points import FocalPointRoll
+    from ..definitions import ProcessCatalog, ProcessDefinition
+    from ..store.store import Store
 
 N = MessageNotice.__table__  # type: ignore[attr-defined]
 PRESIDENCY_KIND = "presidency"
@@ -139,7 +144,7 @@ class Notifier:
 
     def __init__(
         self,
-        definition: Any,
+        definition: ProcessCatalog | ProcessDefinition,
         settings: Any,
         templates: Templates | None = None,
         calendar: WorkingCalendar | None = None,
@@ -174,7 +179,7 @@ class Notifier:
 
     def record(
         self,
-        store: Any,
+        store: Store,
         as_of: date,
         now: datetime,
         *,
@@ -187,7 +192,7 @@ class Notifier:
         stamp = utc_naive(now)
         with store.engine.connect() as conn:
             start = go_live_row(conn)
-        recorded_live = start.go_live if start is not None else None  # type: ignore[attr-defined]
+        recorded_live = start.go_live if start is not None else None
         if go_live is not None and recorded_live not in (None, go_live):
             raise InputError(
                 f"the correspondence of this store went live on {recorded_live.isoformat()};"
@@ -213,10 +218,10 @@ class Notifier:
         resolver = RecipientResolver(
             snapshot.parties, roll, self.settings.secretariat, self.settings.cop_presidency
         )
-        opened = start is not None and start.opened_on is not None  # type: ignore[attr-defined]
+        opened_on: date | None = start.opened_on if start is not None else None
+        opened = opened_on is not None
         with store.engine.connect() as conn:
-            if opened:
-                opened_on = start.opened_on  # type: ignore[union-attr]
+            if opened_on is not None:
                 plan = self._daily(
                     conn, states, snapshot.parties, resolver, roll, as_of, opened_on, report
                 )
@@ -282,7 +287,7 @@ class Notifier:
         states: Mapping[str, ReviewState],
         parties: Mapping[str, Any],
         resolver: RecipientResolver,
-        roll: Any,
+        roll: FocalPointRoll,
         as_of: date,
         opened_on: date,
         report: SweepReport,
@@ -329,14 +334,14 @@ class Notifier:
                     for item in by_addr:
                         by_address[item.address].append(item)
                     continue
-                item = self._carried(child, message, states, resolver, as_of)
-                if item is None:
+                again = self._carried(child, message, states, resolver, as_of)
+                if again is None:
                     plan.dropped[child.id] = "its recipient can no longer be addressed"
                     reasons.append(f"{child.notice}: recipient no longer addressed")
                     continue
-                item.missed = missed(child.due_on, child.found_on)
-                item.holiday = self._holiday(child.due_on, child.found_on)
-                carried.append(item)
+                again.missed = missed(child.due_on, child.found_on)
+                again.holiday = self._holiday(child.due_on, child.found_on)
+                carried.append(again)
             if message.status == CANCELLED:
                 reasons.append(message.cancel_reason)  # marked by a decision: rebuild
             elif not reasons and written_earlier(message, as_of):
@@ -499,7 +504,7 @@ class Notifier:
         child: Any,
         states: Mapping[str, ReviewState],
         parties: Mapping[str, Any],
-        roll: Any,
+        roll: FocalPointRoll,
     ) -> str | None:
         """Why a carried notice no longer applies, or None."""
         state = states.get(child.review_id)
@@ -798,7 +803,7 @@ def _with_fallback(r: Recipient, note: Fallback) -> Recipient:
 
 
 def sweep(
-    store: Any,
+    store: Store,
     notifier: Notifier,
     transport: Any,
     as_of: date,
@@ -843,7 +848,7 @@ def notifier_from_settings(settings: Any | None = None) -> Notifier:
 
 
 def run_sweep(
-    store: Any,
+    store: Store,
     as_of: date,
     now: datetime,
     settings: Any | None = None,
@@ -873,7 +878,7 @@ def run_sweep(
         transport.close()
 
 
-def reapply_standing_decisions(store: Any, notifier: Notifier, as_of: date) -> None:
+def reapply_standing_decisions(store: Store, notifier: Notifier, as_of: date) -> None:
     """Let standing Conference decisions (a changed duration) reach the steps that started
     since they were applied, before the sweep reads any deadline. Nothing recorded changes;
     with no decision in the store this is one query."""

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jinja2
@@ -27,11 +27,23 @@ from jinja2 import meta, nodes
 from markupsafe import Markup
 
 from ..errors import Problem, did_you_mean
+from ..languages import UN_LANGUAGES
 from ..wording.form import install as install_form
-from ..wording.languages import UN_LANGUAGES, direction
+from ..wording.languages import direction
 from ..wording.words import WordingError
 from ..wording.words import install as install_wording
-from .context import DIGEST_FIELDS, NOTICE_FIELDS, sample_digest_contexts, sample_notice_contexts
+from .context import (
+    DIGEST_FIELDS,
+    NOTICE_FIELDS,
+    SampleStep,
+    sample_digest_contexts,
+    sample_notice_contexts,
+    sample_steps,
+)
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessDefinition
+    from ..yamlsource import Located
 
 SUFFIX = ".j2"
 LETTERS = "letters"
@@ -176,12 +188,20 @@ def _markup_fragments(value: Any) -> Any:
 # -- the definition check -------------------------------------------------------------------
 
 
-def check_template(templates: Templates, name: str, digest: bool = False) -> list[str]:
+def check_template(
+    templates: Templates, name: str, digest: bool = False, steps: tuple[SampleStep, ...] = ()
+) -> list[str]:
     """Everything wrong with one template, in every language: missing files, unknown
-    fields (found by reading the source, then by rendering sample notices)."""
+    fields (found by reading the source, then by rendering sample notices about each of
+    `steps`, by default the bundled default process's first)."""
     errors: list[str] = []
     known = DIGEST_FIELDS if digest else NOTICE_FIELDS
-    make_samples = sample_digest_contexts if digest else sample_notice_contexts
+
+    def make_samples(language: str) -> list[dict[str, Any]]:
+        if digest:
+            return sample_digest_contexts(language, steps)
+        return [c for s in (steps or (None,)) for c in sample_notice_contexts(language, step=s)]
+
     for language in UN_LANGUAGES:
         path = templates.path(name, language)
         if not path.is_file():
@@ -265,10 +285,10 @@ def _template_line(exc: BaseException, path: Path) -> str:
     return str(path)
 
 
-_check_cache: dict[tuple[str, str, bool], list[str]] = {}
+_check_cache: dict[tuple[str, str, SampleStep], list[str]] = {}
 
 
-def check_definition_templates(definition: Any, located: Any) -> list[Problem]:
+def check_definition_templates(definition: ProcessDefinition, located: Located) -> list[Problem]:
     """Definition check (registered in notify/__init__): each rung's template exists in the
     six languages and renders sample notices; problems point at the rung's line."""
     folder = templates_dir(Path(located.file).resolve().parent)
@@ -278,11 +298,14 @@ def check_definition_templates(definition: Any, located: Any) -> list[Problem]:
         return []  # these very sources passed before
     templates = Templates(folder)
     problems: list[Problem] = []
+    # each rung's template renders letters about its own step (the step's own wording)
+    own_step = {s.id: s for s in sample_steps(definition, every=True)}
     for i, step in enumerate(definition.steps):
         for j, rung in enumerate(step.ladder):
-            cache_key = (str(folder), rung.template, False)
+            own = own_step[step.id]
+            cache_key = (str(folder), rung.template, own)
             if cache_key not in _check_cache:
-                _check_cache[cache_key] = check_template(templates, rung.template)
+                _check_cache[cache_key] = check_template(templates, rung.template, steps=(own,))
             errors = _check_cache[cache_key]
             if not errors:
                 continue
@@ -300,7 +323,9 @@ def check_definition_templates(definition: Any, located: Any) -> list[Problem]:
                         hint=hint,
                     )
                 )
-    digest_errors = check_template(templates, DIGEST_TEMPLATE, digest=True)
+    digest_errors = check_template(
+        templates, DIGEST_TEMPLATE, digest=True, steps=sample_steps(definition)
+    )
     problems.extend(Problem(e, file=located.file) for e in digest_errors)
     if not problems and marker is not None:
         with contextlib.suppress(OSError):

@@ -13,10 +13,13 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlalchemy import text
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 APPROVE, REJECT, HOLD = "approve", "reject", "keep held"
 _HELD = "SELECT key FROM outbox WHERE status = 'awaiting_approval'"
@@ -97,7 +100,7 @@ def approval_form(held: Sequence[Mapping[str, Any]]) -> type[BaseModel]:
         label = f"{i}. {row['review']} - {row['subject']} - to {row['to']}"
         letter = str(row.get("text") or "").strip()
         fields[f"decision_{i}"] = (
-            Literal[APPROVE, REJECT, HOLD] | None,  # type: ignore[valid-type]
+            Literal[APPROVE, REJECT, HOLD] | None,
             Field(
                 None,
                 title=label,
@@ -141,7 +144,7 @@ def decisions(
     return out
 
 
-def record_decisions(store: Any, decided: Decisions, at: datetime) -> dict[str, list[str]]:
+def record_decisions(store: Store, decided: Decisions, at: datetime) -> dict[str, list[str]]:
     """Record the decisions as `untoc outbox approve|reject` records them."""
     from ..outbox.rows import approve, reject
     from ..store.dialect import writing

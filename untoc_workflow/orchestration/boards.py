@@ -6,18 +6,32 @@ The sweep and digest runs publish them as Prefect table artifacts (`late-reviews
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
 from .desk import deadline_source, party_names, step_label, un_date
 
+if TYPE_CHECKING:
+    from ..core.state import ReviewState
+    from ..definitions.catalog import Definitions
+    from ..store.store import Store
+
 DUE_SOON_DAYS = 30
+# Prefect's UI draws each cell of a table artifact on one line (white-space: nowrap), from
+# markdown, where a line break starts a new line. On one line each, the seven columns of
+# the late steps took 1,308 pixels: their last two were out of view on a 1,280-pixel screen
+# beside the UI's sidebar (273). Their texts are cut into lines of at most WRAP characters.
+WRAP = 16
+WRAPPED = ("step", "awaited", "reviewed", "source")
 
 
-def _row(state: Any, step: Any, definition: Any, parties: Mapping[str, Any]) -> dict[str, Any]:
+def _row(
+    state: ReviewState, step: Any, definition: Definitions, parties: Mapping[str, Any]
+) -> dict[str, Any]:
     # The columns in the order the officer reads them: which review, how late, at what;
     # then the detail. The UI draws them left to right as the keys come.
     d = step.deadline
@@ -33,7 +47,7 @@ def _row(state: Any, step: Any, definition: Any, parties: Mapping[str, Any]) -> 
 
 
 def late_reviews(
-    states: Mapping[str, Any], definition: Any, parties: Mapping[str, Any]
+    states: Mapping[str, ReviewState], definition: Definitions, parties: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """Every open step past its deadline, of every review: the latest first."""
     rows = [
@@ -46,8 +60,8 @@ def late_reviews(
 
 
 def due_soon(
-    states: Mapping[str, Any],
-    definition: Any,
+    states: Mapping[str, ReviewState],
+    definition: Definitions,
     parties: Mapping[str, Any],
     as_of: date,
     days: int = DUE_SOON_DAYS,
@@ -65,7 +79,18 @@ def due_soon(
     return sorted(rows, key=lambda r: (r["days left"], r["review"], r["step"]))
 
 
-def awaiting_approval(store: Any, *, with_text: bool = False) -> list[dict[str, Any]]:
+def in_lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows as the desk shows them: the long texts on lines of at most WRAP characters
+    (a word longer than that keeps its own line)."""
+    return [{k: _wrapped(v) if k in WRAPPED else v for k, v in row.items()} for row in rows]
+
+
+def _wrapped(text: str) -> str:
+    lines = textwrap.wrap(text, WRAP, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines)
+
+
+def awaiting_approval(store: Store, *, with_text: bool = False) -> list[dict[str, Any]]:
     """Escalations held for the secretariat's approval (outbox rows awaiting_approval);
     with `with_text`, each letter's text too (what the approval form shows to be signed)."""
     sql = text(

@@ -19,21 +19,26 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, text
 
 from .position import review_position, run_step_facts, waited_facts
 from .reading import review_snapshot
 
+if TYPE_CHECKING:
+    from ..core.model import Event, Snapshot
+    from ..definitions.catalog import Definitions
+    from ..store.store import Store
 
-def log_mark(store: Any) -> int:
+
+def log_mark(store: Store) -> int:
     """The last position in the event log now: what an import appends comes after it."""
     with store.engine.connect() as conn:
         return int(conn.execute(text("SELECT COALESCE(MAX(seq), 0) FROM event")).scalar_one())
 
 
-def reviews_touched(store: Any, after: int) -> set[str]:
+def reviews_touched(store: Store, after: int) -> set[str]:
     """The reviews the events appended after `after` bear on: those they name, and every
     review (as reviewed or reviewing State party) of a Party a Party-wide fact is about."""
     named = text(
@@ -55,7 +60,7 @@ def reviews_touched(store: Any, after: int) -> set[str]:
     return reviews
 
 
-def _step_event(snapshot: Any, review_id: str, kind: str) -> Any | None:
+def _step_event(snapshot: Snapshot, review_id: str, kind: str) -> Event | None:
     """The last recorded fact of type `kind` for the review (or, Party-wide, for one of its
     Parties): the one a run waiting at that step would have received. Last recorded, not
     last dated: an import may bring a focal point dated before one already known."""
@@ -72,7 +77,7 @@ def _step_event(snapshot: Any, review_id: str, kind: str) -> Any | None:
 
 
 async def aresume_touched_runs(
-    definition: Any, store: Any, reviews: Collection[str], after: int, today: date
+    definition: Definitions, store: Store, reviews: Collection[str], after: int, today: date
 ) -> list[str]:
     """Resume the suspended runs of `reviews` the facts logged after `after` move (see the
     module's text); returns the ids of the runs resumed."""
@@ -107,7 +112,7 @@ async def aresume_touched_runs(
 
 
 def resume_touched_runs(
-    definition: Any, store: Any, reviews: Collection[str], after: int, today: date
+    definition: Definitions, store: Store, reviews: Collection[str], after: int, today: date
 ) -> list[str]:
     """`aresume_touched_runs`, after checking that the Prefect API answers (ServerUnreachable
     in one line if not)."""
@@ -116,4 +121,4 @@ def resume_touched_runs(
     if not reviews:
         return []
     ping_server()
-    return _run(aresume_touched_runs(definition, store, reviews, after, today))  # type: ignore[no-any-return]
+    return _run(aresume_touched_runs(definition, store, reviews, after, today))

@@ -7,12 +7,17 @@ be filtered by step, role and lateness.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.state import Deadline
 from .position import Position
+
+if TYPE_CHECKING:
+    from ..core.state import ReviewState, StepState
+    from ..definitions.catalog import Definitions
 
 # Lateness bands, as tags: the list filters on one tag, not on a number of days.
 _BANDS = ((30, "late:<1m"), (182, "late:1-6m"), (365, "late:6-12m"))
@@ -80,21 +85,49 @@ def worst_step(position: Position) -> Any:
     return steps[0] if steps else position.step_state
 
 
-def _step_words(step: Any, definition: Any, position: Position, parties: Mapping[str, Any]) -> str:
+def began_late(started_on: date) -> str:
+    """A step that began after its deadline had passed, said as the letters say it
+    ("could begin only on 1 August 2023, after its deadline"): their English lexicon's
+    words and date, not a phrasing of the desk's own."""
+    from ..wording.languages import long_date
+
+    return str(_letters_lexicon().began_late(long_date(started_on, "en")))
+
+
+@functools.cache
+def _letters_lexicon() -> Any:
+    """The bundled letters' English lexicon (templates/en/_lexicon.j2), its macros callable."""
+    import jinja2
+
+    from ..definitions.load import BUNDLED_DEFS
+    from ..wording.words import install
+
+    folder = BUNDLED_DEFS / "templates"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+    install(env, folder)
+    return env.get_template("en/_lexicon.j2").module
+
+
+def _step_words(
+    step: StepState, definition: Definitions, position: Position, parties: Mapping[str, Any]
+) -> str:
     parts = [step_label(definition, position.state, step.step)]
     if step.deadline is not None:
         due = step.deadline.due
         parts.append(f"due {un_date(due)} ({deadline_source(step.deadline)})")
         parts.append(days_phrase((position.as_of - due).days))
         if step.started_on is not None and step.started_on > due:
-            # the correspondence's wording: a step can begin after its deadline has passed
-            parts.append(f"began on {un_date(step.started_on)}, after its deadline had passed")
+            parts.append(began_late(step.started_on))
     if step.waiting_for:
         parts.append(f"waiting for {party_names(step.waiting_for, parties)}")
     return " - ".join(parts)
 
 
-def step_label(definition: Any, state: Any, step_id: str) -> str:
+def step_label(definition: Definitions, state: ReviewState, step_id: str) -> str:
     """A step's title read in the review's own (process, version): handed the catalog of
     every process, the desk asks it for the review's definition, never for a step found by
     its id in another process."""
@@ -112,7 +145,11 @@ def step_label(definition: Any, state: Any, step_id: str) -> str:
 
 
 def state_message(
-    position: Position, definition: Any, parties: Mapping[str, Any], *, refused: str | None = None
+    position: Position,
+    definition: Definitions,
+    parties: Mapping[str, Any],
+    *,
+    refused: str | None = None,
 ) -> str:
     """The run's state in one line, e.g. "Self-assessment questionnaire - due 11 October 2021
     (agreed at the preliminary consultation) - 918 days overdue - waiting for Albania": the

@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .vocabulary import FactShape, definitions_of, fact_shape
+
+if TYPE_CHECKING:
+    from ..definitions.catalog import Definitions
 
 
 class Fact(BaseModel):
@@ -100,7 +103,7 @@ def _camel(name: str) -> str:
 _models: dict[tuple[int, str], tuple[Any, type[Fact]]] = {}
 
 
-def fact_model(kind: str, definition: Any) -> type[Fact]:
+def fact_model(kind: str, definition: Definitions) -> type[Fact]:
     """The typed fact `kind` of `definition` (one definition, or a catalog of every loaded
     version); KeyError for a fact no run takes."""
     cached = _models.get((id(definition), kind))
@@ -120,7 +123,7 @@ def fact_model(kind: str, definition: Any) -> type[Fact]:
     return model
 
 
-def fact_from_event(event: Mapping[str, Any], definition: Any) -> Fact:
+def fact_from_event(event: Mapping[str, Any], definition: Definitions) -> Fact:
     """A mechanism-file event (as `untoc record` builds it) as the matching typed fact."""
     model = fact_model(str(event["type"]), definition)
     note, who = split_recorder(event.get("note"))
@@ -133,7 +136,7 @@ def fact_from_event(event: Mapping[str, Any], definition: Any) -> Fact:
     return model.model_validate({k: v for k, v in data.items() if v is not None})
 
 
-def FACTS(definition: Any) -> dict[str, type[Fact]]:  # noqa: N802 (was a table; same name)
+def FACTS(definition: Definitions) -> dict[str, type[Fact]]:  # noqa: N802 (was a table; same name)
     """The typed fact of every fact a run of `definition` waits for, by name."""
     from .position import step_fact
 

@@ -224,6 +224,7 @@ def _optional(info: FieldInfo) -> tuple[Any, FieldInfo]:
     """A field of one step's form as the choice form shows it: not required (the chosen
     step's own form decides what is), no default (nothing of another step sent)."""
     kept = FieldInfo.merge_field_infos(info, default=None)
+    assert info.annotation is not None  # every field of a fact's model is annotated
     return info.annotation | None, kept
 
 
@@ -256,7 +257,7 @@ def resume_form(
     if len(choices) == 1:
         return step_form(position, parties, today, title=title)
     forms = [step_form(p, parties, today) for p in choices]
-    labels = [p.definition.step(p.step).label() for p in choices]
+    labels = [p.definition.step(p.step or "").label() for p in choices]
     common = ("on", "recorded_by", "note")
     first = forms[0].model_fields
     fields: dict[str, Any] = {
@@ -320,7 +321,7 @@ def chosen_fact(
     label = data.pop(STEP_FIELD, None)
     at = position
     if len(choices) > 1 and label is not None:
-        by_label = {p.definition.step(p.step).label(): p for p in choices}
+        by_label = {p.definition.step(p.step or "").label(): p for p in choices}
         if label not in by_label:
             return f"step {label!r} is not open (open: {'; '.join(by_label)})"
         at = by_label[label]

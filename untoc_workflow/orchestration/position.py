@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..core import focal_points_on, index_events, review_state
 from ..core.derive import MIGRATED, resolve_definition
@@ -19,6 +19,10 @@ from ..core.rules import ENGINE_FACTS, condition_rule
 from ..core.state import ReviewState, StepState
 from ..errors import InputError, Problem, did_you_mean
 from .vocabulary import FOCAL_POINT_NOMINATED
+
+if TYPE_CHECKING:
+    from ..definitions.catalog import Definitions
+    from ..definitions.process import ProcessDefinition, Step
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class Position:
     fingerprint: str  # changes whenever a fact bearing on this review is recorded
     # the definition the review folds with: the (process, version) it records, or the one a
     # migration moved it to; its steps, facts and titles are the ones its run shows
-    definition: Any = field(default=None, compare=False, repr=False)
+    definition: ProcessDefinition = field(compare=False, repr=False)
 
     @property
     def step_state(self) -> StepState | None:
@@ -59,7 +63,7 @@ def step_from_key(key: str | None) -> str | None:
     return key.split("--", 1)[0].replace("-", "_")
 
 
-def step_fact(step: Any, definition: Any) -> str | None:
+def step_fact(step: Step, definition: Definitions) -> str | None:
     """The fact a run waits for at `step` of `definition`: the fact that completes it
     (whoever records it, the secretariat too), focal points for the engine's condition;
     None for a Party's other facts (experts named), which the sweep follows."""
@@ -68,13 +72,13 @@ def step_fact(step: Any, definition: Any) -> str | None:
         # the engine fact that moves the condition on (focal points named)
         return condition_rule(rule.condition).moved_by
     declared = getattr(definition, "facts", {}).get(rule.event)
-    scope = declared.scope if declared is not None else ENGINE_FACTS.get(rule.event)
+    scope = declared.scope if declared is not None else ENGINE_FACTS.get(rule.event or "")
     if scope == "party" and rule.event != FOCAL_POINT_NOMINATED:
         return None
     return str(rule.event)
 
 
-def recordable_fact(step: Any) -> str | None:
+def recordable_fact(step: Step) -> str | None:
     """The fact that completes `step`, whoever records it: its event, or the engine fact
     that moves its condition on (focal points named)."""
     rule = step.completed_by
@@ -84,7 +88,9 @@ def recordable_fact(step: Any) -> str | None:
     return str(rule.event) if rule.event else None
 
 
-def review_position(definition: Any, snapshot: Snapshot, review_id: str, today: date) -> Position:
+def review_position(
+    definition: Definitions, snapshot: Snapshot, review_id: str, today: date
+) -> Position:
     """The step review `review_id` waits for in its own definition (`definition` is one, or
     a catalog of every loaded version): the first open step (definition order) whose fact
     belongs to the review; else the first not yet started one that no fact must start."""
@@ -143,7 +149,7 @@ def review_position(definition: Any, snapshot: Snapshot, review_id: str, today: 
     )
 
 
-def waited_facts(definition: Any) -> dict[str, frozenset[str]]:
+def waited_facts(definition: Definitions) -> dict[str, frozenset[str]]:
     """Step id -> the facts a run waiting there takes, over every loaded definition (two
     processes may use one step id for different facts)."""
     from .vocabulary import definitions_of

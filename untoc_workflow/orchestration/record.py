@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.admission import CommandDate
 from ..core.rules import ENGINE_FACTS
@@ -15,6 +15,10 @@ from ..mechanism_file import FORMAT
 from ..yamlsource import Located
 from .facts import Fact
 from .position import Position
+
+if TYPE_CHECKING:
+    from ..definitions.process import ProcessDefinition
+    from ..store.store import Store
 
 _MAX_LANGUAGES = 3  # working languages of a review (mechanism-file.md: 0-3 codes)
 
@@ -77,7 +81,7 @@ def _party_refusal(position: Position, party: str) -> str | None:
             f"{party} is not a party to review {review} "
             f"(reviewed {state.reviewed}, reviewers {', '.join(state.reviewers)})"
         )
-    step, at = position.definition.step(position.step), position.step_state
+    step, at = position.definition.step(position.step or ""), position.step_state
     awaited = at.waiting_for if at is not None else ()
     if step.completed_by.from_ == "each_reviewer" and party not in awaited:
         sent = "already sent its part" if at and party in at.submitted_by else "is not awaited"
@@ -86,7 +90,7 @@ def _party_refusal(position: Position, party: str) -> str | None:
     return None
 
 
-def record_fact(store: Any, position: Position, fact: Fact, today: date) -> Outcome:
+def record_fact(store: Store, position: Position, fact: Fact, today: date) -> Outcome:
     """Append `fact` to the event log unless refused. The event gets the store's content id,
     the same one `untoc record` gives the same fact, so a replay, a double resume or the
     command line and a resume together record it once."""
@@ -113,7 +117,7 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _STEP = re.compile(r"\bstep ([a-z][a-z0-9_]*)\b")
 
 
-def in_words(text: str, definition: Any) -> str:
+def in_words(text: str, definition: ProcessDefinition | None) -> str:
     """A refusal as the person at the form reads it: the steps and facts by their titles in
     the review's definition, not their ids ("saq_submitted dated 2021-01-01 is before step
     saq started" -> "Answers to the self-assessment questionnaire received dated 1 January

@@ -7,15 +7,21 @@ import asyncio
 import contextlib
 import os
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from ..errors import InputError, Problem
 from .desk import review_of_run
 from .facts import fact_from_event
 from .position import step_from_key, waited_facts
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from ..core.model import Review, Snapshot
+    from ..definitions.catalog import Definitions
 
 FLOW_NAME = "country-review"
 DEPLOYMENT = f"{FLOW_NAME}/{FLOW_NAME}"
@@ -32,7 +38,7 @@ def api_configured() -> bool:
     return bool(os.environ.get("PREFECT_API_URL"))
 
 
-def review_tags(review: Any) -> list[str]:
+def review_tags(review: Review) -> list[str]:
     """Tags a review's run starts with: group, cluster and each Party's role, to filter in the
     UI, and `party:` for each Party, to find the runs a Party's fact (a focal point named)
     may resume. The run adds its step and lateness once it knows them (`run_tags`)."""
@@ -116,7 +122,10 @@ def ping_server(timeout: float = 5.0) -> None:
         ) from None
 
 
-def _run(coro: Any) -> Any:
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
     try:
         try:
             asyncio.get_running_loop()
@@ -124,7 +133,8 @@ def _run(coro: Any) -> Any:
             return asyncio.run(coro)
         from prefect.utilities.asyncutils import run_coro_as_sync
 
-        return run_coro_as_sync(coro)
+        # it waits for the result: None only for a caller that does not wait
+        return cast(T, run_coro_as_sync(coro))
     except Exception as exc:
         problem = server_problem(exc)
         if problem is None:
@@ -184,7 +194,7 @@ async def astart_review_runs(
                 await client.update_flow_run(r.id, name=f"{review_id} ({state}{REPLACED}")
         gate = asyncio.Semaphore(parallel)
 
-        async def start(review: Any) -> None:
+        async def start(review: Review) -> None:
             # The idempotency key makes a retry after a lost answer return the same run.
             key = f"review:{review.id}:{ended_badly.get(review.id, 0)}"
             for attempt in range(_CREATE_TRIES):
@@ -248,11 +258,11 @@ async def arestart_review_runs(
 def restart_review_runs(
     reviews: Iterable[Any], *, deployment: str = DEPLOYMENT
 ) -> tuple[int, StartResult]:
-    return _run(arestart_review_runs(reviews, deployment=deployment))  # type: ignore[no-any-return]
+    return _run(arestart_review_runs(reviews, deployment=deployment))
 
 
 def start_review_runs(reviews: Iterable[Any], *, deployment: str = DEPLOYMENT) -> StartResult:
-    return _run(astart_review_runs(reviews, deployment=deployment))  # type: ignore[no-any-return]
+    return _run(astart_review_runs(reviews, deployment=deployment))
 
 
 async def awaiting_runs(
@@ -288,7 +298,7 @@ async def awaiting_runs(
 
 
 def waiting_runs(review_id: str | None = None, *, party: str | None = None) -> list[WaitingRun]:
-    return _run(awaiting_runs(review_id, party=party))  # type: ignore[no-any-return]
+    return _run(awaiting_runs(review_id, party=party))
 
 
 def _catalog() -> Any:
@@ -303,7 +313,7 @@ def _step_facts() -> dict[str, frozenset[str]]:
     return waited_facts(_catalog())
 
 
-def form_input(event: Mapping[str, Any], definition: Any = None) -> dict[str, Any]:
+def form_input(event: Mapping[str, Any], definition: Definitions | None = None) -> dict[str, Any]:
     """The input a run's resume form takes for a logged fact: its fields, and who recorded
     it (the note says; else the command line's user). `definition` reads the fact's fields
     (default: every loaded definition)."""
@@ -414,10 +424,10 @@ def resume_waiting_runs(review_id: str | None, event: Mapping[str, Any]) -> list
 
     if event.get("type") not in FACTS(_catalog()):
         return []  # no run waits for facts of this type (an extension, a redraw...)
-    return _run(aresume_waiting_runs(review_id, event))  # type: ignore[no-any-return]
+    return _run(aresume_waiting_runs(review_id, event))
 
 
-def _completing_event(snapshot: Any, review_id: str, kind: str) -> dict[str, Any] | None:
+def _completing_event(snapshot: Snapshot, review_id: str, kind: str) -> dict[str, Any] | None:
     """The logged fact of type `kind` that a run waiting at that step would have received."""
     from ..mechanism_file import event_to_dict
 
@@ -432,7 +442,9 @@ def _completing_event(snapshot: Any, review_id: str, kind: str) -> dict[str, Any
     return event_to_dict(found) if found is not None else None
 
 
-async def async_sync_waiting_runs(definition: Any, snapshot: Any, today: Any) -> list[str]:
+async def async_sync_waiting_runs(
+    definition: Definitions, snapshot: Snapshot, today: date
+) -> list[str]:
     """Resume every suspended run whose step the event log shows done (facts recorded while
     no Prefect API was reachable, imported, or about a party rather than a review), with
     the logged fact, so it moves to the step the log says. Returns the run ids resumed."""
@@ -459,8 +471,8 @@ async def async_sync_waiting_runs(definition: Any, snapshot: Any, today: Any) ->
     return resumed
 
 
-def sync_waiting_runs(definition: Any, snapshot: Any, today: Any) -> list[str]:
-    return _run(async_sync_waiting_runs(definition, snapshot, today))  # type: ignore[no-any-return]
+def sync_waiting_runs(definition: Definitions, snapshot: Snapshot, today: date) -> list[str]:
+    return _run(async_sync_waiting_runs(definition, snapshot, today))
 
 
 def resume_waiting_run(review_id: str | None, event: Mapping[str, Any]) -> str | None:
@@ -607,9 +619,7 @@ async def _heard_since(client: Any, run_id: Any, since: Any) -> bool:
 def replace_stranded_runs(
     reviews: Mapping[str, Any], stale_after: Any, now: Any, *, deployment: str = DEPLOYMENT
 ) -> StrandedResult:
-    return _run(  # type: ignore[no-any-return]
-        areplace_stranded_runs(reviews, stale_after, now, deployment=deployment)
-    )
+    return _run(areplace_stranded_runs(reviews, stale_after, now, deployment=deployment))
 
 
 def _key_fingerprint(key: str | None) -> str | None:
@@ -619,7 +629,7 @@ def _key_fingerprint(key: str | None) -> str | None:
 
 
 async def arefresh_stale_runs(
-    definition: Any, snapshot: Any, today: Any, *, deployment: str = DEPLOYMENT
+    definition: Definitions, snapshot: Snapshot, today: date, *, deployment: str = DEPLOYMENT
 ) -> list[str]:
     """Replace every suspended run whose review's log moved at another open step than the
     one it waits at (a Party's experts named while the run waits for the SAQ): its form
@@ -647,8 +657,6 @@ async def arefresh_stale_runs(
 
 
 def refresh_stale_runs(
-    definition: Any, snapshot: Any, today: Any, *, deployment: str = DEPLOYMENT
+    definition: Definitions, snapshot: Snapshot, today: date, *, deployment: str = DEPLOYMENT
 ) -> list[str]:
-    return _run(  # type: ignore[no-any-return]
-        arefresh_stale_runs(definition, snapshot, today, deployment=deployment)
-    )
+    return _run(arefresh_stale_runs(definition, snapshot, today, deployment=deployment))

@@ -8,7 +8,7 @@ run folds (its own events only) and one query of the outbox by review.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
@@ -16,6 +16,10 @@ from ..core.model import Event
 from .desk import deadline_source, party_names, step_label, un_date
 from .facts import split_recorder
 from .position import Position
+
+if TYPE_CHECKING:
+    from ..definitions.catalog import Definitions
+    from ..store.store import Store
 
 # the outbox's kind of the go-live letters (notify/sweep.py's OPENING_KIND; notify is not
 # imported here: the orchestration reads its tables only)
@@ -35,7 +39,7 @@ def artifact_key(review_id: str) -> str:
     return f"review-{safe}"
 
 
-def review_notices(store: Any, review_id: str) -> list[dict[str, Any]]:
+def review_notices(store: Store, review_id: str) -> list[dict[str, Any]]:
     """The notices of one review, oldest first, with the state of the message carrying each
     (one message per recipient per day carries the notices of several reviews: the ledger
     `outbox_notice` says which)."""
@@ -72,7 +76,7 @@ def _fact_line(e: Event, parties: Mapping[str, Any]) -> str:
 
 def timeline_markdown(
     position: Position,
-    definition: Any,
+    definition: Definitions,
     parties: Mapping[str, Any],
     events: Sequence[Event],
     notices: Sequence[Mapping[str, Any]],

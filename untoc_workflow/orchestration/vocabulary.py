@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ..definitions import FieldSpec, ProcessCatalog, ProcessDefinition, fact_fields
+from ..definitions.catalog import Definitions
 
 # Field types the engine's own fact uses beside the declared ones: one UN language, and the
 # person's gender as the mechanism file takes it.
@@ -84,14 +84,14 @@ def _declared(definition: ProcessDefinition, kind: str) -> FactShape:
     return FactShape(kind, fact.scope, dict(fact.title), tuple(inputs))
 
 
-def definitions_of(definition: Any) -> tuple[ProcessDefinition, ...]:
+def definitions_of(definition: Definitions) -> tuple[ProcessDefinition, ...]:
     """The definitions behind `definition`: every loaded version of a catalog, or itself."""
     if isinstance(definition, ProcessCatalog):
         return tuple(definition)
     return (definition,)
 
 
-def fact_shape(definition: Any, kind: str) -> FactShape:
+def fact_shape(definition: Definitions, kind: str) -> FactShape:
     """The inputs of fact `kind` in `definition` (one definition, or a catalog: then the
     inputs of every version declaring it, the newest first). KeyError for a fact without
     inputs a run takes (an unknown fact, or an engine fact no step waits for)."""

@@ -56,7 +56,7 @@ Clock = Callable[[], datetime]
 
 
 def backoff(attempts: int) -> timedelta:
-    return min(BACKOFF_FIRST * (2 ** max(0, attempts - 1)), BACKOFF_CAP)
+    return min(BACKOFF_FIRST * int(2 ** max(0, attempts - 1)), BACKOFF_CAP)
 
 
 @dataclass

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Row, select, update
 
 from ..errors import InputError
 from .ledger import CorrespondenceStart, SweepDay
@@ -19,13 +20,13 @@ START = CorrespondenceStart.__table__  # type: ignore[attr-defined]
 DAYS = SweepDay.__table__  # type: ignore[attr-defined]
 
 
-def go_live_row(conn: Connection) -> object | None:
+def go_live_row(conn: Connection) -> Row[Any] | None:
     return conn.execute(select(START).where(START.c.id == 1)).first()
 
 
 def go_live(conn: Connection) -> date | None:
     row = go_live_row(conn)
-    return row.go_live if row is not None else None  # type: ignore[attr-defined]
+    return row.go_live if row is not None else None
 
 
 def set_go_live(conn: Connection, day: date, *, by: str, at: datetime) -> date:
@@ -48,7 +49,7 @@ def mark_opened(conn: Connection, day: date) -> None:
 
 def opened_on(conn: Connection) -> date | None:
     row = go_live_row(conn)
-    return row.opened_on if row is not None else None  # type: ignore[attr-defined]
+    return row.opened_on if row is not None else None
 
 
 def record_sweep_day(conn: Connection, day: date, at: datetime) -> None:

@@ -81,7 +81,8 @@ class Relay:
         # The body and the final dot go out in two writes (see send); without NODELAY,
         # Nagle's algorithm holds the dot until the server's delayed ACK (40 ms a mail).
         with contextlib.suppress(OSError, AttributeError):
-            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if smtp.sock is not None:
+                smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.mode == STARTTLS:
             smtp.starttls(context=context)
         smtp.ehlo_or_helo_if_needed()
@@ -171,7 +172,8 @@ def relay_from_url(raw: str) -> Relay | None:
     it names no host."""
     from apprise.plugins.email import NotifyEmail
 
-    parsed = NotifyEmail.parse_url(raw)
+    # Apprise's email plugin is not annotated (here and below)
+    parsed = NotifyEmail.parse_url(raw)  # type: ignore[no-untyped-call]
     if not parsed or not parsed.get("host"):
         return None
     query = parsed.get("qsd") or {}
@@ -179,7 +181,7 @@ def relay_from_url(raw: str) -> Relay | None:
     if mode not in DEFAULT_PORTS:
         return None
     try:
-        shown = str(NotifyEmail(**parsed).url(privacy=True)).split("/?", 1)[0]
+        shown = str(NotifyEmail(**parsed).url(privacy=True)).split("/?", 1)[0]  # type: ignore[no-untyped-call]
         return Relay(
             host=str(query.get("smtp") or parsed["host"]),
             port=int(parsed.get("port") or DEFAULT_PORTS[mode]),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -36,6 +36,10 @@ from .web import (
     loggable,
     utc_now,
 )
+
+if TYPE_CHECKING:
+    from ..definitions.catalog import Definitions
+    from ..store.store import Store
 
 # The largest body a visitor who is not signed in may send: a sign-in or sign-out form.
 ANONYMOUS_BODY = 16 * 1024
@@ -76,8 +80,8 @@ def _audit_denied(portal: Portal, request: Request, status: int) -> None:
 
 
 def create_app(
-    store: Any,
-    definition: Any,
+    store: Store,
+    definition: Definitions,
     settings: PortalSettings,
     project: Any,
     *,

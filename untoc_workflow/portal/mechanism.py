@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, text
 
@@ -22,6 +22,10 @@ from ..core import ReviewState, focal_points_on, review_state
 from .access import ReviewParties
 from .identity import Identity, Registered, identify, normal
 from .tables import PortalPersonRow
+
+if TYPE_CHECKING:
+    from ..definitions.catalog import Definitions
+    from ..store.store import Store
 
 _PEOPLE = PortalPersonRow.__table__  # type: ignore[attr-defined]
 # Facts that change who a person is or which reviews a Party takes part in.
@@ -47,7 +51,11 @@ class MechanismView:
     """Read side of the portal over one store, on the date `today()` gives."""
 
     def __init__(
-        self, store: Any, definition: Any, secretariat: frozenset[str], today: Callable[[], date]
+        self,
+        store: Store,
+        definition: Definitions,
+        secretariat: frozenset[str],
+        today: Callable[[], date],
     ):
         self.store = store
         self.definition = definition

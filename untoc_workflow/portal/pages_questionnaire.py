@@ -7,6 +7,7 @@ Plain HTML forms: no script, right to left in Arabic."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -20,7 +21,13 @@ from ..questionnaire import publish, responses
 from ..questionnaire.answers import DOCUMENTS, from_form, is_shown, relevant_answers
 from ..questionnaire.form import ARABIC_SCRIPT
 from ..questionnaire.publish import shown_answer
-from ..questionnaire.service import ReviewQuestionnaire, questionnaires_of, save_draft, submit
+from ..questionnaire.service import (
+    ReviewQuestionnaire,
+    keep_answers,
+    questionnaires_of,
+    save_draft,
+    submit,
+)
 from ..questionnaire.service import current as current_questionnaire
 from ..questionnaire.tables import ANSWERS, FEEDBACK
 from ..questionnaire.wording import texts
@@ -240,6 +247,32 @@ def _merged(seen: Seen, draft: dict[str, Any], form: Any, section: str | None) -
     return merged
 
 
+def _audit(conn: Any, seen: Seen, action: str, detail: str, *, now: datetime, client: str) -> None:
+    """A line of the portal's audit log: who did what to the review's questionnaire, from
+    where, in the transaction of what was done."""
+    log_action(
+        conn,
+        action,
+        at=now,
+        who=seen.who.email,
+        review=seen.parties.review,
+        detail=detail,
+        client=client,
+    )
+
+
+async def _posted(
+    request: Request, review_id: str, *, max_files: int, max_fields: int
+) -> tuple[Seen, Any] | Response:
+    """The form posted on a review's questionnaire and the review as its sender may see it,
+    or the response that refuses the form (not signed in, no valid token, too large)."""
+    got = await signed_form(request, max_files=max_files, max_fields=max_fields)
+    if isinstance(got, Response):
+        return got
+    with got.portal.view.pinned():
+        return _seen(got.portal, got.current, review_id), got.form
+
+
 def _back(review_id: str, done: str, section: str | None = None) -> Response:
     url = f"/reviews/{quote(review_id, safe='')}/questionnaire?done={done}"
     if section:
@@ -249,12 +282,10 @@ def _back(review_id: str, done: str, section: str | None = None) -> Response:
 
 @router.post("/reviews/{review_id}/questionnaire")
 async def questionnaire_post(request: Request, review_id: str) -> Response:
-    got = await signed_form(request, max_files=0, max_fields=MAX_FIELDS)
-    if isinstance(got, Response):
-        return got
-    portal, form, current_visitor = got.portal, got.form, got.current
-    with portal.view.pinned():
-        seen = _seen(portal, current_visitor, review_id)
+    posted = await _posted(request, review_id, max_files=0, max_fields=MAX_FIELDS)
+    if isinstance(posted, Response):
+        return posted
+    seen, form = posted
     action = str(form.get("action") or "")
     section_field = form.get("section")
     section = str(section_field) if isinstance(section_field, str) and section_field else None
@@ -286,13 +317,12 @@ async def _answers(
         def keep() -> None:
             save_draft(engine, rq, ANSWERS, party, answers, who=who.email, now=now)
             with engine.begin() as conn:
-                log_action(
+                _audit(
                     conn,
+                    seen,
                     "questionnaire_saved",
-                    at=now,
-                    who=who.email,
-                    review=parties.review,
-                    detail=f"{rq.step.id} {len(answers)} answers",
+                    f"{rq.step.id} {len(answers)} answers",
+                    now=now,
                     client=client,
                 )
 
@@ -319,27 +349,9 @@ async def _answers(
         )
         with engine.begin() as conn:
             if found:  # the draft keeps what was typed, so nothing is lost
-                responses.save(
-                    conn,
-                    parties.review,
-                    rq.step.id,
-                    ANSWERS,
-                    party,
-                    (rq.form.form_id, rq.form.version),
-                    answers,
-                    who=who.email,
-                    now=now,
-                )
+                keep_answers(conn, rq, ANSWERS, party, answers, who=who.email, now=now)
             else:
-                log_action(
-                    conn,
-                    "questionnaire_submitted",
-                    at=now,
-                    who=who.email,
-                    review=parties.review,
-                    detail=rq.step.id,
-                    client=client,
-                )
+                _audit(conn, seen, "questionnaire_submitted", rq.step.id, now=now, client=client)
         return found
 
     try:
@@ -416,13 +428,11 @@ async def _feedback(request: Request, seen: Seen, form: Any, action: str) -> Res
 async def questionnaire_consent(request: Request, review_id: str) -> Response:
     """The reviewed Party's focal point consents to publishing its answers (one static page
     per language), or withdraws its consent (the pages are removed)."""
-    got = await signed_form(request, max_files=0, max_fields=5)
-    if isinstance(got, Response):
-        return got
-    portal, form, current_visitor = got.portal, got.form, got.current
-    with portal.view.pinned():
-        seen = _seen(portal, current_visitor, review_id)
-    who, parties, rq = seen.who, seen.parties, seen.rq
+    posted = await _posted(request, review_id, max_files=0, max_fields=5)
+    if isinstance(posted, Response):
+        return posted
+    seen, form = posted
+    portal, who, parties, rq = seen.portal, seen.who, seen.parties, seen.rq
     if not access.may_give_consent(who, parties):
         raise HTTPException(status_code=403)
     given = form.get("consent") == "yes"
@@ -441,13 +451,12 @@ async def questionnaire_consent(request: Request, review_id: str) -> Response:
             ):
                 return False
             row = responses.find(conn, parties.review, rq.step.id, ANSWERS, parties.reviewed)
-            log_action(
+            _audit(
                 conn,
+                seen,
                 "questionnaire_consent",
-                at=now,
-                who=who.email,
-                review=parties.review,
-                detail=f"{rq.step.id}: {'given' if given else 'withdrawn'}",
+                f"{rq.step.id}: {'given' if given else 'withdrawn'}",
+                now=now,
                 client=client_of(request),
             )
         if given and row is not None:
@@ -487,13 +496,11 @@ def published_answers(request: Request, review_id: str, language: str) -> Respon
 async def attach_document(request: Request, review_id: str) -> Response:
     """A supporting document attached to one question of the draft (PDF, Word, OpenDocument,
     checked by content as every upload): kept in the document store under its SHA-256."""
-    got = await signed_form(request, max_files=1, max_fields=5)
-    if isinstance(got, Response):
-        return got
-    portal, form, current_visitor = got.portal, got.form, got.current
-    with portal.view.pinned():
-        seen = _seen(portal, current_visitor, review_id)
-    who, parties, rq = seen.who, seen.parties, seen.rq
+    posted = await _posted(request, review_id, max_files=1, max_fields=5)
+    if isinstance(posted, Response):
+        return posted
+    seen, form = posted
+    portal, who, parties, rq = seen.portal, seen.who, seen.parties, seen.rq
     party = answering_party(who, parties)
     if party is None:
         raise HTTPException(status_code=403)
@@ -526,24 +533,13 @@ async def attach_document(request: Request, review_id: str) -> Response:
                     }
                 )
             answers[DOCUMENTS] = documents
-            responses.save(
+            keep_answers(conn, rq, ANSWERS, party, answers, who=who.email, now=now)
+            _audit(
                 conn,
-                parties.review,
-                rq.step.id,
-                ANSWERS,
-                party,
-                (rq.form.form_id, rq.form.version),
-                answers,
-                who=who.email,
-                now=now,
-            )
-            log_action(
-                conn,
+                seen,
                 "questionnaire_document",
-                at=now,
-                who=who.email,
-                review=parties.review,
-                detail=f"{question.name}: {shown} sha256={kept.sha256}",
+                f"{question.name}: {shown} sha256={kept.sha256}",
+                now=now,
                 client=client_of(request),
             )
         return question.section

@@ -6,9 +6,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .form import Form, read_form
+
+if TYPE_CHECKING:
+    from ..definitions import ProcessDefinition
+    from ..errors import Problem
+    from ..yamlsource import Located
 
 _forms: dict[tuple[str, float, int], Form] = {}
 _lock = threading.Lock()
@@ -91,7 +96,7 @@ def definition_of(catalog: Any, review: Any) -> Any:
     return for_review(review) if for_review is not None else catalog
 
 
-def check_definition(definition: Any, located: Any) -> list[Any]:
+def check_definition(definition: ProcessDefinition, located: Located) -> list[Problem]:
     """A definition's questionnaires exist (the definition fails, located, when one is
     missing): looked for from the definition file's folder up, as the folder of process
     definitions holds its files at its top. `untoc questionnaire check` reads them whole."""

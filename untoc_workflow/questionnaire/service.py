@@ -140,18 +140,8 @@ def submit(
             raise responses.ReadOnly(rq.review.id)
 
     def keep(conn: Any, added: bool) -> None:
-        responses.save(
-            conn,
-            rq.review.id,
-            rq.step.id,
-            kind,
-            party,
-            (rq.form.form_id, rq.form.version),
-            kept,
-            who=who,
-            now=now,
-            submitted=(sha, str(event["id"])),
-        )
+        submitted = (sha, str(event["id"]))
+        keep_answers(conn, rq, kind, party, kept, who=who, now=now, submitted=submitted)
 
     record(event, keep)
     return {}
@@ -168,14 +158,32 @@ def save_draft(
     now: datetime,
 ) -> None:
     with engine.begin() as conn:
-        responses.save(
-            conn,
-            rq.review.id,
-            rq.step.id,
-            kind,
-            party,
-            (rq.form.form_id, rq.form.version),
-            answers,
-            who=who,
-            now=now,
-        )
+        keep_answers(conn, rq, kind, party, answers, who=who, now=now)
+
+
+def keep_answers(
+    conn: Any,
+    rq: ReviewQuestionnaire,
+    kind: str,
+    party: str,
+    answers: Answers,
+    *,
+    who: str,
+    now: datetime,
+    submitted: tuple[str, str | None] | None = None,
+) -> None:
+    """The party's answers (`kind`: answers or feedback) to the review's questionnaire, in
+    the caller's transaction: a draft, or with `submitted` (sha256, event id) the final
+    answers. ReadOnly once they were submitted."""
+    responses.save(
+        conn,
+        rq.review.id,
+        rq.step.id,
+        kind,
+        party,
+        (rq.form.form_id, rq.form.version),
+        answers,
+        who=who,
+        now=now,
+        submitted=submitted,
+    )

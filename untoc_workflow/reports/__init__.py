@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .status import status_report
 
+if TYPE_CHECKING:
+    from ..core import ReviewState
+    from ..core.model import Snapshot
+    from ..definitions.catalog import Definitions
+
 
 def write_status_report(
-    definition: Any,
-    snapshot: Any,
+    definition: Definitions,
+    snapshot: Snapshot,
     as_of: date,
     out_dir: str | Path,
     *,
     lang: str = "en",
     with_forecast: bool = False,
     seed: int = 0,
-    states: Any = None,
+    states: Mapping[str, ReviewState] | None = None,
 ) -> Path:
     """Write the HTML report (index.html, charts, report.json) into `out_dir`; return the page.
 
@@ -38,7 +44,7 @@ def write_status_report(
     return write_html(report, out_dir, lang, fc, step_titles(definition, lang))
 
 
-def step_titles(definitions: Any, lang: str = "en") -> dict[str, dict[str, str]]:
+def step_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[str, str]]:
     """process -> step id -> its title in `lang`, from each process's definitions (the
     newest version's title wins): one source for what a step is called."""
     from .status import process_versions

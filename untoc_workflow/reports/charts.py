@@ -7,6 +7,7 @@ the ones it shows. Charts are PNG bytes from matplotlib's Agg backend (no displa
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,25 +61,29 @@ def figures(report: dict[str, Any], w: dict[str, Any], lang: str) -> list[Figure
     key = {kind: figure_key(report, kind) for kind in FIGURE_KINDS}
     out: list[Figure] = []
 
+    def per_group(
+        number: str,
+        title: str,
+        series: list[str],
+        cells: Callable[[str], list[Any]],
+        kind: str = "grouped",
+    ) -> Figure:
+        """A figure of a row a group: its label, then the group's `cells(group)`."""
+        rows = [[glabel[i], *cells(g)] for i, g in enumerate(groups)]
+        return Figure(number, title, [w["group"], *series], rows, kind=kind)
+
     if key["focal_point_roll"]:
         fp = report[key["focal_point_roll"]]["blocked_by_group"]
-        out.append(
-            Figure(
-                "I",
-                w["fig1"],
-                [w["group"], w["reviews_blocked"]],
-                [[glabel[i], fp.get(g, 0)] for i, g in enumerate(groups)],
-            )
-        )
+        out.append(per_group("I", w["fig1"], [w["reviews_blocked"]], lambda g: [fp.get(g, 0)]))
 
     # the stages the report counted: those of the loaded definitions, in their order
     stages = tuple(report["reviews"]["by_stage"])
     out.append(
-        Figure(
+        per_group(
             "II",
             w["fig2"],
-            [w["group"], *(stage_label(s, w) for s in stages)],
-            [[glabel[i], *(by_group[g].get(s, 0) for s in stages)] for i, g in enumerate(groups)],
+            [stage_label(s, w) for s in stages],
+            lambda g: [by_group[g].get(s, 0) for s in stages],
             kind="stacked",
         )
     )
@@ -87,14 +92,11 @@ def figures(report: dict[str, Any], w: dict[str, Any], lang: str) -> list[Figure
         held = report[key["consultations"]]["by_group"]
         own = report[key["consultations"]]["reviews_by_group"]
         out.append(
-            Figure(
+            per_group(
                 "III",
                 w["fig3"],
-                [w["group"], w["held"], w["not_held"]],
-                [
-                    [glabel[i], held.get(g, 0), own.get(g, 0) - held.get(g, 0)]
-                    for i, g in enumerate(groups)
-                ],
+                [w["held"], w["not_held"]],
+                lambda g: [held.get(g, 0), own.get(g, 0) - held.get(g, 0)],
                 kind="stacked",
             )
         )
@@ -111,25 +113,22 @@ def figures(report: dict[str, Any], w: dict[str, Any], lang: str) -> list[Figure
     if key["submissions"]:
         q = report[key["submissions"]]["by_group"]
         out.append(
-            Figure(
+            per_group(
                 "V",
                 w["fig5"],
-                [w["group"], w["submitted"], w["in_preparation"]],
-                [
-                    [glabel[i], q[g]["submitted"], q[g]["in_preparation"]]
-                    for i, g in enumerate(groups)
-                ],
+                [w["submitted"], w["in_preparation"]],
+                lambda g: [q[g]["submitted"], q[g]["in_preparation"]],
             )
         )
 
     if key["progress"]:
         f = report[key["progress"]]["by_group"]
         out.append(
-            Figure(
+            per_group(
                 "VI",
                 w["fig6"],
-                [w["group"], w["at_stage"], w["progress_completed"]],
-                [[glabel[i], f[g]["at_stage"], f[g]["completed"]] for i, g in enumerate(groups)],
+                [w["at_stage"], w["progress_completed"]],
+                lambda g: [f[g]["at_stage"], f[g]["completed"]],
             )
         )
         delays = report[key["progress"]]["delays"]
@@ -142,21 +141,24 @@ def figures(report: dict[str, Any], w: dict[str, Any], lang: str) -> list[Figure
                 kind="barh",
             )
         )
-    for fig in out:
-        fig.series = fig.headers[1:]
-        fig.png = draw(fig)
-    return out
+    return [drawn(fig) for fig in out]
 
 
 def process_figure(name: str, title: str, section: dict[str, Any], w: dict[str, Any]) -> Figure:
     """A process's reviews by its own stages, however many it has."""
-    fig = Figure(
-        name,
-        w["stages_of"].format(process=title),
-        [w["stage"], w["count"]],
-        [[stage_label(st, w), n] for st, n in section["by_stage"].items()],
-        kind="barh",
+    return drawn(
+        Figure(
+            name,
+            w["stages_of"].format(process=title),
+            [w["stage"], w["count"]],
+            [[stage_label(st, w), n] for st, n in section["by_stage"].items()],
+            kind="barh",
+        )
     )
+
+
+def drawn(fig: Figure) -> Figure:
+    """The figure with its chart: every column but the first drawn as a series."""
     fig.series = fig.headers[1:]
     fig.png = draw(fig)
     return fig

@@ -14,12 +14,16 @@ import io
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core import ReviewState
 from ..core.model import Snapshot
+from ..definitions.catalog import Definitions
 from ..errors import InputError, Problem, did_you_mean
 from .status import process_versions
+
+if TYPE_CHECKING:
+    from icalendar import Calendar
 
 # The review's own columns; each reported step of the loaded definitions adds its deadline,
 # the deadline's source and when it was done (see `step_columns`), then the next deadline.
@@ -42,7 +46,7 @@ TAIL_COLUMNS = ("next_step", "next_deadline", "next_deadline_source", "days_over
 UID_DOMAIN = "untoc-review-mechanism"
 
 
-def _loaded(definitions: Any) -> Any:
+def _loaded(definitions: Definitions | None) -> Definitions:
     if definitions is None:
         from ..definitions import load_definitions
 
@@ -51,7 +55,7 @@ def _loaded(definitions: Any) -> Any:
 
 
 def step_columns(
-    definitions: Any = None, processes: Iterable[str] | None = None
+    definitions: Definitions | None = None, processes: Iterable[str] | None = None
 ) -> list[tuple[str, str, bool]]:
     """(step, column of the day it was done, counted per reviewer) of every step of the
     processes whose reviews are exported (`processes`; default every loaded one), the
@@ -74,7 +78,9 @@ def step_columns(
     return list(out.values())
 
 
-def csv_columns(definitions: Any = None, processes: Iterable[str] | None = None) -> tuple[str, ...]:
+def csv_columns(
+    definitions: Definitions | None = None, processes: Iterable[str] | None = None
+) -> tuple[str, ...]:
     middle: list[str] = []
     for step_id, done, each in step_columns(definitions, processes):
         middle += [f"{step_id}_deadline", f"{step_id}_deadline_source"]
@@ -92,7 +98,7 @@ def _iso(d: date | None) -> str:
 
 
 def review_rows(
-    states: Iterable[ReviewState], snapshot: Snapshot, definitions: Any = None
+    states: Iterable[ReviewState], snapshot: Snapshot, definitions: Definitions | None = None
 ) -> list[dict[str, Any]]:
     """Every review's state on the date as flat rows (the CSV's columns): each review has
     the columns of every step of its own process; another process's stay empty."""
@@ -153,7 +159,9 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
-def csv_text(states: Iterable[ReviewState], snapshot: Snapshot, definitions: Any = None) -> str:
+def csv_text(
+    states: Iterable[ReviewState], snapshot: Snapshot, definitions: Definitions | None = None
+) -> str:
     states = list(states)
     buf = io.StringIO()
     columns = csv_columns(definitions, {s.process for s in states})
@@ -165,7 +173,10 @@ def csv_text(states: Iterable[ReviewState], snapshot: Snapshot, definitions: Any
 
 
 def write_csv(
-    states: Iterable[ReviewState], snapshot: Snapshot, path: str | Path, definitions: Any = None
+    states: Iterable[ReviewState],
+    snapshot: Snapshot,
+    path: str | Path,
+    definitions: Definitions | None = None,
 ) -> Path:
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -184,14 +195,14 @@ def _extensions(snapshot: Snapshot, as_of: date) -> dict[tuple[str, str], int]:
     return out
 
 
-def _titles(definitions: Any) -> dict[str, dict[str, str]]:
+def _titles(definitions: Definitions | None) -> dict[str, dict[str, str]]:
     """process -> step id -> its English title, from each process's own definitions."""
     from . import step_titles
 
     return step_titles(_loaded(definitions), "en")
 
 
-def calendar_name(definitions: Any, processes: Iterable[str]) -> str:
+def calendar_name(definitions: Definitions | None, processes: Iterable[str]) -> str:
     """What a Party's calendar is called: the titles of the processes its reviews run
     ("Country review", "Mutual evaluation"), from their definitions."""
     versions = process_versions(_loaded(definitions))
@@ -210,8 +221,8 @@ def party_calendar(
     as_of: date,
     *,
     include_overdue: bool = False,
-    definitions: Any = None,
-) -> Any:
+    definitions: Definitions | None = None,
+) -> Calendar:
     """An icalendar.Calendar of the open deadlines of the reviews `party` takes part in,
     each step named by its title in the definition (`definitions`, default the loaded ones).
 
@@ -288,7 +299,7 @@ def write_calendars(
     *,
     party: str | None = None,
     include_overdue: bool = False,
-    definitions: Any = None,
+    definitions: Definitions | None = None,
 ) -> list[Path]:
     """Write one .ics per Party (into folder `out`), or only `party`'s (to file `out`)."""
     target = Path(out)
@@ -296,16 +307,19 @@ def write_calendars(
         from ..definitions import load_definitions
 
         definitions = load_definitions()
-    extra = {"include_overdue": include_overdue, "definitions": definitions}
     if party is not None:
-        cal = party_calendar(states, snapshot, party, as_of, **extra)
+        cal = party_calendar(
+            states, snapshot, party, as_of, include_overdue=include_overdue, definitions=definitions
+        )
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(cal.to_ical())
         return [target]
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for code in sorted(snapshot.parties):
-        cal = party_calendar(states, snapshot, code, as_of, **extra)
+        cal = party_calendar(
+            states, snapshot, code, as_of, include_overdue=include_overdue, definitions=definitions
+        )
         if not cal.walk("VEVENT"):
             continue
         path = target / f"{code}.ics"

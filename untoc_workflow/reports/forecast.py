@@ -36,6 +36,7 @@ import numpy as np
 
 from ..core import ReviewState, mechanism_states
 from ..core.model import Snapshot
+from ..definitions.catalog import Definitions
 from ..definitions.process import ProcessDefinition
 from ..errors import InputError, Problem, did_you_mean
 from .status import default_process, process_versions, stage_at
@@ -67,7 +68,8 @@ class Phases:
         # a step that a phase's step waits for (starts after it) delays that phase
         for st in definition.steps:
             after = st.starts.after
-            if st.id in delays and after is not None and after not in delays:
+            # a step after several (a tuple) is not followed here (as before the types said so)
+            if st.id in delays and isinstance(after, str) and after not in delays:
                 delays[after] = delays[st.id]
         return cls(definition.process, tuple(steps), tuple(stages), definition.stages[-1], delays)
 
@@ -128,20 +130,25 @@ def parse_extend(text: str, steps: Iterable[str] | None = None) -> WhatIf:
     return WhatIf("extend", step, n)
 
 
-def scenario_from_decision(path: str | Path, process: Any = None) -> Scenario:
+def scenario_from_decision(path: str | Path, process: Definitions | None = None) -> Scenario:
     """A what-if from a Conference decision file (process_defs/decisions format)."""
     from ..dates import Duration
-    from ..mechanism.decisions import load_decision
+    from ..mechanism.decisions import (
+        ChangeDuration,
+        ExtendDeadline,
+        SetThreshold,
+        WaiveStep,
+        load_decision,
+    )
 
     decision = load_decision(path, process)
     changes: list[WhatIf] = []
     for effect in decision.effects:
-        kind = effect.kind
-        if kind in ("extend_deadline", "change_duration"):
-            text = effect.by if kind == "extend_deadline" else effect.duration
+        if isinstance(effect, ExtendDeadline | ChangeDuration):
+            text = effect.by if isinstance(effect, ExtendDeadline) else effect.duration
             d = Duration.parse(str(text))
             months = d.amount if d.unit == "months" else d.amount / MONTH_DAYS
-            if kind == "change_duration":  # a new clock: the difference to six months
+            if isinstance(effect, ChangeDuration):  # a new clock: the difference to six months
                 months -= 6
             sel = effect.reviews
             changes.append(
@@ -153,7 +160,7 @@ def scenario_from_decision(path: str | Path, process: Any = None) -> Scenario:
                     ids=tuple(sel.ids) if sel is not None and sel.ids else None,
                 )
             )
-        elif kind == "waive_step":
+        elif isinstance(effect, WaiveStep):
             sel = effect.reviews
             changes.append(
                 WhatIf(
@@ -163,7 +170,7 @@ def scenario_from_decision(path: str | Path, process: Any = None) -> Scenario:
                     ids=tuple(sel.ids) if sel.ids else None,
                 )
             )
-        elif kind == "set_threshold":
+        elif isinstance(effect, SetThreshold):
             changes.append(WhatIf("threshold", percent=effect.percent))
     return Scenario("decision", decision.label("en"), tuple(changes))
 
@@ -220,7 +227,7 @@ def _exposure(
     return events, days
 
 
-def forecast_phases(definitions: Any, process: str | None = None) -> Phases:
+def forecast_phases(definitions: Definitions, process: str | None = None) -> Phases:
     """The phases of `process` (default: the default process), from its newest version;
     InputError naming the loaded processes when it is not loaded."""
     versions = process_versions(definitions)
@@ -244,7 +251,7 @@ def forecast_phases(definitions: Any, process: str | None = None) -> Phases:
 
 
 def forecast(
-    definition: Any,
+    definition: Definitions,
     snapshot: Snapshot,
     as_of: date,
     *,
@@ -424,8 +431,9 @@ def draw_forecast(result: dict[str, Any], lang: str = "en") -> bytes:
             xs = [date.fromisoformat(d) for d in sc["curve"]["dates"]]
             c = colours[j % len(colours)]
             label = w["baseline"] if sc["name"] == "baseline" else sc["label"]
-            ax.fill_between(xs, sc["curve"]["p10"], sc["curve"]["p90"], color=c, alpha=0.2)
-            ax.plot(xs, sc["curve"]["median"], color=c, label=label)
+            # matplotlib draws dates through its unit converters; its stubs take only numbers
+            ax.fill_between(xs, sc["curve"]["p10"], sc["curve"]["p90"], color=c, alpha=0.2)  # type: ignore[arg-type]
+            ax.plot(xs, sc["curve"]["median"], color=c, label=label)  # type: ignore[arg-type]
         thresholds = {sc["threshold"] for sc in result["scenarios"]}
         for t in thresholds:
             ax.axhline(t, color="#555", linestyle="--", linewidth=1)

@@ -19,13 +19,14 @@ from ..core import FocalPointRoll, ReviewState, focal_points_on, fold_mechanism,
 from ..core.model import Event, Snapshot
 from ..core.state import StepState
 from ..dates import add_months, months_late
+from ..definitions.catalog import Definitions
 from ..definitions.process import ProcessDefinition, ReportFigure
 
 # The first and last stage of a process with no definition at hand (a bare list of states).
 STAGES = ("not_started", "completed")
 
 
-def process_versions(definitions: Any) -> dict[str, list[ProcessDefinition]]:
+def process_versions(definitions: Definitions) -> dict[str, list[ProcessDefinition]]:
     """Every loaded definition by process, oldest version first; the default process first.
 
     `definitions` is a catalog of every version (`load_definitions()`) or one definition."""
@@ -38,14 +39,14 @@ def process_versions(definitions: Any) -> dict[str, list[ProcessDefinition]]:
     return out
 
 
-def default_process(definitions: Any) -> str:
+def default_process(definitions: Definitions) -> str:
     """The process whose figures are the secretariat's (country_review when loaded)."""
     if isinstance(definitions, ProcessDefinition):
         return definitions.process
     return str(definitions.default_process)
 
 
-def definition_of(definitions: Any, state: ReviewState) -> ProcessDefinition:
+def definition_of(definitions: Definitions, state: ReviewState) -> ProcessDefinition:
     """The definition a review folds with: its own (process, version)."""
     if isinstance(definitions, ProcessDefinition):
         return definitions
@@ -53,7 +54,7 @@ def definition_of(definitions: Any, state: ReviewState) -> ProcessDefinition:
     return found if found is not None else definitions.latest(state.process)
 
 
-def report_figures(definitions: Any, process: str | None = None) -> dict[str, ReportFigure]:
+def report_figures(definitions: Definitions, process: str | None = None) -> dict[str, ReportFigure]:
     """The figures a process declares (`report:` of its newest version that has one)."""
     versions = process_versions(definitions).get(process or default_process(definitions), [])
     for d in reversed(versions):
@@ -62,7 +63,7 @@ def report_figures(definitions: Any, process: str | None = None) -> dict[str, Re
     return {}
 
 
-def added_up_facts(definitions: Any) -> tuple[str, ...]:
+def added_up_facts(definitions: Definitions) -> tuple[str, ...]:
     """The Party facts the report adds up (its `nominations` figures' facts): a fold's
     input keeps one of alike facts, the report needs every one."""
     return tuple(
@@ -85,7 +86,9 @@ def _own_order(versions: Iterable[ProcessDefinition], attr: str) -> tuple[str, .
     return tuple(out)
 
 
-def report_stages(definition: Any, processes: Iterable[str] | None = None) -> tuple[str, ...]:
+def report_stages(
+    definition: Definitions, processes: Iterable[str] | None = None
+) -> tuple[str, ...]:
     """The stages of the default process, then those of any other loaded process that has
     reviews (`processes`), each in its definition's order."""
     every = process_versions(definition)
@@ -100,7 +103,7 @@ def report_stages(definition: Any, processes: Iterable[str] | None = None) -> tu
     return tuple(dict.fromkeys(stages)) or STAGES
 
 
-def stage_ends(definition: Any) -> set[str]:
+def stage_ends(definition: Definitions) -> set[str]:
     """The first and last stage of every loaded process (a review there is not under way)."""
     every = [d for versions in process_versions(definition).values() for d in versions]
     return {st for d in every for st in (d.stages[0], d.stages[-1])}
@@ -154,7 +157,7 @@ LATENESS_BUCKETS = (
 
 
 def status_report(
-    definition: Any,
+    definition: Definitions,
     snapshot: Snapshot,
     as_of: date,
     *,
@@ -179,7 +182,7 @@ def status_report(
 
 
 def _report(
-    definition: Any,
+    definition: Definitions,
     snapshot: Snapshot,
     as_of: date,
     states: Mapping[str, ReviewState] | None,
@@ -267,6 +270,8 @@ def _declared_rule(path: str, mtime: float) -> tuple[float, int]:
     from ..mechanism.definition import load_mechanism
 
     rule = load_mechanism(path).next_cluster
+    if rule is None:  # a Mechanism without the rule: the paper's key keeps the paper's rule
+        return DEFAULT_THRESHOLD, DEFAULT_PROGRESS_GROUP
     return rule.threshold_percent / 100.0, rule.group
 
 
@@ -390,7 +395,10 @@ def _languages(states: Iterable[ReviewState], step_id: str | None) -> dict[str, 
             pairs[key] += 1
         else:
             triples[key] += 1
-    ordered = lambda c: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))  # noqa: E731
+
+    def ordered(c: Counter[str]) -> dict[str, int]:
+        return dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+
     return {
         "single": ordered(single),
         "pairs": ordered(pairs),
@@ -400,7 +408,7 @@ def _languages(states: Iterable[ReviewState], step_id: str | None) -> dict[str, 
 
 
 def _submissions(
-    definition: Any, states: Iterable[ReviewState], groups: list[int], step_id: str | None
+    definition: Definitions, states: Iterable[ReviewState], groups: list[int], step_id: str | None
 ) -> dict[str, Any]:
     lateness = dict.fromkeys(LATENESS_BUCKETS, 0)
     by_group = _by_group(groups, ("submitted", "in_preparation"))
@@ -440,7 +448,7 @@ def _submissions(
 
 
 def _progress_at(
-    definition: Any,
+    definition: Definitions,
     states: Iterable[ReviewState],
     groups: list[int],
     as_of: date,
@@ -485,7 +493,9 @@ def _progress_at(
     }
 
 
-def _outcome(definition: Any, states: Iterable[ReviewState], step_id: str | None) -> dict[str, Any]:
+def _outcome(
+    definition: Definitions, states: Iterable[ReviewState], step_id: str | None
+) -> dict[str, Any]:
     at_stage = completed = 0
     for s in states:
         own = definition_of(definition, s)
@@ -497,7 +507,11 @@ def _outcome(definition: Any, states: Iterable[ReviewState], step_id: str | None
 
 
 def _progress(
-    definition: Any, states: Iterable[ReviewState], cluster: int, group: int, threshold: float
+    definition: Definitions,
+    states: Iterable[ReviewState],
+    cluster: int,
+    group: int,
+    threshold: float,
 ) -> dict[str, Any]:
     total = completed = 0
     for s in states:
@@ -517,7 +531,7 @@ def _progress(
 
 
 def _processes(
-    definition: Any, states: Iterable[ReviewState], as_of: date
+    definition: Definitions, states: Iterable[ReviewState], as_of: date
 ) -> dict[str, dict[str, Any]]:
     """Every process that has reviews, from its own definition (status-report.md, 2026-12-07):
     its reviews by its own stages, and per step how many are open, late, late by more than

@@ -63,8 +63,10 @@ def refused_facts(
     today = admission.today
     ordered = ", ".join(f"'{kind}'" for kind in ORDERED_PARTY_FACTS)
     catalog = admission.process()
-    # a catalog iterates over its definitions; one definition is its own
-    definitions = list(catalog) if hasattr(catalog, "resolve") else [catalog]
+    # a catalog's every version, or the one definition (loaded already: no import cost)
+    from ..definitions import definitions_of
+
+    definitions = definitions_of(catalog)
     date_only = ", ".join(f"'{kind}'" for kind in date_only_facts(definitions))
     # facts whose place does not matter can only be later than the command: only those
     # are read back

@@ -13,11 +13,14 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_CACHE_KIB = -65536  # negative: KiB, so 64 MB
@@ -117,7 +120,7 @@ def insert_events(conn: Connection, rows: list[tuple[Any, ...]], recorded_at: An
     if not rows:
         return
     columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
-    dbapi = conn.connection.driver_connection
+    dbapi: Any = conn.connection.driver_connection  # psycopg's or sqlite3's: their own APIs
     if conn.dialect.name == "postgresql":
         # COPY's text form: the ISO date is what PostgreSQL reads for a DATE
         stamp = recorded_at.isoformat()
@@ -138,7 +141,7 @@ def insert_events(conn: Connection, rows: list[tuple[Any, ...]], recorded_at: An
         cur.close()
 
 
-def _sqlite_datetime(value: Any) -> str:
+def _sqlite_datetime(value: datetime) -> str:
     # SQLAlchemy's SQLite DATETIME storage format (naive, UTC here)
     return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
@@ -152,7 +155,7 @@ def query_rows(
     `stream`: the rows are fetched in batches as they are read (PostgreSQL: a server-side
     cursor; libpq would otherwise hold the whole result in memory). SQLite always streams.
     """
-    dbapi = conn.connection.driver_connection
+    dbapi: Any = conn.connection.driver_connection  # psycopg's or sqlite3's: their own APIs
     if conn.dialect.name == "postgresql":
         sql = sql.replace("?", "%s")
         if stream:

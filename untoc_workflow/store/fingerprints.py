@@ -7,14 +7,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
 
 from ..errors import InputError, Problem
 
+if TYPE_CHECKING:
+    from ..definitions import ProcessDefinition
 
-def fingerprint(definition: Any) -> str:
+
+def fingerprint(definition: ProcessDefinition) -> str:
     """The definition's content, not its file's layout: comments and key order do not count."""
     return hashlib.sha256(definition.model_dump_json().encode("utf-8")).hexdigest()
 

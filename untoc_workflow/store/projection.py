@@ -194,7 +194,7 @@ class Pending:
         """The kept rows; with `seqs`, each row's position `n` becomes seqs[n]."""
         out = [*self._all, *self._first.values(), *self._last.values()]
         if seqs is not None:
-            out = [(r[0], seqs[r[1]], *r[2:]) for r in out]  # type: ignore[misc]
+            out = [(r[0], seqs[r[1]], *r[2:]) for r in out]
         return out
 
     def latest(self, seqs: Sequence[int] | None = None) -> dict[tuple[str, str], tuple[int, str]]:
@@ -245,9 +245,9 @@ def update(
     the appended events name are read and written."""
     by_owner: dict[tuple[str, str], list[Row]] = {owner: [] for owner in latest}
     for r in rows:
-        owner = _owner(r[3], r[4])
-        if owner is not None:
-            by_owner[owner].append(r)
+        owned = _owner(r[3], r[4])
+        if owned is not None:
+            by_owner[owned].append(r)
     stored = _read(conn, list(by_owner))
     writes = []
     for (kind, owner), new in by_owner.items():
@@ -393,9 +393,9 @@ def rebuild(conn: Connection) -> int:
     latest = pending.latest()
     groups: dict[tuple[str, str], list[Row]] = {}
     for r in pending.rows():
-        owner = _owner(r[3], r[4])
-        if owner is not None:
-            groups.setdefault(owner, []).append(r)
+        owned = _owner(r[3], r[4])
+        if owned is not None:
+            groups.setdefault(owned, []).append(r)
     writes = []
     for (kind, owner), rows in groups.items():
         last_seq, last_on = latest[(kind, owner)]

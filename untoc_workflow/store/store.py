@@ -594,8 +594,8 @@ class Store:
         document = {"format": FORMAT, "events": dicts}
         located = Located(document, "<append>", {})
         with self.writing() as conn:
-            result = _Import(self, conn, located).run(flags=True, appended=events)
-        return result  # type: ignore[return-value]
+            result: list[bool] = _Import(self, conn, located).run(flags=True, appended=events)
+        return result
 
     # -- export ----------------------------------------------------------------------
 
@@ -875,14 +875,16 @@ class _Import:
             for p in parties
         ]
         if rows:
-            self.conn.execute(insert(PartyRow.__table__), rows)  # type: ignore[arg-type]
+            # SQLModel gives a table class its __table__ when the class is made; the stubs
+            # do not say so (here and below)
+            self.conn.execute(insert(PartyRow.__table__), rows)  # type: ignore[attr-defined]
 
     def _insert_reviews(self, reviews: Iterable[Review]) -> None:
         reviews = list(reviews)
         if not reviews:
             return
         self.conn.execute(
-            insert(ReviewRow.__table__),  # type: ignore[arg-type]
+            insert(ReviewRow.__table__),  # type: ignore[attr-defined]
             [
                 {
                     "id": r.id,
@@ -898,7 +900,7 @@ class _Import:
             ],
         )
         self.conn.execute(
-            insert(ReviewerRow.__table__),  # type: ignore[arg-type]
+            insert(ReviewerRow.__table__),  # type: ignore[attr-defined]
             [
                 {
                     "review_id": r.id,

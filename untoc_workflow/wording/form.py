@@ -75,16 +75,17 @@ _FOCAL_POINT = {
 }
 
 
-def salutation(recipient: Any, language: str) -> str:
+def salutation(recipient: Any, language: str, sender: str | None = None) -> str:
     """The opening of a letter: a focal point's by the gender in the record, by name; any
-    other recipient's (a mission's note verbale, the President, the secretariat) as
-    wording.greeting writes it."""
-    from .words import FSI, PDI, RTL_LANGUAGES, greeting
+    other recipient's (a mission's note verbale, sent by `sender`, the President, the
+    secretariat) as wording.greeting writes it."""
+    from ..languages import RTL_LANGUAGES
+    from .words import FSI, PDI, greeting
 
     kind = recipient["kind"]
     name = recipient.get("name") or ""
     if kind != "focal_point" or not name:
-        return greeting(kind, language, recipient.get("party_code"), None)
+        return greeting(kind, language, recipient.get("party_code"), None, sender)
     gender = recipient.get("gender")
     forms = _FOCAL_POINT[language]
     form = forms.get(gender if gender in ("female", "male") else None, forms[None])

@@ -653,35 +653,42 @@ def mission_name(party: str, lang: str) -> str:
     return text
 
 
+# A note verbale is sent by `{sender}`: the secretariat of the United Nations Office on Drugs
+# and Crime (the glossary's `note_sender`) unless the review's process declares its own
+# secretariat (its `secretariat` role), whose title then heads the note: the article before
+# it is the head noun's (le secrétariat, la secretaría).
 _NOTE_OPENING = {
-    "en": "The secretariat of the United Nations Office on Drugs and Crime presents its "
-    "compliments to {mission} and has the honour to bring the following to its attention.",
-    "fr": "Le secrétariat de l'Office des Nations Unies contre la drogue et le crime présente "
-    "ses compliments à {mission} et a l'honneur de porter à son attention ce qui suit.",
-    "es": "La secretaría de la Oficina de las Naciones Unidas contra la Droga y el Delito "
-    "saluda atentamente a {mission} y tiene el honor de señalar a su atención lo siguiente.",
-    "ru": "Секретариат Управления Организации Объединенных Наций по наркотикам и "
-    "преступности свидетельствует свое уважение {mission} и имеет честь сообщить следующее.",
-    "zh": "联合国毒品和犯罪问题办公室秘书处向{mission}致意，并谨通知如下。",
-    "ar": "تهدي أمانة مكتب الأمم المتحدة المعني بالمخدرات والجريمة أطيب تحياتها إلى {mission}، "
-    "وتتشرف بأن تحيطها علماً بما يلي.",
+    "en": "The {sender} presents its compliments to {mission} and has the honour to bring the "
+    "following to its attention.",
+    "fr": "Le {sender} présente ses compliments à {mission} et a l'honneur de porter à son "
+    "attention ce qui suit.",
+    "es": "La {sender} saluda atentamente a {mission} y tiene el honor de señalar a su atención "
+    "lo siguiente.",
+    "ru": "{Sender} свидетельствует свое уважение {mission} и имеет честь сообщить следующее.",
+    "zh": "{sender}向{mission}致意，并谨通知如下。",
+    "ar": "تهدي {sender} أطيب تحياتها إلى {mission}، وتتشرف بأن تحيطها علماً بما يلي.",
 }
 
 _NOTE_CLOSING = {
-    "en": "The secretariat of the United Nations Office on Drugs and Crime avails itself of "
-    "this opportunity to renew to {mission} the assurances of its highest consideration.",
-    "fr": "Le secrétariat de l'Office des Nations Unies contre la drogue et le crime saisit "
-    "cette occasion pour renouveler à {mission} les assurances de sa très haute considération.",
-    "es": "La secretaría de la Oficina de las Naciones Unidas contra la Droga y el Delito "
-    "aprovecha la oportunidad para reiterar a {mission} las seguridades de su más alta "
-    "consideración.",
-    "ru": "Секретариат Управления Организации Объединенных Наций по наркотикам и "
-    "преступности пользуется случаем, чтобы возобновить {mission} уверения в своем самом "
+    "en": "The {sender} avails itself of this opportunity to renew to {mission} the assurances "
+    "of its highest consideration.",
+    "fr": "Le {sender} saisit cette occasion pour renouveler à {mission} les assurances de sa "
+    "très haute considération.",
+    "es": "La {sender} aprovecha la oportunidad para reiterar a {mission} las seguridades de su "
+    "más alta consideración.",
+    "ru": "{Sender} пользуется случаем, чтобы возобновить {mission} уверения в своем самом "
     "высоком уважении.",
-    "zh": "联合国毒品和犯罪问题办公室秘书处借此机会向{mission}重申最崇高的敬意。",
-    "ar": "وتغتنم أمانة مكتب الأمم المتحدة المعني بالمخدرات والجريمة هذه الفرصة لتعرب مجدداً "
-    "إلى {mission} عن أسمى آيات تقديرها.",
+    "zh": "{sender}借此机会向{mission}重申最崇高的敬意。",
+    "ar": "وتغتنم {sender} هذه الفرصة لتعرب مجدداً إلى {mission} عن أسمى آيات تقديرها.",
 }
+
+
+def _note(forms: Mapping[str, str], lang: str, party: str, sender: str | None) -> str:
+    sender = sender or term("note_sender", lang)
+    return forms[lang].format(
+        sender=sender, Sender=sender[:1].upper() + sender[1:], mission=_mission_of(lang, party)
+    )
+
 
 _SALUTATION = {
     # (role, named): text; {name} is the recipient's name
@@ -713,19 +720,26 @@ _SALUTATION = {
 
 
 @lru_cache(maxsize=4096)
-def greeting(role: str, lang: str, party: str | None = None, name: str | None = None) -> str:
+def greeting(
+    role: str,
+    lang: str,
+    party: str | None = None,
+    name: str | None = None,
+    sender: str | None = None,
+) -> str:
     """The opening of a message in the formal register of `lang`, by the recipient's role.
 
     A permanent mission (role "mission", `party` its code) receives the opening of a note
     verbale ("The secretariat ... presents its compliments to the Permanent Mission of ...");
     the President of the Conference "Excellency,"; a focal point a formal salutation, by
-    name when known; the secretariat "Dear colleagues,"."""
+    name when known; the secretariat "Dear colleagues,". `sender`: who sends a note
+    verbale (its process's secretariat), by default the glossary's `note_sender`."""
     _check_language(lang)
     kind = _role(role)
     if kind == "mission":
         if not party:
             raise WordingError("a greeting to a permanent mission needs the Party's code")
-        return _NOTE_OPENING[lang].format(mission=_mission_of(lang, party))
+        return _note(_NOTE_OPENING, lang, party, sender)
     anonymous, named = _SALUTATION[kind][lang]
     if name and lang in RTL_LANGUAGES:
         name = f"{FSI}{name}{PDI}"  # a Latin name keeps its order inside Arabic
@@ -733,12 +747,12 @@ def greeting(role: str, lang: str, party: str | None = None, name: str | None = 
 
 
 @lru_cache(maxsize=4096)
-def closing(role: str, lang: str, party: str | None = None) -> str:
-    """The complimentary close: the note verbale's to a mission, else none (the signature of
-    the secretariat follows the text)."""
+def closing(role: str, lang: str, party: str | None = None, sender: str | None = None) -> str:
+    """The complimentary close: the note verbale's to a mission (sent by `sender`, as in
+    `greeting`), else none (the signature of the secretariat follows the text)."""
     _check_language(lang)
     if _role(role) == "mission" and party:
-        return _NOTE_CLOSING[lang].format(mission=_mission_of(lang, party))
+        return _note(_NOTE_CLOSING, lang, party, sender)
     return ""
 
 
