@@ -34,7 +34,7 @@ MAX_PROBLEMS = 200  # beyond this a person fixes the first ones and tries again
 # party, data as the core Event holds it, the data's canonical JSON, the id the file gave,
 # note). A plain tuple: a million of them cost less than a million Events.
 EventRow = tuple[
-    int, date, str, "str | None", "str | None", dict[str, Any], str, "str | None", "str | None"
+    int, date, str, "str | None", "str | None", Mapping[str, Any], str, "str | None", "str | None"
 ]
 
 
@@ -475,6 +475,7 @@ class MechanismReader:
                 model = self._model_of_review(raw) or model
             read = readers.get(model)
             got = read(raw) if read is not None else None
+            data: Mapping[str, Any]
             if got is not None:
                 on, data = got
                 get = raw.get
