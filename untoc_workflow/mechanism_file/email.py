@@ -29,8 +29,11 @@ def is_plain(value: str) -> bool:
     """`value` is a plain address that `email-validator` accepts without asking it."""
     if _PLAIN.match(value) is None:
         return False
-    domain = value.rsplit("@", 1)[1].lower()
-    return not any(domain == s or domain.endswith("." + s) for s in _SPECIAL_USE)
+    # a plain domain has a dot: it is special-use when its last label is one of those
+    return value.rpartition(".")[2].lower() not in _SPECIAL_USE_LABELS
+
+
+_SPECIAL_USE_LABELS = frozenset(_SPECIAL_USE)
 
 
 def checked_email(value: str) -> str:

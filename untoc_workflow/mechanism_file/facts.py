@@ -18,6 +18,7 @@ from ..definitions.process import Fact, FactField
 from ..languages import Language
 from ..yamlsource import MAX_INT_DIGITS
 from . import models as m
+from .fast import Reader, engine_readers, fact_reader
 
 
 def _unique_languages(cls: Any, v: list[str]) -> list[str]:
@@ -123,6 +124,8 @@ class EventVocabulary:
         # latest version's declaration: a fact of no review (a Party's) and the schema.
         self._by_process: dict[tuple[str, int], dict[str, type[BaseModel]]] = {}
         built: dict[tuple[str, str, tuple[str, ...]], type[BaseModel]] = {}
+        # each model's plain reader (fast.py), for the events that need no model object
+        self.readers: dict[type[Any], Reader] = engine_readers()
         # which processes (any version) declare a fact, for the per-review check
         self.declaring: dict[str, set[tuple[str, int]]] = {}
         for definition in catalog:
@@ -133,6 +136,9 @@ class EventVocabulary:
                 model = built.get(key)
                 if model is None:
                     model = built[key] = fact_model(name, fact, tuple(agreed))
+                    reader = fact_reader(fact, tuple(agreed))
+                    if reader is not None:
+                        self.readers[model] = reader
                 own[name] = model
                 self.declaring.setdefault(name, set()).add(definition.key)
             self._by_process[definition.key] = own

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -19,14 +20,22 @@ from ..definitions.load import allowed_keys as _model_allowed_keys
 from ..errors import InputError, Problem, did_you_mean, problems_from_validation
 from ..yamlsource import Located
 from . import models as m
-from .convert import event_from_model, party_from_model, review_from_model
+from .convert import data_to_json, event_from_model, party_from_model, review_from_model
 from .facts import EventVocabulary
+from .fast import canonical_json
 from .source import JsonStream, LocatedSource
 
 if TYPE_CHECKING:
     from ..definitions import ProcessCatalog
 
 MAX_PROBLEMS = 200  # beyond this a person fixes the first ones and tries again
+
+# One valid event as the store takes it: (seq = 1-based file position, on, type, review,
+# party, data as the core Event holds it, the data's canonical JSON, the id the file gave,
+# note). A plain tuple: a million of them cost less than a million Events.
+EventRow = tuple[
+    int, date, str, "str | None", "str | None", Mapping[str, Any], str, "str | None", "str | None"
+]
 
 
 @dataclass(frozen=True)
@@ -96,13 +105,14 @@ class MechanismReader:
     def ok(self) -> bool:
         return self._problem_count == 0
 
-    def _same_event(self, first: int, event: Any) -> bool:
-        """Whether `event` repeats the file's events[first] exactly (read again: a file of a
-        million events keeps only their ids)."""
-        raw = self.source.raw_event(first)
+    def _same_event(self, first: int, raw: Any, model: Any) -> bool:
+        """Whether `raw`, valid to `model`, repeats the file's events[first] exactly (read
+        again: a file of a million events keeps only their ids)."""
+        earlier = self.source.raw_event(first)
         try:
-            model = self._model_of_review(raw) or self.vocabulary.models[raw["type"]]
-            return bool(model.__pydantic_validator__.validate_python(raw) == event)
+            event = model.__pydantic_validator__.validate_python(raw)
+            model = self._model_of_review(earlier) or self.vocabulary.models[earlier["type"]]
+            return bool(model.__pydantic_validator__.validate_python(earlier) == event)
         except (ValidationError, KeyError, TypeError):
             return False
 
@@ -416,6 +426,20 @@ class MechanismReader:
 
         Problems are collected as they are found; call `finish()` after the last batch.
         """
+        for rows in self.rows(batch_size):
+            yield [
+                Event(on, kind, seq, review, party, data, given, note)
+                for seq, on, kind, review, party, data, _, given, note in rows
+            ]
+
+    def rows(self, batch_size: int = 5000) -> Iterator[list[EventRow]]:
+        """Yield the valid events as rows (see `EventRow`: the core Event's values and its
+        data's canonical JSON), in batches. Problems are collected as they are found; call
+        `finish()` after the last batch.
+
+        The usual event is read by its plain reader (fast.py); whatever that reader is not
+        sure of goes through the pydantic model, which words every problem.
+        """
         parties = self._parties
         reviews = self._reviews
         known = self.known
@@ -428,61 +452,80 @@ class MechanismReader:
         steps_moved: dict[str, list[Any]] = {}  # review -> its migrations met so far
         # review -> (its steps, its extendable steps), for reviews not migrated in the file
         step_sets: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        models = self.vocabulary.models
-        ambiguous = self.vocabulary.ambiguous
-        accepted_by = self.vocabulary.accepted
+        vocabulary = self.vocabulary
+        models = vocabulary.models
+        readers = vocabulary.readers
+        ambiguous = vocabulary.ambiguous
+        accepted_by = vocabulary.accepted
         accepted: dict[str, frozenset[str]] = {}  # review -> the facts its process declares
-        batch: list[Event] = []
+        batch: list[EventRow] = []
         for i, raw in self.source.events():
-            at = f"events[{i}]"
             try:  # the usual case in one lookup; anything else is reported below
-                model = models[raw["type"]]
+                t = raw["type"]
+                model = models[t]
             except (KeyError, TypeError, IndexError):
                 kind = raw.get("type") if isinstance(raw, dict) else None
                 self._unknown_type(
-                    at, raw, kind if isinstance(kind, str) or kind is None else str(kind)
+                    f"events[{i}]",
+                    raw,
+                    kind if isinstance(kind, str) or kind is None else str(kind),
                 )
                 continue
-            if raw["type"] in ambiguous:
+            if t in ambiguous:
                 model = self._model_of_review(raw) or model
-            try:
-                # the validator itself: model_validate's wrapper costs a million calls
-                e: Any = model.__pydantic_validator__.validate_python(raw)
-            except ValidationError as exc:
-                self._add_validation(exc, prefix=("events", i))
-                continue
+            read = readers.get(model)
+            got = read(raw) if read is not None else None
+            data: Mapping[str, Any]
+            if got is not None:
+                on, data = got
+                get = raw.get
+                review_id, party, given, note = get("review"), get("party"), get("id"), get("note")
+                data_json = canonical_json(data) or data_to_json(data)
+            else:
+                try:
+                    # the validator itself: model_validate's wrapper costs a call per event
+                    e: Any = model.__pydantic_validator__.validate_python(raw)
+                except ValidationError as exc:
+                    self._add_validation(exc, prefix=("events", i))
+                    continue
+                core = event_from_model(e, seq=i + 1, vocabulary=vocabulary)
+                on, t, review_id, party, data = (
+                    core.on,
+                    core.type,
+                    core.review,
+                    core.party,
+                    core.data,
+                )
+                given, note = core.id, core.note
+                data_json = data_to_json(data)
             before = self._problem_count
-            if e.id is not None:
-                first = ids.get(e.id)
+            if given is not None:
+                first = ids.get(given)
                 if first is None:
-                    ids[e.id] = i
-                elif self._same_event(first, e):
+                    ids[given] = i
+                elif self._same_event(first, raw, model):
                     # merged exports repeat events: the copy is skipped like a stored one
                     self.repeated += 1
                     continue
                 else:
                     line = self.source.line_of(f"events[{first}]")
                     self._add(
-                        f"{at}.id",
-                        f"event id {e.id!r} is used twice with different content"
+                        f"events[{i}].id",
+                        f"event id {given!r} is used twice with different content"
                         f" (also events[{first}]" + (f", line {line})" if line else ")"),
                         "give each fact its own id, or remove the wrong one",
                     )
-            fields = e.__dict__  # not getattr: pydantic's missing-attribute path is slow
-            party = fields.get("party")
             if party is not None and party not in parties:
-                self._unknown_party(f"{at}.party", party)
-            review_id = fields.get("review")
+                self._unknown_party(f"events[{i}].party", party)
             review = None
             if review_id is not None:
                 review = reviews.get(review_id)
                 if review is None and review_id not in self._refused_reviews:
                     self._add(
-                        f"{at}.review",
+                        f"events[{i}].review",
                         f"unknown review {review_id!r}",
                         did_you_mean(review_id, reviews),
                     )
-            t = e.type
             if review is not None:
                 facts = accepted.get(review_id)
                 if facts is None:
@@ -490,19 +533,20 @@ class MechanismReader:
                         review.process, review.process_version
                     )
                 if t not in facts:
-                    self._not_of_process(at, t, review)
+                    self._not_of_process(f"events[{i}]", t, review)
             if t == "focal_point_nominated":
-                nominated.setdefault(e.party, set()).add(e.person.email)
-                if e.replaces is not None:
-                    email_refs.append((f"{at}.replaces", e.party, e.replaces))
+                nominated.setdefault(party, set()).add(data["person"]["email"])
+                if data["replaces"] is not None:
+                    email_refs.append((f"events[{i}].replaces", party, data["replaces"]))
             elif t == "focal_point_withdrawn":
-                email_refs.append((f"{at}.email", e.party, e.email))
+                email_refs.append((f"events[{i}].email", party, data["email"]))
             elif t == "deadline_extended" or t == "step_waived":
                 if review is not None:
+                    step = data["step"]
                     steps = step_sets.get(review.id)
-                    if steps is None or e.step not in steps[t == "deadline_extended"]:
+                    if steps is None or step not in steps[t == "deadline_extended"]:
                         # not known good: check it, with the message if it is wrong
-                        self._check_step(f"{at}.step", t, e.step, review, steps_moved)
+                        self._check_step(f"events[{i}].step", t, step, review, steps_moved)
                         definition = self._definition_of(review, steps_moved.get(review.id, []))
                         if definition is not None and review.id not in steps_moved:
                             step_sets[review.id] = (
@@ -511,25 +555,27 @@ class MechanismReader:
                             )
             elif t == "process_migrated":
                 if review is not None:
-                    self._check_migration(at, e, review)
-                    steps_moved.setdefault(review.id, []).append(e)
+                    migration = _Migration(data["process"], data["version"], data["steps"])
+                    self._check_migration(f"events[{i}]", migration, review)
+                    steps_moved.setdefault(review.id, []).append(migration)
                     step_sets.pop(review.id, None)
             elif t == "reviewer_replaced":
-                if e.by not in parties:
-                    self._unknown_party(f"{at}.by", e.by)
+                by = data["by"]
+                if by not in parties:
+                    self._unknown_party(f"events[{i}].by", by)
                 if review is not None:
-                    if e.by == review.reviewed:
-                        self._add(f"{at}.by", f"{e.by} cannot review itself")
-                    if e.by == e.party:
-                        self._add(f"{at}.by", f"{e.by} cannot replace itself")
-                    if e.by in parties:
-                        joined.setdefault(review.id, set()).add(e.by)
-                    reviewer_refs.append((f"{at}.party", review.id, e.party))
+                    if by == review.reviewed:
+                        self._add(f"events[{i}].by", f"{by} cannot review itself")
+                    if by == party:
+                        self._add(f"events[{i}].by", f"{by} cannot replace itself")
+                    if by in parties:
+                        joined.setdefault(review.id, set()).add(by)
+                    reviewer_refs.append((f"events[{i}].party", review.id, party))
             elif party is not None and review is not None:
                 # a review's fact from one Party: a reviewer's part (written feedback)
-                reviewer_refs.append((f"{at}.party", review.id, party))
+                reviewer_refs.append((f"events[{i}].party", review.id, party))
             if self._problem_count == before:
-                batch.append(event_from_model(e, seq=i + 1, vocabulary=self.vocabulary))
+                batch.append((i + 1, on, t, review_id, party, data, data_json, given, note))
                 if len(batch) >= batch_size:
                     yield batch
                     batch = []
@@ -551,6 +597,15 @@ class MechanismReader:
                 )
         if batch:
             yield batch
+
+
+@dataclass(frozen=True)
+class _Migration:
+    """What the checks read of a `process_migrated` fact."""
+
+    process: str
+    version: int
+    steps: Mapping[str, str | None]
 
 
 _vocabularies: dict[int, tuple[Any, EventVocabulary]] = {}

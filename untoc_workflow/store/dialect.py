@@ -113,38 +113,29 @@ def lock_for_writing(conn: Connection) -> None:
 EVENT_COLUMNS = ("id", "on", "type", "review_id", "party", "data", "note", "recorded_at")
 
 
-def insert_events(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-    """Bulk-insert event rows (tuples in EVENT_COLUMNS order, `on` a date, `recorded_at` an
-    aware datetime) on the connection's transaction, the fastest way each database has:
-    COPY on PostgreSQL, one prepared executemany on SQLite."""
+def insert_events(conn: Connection, rows: list[tuple[Any, ...]], recorded_at: Any) -> None:
+    """Bulk-insert event rows (tuples of EVENT_COLUMNS but the last, `on` in ISO), all
+    recorded at `recorded_at` (an aware datetime), on the connection's transaction, the
+    fastest way each database has: COPY on PostgreSQL, one prepared executemany on SQLite."""
     if not rows:
         return
     columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
     dbapi: Any = conn.connection.driver_connection  # psycopg's or sqlite3's: their own APIs
     if conn.dialect.name == "postgresql":
+        # COPY's text form: the ISO date is what PostgreSQL reads for a DATE
+        stamp = recorded_at.isoformat()
         with dbapi.cursor() as cur, cur.copy(f"COPY event ({columns}) FROM STDIN") as copy:
+            write = copy.write_row
             for row in rows:
-                copy.write_row(row)
+                write((*row, stamp))
         return
     # SQLite keeps dates and datetimes as text in SQLAlchemy's formats.
-    stamp = _sqlite_datetime(rows[0][7])
+    stamp = _sqlite_datetime(recorded_at)
     cur = dbapi.cursor()
     try:
         cur.executemany(
             f"INSERT INTO event ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    r[0],
-                    r[1].isoformat(),
-                    r[2],
-                    r[3],
-                    r[4],
-                    r[5],
-                    r[6],
-                    stamp if r[7] is rows[0][7] else _sqlite_datetime(r[7]),
-                )
-                for r in rows
-            ],
+            [(*row, stamp) for row in rows],
         )
     finally:
         cur.close()
