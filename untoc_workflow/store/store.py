@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -140,13 +140,20 @@ class _IdMaker:
 @contextmanager
 def _no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while a million objects are built: it would scan
-    them over and over, and none of them form cycles."""
+    them over and over, and none of them form cycles.
+
+    On resuming, what was built goes straight to the oldest generation (freeze, then
+    unfreeze: two list splices). Left in the youngest, the first collection after the pause
+    would walk every one of the million events (a third of a cold read's time), and the
+    middle generation's collection once more."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -176,6 +183,9 @@ def _merge(events: tuple[Event, ...], new: list[Event]) -> tuple[Event, ...]:
 
 def _on(e: Event) -> date:
     return e.on
+
+
+_first = itemgetter(0)
 
 
 class Store:
@@ -356,29 +366,39 @@ class Store:
         return self._read_rows(query_rows(conn, sql, params, stream=True))
 
     def _read_rows(self, cur: Any) -> list[Event]:
-        dates = self._dates
+        """The events of the rows (on, type, seq, review_id, party, data, id, note), sorted
+        by (on, seq).
+
+        Rows come in arrival order, which is seq order on SQLite (a table scan walks the
+        rowid) and nearly always on PostgreSQL, and a few thousand days hold a million
+        events: each event goes to its day's list as it is made, and the days are sorted,
+        not the events. Rows out of seq order (checked as they come) sort their day's list."""
         datas: dict[str, dict[str, Any]] = {}
-        strings: dict[Any, Any] = {}
-        out: list[Event] = []
-        append = out.append
+        intern = {}.setdefault
+        days: dict[Any, tuple[date, list[Event]]] = {}
+        in_seq_order = True
+        last_seq = -1
         try:
             while rows := cur.fetchmany(20_000):
                 for on, type_, seq, review, party, data, id_, note in rows:
-                    day = dates.get(on)
+                    day = days.get(on)
                     if day is None:
-                        day = self._date(on)
+                        day = days[on] = (self._date(on), [])
                     # Events with the same data text share one decoded dict: a million
                     # events hold a few hundred thousand distinct ones. Never mutate them.
                     d = datas.get(data)
                     if d is None:
                         d = datas[data] = data_from_json(data)
-                    append(
+                    if seq < last_seq:
+                        in_seq_order = False
+                    last_seq = seq
+                    day[1].append(
                         Event(
-                            day,
-                            strings.setdefault(type_, type_),
+                            day[0],
+                            intern(type_, type_),
                             seq,
-                            strings.setdefault(review, review),
-                            strings.setdefault(party, party),
+                            intern(review, review),
+                            intern(party, party),
                             d,
                             id_,
                             note,
@@ -386,7 +406,13 @@ class Store:
                     )
         finally:
             cur.close()
-        out.sort(key=_order)
+        ordered = sorted(days.values(), key=_first)
+        out: list[Event] = []
+        for _day, events in ordered:
+            out.extend(events)
+        distinct_days = len({day for day, _events in ordered}) == len(ordered)
+        if not (in_seq_order and distinct_days):
+            out.sort(key=_order)  # the same date read in two spellings, or seqs out of order
         return out
 
     def _parties(self, conn: Connection) -> dict[str, Party]:
