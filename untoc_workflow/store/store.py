@@ -463,10 +463,16 @@ class Store:
             return found
 
         reviewers: dict[str, list[ReviewerAssignment]] = {}
+        # a few hundred (party, instruments) pairs make thirty thousand assignments: each
+        # pair is one value, shared (frozen)
+        assignments: dict[tuple[str, str], ReviewerAssignment] = {}
         for review_id, party, listed in reviewer_rows:
-            reviewers.setdefault(review_id, []).append(
-                ReviewerAssignment(party, instruments(listed))
-            )
+            assignment = assignments.get((party, listed))
+            if assignment is None:
+                assignment = assignments[party, listed] = ReviewerAssignment(
+                    party, instruments(listed)
+                )
+            reviewers.setdefault(review_id, []).append(assignment)
         return {
             rid: Review(
                 id=rid,
