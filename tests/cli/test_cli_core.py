@@ -143,3 +143,33 @@ def test_usage_errors_exit_2_and_bad_input_exits_1(tmp_path):
         [*untoc, "import", str(tmp_path / "nope.yaml")], env=env, capture_output=True, text=True
     )
     assert missing.returncode == 1 and "file not found" in missing.stderr
+
+
+def test_status_json_is_the_text_the_standard_library_writes(cli):
+    """orjson writes `untoc status --format json`: the text stays what
+    json.dumps(indent=2, ensure_ascii=False) wrote, letters beyond ASCII as they are."""
+    from untoc_workflow.cli.core_commands import status_json
+
+    cli("import", str(MECHANISM))
+    cli(
+        "record",
+        "deadline_extended",
+        "--review",
+        "C1-G1-NGA",
+        "--step",
+        "saq",
+        "--due",
+        "2021-09-30",
+        "--basis",
+        "Décision 5/1 « délais » — 延长",
+        "--on",
+        "2021-05-20",
+    )
+    out = cli("status", "--as-of", "2021-06-01", "--format", "json").stdout
+    states = json.loads(out)
+    assert len(states) > 1
+    nga = next(s for s in states if s["review"] == "C1-G1-NGA")
+    assert nga["next_deadline"]["basis"] == "Décision 5/1 « délais » — 延长"
+    assert out == json.dumps(states, indent=2, ensure_ascii=False) + "\n"
+    for value in ([], {}, [{"a": None, "b": [1, True], "c": {}}], ['\x00\t\u2028 "\\ é']):
+        assert status_json(value) == json.dumps(value, indent=2, ensure_ascii=False)

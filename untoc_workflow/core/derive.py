@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, cast
 
 from .deadlines import StepFacts, deadline_for
-from .focal_points import FocalPointRoll, focal_points_on
+from .focal_points import FocalPointRoll, roll_of_parties
 from .ladder import due_rungs
 from .model import Event, Review, Snapshot
 from .rules import ENGINE_FACTS, RuleFacts, condition_rule, waiting_rule
@@ -43,6 +43,9 @@ class _StepPlan:
         "afters",
         "start_fact",
         "counted_from",
+        "ladder",
+        "not_started",
+        "by_rule",
     )
 
     def __init__(self, step: Any, definition: ProcessShape) -> None:
@@ -71,6 +74,12 @@ class _StepPlan:
         self.counted_from: tuple[str, str] | None = (
             (counted.fact, counted.field) if counted is not None else None
         )
+        self.ladder = step.ladder
+        # the state of a step with nothing yet: a value, one for every review that has it
+        self.not_started = StepState(step=self.id, status="not_started")
+        # start day -> the deadline the clock alone gives (no agreed date, no extension):
+        # ten thousand reviews start on a few hundred days
+        self.by_rule: dict[date, Deadline | None] = {}
 
 
 class _Plan:
@@ -107,6 +116,14 @@ class _Plan:
             if lang or agreed:
                 self.terms[name] = (lang, agreed)
         self.final_stage = definition.stages[-1]
+        self.step_ids = tuple(s.id for s in definition.steps)
+        # the stage each step's completion moves the review to, and the optional steps
+        self.stage_moves = tuple(
+            (s.id, self.stage_index[s.stage_on_completion])
+            for s in definition.steps
+            if s.stage_on_completion
+        )
+        self.optional = tuple(s.id for s in definition.steps if s.optional)
         # facts whose date field some step's clock counts from
         self.counted_facts = frozenset(p.counted_from[0] for p in self.order if p.counted_from)
 
@@ -289,21 +306,35 @@ def review_state(
         elif started is not None:
             status = "open"
 
+        submitted = facts.parts.get(sp.fact, _NONE) if sp.each and sp.fact else _NONE
+        if started is None and status == "not_started" and not (sp.each and submitted):
+            results[sp.id] = sp.not_started  # no deadline, nothing waited for
+            continue
         deadline = None
         clock = sp.clock
         if clock is not None and started is not None:
             agreed = facts.agreed.get(sp.id) if sp.agreed else None
             if isinstance(agreed, str):
                 agreed = date.fromisoformat(agreed)
-            deadline = deadline_for(
-                StepFacts(
-                    started_on=started,
-                    clock_due=clock.after(started),
-                    agreed_due=agreed if isinstance(agreed, date) else None,
-                    extension=facts.extensions.get(sp.id),
+            agreed_due = agreed if isinstance(agreed, date) else None
+            extension = facts.extensions.get(sp.id)
+            if agreed_due is None and extension is None:
+                by_rule = sp.by_rule
+                if started in by_rule:
+                    deadline = by_rule[started]
+                else:
+                    deadline = by_rule[started] = deadline_for(
+                        StepFacts(started, clock.after(started), None, None)
+                    )
+            else:
+                deadline = deadline_for(
+                    StepFacts(
+                        started_on=started,
+                        clock_due=clock.after(started),
+                        agreed_due=agreed_due,
+                        extension=extension,
+                    )
                 )
-            )
-        submitted = facts.parts.get(sp.fact, _NONE) if sp.each and sp.fact else _NONE
         waiting: tuple[str, ...] = ()
         if status == "open":
             waiting = sp.waiting.waiting_for(context, submitted)
@@ -322,17 +353,17 @@ def review_state(
         )
 
     stage_i = 0
-    for step in definition.steps:
-        if step.stage_on_completion and results[step.id].status in ("completed", "waived"):
-            stage_i = max(stage_i, plan.stage_index[step.stage_on_completion])
+    for step_id, moves_to in plan.stage_moves:
+        if moves_to > stage_i and results[step_id].status in ("completed", "waived"):
+            stage_i = moves_to
     stage = definition.stages[stage_i]
     if stage == plan.final_stage:
         # the review is complete: an optional step it did without is skipped, not chased
-        for step in definition.steps:
-            state = results[step.id]
-            if step.optional and state.status in ("open", "not_started"):
-                results[step.id] = StepState(
-                    step=step.id,
+        for step_id in plan.optional:
+            state = results[step_id]
+            if state.status in ("open", "not_started"):
+                results[step_id] = StepState(
+                    step=step_id,
                     status="skipped",
                     started_on=state.started_on,
                     deadline=state.deadline,
@@ -341,12 +372,12 @@ def review_state(
     if notifications:
         for sp in plan.order:
             state = results[sp.id]
-            if state.status == "open" and state.deadline is not None and sp.step.ladder:
+            if state.status == "open" and state.deadline is not None and sp.ladder:
                 due.extend(
                     due_rungs(
                         review=review.id,
                         step=sp.id,
-                        ladder=sp.step.ladder,
+                        ladder=sp.ladder,
                         deadline=state.deadline,
                         started_on=state.started_on,  # type: ignore[arg-type]
                         as_of=as_of,
@@ -366,7 +397,7 @@ def review_state(
         languages=facts.languages,
         blocked=bool(without) and consultation is None,
         parties_without_focal_point=without,
-        steps=tuple(results[s.id] for s in definition.steps),
+        steps=tuple(results[step_id] for step_id in plan.step_ids),
         notifications=tuple(due),
         process_version=definition_version(definition, review),
         process=getattr(definition, "process", review.process),
@@ -516,6 +547,10 @@ def fold_mechanism(
         return _fold(definition, snapshot, as_of, notifications)
     finally:
         if paused:
+            # what the fold built goes straight to the oldest generation (two list
+            # splices), not walked by a young collection and then the middle one
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -549,10 +584,6 @@ def _on(e: Event) -> date:
     return e.on
 
 
-def _order(e: Event) -> tuple[date, int]:
-    return (e.on, e.seq)
-
-
 class _ReviewLog:
     __slots__ = ("days", "events", "extensions", "migrations")
 
@@ -578,6 +609,8 @@ class EventIndex:
         self._reviews: dict[str, _ReviewLog] = {}
         self._parties: dict[str, list[Event]] = {}
         self._party_days: dict[str, list[date]] = {}
+        # party -> its first event of each kind, in (on, seq) order
+        self._party_firsts: dict[str, list[Event]] = {}
         self._party_folds: dict[
             tuple[date, date],
             tuple[dict[str, list[Event]], FocalPointRoll, dict[str, list[Event]]],
@@ -594,6 +627,7 @@ class EventIndex:
         if events is None:
             return
         reviews, parties = self._reviews, self._parties
+        firsts: dict[str, dict[str, Event]] = {}
         for e in events:
             review = e.review
             if review is not None:
@@ -616,8 +650,14 @@ class EventIndex:
                 found = parties.get(e.party)
                 if found is None:
                     found = parties[e.party] = []
+                    firsts[e.party] = {}
                 found.append(e)
+                first = firsts[e.party]
+                if e.type not in first:
+                    first[e.type] = e
         self._party_days = {p: [e.on for e in events] for p, events in parties.items()}
+        # events come in (on, seq) order: so do the firsts, in the order they were met
+        self._party_firsts = {p: list(first.values()) for p, first in firsts.items()}
 
     def party_fold(
         self, cut: date, as_of: date
@@ -633,14 +673,12 @@ class EventIndex:
             return found
         by_party = {p: self.party_events(p, cut) for p in self.parties}
         by_party = {p: events for p, events in by_party.items() if events}
-        roll = focal_points_on((e for p in by_party.values() for e in p), as_of, ordered=True)
-        # A step completed by a party fact (experts named) needs only the first of each kind.
-        firsts: dict[str, list[Event]] = {}
-        for party, events in by_party.items():
-            first: dict[str, Event] = {}
-            for e in events:
-                first.setdefault(e.type, e)
-            firsts[party] = sorted(first.values(), key=_order)
+        roll = roll_of_parties(by_party, as_of)
+        # A step completed by a party fact (experts named) needs only the first of each
+        # kind: of those in the whole log, the ones on or before the date (the first of a
+        # kind up to a date is the log's first, or there is none)
+        every_first = self._party_firsts
+        firsts = {p: [e for e in every_first[p] if e.on <= cut] for p in by_party}
         if len(self._party_folds) >= 4:  # a few dates: today, and a past date or two
             self._party_folds.pop(next(iter(self._party_folds)))
         found = self._party_folds[key] = (by_party, roll, firsts)

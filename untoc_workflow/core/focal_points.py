@@ -101,38 +101,56 @@ def focal_points_on(
     `ordered=True` says each party's events already come in that order (a snapshot's do;
     parties may be interleaved, since each party's roll is its own), sparing a sort.
     """
-    roll = FocalPointRoll(as_of)
     relevant = [
         e for e in events if (e.type == _NOMINATED or e.type == _WITHDRAWN) and e.on <= as_of
     ]
     if not ordered:
         relevant.sort(key=lambda e: (e.on, e.seq))
-    # The roll's _apply, inlined: a large log holds hundreds of thousands of nominations.
-    current, changed, transitions = roll._current, roll._changed, roll._transitions
+    by_party: dict[str, list[Event]] = {}  # in the order of each party's first change
     for e in relevant:
-        party = e.party
-        if party is None:
-            continue
-        people = current.get(party)
-        if people is None:
-            people = current[party] = {}
-        data = e.data
-        if e.type == _NOMINATED:
-            replaced = data.get("replaces")
-            if replaced:
-                people.pop(replaced, None)
+        if e.party is not None:
+            found = by_party.get(e.party)
+            if found is None:
+                found = by_party[e.party] = []
+            found.append(e)
+    return roll_of_parties(by_party, as_of)
+
+
+def roll_of_parties(changes: Mapping[str, Iterable[Event]], as_of: date) -> FocalPointRoll:
+    """The roll on `as_of` from each party's events in (on, seq) order: its focal-point
+    changes up to the date are applied, its other facts passed over. Parties are listed
+    in the mapping's order (`all_persons`).
+
+    One party at a time, since each party's roll is its own: a large log holds hundreds of
+    thousands of nominations, and a party's own dict and days stay at hand."""
+    roll = FocalPointRoll(as_of)
+    current, changed, transitions = roll._current, roll._changed, roll._transitions
+    for party, events in changes.items():
+        people: dict[str, Any] | None = None
+        history: list[tuple[date, bool]] = []
+        for e in events:
+            if e.on > as_of:
+                break
+            kind = e.type
+            if kind != _NOMINATED and kind != _WITHDRAWN:
+                continue
+            if people is None:
+                people = current[party] = {}
+                transitions[party] = history
+            data = e.data
+            if kind == _NOMINATED:
+                replaced = data.get("replaces")
+                if replaced:
+                    people.pop(replaced, None)
+                    changed.add(party)
+                person = data["person"]
+                people[person.email if isinstance(person, Person) else person["email"]] = person
+            else:
+                people.pop(data.get("email", ""), None)
                 changed.add(party)
-            person = data["person"]
-            people[person.email if isinstance(person, Person) else person["email"]] = person
-        else:
-            people.pop(data.get("email", ""), None)
-            changed.add(party)
-        history = transitions.get(party)
-        if history is None:
-            history = transitions[party] = []
-        holds = bool(people)
-        if history and history[-1][0] == e.on:
-            history[-1] = (e.on, holds)
-        else:
-            history.append((e.on, holds))
+            holds = bool(people)
+            if history and history[-1][0] == e.on:
+                history[-1] = (e.on, holds)
+            else:
+                history.append((e.on, holds))
     return roll

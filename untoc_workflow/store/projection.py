@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -365,7 +366,11 @@ def is_fresh(conn: Connection) -> bool:
 
 def log_mark(conn: Connection) -> tuple[int, date | None]:
     """(seq, date) of the log's last event: what the projection's mark must equal."""
-    seq, on = conn.execute(text('SELECT COALESCE(MAX(seq), 0), MAX("on") FROM event')).one()
+    # two scalar subqueries, not one SELECT of two aggregates: SQLite answers a lone MAX
+    # from the index's end, but two in one SELECT by scanning every row (70 ms at 1,000,000)
+    seq, on = conn.execute(
+        text('SELECT COALESCE((SELECT MAX(seq) FROM event), 0), (SELECT MAX("on") FROM event)')
+    ).one()
     return int(seq), (date.fromisoformat(on) if isinstance(on, str) else on)
 
 
@@ -451,5 +456,8 @@ def read_events(conn: Connection) -> list[Event]:
                     append(Event(day, type_, seq, review, party, d, id_, note))
     finally:
         cur.close()
-    out.sort(key=lambda e: (e.on, e.seq))
+    out.sort(key=_ORDER)
     return out
+
+
+_ORDER = attrgetter("on", "seq")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import json.scanner
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
@@ -16,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from ..mechanism_file import (
     event_to_dict,
     write_document,
 )
+from ..mechanism_file.convert import data_with_dates
 from ..mechanism_file.parse import MAX_PROBLEMS, EventRow
 from ..mechanism_file.source import JsonStream, LocatedSource
 from ..yamlsource import Located, load_file
@@ -157,13 +159,20 @@ class _IdMaker:
 @contextmanager
 def _no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while a million objects are built: it would scan
-    them over and over, and none of them form cycles."""
+    them over and over, and none of them form cycles.
+
+    On resuming, what was built goes straight to the oldest generation (freeze, then
+    unfreeze: two list splices). Left in the youngest, the first collection after the pause
+    would walk every one of the million events (a third of a cold read's time), and the
+    middle generation's collection once more."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -195,6 +204,27 @@ def _on(e: Event) -> date:
     return e.on
 
 
+_first = itemgetter(0)
+
+# json.loads' own C scanner, called without the three Python frames around it: a million
+# events hold two hundred thousand distinct data texts
+_scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed names the class, not its argument
+
+
+def _data_of(text: str) -> dict[str, Any]:
+    """`data_from_json(text)`, the same dict: a text the scanner does not read whole as one
+    object (never one the store wrote) goes the long way, which says what is wrong."""
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:
+        value, end = None, -1
+    if end != len(text) or type(value) is not dict:
+        return data_from_json(text)
+    if "due" in value or "agreed" in value:
+        return data_with_dates(value)
+    return value
+
+
 class Store:
     """The event log and the Mechanism's parties and reviews, in SQLite or PostgreSQL."""
 
@@ -205,6 +235,8 @@ class Store:
         self._cache: _EventCache | None = None
         self._index: tuple[tuple[Event, ...], EventIndex] | None = None
         self._first_read = True
+        # (party count, review count, parties, reviews) of the last warm snapshot
+        self._kept_catalog: tuple[int, int, dict[str, Party], dict[str, Review]] | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -257,8 +289,7 @@ class Store:
                     parties=parties, reviews=reviews, events=events, index=index, cut=as_of
                 )
             events = self._all_events(conn)
-            parties = self._parties(conn)
-            reviews = self._reviews(conn)
+            parties, reviews = self._catalog(conn)
         index = self._index_for(events)
         if as_of is not None:
             events = events[: bisect_right(events, as_of, key=_on)]
@@ -305,6 +336,24 @@ class Store:
     def projections_fresh(self) -> bool:
         with self.engine.connect() as conn:
             return projection.is_fresh(conn)
+
+    def _catalog(self, conn: Connection) -> tuple[dict[str, Party], dict[str, Review]]:
+        """Every party and review, kept between a warm store's snapshots: neither is ever
+        changed or deleted, so the same counts are the same rows (read in the same
+        transaction as the events). Shared between snapshots: never mutate them."""
+        counts = tuple(
+            conn.execute(
+                text("SELECT (SELECT COUNT(*) FROM party), (SELECT COUNT(*) FROM review)")
+            ).one()
+        )
+        with self._lock:
+            kept = self._kept_catalog
+        if kept is not None and kept[:2] == counts:
+            return kept[2], kept[3]
+        parties, reviews = self._parties(conn), self._reviews(conn)
+        with self._lock:
+            self._kept_catalog = (counts[0], counts[1], parties, reviews)
+        return parties, reviews
 
     def _index_for(self, events: tuple[Event, ...]) -> EventIndex:
         """The core's index of the whole cached log, kept with it: folds on any date then
@@ -373,29 +422,39 @@ class Store:
         return self._read_rows(query_rows(conn, sql, params, stream=True))
 
     def _read_rows(self, cur: Any) -> list[Event]:
-        dates = self._dates
+        """The events of the rows (on, type, seq, review_id, party, data, id, note), sorted
+        by (on, seq).
+
+        Rows come in arrival order, which is seq order on SQLite (a table scan walks the
+        rowid) and nearly always on PostgreSQL, and a few thousand days hold a million
+        events: each event goes to its day's list as it is made, and the days are sorted,
+        not the events. Rows out of seq order (checked as they come) sort their day's list."""
         datas: dict[str, dict[str, Any]] = {}
-        strings: dict[Any, Any] = {}
-        out: list[Event] = []
-        append = out.append
+        intern: Any = {}.setdefault
+        days: dict[Any, tuple[date, list[Event]]] = {}
+        in_seq_order = True
+        last_seq = -1
         try:
             while rows := cur.fetchmany(20_000):
                 for on, type_, seq, review, party, data, id_, note in rows:
-                    day = dates.get(on)
+                    day = days.get(on)
                     if day is None:
-                        day = self._date(on)
+                        day = days[on] = (self._date(on), [])
                     # Events with the same data text share one decoded dict: a million
                     # events hold a few hundred thousand distinct ones. Never mutate them.
                     d = datas.get(data)
                     if d is None:
-                        d = datas[data] = data_from_json(data)
-                    append(
+                        d = datas[data] = _data_of(data)
+                    if seq < last_seq:
+                        in_seq_order = False
+                    last_seq = seq
+                    day[1].append(
                         Event(
-                            day,
-                            strings.setdefault(type_, type_),
+                            day[0],
+                            intern(type_, type_),
                             seq,
-                            strings.setdefault(review, review),
-                            strings.setdefault(party, party),
+                            intern(review, review),
+                            intern(party, party),
                             d,
                             id_,
                             note,
@@ -403,7 +462,13 @@ class Store:
                     )
         finally:
             cur.close()
-        out.sort(key=_order)
+        ordered = sorted(days.values(), key=_first)
+        out: list[Event] = []
+        for _day, events in ordered:
+            out.extend(events)
+        distinct_days = len({day for day, _events in ordered}) == len(ordered)
+        if not (in_seq_order and distinct_days):
+            out.sort(key=_order)  # the same date read in two spellings, or seqs out of order
         return out
 
     def _parties(self, conn: Connection) -> dict[str, Party]:
@@ -454,10 +519,16 @@ class Store:
             return found
 
         reviewers: dict[str, list[ReviewerAssignment]] = {}
+        # a few hundred (party, instruments) pairs make thirty thousand assignments: each
+        # pair is one value, shared (frozen)
+        assignments: dict[tuple[str, str], ReviewerAssignment] = {}
         for review_id, party, listed in reviewer_rows:
-            reviewers.setdefault(review_id, []).append(
-                ReviewerAssignment(party, instruments(listed))
-            )
+            assignment = assignments.get((party, listed))
+            if assignment is None:
+                assignment = assignments[party, listed] = ReviewerAssignment(
+                    party, instruments(listed)
+                )
+            reviewers.setdefault(review_id, []).append(assignment)
         return {
             rid: Review(
                 id=rid,
