@@ -46,6 +46,9 @@ TRICKY = [
     "x y@foo.org",
     "x@foo.org.",
     "x@xn--bcher-kva.example",
+    "0@00--0.XX",  # "--" in a label's third and fourth places: Punycode's alone
+    "x@ab--cd.example.org",
+    "x@a--b.example.org",
 ]
 
 

@@ -20,7 +20,9 @@ from functools import lru_cache
 _PLAIN = re.compile(
     r"(?=.{6,254}\Z)(?=[^@]{1,64}@)"
     r"[A-Za-z0-9]+(?:[._+-][A-Za-z0-9]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\Z"
+    # no label with "--" in its third and fourth places: IDNA keeps those for Punycode
+    # ("xn--"), and the validator refuses any other (0@00--0.org)
+    r"@(?:(?![A-Za-z0-9]{2}--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\Z"
 )
 _SPECIAL_USE = ("arpa", "invalid", "local", "localhost", "onion", "test")
 
