@@ -342,8 +342,10 @@ def test_a_store_made_before_projections_gets_them_when_opened(sqlite_url: str) 
     with open_store(sqlite_url) as store:
         store.import_file(SAMPLE_FILE)
         kept = projection_rows(store)
-        # the store as migration 0009 left it: no projection tables (nor fingerprints, 0011)
+        # the store as migration 0009 left it: no projection tables (nor fingerprints, 0011,
+        # nor the outbox's sender name, 0012)
         with store.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE outbox DROP COLUMN sender_name"))
             for table in (
                 "projection",
                 "projection_mark",
