@@ -6,7 +6,7 @@ dropped at the end; SQLite when PostgreSQL is not usable here) and its API prote
 PREFECT_SERVER_API_AUTH_STRING. It points this test process at it (env and Prefect
 settings, with the matching PREFECT_API_AUTH_STRING) and stops it at the end of the
 session. Runs are executed by background processes the tests start (`untoc flows serve`,
-`prefect worker start`), as in production.
+`untoc flows worker`), as in production.
 """
 
 from __future__ import annotations

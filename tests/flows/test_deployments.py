@@ -115,7 +115,7 @@ def test_a_process_worker_runs_the_sweep_deployment_and_writes_the_notices(deplo
     assert untoc(env, "import", str(sample)).returncode == 0
     log = home / "worker.log"
     worker = subprocess.Popen(
-        [str(VENV_BIN / "prefect"), "worker", "start", "--pool", "untoc-process"],
+        [str(VENV_BIN / "untoc"), "flows", "worker", "--pool", "untoc-process"],
         env=env,
         cwd=home,
         stdout=log.open("wb"),
@@ -254,7 +254,7 @@ def test_runs_move_to_the_work_pool_and_back_with_restart_reviews(deployed, tmp_
     assert run["work_pool_name"] == "untoc-process"  # the deployment as it now stands
     log = tmp_path / "worker.log"
     worker = subprocess.Popen(
-        [str(VENV_BIN / "prefect"), "worker", "start", "--pool", "untoc-process"],
+        [str(VENV_BIN / "untoc"), "flows", "worker", "--pool", "untoc-process"],
         env=env,
         cwd=tmp_path,
         stdout=log.open("wb"),

@@ -76,7 +76,7 @@ class Desk:
         self.started += 1
         log = self.home / f"worker-{self.started}.log"
         return subprocess.Popen(
-            [str(VENV_BIN / "prefect"), "worker", "start", "--pool", "untoc-process"]
+            [str(VENV_BIN / "untoc"), "flows", "worker", "--pool", "untoc-process"]
             + ["--limit", str(limit), "--name", f"machine-{self.started}"],
             env=self.env,
             cwd=self.home,
