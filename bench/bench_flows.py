@@ -5,6 +5,7 @@
     .venv/bin/python bench/bench_flows.py --reviews 1000 --at-once running
     .venv/bin/python bench/bench_flows.py --resume-cpu 1000000
     .venv/bin/python bench/bench_flows.py --workers 2 --limit 2 --reviews 40
+    .venv/bin/python bench/bench_flows.py --workers 2 --limit 2 --reviews 1000 --starts-only
 
 Starts its own Prefect server on 127.0.0.1 (a free port, a temporary PREFECT_HOME), a store
 with the mechanism (the bundled sample of 189 reviews; with `--reviews` above 189, a
@@ -21,8 +22,10 @@ generated mechanism of 10,000 reviews of which the first N open ones are taken),
     the runner started again (the secretariat's restart after an outage, a sync having
     resumed every run);
   - with `--workers K`: the same, with K process workers of the work pool (prefect.yaml
-    deployed, `prefect worker start --limit N` each) instead of the runner; the peak memory
+    deployed, `untoc flows worker --limit N` each) instead of the runner; the peak memory
     is that of all K workers and their flow-run processes;
+  - with `--starts-only`: only the runs' start (created, started and suspended, the peak
+    memory), no resumes: the memory bound at 1,000 runs without the hours of the resumes;
   - at the end, every figure with the load it was measured at, as a table for the README.
 """
 
@@ -260,7 +263,7 @@ class Runner:
 
 class Workers(Runner):
     """`--workers K`: the work pool of docs/scaling-out.md instead of `untoc flows serve`:
-    the deployments of prefect.yaml deployed to a process pool and K `prefect worker start
+    the deployments of prefect.yaml deployed to a process pool and K `untoc flows worker
     --pool untoc-process --limit N` processes (as if on K machines), their memory summed."""
 
     def __init__(self, env: dict[str, str], log_dir: Path, limit: int, count: int) -> None:
@@ -289,7 +292,7 @@ class Workers(Runner):
             log = self.log_dir / f"worker-{number}-{self.starts}.log"
             self.procs.append(
                 subprocess.Popen(
-                    [str(VENV_BIN / "prefect"), "worker", "start", "--pool", "untoc-process"]
+                    [str(VENV_BIN / "untoc"), "flows", "worker", "--pool", "untoc-process"]
                     + ["--limit", str(self.limit), "--name", f"bench-worker-{number}"],
                     env=self.env,
                     stdout=log.open("wb"),
@@ -520,6 +523,11 @@ def main() -> None:
         help="K process workers of the untoc-process pool, each `--limit` runs at once, "
         "instead of `untoc flows serve` (docs/scaling-out.md); memory summed over them",
     )
+    parser.add_argument(
+        "--starts-only",
+        action="store_true",
+        help="measure the runs' start only (created, suspended at their step, peak memory)",
+    )
     args = parser.parse_args()
     if args.resume_cpu:
         resume_cpu(args.resume_cpu)
@@ -642,7 +650,9 @@ def main() -> None:
             load,
         )
 
-        if args.at_once:
+        if args.starts_only:
+            pass
+        elif args.at_once:
             for number, mode in enumerate(args.at_once, 1):
                 waiting = sorted(r for r, k in runs.keys.items() if k != "done")
                 label = (

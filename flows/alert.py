@@ -65,7 +65,7 @@ def _worker_message(settings: Any, now: datetime) -> Any:
         f"work pool has no worker left (as of {now:%d %B %Y, %H:%M} UTC).\n\n"
         "The runs it held are marked crashed; `untoc flows sync` (or the next daily sweep) "
         "starts each review again at the step the event log shows, and nothing is sent "
-        "twice. Please check the machines that run `prefect worker start --pool "
+        "twice. Please check the machines that run `untoc flows worker --pool "
         "untoc-process` (docs/scaling-out.md) and start a worker again where one is "
         "missing.\n\n"
         "This message was sent automatically by the Prefect Automation created with "

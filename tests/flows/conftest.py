@@ -6,7 +6,7 @@ dropped at the end; SQLite when PostgreSQL is not usable here) and its API prote
 PREFECT_SERVER_API_AUTH_STRING. It points this test process at it (env and Prefect
 settings, with the matching PREFECT_API_AUTH_STRING) and stops it at the end of the
 session. Runs are executed by background processes the tests start (`untoc flows serve`,
-`prefect worker start`), as in production.
+`untoc flows worker`), as in production.
 """
 
 from __future__ import annotations
@@ -232,3 +232,61 @@ def untoc(
         text=True,
         timeout=120,
     )
+
+
+def deploy_to_process_pool(env: dict[str, str]) -> None:
+    """The guide's two commands (docs/scaling-out.md): the process work pool, then every
+    deployment of prefect.yaml in it. The session's server is shared: another test may have
+    made the pool already (the guide's command is the same on every machine), or served the
+    same deployments since (this deploys them again, as they now stand in prefect.yaml)."""
+    prefect = str(VENV_BIN / "prefect")
+    pool = subprocess.run(
+        [prefect, "work-pool", "create", "untoc-process", "--type", "process"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert pool.returncode == 0 or "already exists" in pool.stdout + pool.stderr, pool.stderr
+    done = subprocess.run(
+        [prefect, "--no-prompt", "deploy", "--all"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+LIVE = ("SCHEDULED", "PENDING", "RUNNING", "PAUSED")
+
+
+def end_live_runs(http: httpx.Client, flow: str, ended: Callable[[dict[str, Any]], bool]) -> int:
+    """Cancel the live runs of `flow` for which `ended(run)` is true; how many.
+
+    The session's server keeps every test's runs. A review's live run, whatever deployment
+    made it, is the one `untoc flows start-reviews` leaves alone ("already have one"): a test
+    that starts its own runs for reviews another test used ends theirs first, and a test
+    that leaves live runs ends them when it is done."""
+    body = {
+        "flows": {"name": {"any_": [flow]}},
+        "flow_runs": {"state": {"type": {"any_": list(LIVE)}}},
+        "limit": 200,
+    }
+    runs: list[dict[str, Any]] = []
+    while True:
+        page = http.post("/flow_runs/filter", json=body | {"offset": len(runs)}).json()
+        runs += page
+        if len(page) < 200:
+            break
+    count = 0
+    for run in runs:
+        if ended(run):
+            state = {"type": "CANCELLED", "message": "ended: tests share this server"}
+            answer = http.post(
+                f"/flow_runs/{run['id']}/set_state", json={"state": state, "force": True}
+            )
+            answer.raise_for_status()
+            count += 1
+    return count

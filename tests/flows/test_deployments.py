@@ -16,7 +16,16 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from .conftest import REPO, VENV_BIN, basic_auth, client_env, stop, untoc, wait_for
+from .conftest import (
+    REPO,
+    VENV_BIN,
+    basic_auth,
+    client_env,
+    deploy_to_process_pool,
+    stop,
+    untoc,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
@@ -30,26 +39,7 @@ def deployed(
     home = tmp_path_factory.mktemp("deployer")
     database_url = f"sqlite:///{home / 'untoc.db'}"
     env = client_env(prefect_api, home, database_url)
-    prefect = str(VENV_BIN / "prefect")
-    pool = subprocess.run(
-        [prefect, "work-pool", "create", "untoc-process", "--type", "process"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    # another test of the session's server may have made the pool already (the guide's
-    # command is the same on every machine)
-    assert pool.returncode == 0 or "already exists" in pool.stdout + pool.stderr, pool.stderr
-    done = subprocess.run(
-        [prefect, "--no-prompt", "deploy", "--all"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    deploy_to_process_pool(env)
     http = httpx.Client(base_url=prefect_api, timeout=30, auth=basic_auth())
     yield {"env": env, "http": http, "home": home, "db": database_url}
 
@@ -125,7 +115,7 @@ def test_a_process_worker_runs_the_sweep_deployment_and_writes_the_notices(deplo
     assert untoc(env, "import", str(sample)).returncode == 0
     log = home / "worker.log"
     worker = subprocess.Popen(
-        [str(VENV_BIN / "prefect"), "worker", "start", "--pool", "untoc-process"],
+        [str(VENV_BIN / "untoc"), "flows", "worker", "--pool", "untoc-process"],
         env=env,
         cwd=home,
         stdout=log.open("wb"),
@@ -264,7 +254,7 @@ def test_runs_move_to_the_work_pool_and_back_with_restart_reviews(deployed, tmp_
     assert run["work_pool_name"] == "untoc-process"  # the deployment as it now stands
     log = tmp_path / "worker.log"
     worker = subprocess.Popen(
-        [str(VENV_BIN / "prefect"), "worker", "start", "--pool", "untoc-process"],
+        [str(VENV_BIN / "untoc"), "flows", "worker", "--pool", "untoc-process"],
         env=env,
         cwd=tmp_path,
         stdout=log.open("wb"),

@@ -73,7 +73,7 @@ GUIDE: dict[str, tuple[str, str]] = {
     # creates and changes the shared server's pool and deployments: run by their own tests
     "prefect work-pool create untoc-process --type process": (HELP, "test_deployments.py"),
     "prefect --no-prompt deploy --all": (HELP, "test_deployments.py, test_worker_death.py"),
-    "prefect worker start --pool untoc-process": (HELP, "test_deployments.py"),
+    "untoc flows worker --pool untoc-process": (HELP, "test_deployments.py"),
     "untoc flows restart-reviews": (HELP, "test_deployments.py (with --review)"),
     "for d in country-review daily-sweep monthly-digest escalation-approval sweep-missed-alert; "
     'do prefect deployment delete "$d/$d"; done': (HELP, ""),
@@ -92,7 +92,10 @@ GUIDE: dict[str, tuple[str, str]] = {
     ),
     'export UNTOC_DATABASE_URL="postgresql+psycopg://untoc:${UNTOC_DB_PASSWORD}'
     '@db.internal:5432/untoc"': (EXPORT, ""),
-    "prefect worker start --pool untoc-process --limit 4": (HELP, "test_worker_death.py"),
+    "untoc flows worker --pool untoc-process --limit 4": (
+        HELP,
+        "test_worker_death.py, test_worker_stop.py",
+    ),
 }
 
 

@@ -188,15 +188,17 @@ def test_facts_convert_from_the_events_untoc_record_builds(definition):
 
 def test_without_a_prefect_api_resuming_is_a_quick_no_op_that_does_not_import_prefect():
     code = (
-        "import sys, time; t = time.perf_counter();"
+        # CPU time, not wall: on a loaded machine the wall clock measures the others' work
+        "import sys, time; t = time.process_time();"
         "from untoc_workflow.orchestration import resume_waiting_run;"
         "r = resume_waiting_run('C1-G1-NGA', {'on': '2021-05-20', 'type': 'saq_submitted',"
         " 'review': 'C1-G1-NGA'});"
-        "print(r, 'prefect' in sys.modules, round(time.perf_counter() - t, 3))"
+        "print(r, 'prefect' in sys.modules, round(time.process_time() - t, 3))"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.split()
     assert out[:2] == ["None", "False"], out
-    assert float(out[2]) < 2.0
+    # 0.15 s here; importing Prefect alone costs 0.8 s of CPU
+    assert float(out[2]) < 0.6, out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -16,6 +17,32 @@ from typing import Any
 import pytest
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
+
+OWN_DEPLOYMENTS = (
+    "country-review/stranded-test",
+    "country-review/refresh-test",
+    "daily-sweep/stranded-test",
+)
+
+
+@pytest.fixture(autouse=True)
+def _ends_its_runs(prefect_api: str) -> Iterator[None]:
+    """The runs this module leaves live on its own deployments (scheduled, which nobody
+    serves) are ended after each test: the session's server is shared, and a review's live
+    run is one `untoc flows start-reviews` of a later test would leave alone."""
+    yield
+    import httpx
+
+    from .conftest import basic_auth, end_live_runs
+
+    with httpx.Client(base_url=prefect_api, timeout=30, auth=basic_auth()) as http:
+        ours = set()
+        for name in OWN_DEPLOYMENTS:
+            found = http.get(f"/deployments/name/{name}")
+            if found.status_code == 200:
+                ours.add(found.json()["id"])
+        for flow in ("country-review", "daily-sweep"):
+            end_live_runs(http, flow, lambda r: r["deployment_id"] in ours)
 
 
 def _review(review_id: str) -> Any:

@@ -65,6 +65,38 @@ def serve_command(
     serve_all(limit=chosen, schedules=schedules)
 
 
+@flows_app.command(
+    "worker",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def worker_command(
+    ctx: typer.Context,
+    pool: Annotated[str, typer.Option(help="The work pool (untoc-process, prefect.yaml).")],
+    limit: Annotated[
+        int | None,
+        typer.Option(help="At most this many flow-run processes at once (~200 MB each).", min=1),
+    ] = None,
+    stop_timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds the worker gets to stop by itself once asked (SIGTERM, Ctrl-C); "
+            "then it is killed (with the server down it would wait to send its last events).",
+            min=0,
+        ),
+    ] = 5.0,
+) -> None:
+    """A process worker of the work pool: `prefect worker start --pool POOL --limit N` (any
+    other option, e.g. --name, is passed on), which stops promptly even with the server
+    down (flows/worker.py)."""
+    import os
+    import sys
+
+    args = ["--pool", pool, *(["--limit", str(limit)] if limit else []), *ctx.args]
+    # exec: the waiting wrapper is a bare Python, not this CLI
+    wrapper = [sys.executable, "-m", "flows.worker", "--stop-timeout", f"{stop_timeout:g}"]
+    os.execv(sys.executable, [*wrapper, "--", *args])
+
+
 def _open_reviews(review: list[str] | None) -> tuple[list[Any], list[Any]]:
     """The reviews named (default: all), and those of them not complete."""
     from ..core import mechanism_states
