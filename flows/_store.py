@@ -119,6 +119,7 @@ def refuses_cleanly(fn: F) -> F:
                 return refused
             return await fn(*args, **kwargs)
 
+        run_async.__signature__ = _evaluated(fn)  # type: ignore[attr-defined]
         return run_async  # type: ignore[return-value]
 
     @wraps(fn)
@@ -128,7 +129,15 @@ def refuses_cleanly(fn: F) -> F:
             return refused
         return fn(*args, **kwargs)
 
+    run.__signature__ = _evaluated(fn)  # type: ignore[attr-defined]
     return run  # type: ignore[return-value]
+
+
+def _evaluated(fn: Callable[..., Any]) -> inspect.Signature:
+    """The flow's signature with its annotations as types, not text: Prefect builds the
+    parameters' model from the wrapper, whose module (this one) does not import the names
+    the flow's text annotations use (`date`), so it could not resolve them."""
+    return inspect.signature(fn, eval_str=True)
 
 
 def _logger() -> Any:

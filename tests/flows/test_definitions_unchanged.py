@@ -68,3 +68,19 @@ def test_a_flow_run_on_a_version_changed_in_place_fails_with_the_commands_messag
     _store.definition.cache_clear()
     copy.write_text("# as it was\n" + text, encoding="utf-8")  # layout does not count
     assert _store.store() is _store.store()  # opened, checked, kept for the run
+
+
+def test_the_guarded_flows_still_read_their_parameters_as_typed():
+    # The guard wraps each flow in a function of flows/_store.py: Prefect builds the
+    # parameters' model (the API's validation, the deployment's form) from that wrapper, so
+    # the flow's annotations must reach it as types (`date`), not as text it cannot resolve.
+    from flows.country_review import country_review
+    from flows.digest import digest
+    from flows.sweep import sweep
+
+    assert sweep.validate_parameters({"as_of": "2024-04-16"})["as_of"] == date(2024, 4, 16)
+    assert digest.validate_parameters({"as_of": "2024-05-01"}) == {"as_of": date(2024, 5, 1)}
+    assert country_review.validate_parameters({"review_id": "C1-G1-NGA"}) == {
+        "review_id": "C1-G1-NGA"
+    }
+    assert {"format": "date", "type": "string"} in sweep.parameters.properties["as_of"]["anyOf"]

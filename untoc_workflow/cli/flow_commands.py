@@ -69,6 +69,7 @@ def serve_command(
     "worker",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
 )
+@fails_cleanly
 def worker_command(
     ctx: typer.Context,
     pool: Annotated[str, typer.Option(help="The work pool (untoc-process, prefect.yaml).")],
