@@ -33,7 +33,6 @@ ONE_AT_A_TIME = ConcurrencyLimitConfig(
 # Measured (bench/bench_flows.py): a flow-run process costs ~1-4 s of CPU to import Prefect
 # and ~150-250 MB while it runs. Two per core keeps a burst of resumes queued, not thrashing.
 PER_CORE = 2
-LIMIT_VARIABLE = "UNTOC_FLOWS_LIMIT"
 
 
 def default_limit() -> int:
