@@ -17,7 +17,10 @@ The model, kept simple enough to explain to a working group:
   the rate of all groups.
 - A what-if applies a Conference decision (or `extend STEP by N months`): an extension adds
   the months to the phase for the reviews it selects that have not passed it (parties use
-  the time they are given); a waived step skips its phase; a new threshold moves the line.
+  the time they are given), and so does an extension of a step that phase's step waits for
+  (directly or through others, one of several it comes `after`: the fold starts a step when
+  the last of them is complete); a waived step skips its phase; a new threshold moves the
+  line.
 
 Deterministic for a seed (numpy PCG64).
 """
@@ -64,14 +67,31 @@ class Phases:
             if step is not None:
                 steps.append(step)
                 stages.append(stage)
-        delays = {step: k for k, step in enumerate(steps)}
-        # a step that a phase's step waits for (starts after it) delays that phase
-        for st in definition.steps:
-            after = st.starts.after
-            # a step after several (a tuple) is not followed here (as before the types said so)
-            if st.id in delays and isinstance(after, str) and after not in delays:
-                delays[after] = delays[st.id]
-        return cls(definition.process, tuple(steps), tuple(stages), definition.stages[-1], delays)
+        return cls(
+            definition.process,
+            tuple(steps),
+            tuple(stages),
+            definition.stages[-1],
+            _delays(definition, steps),
+        )
+
+
+def _delays(definition: ProcessDefinition, steps: Sequence[str]) -> dict[str, int]:
+    """Step -> the phase its extension or waiver delays: each phase's own step, and every
+    step it waits for, directly or through others. The fold starts a step when the last
+    of the steps it comes `after` is complete, so any one of several can hold it back; a
+    step the steps of two phases wait for delays the earlier (the later follows it)."""
+    delays = {step: k for k, step in enumerate(steps)}
+    by_id = {st.id: st for st in definition.steps}
+    for k, step in enumerate(steps):
+        waits_for = list(by_id[step].starts.afters)
+        while waits_for:
+            before = waits_for.pop(0)
+            if before in delays or before not in by_id:
+                continue  # a phase's own step, or one an earlier phase already waits for
+            delays[before] = k
+            waits_for.extend(by_id[before].starts.afters)
+    return delays
 
 
 RULE_DAYS = 182.6  # the rule's six months, the prior of a phase
