@@ -41,6 +41,7 @@ from typing import Any
 from ..core.model import Event, Review, Snapshot
 from ..core.state import Deadline, ReviewState
 from ..dates import Duration
+from ..definitions.catalog import Definitions
 from ..errors import InputError, Problem
 from .decisions import (
     ChangeDuration,
@@ -136,7 +137,7 @@ def event_id(ref: str, review: str, step: str, kind: str = "") -> str:
 
 def plan_decision(
     decision: Decision,
-    process: Any,
+    process: Definitions,
     snapshot: Snapshot,
     as_of: date,
     *,

@@ -37,6 +37,7 @@ from .recipients import Recipient
 
 if TYPE_CHECKING:
     from ..definitions import ProcessDefinition, Step
+    from ..settings import Settings
 
 
 @dataclass
@@ -170,7 +171,7 @@ class LetterWriter:
         self,
         templates: Any,
         steps: Mapping[str, Step],
-        settings: Any,
+        settings: Settings,
         processes: Mapping[tuple[str, int], ProcessDefinition] | None = None,
     ):
         self.templates = templates
@@ -392,7 +393,7 @@ def _month(day: date, language: str) -> str:
     return month_year(day, language)
 
 
-def _secretariat(settings: Any) -> dict[str, str]:
+def _secretariat(settings: Settings) -> dict[str, str]:
     return {"name": one_line(settings.secretariat.name), "email": settings.secretariat.email}
 
 

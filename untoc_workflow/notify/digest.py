@@ -21,6 +21,7 @@ from .templates import DIGEST_TEMPLATE
 
 if TYPE_CHECKING:
     from ..core.state import ReviewState
+    from ..settings import Settings
     from ..store.store import Store
     from .sweep import Notifier
 
@@ -139,7 +140,12 @@ def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) 
 
 
 def run_digest(
-    store: Store, as_of: date, now: datetime, settings: Any | None = None, *, deliver: bool = True
+    store: Store,
+    as_of: date,
+    now: datetime,
+    settings: Settings | None = None,
+    *,
+    deliver: bool = True,
 ) -> tuple[DigestReport, Any]:
     """The monthly summary as `untoc digest` and the Prefect flow run it: record, then drain."""
     from ..outbox import transport_for

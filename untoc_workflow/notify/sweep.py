@@ -66,6 +66,7 @@ from .templates import Templates, templates_dir
 if TYPE_CHECKING:
     from ..core.focal_points import FocalPointRoll
     from ..definitions import ProcessCatalog, ProcessDefinition
+    from ..settings import Settings
     from ..store.store import Store
 
 N = MessageNotice.__table__  # type: ignore[attr-defined]
@@ -145,7 +146,7 @@ class Notifier:
     def __init__(
         self,
         definition: ProcessCatalog | ProcessDefinition,
-        settings: Any,
+        settings: Settings,
         templates: Templates | None = None,
         calendar: WorkingCalendar | None = None,
     ):
@@ -837,7 +838,7 @@ def sweep(
     return report
 
 
-def notifier_from_settings(settings: Any | None = None) -> Notifier:
+def notifier_from_settings(settings: Settings | None = None) -> Notifier:
     """The definition and templates the settings name (the bundled ones by default)."""
     from ..definitions import load_definitions
     from ..settings import load_settings
@@ -851,7 +852,7 @@ def run_sweep(
     store: Store,
     as_of: date,
     now: datetime,
-    settings: Any | None = None,
+    settings: Settings | None = None,
     *,
     deliver: bool = True,
     go_live: date | None = None,
