@@ -9,9 +9,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .i18n import combo_label, stage_label
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as Canvas
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII")
 # UN-blue family, readable in greyscale prints of the paper
@@ -189,19 +193,41 @@ def use_chart_fonts() -> None:
     rcParams["font.family"] = [name for name in CHART_FONTS if name in installed] or ["sans-serif"]
 
 
-def draw(fig: Figure) -> bytes:
-    """A PNG of the figure's table."""
+def png_of(
+    draw_on: Callable[[Canvas, Axes], None],
+    *,
+    size: tuple[float, float],
+    dpi: int = 100,
+    fonts: bool = True,
+) -> bytes:
+    """A chart as PNG bytes: one figure of `size` inches with one set of axes, drawn on by
+    `draw_on`, laid out tight, by matplotlib's Agg backend (no display needed), and closed
+    whatever happens (pyplot keeps every open figure). `fonts`: the six languages' fonts."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    use_chart_fonts()
+    if fonts:
+        use_chart_fonts()
+    f, ax = plt.subplots(figsize=size, dpi=dpi)
+    try:
+        draw_on(f, ax)
+        f.tight_layout()
+        buf = io.BytesIO()
+        f.savefig(buf, format="png")
+        return buf.getvalue()
+    finally:
+        plt.close(f)
+
+
+def draw(fig: Figure) -> bytes:
+    """A PNG of the figure's table."""
     labels = [str(r[0]) for r in fig.rows]
     values = [[float(v) for v in r[1:]] for r in fig.rows]
     height = 3.4 if fig.kind != "barh" else max(2.4, 0.38 * len(labels) + 1.0)
-    f, ax = plt.subplots(figsize=(6.4, height), dpi=100)
-    try:
+
+    def bars_of_the_table(_: Canvas, ax: Axes) -> None:
         if fig.kind == "barh":
             ys = list(range(len(labels)))[::-1]
             bars = ax.barh(ys, [v[0] for v in values], color=COLOURS[0])
@@ -237,9 +263,5 @@ def draw(fig: Figure) -> bytes:
             else:
                 ax.set_ylabel(fig.series[0], fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)
-        f.tight_layout()
-        buf = io.BytesIO()
-        f.savefig(buf, format="png")
-        return buf.getvalue()
-    finally:
-        plt.close(f)
+
+    return png_of(bars_of_the_table, size=(6.4, height))

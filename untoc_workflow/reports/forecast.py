@@ -27,13 +27,12 @@ Deterministic for a seed (numpy PCG64).
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,6 +42,10 @@ from ..definitions.catalog import Definitions
 from ..definitions.process import ProcessDefinition
 from ..errors import InputError, Problem, did_you_mean
 from .status import default_process, process_versions, stage_at
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as Canvas
 
 
 @dataclass(frozen=True)
@@ -434,18 +437,12 @@ def _day(as_of: date, days: float) -> str | None:
 
 def draw_forecast(result: dict[str, Any], lang: str = "en") -> bytes:
     """Share of the group complete over time: median line and 10-90 % band per scenario."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    from .charts import use_chart_fonts
+    from .charts import png_of
     from .i18n import words
 
-    use_chart_fonts()
     w = words(lang)
-    f, ax = plt.subplots(figsize=(7.2, 3.6), dpi=100)
-    try:
+
+    def bands(f: Canvas, ax: Axes) -> None:
         colours = ("#1f5fa8", "#c0504d", "#4f9a4f", "#f0a030")
         for j, sc in enumerate(result["scenarios"]):
             xs = [date.fromisoformat(d) for d in sc["curve"]["dates"]]
@@ -462,12 +459,8 @@ def draw_forecast(result: dict[str, Any], lang: str = "en") -> bytes:
         ax.legend(fontsize=8, frameon=False, loc="lower right")
         ax.spines[["top", "right"]].set_visible(False)
         f.autofmt_xdate()
-        f.tight_layout()
-        buf = io.BytesIO()
-        f.savefig(buf, format="png")
-        return buf.getvalue()
-    finally:
-        plt.close(f)
+
+    return png_of(bands, size=(7.2, 3.6))
 
 
 def summary_lines(result: dict[str, Any]) -> Iterable[str]:
