@@ -10,22 +10,17 @@ Regenerate with: python -m untoc_workflow.mechanism.schema
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
+from ..definitions.schema import SCHEMAS, model_schema_text, write_schema_text
 from .definition import MechanismDefinition
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "mechanism-definition.schema.json"
+SCHEMA_PATH = SCHEMAS / "mechanism-definition.schema.json"
 
 
 def mechanism_schema_text() -> str:
-    schema = MechanismDefinition.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "The rules of a review mechanism (process_defs/mechanism.yaml)"
-    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return model_schema_text(
+        MechanismDefinition, "The rules of a review mechanism (process_defs/mechanism.yaml)"
+    )
 
 
 if __name__ == "__main__":
-    SCHEMA_PATH.parent.mkdir(exist_ok=True)
-    SCHEMA_PATH.write_text(mechanism_schema_text(), encoding="utf-8")
-    print(f"wrote {SCHEMA_PATH}")
+    write_schema_text(SCHEMA_PATH, mechanism_schema_text())
