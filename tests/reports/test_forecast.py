@@ -117,6 +117,23 @@ def test_a_step_after_several_is_delayed_by_an_extension_of_any_of_them(sample):
     assert parse_extend("experts:3", phases.delays) == WhatIf("extend", "experts", 3.0)
 
 
+def test_waiving_a_step_a_phase_waits_for_leaves_the_phase_to_be_done(sample):
+    definition = _consultation_after_experts_too()
+    scenarios = [
+        Scenario("no_experts", "experts waived", (WhatIf("waive", "experts"),)),
+        Scenario("no_focal", "focal points waived", (WhatIf("waive", "focal_points"),)),
+        Scenario("no_pc", "no consultation", (WhatIf("waive", "preliminary_consultation"),)),
+    ]
+    result = forecast(
+        definition, sample, PAPER_DATE, runs=200, seed=3, scenarios=scenarios, chart=False
+    )
+    base = _median(result)["curve"]["median"]
+    # the consultation still has to be held: the forecast is the same
+    assert _median(result, "no_experts")["curve"]["median"] == base
+    assert _median(result, "no_focal")["curve"]["median"] == base
+    assert sum(_median(result, "no_pc")["curve"]["median"]) > sum(base)
+
+
 def test_extend_option_is_checked(process):
     steps = forecast_phases(process).delays
     assert parse_extend("written_feedback:3", steps) == WhatIf("extend", "written_feedback", 3.0)

@@ -20,7 +20,8 @@ The model, kept simple enough to explain to a working group:
   the time they are given), and so does an extension of a step that phase's step waits for
   (directly or through others, one of several it comes `after`: the fold starts a step when
   the last of them is complete); a waived step skips its phase; a new threshold moves the
-  line.
+  line. Only a phase's own step, waived, skips the phase: one it waits for, waived, leaves
+  the phase's own step still to be done.
 
 Deterministic for a seed (numpy PCG64).
 """
@@ -339,7 +340,8 @@ def forecast(
                 sc_threshold = ch.percent / 100.0
                 continue
             k = phases.delays.get(ch.step or "")
-            if k is None:
+            if k is None or (ch.kind == "waive" and phases.steps[k] != ch.step):
+                # a step the phase waits for, waived, does not waive the phase's own step
                 continue
             for i, s in enumerate(reviews):
                 if phase[i] <= k and ch.selects(s.review, s.group):
