@@ -883,6 +883,7 @@ def reapply_standing_decisions(store: Store, notifier: Notifier, as_of: date) ->
     """Let standing Conference decisions (a changed duration) reach the steps that started
     since they were applied, before the sweep reads any deadline. Nothing recorded changes;
     with no decision in the store this is one query."""
+    from ..definitions.catalog import definitions_of
     from ..definitions.load import defs_file, is_mechanism_rules
     from ..mechanism import records
     from ..mechanism.definition import load_mechanism
@@ -891,8 +892,10 @@ def reapply_standing_decisions(store: Store, notifier: Notifier, as_of: date) ->
 
     if not records.applied_decisions(store):
         return
+    # the processes it may name are the notifier's (its settings'), not the environment's
     mechanism = load_mechanism(
-        defs_file("mechanism.yaml", notifier.settings.process_defs, is_mechanism_rules)
+        defs_file("mechanism.yaml", notifier.settings.process_defs, is_mechanism_rules),
+        processes={d.process for d in definitions_of(notifier.definition)},
     )
     reapply_decisions(
         store, notifier.definition, mechanism, as_of=as_of, outbox=StoreNoticeOutbox(store)
