@@ -349,7 +349,8 @@ def check_references(
         return at(
             path,
             f"no loaded process definition declares the process {process!r}",
-            did_you_mean(process, processes) or f"loaded processes: {', '.join(processes)}",
+            did_you_mean(process, sorted(processes))
+            or f"loaded processes: {', '.join(sorted(processes))}",
         )
 
     instruments = definition.instrument_ids

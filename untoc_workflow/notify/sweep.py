@@ -895,7 +895,7 @@ def reapply_standing_decisions(store: Store, notifier: Notifier, as_of: date) ->
     # the processes it may name are the notifier's (its settings'), not the environment's
     mechanism = load_mechanism(
         defs_file("mechanism.yaml", notifier.settings.process_defs, is_mechanism_rules),
-        processes={d.process for d in definitions_of(notifier.definition)},
+        processes=tuple(dict.fromkeys(d.process for d in definitions_of(notifier.definition))),
     )
     reapply_decisions(
         store, notifier.definition, mechanism, as_of=as_of, outbox=StoreNoticeOutbox(store)
