@@ -112,6 +112,9 @@ reviews:
 def test_the_processes_are_those_the_settings_load(tmp_path: Path, monkeypatch) -> None:
     from untoc_workflow.mechanism.definition import load_mechanism
 
+    for name in ("UNTOC_PROCESS_DEFS", "UNTOC_SETTINGS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no untoc.toml of the checkout's
     path = tmp_path / "mechanism.yaml"
     path.write_text(BODY, encoding="utf-8")
     with pytest.raises(InputError, match="the process 'mutual_evaluation'"):
