@@ -95,8 +95,8 @@ class Letter:
 
 
 def note_number(recipient: Recipient) -> dict[str, str]:
-    """A note verbale to a mission is numbered when it is recorded (note_numbers.py)."""
-    from .note_numbers import SLOT
+    """A note verbale to a mission is numbered when it is recorded (outbox/note_numbers.py)."""
+    from ..outbox.note_numbers import SLOT
 
     return {"note_number": SLOT} if recipient.kind == "mission" else {}
 

@@ -48,6 +48,7 @@ from ..outbox.golive import (
 )
 from ..outbox.headers import one_line
 from ..outbox.ledger import MessageNotice
+from ..outbox.note_numbers import DEFAULT_SERIES, check_series, number_notes
 from ..outbox.record_of_notes import notes_sent
 from ..outbox.rows import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
 from ..outbox.tables import AWAITING_APPROVAL, CANCELLED, PENDING
@@ -56,7 +57,6 @@ from ..wording.languages import long_date
 from ..wording.words import local_party_name
 from ..working_calendar import WorkingCalendar, load_calendar
 from .consolidate import Item, Letter, LetterWriter, letter_row, notice_row
-from .note_numbers import DEFAULT_SERIES, check_series, number_notes
 from .outstanding import outstanding_lines
 from .presidency import late_parties, presidency_held
 from .recipients import Fallback, Recipient, RecipientResolver
