@@ -5,14 +5,43 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..core.rules import COMPLETION_SOURCES
 from ..dates import Duration
 from ..errors import did_you_mean
+from ..languages import UN_LANGUAGES
 from .rule_use import ConditionUse, WaitingRuleUse
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+def _known_languages(titles: dict[str, str]) -> dict[str, str]:
+    """A title in a language the letters do not write ('ne' for 'en', 'de') would never be
+    read: its readers would get another language's, or the glossary's word."""
+    for code in titles:
+        if code not in UN_LANGUAGES:
+            hint = did_you_mean(code, list(UN_LANGUAGES))
+            raise ValueError(
+                f"{code!r} is not a language of the Mechanism ({', '.join(UN_LANGUAGES)})"
+                + (f" ({hint})" if hint else "")
+            )
+    return titles
+
+
+# A title by language: {en: ..., fr: ...}, in the six languages' codes only.
+Titles = Annotated[dict[str, str], AfterValidator(_known_languages)]
+
+
+def _named(titles: dict[str, str]) -> dict[str, str]:
+    # an empty role would leave every letter the glossary's word (the Conference, UNODC's
+    # secretariat) instead of the body's own
+    if not titles:
+        raise ValueError("a role needs its title in at least one language, e.g. {en: ...}")
+    return titles
+
+
+RoleTitles = Annotated[Titles, AfterValidator(_named)]
 
 # Who a rung is addressed to. "waiting" = the parties the step is waiting for on the date.
 RECIPIENT_ROLES = (
@@ -214,7 +243,7 @@ class Repeat(_Frozen):
 
 class Step(_Frozen):
     id: StepId
-    title: dict[str, str] = Field(min_length=1)
+    title: Titles = Field(min_length=1)
     starts: Starts
     duration: str | None = None
     agreed_at: StepId | None = Field(
@@ -296,7 +325,7 @@ class FactField(_Frozen):
     after: StepId | None = Field(
         None, description="for date: never before this other date field of the fact"
     )
-    title: dict[str, str] = Field(default_factory=dict)
+    title: Titles = Field(default_factory=dict)
 
 
 class Fact(_Frozen):
@@ -304,7 +333,7 @@ class Fact(_Frozen):
     and its fields beside `on`, `type`, `review`/`party`, `id` and `note`."""
 
     scope: Literal["review", "party"]
-    title: dict[str, str] = Field(default_factory=dict)
+    title: Titles = Field(default_factory=dict)
     fields: dict[StepId, FactField] = Field(default_factory=dict)
     after: tuple[StepId, ...] = Field(
         (),
@@ -379,13 +408,13 @@ class ProcessDefinition(_Frozen):
 
     process: StepId
     version: int = Field(ge=1)
-    title: dict[str, str] = Field(default_factory=dict)
+    title: Titles = Field(default_factory=dict)
     facts: dict[StepId, Fact] = Field(
         default_factory=dict, description="the fact (event) types this process declares"
     )
     stages: tuple[str, ...] = Field(min_length=2)
     steps: tuple[Step, ...] = Field(min_length=1)
-    roles: dict[StepId, dict[str, str]] = Field(
+    roles: dict[StepId, RoleTitles] = Field(
         default_factory=dict,
         description="titles of the roles and bodies the process's words name, by language: "
         "review (for 'country review'), chair (the President of the Conference), body (the "
