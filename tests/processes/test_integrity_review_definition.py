@@ -54,17 +54,32 @@ def test_the_integrity_review_is_a_valid_definition_of_its_own():
     [
         # a role left without a name: its letters would name the Conference instead
         (
-            "  chair: {en: the Chair of the Plenary, fr: le Président de la Plénière,"
-            " es: el Presidente del Pleno}",
+            "  chair: {en: Chair of the Plenary, fr: Président de la Plénière,"
+            " es: Presidente del Pleno}",
             "  chair: {}",
             "  chair: {}",
             "roles.chair: a role needs its title in at least one language",
         ),
+        # with its article, the letters would write "inform the the Chair of the Plenary"
+        (
+            "chair: {en: Chair",
+            "chair: {en: the Chair",
+            "chair: {en: the Chair",
+            "roles.chair: en: 'the Chair of the Plenary' begins with an article; write"
+            " 'Chair of the Plenary'",
+        ),
+        (
+            "secretariat: {en: secretariat of the Coastal",
+            "secretariat: {en: The secretariat of the Coastal",
+            "secretariat: {en: The secretariat",
+            "roles.secretariat: en: 'The secretariat of the Coastal States Anti-Corruption"
+            " Group' begins with an article",
+        ),
         # a language code no letter is written in: the title would never be read
         (
-            "chair: {en: the Chair",
-            "chair: {EN: the Chair",
-            "chair: {EN: the Chair",
+            "chair: {en: Chair",
+            "chair: {EN: Chair",
+            "chair: {EN: Chair",
             "roles.chair: 'EN' is not a language of the Mechanism (ar, zh, en, fr, ru, es)"
             " (did you mean 'en'?)",
         ),
@@ -81,7 +96,14 @@ def test_the_integrity_review_is_a_valid_definition_of_its_own():
             "facts.country_mission_held.fields.last_day.title: 'pt' is not a language",
         ),
     ],
-    ids=["role-without-a-name", "role-language-in-capitals", "step-title-de", "field-title-pt"],
+    ids=[
+        "role-without-a-name",
+        "role-with-its-article",
+        "secretariat-with-its-article",
+        "role-language-in-capitals",
+        "step-title-de",
+        "field-title-pt",
+    ],
 )
 def test_a_title_in_no_language_of_the_mechanism_is_refused_at_its_line(
     tmp_path, old, new, needle, expected

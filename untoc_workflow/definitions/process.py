@@ -33,11 +33,31 @@ def _known_languages(titles: dict[str, str]) -> dict[str, str]:
 Titles = Annotated[dict[str, str], AfterValidator(_known_languages)]
 
 
+# The articles a role's title must not begin with: the letters' sentences put the one they
+# need ("inform the President", "au Président", "la secretaría del ..."), so "the Chair of
+# the Plenary" would read "inform the the Chair of the Plenary".
+_ARTICLES = {
+    "en": ("the ",),
+    "fr": ("le ", "la ", "les ", "l'", "l’"),
+    "es": ("el ", "la ", "los ", "las "),
+}
+
+
 def _named(titles: dict[str, str]) -> dict[str, str]:
     # an empty role would leave every letter the glossary's word (the Conference, UNODC's
     # secretariat) instead of the body's own
     if not titles:
         raise ValueError("a role needs its title in at least one language, e.g. {en: ...}")
+    for language, title in titles.items():
+        article = next(
+            (a for a in _ARTICLES.get(language, ()) if title.lower().startswith(a)), None
+        )
+        if article is not None:
+            bare = title[len(article) :]
+            raise ValueError(
+                f"{language}: {title!r} begins with an article; write {bare!r}"
+                " (the letters put the article their sentence needs)"
+            )
     return titles
 
 
@@ -400,7 +420,7 @@ class ReportFigure(_Frozen):
 
 # The roles and bodies a process may name in its own words (`roles:`), each with its
 # forms (`review_other`, `review_gen`...): what letters and reports read.
-ROLE_NAMES = ("review", "chair", "body", "mechanism", "secretariat", "office")
+ROLE_NAMES = ("review", "chair", "body", "mechanism", "secretariat", "office", "place")
 
 
 class ProcessDefinition(_Frozen):
@@ -421,7 +441,8 @@ class ProcessDefinition(_Frozen):
         "Conference), mechanism (the Review Mechanism, whose name then ends every letter), "
         "secretariat (the secretariat of the Review Mechanism, which signs the letters: "
         "'secretariat of ...', its head noun first), office (the line under the signature, "
-        "UNODC's by default; none when the process declares its own secretariat alone); a "
+        "UNODC's by default; none when the process declares its own secretariat alone), place "
+        "(the duty station the letters are dated from, Vienna by default); a "
         "form where a language needs one: review_other (plural), review_gen, "
         "review_gen_other (cases), review_yours_other (Arabic 'your reviews'); letters and "
         "reports read them (`role_title`)",
