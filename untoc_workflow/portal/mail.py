@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from .i18n import long_date, translations
+from .own_words import OwnWords
 
 log = logging.getLogger("untoc.portal")
 SIGNATURE = (
@@ -41,24 +42,32 @@ def _letter(subject: str, paragraphs: list[str]) -> Letter:
     return Letter(subject, text, f"<!doctype html><html><body>\n{body}</body></html>\n")
 
 
-def sign_in_letter(name: str, link: str, language: str) -> Letter:
+def sign_in_letter(name: str, link: str, language: str, own: OwnWords | None = None) -> Letter:
+    """The single-use link, in the words of the body the portal serves (`own`: its
+    mechanism and secretariat where its process declares them, else UNTOC's)."""
     _ = translations(language).gettext
+    asked = (
+        _("You asked to sign in to the review portal: %(mechanism)s.")
+        % {"mechanism": own.mechanism}
+        if own is not None and own.mechanism
+        else _(
+            "You asked to sign in to the portal of the Mechanism for the Review of the "
+            "Implementation of the United Nations Convention against Transnational "
+            "Organized Crime and the Protocols thereto."
+        )
+    )
     return _letter(
         _("Your link to sign in to the review portal"),
         [
             _("Dear %(name)s,") % {"name": name},
-            _(
-                "You asked to sign in to the portal of the Mechanism for the Review of the "
-                "Implementation of the United Nations Convention against Transnational "
-                "Organized Crime and the Protocols thereto."
-            ),
+            asked,
             _("Please open the following link within 30 minutes. It can be used only once:"),
             link,
             _(
                 "If you did not ask to sign in, no action is required: nobody can sign in "
                 "without this link."
             ),
-            _(SIGNATURE),
+            (own.signature("\n") if own is not None else None) or _(SIGNATURE),
         ],
     )
 
@@ -112,6 +121,7 @@ def send_now(
     key: str,
     now: datetime,
     language: str = "en",
+    sender_name: str | None = None,
 ) -> None:
     """Hand one message to the mail transport at once (used for sign-in links only)."""
     from ..outbox import transport_for
@@ -128,6 +138,7 @@ def send_now(
         review_id=None,
         body_text=letter.text,
         body_html=letter.html,
+        sender_name=sender_name,  # the secretariat the portal's process declares, if any
     )
     outgoing = build_message(
         row,
