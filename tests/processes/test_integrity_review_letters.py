@@ -77,3 +77,9 @@ def test_the_chair_of_the_plenary_is_informed_in_the_groups_words(ir_cli, tmp_pa
     assert "to inform the Chair of the Plenary of the States parties" in " ".join(text.split())
     assert "Review IR-2025-SEN, Senegal: Country report, 4 May 2025; 156 days overdue" in text
     assert "the the" not in text and "the the" not in summary[0]["Subject"]
+
+
+def test_the_status_table_calls_the_reviews_as_the_group_does(ir_cli):
+    out = ir_cli("status", "--as-of", "2025-03-10").stdout
+    assert out.splitlines()[0].strip() == "Integrity reviews on 2025-03-10"
+    assert "Country reviews" not in out
