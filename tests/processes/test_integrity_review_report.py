@@ -53,3 +53,15 @@ def test_the_page_is_the_groups_own(untoc_cli, tmp_path, lang, mechanism, review
     # the group has no clusters, no groups and no 70 % rule: its page says nothing of them
     assert not [w for w in ("UNTOC", "70", "Group 0", "Groupe 0", "Figure II") if w in text]
     assert sorted(p.name for p in out.glob("*.png")) == ["figure-P1.png"]
+
+
+def test_the_forecast_of_a_body_without_clusters_promises_no_70_percent_date(untoc_cli, tmp_path):
+    cli = untoc_cli(None, UNTOC_PROCESS_DEFS=str(HERE), UNTOC_PROCESS_DEFS_ONLY="1")
+    cli("import", str(HERE / "members.yaml"), "--as-of", "2025-03-10")
+    out = cli(
+        "forecast", "--as-of", "2025-07-07", "--process", "integrity_review", "--runs", "50"
+    ).stdout
+    lines = out.splitlines()
+    assert lines[0] == "3 open review(s) of integrity_review forecast:"
+    assert lines[1].startswith("  IR-2024-NGA (mission_phase): completes around ")
+    assert "70%" not in out and "group" not in out and "cluster" not in out
