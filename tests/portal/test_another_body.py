@@ -75,3 +75,19 @@ def test_the_groups_own_document_kind_records_its_own_fact(group_rig):
     assert answer.status_code == 303, answer.text
     recorded = [e for e in group_rig.store.snapshot().events if e.review == "IR-2025-SEN"]
     assert [e.type for e in recorded] == ["country_report_received"]
+
+
+def test_the_reviewers_feedback_on_a_questionnaire_is_named_by_its_own_step():
+    from untoc_workflow.definitions import load_process
+    from untoc_workflow.definitions.load import BUNDLED_DEFS
+    from untoc_workflow.questionnaire.wording import texts
+
+    group = load_process(GROUP / "integrity_review.yaml").step("desk_analysis")
+    words = texts("fr", group)
+    assert words["feedback"] == "Analyse documentaire des membres évaluateurs"
+    assert words["submit_feedback"] == "Soumettre : Analyse documentaire des membres évaluateurs"
+    # UNTOC's written feedback keeps its words, in each language
+    untoc = load_process(BUNDLED_DEFS / "country_review.yaml").step("written_feedback")
+    for language in ("ar", "zh", "en", "fr", "ru", "es"):
+        assert texts(language, untoc) == texts(language)
+    assert texts("en", untoc)["submit_feedback"] == "Submit the written feedback"
