@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import csrf_of, make_rig, pdf_bytes, text_of
+from .conftest import SECRETARIAT, csrf_of, make_rig, pdf_bytes, text_of
 
 GROUP = Path(__file__).parents[1] / "processes" / "integrity_review"
 DIOP = "a.diop@example.org"  # Senegal's liaison officer, who reads French
@@ -91,3 +91,30 @@ def test_the_reviewers_feedback_on_a_questionnaire_is_named_by_its_own_step():
     for language in ("ar", "zh", "en", "fr", "ru", "es"):
         assert texts(language, untoc) == texts(language)
     assert texts("en", untoc)["submit_feedback"] == "Submit the written feedback"
+
+
+def test_the_answer_to_a_request_for_more_time_speaks_of_the_groups_review(group_rig):
+    focal_point = group_rig.sign_in(DIOP)
+    page = focal_point.get("/reviews/IR-2025-SEN").text
+    asked = focal_point.post(
+        "/reviews/IR-2025-SEN/extensions",
+        data={"csrf": csrf_of(page), "step": "country_report", "due": "2025-06-30", "reason": "x"},
+    )
+    assert asked.status_code == 303
+    secretariat = group_rig.sign_in(SECRETARIAT)
+    listing = secretariat.get("/extensions").text
+    action = "/extensions/" + listing.split('action="/extensions/')[1].split('"')[0]
+    answer = secretariat.post(
+        action, data={"decision": "approve", "due": "", "answer": "", "csrf": csrf_of(listing)}
+    )
+    assert answer.status_code == 303
+    told = group_rig.mailbox.wait_for(DIOP, 2)[-1]
+    text = " ".join(text_of(told).split())
+    assert (
+        "Le secrétariat a accepté votre demande du 12 mars 2025 visant à obtenir un délai"
+        " supplémentaire pour l'étape « Rapport national » de l'examen IR-2025-SEN."
+        " La nouvelle date limite est le 30 juin 2025." in text
+    )
+    assert text.endswith("Secrétariat du Groupe des États côtiers contre la corruption")
+    assert "Secrétariat du Groupe des États côtiers" in str(told["From"])
+    assert not [w for w in (*UNTOC_WORDS, "examen de pays") if w in text]

@@ -84,7 +84,11 @@ def decision_letter(
     due: date | None,
     answer: str | None,
     url: str,
+    own: OwnWords | None = None,
 ) -> Letter:
+    """The answer to a request for more time. `own`: the words of the review's process
+    where it names its reviews and its secretariat (its review is then "the review
+    IR-2025-SEN", not a country review, and it signs the letter)."""
     _ = translations(language).gettext
     values = {
         "review": review,
@@ -93,7 +97,20 @@ def decision_letter(
         "requested": long_date(requested_on, language),
         "due": long_date(due, language),
     }
-    if approved:
+    if own is not None and own.reviews:
+        decided = (
+            _(
+                "The secretariat has agreed to your request of %(requested)s for more time "
+                "for the step “%(step)s” of the review %(review)s. The new deadline is %(due)s."
+            )
+            if approved
+            else _(
+                "The secretariat regrets that it is unable to agree to your request of "
+                "%(requested)s for more time for the step “%(step)s” of the review "
+                "%(review)s. The deadline is unchanged."
+            )
+        )
+    elif approved:
         decided = _(
             "The secretariat has agreed to your request of %(requested)s for more time for "
             "the step “%(step)s” of the country review %(of_party)s (%(review)s). "
@@ -109,7 +126,7 @@ def decision_letter(
     if answer:
         paragraphs.append(answer)
     paragraphs.append(_("The review's page in the portal: %(url)s") % {"url": url})
-    paragraphs.append(_(SIGNATURE))
+    paragraphs.append((own.signature("\n") if own is not None else None) or _(SIGNATURE))
     return _letter(_("Your request for more time: %(review)s") % values, paragraphs)
 
 
@@ -171,8 +188,10 @@ def queue_and_send(
     party: str | None,
     today: date,
     now: datetime,
+    sender_name: str | None = None,
 ) -> None:
-    """Write one outbox row (once: the key decides) and deliver what is pending."""
+    """Write one outbox row (once: the key decides) and deliver what is pending;
+    `sender_name`: the secretariat the review's process declares, if any."""
     from ..outbox import transport_for
     from ..outbox.rows import drain, insert_rows, new_row, utc_naive
 
@@ -196,6 +215,7 @@ def queue_and_send(
         party=party,
         role="requester",
         copy_only=False,
+        sender_name=sender_name,
     )
     with engine.begin() as conn:
         insert_rows(conn, [row])

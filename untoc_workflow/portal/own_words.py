@@ -19,6 +19,7 @@ class OwnWords:
 
     tag: str
     mechanism: str | None = None
+    reviews: str | None = None  # what its reviews are called, when it names them
     secretariat: str | None = None  # who signs, capitalised
     office: str | None = None  # the line under it, when the process declares one
 
@@ -47,6 +48,7 @@ def own_words(definition: Any, language: str) -> OwnWords:
     return OwnWords(
         tag=tag,
         mechanism=_capital(mechanism) if mechanism else None,
+        reviews=_declared(definition, "review", language),
         secretariat=_capital(secretariat) if secretariat else None,
         office=_declared(definition, "office", language) if secretariat else None,
     )
