@@ -209,7 +209,7 @@ class LetterWriter:
 
     def _letter_process(self, process: ProcessDefinition | None, language: str) -> dict[str, Any]:
         if process is None:
-            return {"id": "", "title": "", "tag": "", "mechanism": None}
+            return {"id": "", "title": "", "tag": "", "mechanism": None, "place": None}
         return process_fields(process, language)
 
     def _letter_term(self, process: ProcessDefinition | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from .extensions import APPROVED, EXTENSIONS, Decision
 from .links import review_url
 from .mail import decision_letter, queue_and_send
 from .mechanism import MechanismView
+from .own_words import own_words
 
 
 def tell_requester(
@@ -29,6 +30,8 @@ def tell_requester(
     language = (who.language if who else None) or "en"
     name = who.name if who else decision.told
     parties = view.parties(decision.review)
+    # the words of the review's own process (its reviews, its secretariat), if it has them
+    own = own_words(view.definition_of(decision.review), language)
     letter = decision_letter(
         name=name,
         language=language,
@@ -44,6 +47,7 @@ def tell_requester(
         due=decision.due,
         answer=answer or None,
         url=review_url(decision.review, base_url),
+        own=own,
     )
     queue_and_send(
         view.store.engine,
@@ -58,4 +62,5 @@ def tell_requester(
         party=row.party,
         today=today,
         now=now,
+        sender_name=own.secretariat,
     )

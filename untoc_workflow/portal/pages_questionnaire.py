@@ -139,7 +139,7 @@ def _render(
     shown = [s for s in sections if chosen == ALL or s.name == chosen]
     kept_values = relevant_answers(rq.form, values)
     submitted_feedback = [r for r in mine if r.kind == FEEDBACK and r.submitted]
-    t = texts(form_language)
+    t = texts(form_language, rq.feedback_step)
     questions = [
         {
             "section": s,

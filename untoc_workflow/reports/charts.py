@@ -80,17 +80,20 @@ def figures(report: dict[str, Any], w: dict[str, Any], lang: str) -> list[Figure
         fp = report[key["focal_point_roll"]]["blocked_by_group"]
         out.append(per_group("I", w["fig1"], [w["reviews_blocked"]], lambda g: [fp.get(g, 0)]))
 
-    # the stages the report counted: those of the loaded definitions, in their order
+    # the stages the report counted: those of the loaded definitions, in their order; by
+    # group unless the Mechanism has neither clusters by the 70 % rule nor a review numbered
+    # in a group (its reviews count as group 0; its process's own section shows them)
     stages = tuple(report["reviews"]["by_stage"])
-    out.append(
-        per_group(
-            "II",
-            w["fig2"],
-            [stage_label(s, w) for s in stages],
-            lambda g: [by_group[g].get(s, 0) for s in stages],
-            kind="stacked",
+    if w.get("cluster_rule", True) or groups != ["0"]:
+        out.append(
+            per_group(
+                "II",
+                w["fig2"],
+                [stage_label(s, w) for s in stages],
+                lambda g: [by_group[g].get(s, 0) for s in stages],
+                kind="stacked",
+            )
         )
-    )
 
     if key["consultations"]:
         held = report[key["consultations"]]["by_group"]

@@ -486,12 +486,12 @@ def review_lines(result: dict[str, Any]) -> Iterable[str]:
     open_reviews = {
         rid: r for rid, r in result["reviews"].items() if r["stage"] not in result["final_stages"]
     }
-    yield (
-        f"{len(open_reviews)} open review(s) of {result['process']} forecast "
-        f"(cluster {result['cluster']}):"
-    )
+    # cluster and group 0: a process whose reviews are numbered in none
+    cluster = f" (cluster {result['cluster']})" if result["cluster"] else ""
+    yield f"{len(open_reviews)} open review(s) of {result['process']} forecast{cluster}:"
     for rid, r in sorted(open_reviews.items()):
+        group = f"group {r['group']}, " if r["group"] else ""
         yield (
-            f"  {rid} (group {r['group']}, {r['stage']}): completes around "
+            f"  {rid} ({group}{r['stage']}): completes around "
             f"{r['median'] or later} (10-90 %: {r['p10'] or later} .. {r['p90'] or later})"
         )
