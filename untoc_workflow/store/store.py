@@ -225,6 +225,24 @@ def _data_of(text: str) -> dict[str, Any]:
     return value
 
 
+class _EventSlots:
+    """An `Event`'s slots in the Event's own layout, without its frozen `__setattr__`.
+
+    A cold read makes most of a million Events: the frozen dataclass's `__init__` sets each
+    of its eight fields through `object.__setattr__` (a call and a lookup by name each),
+    which was a quarter of a past date's read. The read instead stores the eight fields
+    into one of these with plain slot stores and then makes it an Event by assigning its
+    `__class__`, which Python allows between two classes of the same slots: the object is
+    an Event like any other (type, equality, repr, hash, `dataclasses.replace`, pickling,
+    frozen), as tests/store/test_event_read.py checks against events made the plain way."""
+
+    __slots__ = Event.__slots__
+
+
+if _EventSlots.__slots__ != tuple(f.name for f in fields(Event)):  # pragma: no cover
+    raise TypeError("store._read_rows sets the eight fields Event had; Event changed")
+
+
 class Store:
     """The event log and the Mechanism's parties and reviews, in SQLite or PostgreSQL."""
 
@@ -431,15 +449,20 @@ class Store:
         not the events. Rows out of seq order (checked as they come) sort their day's list."""
         datas: dict[str, dict[str, Any]] = {}
         intern: Any = {}.setdefault
-        days: dict[Any, tuple[date, list[Event]]] = {}
+        days: dict[Any, tuple[date, Callable[[Event], None]]] = {}
+        lists: list[tuple[date, list[Event]]] = []
+        new = object.__new__
         in_seq_order = True
         last_seq = -1
+        e: Any
         try:
             while rows := cur.fetchmany(20_000):
                 for on, type_, seq, review, party, data, id_, note in rows:
                     day = days.get(on)
                     if day is None:
-                        day = days[on] = (self._date(on), [])
+                        events: list[Event] = []
+                        lists.append((self._date(on), events))
+                        day = days[on] = (lists[-1][0], events.append)
                     # Events with the same data text share one decoded dict: a million
                     # events hold a few hundred thousand distinct ones. Never mutate them.
                     d = datas.get(data)
@@ -448,25 +471,25 @@ class Store:
                     if seq < last_seq:
                         in_seq_order = False
                     last_seq = seq
-                    day[1].append(
-                        Event(
-                            day[0],
-                            intern(type_, type_),
-                            seq,
-                            intern(review, review),
-                            intern(party, party),
-                            d,
-                            id_,
-                            note,
-                        )
-                    )
+                    # the Event, made as _EventSlots says
+                    e = new(_EventSlots)
+                    e.on = day[0]
+                    e.type = intern(type_, type_)
+                    e.seq = seq
+                    e.review = intern(review, review)
+                    e.party = intern(party, party)
+                    e.data = d
+                    e.id = id_
+                    e.note = note
+                    e.__class__ = Event
+                    day[1](e)
         finally:
             cur.close()
-        ordered = sorted(days.values(), key=_first)
+        lists.sort(key=_first)
         out: list[Event] = []
-        for _day, events in ordered:
+        for _day, events in lists:
             out.extend(events)
-        distinct_days = len({day for day, _events in ordered}) == len(ordered)
+        distinct_days = len({day for day, _events in lists}) == len(lists)
         if not (in_seq_order and distinct_days):
             out.sort(key=_order)  # the same date read in two spellings, or seqs out of order
         return out
