@@ -20,7 +20,7 @@ from bench.generate import generate, write  # noqa: E402
 from untoc_workflow.core.model import Event  # noqa: E402
 from untoc_workflow.mechanism_file import data_from_json  # noqa: E402
 from untoc_workflow.store import open_store  # noqa: E402
-from untoc_workflow.store.store import _data_of  # noqa: E402
+from untoc_workflow.store.store import _data_of, _quick_data_of, _recheck  # noqa: E402
 
 
 class _Rows:
@@ -91,6 +91,35 @@ def test_events_come_out_by_date_then_seq(sqlite_url: str, rows: list[tuple]) ->
 )
 def test_data_decodes_as_data_from_json(text: str) -> None:
     assert _data_of(text) == data_from_json(text)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [
+            "{}",
+            '{"step": "saq", "due": "2024-05-31", "basis": "D\\u00e9cision 5/1"}',
+            '{"agreed": {"saq": "2021-05-31"}, "languages": ["en", "fr"]}',
+            ' {"by": "GHA"} ',
+            '{"s": "\\ud800"}',  # a lone half of a UTF-16 pair: orjson refuses it
+            '{"x": NaN, "y": 1e400}',
+            '{"n": 18446744073709551615, "m": -9223372036854775808}',  # 64 bits: orjson's
+            '{"id": "ev-12345678901234567890"}',  # 20 digits in a text: read again, alike
+        ],
+        # integers past 64 bits, which orjson reads as floats, among others
+        ['{"a": 1}', '{"n": 18446744073709551616}', '{"b": 2}'],
+        ['{"n": -9223372036854775809}', '{"n": 123456789012345678901234567890, "x": 1.5}'],
+    ],
+)
+def test_a_batchs_data_decode_as_data_from_json(texts: list[str]) -> None:
+    datas: dict[str, dict] = {}
+    checked: list[str] = []
+    for one in texts:
+        datas[one] = _quick_data_of(one, checked)
+    _recheck(checked, datas)
+    assert not checked
+    # repr: 2**64 and the float orjson makes of it are ==, an int and a float are not alike
+    assert [repr(datas[t]) for t in texts] == [repr(data_from_json(t)) for t in texts]
 
 
 def test_data_that_is_no_object_is_refused_as_before() -> None:

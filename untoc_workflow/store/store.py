@@ -225,6 +225,46 @@ def _data_of(text: str) -> dict[str, Any]:
     return value
 
 
+def _quick_data_of(text: str, checked: list[str]) -> dict[str, Any]:
+    """`_data_of(text)` by orjson (twice as fast, and it shares the keys' strings): the same
+    dict, but for an integer past 64 bits, which orjson reads as a float. `text` joins
+    `checked`, which `_recheck` must see before the dict is read; a text orjson refuses
+    (a lone half of a UTF-16 pair, NaN, ...) goes to `_data_of`."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return _data_of(text)
+    if type(value) is not dict:
+        return _data_of(text)  # never a text the store wrote: refused as before
+    checked.append(text)
+    if "due" in value or "agreed" in value:
+        return data_with_dates(value)
+    return value
+
+
+# 19 digits in a row: perhaps an integer orjson read as a float (2**64 has 20 digits,
+# -2**63 19). Found in a batch's texts at once, then in each, as bytes (a regular
+# expression would cost as much as the decoding saves).
+_DIGITS_AS_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
+
+
+def _long_number_in(text: str) -> bool:
+    return _LONG_NUMBER in text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZEROS)
+
+
+def _recheck(checked: list[str], datas: dict[str, dict[str, Any]]) -> None:
+    """Decode again, exactly, the texts of `checked` that may hold a long integer, in place
+    (their dicts are already shared by events); then forget them."""
+    if checked and _long_number_in("\x1f".join(checked)):
+        for text in checked:
+            if _long_number_in(text):
+                d = datas[text]
+                d.clear()
+                d.update(_data_of(text))
+    checked.clear()
+
+
 class _EventSlots:
     """An `Event`'s slots in the Event's own layout, without its frozen `__setattr__`.
 
@@ -448,6 +488,7 @@ class Store:
         events: each event goes to its day's list as it is made, and the days are sorted,
         not the events. Rows out of seq order (checked as they come) sort their day's list."""
         datas: dict[str, dict[str, Any]] = {}
+        checked: list[str] = []  # the batch's texts orjson decoded
         intern: Any = {}.setdefault
         days: dict[Any, tuple[date, Callable[[Event], None]]] = {}
         lists: list[tuple[date, list[Event]]] = []
@@ -467,7 +508,7 @@ class Store:
                     # events hold a few hundred thousand distinct ones. Never mutate them.
                     d = datas.get(data)
                     if d is None:
-                        d = datas[data] = _data_of(data)
+                        d = datas[data] = _quick_data_of(data, checked)
                     if seq < last_seq:
                         in_seq_order = False
                     last_seq = seq
@@ -483,6 +524,7 @@ class Store:
                     e.note = note
                     e.__class__ = Event
                     day[1](e)
+                _recheck(checked, datas)
         finally:
             cur.close()
         lists.sort(key=_first)
