@@ -8,6 +8,7 @@ one, and the source line of any dotted path.
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
 from array import array
 from bisect import bisect_right
@@ -53,6 +54,7 @@ _WS = re.compile(r"[ \t\n\r]*")
 # every skip of the million-event scan
 _ws_match = cast(Callable[[str, int], re.Match[str]], _WS.match)
 _VALUE_START = frozenset('[{"-0123456789tfn')
+_plain_scanner = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed names the class, not its argument
 
 
 class JsonStream:
@@ -202,10 +204,12 @@ class JsonStream:
         return len(self._starts)
 
     def events(self) -> Iterator[tuple[int, Any]]:
-        decode = json.JSONDecoder().raw_decode
+        # json's own C scanner, without raw_decode's Python frame around each call: the
+        # first pass has found every event valid, and where it starts
+        scan = _plain_scanner
         text = self.text
         for i, start in enumerate(self._starts):
-            yield i, decode(text, start)[0]
+            yield i, scan(text, start)[0]
 
     def raw_event(self, i: int) -> Any:
         return json.JSONDecoder().raw_decode(self.text, self._starts[i])[0]
