@@ -454,6 +454,7 @@ class MechanismReader:
         step_sets: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         vocabulary = self.vocabulary
         models = vocabulary.models
+        names = {name: name for name in models}
         readers = vocabulary.readers
         ambiguous = vocabulary.ambiguous
         accepted_by = vocabulary.accepted
@@ -462,8 +463,8 @@ class MechanismReader:
         append = batch.append
         orjson_dumps, SORT_KEYS = orjson.dumps, orjson.OPT_SORT_KEYS  # noqa: N806
         for i, raw in self.source.events():
-            try:  # the usual case in one lookup; anything else is reported below
-                t = raw["type"]
+            try:  # the usual case in two lookups; anything else is reported below
+                t = names[raw["type"]]  # the vocabulary's own string (see `parties` below)
                 model = models[t]
             except (KeyError, TypeError, IndexError):
                 kind = raw.get("type") if isinstance(raw, dict) else None
@@ -520,17 +521,27 @@ class MechanismReader:
                         f" (also events[{first}]" + (f", line {line})" if line else ")"),
                         "give each fact its own id, or remove the wrong one",
                     )
-            if party is not None and party not in parties:
-                self._unknown_party(f"events[{i}].party", party)
+            # A known party's code and a known review's id are taken from the head, one
+            # string each for all their events: the import's tables of them (projection,
+            # checks) then compare one object, not a million copies read from the file.
+            if party is not None:
+                found = parties.get(party)
+                if found is None:
+                    self._unknown_party(f"events[{i}].party", party)
+                else:
+                    party = found.code
             review = None
             if review_id is not None:
                 review = reviews.get(review_id)
-                if review is None and review_id not in self._refused_reviews:
-                    self._add(
-                        f"events[{i}].review",
-                        f"unknown review {review_id!r}",
-                        did_you_mean(review_id, reviews),
-                    )
+                if review is None:
+                    if review_id not in self._refused_reviews:
+                        self._add(
+                            f"events[{i}].review",
+                            f"unknown review {review_id!r}",
+                            did_you_mean(review_id, reviews),
+                        )
+                else:
+                    review_id = review.id
             if review is not None:
                 facts = accepted.get(review_id)
                 if facts is None:

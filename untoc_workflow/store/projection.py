@@ -36,7 +36,7 @@ import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import orjson
@@ -63,8 +63,11 @@ KEEP_LAST = frozenset({"deadline_extended"})
 #   (on ISO, seq, type, review, party, data JSON text, id, note)
 Row = tuple[str, int, str, str | None, str | None, str, str | None, str | None]
 # A row as the log's insert takes it (`Pending.extend`): (on ISO, type, review, party,
-# data JSON text, id, note, ...), anything after the note left alone.
+# data JSON text, id, note, recorded_at), dialect.EVENT_COLUMNS.
 Appended = tuple[Any, ...]
+
+
+_ON_SEQ = itemgetter(0, 1)  # a row's (on, seq): the order the fold reads
 
 
 def _loads(data_json: str) -> Any:
@@ -83,12 +86,12 @@ def _step_of(data_json: str) -> Any:
 def compact(rows: Iterable[Row]) -> list[Row]:
     """The rows (of one review, or one Party's own facts) that can change a fold on a date
     on or after the last of them, in (on, seq) order."""
-    ordered = sorted(rows, key=lambda r: (r[0], r[1]))
+    ordered = sorted(rows, key=_ON_SEQ)
     focal = [r for r in ordered if r[2] in FOCAL and r[3] is None]
     if focal:
         # rolled up apart (their stand-ins are alike on purpose), then in their places
         rest = compact([r for r in ordered if not (r[2] in FOCAL and r[3] is None)])
-        return sorted([*_roll_of(focal), *rest], key=lambda r: (r[0], r[1]))
+        return sorted([*_roll_of(focal), *rest], key=_ON_SEQ)
     kept: list[Row | None] = []
     first: set[tuple[str, str | None, str]] = set()
     last: dict[tuple[str, Any], int] = {}  # (type, step) -> position in `kept`
@@ -175,23 +178,19 @@ class Pending:
     in the append (whose seqs follow the same order), translated by `rows` and `latest`.
 
     Rows come in the log's insert layout (`Appended`: on ISO, type, review, party, data
-    JSON, id, note, ...), the tuples the insert itself takes: an import builds one tuple
+    JSON, id, note, recorded_at), the tuples the insert itself takes: an import builds one tuple
     per event, and only the kept ones become projection rows (`rows`)."""
 
     def __init__(self) -> None:
-        # (row, n) of every fact the fold walks in order
-        self._all: list[tuple[Appended, int]] = []
-        self._first: dict[tuple[str | None, str | None, str, str], tuple[Appended, int]] = {}
-        self._last: dict[tuple[str | None, str | None, str, Any], tuple[Appended, int]] = {}
+        # (on, n, row) of every fact the fold walks in order
+        self._all: list[tuple[str, int, Appended]] = []
+        # of the first of each alike fact, the latest of each step's
+        self._first: dict[tuple[str | None, str | None, str, str], tuple[str, int, Appended]] = {}
+        self._last: dict[tuple[str | None, str | None, str, Any], tuple[str, int, Appended]] = {}
+        self._steps: dict[Any, Any] = {}  # each step named, once
         # review or party -> [last n, latest date] of every row added, kept or not
         self._latest_review: dict[str, list[Any]] = {}
         self._latest_party: dict[str, list[Any]] = {}
-
-    def add(self, row: Row, data: Any = None) -> None:
-        """Take one projection row (its seq as `n`); `data`, the row's data already
-        decoded, spares decoding it."""
-        on, n, kind, review, party, data_json, id_, note = row
-        self.extend([(on, kind, review, party, data_json, id_, note)], [data], [n])
 
     def extend(self, rows: Iterable[Appended], datas: Iterable[Any], ns: Iterable[int]) -> None:
         """Take rows in the insert layout with their `n`s (positions of an append, or seqs);
@@ -203,8 +202,9 @@ class Pending:
         first_get, last_get = first.get, last.get
         by_review, by_party = self._latest_review, self._latest_party
         review_get, party_get = by_review.get, by_party.get
+        step_of = self._steps.setdefault
         for row, data, n in zip(rows, datas, ns, strict=False):  # datas may be endless
-            on, kind, review, party, data_json = row[:5]
+            on, kind, review, party, data_json, _id, _note, _recorded = row
             # the owner's last n and latest date, kept or not ([n, on], changed in place)
             if review is not None:
                 seen = review_get(review)
@@ -224,27 +224,31 @@ class Pending:
                         seen[0] = n
                     if on > seen[1]:
                         seen[1] = on
+            # A kept row is held as (on, n, row), so that comparing it with the next of its
+            # key reads that one small tuple, not the row (a million events: far apart in
+            # memory); the step is the table's own string, so the key compares as one.
             if kind in keep_all or (review is None and kind in focal):
-                all_append((row, n))
+                all_append((on, n, row))
             elif kind in keep_last:
                 step = data.get("step") if data is not None else _step_of(data_json)
+                step = step_of(step, step)
                 key = (review, party if review is None else None, kind, step)
                 old = last_get(key)
-                if old is None or on > old[0][0] or (on == old[0][0] and n > old[1]):
-                    last[key] = (row, n)
+                if old is None or on > old[0] or (on == old[0] and n > old[1]):
+                    last[key] = (on, n, row)
             else:
                 key3 = (review, party, kind, data_json)
                 old3 = first_get(key3)
-                if old3 is None or on < old3[0][0] or (on == old3[0][0] and n < old3[1]):
-                    first[key3] = (row, n)
+                if old3 is None or on < old3[0] or (on == old3[0] and n < old3[1]):
+                    first[key3] = (on, n, row)
 
     def rows(self, seqs: Sequence[int] | None = None) -> list[Row]:
         """The kept rows; with `seqs`, each row's position `n` becomes seqs[n]."""
         out: list[Row] = []
         append = out.append
         for kept in (self._all, self._first.values(), self._last.values()):
-            for r, n in kept:
-                append((r[0], n if seqs is None else seqs[n], r[1], r[2], r[3], r[4], r[5], r[6]))
+            for on, n, r in kept:
+                append((on, n if seqs is None else seqs[n], r[1], r[2], r[3], r[4], r[5], r[6]))
         return out
 
     def latest(self, seqs: Sequence[int] | None = None) -> dict[tuple[str, str], tuple[int, str]]:
@@ -448,7 +452,7 @@ def rebuild(conn: Connection) -> int:
     pending = Pending()
     for batch in log_batches(conn):
         pending.extend(
-            [(r[0], *r[2:]) for r in batch],
+            [(r[0], *r[2:], None) for r in batch],  # the insert's layout, no time
             itertools.repeat(None),
             [r[1] for r in batch],
         )
