@@ -141,7 +141,9 @@ class _IdMaker:
     """Gives id-less events their content id; repeats within one batch of input get -2, -3."""
 
     def __init__(self) -> None:
-        self._seen: set[str] = set()
+        # the content ids given so far; the import adds a new one itself (`of_base` without
+        # its call, for the million events whose id is new)
+        self.seen: set[str] = set()
         self._repeats: dict[str, int] = {}
 
     def __call__(self, e: Event, data_json: str | None = None) -> str:
@@ -149,8 +151,8 @@ class _IdMaker:
 
     def of_base(self, base: str) -> str:
         """The id of an event whose content id is `base`."""
-        if base not in self._seen:
-            self._seen.add(base)
+        if base not in self.seen:
+            self.seen.add(base)
             return base
         n = self._repeats.get(base, 1) + 1
         self._repeats[base] = n
@@ -787,6 +789,7 @@ class _Import:
         read = 0
         isos: dict[date, str] = {}  # a million events fall on a few thousand days
         id_of = make_id.of_base
+        ids_seen = make_id.seen  # of_base's first test, without its call
         for batch in reader.rows():
             read += len(batch)
             if self.progress is not None:
@@ -799,11 +802,14 @@ class _Import:
                 iso = isos.get(on)
                 if iso is None:
                     iso = isos[on] = on.isoformat()
-                eid = (
-                    given
-                    if given is not None
-                    else id_of(content_id(iso, kind, review, party, data_json, note))
-                )
+                if given is not None:
+                    eid = given
+                else:
+                    eid = content_id(iso, kind, review, party, data_json, note)
+                    if eid in ids_seen:  # a repeat of the same fact: -2, -3...
+                        eid = id_of(eid)
+                    else:
+                        ids_seen.add(eid)
                 if not event_fits(given, note, data_json):
                     event = Event(on, kind, seq, review, party, data, given, note)
                     for field, why in limits.event_problems(event, given, data_json):
@@ -932,6 +938,7 @@ class _Import:
         # the driver's cursor, not SQLAlchemy's rows: a re-import asks this of every event
         out: dict[str, tuple[Any, ...]] = {}
         date_of = self.store._date
+        days: dict[Any, date] = {}  # the store's _date, without its call per row
         for start in range(0, len(ids), MAX_BIND):
             chunk = ids[start : start + MAX_BIND]
             marks = ", ".join("?" * len(chunk))
@@ -942,7 +949,10 @@ class _Import:
                 tuple(chunk),
             )
             for eid, on, type_, review, party, data, note in cur.fetchall():
-                out[eid] = (date_of(on), type_, review, party, data, note)
+                day = days.get(on)
+                if day is None:
+                    day = days[on] = date_of(on)
+                out[eid] = (day, type_, review, party, data, note)
             cur.close()
         return out
 
