@@ -164,7 +164,11 @@ def _reader(
 
 
 # The checks written inline in a reader: the condition on which the value is refused.
-_INLINE: dict[Check, str] = {}
+_INLINE: dict[Check, str] = {
+    _text: "type({v}) is not str or not {v}",
+    _str: "type({v}) is not str",
+    _party: "type({v}) is not str or _party_match({v}) is None",
+}
 
 
 def _reader_source(fields: Mapping[str, tuple[Check, bool]], validates: bool) -> str:
@@ -366,14 +370,6 @@ def fact_reader(fact: Any, agreed_steps: tuple[str, ...]) -> Reader | None:
 
     return _reader(fields, build, validate if order or bounds else None)
 
-
-_INLINE.update(
-    {
-        _text: "type({v}) is not str or not {v}",
-        _str: "type({v}) is not str",
-        _party: "type({v}) is not str or _party_match({v}) is None",
-    }
-)
 
 _FIELD_CHECKS: dict[str, Check] = {
     "text": _text,
