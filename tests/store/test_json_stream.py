@@ -138,3 +138,36 @@ def test_store_imports_a_streamed_file_all_or_nothing(store, tmp_path):
         store.import_file(path)
     snap = store.snapshot()
     assert (len(snap.parties), len(snap.reviews), len(snap.events)) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("between", [",", ", ", ",\r\n", " ,\t", "\n,\n  "])
+def test_any_whitespace_between_streamed_events_reads_the_same_events(tmp_path, between):
+    # the scan skips whitespace between events only where there is some: none, spaces,
+    # tabs, CRLF, before and after the comma all read alike
+    doc = load_file(GOLDEN).data
+    head = json.dumps({k: v for k, v in doc.items() if k != "events"})[:-1]
+    path = tmp_path / "spaced.json"
+    body = between.join(json.dumps(e) for e in doc["events"])
+    path.write_text(head + ', "events": [' + body + "]}", encoding="utf-8")
+    assert parse_document(JsonStream.open(path)).events == parse_document(load_file(GOLDEN)).events
+
+
+@pytest.mark.parametrize("after", ["\n", "\n  ", ""])
+def test_a_missing_comma_between_streamed_events_names_the_next_events_line(tmp_path, after):
+    event = '{"on": "2021-01-01", "type": "experts_nominated", "party": "NGA", "count": 1}'
+    lines = [event + "," for _ in range(6)] + [event]
+    lines[3] = event  # no comma after the fourth event (line 6)
+    path = tmp_path / "comma.json"
+    path.write_text(
+        '{"format": "untoc-mechanism/1",\n"events": [\n'
+        + after.join(lines[:4])
+        + "\n"
+        + "\n".join(lines[4:])
+        + "\n]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        JsonStream.open(path)
+    (problem,) = err.value.problems
+    assert problem.message == "not valid JSON: Expecting ',' delimiter"
+    assert problem.line == (7 if after else 4)

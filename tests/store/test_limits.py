@@ -9,10 +9,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from untoc_workflow.core.model import Event
 from untoc_workflow.errors import InputError
+from untoc_workflow.mechanism_file.convert import data_to_json
 from untoc_workflow.store import open_store
+from untoc_workflow.store.limits import event_fits, event_problems
 from untoc_workflow.yamlsource import load_file
 
 GOLDEN = Path(__file__).parent / "data" / "golden.yaml"
@@ -131,3 +135,24 @@ def test_half_a_utf16_pair_is_refused_located_on_both(store, tmp_path):
     assert any(
         p.startswith("events[1].note: contains \\ud800, half of a UTF-16 pair") for p in problems
     ), problems
+
+
+_TEXTS = st.one_of(
+    st.none(),
+    st.sampled_from(["plain", "é accent", "日本", "a\\b", 'say "hi"', "nul\x00", "tab\there"]),
+    st.sampled_from(["\ud800", "é\udfff", "x\udbff"]),  # half a UTF-16 pair, alone
+    st.text(alphabet=st.characters(categories=["L", "N", "P", "Z", "C", "Cs"]), max_size=6),
+)
+
+
+@given(given_id=_TEXTS, note=_TEXTS, value=_TEXTS)
+@settings(max_examples=300, deadline=None)
+def test_the_quick_limits_test_passes_only_what_the_full_check_accepts(given_id, note, value):
+    # event_fits is what a million events pay (ASCII texts skip the search for a UTF-16
+    # half): whatever it passes, the full check must find nothing wrong with (what it does
+    # not pass, the full check looks at: it may pass that too)
+    data = {"basis": value}
+    data_json = data_to_json(data)
+    event = Event(date(2021, 1, 2), "step_waived", data=data, id=given_id, note=note)
+    problems = list(event_problems(event, given_id, data_json))
+    assert not (event_fits(given_id, note, data_json) and problems), problems

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from pydantic import ValidationError
 
 from ..core.model import Event, Party, Review
@@ -22,7 +23,6 @@ from ..yamlsource import Located
 from . import models as m
 from .convert import data_to_json, event_from_model, party_from_model, review_from_model
 from .facts import EventVocabulary
-from .fast import canonical_json
 from .source import JsonStream, LocatedSource
 
 if TYPE_CHECKING:
@@ -454,14 +454,17 @@ class MechanismReader:
         step_sets: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         vocabulary = self.vocabulary
         models = vocabulary.models
+        names = {name: name for name in models}
         readers = vocabulary.readers
         ambiguous = vocabulary.ambiguous
         accepted_by = vocabulary.accepted
         accepted: dict[str, frozenset[str]] = {}  # review -> the facts its process declares
         batch: list[EventRow] = []
+        append = batch.append
+        orjson_dumps, SORT_KEYS = orjson.dumps, orjson.OPT_SORT_KEYS  # noqa: N806
         for i, raw in self.source.events():
-            try:  # the usual case in one lookup; anything else is reported below
-                t = raw["type"]
+            try:  # the usual case in two lookups; anything else is reported below
+                t = names[raw["type"]]  # the vocabulary's own string (see `parties` below)
                 model = models[t]
             except (KeyError, TypeError, IndexError):
                 kind = raw.get("type") if isinstance(raw, dict) else None
@@ -480,7 +483,10 @@ class MechanismReader:
                 on, data = got
                 get = raw.get
                 review_id, party, given, note = get("review"), get("party"), get("id"), get("note")
-                data_json = canonical_json(data) or data_to_json(data)
+                try:  # fast.canonical_json, without its call
+                    data_json = orjson_dumps(data, option=SORT_KEYS).decode()
+                except TypeError:
+                    data_json = data_to_json(data)
             else:
                 try:
                     # the validator itself: model_validate's wrapper costs a call per event
@@ -515,17 +521,27 @@ class MechanismReader:
                         f" (also events[{first}]" + (f", line {line})" if line else ")"),
                         "give each fact its own id, or remove the wrong one",
                     )
-            if party is not None and party not in parties:
-                self._unknown_party(f"events[{i}].party", party)
+            # A known party's code and a known review's id are taken from the head, one
+            # string each for all their events: the import's tables of them (projection,
+            # checks) then compare one object, not a million copies read from the file.
+            if party is not None:
+                found = parties.get(party)
+                if found is None:
+                    self._unknown_party(f"events[{i}].party", party)
+                else:
+                    party = found.code
             review = None
             if review_id is not None:
                 review = reviews.get(review_id)
-                if review is None and review_id not in self._refused_reviews:
-                    self._add(
-                        f"events[{i}].review",
-                        f"unknown review {review_id!r}",
-                        did_you_mean(review_id, reviews),
-                    )
+                if review is None:
+                    if review_id not in self._refused_reviews:
+                        self._add(
+                            f"events[{i}].review",
+                            f"unknown review {review_id!r}",
+                            did_you_mean(review_id, reviews),
+                        )
+                else:
+                    review_id = review.id
             if review is not None:
                 facts = accepted.get(review_id)
                 if facts is None:
@@ -535,7 +551,10 @@ class MechanismReader:
                 if t not in facts:
                     self._not_of_process(f"events[{i}]", t, review)
             if t == "focal_point_nominated":
-                nominated.setdefault(party, set()).add(data["person"]["email"])
+                emails = nominated.get(party)
+                if emails is None:
+                    emails = nominated[party] = set()
+                emails.add(data["person"]["email"])
                 if data["replaces"] is not None:
                     email_refs.append((f"events[{i}].replaces", party, data["replaces"]))
             elif t == "focal_point_withdrawn":
@@ -575,10 +594,11 @@ class MechanismReader:
                 # a review's fact from one Party: a reviewer's part (written feedback)
                 reviewer_refs.append((f"events[{i}].party", review.id, party))
             if self._problem_count == before:
-                batch.append((i + 1, on, t, review_id, party, data, data_json, given, note))
+                append((i + 1, on, t, review_id, party, data, data_json, given, note))
                 if len(batch) >= batch_size:
                     yield batch
                     batch = []
+                    append = batch.append
         for path, code, email in email_refs:
             if email not in nominated.get(code, ()):
                 self._add(

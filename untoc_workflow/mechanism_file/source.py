@@ -8,6 +8,7 @@ one, and the source line of any dotted path.
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
 from array import array
 from bisect import bisect_right
@@ -53,6 +54,8 @@ _WS = re.compile(r"[ \t\n\r]*")
 # every skip of the million-event scan
 _ws_match = cast(Callable[[str, int], re.Match[str]], _WS.match)
 _VALUE_START = frozenset('[{"-0123456789tfn')
+_SPACE = frozenset(" \t\n\r")  # what _WS skips (not "": the end of the text is no space)
+_plain_scanner = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed names the class, not its argument
 
 
 class JsonStream:
@@ -176,6 +179,10 @@ class JsonStream:
         if text[pos : pos + 1] == "]":
             return pos + 1
         starts, ends = self._starts, self._ends
+        add_start, add_end = starts.append, ends.append
+        # the whitespace between events is skipped by the regex only where there is some
+        # (a written file has a line break after each comma, a compact one none)
+        space = _SPACE
         while True:
             start = pos
             try:
@@ -185,12 +192,16 @@ class JsonStream:
             if dupes:
                 self._duplicate_keys.append((f"events[{len(starts)}]", start, pos))
                 dupes.clear()
-            starts.append(start)
-            ends.append(pos)
-            pos = _ws_match(text, pos).end()
+            add_start(start)
+            add_end(pos)
             ch = text[pos : pos + 1]
+            if ch in space:
+                pos = _ws_match(text, pos).end()
+                ch = text[pos : pos + 1]
             if ch == ",":
-                pos = _ws_match(text, pos + 1).end()
+                pos += 1
+                if text[pos : pos + 1] in space:
+                    pos = _ws_match(text, pos).end()
                 continue
             if ch == "]":
                 return pos + 1
@@ -202,10 +213,12 @@ class JsonStream:
         return len(self._starts)
 
     def events(self) -> Iterator[tuple[int, Any]]:
-        decode = json.JSONDecoder().raw_decode
+        # json's own C scanner, without raw_decode's Python frame around each call: the
+        # first pass has found every event valid, and where it starts
+        scan = _plain_scanner
         text = self.text
         for i, start in enumerate(self._starts):
-            yield i, decode(text, start)[0]
+            yield i, scan(text, start)[0]
 
     def raw_event(self, i: int) -> Any:
         return json.JSONDecoder().raw_decode(self.text, self._starts[i])[0]

@@ -110,33 +110,38 @@ def lock_for_writing(conn: Connection) -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
 
 
-EVENT_COLUMNS = ("id", "on", "type", "review_id", "party", "data", "note", "recorded_at")
+# The columns an append writes, in the order of its rows (`Pending` reads the same layout).
+EVENT_COLUMNS = ("on", "type", "review_id", "party", "data", "id", "note", "recorded_at")
 
 
-def insert_events(conn: Connection, rows: list[tuple[Any, ...]], recorded_at: Any) -> None:
-    """Bulk-insert event rows (tuples of EVENT_COLUMNS but the last, `on` in ISO), all
-    recorded at `recorded_at` (an aware datetime), on the connection's transaction, the
-    fastest way each database has: COPY on PostgreSQL, one prepared executemany on SQLite."""
+def recorded_at_value(conn: Connection, recorded_at: datetime) -> Any:
+    """`recorded_at` (an aware datetime) as `insert_events` writes it: the last value of
+    each of its rows, put there when the row is made (no second tuple per row)."""
+    if conn.dialect.name == "postgresql":
+        return recorded_at.isoformat()  # COPY's text form
+    # SQLite keeps datetimes as text in SQLAlchemy's format
+    return _sqlite_datetime(recorded_at)
+
+
+def insert_events(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Bulk-insert event rows (tuples of EVENT_COLUMNS, `on` in ISO, the last value from
+    `recorded_at_value`) on the connection's transaction, the fastest way each database
+    has: COPY on PostgreSQL, one prepared executemany on the driver's cursor on SQLite
+    (SQLAlchemy's executemany would look at every row again)."""
     if not rows:
         return
     columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
     dbapi: Any = conn.connection.driver_connection  # psycopg's or sqlite3's: their own APIs
     if conn.dialect.name == "postgresql":
         # COPY's text form: the ISO date is what PostgreSQL reads for a DATE
-        stamp = recorded_at.isoformat()
         with dbapi.cursor() as cur, cur.copy(f"COPY event ({columns}) FROM STDIN") as copy:
             write = copy.write_row
             for row in rows:
-                write((*row, stamp))
+                write(row)
         return
-    # SQLite keeps dates and datetimes as text in SQLAlchemy's formats.
-    stamp = _sqlite_datetime(recorded_at)
     cur = dbapi.cursor()
     try:
-        cur.executemany(
-            f"INSERT INTO event ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*row, stamp) for row in rows],
-        )
+        cur.executemany(f"INSERT INTO event ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     finally:
         cur.close()
 

@@ -83,12 +83,15 @@ def review_problems(review: Any) -> Iterator[tuple[str, str]]:
 def event_fits(given_id: str | None, note: str | None, data_json: str) -> bool:
     """The quick test a million ordinary events pass (exact, or `event_problems` says why):
     an id that fits without control characters, a note without NUL, and data whose JSON
-    has no escape (JSON writes every control character as one)."""
+    has no escape (JSON writes every control character as one). A surrogate is never ASCII:
+    an ASCII text (`isascii` answers at once) is not searched for one."""
     return (
         (given_id is None or (len(given_id) <= EVENT_ID_LENGTH and given_id.isprintable()))
-        and (note is None or ("\x00" not in note and not _SURROGATE.search(note)))
+        and (
+            note is None or ("\x00" not in note and (note.isascii() or not _SURROGATE.search(note)))
+        )
         and "\\" not in data_json
-        and not _SURROGATE.search(data_json)
+        and (data_json.isascii() or not _SURROGATE.search(data_json))
     )
 
 

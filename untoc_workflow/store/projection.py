@@ -32,12 +32,14 @@ the log's (and the date asked is on or after the mark's date).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, text
 
 from ..core.model import Event
@@ -60,21 +62,36 @@ KEEP_LAST = frozenset({"deadline_extended"})
 # A row as the projection stores it, and as `compact` takes it:
 #   (on ISO, seq, type, review, party, data JSON text, id, note)
 Row = tuple[str, int, str, str | None, str | None, str, str | None, str | None]
+# A row as the log's insert takes it (`Pending.extend`): (on ISO, type, review, party,
+# data JSON text, id, note, recorded_at), dialect.EVENT_COLUMNS.
+Appended = tuple[Any, ...]
+
+
+_ON_SEQ = itemgetter(0, 1)  # a row's (on, seq): the order the fold reads
+
+
+def _loads(data_json: str) -> Any:
+    """A data text the store wrote, decoded: by orjson, or json where orjson refuses (an
+    integer past 64 bits)."""
+    try:
+        return orjson.loads(data_json)
+    except orjson.JSONDecodeError:
+        return json.loads(data_json)
 
 
 def _step_of(data_json: str) -> Any:
-    return json.loads(data_json).get("step")
+    return _loads(data_json).get("step")
 
 
 def compact(rows: Iterable[Row]) -> list[Row]:
     """The rows (of one review, or one Party's own facts) that can change a fold on a date
     on or after the last of them, in (on, seq) order."""
-    ordered = sorted(rows, key=lambda r: (r[0], r[1]))
+    ordered = sorted(rows, key=_ON_SEQ)
     focal = [r for r in ordered if r[2] in FOCAL and r[3] is None]
     if focal:
         # rolled up apart (their stand-ins are alike on purpose), then in their places
         rest = compact([r for r in ordered if not (r[2] in FOCAL and r[3] is None)])
-        return sorted([*_roll_of(focal), *rest], key=lambda r: (r[0], r[1]))
+        return sorted([*_roll_of(focal), *rest], key=_ON_SEQ)
     kept: list[Row | None] = []
     first: set[tuple[str, str | None, str]] = set()
     last: dict[tuple[str, Any], int] = {}  # (type, step) -> position in `kept`
@@ -110,7 +127,7 @@ def _roll_of(rows: Sequence[Row]) -> list[Row]:
     days: list[list[Any]] = []
     first_day = rows[0][0]
     for on, seq, kind, _review, _party, data_json, _id, _note in rows:
-        data = json.loads(data_json)
+        data = _loads(data_json)
         if kind == NOMINATED:
             replaced = data.get("replaces")
             if replaced:
@@ -158,51 +175,89 @@ def _roll_of(rows: Sequence[Row]) -> list[Row]:
 class Pending:
     """Rows being appended, reduced as they come (a million-event import keeps only what
     the projection will hold). `n` orders rows of the same day: the seq, or the position
-    in the append (whose seqs follow the same order), translated by `finish`."""
+    in the append (whose seqs follow the same order), translated by `rows` and `latest`.
+
+    Rows come in the log's insert layout (`Appended`: on ISO, type, review, party, data
+    JSON, id, note, recorded_at), the tuples the insert itself takes: an import builds one tuple
+    per event, and only the kept ones become projection rows (`rows`)."""
 
     def __init__(self) -> None:
-        self._all: list[Row] = []
-        self._first: dict[tuple[str | None, str | None, str, str], Row] = {}
-        self._last: dict[tuple[str | None, str | None, str, Any], Row] = {}
-        # owner -> (last n, latest date) of every row added, kept or not
-        self._latest: dict[tuple[str, str], tuple[int, str]] = {}
+        # (on, n, row) of every fact the fold walks in order
+        self._all: list[tuple[str, int, Appended]] = []
+        # of the first of each alike fact, the latest of each step's
+        self._first: dict[tuple[str | None, str | None, str, str], tuple[str, int, Appended]] = {}
+        self._last: dict[tuple[str | None, str | None, str, Any], tuple[str, int, Appended]] = {}
+        self._steps: dict[Any, Any] = {}  # each step named, once
+        # review or party -> [last n, latest date] of every row added, kept or not
+        self._latest_review: dict[str, list[Any]] = {}
+        self._latest_party: dict[str, list[Any]] = {}
 
-    def add(self, row: Row, data: Any = None) -> None:
-        """Take one row; `data`, the row's data already decoded, spares decoding it."""
-        owner = _owner(row[3], row[4])
-        if owner is not None:
-            seen = self._latest.get(owner)
-            if seen is None:
-                self._latest[owner] = (row[1], row[0])
-            elif row[1] > seen[0] or row[0] > seen[1]:
-                self._latest[owner] = (max(seen[0], row[1]), max(seen[1], row[0]))
-        kind = row[2]
-        if kind in KEEP_ALL or (kind in FOCAL and row[3] is None):
-            self._all.append(row)
-        elif kind in KEEP_LAST:
-            step = data.get("step") if data is not None else _step_of(row[5])
-            key = (row[3], row[4] if row[3] is None else None, kind, step)
-            old = self._last.get(key)
-            if old is None or (row[0], row[1]) > (old[0], old[1]):
-                self._last[key] = row
-        else:
-            key3 = (row[3], row[4], kind, row[5])
-            old3 = self._first.get(key3)
-            if old3 is None or (row[0], row[1]) < (old3[0], old3[1]):
-                self._first[key3] = row
+    def extend(self, rows: Iterable[Appended], datas: Iterable[Any], ns: Iterable[int]) -> None:
+        """Take rows in the insert layout with their `n`s (positions of an append, or seqs);
+        `datas` holds each row's data decoded (None: decoded here when needed). One loop
+        with everything local: a million-event import runs it once per event."""
+        keep_all, focal, keep_last = KEEP_ALL, FOCAL, KEEP_LAST
+        all_append = self._all.append
+        first, last = self._first, self._last
+        first_get, last_get = first.get, last.get
+        by_review, by_party = self._latest_review, self._latest_party
+        review_get, party_get = by_review.get, by_party.get
+        step_of = self._steps.setdefault
+        for row, data, n in zip(rows, datas, ns, strict=False):  # datas may be endless
+            on, kind, review, party, data_json, _id, _note, _recorded = row
+            # the owner's last n and latest date, kept or not ([n, on], changed in place)
+            if review is not None:
+                seen = review_get(review)
+                if seen is None:
+                    by_review[review] = [n, on]
+                else:
+                    if n > seen[0]:
+                        seen[0] = n
+                    if on > seen[1]:
+                        seen[1] = on
+            elif party is not None:
+                seen = party_get(party)
+                if seen is None:
+                    by_party[party] = [n, on]
+                else:
+                    if n > seen[0]:
+                        seen[0] = n
+                    if on > seen[1]:
+                        seen[1] = on
+            # A kept row is held as (on, n, row), so that comparing it with the next of its
+            # key reads that one small tuple, not the row (a million events: far apart in
+            # memory); the step is the table's own string, so the key compares as one.
+            if kind in keep_all or (review is None and kind in focal):
+                all_append((on, n, row))
+            elif kind in keep_last:
+                step = data.get("step") if data is not None else _step_of(data_json)
+                step = step_of(step, step)
+                key = (review, party if review is None else None, kind, step)
+                old = last_get(key)
+                if old is None or on > old[0] or (on == old[0] and n > old[1]):
+                    last[key] = (on, n, row)
+            else:
+                key3 = (review, party, kind, data_json)
+                old3 = first_get(key3)
+                if old3 is None or on < old3[0] or (on == old3[0] and n < old3[1]):
+                    first[key3] = (on, n, row)
 
     def rows(self, seqs: Sequence[int] | None = None) -> list[Row]:
         """The kept rows; with `seqs`, each row's position `n` becomes seqs[n]."""
-        out = [*self._all, *self._first.values(), *self._last.values()]
-        if seqs is not None:
-            out = [(r[0], seqs[r[1]], *r[2:]) for r in out]
+        out: list[Row] = []
+        append = out.append
+        for kept in (self._all, self._first.values(), self._last.values()):
+            for on, n, r in kept:
+                append((on, n if seqs is None else seqs[n], r[1], r[2], r[3], r[4], r[5], r[6]))
         return out
 
     def latest(self, seqs: Sequence[int] | None = None) -> dict[tuple[str, str], tuple[int, str]]:
         """Each owner's last seq and latest date among the rows added."""
-        if seqs is None:
-            return self._latest
-        return {o: (seqs[n], on) for o, (n, on) in self._latest.items()}
+        out: dict[tuple[str, str], tuple[int, str]] = {}
+        for kind, latest in (("review", self._latest_review), ("party", self._latest_party)):
+            for owner, (n, on) in latest.items():
+                out[(kind, owner)] = (n if seqs is None else seqs[n], on)
+        return out
 
 
 def _owner(review: str | None, party: str | None) -> tuple[str, str] | None:
@@ -214,12 +269,12 @@ def _owner(review: str | None, party: str | None) -> tuple[str, str] | None:
 
 
 def _encode(rows: Sequence[Row]) -> str:
-    return json.dumps(
-        # data as JSON objects, not texts: one decode of the row reads them all
-        [[r[0], r[1], r[2], r[4], json.loads(r[5]), r[6], r[7]] for r in rows],
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    # data as JSON objects, not texts: one decode of the row reads them all. Each data text
+    # is the store's canonical JSON, put in as it is (a Fragment): the same text as
+    # json.dumps(separators=(",", ":"), ensure_ascii=False) of the decoded rows, unparsed.
+    return orjson.dumps(
+        [[r[0], r[1], r[2], r[4], orjson.Fragment(r[5]), r[6], r[7]] for r in rows]
+    ).decode()
 
 
 def _decode(owner_kind: str, owner: str, text_: str) -> list[Row]:
@@ -374,15 +429,17 @@ def log_mark(conn: Connection) -> tuple[int, date | None]:
     return int(seq), (date.fromisoformat(on) if isinstance(on, str) else on)
 
 
-def log_rows(conn: Connection) -> Iterator[Row]:
-    """Every event of the log as a projection row, in arrival order."""
+def log_batches(conn: Connection) -> Iterator[list[Row]]:
+    """Every event of the log as projection rows, in arrival order, a batch at a time."""
     cur = query_rows(
         conn, 'SELECT "on", seq, type, review_id, party, data, id, note FROM event', stream=True
     )
     try:
         while batch := cur.fetchmany(20_000):
-            for on, seq, kind, review, party, data, id_, note in batch:
-                yield (_iso(on), seq, kind, review, party, data, id_, note)
+            yield [
+                (_iso(on), seq, kind, review, party, data, id_, note)
+                for on, seq, kind, review, party, data, id_, note in batch
+            ]
     finally:
         cur.close()
 
@@ -393,8 +450,12 @@ def rebuild(conn: Connection) -> int:
     conn.execute(text("DELETE FROM projection"))
     conn.execute(text("DELETE FROM projection_mark"))
     pending = Pending()
-    for r in log_rows(conn):
-        pending.add(r)
+    for batch in log_batches(conn):
+        pending.extend(
+            [(r[0], *r[2:], None) for r in batch],  # the insert's layout, no time
+            itertools.repeat(None),
+            [r[1] for r in batch],
+        )
     latest = pending.latest()
     groups: dict[tuple[str, str], list[Row]] = {}
     for r in pending.rows():

@@ -51,6 +51,7 @@ from .dialect import (
     lock_for_writing,
     make_engine,
     query_rows,
+    recorded_at_value,
     repeatable_read,
     sql_date,
     writing,
@@ -140,7 +141,9 @@ class _IdMaker:
     """Gives id-less events their content id; repeats within one batch of input get -2, -3."""
 
     def __init__(self) -> None:
-        self._seen: set[str] = set()
+        # the content ids given so far; the import adds a new one itself (`of_base` without
+        # its call, for the million events whose id is new)
+        self.seen: set[str] = set()
         self._repeats: dict[str, int] = {}
 
     def __call__(self, e: Event, data_json: str | None = None) -> str:
@@ -148,8 +151,8 @@ class _IdMaker:
 
     def of_base(self, base: str) -> str:
         """The id of an event whose content id is `base`."""
-        if base not in self._seen:
-            self._seen.add(base)
+        if base not in self.seen:
+            self.seen.add(base)
             return base
         n = self._repeats.get(base, 1) + 1
         self._repeats[base] = n
@@ -205,6 +208,7 @@ def _on(e: Event) -> date:
 
 
 _first = itemgetter(0)
+_data_of_row = itemgetter(5)  # an EventRow's data
 
 # json.loads' own C scanner, called without the three Python frames around it: a million
 # events hold two hundred thousand distinct data texts
@@ -842,52 +846,55 @@ class _Import:
         # (then it stays behind, and `untoc projections rebuild` or the next open refills it)
         pending = projection.Pending() if projection.is_fresh(conn) else None
         position = 0
-        top_on: date | None = None
+        top_on = ""  # the latest date appended, ISO (which orders as the dates do)
         event_fits = limits.event_fits
-        recorded_at = datetime.now(UTC)
+        stamp = recorded_at_value(conn, datetime.now(UTC))
         added_seqs: set[int] = set()  # file positions (1-based) of the events added
         total = len(self.source)
         read = 0
         isos: dict[date, str] = {}  # a million events fall on a few thousand days
-        add_pending = pending.add if pending is not None else None
         id_of = make_id.of_base
+        ids_seen = make_id.seen  # of_base's first test, without its call
         for batch in reader.rows():
             read += len(batch)
             if self.progress is not None:
                 self.progress(read, total)
-            prepared = []
-            for row in batch:
-                seq, on, kind, review, party, data, data_json, given, note = row
+            # One pass per event: its id, the quick limits test, and the one tuple the
+            # insert and the projection both take (dialect.EVENT_COLUMNS).
+            rows: list[tuple[Any, ...]] = []
+            append = rows.append
+            for seq, on, kind, review, party, data, data_json, given, note in batch:
                 iso = isos.get(on)
                 if iso is None:
                     iso = isos[on] = on.isoformat()
-                eid = (
-                    given
-                    if given is not None
-                    else id_of(content_id(iso, kind, review, party, data_json, note))
-                )
-                prepared.append((row, iso, eid))
+                if given is not None:
+                    eid = given
+                else:
+                    eid = content_id(iso, kind, review, party, data_json, note)
+                    if eid in ids_seen:  # a repeat of the same fact: -2, -3...
+                        eid = id_of(eid)
+                    else:
+                        ids_seen.add(eid)
                 if not event_fits(given, note, data_json):
                     event = Event(on, kind, seq, review, party, data, given, note)
                     for field, why in limits.event_problems(event, given, data_json):
                         self._problem(f"events[{seq - 1}].{field}", why)
+                append((iso, kind, review, party, data_json, eid, note, stamp))
             if store_has_events:
-                prepared = self._not_stored(prepared, counts)
-            rows = []
-            for row, iso, eid in prepared:
-                seq, on, kind, review, party, data, data_json, given, note = row
-                rows.append((eid, iso, kind, review, party, data_json, note))
-                if add_pending is not None:
-                    add_pending((iso, position, kind, review, party, data_json, eid, note), data)
-                    position += 1
-                    if top_on is None or on > top_on:
-                        top_on = on
+                batch, rows = self._not_stored(batch, rows, counts)
+            if not rows:
+                continue
+            top_on = max(top_on, max(map(_first, rows)))
+            if pending is not None:
+                positions = range(position, position + len(rows))
+                pending.extend(rows, map(_data_of_row, batch), positions)
+                position += len(rows)
             if flags:
-                added_seqs.update(row[0] for row, _, _ in prepared)
+                added_seqs.update(row[0] for row in batch)
             if self.admission:
-                self.inserted.extend(row[0] - 1 for row, _, _ in prepared)
-            if rows and ok():
-                insert_events(conn, rows, recorded_at)
+                self.inserted.extend(row[0] - 1 for row in batch)
+            if ok():
+                insert_events(conn, rows)
                 counts["events_added"] += len(rows)
         reader.finish()
         counts["events_repeated"] = reader.repeated
@@ -897,7 +904,7 @@ class _Import:
                 conn.exec_driver_sql(f"CREATE INDEX {name} ON event ({cols})")
         if self.admission and ok() and counts["events_added"]:
             self._admit(after_seq, self.admission)
-        if pending is not None and top_on is not None and ok() and not self.problems:
+        if pending is not None and top_on and ok() and not self.problems:
             self._project(pending, after_seq, top_on)
         if self.problems:
             raise InputError(self.problems, title=f"{self.source.file}: nothing was imported")
@@ -907,20 +914,23 @@ class _Import:
         return ImportResult(**counts)
 
     def _not_stored(
-        self, prepared: list[tuple[EventRow, str, str]], counts: dict[str, int]
-    ) -> list[tuple[EventRow, str, str]]:
-        """The prepared events whose id the store lacks: one stored with the same content is
-        counted as skipped, one with other content is a problem naming its place."""
-        stored = self._stored_events([eid for _, _, eid in prepared])
+        self, batch: list[EventRow], rows: list[tuple[Any, ...]], counts: dict[str, int]
+    ) -> tuple[list[EventRow], list[tuple[Any, ...]]]:
+        """The events (read rows and their insert rows, side by side) whose id the store
+        lacks: one stored with the same content is counted as skipped, one with other
+        content is a problem naming its place."""
+        stored = self._stored_events([row[5] for row in rows])
         if not stored:
-            return prepared
-        new = []
-        for row, iso, eid in prepared:
+            return batch, rows
+        new_batch, new_rows = [], []
+        for event, row in zip(batch, rows, strict=True):
+            eid = row[5]
             previous = stored.get(eid)
             if previous is None:
-                new.append((row, iso, eid))
+                new_batch.append(event)
+                new_rows.append(row)
                 continue
-            seq, on, kind, review, party, _, data_json, given, note = row
+            seq, on, kind, review, party, _, data_json, given, note = event
             if previous != (on, kind, review, party, data_json, note):
                 self._problem(
                     f"events[{seq - 1}].id" if given else f"events[{seq - 1}]",
@@ -928,21 +938,31 @@ class _Import:
                     "give the new fact its own id",
                 )
             counts["events_skipped"] += 1
-        return new
+        return new_batch, new_rows
 
-    def _project(self, pending: projection.Pending, after_seq: int, top_on: date) -> None:
+    def _project(self, pending: projection.Pending, after_seq: int, top_on: str) -> None:
         # the appended rows' seqs, in insertion order (one writer holds the log's lock)
-        seqs = [
+        seqs = self._appended_seqs(after_seq)
+        mark = projection.read_mark(self.conn)
+        last_on = top_on
+        if mark is not None and mark[1] is not None:
+            last_on = max(top_on, mark[1].isoformat())
+        projection.update(self.conn, pending.rows(seqs), pending.latest(seqs), (seqs[-1], last_on))
+
+    def _appended_seqs(self, after_seq: int) -> Sequence[int]:
+        """The appended rows' seqs, in insertion order (one writer holds the log's lock):
+        nearly always one run of numbers, told by three aggregates; else each is read."""
+        low, high, count = query_rows(
+            self.conn, "SELECT MIN(seq), MAX(seq), COUNT(*) FROM event WHERE seq > ?", (after_seq,)
+        ).fetchone()
+        if count and high - low + 1 == count:
+            return range(low, high + 1)
+        return [
             s
             for (s,) in query_rows(
                 self.conn, "SELECT seq FROM event WHERE seq > ? ORDER BY seq", (after_seq,)
             )
         ]
-        mark = projection.read_mark(self.conn)
-        last_on = max(top_on, mark[1]) if mark is not None and mark[1] is not None else top_on
-        projection.update(
-            self.conn, pending.rows(seqs), pending.latest(seqs), (seqs[-1], last_on.isoformat())
-        )
 
     def _max_seq(self) -> int:
         return int(self.conn.execute(text("SELECT COALESCE(MAX(seq), 0) FROM event")).scalar_one())
@@ -983,6 +1003,7 @@ class _Import:
         # the driver's cursor, not SQLAlchemy's rows: a re-import asks this of every event
         out: dict[str, tuple[Any, ...]] = {}
         date_of = self.store._date
+        days: dict[Any, date] = {}  # the store's _date, without its call per row
         for start in range(0, len(ids), MAX_BIND):
             chunk = ids[start : start + MAX_BIND]
             marks = ", ".join("?" * len(chunk))
@@ -993,7 +1014,10 @@ class _Import:
                 tuple(chunk),
             )
             for eid, on, type_, review, party, data, note in cur.fetchall():
-                out[eid] = (date_of(on), type_, review, party, data, note)
+                day = days.get(on)
+                if day is None:
+                    day = days[on] = date_of(on)
+                out[eid] = (day, type_, review, party, data, note)
             cur.close()
         return out
 
