@@ -22,8 +22,8 @@ _wired = False
 
 
 def _templates_exist(definition: ProcessDefinition, located: Located) -> Iterable[Problem]:
-    # notify is heavy to import; only a definition being parsed needs it
-    from .notify.templates import check_definition_templates
+    # the letters' check is heavy to import; only a definition being parsed needs it
+    from .specimens.check import check_definition_templates
 
     return check_definition_templates(definition, located)
 

@@ -110,9 +110,9 @@ def test_a_step_that_began_after_its_deadline_is_said_as_the_letters_say_it(stor
     from untoc_workflow.core.state import Deadline, StepState
     from untoc_workflow.definitions import load_process
     from untoc_workflow.definitions.load import BUNDLED_DEFS
-    from untoc_workflow.notify.consolidate import sample_letter_contexts
     from untoc_workflow.notify.presidency import late_parties
     from untoc_workflow.notify.templates import Templates
+    from untoc_workflow.specimens import sample_letter_contexts
 
     started = date(2021, 2, 1)
     nga, snapshot = at(store, definition, "C1-G1-NGA")

@@ -12,8 +12,8 @@ from untoc_workflow.core.ladder import rung_times
 from untoc_workflow.dates import Duration
 from untoc_workflow.definitions import load_process
 from untoc_workflow.errors import InputError
-from untoc_workflow.notify.consolidate import sample_letter_contexts
 from untoc_workflow.notify.templates import Templates
+from untoc_workflow.specimens import sample_letter_contexts
 from untoc_workflow.wording.languages import UN_LANGUAGES
 from untoc_workflow.working_calendar import load_calendar
 

@@ -177,8 +177,8 @@ def test_no_notice_as_rendered_holds_a_wrong_term(lang):
     """The source check above cannot see a wrong term put together from a right one and a
     literal (term("president") followed by 团 is 主席团, the Bureau): the rendered notices
     are checked too."""
-    from untoc_workflow.notify.context import sample_notice_contexts
     from untoc_workflow.notify.templates import Templates
+    from untoc_workflow.specimens import sample_notice_contexts
 
     from .test_templates import RUNG_TEMPLATES
 
@@ -197,8 +197,8 @@ def test_no_notice_as_rendered_holds_a_wrong_term(lang):
 def test_the_presidents_notice_asks_nothing_of_the_president_that_a_focal_point_owes():
     """The President may remind a Party of its obligations; "Please submit your written
     feedback", the focal point's request, does not belong in a notice to the President."""
-    from untoc_workflow.notify.context import sample_notice_contexts
     from untoc_workflow.notify.templates import Templates
+    from untoc_workflow.specimens import sample_notice_contexts
 
     templates = Templates(TEMPLATES_DIR)
     checked = 0

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from untoc_workflow.notify.consolidate import sample_letter_contexts
-from untoc_workflow.notify.context import late_by, sample_notice_contexts
+from untoc_workflow.notify.context import late_by
 from untoc_workflow.notify.templates import Templates
+from untoc_workflow.specimens import sample_letter_contexts, sample_notice_contexts
 from untoc_workflow.wording.words import days, format_number, local_party_name
 
 from .conftest import BUNDLED_DEFS

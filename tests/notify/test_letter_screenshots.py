@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from untoc_workflow.notify.consolidate import sample_letter_contexts
+from untoc_workflow.specimens import sample_letter_contexts
 from untoc_workflow.wording.languages import UN_LANGUAGES
 
 from .test_screenshots import (

@@ -12,10 +12,10 @@ from markupsafe import escape
 
 from untoc_workflow.core.state import Deadline, StepState
 from untoc_workflow.definitions import load_process
-from untoc_workflow.notify.consolidate import sample_letter_contexts
-from untoc_workflow.notify.context import late_by, sample_notice_contexts
+from untoc_workflow.notify.context import late_by
 from untoc_workflow.notify.presidency import late_parties
 from untoc_workflow.notify.templates import Templates
+from untoc_workflow.specimens import sample_letter_contexts, sample_notice_contexts
 from untoc_workflow.wording.languages import UN_LANGUAGES
 from untoc_workflow.wording.words import local_party_name, term
 
@@ -351,7 +351,7 @@ def test_the_union_without_a_focal_point_is_not_called_a_state(templates, langua
         {"party": local_party_name("EU", language), "reviews": ["C1-G1-EU"], "due": "x"}
     ]
     letter = templates.render_letter("opening", language, opening)
-    from untoc_workflow.notify.context import sample_digest_contexts
+    from untoc_workflow.specimens import sample_digest_contexts
 
     digest = sample_digest_contexts(language)[1]
     union = local_party_name("EU", language)
@@ -381,7 +381,7 @@ MISSION_YOU = {
 
 @pytest.mark.parametrize("language", UN_LANGUAGES)
 def test_everything_a_mission_receives_is_in_the_third_person(templates, language):
-    from untoc_workflow.notify.context import sample_digest_contexts
+    from untoc_workflow.specimens import sample_digest_contexts
 
     notices = sample_notice_contexts(language)
     # a mission written to in place of a focal point, with a copy of its own

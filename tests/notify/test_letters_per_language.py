@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from untoc_workflow.notify.consolidate import LETTERS, sample_letter_contexts
 from untoc_workflow.notify.templates import Templates
+from untoc_workflow.specimens import LETTERS, sample_letter_contexts
 from untoc_workflow.wording.form import dateline
 from untoc_workflow.wording.languages import UN_LANGUAGES
 
@@ -119,7 +119,7 @@ GRATEFUL = {
 
 @pytest.mark.parametrize("language", UN_LANGUAGES)
 def test_a_focal_point_reads_that_a_note_verbale_was_sent_not_the_note(templates, language):
-    from untoc_workflow.notify.context import sample_notice_contexts
+    from untoc_workflow.specimens import sample_notice_contexts
     from untoc_workflow.wording.words import term
 
     ctx = dict(sample_notice_contexts(language)[1])

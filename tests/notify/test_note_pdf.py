@@ -8,9 +8,9 @@ import subprocess
 
 import pytest
 
-from untoc_workflow.notify.consolidate import sample_letter_contexts
 from untoc_workflow.notify.templates import Templates
 from untoc_workflow.outbox.note_pdf import note_pdf
+from untoc_workflow.specimens import sample_letter_contexts
 from untoc_workflow.wording.words import closing
 
 from .conftest import BUNDLED_DEFS

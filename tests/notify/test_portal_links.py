@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from untoc_workflow.notify.consolidate import sample_letter_contexts
-from untoc_workflow.notify.context import sample_digest_contexts
 from untoc_workflow.notify.templates import Templates, templates_dir
 from untoc_workflow.settings import load_settings
+from untoc_workflow.specimens import sample_digest_contexts, sample_letter_contexts
 from untoc_workflow.wording.languages import UN_LANGUAGES
 
 from .conftest import BUNDLED_DEFS

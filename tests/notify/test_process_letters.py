@@ -168,8 +168,8 @@ def test_a_process_names_its_review_chair_and_body_in_each_language(defs):
 def test_the_secretariat_reads_why_it_receives_notices(language):
     """Notices a rung addresses to the secretariat itself are not "referred" to it as if a
     Party could not be written to: that is said only when a Party was unreachable."""
-    from untoc_workflow.notify.consolidate import sample_letter_contexts
     from untoc_workflow.notify.templates import Templates
+    from untoc_workflow.specimens import sample_letter_contexts
 
     templates = Templates(BUNDLED_DEFS / "templates")
     referred = {"en": "could not be addressed", "fr": "n'ont pu être adressées", "ru": "не удалось"}
@@ -212,9 +212,9 @@ UNTOC_SIGNED = {
 def _letters(process, language: str) -> list[tuple[str, str, object]]:
     """(letter, its rendering, the context) of every sample letter, as the sweep composes a
     review's letters: the process's fields and its words in place of the glossary's."""
-    from untoc_workflow.notify.consolidate import sample_letter_contexts
     from untoc_workflow.notify.context import process_fields, process_term
     from untoc_workflow.notify.templates import Templates
+    from untoc_workflow.specimens import sample_letter_contexts
 
     templates = Templates(BUNDLED_DEFS / "templates")
     term = process_term(process, templates.text_env.globals["term"])

@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from untoc_workflow.definitions import load_process
-from untoc_workflow.notify.context import sample_digest_contexts, sample_notice_contexts
 from untoc_workflow.notify.templates import DIGEST_TEMPLATE, Templates
+from untoc_workflow.specimens import sample_digest_contexts, sample_notice_contexts
 from untoc_workflow.wording.languages import UN_LANGUAGES
 
 from .conftest import BUNDLED_DEFS

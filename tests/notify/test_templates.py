@@ -13,8 +13,8 @@ import pytest
 
 from untoc_workflow.definitions import load_process
 from untoc_workflow.errors import InputError
-from untoc_workflow.notify.context import sample_digest_contexts, sample_notice_contexts
-from untoc_workflow.notify.templates import DIGEST_TEMPLATE, Templates, check_template
+from untoc_workflow.notify.templates import DIGEST_TEMPLATE, Templates
+from untoc_workflow.specimens import check_template, sample_digest_contexts, sample_notice_contexts
 from untoc_workflow.wording.languages import UN_LANGUAGES, choose_language, long_date
 
 from .conftest import BUNDLED_DEFS

@@ -11,12 +11,12 @@ import pytest
 
 from untoc_workflow.core.state import Deadline, StepState
 from untoc_workflow.definitions import load_process
-from untoc_workflow.notify.consolidate import sample_letter_contexts
 from untoc_workflow.notify.context import late_by
 from untoc_workflow.notify.presidency import late_parties
 from untoc_workflow.notify.templates import Templates
 from untoc_workflow.outbox.record_of_notes import notes_sent
 from untoc_workflow.outbox.rows import TABLE
+from untoc_workflow.specimens import sample_letter_contexts
 from untoc_workflow.wording.languages import UN_LANGUAGES, long_date
 from untoc_workflow.wording.words import term
 

@@ -5,14 +5,15 @@
 
 What is written goes into the outbox (untoc_workflow.outbox, which delivers it); how it is
 worded in each language is untoc_workflow.wording's.
-`templates.check_definition_templates` is the definition check a rung's template must pass;
-the edges hand it to the definition loader (untoc_workflow.wiring).
+The definition check a rung's template must pass, and the sample letters it renders, are
+untoc_workflow.specimens' (above this package); the edges hand the check to the definition
+loader (untoc_workflow.wiring).
 """
 
 from .digest import DigestReport, record_digest, run_digest
 from .recipients import Fallback, Recipient, RecipientResolver
 from .sweep import Notifier, SweepReport, notifier_from_settings, run_sweep, sweep
-from .templates import Rendered, Templates, check_definition_templates, templates_dir
+from .templates import Rendered, Templates, templates_dir
 
 __all__ = [
     "DigestReport",
@@ -23,7 +24,6 @@ __all__ = [
     "Rendered",
     "SweepReport",
     "Templates",
-    "check_definition_templates",
     "notifier_from_settings",
     "record_digest",
     "run_digest",
