@@ -232,3 +232,19 @@ def test_the_notices_listed_are_those_sent_that_speak_of_the_review(rig):
     assert "About NGAX" not in notices
     assert "Held escalation" not in notices and "Rejected escalation" not in notices
     assert "Opening message" in browser.get("/reviews/C1-G1-FRA").text.split("Notices sent")[1]
+
+
+def test_a_focal_point_s_form_forged_with_on_behalf_of_is_refused_and_nothing_kept(rig):
+    browser = rig.sign_in(PEOPLE["fp_nga"])
+    page = browser.get("/reviews/C1-G1-NGA").text
+    answer = browser.post(
+        "/reviews/C1-G1-NGA/documents",
+        data={"kind": "saq", "on_behalf_of": "GHA", "csrf": csrf_of(page)},
+        files={"file": ("saq.pdf", pdf_bytes("forged"), "application/pdf")},
+    )
+    assert answer.status_code == 403
+    assert not [e for e in rig.store.snapshot().events if e.type == "saq_submitted"]
+    with rig.store.engine.connect() as conn:
+        assert not list(conn.execute(select(DOCS)))
+    assert not [p for p in rig.documents.rglob("*") if p.is_file()]
+    assert _stage(rig, "C1-G1-NGA") == "questionnaire"

@@ -231,7 +231,11 @@ async def upload(request: Request, review_id: str) -> Response:
         return _page(request, portal, current, parties, problems=["no_file"], status=400)
     assert current.who is not None
     who = current.who
-    if not access.may_submit(who, parties, portal.view.document_kinds(review_id).get(kind)):
+    given_by = portal.view.document_kinds(review_id).get(kind)
+    if not access.may_submit(who, parties, given_by):
+        raise HTTPException(status_code=403)
+    if on_behalf_of is not None and not who.is_secretariat:
+        # only the secretariat submits for a Party: a focal point's form has no such field
         raise HTTPException(status_code=403)
 
     def work() -> Any:
