@@ -75,7 +75,14 @@ def decision_letter(
     due: date | None,
     answer: str | None,
     url: str,
+    decided_on: date,
+    gender: str | None = None,
 ) -> Letter:
+    """The answer to a request for more time, in the form of the secretariat's other letters
+    to persons: the place and date line (the day of the decision), and the salutation by the
+    gender the record holds for the focal point (wording/form.py)."""
+    from ..wording.form import dateline, salutation
+
     _ = translations(language).gettext
     values = {
         "review": review,
@@ -96,7 +103,11 @@ def decision_letter(
             "%(requested)s for more time for the step “%(step)s” of the country review "
             "%(of_party)s (%(review)s). The deadline is unchanged."
         )
-    paragraphs = [_("Dear %(name)s,") % {"name": name}, decided % values]
+    paragraphs = [
+        dateline(language, long_date(decided_on, language)),
+        salutation({"kind": "focal_point", "name": name, "gender": gender}, language),
+        decided % values,
+    ]
     if answer:
         paragraphs.append(answer)
     paragraphs.append(_("The review's page in the portal: %(url)s") % {"url": url})

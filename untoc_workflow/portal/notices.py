@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..wording.words import local_party_of
 from .extensions import APPROVED, EXTENSIONS, Decision
+from .identity import normal
 from .links import review_url
 from .mail import decision_letter, queue_and_send
 from .mechanism import MechanismView
@@ -28,6 +29,11 @@ def tell_requester(
     who = view.identify(decision.told)
     language = (who.language if who else None) or "en"
     name = who.name if who else decision.told
+    # the salutation follows the gender the event log records for the focal point
+    people = view.fold().focal_points.get(normal(decision.told), [])
+    gender = next(
+        (getattr(p, "gender", None) for _, p in people if getattr(p, "gender", None)), None
+    )
     parties = view.parties(decision.review)
     letter = decision_letter(
         name=name,
@@ -44,6 +50,8 @@ def tell_requester(
         due=decision.due,
         answer=answer or None,
         url=review_url(decision.review, base_url),
+        decided_on=today,
+        gender=gender,
     )
     queue_and_send(
         view.store.engine,
