@@ -73,3 +73,15 @@ def test_the_copy_leaves_with_its_approved_note_and_says_so(store, tmp_path, smt
     text = copy.message.get_body(("plain",)).get_content()
     assert "A note verbale was sent on 3 October 2023 to the Permanent Mission" in text
     assert "Vienna, 3 October 2023" in note.message.get_body(("plain",)).get_content()
+
+
+def test_a_copy_whose_note_was_already_delivered_still_leaves():
+    # the copy's own delivery failed and is retried after the note went out: the note was
+    # sent, so the copy is not dropped as if it had not been
+    from untoc_workflow.notify.sweep import _note_fate
+
+    for status in ("sent", "sending", "in_doubt", "pending", "failed"):
+        assert _note_fate(None, status) == "leaves", status
+    assert _note_fate(None, "awaiting_approval") == "held"
+    for status in ("cancelled", None):
+        assert _note_fate(None, status) == "not sent", status

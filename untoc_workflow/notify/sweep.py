@@ -51,7 +51,15 @@ from ..outbox.headers import one_line
 from ..outbox.ledger import MessageNotice
 from ..outbox.record_of_notes import notes_sent
 from ..outbox.rows import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
-from ..outbox.tables import AWAITING_APPROVAL, CANCELLED, FAILED, PENDING
+from ..outbox.tables import (
+    AWAITING_APPROVAL,
+    CANCELLED,
+    FAILED,
+    IN_DOUBT,
+    PENDING,
+    SENDING,
+    SENT,
+)
 from ..store.dialect import writing
 from ..wording.languages import long_date
 from ..wording.words import local_party_name
@@ -820,12 +828,13 @@ def _its_mission(item: Item, other: Recipient) -> bool:
 
 
 def _note_fate(planned: Item | None, status: str | None) -> str:
-    """'leaves' (with today's delivery), 'held' (awaiting approval) or 'not sent'."""
+    """'leaves' (with today's delivery, or already delivered), 'held' (awaiting approval)
+    or 'not sent' (rejected, cancelled, never recorded)."""
     if planned is not None:
         return "held" if planned.held else "leaves"
     if status == AWAITING_APPROVAL:
         return "held"
-    if status in (PENDING, FAILED):
+    if status in (PENDING, FAILED, SENDING, SENT, IN_DOUBT):
         return "leaves"
     return "not sent"
 
