@@ -106,7 +106,21 @@ def untoc_cli(
     on a fixed today (None: the commands are given `--as-of`), `env` set on top; nothing of
     the machine's own settings, notifier or Prefect server. The runner checks the exit code
     (`code`, 0 by default) and that no traceback was printed, and returns the result."""
+    return _cli_maker(tmp_path, monkeypatch, store_url)
 
+
+@pytest.fixture
+def untoc_cli_sqlite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> Callable[..., Callable[..., Any]]:
+    """`untoc_cli` on SQLite alone: for what the store's engine cannot change (options,
+    messages, the files a command reads), run once."""
+    return _cli_maker(tmp_path, monkeypatch, sqlite_url)
+
+
+def _cli_maker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_url: str
+) -> Callable[..., Callable[..., Any]]:
     def make(today: date | None, **env: str) -> Callable[..., Any]:
         from typer.testing import CliRunner
 

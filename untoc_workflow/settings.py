@@ -111,7 +111,7 @@ class Settings(BaseSettings):
     sender: str = "untoc.review@example.org"
     # the Parties' portal: every notice and digest links to the review's page under it
     portal_url: str = "http://127.0.0.1:8400"
-    # the series of the notes verbales' numbers ({year}, {number}): notify/note_numbers.py
+    # the series of the notes verbales' numbers ({year}, {number}): outbox/note_numbers.py
     note_series: str = "CTOC/RM/{year}/{number}"
     # Every folder of process definitions, in order: the user's (UNTOC_PROCESS_DEFS or
     # `process_defs`, several separated by ":"), then the bundled one. `process_defs` is the

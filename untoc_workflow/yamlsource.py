@@ -75,6 +75,7 @@ class Located:
 _RELOCATE_UP_TO = 4 * 1024 * 1024
 MAX_DEPTH = 100  # a mechanism file nests 4 levels, a process definition about 8
 _TOO_DEEP = f"values are nested too deeply (at most {MAX_DEPTH} levels)"
+_NO_ALIASES = "aliases (*name) are not allowed in this file; write the value out"
 MAX_INT_DIGITS = 18  # counts, groups, clusters: anything longer is a mistake or an attack
 # Aliases (`*ladder`) may repeat a value, not multiply the document: the values built may
 # be at most this many times the values written, plus a little.
@@ -103,10 +104,7 @@ class _BoundedLoader(_StrictBoolLoader):
         if self.check_event(yaml.AliasEvent):
             if not self.aliases:
                 mark = self.peek_event().start_mark
-                raise _Refused(
-                    problem="aliases (*name) are not allowed in this file; write the value out",
-                    problem_mark=mark,
-                )
+                raise _Refused(problem=_NO_ALIASES, problem_mark=mark)
             return super().compose_node(parent, index)
         self._depth += 1
         if self._depth > MAX_DEPTH:
@@ -156,10 +154,7 @@ def _checked_events(text: str, aliases: bool) -> int:
     for event in yaml.parse(text, Loader=_CStrictLoader):
         if isinstance(event, yaml.AliasEvent):
             if not aliases:
-                raise _Refused(
-                    problem="aliases (*name) are not allowed in this file; write the value out",
-                    problem_mark=event.start_mark,
-                )
+                raise _Refused(problem=_NO_ALIASES, problem_mark=event.start_mark)
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             written += 1
@@ -341,14 +336,7 @@ def _build(
         )
     lines.setdefault(path, line)
     if node.tag not in _ALLOWED_TAGS:
-        problems.append(
-            Problem(
-                f"the tag {_shown_tag(node.tag)} is not allowed; write a plain value",
-                path=path,
-                file=file,
-                line=line,
-            )
-        )
+        problems.append(_tag_refused(node, path, file))
         return None
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -392,15 +380,8 @@ def _scalar(
     if not isinstance(node, yaml.ScalarNode):
         return {} if isinstance(node, yaml.MappingNode) else []
     line = node.start_mark.line + 1
-    if node.tag not in _ALLOWED_TAGS:
-        problems.append(
-            Problem(
-                f"the tag {_shown_tag(node.tag)} is not allowed; write a plain value",
-                path=path,
-                file=file,
-                line=line,
-            )
-        )
+    if node.tag not in _ALLOWED_TAGS:  # a key's tag (a value's is met by `_build` first)
+        problems.append(_tag_refused(node, path, file))
         return None
     if node.tag == _INT_TAG:
         digits = sum(ch.isdigit() for ch in node.value)
@@ -422,5 +403,12 @@ def _scalar(
         return None
 
 
-def _shown_tag(tag: str) -> str:
-    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
+def _tag_refused(node: yaml.Node, path: str, file: str) -> Problem:
+    tag = node.tag
+    shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
+    return Problem(
+        f"the tag {shown} is not allowed; write a plain value",
+        path=path,
+        file=file,
+        line=node.start_mark.line + 1,
+    )

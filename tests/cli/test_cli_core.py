@@ -9,31 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from untoc_workflow.cli import app
 
 HERE = Path(__file__).parent
 MECHANISM = HERE / "mechanism.yaml"
 
 
 @pytest.fixture()
-def cli(tmp_path, monkeypatch):
+def cli(untoc_cli_sqlite):
     """Run `untoc ...` in a fresh folder with its own SQLite store."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("UNTOC_DATABASE_URL", f"sqlite:///{tmp_path / 'untoc.db'}")
-    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args), catch_exceptions=False)
-        assert result.exit_code == code, result.output + (
-            result.stderr if result.stderr_bytes else ""
-        )
-        return result
-
-    return run
+    return untoc_cli_sqlite(None)
 
 
 def status(cli, as_of: str) -> dict[str, dict]:

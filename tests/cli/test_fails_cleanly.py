@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import typer
 from typer.main import get_command
-from typer.testing import CliRunner
 
 from untoc_workflow.cli import app
 
@@ -38,24 +37,10 @@ def test_every_command_fails_cleanly():
 
 
 @pytest.fixture()
-def untoc(tmp_path, monkeypatch):
+def untoc(untoc_cli_sqlite, tmp_path, monkeypatch):
     """Run `untoc ...` in a fresh folder with its own SQLite store; exceptions escape."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("UNTOC_DATABASE_URL", f"sqlite:///{tmp_path / 'untoc.db'}")
-    monkeypatch.setenv("UNTOC_OUTBOX_DIR", str(tmp_path / "outbox"))
-    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.delenv("UNTOC_DEBUG", raising=False)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args), catch_exceptions=False)
-        output = result.stdout + (result.stderr if result.stderr_bytes else "")
-        assert result.exit_code == code, output
-        assert "Traceback" not in output
-        return result
-
-    return run
+    return untoc_cli_sqlite(None, UNTOC_OUTBOX_DIR=str(tmp_path / "outbox"))
 
 
 def test_export_into_a_missing_folder_says_so(untoc, tmp_path):

@@ -9,9 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from untoc_workflow.cli import app
 from untoc_workflow.orchestration import split_recorder
 
 HERE = Path(__file__).parent
@@ -20,21 +18,9 @@ SAQ = ("record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-06-10")
 
 
 @pytest.fixture()
-def cli(tmp_path, monkeypatch):
+def cli(untoc_cli_sqlite):
     """`untoc ...` in a fresh folder with its own SQLite store, the test file imported."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("UNTOC_DATABASE_URL", f"sqlite:///{tmp_path / 'untoc.db'}")
-    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args), catch_exceptions=False)
-        assert result.exit_code == code, result.output + (
-            result.stderr if result.stderr_bytes else ""
-        )
-        return result
-
+    run = untoc_cli_sqlite(None)
     run("import", str(MECHANISM))
     return run
 

@@ -55,26 +55,9 @@ def sample():
 
 
 @pytest.fixture()
-def cli(tmp_path, monkeypatch):
+def cli(untoc_cli_sqlite, tmp_path):
     """Run `untoc ...` in a fresh folder with its own SQLite store and definitions folder."""
-    from typer.testing import CliRunner
-
-    from untoc_workflow.cli import app
-
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("UNTOC_DATABASE_URL", f"sqlite:///{tmp_path / 'untoc.db'}")
-    monkeypatch.setenv("UNTOC_OUTBOX_DIR", str(tmp_path / "outbox"))
-    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args), catch_exceptions=False)
-        output = result.output + (result.stderr if result.stderr_bytes else "")
-        assert result.exit_code == code, output
-        return result
-
-    return run
+    return untoc_cli_sqlite(None, UNTOC_OUTBOX_DIR=str(tmp_path / "outbox"))
 
 
 @pytest.fixture

@@ -75,3 +75,70 @@ def test_norway_stays_a_code_not_a_boolean() -> None:
         parse(text)
     # 'NO' is read as the string NO (then refused as not a 3-letter code), never as false.
     assert "explicit.NO" in str(exc.value)
+
+
+def _refused_at(bad: str, needle: str) -> tuple[str, int]:
+    with pytest.raises(InputError) as exc:
+        parse(bad)
+    return str(exc.value), next(i for i, ln in enumerate(bad.splitlines(), 1) if needle in ln)
+
+
+def test_a_process_no_loaded_definition_declares_is_refused_where_it_is_named() -> None:
+    # a slip in the name of the process whose reviews have the UNTOC shape would leave its
+    # reviews without clusters, groups or the 70 % rule
+    bad = TEXT.replace("  country_review:\n", "  country_reveiw:\n")
+    message, line = _refused_at(bad, "reveiw")
+    assert (
+        f"mechanism.yaml:{line}: reviews.country_reveiw: no loaded process definition"
+        " declares the process 'country_reveiw' (did you mean 'country_review'?)"
+    ) in message
+    bad = TEXT.replace("  process: country_review\n", "  process: countryreview\n")
+    message, line = _refused_at(bad, "process: countryreview")
+    assert (
+        f"mechanism.yaml:{line}: next_cluster.process: no loaded process definition declares"
+        " the process 'countryreview' (did you mean 'country_review'?)"
+    ) in message
+    assert "not numbered in clusters" not in message  # said once, as what it is
+
+
+BODY = """\
+mechanism: regional_body
+version: 1
+reviews:
+  mutual_evaluation: {reviewers: {min: 1}}
+"""
+
+
+def test_the_processes_are_those_the_settings_load(tmp_path: Path, monkeypatch) -> None:
+    from untoc_workflow.mechanism.definition import load_mechanism
+
+    for name in ("UNTOC_PROCESS_DEFS", "UNTOC_SETTINGS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no untoc.toml of the checkout's
+    path = tmp_path / "mechanism.yaml"
+    path.write_text(BODY, encoding="utf-8")
+    with pytest.raises(InputError, match="the process 'mutual_evaluation'"):
+        load_mechanism(path)
+    own = Path(__file__).parents[1] / "processes" / "mutual_evaluation"
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(own))
+    assert load_mechanism(path).shape_of("mutual_evaluation").reviewers.min == 1
+    # or those the caller names
+    with pytest.raises(InputError, match="loaded processes: country_review"):
+        load_mechanism(path, processes=("country_review",))
+
+
+def test_a_tag_on_a_value_or_on_a_key_is_refused_at_its_line_in_the_same_words() -> None:
+    bad = TEXT.replace("  redraw_limit: 4", "  redraw_limit: !!python/name:os.system 4").replace(
+        "  own_regional_group: 1", "  !!binary b3du: 1"
+    )
+    with pytest.raises(InputError) as exc:
+        load_text(bad, "mechanism.yaml")
+    lines = bad.splitlines()
+    value = next(i for i, ln in enumerate(lines, 1) if "python/name" in ln)
+    key = next(i for i, ln in enumerate(lines, 1) if "!!binary" in ln)
+    said = str(exc.value)
+    assert (
+        f"mechanism.yaml:{value}: drawing.redraw_limit: the tag !!python/name:os.system is not"
+        " allowed; write a plain value"
+    ) in said
+    assert f"mechanism.yaml:{key}: drawing: the tag !!binary is not allowed" in said

@@ -27,8 +27,8 @@ TEXT = MECHANISM.read_text(encoding="utf-8")
 ME_DEFS = Path(__file__).parents[1] / "processes" / "mutual_evaluation"
 
 
-def parse(text: str) -> Any:
-    return parse_mechanism(load_text(text, "mechanism.yaml"))
+def parse(text: str, processes: tuple[str, ...] | None = None) -> Any:
+    return parse_mechanism(load_text(text, "mechanism.yaml"), processes)
 
 
 def refused_mechanism(text: str) -> str:
@@ -107,13 +107,14 @@ def test_a_range_upside_down_and_a_cluster_outside_its_range_are_refused() -> No
 
 
 def test_the_rule_for_the_next_cluster_names_a_process_numbered_in_clusters() -> None:
+    # the UNCAC review is loaded (bundled) but numbers its reviews in no cluster
     bad = TEXT.replace(
-        "  process: country_review\n  group: 1", "  process: mutual_evaluation\n  group: 1"
+        "  process: country_review\n  group: 1", "  process: uncac_country_review\n  group: 1"
     )
     message = refused_mechanism(bad)
-    line = line_of(bad, "process: mutual_evaluation")
+    line = line_of(bad, "process: uncac_country_review")
     assert (
-        f"mechanism.yaml:{line}: next_cluster.process: the reviews of mutual_evaluation are"
+        f"mechanism.yaml:{line}: next_cluster.process: the reviews of uncac_country_review are"
         " not numbered in clusters"
     ) in message
 
@@ -224,7 +225,7 @@ def test_a_body_declares_its_own_shape_in_a_mechanism_yaml_of_its_own(
 def test_a_mechanism_that_declares_no_draw_draws_nothing() -> None:
     from untoc_workflow.mechanism.draw import draw_cluster
 
-    body = parse(BODY)
+    body = parse(BODY, processes=("mutual_evaluation",))
     doc = small_document(n_groups=1, per_group=1)
     parsed = parse_document(load_text(_yaml(doc), "reviews.yaml"))
     with pytest.raises(InputError, match="the Mechanism declares no drawing of lots"):

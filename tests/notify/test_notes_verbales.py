@@ -11,8 +11,8 @@ from sqlalchemy import select
 from untoc_workflow.definitions import load_process
 from untoc_workflow.errors import InputError
 from untoc_workflow.notify import Notifier, sweep
-from untoc_workflow.notify.note_numbers import T as NUMBERS
 from untoc_workflow.outbox import SmtpMail
+from untoc_workflow.outbox.note_numbers import T as NUMBERS
 from untoc_workflow.outbox.rows import TABLE
 
 from .conftest import NOW, make_settings, standard_mechanism, went_live

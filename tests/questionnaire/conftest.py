@@ -43,22 +43,6 @@ def write_form(
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch):
+def cli(untoc_cli_sqlite):
     """`untoc ...` in a fresh folder with its own SQLite store; returns the result."""
-    from typer.testing import CliRunner
-
-    from untoc_workflow.cli import app
-
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("UNTOC_DATABASE_URL", f"sqlite:///{tmp_path / 'untoc.db'}")
-    monkeypatch.delenv("UNTOC_NOTIFY_URL", raising=False)
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> Any:
-        result = runner.invoke(app, list(args), catch_exceptions=False)
-        out = result.output + (result.stderr if result.stderr_bytes else "")
-        assert result.exit_code == code, out
-        return result
-
-    return run
+    return untoc_cli_sqlite(None)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from untoc_workflow.definitions import parse_process
 from untoc_workflow.errors import InputError
 from untoc_workflow.reports.forecast import (
+    Phases,
     Scenario,
     WhatIf,
     forecast,
@@ -16,9 +18,11 @@ from untoc_workflow.reports.forecast import (
     parse_extend,
     scenario_from_decision,
 )
+from untoc_workflow.yamlsource import load_text
 
 PAPER_DATE = date(2024, 4, 16)
-DECISIONS = Path(__file__).resolve().parents[2] / "untoc_workflow" / "process_defs" / "decisions"
+PROCESS_DEFS = Path(__file__).resolve().parents[2] / "untoc_workflow" / "process_defs"
+DECISIONS = PROCESS_DEFS / "decisions"
 
 
 def _median(result, name="baseline"):
@@ -82,6 +86,52 @@ def test_a_conference_decision_file_is_a_what_if(process, sample):
     extend = scenario_from_decision(DECISIONS / "example_extend_saq.yaml", process)
     change = extend.changes[0]
     assert (change.kind, change.step, change.months, change.groups) == ("extend", "saq", 6, (1,))
+
+
+def _consultation_after_experts_too():
+    """The country review, its preliminary consultation held once the focal points AND the
+    experts are named (`after` a list): the experts' nomination becomes a predecessor of
+    the first phase without being a phase's own step."""
+    path = PROCESS_DEFS / "country_review.yaml"
+    text = path.read_text(encoding="utf-8")
+    one = "    starts: {after: focal_points}\n"
+    assert text.count(one) == 1
+    text = text.replace(one, "    starts: {after: [focal_points, experts]}\n")
+    return parse_process(load_text(text, str(path)))
+
+
+def test_a_step_after_several_is_delayed_by_an_extension_of_any_of_them(sample):
+    definition = _consultation_after_experts_too()
+    phases = Phases.of(definition)
+    assert phases.delays["focal_points"] == phases.delays["experts"] == 0
+    # the reviews still waiting for their consultation wait three months more for experts
+    longer = Scenario("experts", "experts + 3 months", (WhatIf("extend", "experts", 3),))
+    result = forecast(
+        definition, sample, PAPER_DATE, runs=300, seed=3, scenarios=[longer], chart=False
+    )
+    base = _median(result)["curve"]["median"]
+    later = _median(result, "experts")["curve"]["median"]
+    assert all(x <= y for x, y in zip(later, base, strict=True))
+    assert sum(later) < sum(base)
+    # and `--extend` accepts the step
+    assert parse_extend("experts:3", phases.delays) == WhatIf("extend", "experts", 3.0)
+
+
+def test_waiving_a_step_a_phase_waits_for_leaves_the_phase_to_be_done(sample):
+    definition = _consultation_after_experts_too()
+    scenarios = [
+        Scenario("no_experts", "experts waived", (WhatIf("waive", "experts"),)),
+        Scenario("no_focal", "focal points waived", (WhatIf("waive", "focal_points"),)),
+        Scenario("no_pc", "no consultation", (WhatIf("waive", "preliminary_consultation"),)),
+    ]
+    result = forecast(
+        definition, sample, PAPER_DATE, runs=200, seed=3, scenarios=scenarios, chart=False
+    )
+    base = _median(result)["curve"]["median"]
+    # the consultation still has to be held: the forecast is the same
+    assert _median(result, "no_experts")["curve"]["median"] == base
+    assert _median(result, "no_focal")["curve"]["median"] == base
+    assert sum(_median(result, "no_pc")["curve"]["median"]) > sum(base)
 
 
 def test_extend_option_is_checked(process):

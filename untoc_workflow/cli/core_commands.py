@@ -457,7 +457,7 @@ def status_command(
     if format == "json":
         typer.echo(status_json([state_to_dict(s) for s in chosen]))
         return
-    table = Table(title=f"Country reviews on {day.isoformat()}", show_lines=False)
+    table = Table(title=f"{_reviews_called(definition, snapshot, chosen)} on {day}")
     for column in (
         "review",
         "group",
@@ -487,6 +487,19 @@ def status_command(
             waiting,
         )
     console.print(table)
+
+
+def _reviews_called(definitions: Any, snapshot: Any, states: list[Any]) -> str:
+    """What the table's reviews are called: their process's own plural when they all run one
+    process that names its reviews (`roles: review_other`), else the country reviews."""
+    processes = {
+        d.ref: d for d in (definitions.for_review(snapshot.reviews[s.review]) for s in states)
+    }
+    own = next(iter(processes.values())) if len(processes) == 1 else None
+    if own is None or "review_other" not in own.roles:
+        return "Country reviews"
+    called = str(own.role_title("review_other", "en"))
+    return called[:1].upper() + called[1:]
 
 
 def status_json(states: list[dict[str, Any]]) -> str:

@@ -219,6 +219,7 @@ def forecast_command(
         raise InputError([Problem("the threshold is a share between 0 and 1", path="--threshold")])
     from ..reports.status import next_cluster_rule
 
+    asked = threshold is not None or group is not None
     threshold, group = next_cluster_rule(threshold, group)  # the 70 % rule for group 1 (para 25)
     from ..reports.forecast import (
         Scenario,
@@ -265,8 +266,13 @@ def forecast_command(
     if format == "json":
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
-    for line in summary_lines(result):
-        console.print(line)
+    from ..mechanism.definition import load_mechanism
+
+    # the group's date by the 70 % rule, where the Mechanism's rule counts these reviews (a
+    # body without clusters has no such date) or a threshold or group was asked for
+    if asked or load_mechanism().counts_for_next_cluster(phases.process):
+        for line in summary_lines(result):
+            console.print(line)
     for line in review_lines(result):
         console.print(line, highlight=False)
     if out is not None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -92,9 +94,40 @@ def parse_process(located: Located) -> ProcessDefinition:
     problems = list(check_graph(definition, located))
     for check in _extra_checks:
         problems.extend(check(definition, located))
+    problems = _as_written(problems, definition, located)
     if problems:
         raise InputError(problems, title=f"{located.file}: the process definition has errors")
     return definition
+
+
+_STEP_PATH = re.compile(r"^steps\[(\d+)\]")
+
+
+def _as_written(
+    problems: list[Problem], definition: ProcessDefinition, located: Located
+) -> list[Problem]:
+    """Each problem at the step the file writes: the checks read a repeating step as its
+    occurrences (`progress_update_1`, `_2`...), so every step after it would be named by
+    the wrong index and line, and a mistake in the repeating step said once per occurrence."""
+    raw = located.data.get("steps")
+    written: list[int] = []
+    for i, step in enumerate(raw if isinstance(raw, list) else []):
+        repeat = step.get("repeat") if isinstance(step, dict) else None
+        times = repeat.get("times") if isinstance(repeat, dict) else None
+        written.extend([i] * (times if isinstance(times, int) and times > 0 else 1))
+    if len(written) != len(definition.steps):
+        return problems
+    seen: set[tuple[str, str]] = set()
+    kept: list[Problem] = []
+    for problem in problems:
+        m = _STEP_PATH.match(problem.path)
+        if m is not None and written[int(m[1])] != int(m[1]):
+            path = f"steps[{written[int(m[1])]}]" + problem.path[m.end() :]
+            problem = replace(problem, path=path, line=located.line_of(path))
+        if (problem.path, problem.message) not in seen:
+            seen.add((problem.path, problem.message))
+            kept.append(problem)
+    return kept
 
 
 M = TypeVar("M", bound=BaseModel)

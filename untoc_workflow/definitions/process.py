@@ -5,14 +5,63 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..core.rules import COMPLETION_SOURCES
 from ..dates import Duration
 from ..errors import did_you_mean
+from ..languages import UN_LANGUAGES
 from .rule_use import ConditionUse, WaitingRuleUse
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+def _known_languages(titles: dict[str, str]) -> dict[str, str]:
+    """A title in a language the letters do not write ('ne' for 'en', 'de') would never be
+    read: its readers would get another language's, or the glossary's word."""
+    for code in titles:
+        if code not in UN_LANGUAGES:
+            hint = did_you_mean(code, list(UN_LANGUAGES))
+            raise ValueError(
+                f"{code!r} is not a language of the Mechanism ({', '.join(UN_LANGUAGES)})"
+                + (f" ({hint})" if hint else "")
+            )
+    return titles
+
+
+# A title by language: {en: ..., fr: ...}, in the six languages' codes only.
+Titles = Annotated[dict[str, str], AfterValidator(_known_languages)]
+
+
+# The articles a role's title must not begin with: the letters' sentences put the one they
+# need ("inform the President", "au Président", "la secretaría del ..."), so "the Chair of
+# the Plenary" would read "inform the the Chair of the Plenary".
+_ARTICLES = {
+    "en": ("the ",),
+    "fr": ("le ", "la ", "les ", "l'", "l’"),
+    "es": ("el ", "la ", "los ", "las "),
+}
+
+
+def _named(titles: dict[str, str]) -> dict[str, str]:
+    # an empty role would leave every letter the glossary's word (the Conference, UNODC's
+    # secretariat) instead of the body's own
+    if not titles:
+        raise ValueError("a role needs its title in at least one language, e.g. {en: ...}")
+    for language, title in titles.items():
+        article = next(
+            (a for a in _ARTICLES.get(language, ()) if title.lower().startswith(a)), None
+        )
+        if article is not None:
+            bare = title[len(article) :]
+            raise ValueError(
+                f"{language}: {title!r} begins with an article; write {bare!r}"
+                " (the letters put the article their sentence needs)"
+            )
+    return titles
+
+
+RoleTitles = Annotated[Titles, AfterValidator(_named)]
 
 # Who a rung is addressed to. "waiting" = the parties the step is waiting for on the date.
 RECIPIENT_ROLES = (
@@ -214,7 +263,7 @@ class Repeat(_Frozen):
 
 class Step(_Frozen):
     id: StepId
-    title: dict[str, str] = Field(min_length=1)
+    title: Titles = Field(min_length=1)
     starts: Starts
     duration: str | None = None
     agreed_at: StepId | None = Field(
@@ -296,7 +345,7 @@ class FactField(_Frozen):
     after: StepId | None = Field(
         None, description="for date: never before this other date field of the fact"
     )
-    title: dict[str, str] = Field(default_factory=dict)
+    title: Titles = Field(default_factory=dict)
 
 
 class Fact(_Frozen):
@@ -304,7 +353,7 @@ class Fact(_Frozen):
     and its fields beside `on`, `type`, `review`/`party`, `id` and `note`."""
 
     scope: Literal["review", "party"]
-    title: dict[str, str] = Field(default_factory=dict)
+    title: Titles = Field(default_factory=dict)
     fields: dict[StepId, FactField] = Field(default_factory=dict)
     after: tuple[StepId, ...] = Field(
         (),
@@ -371,7 +420,7 @@ class ReportFigure(_Frozen):
 
 # The roles and bodies a process may name in its own words (`roles:`), each with its
 # forms (`review_other`, `review_gen`...): what letters and reports read.
-ROLE_NAMES = ("review", "chair", "body", "mechanism", "secretariat", "office")
+ROLE_NAMES = ("review", "chair", "body", "mechanism", "secretariat", "office", "place")
 
 
 class ProcessDefinition(_Frozen):
@@ -379,20 +428,21 @@ class ProcessDefinition(_Frozen):
 
     process: StepId
     version: int = Field(ge=1)
-    title: dict[str, str] = Field(default_factory=dict)
+    title: Titles = Field(default_factory=dict)
     facts: dict[StepId, Fact] = Field(
         default_factory=dict, description="the fact (event) types this process declares"
     )
     stages: tuple[str, ...] = Field(min_length=2)
     steps: tuple[Step, ...] = Field(min_length=1)
-    roles: dict[StepId, dict[str, str]] = Field(
+    roles: dict[StepId, RoleTitles] = Field(
         default_factory=dict,
         description="titles of the roles and bodies the process's words name, by language: "
         "review (for 'country review'), chair (the President of the Conference), body (the "
         "Conference), mechanism (the Review Mechanism, whose name then ends every letter), "
         "secretariat (the secretariat of the Review Mechanism, which signs the letters: "
         "'secretariat of ...', its head noun first), office (the line under the signature, "
-        "UNODC's by default; none when the process declares its own secretariat alone); a "
+        "UNODC's by default; none when the process declares its own secretariat alone), place "
+        "(the duty station the letters are dated from, Vienna by default); a "
         "form where a language needs one: review_other (plural), review_gen, "
         "review_gen_other (cases), review_yours_other (Arabic 'your reviews'); letters and "
         "reports read them (`role_title`)",

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from ..core.model import Review, Snapshot
+from ..definitions.catalog import Definitions
 from ..errors import InputError, Problem
 from .decisions import Decision, SetThreshold
 from .definition import MechanismDefinition
@@ -95,7 +96,7 @@ def threshold_on(
 
 
 def cluster_status(
-    process: Any,
+    process: Definitions,
     definition: MechanismDefinition,
     snapshot: Snapshot,
     as_of: date,
@@ -141,7 +142,7 @@ def cluster_status(
 
 
 def start_next_cluster(
-    process: Any,
+    process: Definitions,
     definition: MechanismDefinition,
     snapshot: Snapshot,
     *,

@@ -41,6 +41,7 @@ from typing import Any
 from ..core.model import Event, Review, Snapshot
 from ..core.state import Deadline, ReviewState
 from ..dates import Duration
+from ..definitions.catalog import Definitions
 from ..errors import InputError, Problem
 from .decisions import (
     ChangeDuration,
@@ -136,7 +137,7 @@ def event_id(ref: str, review: str, step: str, kind: str = "") -> str:
 
 def plan_decision(
     decision: Decision,
-    process: Any,
+    process: Definitions,
     snapshot: Snapshot,
     as_of: date,
     *,
@@ -166,19 +167,11 @@ def plan_decision(
     base = Folder(process, snapshot, leave_out=lambda e: e.id is not None and e.id in ours)
     reviews = [snapshot.reviews[r] for r in sorted(snapshot.reviews)]
 
-    plan: dict[str, Event] = {}  # by event id; a later effect on the same step wins
-    by_review: dict[str, list[Event]] = {}
-    kept: list[Kept] = []
+    planning = _Planning(decision, base)
+    plan, by_review, kept = planning.plan, planning.by_review, planning.kept
     rules: list[RuleChange] = []
     not_yet: list[str] = []
     skipped: list[str] = []
-
-    def add(e: Event) -> None:
-        assert e.id is not None and e.review is not None
-        plan[e.id] = e
-        lst = by_review.setdefault(e.review, [])
-        lst[:] = [x for x in lst if x.id != e.id]
-        lst.extend(planned([e]))
 
     for i, effect in enumerate(decision.effects):
         on = decision.effective_on(effect)
@@ -188,12 +181,11 @@ def plan_decision(
         reach = _Reach(base, i, effect)
         chosen = _selected(reviews, getattr(effect, "reviews", None))
         if isinstance(effect, ExtendDeadline):
-            _extend(decision, effect, on, base, reach.of(chosen, on), by_review, add, kept)
+            _extend(planning, effect, on, reach.of(chosen, on))
         elif isinstance(effect, ChangeDuration):
-            selected = reach.of(chosen, as_of)
-            _change_duration(decision, effect, as_of, base, selected, by_review, add, kept)
+            _change_duration(planning, effect, as_of, reach.of(chosen, as_of))
         elif isinstance(effect, WaiveStep):
-            _waive(decision, effect, on, base, reach.of(chosen, on), by_review, add)
+            _waive(planning, effect, on, reach.of(chosen, on))
         skipped.extend(reach.lines())
         if isinstance(effect, SetThreshold):
             where = f"cluster {effect.cluster}" if effect.cluster else "every cluster"
@@ -342,16 +334,32 @@ def _selected(reviews: Sequence[Review], selector: Any) -> Iterable[Review]:
     return reviews if selector is None else (r for r in reviews if selector.selects(r))
 
 
+@dataclass
+class _Planning:
+    """The events a decision's effects add, as they are planned one after the other: each
+    effect sees the reviews with what the effects before it added."""
+
+    decision: Decision
+    base: Folder  # the store without this decision's own events
+    plan: dict[str, Event] = field(default_factory=dict)  # by id: a later effect wins
+    by_review: dict[str, list[Event]] = field(default_factory=dict)
+    kept: list[Kept] = field(default_factory=list)
+
+    def add(self, e: Event) -> None:
+        assert e.id is not None and e.review is not None
+        self.plan[e.id] = e
+        lst = self.by_review.setdefault(e.review, [])
+        lst[:] = [x for x in lst if x.id != e.id]
+        lst.extend(planned([e]))
+
+    def state(self, review: Review, on: date) -> ReviewState:
+        return self.base.state(review, on, self.by_review.get(review.id, ()))
+
+
 def _extend(
-    decision: Decision,
-    effect: ExtendDeadline,
-    on: date,
-    base: Folder,
-    reviews: Sequence[Review],
-    by_review: Mapping[str, list[Event]],
-    add: Any,
-    kept: list[Kept],
+    planning: _Planning, effect: ExtendDeadline, on: date, reviews: Sequence[Review]
 ) -> None:
+    decision, kept = planning.decision, planning.kept
     by = Duration.parse(effect.by) if effect.by else None
     how = f"by {effect.by}" if by else f"to {effect.to.isoformat() if effect.to else ''}"
     basis = (
@@ -361,8 +369,7 @@ def _extend(
     for review in _selected(reviews, effect.reviews):
         if review.starts_on > on:
             continue
-        state = base.state(review, on, by_review.get(review.id, ()))
-        step = state.step(effect.step)
+        step = planning.state(review, on).step(effect.step)
         if step.status != "open" or step.deadline is None:
             continue
         due = by.after(step.deadline.due) if by else effect.to
@@ -378,19 +385,13 @@ def _extend(
                 )
             )
             continue
-        add(_extension(decision, review.id, effect.step, on, due, basis))
+        planning.add(_extension(decision, review.id, effect.step, on, due, basis))
 
 
 def _change_duration(
-    decision: Decision,
-    effect: ChangeDuration,
-    as_of: date,
-    base: Folder,
-    reviews: Sequence[Review],
-    by_review: Mapping[str, list[Event]],
-    add: Any,
-    kept: list[Kept],
+    planning: _Planning, effect: ChangeDuration, as_of: date, reviews: Sequence[Review]
 ) -> None:
+    decision, kept = planning.decision, planning.kept
     clock = Duration.parse(effect.duration)
     start = effect.from_
     basis = (
@@ -400,7 +401,7 @@ def _change_duration(
     for review in _selected(reviews, effect.reviews):
         if review.starts_on > as_of:
             continue
-        step = base.state(review, as_of, by_review.get(review.id, ())).step(effect.step)
+        step = planning.state(review, as_of).step(effect.step)
         if step.started_on is None or step.deadline is None:
             continue  # not started yet: picked up when the decision is applied again
         if step.completed_on is not None and step.completed_on < start:
@@ -432,24 +433,16 @@ def _change_duration(
             )
             continue
         on = max(start, step.started_on)
-        add(_extension(decision, review.id, effect.step, on, new_due, basis))
+        planning.add(_extension(decision, review.id, effect.step, on, new_due, basis))
 
 
-def _waive(
-    decision: Decision,
-    effect: WaiveStep,
-    on: date,
-    base: Folder,
-    reviews: Sequence[Review],
-    by_review: Mapping[str, list[Event]],
-    add: Any,
-) -> None:
+def _waive(planning: _Planning, effect: WaiveStep, on: date, reviews: Sequence[Review]) -> None:
+    decision = planning.decision
     basis = f"waived by decision {decision.ref} ({decision.label()}): {effect.reviews.describe()}"
     for review in _selected(reviews, effect.reviews):
-        state = base.state(review, on, by_review.get(review.id, ()))
-        if state.step(effect.step).status in ("completed", "waived"):
+        if planning.state(review, on).step(effect.step).status in ("completed", "waived"):
             continue
-        add(
+        planning.add(
             Event(
                 on,
                 "step_waived",

@@ -248,7 +248,7 @@ def effect_concerns(definition: ProcessDefinition, effect: Effect) -> bool:
 
 def reviews_not_concerned(
     decision: Decision,
-    process: Any,
+    process: Definitions,
     reviews: Mapping[str, Any],
     definition_on: Any,
     located: Located | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -23,7 +23,8 @@ from ..errors import InputError, Problem, did_you_mean, problems_from_validation
 from ..yamlsource import Located, load_file
 
 Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{1,19}$")]
-PartyCode = Annotated[str, Field(pattern=r"^(?:[A-Z]{3}|EU)$")]
+PARTY_CODE = r"^(?:[A-Z]{3}|EU)$"
+PartyCode = Annotated[str, Field(pattern=PARTY_CODE)]
 Name = Annotated[str, Field(min_length=1)]
 
 
@@ -86,7 +87,11 @@ class RegionalGroups(_Frozen):
     only, and the draw reads them from here."""
 
     groups: tuple[RegionalGroupDef, ...] = ()
-    explicit: dict[PartyCode, ExplicitGroup] = Field(default_factory=dict)
+    explicit: dict[PartyCode, ExplicitGroup] = Field(
+        default_factory=dict,
+        # pydantic's schema leaves out the keys' pattern: said here for the published one
+        json_schema_extra={"propertyNames": {"pattern": PARTY_CODE}},
+    )
 
 
 class Parties(_Frozen):
@@ -273,13 +278,26 @@ def _undeclared(what: str, key: str) -> InputError:
     return InputError([Problem(f"the Mechanism declares {what}", hint=f"{key} in mechanism.yaml")])
 
 
-def load_mechanism(path: str | Path | None = None) -> MechanismDefinition:
-    """Parse and check `mechanism.yaml`; raise InputError listing every problem."""
+def load_mechanism(
+    path: str | Path | None = None, processes: Collection[str] | None = None
+) -> MechanismDefinition:
+    """Parse and check `mechanism.yaml`; raise InputError listing every problem.
+
+    Every process it names must be one `processes` declares (default: the processes of the
+    definitions the settings load)."""
     path = Path(path) if path else defs_file("mechanism.yaml", accept=is_mechanism_rules)
-    return parse_mechanism(load_file(path))
+    return parse_mechanism(load_file(path), processes)
 
 
-def parse_mechanism(located: Located) -> MechanismDefinition:
+def _loaded_processes() -> tuple[str, ...]:
+    from ..definitions.catalog import load_definitions
+
+    return load_definitions().processes
+
+
+def parse_mechanism(
+    located: Located, processes: Collection[str] | None = None
+) -> MechanismDefinition:
     if not isinstance(located.data, dict):
         raise InputError(
             [Problem("the mechanism definition must be a mapping", file=located.file, line=1)]
@@ -292,7 +310,9 @@ def parse_mechanism(located: Located) -> MechanismDefinition:
             exc, file=located.file, lines=located.lines, allowed_keys=_allowed_keys
         )
         raise InputError(problems, title=title) from exc
-    problems = list(check_references(definition, located))
+    if processes is None:
+        processes = _loaded_processes()
+    problems = list(check_references(definition, located, processes))
     if problems:
         raise InputError(problems, title=title)
     return definition
@@ -311,12 +331,27 @@ def _allowed_keys(loc: Any) -> list[str]:
     return allowed_keys(MechanismDefinition, path)
 
 
-def check_references(definition: MechanismDefinition, located: Located) -> Iterable[Problem]:
+def check_references(
+    definition: MechanismDefinition,
+    located: Located,
+    processes: Collection[str] | None = None,
+) -> Iterable[Problem]:
     """What the models alone cannot see: each id declared once, every group, instrument and
-    process named where one is declared, clusters numbered within their reviews' range."""
+    process named where one is declared (a process: among `processes`, when given),
+    clusters numbered within their reviews' range."""
 
     def at(path: str, message: str, hint: str | None = None) -> Problem:
         return Problem(message, path=path, file=located.file, line=located.line_of(path), hint=hint)
+
+    def undeclared(path: str, process: str) -> Problem | None:
+        if processes is None or process in processes:
+            return None
+        return at(
+            path,
+            f"no loaded process definition declares the process {process!r}",
+            did_you_mean(process, sorted(processes))
+            or f"loaded processes: {', '.join(sorted(processes))}",
+        )
 
     instruments = definition.instrument_ids
     yield from _twice(at, "instruments[{i}].id", instruments, "instrument")
@@ -339,6 +374,9 @@ def check_references(definition: MechanismDefinition, located: Located) -> Itera
             did_you_mean(party_to, instruments) or f"instruments: {', '.join(instruments)}",
         )
     for process, shape in definition.reviews.items():
+        unknown = undeclared(f"reviews.{process}", process)
+        if unknown is not None:
+            yield unknown
         if shape.instruments == "declared" and not instruments:
             yield at(f"reviews.{process}.instruments", "no instrument is declared")
     numbers = [c.number for c in definition.clusters]
@@ -360,7 +398,14 @@ def check_references(definition: MechanismDefinition, located: Located) -> Itera
                     f"reviews.{process}.cluster",
                 )
     rule = definition.next_cluster
-    if rule is not None and rule.process is not None and rule.process not in numbered:
+    unknown = (
+        undeclared("next_cluster.process", rule.process)
+        if rule is not None and rule.process is not None
+        else None
+    )
+    if unknown is not None:
+        yield unknown
+    elif rule is not None and rule.process is not None and rule.process not in numbered:
         yield at(
             "next_cluster.process",
             f"the reviews of {rule.process} are not numbered in clusters",

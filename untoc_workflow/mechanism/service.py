@@ -17,6 +17,7 @@ from typing import Any
 
 from ..core.derive import MIGRATED, resolve_definition
 from ..core.model import Event, Review, Snapshot
+from ..definitions.catalog import Definitions
 from ..errors import InputError
 from ..mechanism_file import document_from_core, load_mechanism_file, write_document
 from ..yamlsource import Located
@@ -92,7 +93,7 @@ class Applied:
 def decide(
     store: Any,
     decision: Decision,
-    process: Any,
+    process: Definitions,
     definition: MechanismDefinition,
     *,
     as_of: date,
@@ -136,7 +137,7 @@ def decide(
 
 
 def _definition_on(
-    process: Any, snapshot: Snapshot, decision: Decision, as_of: date
+    process: Definitions, snapshot: Snapshot, decision: Decision, as_of: date
 ) -> Callable[[Review, Any], Any]:
     """The definition a review named by an effect folds with on the day the effect is
     planned (a migration before then counts)."""
@@ -212,7 +213,7 @@ def add_reviews(store: Any, reviews: tuple[Review, ...], label: str) -> Any:
 
 def start_cluster(
     store: Any,
-    process: Any,
+    process: Definitions,
     definition: MechanismDefinition,
     *,
     as_of: date,
@@ -280,7 +281,7 @@ def schedule_late_joiners(
 
 
 def clusters(
-    store: Any, process: Any, definition: MechanismDefinition, as_of: date
+    store: Any, process: Definitions, definition: MechanismDefinition, as_of: date
 ) -> list[ClusterStatus]:
     decisions = [d for d, applied in records.applied_decisions(store)]
     return cluster_status(process, definition, store.snapshot(as_of), as_of, decisions)
@@ -288,7 +289,7 @@ def clusters(
 
 def reapply_decisions(
     store: Any,
-    process: Any,
+    process: Definitions,
     definition: MechanismDefinition,
     *,
     as_of: date,

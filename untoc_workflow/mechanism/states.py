@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
 
 from ..core import ReviewState, focal_points_on, index_events, review_state
 from ..core.derive import MIGRATED, resolve_definition
+from ..core.focal_points import FocalPointRoll
 from ..core.model import Event, Review, Snapshot
-from ..definitions.catalog import ProcessCatalog
+from ..definitions.catalog import Definitions, ProcessCatalog
+from ..definitions.process import ProcessDefinition
 
 # Events added by a plan sort after every stored event of the same day.
 _PLANNED_SEQ = 1 << 60
@@ -28,7 +29,9 @@ def planned(events: Sequence[Event]) -> list[Event]:
     ]
 
 
-def only_steps(process: Any, wanted: Iterable[str], *, descendants: bool = False) -> Any:
+def only_steps(
+    process: Definitions, wanted: Iterable[str], *, descendants: bool = False
+) -> Definitions:
     """The definition cut down to the steps `wanted` need: each with the steps it starts
     after (and, with `descendants`, the steps that start after it), without ladders.
 
@@ -40,16 +43,17 @@ def only_steps(process: Any, wanted: Iterable[str], *, descendants: bool = False
     with its own version (one without any of the steps keeps none).
     """
     wanted = list(wanted)
-    definitions = getattr(process, "definitions", None)
-    if definitions is not None:
+    if isinstance(process, ProcessCatalog):
         return ProcessCatalog(
-            {key: _only_steps(d, wanted, descendants) for key, d in definitions.items()},
+            {key: _only_steps(d, wanted, descendants) for key, d in process.definitions.items()},
             default=process.default_process,
         )
     return _only_steps(process, wanted, descendants)
 
 
-def _only_steps(process: Any, wanted: list[str], descendants: bool) -> Any:
+def _only_steps(
+    process: ProcessDefinition, wanted: list[str], descendants: bool
+) -> ProcessDefinition:
     by_id = {s.id: s for s in process.steps}
     keep: set[str] = set()
     pending = [by_id[s] for s in wanted if s in by_id]
@@ -76,7 +80,7 @@ class Folder:
 
     def __init__(
         self,
-        process: Any,
+        process: Definitions,
         snapshot: Snapshot,
         *,
         leave_out: Callable[[Event], bool] | None = None,
@@ -88,20 +92,22 @@ class Folder:
         self.by_review, self.by_party = index_events(events)
         # Focal points are party facts, never left out or added here: two folders over one
         # snapshot can share them.
-        self._rolls: dict[date, Any] = share_rolls_with._rolls if share_rolls_with else {}
+        self._rolls: dict[date, FocalPointRoll] = (
+            share_rolls_with._rolls if share_rolls_with else {}
+        )
         self._migrations: dict[str, list[Event]] | None = None  # by review, on first use
 
-    def _roll(self, as_of: date) -> Any:
+    def _roll(self, as_of: date) -> FocalPointRoll:
         roll = self._rolls.get(as_of)
         if roll is None:
             roll = focal_points_on((e for p in self.by_party.values() for e in p), as_of)
             self._rolls[as_of] = roll
         return roll
 
-    def definition(self, review: Review, on: date) -> Any:
+    def definition(self, review: Review, on: date) -> ProcessDefinition:
         """The process definition `review` folds with on `on` (its own version, or the one
         a migration moved it to by then)."""
-        if not hasattr(self.process, "resolve"):
+        if not isinstance(self.process, ProcessCatalog):
             return self.process  # one definition folds every review
         if self._migrations is None:
             self._migrations = {}

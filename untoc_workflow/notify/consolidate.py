@@ -37,6 +37,7 @@ from .recipients import Recipient
 
 if TYPE_CHECKING:
     from ..definitions import ProcessDefinition, Step
+    from ..settings import Settings
 
 
 @dataclass
@@ -94,8 +95,8 @@ class Letter:
 
 
 def note_number(recipient: Recipient) -> dict[str, str]:
-    """A note verbale to a mission is numbered when it is recorded (note_numbers.py)."""
-    from .note_numbers import SLOT
+    """A note verbale to a mission is numbered when it is recorded (outbox/note_numbers.py)."""
+    from ..outbox.note_numbers import SLOT
 
     return {"note_number": SLOT} if recipient.kind == "mission" else {}
 
@@ -170,7 +171,7 @@ class LetterWriter:
         self,
         templates: Any,
         steps: Mapping[str, Step],
-        settings: Any,
+        settings: Settings,
         processes: Mapping[tuple[str, int], ProcessDefinition] | None = None,
     ):
         self.templates = templates
@@ -208,7 +209,7 @@ class LetterWriter:
 
     def _letter_process(self, process: ProcessDefinition | None, language: str) -> dict[str, Any]:
         if process is None:
-            return {"id": "", "title": "", "tag": "", "mechanism": None}
+            return {"id": "", "title": "", "tag": "", "mechanism": None, "place": None}
         return process_fields(process, language)
 
     def _letter_term(self, process: ProcessDefinition | None) -> dict[str, Any]:
@@ -392,7 +393,7 @@ def _month(day: date, language: str) -> str:
     return month_year(day, language)
 
 
-def _secretariat(settings: Any) -> dict[str, str]:
+def _secretariat(settings: Settings) -> dict[str, str]:
     return {"name": one_line(settings.secretariat.name), "email": settings.secretariat.email}
 
 

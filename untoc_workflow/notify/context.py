@@ -61,8 +61,9 @@ NOTICE_FIELDS: dict[str, Any] = {
     "others": None,  # list of {name, role, party, copy}
     "secretariat": frozenset({"name", "email"}),
     # the review's own process: its title in the language, the subject's tag, and the
-    # name of its mechanism when the process declares one (roles: mechanism)
-    "process": frozenset({"id", "title", "tag", "mechanism"}),
+    # name of its mechanism when the process declares one (roles: mechanism), and the place
+    # its letters are written in when not Vienna (roles: place)
+    "process": frozenset({"id", "title", "tag", "mechanism", "place"}),
 }
 
 DIGEST_FIELDS: dict[str, Any] = {
@@ -77,7 +78,7 @@ DIGEST_FIELDS: dict[str, Any] = {
     #          waiting_for}
     "reviews": None,
     "secretariat": frozenset({"name", "email"}),
-    "process": frozenset({"id", "title", "tag", "mechanism"}),  # as in a notice
+    "process": frozenset({"id", "title", "tag", "mechanism", "place"}),  # as in a notice
 }
 
 
@@ -116,11 +117,13 @@ def process_fields(definition: ProcessDefinition, language: str) -> dict[str, An
         # A process that names its own roles speaks of itself, not in the glossary's words
         # (UNTOC's): the footer of its automatic letters names the process by its title.
         mechanism = title
+    place = roles("place", language) if roles else None
     return {
         "id": definition.process,
         "title": one_line(title),
         "tag": one_line(getattr(definition, "tag", None) or title),
         "mechanism": one_line(mechanism) if mechanism else None,
+        "place": one_line(place) if place else None,
     }
 
 

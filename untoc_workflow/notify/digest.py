@@ -12,17 +12,18 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ..core import focal_points_on, mechanism_states
+from ..outbox.note_numbers import DEFAULT_SERIES, SLOT, number_notes
 from ..outbox.rows import insert_rows, lock_outbox, new_row, utc_naive
 from ..store.dialect import writing
 from ..wording.languages import choose_language
 from .context import digest_context, late_by, own_secretariat, process_term
-from .note_numbers import DEFAULT_SERIES, SLOT, number_notes
 from .outstanding import outstanding_lines
 from .recipients import Recipient, RecipientResolver
 from .templates import DIGEST_TEMPLATE
 
 if TYPE_CHECKING:
     from ..core.state import ReviewState
+    from ..settings import Settings
     from ..store.store import Store
     from .sweep import Notifier
 
@@ -160,7 +161,12 @@ def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) 
 
 
 def run_digest(
-    store: Store, as_of: date, now: datetime, settings: Any | None = None, *, deliver: bool = True
+    store: Store,
+    as_of: date,
+    now: datetime,
+    settings: Settings | None = None,
+    *,
+    deliver: bool = True,
 ) -> tuple[DigestReport, Any]:
     """The monthly summary as `untoc digest` and the Prefect flow run it: record, then drain."""
     from ..outbox import transport_for

@@ -49,6 +49,7 @@ from ..outbox.golive import (
 )
 from ..outbox.headers import one_line
 from ..outbox.ledger import MessageNotice
+from ..outbox.note_numbers import DEFAULT_SERIES, check_series, number_notes
 from ..outbox.record_of_notes import notes_sent
 from ..outbox.rows import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
 from ..outbox.tables import (
@@ -65,7 +66,6 @@ from ..wording.languages import long_date
 from ..wording.words import local_party_name
 from ..working_calendar import WorkingCalendar, load_calendar
 from .consolidate import Item, Letter, LetterWriter, letter_row, notice_row
-from .note_numbers import DEFAULT_SERIES, check_series, number_notes
 from .outstanding import outstanding_lines
 from .presidency import late_parties, presidency_held
 from .recipients import Fallback, Recipient, RecipientResolver
@@ -75,6 +75,7 @@ from .templates import Templates, templates_dir
 if TYPE_CHECKING:
     from ..core.focal_points import FocalPointRoll
     from ..definitions import ProcessCatalog, ProcessDefinition
+    from ..settings import Settings
     from ..store.store import Store
 
 N = MessageNotice.__table__  # type: ignore[attr-defined]
@@ -154,7 +155,7 @@ class Notifier:
     def __init__(
         self,
         definition: ProcessCatalog | ProcessDefinition,
-        settings: Any,
+        settings: Settings,
         templates: Templates | None = None,
         calendar: WorkingCalendar | None = None,
     ):
@@ -922,7 +923,7 @@ def sweep(
     return report
 
 
-def notifier_from_settings(settings: Any | None = None) -> Notifier:
+def notifier_from_settings(settings: Settings | None = None) -> Notifier:
     """The definition and templates the settings name (the bundled ones by default)."""
     from ..definitions import load_definitions
     from ..settings import load_settings
@@ -936,7 +937,7 @@ def run_sweep(
     store: Store,
     as_of: date,
     now: datetime,
-    settings: Any | None = None,
+    settings: Settings | None = None,
     *,
     deliver: bool = True,
     go_live: date | None = None,
@@ -967,6 +968,7 @@ def reapply_standing_decisions(store: Store, notifier: Notifier, as_of: date) ->
     """Let standing Conference decisions (a changed duration) reach the steps that started
     since they were applied, before the sweep reads any deadline. Nothing recorded changes;
     with no decision in the store this is one query."""
+    from ..definitions.catalog import definitions_of
     from ..definitions.load import defs_file, is_mechanism_rules
     from ..mechanism import records
     from ..mechanism.definition import load_mechanism
@@ -975,8 +977,10 @@ def reapply_standing_decisions(store: Store, notifier: Notifier, as_of: date) ->
 
     if not records.applied_decisions(store):
         return
+    # the processes it may name are the notifier's (its settings'), not the environment's
     mechanism = load_mechanism(
-        defs_file("mechanism.yaml", notifier.settings.process_defs, is_mechanism_rules)
+        defs_file("mechanism.yaml", notifier.settings.process_defs, is_mechanism_rules),
+        processes=tuple(dict.fromkeys(d.process for d in definitions_of(notifier.definition))),
     )
     reapply_decisions(
         store, notifier.definition, mechanism, as_of=as_of, outbox=StoreNoticeOutbox(store)

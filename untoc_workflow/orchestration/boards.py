@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from .desk import deadline_source, party_names, step_label, un_date
+from .desk import deadline_source, party_names, review_definition, step_label, un_date
 
 if TYPE_CHECKING:
     from ..core.state import ReviewState
@@ -42,7 +42,7 @@ def _row(
         "deadline": un_date(d.due),
         "awaited": party_names(list(step.waiting_for), parties),
         "reviewed": party_names([state.reviewed], parties),
-        "source": deadline_source(d),
+        "source": deadline_source(d, review_definition(definition, state)),
     }
 
 

@@ -30,15 +30,37 @@ def un_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def deadline_source(deadline: Deadline) -> str:
-    """Where a deadline comes from, in words."""
+def deadline_source(deadline: Deadline, own: Any = None) -> str:
+    """Where a deadline comes from, in words. `own`: the review's process definition; one
+    that speaks in its own words (its `roles:`) has no Conference, no preliminary
+    consultation and no guidelines of UNTOC's."""
+    roles = getattr(own, "roles", None) or {}
+    if not roles:
+        if deadline.source == "agreed":
+            return "agreed at the preliminary consultation"
+        if deadline.source == "extended":
+            if deadline.decision:
+                return f"extended by Conference decision {deadline.decision}"
+            return f"extended ({deadline.basis})" if deadline.basis else "extended"
+        return "time limit of the guidelines"
     if deadline.source == "agreed":
-        return "agreed at the preliminary consultation"
+        return "agreed by the parties to the review"
     if deadline.source == "extended":
         if deadline.decision:
-            return f"extended by Conference decision {deadline.decision}"
+            body = own.role_title("body", "en") if "body" in roles else None
+            return f"extended by decision {deadline.decision}" + (f" of the {body}" if body else "")
         return f"extended ({deadline.basis})" if deadline.basis else "extended"
-    return "time limit of the guidelines"
+    title = own.title.get("en") or own.process.replace("_", " ")
+    return f"time limit of the {title[:1].lower() + title[1:]}"
+
+
+def review_definition(definition: Definitions, state: ReviewState) -> Any:
+    """The review's own (process, version) definition, from the catalog of every process."""
+    from ..definitions.catalog import ProcessCatalog
+
+    if isinstance(definition, ProcessCatalog):
+        return definition.resolve(state.process, state.process_version)
+    return definition
 
 
 def lateness(days_overdue: int) -> str:
@@ -118,7 +140,8 @@ def _step_words(
     parts = [step_label(definition, position.state, step.step)]
     if step.deadline is not None:
         due = step.deadline.due
-        parts.append(f"due {un_date(due)} ({deadline_source(step.deadline)})")
+        source = deadline_source(step.deadline, review_definition(definition, position.state))
+        parts.append(f"due {un_date(due)} ({source})")
         parts.append(days_phrase((position.as_of - due).days))
         if step.started_on is not None and step.started_on > due:
             parts.append(began_late(step.started_on))
@@ -131,13 +154,7 @@ def step_label(definition: Definitions, state: ReviewState, step_id: str) -> str
     """A step's title read in the review's own (process, version): handed the catalog of
     every process, the desk asks it for the review's definition, never for a step found by
     its id in another process."""
-    from ..definitions.catalog import ProcessCatalog
-
-    own = (
-        definition.resolve(state.process, state.process_version)
-        if isinstance(definition, ProcessCatalog)
-        else definition
-    )
+    own = review_definition(definition, state)
     try:
         return str(own.step(step_id).label())
     except (KeyError, AttributeError, StopIteration):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 
 from ..core.model import Event
-from .desk import deadline_source, party_names, step_label, un_date
+from .desk import deadline_source, party_names, review_definition, step_label, un_date
 from .facts import split_recorder
 from .position import Position
 
@@ -84,6 +84,7 @@ def timeline_markdown(
 ) -> str:
     """The markdown of the review's artifact."""
     state = position.state
+    own = review_definition(definition, state)
     lines = [
         f"# {position.review}: {party_names([state.reviewed], parties)}",
         "",
@@ -101,7 +102,7 @@ def timeline_markdown(
         d = s.deadline
         lines.append(
             f"| {step_label(definition, state, s.step)} | {_STATUS.get(s.status, s.status)} "
-            f"| {un_date(d.due) if d else ''} | {deadline_source(d) if d else ''} "
+            f"| {un_date(d.due) if d else ''} | {deadline_source(d, own) if d else ''} "
             f"| {un_date(s.completed_on) if s.completed_on else ''} "
             f"| {party_names(list(s.waiting_for), parties) if s.is_open else ''} |"
         )

@@ -55,10 +55,18 @@ def thread_id(recipient: str, sender: str) -> str:
     return f"<untoc.thread.{digest}@{domain}>"
 
 
-def list_id(sender: str) -> str:
-    """RFC 2919: lets recipients file and filter the Mechanism's mail."""
+def list_id(sender: str, name: str | None = None) -> Header | str:
+    """RFC 2919: lets recipients file and filter the Mechanism's mail. `name`: the
+    secretariat a letter's process declares, so a body other than UNTOC's is not
+    described as UNTOC's list (its list-id, between the brackets, stays ASCII)."""
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "untoc.invalid"
-    return f"UNTOC Review Mechanism <review-mechanism.{domain}>"
+    label = f"<review-mechanism.{domain}>"
+    phrase = one_line(name) if name else "UNTOC Review Mechanism"
+    if phrase.isascii():
+        return f"{phrase} {label}"
+    value = Header(phrase, "utf-8")
+    value.append(" " + label, "us-ascii")
+    return value
 
 
 def _header(value: str) -> Header | str:
@@ -124,7 +132,7 @@ def build_message(
     thread = thread_id(row.recipient, sender)
     msg["In-Reply-To"] = thread
     msg["References"] = thread
-    msg["List-Id"] = list_id(sender)
+    msg["List-Id"] = list_id(sender, own)  # type: ignore[assignment]
     msg["Content-Language"] = row.language
     # RFC 3834: automatic mail; asks auto-responders (out of office) not to answer.
     msg["Auto-Submitted"] = "auto-generated"

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from .i18n import long_date, translations
+from .own_words import OwnWords
 
 log = logging.getLogger("untoc.portal")
 SIGNATURE = (
@@ -41,24 +42,32 @@ def _letter(subject: str, paragraphs: list[str]) -> Letter:
     return Letter(subject, text, f"<!doctype html><html><body>\n{body}</body></html>\n")
 
 
-def sign_in_letter(name: str, link: str, language: str) -> Letter:
+def sign_in_letter(name: str, link: str, language: str, own: OwnWords | None = None) -> Letter:
+    """The single-use link, in the words of the body the portal serves (`own`: its
+    mechanism and secretariat where its process declares them, else UNTOC's)."""
     _ = translations(language).gettext
+    asked = (
+        _("You asked to sign in to the review portal: %(mechanism)s.")
+        % {"mechanism": own.mechanism}
+        if own is not None and own.mechanism
+        else _(
+            "You asked to sign in to the portal of the Mechanism for the Review of the "
+            "Implementation of the United Nations Convention against Transnational "
+            "Organized Crime and the Protocols thereto."
+        )
+    )
     return _letter(
         _("Your link to sign in to the review portal"),
         [
             _("Dear %(name)s,") % {"name": name},
-            _(
-                "You asked to sign in to the portal of the Mechanism for the Review of the "
-                "Implementation of the United Nations Convention against Transnational "
-                "Organized Crime and the Protocols thereto."
-            ),
+            asked,
             _("Please open the following link within 30 minutes. It can be used only once:"),
             link,
             _(
                 "If you did not ask to sign in, no action is required: nobody can sign in "
                 "without this link."
             ),
-            _(SIGNATURE),
+            (own.signature("\n") if own is not None else None) or _(SIGNATURE),
         ],
     )
 
@@ -77,10 +86,15 @@ def decision_letter(
     url: str,
     decided_on: date,
     gender: str | None = None,
+    own: OwnWords | None = None,
+    place: str | None = None,
 ) -> Letter:
     """The answer to a request for more time, in the form of the secretariat's other letters
-    to persons: the place and date line (the day of the decision), and the salutation by the
-    gender the record holds for the focal point (wording/form.py)."""
+    to persons: the place and date line (the day of the decision; `place`, the duty station
+    its process declares, else Vienna), and the salutation by the gender the record holds
+    for the focal point (wording/form.py). `own`: the words of the review's process where it
+    names its reviews and its secretariat (its review is then "the review IR-2025-SEN", not
+    a country review, and it signs the letter)."""
     from ..wording.form import dateline, salutation
 
     _ = translations(language).gettext
@@ -91,7 +105,20 @@ def decision_letter(
         "requested": long_date(requested_on, language),
         "due": long_date(due, language),
     }
-    if approved:
+    if own is not None and own.reviews:
+        decided = (
+            _(
+                "The secretariat has agreed to your request of %(requested)s for more time "
+                "for the step “%(step)s” of the review %(review)s. The new deadline is %(due)s."
+            )
+            if approved
+            else _(
+                "The secretariat regrets that it is unable to agree to your request of "
+                "%(requested)s for more time for the step “%(step)s” of the review "
+                "%(review)s. The deadline is unchanged."
+            )
+        )
+    elif approved:
         decided = _(
             "The secretariat has agreed to your request of %(requested)s for more time for "
             "the step “%(step)s” of the country review %(of_party)s (%(review)s). "
@@ -104,14 +131,14 @@ def decision_letter(
             "%(of_party)s (%(review)s). The deadline is unchanged."
         )
     paragraphs = [
-        dateline(language, long_date(decided_on, language)),
+        dateline(language, long_date(decided_on, language), place),
         salutation({"kind": "focal_point", "name": name, "gender": gender}, language),
         decided % values,
     ]
     if answer:
         paragraphs.append(answer)
     paragraphs.append(_("The review's page in the portal: %(url)s") % {"url": url})
-    paragraphs.append(_(SIGNATURE))
+    paragraphs.append((own.signature("\n") if own is not None else None) or _(SIGNATURE))
     return _letter(_("Your request for more time: %(review)s") % values, paragraphs)
 
 
@@ -123,6 +150,7 @@ def send_now(
     key: str,
     now: datetime,
     language: str = "en",
+    sender_name: str | None = None,
 ) -> None:
     """Hand one message to the mail transport at once (used for sign-in links only)."""
     from ..outbox import transport_for
@@ -139,6 +167,7 @@ def send_now(
         review_id=None,
         body_text=letter.text,
         body_html=letter.html,
+        sender_name=sender_name,  # the secretariat the portal's process declares, if any
     )
     outgoing = build_message(
         row,
@@ -171,8 +200,10 @@ def queue_and_send(
     party: str | None,
     today: date,
     now: datetime,
+    sender_name: str | None = None,
 ) -> None:
-    """Write one outbox row (once: the key decides) and deliver what is pending."""
+    """Write one outbox row (once: the key decides) and deliver what is pending;
+    `sender_name`: the secretariat the review's process declares, if any."""
     from ..outbox import transport_for
     from ..outbox.rows import drain, insert_rows, new_row, utc_naive
 
@@ -196,6 +227,7 @@ def queue_and_send(
         party=party,
         role="requester",
         copy_only=False,
+        sender_name=sender_name,
     )
     with engine.begin() as conn:
         insert_rows(conn, [row])

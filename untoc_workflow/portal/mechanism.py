@@ -277,6 +277,12 @@ class MechanismView:
                 return str(event) if event else None
         return None
 
+    def default_definition(self) -> Any:
+        """The default process's definition: the one whose words the portal speaks."""
+        from ..definitions.catalog import definitions_of
+
+        return definitions_of(self.definition)[0]
+
     def definition_of(self, review_id: str) -> Any | None:
         """The process definition (and version) the review runs, or None for no review."""
         review = self.fold().snapshot.reviews.get(review_id)

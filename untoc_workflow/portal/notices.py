@@ -13,6 +13,7 @@ from .identity import normal
 from .links import review_url
 from .mail import decision_letter, queue_and_send
 from .mechanism import MechanismView
+from .own_words import own_words
 
 
 def tell_requester(
@@ -35,6 +36,12 @@ def tell_requester(
         (getattr(p, "gender", None) for _, p in people if getattr(p, "gender", None)), None
     )
     parties = view.parties(decision.review)
+    # the words of the review's own process (its reviews, its secretariat), if it has them
+    definition = view.definition_of(decision.review)
+    own = own_words(definition, language)
+    # its duty station, where the process declares one (`roles: place`); else Vienna
+    role_title = getattr(definition, "role_title", None)
+    place = role_title("place", language) if role_title else None
     letter = decision_letter(
         name=name,
         language=language,
@@ -52,6 +59,8 @@ def tell_requester(
         url=review_url(decision.review, base_url),
         decided_on=today,
         gender=gender,
+        own=own,
+        place=place,
     )
     queue_and_send(
         view.store.engine,
@@ -66,4 +75,5 @@ def tell_requester(
         party=row.party,
         today=today,
         now=now,
+        sender_name=own.secretariat,
     )

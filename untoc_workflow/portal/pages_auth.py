@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from .audit import log_action
 from .identity import normal
 from .mail import send_now, sign_in_letter
+from .own_words import own_words
 from .signin import (
     client_retry_after,
     csrf_token,
@@ -103,8 +104,9 @@ def _send_link(request: Request, email: str, name: str, link: str) -> None:
     language = (who.language if who else None) or "en"
     key = secrets.token_hex(16)  # each link its own message; the link itself is not logged
     try:
-        letter = sign_in_letter(name, link, language)
-        send_now(portal.project, email, name, letter, key, portal.now(), language)
+        own = own_words(portal.view.default_definition(), language)
+        letter = sign_in_letter(name, link, language, own)
+        send_now(portal.project, email, name, letter, key, portal.now(), language, own.secretariat)
     except Exception as exc:
         log.warning("the sign-in link for a person could not be sent: %s", type(exc).__name__)
 

@@ -22,6 +22,7 @@ from ..questionnaire.answers import DOCUMENTS, from_form, is_shown, relevant_ans
 from ..questionnaire.form import ARABIC_SCRIPT
 from ..questionnaire.publish import shown_answer
 from ..questionnaire.service import (
+    AnswerSheet,
     ReviewQuestionnaire,
     keep_answers,
     questionnaires_of,
@@ -138,7 +139,7 @@ def _render(
     shown = [s for s in sections if chosen == ALL or s.name == chosen]
     kept_values = relevant_answers(rq.form, values)
     submitted_feedback = [r for r in mine if r.kind == FEEDBACK and r.submitted]
-    t = texts(form_language)
+    t = texts(form_language, rq.feedback_step)
     questions = [
         {
             "section": s,
@@ -312,10 +313,11 @@ async def _answers(
         return _render(request, seen, errors=[texts(form_language)["submitted"]], status=409)
     answers = _merged(seen, row.answers if row else {}, form, section)
     now, today, client = portal.now(), portal.today(), client_of(request)
+    sheet = AnswerSheet(rq, ANSWERS, party)
     if action == "save":
 
         def keep() -> None:
-            save_draft(engine, rq, ANSWERS, party, answers, who=who.email, now=now)
+            save_draft(engine, sheet, answers, who=who.email, now=now)
             with engine.begin() as conn:
                 _audit(
                     conn,
@@ -337,10 +339,8 @@ async def _answers(
             lambda event, then: record_event(
                 portal.view.store, event, f"portal questionnaire by {who.email}", today, then=then
             ),
-            rq,
+            sheet,
             state,
-            ANSWERS,
-            party,
             answers,
             who=who.email,
             language=form_language,
@@ -349,7 +349,7 @@ async def _answers(
         )
         with engine.begin() as conn:
             if found:  # the draft keeps what was typed, so nothing is lost
-                keep_answers(conn, rq, ANSWERS, party, answers, who=who.email, now=now)
+                keep_answers(conn, sheet, answers, who=who.email, now=now)
             else:
                 _audit(conn, seen, "questionnaire_submitted", rq.step.id, now=now, client=client)
         return found
@@ -392,10 +392,9 @@ async def _feedback(request: Request, seen: Seen, form: Any, action: str) -> Res
         k: str(v).strip()[:20_000] for k, v in form.multi_items() if k in names and str(v).strip()
     }
     now, today = portal.now(), portal.today()
+    sheet = AnswerSheet(rq, FEEDBACK, party)
     if action == "save_feedback":
-        await run_in_threadpool(
-            save_draft, engine, rq, FEEDBACK, party, notes, who=who.email, now=now
-        )
+        await run_in_threadpool(save_draft, engine, sheet, notes, who=who.email, now=now)
         return _back(parties.review, "saved")
 
     def send() -> dict[str, str]:
@@ -406,10 +405,8 @@ async def _feedback(request: Request, seen: Seen, form: Any, action: str) -> Res
             lambda event, then: record_event(
                 portal.view.store, event, f"portal feedback by {who.email}", today, then=then
             ),
-            rq,
+            sheet,
             state,
-            FEEDBACK,
-            party,
             notes,
             who=who.email,
             language=language,
@@ -533,7 +530,7 @@ async def attach_document(request: Request, review_id: str) -> Response:
                     }
                 )
             answers[DOCUMENTS] = documents
-            keep_answers(conn, rq, ANSWERS, party, answers, who=who.email, now=now)
+            keep_answers(conn, AnswerSheet(rq, ANSWERS, party), answers, who=who.email, now=now)
             _audit(
                 conn,
                 seen,

@@ -25,6 +25,7 @@ from .config import PortalSettings
 from .documents import DocumentStore
 from .i18n import LANGUAGES, NATIVE_NAMES, choose_language, direction, long_date, translations
 from .mechanism import MechanismView
+from .own_words import own_words, review_heading
 
 log = logging.getLogger("untoc.portal")
 HERE = Path(__file__).resolve().parent
@@ -95,6 +96,11 @@ class Portal:
             # from the review's own process: the page's review, or the one named
             "step_title": lambda s, review=None: self.view.step_title(
                 s, language, review or _review_of(context)
+            ),
+            # the body's own words where its process declares them (own_words.py)
+            "own": own_words(self.view.default_definition(), language),
+            "review_heading": lambda review_id: review_heading(
+                self.view.definition_of(review_id), language
             ),
             "step_titles": lambda steps: enumeration(
                 (self.view.step_title(s.step, language, _review_of(context)) for s in steps),

@@ -42,6 +42,16 @@ class ReviewQuestionnaire:
         return str(event) if event else None
 
 
+@dataclass(frozen=True)
+class AnswerSheet:
+    """One Party's sheet of a review's questionnaire: its answers (`kind` ANSWERS, the
+    reviewed Party's) or its written feedback on them (FEEDBACK, a reviewer's)."""
+
+    rq: ReviewQuestionnaire
+    kind: str
+    party: str
+
+
 def questionnaires_of(catalog: Any, review: Any, folder: Path) -> list[ReviewQuestionnaire]:
     """The steps of the review's own definition that ask for a questionnaire, in order."""
     definition = definition_of(catalog, review)
@@ -79,15 +89,8 @@ def current(found: list[ReviewQuestionnaire], state: Any) -> ReviewQuestionnaire
     return started[-1] if started else found[0]
 
 
-def _event(
-    rq: ReviewQuestionnaire,
-    step: Any,
-    kind: str,
-    party: str,
-    sha: str,
-    who: str,
-    today: date,
-) -> dict[str, Any]:
+def _event(sheet: AnswerSheet, step: Any, sha: str, who: str, today: date) -> dict[str, Any]:
+    rq, kind, party = sheet.rq, sheet.kind, sheet.party
     event: dict[str, Any] = {
         "on": today.isoformat(),
         "type": str(step.completed_by.event),
@@ -103,10 +106,8 @@ def _event(
 def submit(
     engine: Any,
     record: Record,
-    rq: ReviewQuestionnaire,
+    sheet: AnswerSheet,
     state: Any,
-    kind: str,
-    party: str,
     answers: Answers,
     *,
     who: str,
@@ -117,6 +118,7 @@ def submit(
     """Check everything and, when nothing is wrong, record the step's fact and keep the
     answers read-only. Returns the problems by question (empty: submitted). InputError
     when the step is not open or the event log refuses the fact (nothing kept then)."""
+    rq, kind, party = sheet.rq, sheet.kind, sheet.party
     step = rq.step if kind == ANSWERS else rq.feedback_step
     if step is None:
         raise InputError([Problem(f"{rq.step.id} of {rq.review.id} takes no written feedback")])
@@ -133,7 +135,7 @@ def submit(
     if kind == FEEDBACK and party not in opened.waiting_for:
         raise InputError([Problem(f"{step.id} of {rq.review.id} does not wait for {party}")])
     sha = digest(kept)
-    event = _event(rq, step, kind, party, sha, who, today)
+    event = _event(sheet, step, sha, who, today)
     with engine.begin() as conn:  # refuse a second submission before anything is recorded
         found = responses.find(conn, rq.review.id, rq.step.id, kind, party)
         if found is not None and found.submitted:
@@ -141,46 +143,37 @@ def submit(
 
     def keep(conn: Any, added: bool) -> None:
         submitted = (sha, str(event["id"]))
-        keep_answers(conn, rq, kind, party, kept, who=who, now=now, submitted=submitted)
+        keep_answers(conn, sheet, kept, who=who, now=now, submitted=submitted)
 
     record(event, keep)
     return {}
 
 
 def save_draft(
-    engine: Any,
-    rq: ReviewQuestionnaire,
-    kind: str,
-    party: str,
-    answers: Answers,
-    *,
-    who: str,
-    now: datetime,
+    engine: Any, sheet: AnswerSheet, answers: Answers, *, who: str, now: datetime
 ) -> None:
     with engine.begin() as conn:
-        keep_answers(conn, rq, kind, party, answers, who=who, now=now)
+        keep_answers(conn, sheet, answers, who=who, now=now)
 
 
 def keep_answers(
     conn: Any,
-    rq: ReviewQuestionnaire,
-    kind: str,
-    party: str,
+    sheet: AnswerSheet,
     answers: Answers,
     *,
     who: str,
     now: datetime,
     submitted: tuple[str, str | None] | None = None,
 ) -> None:
-    """The party's answers (`kind`: answers or feedback) to the review's questionnaire, in
-    the caller's transaction: a draft, or with `submitted` (sha256, event id) the final
-    answers. ReadOnly once they were submitted."""
+    """The sheet's answers, in the caller's transaction: a draft, or with `submitted`
+    (sha256, event id) the final answers. ReadOnly once they were submitted."""
+    rq = sheet.rq
     responses.save(
         conn,
         rq.review.id,
         rq.step.id,
-        kind,
-        party,
+        sheet.kind,
+        sheet.party,
         (rq.form.form_id, rq.form.version),
         answers,
         who=who,

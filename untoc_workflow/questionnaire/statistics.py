@@ -11,9 +11,13 @@ import statistics as stats
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .form import Form, Question
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as Canvas
 
 NUMBERS = ("integer", "decimal")
 NO_NEED = ("no", "none")
@@ -181,21 +185,14 @@ def write_html(
 
 
 def _bar(labels: list[str], values: list[int]) -> bytes:
-    import matplotlib
+    from ..reports.charts import png_of
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    f, ax = plt.subplots(figsize=(6.4, max(1.6, 0.35 * len(labels) + 0.8)), dpi=90)
-    try:
+    def bars(_: Canvas, ax: Axes) -> None:
         ys = list(range(len(labels)))[::-1]
-        bars = ax.barh(ys, values, color="#1f5c99")
+        drawn = ax.barh(ys, values, color="#1f5c99")
         ax.set_yticks(ys, [label[:60] for label in labels])
-        ax.bar_label(bars, padding=3)
+        ax.bar_label(drawn, padding=3)
         ax.spines[["top", "right"]].set_visible(False)
-        f.tight_layout()
-        buffer = io.BytesIO()
-        f.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        plt.close(f)
+
+    # the default font, as the answers' charts have always been drawn
+    return png_of(bars, size=(6.4, max(1.6, 0.35 * len(labels) + 0.8)), dpi=90, fonts=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 TEXTS: dict[str, dict[str, str]] = {
     "sections": {
         "en": "Sections",
@@ -42,6 +44,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "ar": "تقديم الملاحظات الكتابية",
         "zh": "提交书面反馈",
         "ru": "Представить письменные замечания",
+    },
+    # the button of feedback a process calls otherwise ("Desk analysis by the assessing
+    # members"): its step's title after it
+    "submit_step": {
+        "en": "Submit: {step}",
+        "fr": "Soumettre : {step}",
+        "es": "Presentar: {step}",
+        "ar": "تقديم: {step}",
+        "zh": "提交：{step}",
+        "ru": "Представить: {step}",
     },
     "saved": {
         "en": "The draft is saved.",
@@ -238,5 +250,13 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def texts(language: str) -> dict[str, str]:
-    return {key: values.get(language) or values["en"] for key, values in TEXTS.items()}
+def texts(language: str, feedback_step: Any = None) -> dict[str, str]:
+    """The page's words in `language`. The reviewers' feedback is named by the step that
+    receives it (`feedback_step`): UNTOC's "Written feedback", a regional body's "Desk
+    analysis by the assessing members", never the one for the other."""
+    words = {key: values.get(language) or values["en"] for key, values in TEXTS.items()}
+    title = feedback_step.label(language) if feedback_step is not None else None
+    if title and title != words["feedback"]:
+        words["feedback"] = title
+        words["submit_feedback"] = words["submit_step"].format(step=title)
+    return words

@@ -30,7 +30,9 @@ def write_status_report(
 
     `states` may be passed when the caller already folded the reviews on `as_of`."""
     from ..core import mechanism_states
-    from .html import write_html
+    from ..definitions.catalog import definitions_of
+    from .html import own_words, write_html
+    from .status import declares_next_cluster
 
     if states is None:
         states = mechanism_states(definition, snapshot, as_of, notifications=False)
@@ -41,7 +43,9 @@ def write_status_report(
 
         fc = forecast(definition, snapshot, as_of, seed=seed, states=states, chart=False)
         fc["png"] = draw_forecast(fc, lang)
-    return write_html(report, out_dir, lang, fc, step_titles(definition, lang))
+    # the page speaks as the default process does (its mechanism's name, its reviews)
+    own = own_words(definitions_of(definition)[0], lang, declares_next_cluster())
+    return write_html(report, out_dir, lang, fc, step_titles(definition, lang), own)
 
 
 def step_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[str, str]]:

@@ -9,9 +9,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .i18n import combo_label, stage_label
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as Canvas
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII")
 # UN-blue family, readable in greyscale prints of the paper
@@ -76,17 +80,20 @@ def figures(report: dict[str, Any], w: dict[str, Any], lang: str) -> list[Figure
         fp = report[key["focal_point_roll"]]["blocked_by_group"]
         out.append(per_group("I", w["fig1"], [w["reviews_blocked"]], lambda g: [fp.get(g, 0)]))
 
-    # the stages the report counted: those of the loaded definitions, in their order
+    # the stages the report counted: those of the loaded definitions, in their order; by
+    # group unless the Mechanism has neither clusters by the 70 % rule nor a review numbered
+    # in a group (its reviews count as group 0; its process's own section shows them)
     stages = tuple(report["reviews"]["by_stage"])
-    out.append(
-        per_group(
-            "II",
-            w["fig2"],
-            [stage_label(s, w) for s in stages],
-            lambda g: [by_group[g].get(s, 0) for s in stages],
-            kind="stacked",
+    if w.get("cluster_rule", True) or groups != ["0"]:
+        out.append(
+            per_group(
+                "II",
+                w["fig2"],
+                [stage_label(s, w) for s in stages],
+                lambda g: [by_group[g].get(s, 0) for s in stages],
+                kind="stacked",
+            )
         )
-    )
 
     if key["consultations"]:
         held = report[key["consultations"]]["by_group"]
@@ -189,19 +196,41 @@ def use_chart_fonts() -> None:
     rcParams["font.family"] = [name for name in CHART_FONTS if name in installed] or ["sans-serif"]
 
 
-def draw(fig: Figure) -> bytes:
-    """A PNG of the figure's table."""
+def png_of(
+    draw_on: Callable[[Canvas, Axes], None],
+    *,
+    size: tuple[float, float],
+    dpi: int = 100,
+    fonts: bool = True,
+) -> bytes:
+    """A chart as PNG bytes: one figure of `size` inches with one set of axes, drawn on by
+    `draw_on`, laid out tight, by matplotlib's Agg backend (no display needed), and closed
+    whatever happens (pyplot keeps every open figure). `fonts`: the six languages' fonts."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    use_chart_fonts()
+    if fonts:
+        use_chart_fonts()
+    f, ax = plt.subplots(figsize=size, dpi=dpi)
+    try:
+        draw_on(f, ax)
+        f.tight_layout()
+        buf = io.BytesIO()
+        f.savefig(buf, format="png")
+        return buf.getvalue()
+    finally:
+        plt.close(f)
+
+
+def draw(fig: Figure) -> bytes:
+    """A PNG of the figure's table."""
     labels = [str(r[0]) for r in fig.rows]
     values = [[float(v) for v in r[1:]] for r in fig.rows]
     height = 3.4 if fig.kind != "barh" else max(2.4, 0.38 * len(labels) + 1.0)
-    f, ax = plt.subplots(figsize=(6.4, height), dpi=100)
-    try:
+
+    def bars_of_the_table(_: Canvas, ax: Axes) -> None:
         if fig.kind == "barh":
             ys = list(range(len(labels)))[::-1]
             bars = ax.barh(ys, [v[0] for v in values], color=COLOURS[0])
@@ -237,9 +266,5 @@ def draw(fig: Figure) -> bytes:
             else:
                 ax.set_ylabel(fig.series[0], fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)
-        f.tight_layout()
-        buf = io.BytesIO()
-        f.savefig(buf, format="png")
-        return buf.getvalue()
-    finally:
-        plt.close(f)
+
+    return png_of(bars_of_the_table, size=(6.4, height))

@@ -17,20 +17,23 @@ The model, kept simple enough to explain to a working group:
   the rate of all groups.
 - A what-if applies a Conference decision (or `extend STEP by N months`): an extension adds
   the months to the phase for the reviews it selects that have not passed it (parties use
-  the time they are given); a waived step skips its phase; a new threshold moves the line.
+  the time they are given), and so does an extension of a step that phase's step waits for
+  (directly or through others, one of several it comes `after`: the fold starts a step when
+  the last of them is complete); a waived step skips its phase; a new threshold moves the
+  line. Only a phase's own step, waived, skips the phase: one it waits for, waived, leaves
+  the phase's own step still to be done.
 
 Deterministic for a seed (numpy PCG64).
 """
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,6 +43,10 @@ from ..definitions.catalog import Definitions
 from ..definitions.process import ProcessDefinition
 from ..errors import InputError, Problem, did_you_mean
 from .status import default_process, process_versions, stage_at
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as Canvas
 
 
 @dataclass(frozen=True)
@@ -64,14 +71,31 @@ class Phases:
             if step is not None:
                 steps.append(step)
                 stages.append(stage)
-        delays = {step: k for k, step in enumerate(steps)}
-        # a step that a phase's step waits for (starts after it) delays that phase
-        for st in definition.steps:
-            after = st.starts.after
-            # a step after several (a tuple) is not followed here (as before the types said so)
-            if st.id in delays and isinstance(after, str) and after not in delays:
-                delays[after] = delays[st.id]
-        return cls(definition.process, tuple(steps), tuple(stages), definition.stages[-1], delays)
+        return cls(
+            definition.process,
+            tuple(steps),
+            tuple(stages),
+            definition.stages[-1],
+            _delays(definition, steps),
+        )
+
+
+def _delays(definition: ProcessDefinition, steps: Sequence[str]) -> dict[str, int]:
+    """Step -> the phase its extension or waiver delays: each phase's own step, and every
+    step it waits for, directly or through others. The fold starts a step when the last
+    of the steps it comes `after` is complete, so any one of several can hold it back; a
+    step the steps of two phases wait for delays the earlier (the later follows it)."""
+    delays = {step: k for k, step in enumerate(steps)}
+    by_id = {st.id: st for st in definition.steps}
+    for k, step in enumerate(steps):
+        waits_for = list(by_id[step].starts.afters)
+        while waits_for:
+            before = waits_for.pop(0)
+            if before in delays or before not in by_id:
+                continue  # a phase's own step, or one an earlier phase already waits for
+            delays[before] = k
+            waits_for.extend(by_id[before].starts.afters)
+    return delays
 
 
 RULE_DAYS = 182.6  # the rule's six months, the prior of a phase
@@ -316,7 +340,8 @@ def forecast(
                 sc_threshold = ch.percent / 100.0
                 continue
             k = phases.delays.get(ch.step or "")
-            if k is None:
+            if k is None or (ch.kind == "waive" and phases.steps[k] != ch.step):
+                # a step the phase waits for, waived, does not waive the phase's own step
                 continue
             for i, s in enumerate(reviews):
                 if phase[i] <= k and ch.selects(s.review, s.group):
@@ -414,18 +439,12 @@ def _day(as_of: date, days: float) -> str | None:
 
 def draw_forecast(result: dict[str, Any], lang: str = "en") -> bytes:
     """Share of the group complete over time: median line and 10-90 % band per scenario."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    from .charts import use_chart_fonts
+    from .charts import png_of
     from .i18n import words
 
-    use_chart_fonts()
     w = words(lang)
-    f, ax = plt.subplots(figsize=(7.2, 3.6), dpi=100)
-    try:
+
+    def bands(f: Canvas, ax: Axes) -> None:
         colours = ("#1f5fa8", "#c0504d", "#4f9a4f", "#f0a030")
         for j, sc in enumerate(result["scenarios"]):
             xs = [date.fromisoformat(d) for d in sc["curve"]["dates"]]
@@ -442,12 +461,8 @@ def draw_forecast(result: dict[str, Any], lang: str = "en") -> bytes:
         ax.legend(fontsize=8, frameon=False, loc="lower right")
         ax.spines[["top", "right"]].set_visible(False)
         f.autofmt_xdate()
-        f.tight_layout()
-        buf = io.BytesIO()
-        f.savefig(buf, format="png")
-        return buf.getvalue()
-    finally:
-        plt.close(f)
+
+    return png_of(bands, size=(7.2, 3.6))
 
 
 def summary_lines(result: dict[str, Any]) -> Iterable[str]:
@@ -471,12 +486,12 @@ def review_lines(result: dict[str, Any]) -> Iterable[str]:
     open_reviews = {
         rid: r for rid, r in result["reviews"].items() if r["stage"] not in result["final_stages"]
     }
-    yield (
-        f"{len(open_reviews)} open review(s) of {result['process']} forecast "
-        f"(cluster {result['cluster']}):"
-    )
+    # cluster and group 0: a process whose reviews are numbered in none
+    cluster = f" (cluster {result['cluster']})" if result["cluster"] else ""
+    yield f"{len(open_reviews)} open review(s) of {result['process']} forecast{cluster}:"
     for rid, r in sorted(open_reviews.items()):
+        group = f"group {r['group']}, " if r["group"] else ""
         yield (
-            f"  {rid} (group {r['group']}, {r['stage']}): completes around "
+            f"  {rid} ({group}{r['stage']}): completes around "
             f"{r['median'] or later} (10-90 %: {r['p10'] or later} .. {r['p90'] or later})"
         )

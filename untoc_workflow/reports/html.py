@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from contextvars import ContextVar
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -33,15 +34,45 @@ th{background:#eef3f9}.figure{display:flex;gap:1.5rem;align-items:flex-start;fle
 """
 
 
+@dataclass(frozen=True)
+class OwnWords:
+    """What the page of a body other than UNTOC says in its own words: its mechanism's
+    name as the heading, its reviews' name, and whether its Mechanism starts clusters by the
+    70 % rule (mechanism.yaml `next_cluster`); None and True: UNTOC's page, unchanged."""
+
+    title: str | None = None
+    reviews: str | None = None
+    cluster_rule: bool = True
+
+
+def own_words(definition: Any, lang: str, cluster_rule: bool = True) -> OwnWords:
+    """The words the default process (`definition`) declares in its `roles:`, in `lang`."""
+    roles = getattr(definition, "roles", None) or {}
+
+    def role(name: str) -> str | None:
+        found = definition.role_title(name, lang) if name in roles else None
+        return found[:1].upper() + found[1:] if found else None
+
+    return OwnWords(role("mechanism"), role("review_other"), cluster_rule)
+
+
 def render_page(
     report: dict[str, Any],
     lang: str = "en",
     forecast: dict[str, Any] | None = None,
     step_titles: dict[str, dict[str, str]] | None = None,
+    own: OwnWords | None = None,
 ) -> tuple[str, list[Figure]]:
     """The page's HTML and the figures drawn for it. `step_titles` (process -> step ->
-    title in `lang`) names each process's steps in its section; else their ids."""
-    w = words(lang)
+    title in `lang`) names each process's steps in its section; else their ids. `own`: the
+    words of the body the page is for, where they are not UNTOC's."""
+    own = own or OwnWords()
+    w = dict(words(lang))
+    if own.title:
+        w["title"] = own.title
+    if own.reviews:
+        w["reviews_total"] = own.reviews
+    w["cluster_rule"] = own.cluster_rule
     _LANG.set(lang)  # the tables' numbers are grouped as the page's language groups them
     figs = figures(report, w, lang)
     direction = ' dir="rtl"' if writing_direction(lang) == "rtl" else ""
@@ -75,10 +106,11 @@ def write_html(
     lang: str = "en",
     forecast: dict[str, Any] | None = None,
     step_titles: dict[str, dict[str, str]] | None = None,
+    own: OwnWords | None = None,
 ) -> Path:
     """Write `index.html` (self-contained), the charts as PNG files and `report.json`."""
     out = Path(out_dir)
-    page, figs = render_page(report, lang, forecast, step_titles)
+    page, figs = render_page(report, lang, forecast, step_titles, own)
     out.mkdir(parents=True, exist_ok=True)
     for fig in figs:
         (out / f"figure-{fig.number}.png").write_bytes(fig.png)
@@ -165,6 +197,8 @@ def _key_table(r: dict[str, Any], w: dict[str, Any], lang: str) -> str:
         late = r[key["progress"]]
         rows.append([w["progress_late"], f"{late['late']} / {late['at_stage']}"])
     progress = r["cluster_progress"]
+    if not w["cluster_rule"]:  # a Mechanism without the 70 % rule: nothing to say of it
+        return _table([w["indicator"], w["count"]], rows, css="keys")
     rows += [
         [
             w["group1_complete"],

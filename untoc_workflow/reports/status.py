@@ -264,6 +264,25 @@ def next_cluster_rule(
     )
 
 
+def declares_next_cluster() -> bool:
+    """Whether the loaded mechanism.yaml has the rule for starting the next cluster: a body
+    without clusters leaves `next_cluster` out, and its page says nothing of a 70 % rule."""
+    from ..definitions.load import defs_file, is_mechanism_rules
+
+    path = defs_file("mechanism.yaml", accept=is_mechanism_rules)
+    try:
+        return _has_rule(str(path), path.stat().st_mtime)
+    except Exception:  # no mechanism.yaml (a bare process_defs folder): the paper's rule
+        return True
+
+
+@lru_cache(maxsize=8)
+def _has_rule(path: str, mtime: float) -> bool:
+    from ..mechanism.definition import load_mechanism
+
+    return load_mechanism(path).next_cluster is not None
+
+
 @lru_cache(maxsize=8)
 def _declared_rule(path: str, mtime: float) -> tuple[float, int]:
     """The 70 % rule of a mechanism.yaml, read once per version of the file."""

@@ -4,7 +4,11 @@ templates call these through the globals `dateline`, `salutation` and `signature
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 # The duty station in each language (UNTERM: Vienna).
 _PLACE = {
@@ -27,10 +31,19 @@ _DATELINE = {
 }
 
 
-def dateline(language: str, day: str) -> str:
-    """The place and date line of a letter written in Vienna on `day` (a long date already
-    written for the language)."""
-    return _DATELINE[language].format(place=_PLACE[language], day=day)
+def dateline(language: str, day: str, place: str | None = None) -> str:
+    """The place and date line of a letter written in Vienna (or `place`, already in the
+    letter's language) on `day` (a long date already written for the language)."""
+    return _DATELINE[language].format(place=place or _PLACE[language], day=day)
+
+
+@pass_context
+def _letter_dateline(context: Context, language: str, day: str) -> str:
+    # A process whose secretariat sits elsewhere names its duty station (`roles: place`);
+    # its letters are not written in Vienna.
+    process = context.get("process")
+    place = process.get("place") if isinstance(process, Mapping) else None
+    return dateline(language, day, place)
 
 
 # The courtesy close of a letter to the President of the Conference, before the signature.
@@ -122,6 +135,6 @@ def waited_from(names: list[str], language: str) -> list[str]:
 def install(env: Any) -> None:
     env.filters["waited_from"] = waited_from
     env.globals["internal_note"] = internal_note
-    env.globals["dateline"] = dateline
+    env.globals["dateline"] = _letter_dateline
     env.globals["courtesy"] = courtesy
     env.globals["salutation"] = salutation

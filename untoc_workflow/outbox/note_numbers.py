@@ -17,7 +17,7 @@ from sqlalchemy import Column, Connection, Date, DateTime, UniqueConstraint, fun
 from sqlmodel import Field, SQLModel
 
 from ..errors import InputError
-from ..outbox.rows import C
+from .rows import C
 
 # Where a note's number goes in its rendered text (invisible characters around a word no
 # template writes).

@@ -1,0 +1,85 @@
+"""The letters of a body that is not UNTOC, read as their recipients read them: the
+integrity review of the Coastal States Anti-Corruption Group (tests/processes/
+integrity_review, its folder alone), whose secretariat writes from Dakar."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent / "integrity_review"
+
+
+@pytest.fixture()
+def ir_cli(untoc_cli, tmp_path):
+    """`untoc ...` with the group's folder alone (not the bundled processes), its members
+    imported as of 10 March 2025."""
+    cli = untoc_cli(
+        None,
+        UNTOC_PROCESS_DEFS=str(HERE),
+        UNTOC_PROCESS_DEFS_ONLY="1",
+        UNTOC_OUTBOX_DIR=str(tmp_path / "outbox"),
+    )
+    cli("import", str(HERE / "members.yaml"), "--as-of", "2025-03-10")
+    return cli
+
+
+def letters(tmp_path: Path, day: str) -> dict[str, EmailMessage]:
+    """The messages written on `day`, by file name."""
+    found = {}
+    for path in sorted((tmp_path / "outbox").glob(f"{day}_*.eml")):
+        with path.open("rb") as f:
+            message = email.message_from_binary_file(f, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        found[path.name] = message
+    return found
+
+
+def text_of(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def test_the_opening_letters_are_dated_from_dakar_and_filed_under_the_group(ir_cli, tmp_path):
+    ir_cli("sweep", "--as-of", "2025-03-10")
+    opening = letters(tmp_path, "2025-03-10")
+    assert len(opening) == 5, sorted(opening)  # four focal points and the secretariat
+    secretariat = {
+        "en": "Secretariat of the Coastal States Anti-Corruption Group",
+        "fr": "Secrétariat du Groupe des États côtiers contre la corruption",
+    }
+    dated = {"en": "Dakar, 10 March 2025", "fr": "Dakar, le 10 mars 2025"}
+    for name, message in opening.items():
+        language = message["Content-Language"]
+        text = text_of(message)
+        assert dated[language] in text.splitlines(), (name, text)
+        assert "Vienn" not in text, (name, text)
+        # the list the recipient files it under is the group's, never UNTOC's
+        assert message["List-Id"] == f"{secretariat[language]} <review-mechanism.example.org>"
+
+
+def test_the_chair_of_the_plenary_is_informed_in_the_groups_words(ir_cli, tmp_path):
+    ir_cli("sweep", "--as-of", "2025-03-10")
+    for day in ("2025-05-09", "2025-07-04", "2025-10-06"):
+        ir_cli("outbox", "approve", "--all", "--by", "clerk")
+        ir_cli("sweep", "--as-of", day)
+    ir_cli("outbox", "approve", "--all", "--by", "clerk")
+    ir_cli("sweep", "--as-of", "2025-10-07")
+    summary = [m for n, m in letters(tmp_path, "2025-10-07").items() if "_presidency_" in n]
+    assert len(summary) == 1
+    text = text_of(summary[0])
+    assert "Dakar, 7 October 2025" in text.splitlines()
+    assert "to inform the Chair of the Plenary of the States parties" in " ".join(text.split())
+    assert "Review IR-2025-SEN, Senegal: Country report, 4 May 2025; 156 days overdue" in text
+    assert "the the" not in text and "the the" not in summary[0]["Subject"]
+
+
+def test_the_status_table_calls_the_reviews_as_the_group_does(ir_cli):
+    out = ir_cli("status", "--as-of", "2025-03-10").stdout
+    assert out.splitlines()[0].strip() == "Integrity reviews on 2025-03-10"
+    assert "Country reviews" not in out

@@ -1,0 +1,67 @@
+"""The status report of a body that is not UNTOC (tests/processes/integrity_review, its
+folder alone): headed with its own mechanism's name, its reviews called as it calls them,
+and nothing of a 70 % rule or of groups its Mechanism does not have."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent / "integrity_review"
+
+
+def page_text(folder: Path) -> str:
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    page = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@pytest.mark.parametrize(
+    ("lang", "mechanism", "reviews"),
+    [
+        (
+            "en",
+            "Integrity Review Mechanism of the Coastal States Anti-Corruption Group",
+            "Integrity reviews 3",
+        ),
+        (
+            "fr",
+            "Mécanisme d'examen d'intégrité du Groupe des États côtiers contre la corruption",
+            "Examens d'intégrité 3",
+        ),
+    ],
+)
+def test_the_page_is_the_groups_own(untoc_cli, tmp_path, lang, mechanism, reviews):
+    cli = untoc_cli(
+        None,
+        UNTOC_PROCESS_DEFS=str(HERE),
+        UNTOC_PROCESS_DEFS_ONLY="1",
+        UNTOC_OUTBOX_DIR=str(tmp_path / "outbox"),
+    )
+    cli("import", str(HERE / "members.yaml"), "--as-of", "2025-03-10")
+    out = tmp_path / "page"
+    cli("report", "--as-of", "2025-07-07", "--format", "html", "--lang", lang, "--out", str(out))
+    text = page_text(out)
+    assert text.startswith(f"{mechanism} - ")
+    assert f"<h1>{html.escape(mechanism, quote=False)}</h1>" in (out / "index.html").read_text(
+        encoding="utf-8"
+    ).replace("&#x27;", "'")
+    assert reviews in text
+    # the group has no clusters, no groups and no 70 % rule: its page says nothing of them
+    assert not [w for w in ("UNTOC", "70", "Group 0", "Groupe 0", "Figure II") if w in text]
+    assert sorted(p.name for p in out.glob("*.png")) == ["figure-P1.png"]
+
+
+def test_the_forecast_of_a_body_without_clusters_promises_no_70_percent_date(untoc_cli, tmp_path):
+    cli = untoc_cli(None, UNTOC_PROCESS_DEFS=str(HERE), UNTOC_PROCESS_DEFS_ONLY="1")
+    cli("import", str(HERE / "members.yaml"), "--as-of", "2025-03-10")
+    out = cli(
+        "forecast", "--as-of", "2025-07-07", "--process", "integrity_review", "--runs", "50"
+    ).stdout
+    lines = out.splitlines()
+    assert lines[0] == "3 open review(s) of integrity_review forecast:"
+    assert lines[1].startswith("  IR-2024-NGA (mission_phase): completes around ")
+    assert "70%" not in out and "group" not in out and "cluster" not in out
