@@ -308,3 +308,22 @@ def test_the_bundled_sample_imports_with_every_fact_checked(cli, monkeypatch):
     monkeypatch.setattr("untoc_workflow.cli.core_commands.today", lambda: date(2024, 4, 16))
     out = cli("import", str(SAMPLE)).stdout
     assert "events: 620 added" in out
+
+
+def test_record_refuses_an_extension_that_shortens_a_deadline_or_names_a_closed_step(cli):
+    cli("import", str(MECHANISM))
+    extend = ("record", "deadline_extended", "--review", "C1-G1-NGA", "--step", "saq")
+    basis = ("--basis", "agreed with the reviewing parties", "--on", "2021-05-20")
+    # Nigeria's SAQ was agreed for 2021-05-31: an earlier date, or the same, is no extension
+    for due in ("2021-05-15", "2021-05-31"):
+        err = refused(cli, *extend, "--due", due, *basis)
+        assert f"--due: the new date {due} is not after the deadline of step saq" in err
+        assert "(2021-05-31, agreed)" in err
+    cli(*extend, "--due", "2021-06-30", *basis)
+    out = cli("status", "--as-of", "2021-06-01", "--review", "C1-G1-NGA", "--format", "json")
+    assert json.loads(out.stdout)[0]["next_deadline"]["due"] == "2021-06-30"
+    cli("record", "saq_submitted", "--review", "C1-G1-NGA", "--on", "2021-05-25")
+    err = refused(
+        cli, *extend, "--due", "2021-07-31", "--basis", "late agreement", "--on", "2021-06-01"
+    )
+    assert "--step: step saq of review C1-G1-NGA is no longer open on 2021-06-01" in err

@@ -3,6 +3,7 @@ the party's reviews with stage and next deadline, once per month."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from untoc_workflow.definitions import load_process
@@ -46,11 +47,24 @@ def test_one_summary_per_focal_point_and_mission_with_only_their_reviews(store, 
     assert str(martin["Subject"]) == "[UNTOC] Situation mensuelle de vos examens de pays, juin 2023"
     assert "État partie examiné" in martin.get_body(("html",)).get_content()
     mission = got["mission.gha@example.org"].get_body(("plain",)).get_content()
-    assert mission.startswith(
+    # a note verbale: its number of the series, the third person, the close, the date line
+    number, opening = mission.splitlines()[0], mission.splitlines()[2]
+    assert re.fullmatch(r"CTOC/RM/2023/\d+", number)
+    assert opening.startswith(
         "The secretariat of the United Nations Office on Drugs and Crime presents its"
         " compliments to the Permanent Mission of Ghana to the United Nations (Vienna)"
     )
-    assert "the assurances of its highest consideration" in mission
+    close = "the assurances of its highest consideration.\n\nVienna, 16 June 2023\n"
+    assert close in mission.replace("\r\n", "\n")
+    notes = [m.get_body(("plain",)).get_content().splitlines()[0] for m in got.values()]
+    numbers = [n for n in notes if n.startswith("CTOC/RM/")]
+    assert len(numbers) == len(set(numbers)) == 4  # one number per mission, never twice
+    # a letter to a person: its date line first, signed by the secretariat
+    bello = got["a.bello@example.org"].get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert bello.startswith("Vienna, 16 June 2023\n\nDear ")
+    assert "\nSecretariat of the Review Mechanism\nUnited Nations Office on Drugs and Crime\n" in (
+        bello
+    )
 
 
 def test_the_summary_is_sent_once_a_month(store, tmp_path, smtp):

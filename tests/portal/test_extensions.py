@@ -100,3 +100,28 @@ def test_the_secretariat_refuses_from_the_command_line_and_the_requester_is_told
     assert "unable to agree to your request" in body and "The Conference meets in October." in body
     assert _saq_deadline(rig, "C1-G1-GHA").source == "rule"
     assert not [e for e in rig.store.snapshot().events if e.type == "deadline_extended"]
+
+
+def test_the_answer_is_dated_and_greets_the_focal_point_as_the_record_says(rig):
+    from untoc_workflow.yamlsource import Located
+
+    person = {"name": "N. Okoro", "email": "n.okoro@example.org", "gender": "female"}
+    nominated = {"on": "2023-02-01", "type": "focal_point_nominated", "party": "NGA"}
+    doc = {"format": "untoc-mechanism/1", "events": [{**nominated, "person": person}]}
+    rig.store.import_document(Located(doc, "t", {}))
+    for who, review in (("n.okoro@example.org", "C1-G1-NGA"), (PEOPLE["fp_fra"], "C1-G1-FRA")):
+        assert _ask(rig.sign_in(who), review=review).status_code == 303
+    secretariat = rig.sign_in(SECRETARIAT)
+    for _ in range(2):
+        listing = secretariat.get("/extensions").text
+        action = "/extensions/" + listing.split('action="/extensions/')[1].split('"')[0]
+        decision = {"decision": "approve", "due": "", "answer": "", "csrf": csrf_of(listing)}
+        assert secretariat.post(action, data=decision).status_code == 303
+    english = text_of(rig.mailbox.wait_for("n.okoro@example.org", 2)[-1]).splitlines()
+    assert [line for line in english if line][:2] == ["Vienna, 1 March 2023", "Dear Ms. N. Okoro,"]
+    # C. Martin's gender is not recorded: the French form that names none
+    french = text_of(rig.mailbox.wait_for(PEOPLE["fp_fra"], 2)[-1]).splitlines()
+    assert [line for line in french if line][:2] == [
+        "Vienne, le 1er mars 2023",
+        "Madame, Monsieur,",
+    ]

@@ -4,7 +4,7 @@ the SAQ answers complete the step through the event log, with who submitted them
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -181,3 +181,70 @@ def test_the_secretariat_uploads_a_reviewer_s_feedback_received_by_email(rig):
     assert stray.headers["location"].endswith("done=uploaded")
     # a focal point never gets the choice
     assert 'name="on_behalf_of"' not in rig.sign_in(PEOPLE["fp_gha"]).get("/reviews/C1-G1-NGA").text
+
+
+def _message(key: str, who: str, subject: str, text: str, status: str, review_id=None):
+    row = new_row(
+        key,
+        recipient=type("R", (), {"email": PEOPLE[who], "name": who})(),
+        rendered=type("M", (), {"subject": subject, "text": text, "html": "h"})(),
+        language="en",
+        sender="untoc.review@example.org",
+        stamp=AS_OF_STAMP,
+        notice=key,
+        kind="message",
+        review_id=review_id,
+        step=None,
+        due_on=date(2023, 2, 28),
+        found_on=date(2023, 2, 28),
+        role="reviewed.focal_point",
+    )
+    row["status"] = status
+    return row
+
+
+AS_OF_STAMP = datetime(2023, 2, 28, 9, 0)
+
+
+def test_the_notices_listed_are_those_sent_that_speak_of_the_review(rig):
+    rows = [
+        # the opening message lists every review of the Party: about several, it names each
+        _message(
+            "opening/2023-02-28/nga",
+            "fp_nga",
+            "Opening message",
+            "1. Review C1-G1-FRA, France\n2. Review C1-G1-NGA, Nigeria\n",
+            "sent",
+        ),
+        # another review whose id begins with this one's is not this review
+        _message("other", "fp_nga", "About NGAX", "Review C1-G1-NGAX", "sent"),
+        # an escalation held for the secretariat's approval, and a rejected one: not sent
+        _message("held", "fp_nga", "Held escalation", "t", "awaiting_approval", "C1-G1-NGA"),
+        _message("rejected", "fp_nga", "Rejected escalation", "t", "cancelled", "C1-G1-NGA"),
+    ]
+    with rig.store.engine.begin() as conn:
+        insert_rows(conn, rows)
+    browser = rig.sign_in(PEOPLE["fp_nga"])
+    page = browser.get("/reviews/C1-G1-NGA").text
+    notices = page.split("Notices sent to you")[1]
+    assert "Opening message" in notices
+    assert "No notice about this review has been sent to you." not in notices
+    assert "About NGAX" not in notices
+    assert "Held escalation" not in notices and "Rejected escalation" not in notices
+    assert "Opening message" in browser.get("/reviews/C1-G1-FRA").text.split("Notices sent")[1]
+
+
+def test_a_focal_point_s_form_forged_with_on_behalf_of_is_refused_and_nothing_kept(rig):
+    browser = rig.sign_in(PEOPLE["fp_nga"])
+    page = browser.get("/reviews/C1-G1-NGA").text
+    answer = browser.post(
+        "/reviews/C1-G1-NGA/documents",
+        data={"kind": "saq", "on_behalf_of": "GHA", "csrf": csrf_of(page)},
+        files={"file": ("saq.pdf", pdf_bytes("forged"), "application/pdf")},
+    )
+    assert answer.status_code == 403
+    assert not [e for e in rig.store.snapshot().events if e.type == "saq_submitted"]
+    with rig.store.engine.connect() as conn:
+        assert not list(conn.execute(select(DOCS)))
+    assert not [p for p in rig.documents.rglob("*") if p.is_file()]
+    assert _stage(rig, "C1-G1-NGA") == "questionnaire"

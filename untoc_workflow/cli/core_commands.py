@@ -244,6 +244,8 @@ def record_command(
     with opened_store() as store:
         fields.update(_fact_options(type, list(ctx.args), _fact_definitions(store, review, party)))
         event = {k: v for k, v in fields.items() if v is not None}
+        if type == "deadline_extended":
+            _refuse_a_shorter_deadline(store, event)
         doc = {"format": "untoc-mechanism/1", "events": [event]}
         try:
             result = store.import_document(
@@ -256,6 +258,37 @@ def record_command(
         console.print(f"recorded {what}" if added else f"already recorded: {what} (nothing added)")
         if added:
             _resume_waiting_runs(store, event)
+
+
+def _refuse_a_shorter_deadline(store: Any, event: dict[str, Any]) -> None:
+    """An extension recorded by hand lengthens an open step's deadline, as one approved in
+    the portal does: a date on or before the step's deadline on the fact's day, or a step
+    already complete, is refused before anything is written."""
+    from datetime import date
+
+    from ..core import mechanism_states
+    from ..core.admission import extension_refusal
+    from ..core.model import Event
+    from ..definitions import load_definitions
+    from ..settings import load_settings
+
+    review = event.get("review")
+    try:
+        on = date.fromisoformat(str(event["on"]))
+        due = date.fromisoformat(str(event.get("due")))
+    except ValueError:
+        return  # a malformed date is the mechanism file's check to locate
+    snapshot = store.fold_snapshot(on)
+    if review not in snapshot.reviews:
+        return  # an unknown review, likewise
+    catalog = load_definitions(load_settings().definitions_folders)
+    state = mechanism_states(catalog, snapshot, on, notifications=False)[review]
+    fact = Event(
+        on, "deadline_extended", review=review, data={"step": event.get("step"), "due": due}
+    )
+    refusal = extension_refusal(state, fact)
+    if refusal is not None:
+        raise InputError([Problem(refusal.reason, path=f"--{refusal.field}")])
 
 
 def _fact_definitions(store: Any, review: str | None, party: str | None) -> list[ProcessDefinition]:

@@ -24,6 +24,7 @@ from .focal_points import FocalPointRoll, focal_points_on
 from .model import Event, Review
 from .rules import ENGINE_FACTS, RuleFacts, condition_rule
 from .shape import Folded, ProcessShape
+from .state import ReviewState
 
 _NOMINATED = "focal_point_nominated"
 _WITHDRAWN = "focal_point_withdrawn"
@@ -205,6 +206,37 @@ def admit(
     if not found:
         return None
     return Refusal(fact, found[0].reason, found[0].field)
+
+
+def extension_refusal(state: ReviewState, fact: Event) -> Refusal | None:
+    """A `deadline_extended` gives more time, never less: refused when the step it names was
+    already completed (or waived) on the fact's date, or when its new date is not after the
+    step's deadline on that date (`state`, the review folded on `fact.on` without the fact).
+    A step not started yet may be given its date in advance (agreed before it is late)."""
+    step_id = str(fact.data.get("step"))
+    try:
+        step = state.step(step_id)
+    except KeyError:
+        return None  # an unknown step is the mechanism file's check to report
+    if step.status in ("completed", "waived", "skipped"):
+        when = f" on {step.completed_on}" if step.completed_on else ""
+        return Refusal(
+            fact,
+            f"step {step_id} of review {state.review} is no longer open on {fact.on} "
+            f"({step.status}{when}): there is no deadline to extend",
+            "step",
+        )
+    due = fact.data.get("due")
+    current = step.deadline
+    if current is not None and isinstance(due, date) and due <= current.due:
+        return Refusal(
+            fact,
+            f"the new date {due} is not after the deadline of step {step_id} of review "
+            f"{state.review} on {fact.on} ({current.due}, {current.source}): an extension "
+            "cannot shorten a deadline",
+            "due",
+        )
+    return None
 
 
 # -- the rule over a log: every new fact of one review or one party -------------------

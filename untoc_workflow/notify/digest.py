@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ..core import focal_points_on, mechanism_states
+from ..outbox.note_numbers import DEFAULT_SERIES, SLOT, number_notes
 from ..outbox.rows import insert_rows, lock_outbox, new_row, utc_naive
 from ..store.dialect import writing
 from ..wording.languages import choose_language
@@ -31,6 +33,18 @@ class DigestReport:
     month: str
     recipients: int = 0
     recorded: int = 0
+
+
+class _Note:
+    """A summary to a mission as `number_notes` reads a note verbale: its key, text, HTML
+    and Party (the number is written into the text and HTML, then back into the row)."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.row = row
+        self.key = row["key"]
+        self.text = row["body_text"]
+        self.html = row["body_html"]
+        self.recipient = SimpleNamespace(party=row["party"])
 
 
 def digest_key(as_of: date) -> str:
@@ -108,6 +122,8 @@ def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) 
             )
             if process is not None:
                 ctx["term"] = process_term(process, notifier.templates.text_env.globals["term"])
+            if r.kind == "mission":
+                ctx["note_number"] = SLOT  # a note verbale: numbered when recorded
             rendered = notifier.templates.render(DIGEST_TEMPLATE, language, ctx)
             rows.append(
                 new_row(
@@ -135,6 +151,11 @@ def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) 
     report.recipients = len(rows)
     with writing(store.engine.connect()) as conn, conn.begin():
         lock_outbox(conn)
+        notes = [_Note(row) for row in rows if SLOT in row["body_text"]]
+        series = getattr(settings, "note_series", None) or DEFAULT_SERIES
+        number_notes(conn, notes, series, as_of, stamp)
+        for note in notes:
+            note.row.update(body_text=note.text, body_html=note.html)
         report.recorded = insert_rows(conn, rows)
     return report
 

@@ -33,6 +33,7 @@ from ..definitions.catalog import definitions_of, steps_by_id, steps_by_key
 from ..errors import InputError
 from ..outbox.consolidated import MESSAGE_KIND, OPEN
 from ..outbox.consolidated import cancel_open as _cancel_open
+from ..outbox.consolidated import carried_by as _carried_by
 from ..outbox.consolidated import count_status as _count
 from ..outbox.consolidated import ids_with as _ids_with
 from ..outbox.consolidated import known as _known
@@ -51,7 +52,15 @@ from ..outbox.ledger import MessageNotice
 from ..outbox.note_numbers import DEFAULT_SERIES, check_series, number_notes
 from ..outbox.record_of_notes import notes_sent
 from ..outbox.rows import C, DrainReport, drain, insert_new_rows, lock_outbox, utc_naive
-from ..outbox.tables import AWAITING_APPROVAL, CANCELLED, PENDING
+from ..outbox.tables import (
+    AWAITING_APPROVAL,
+    CANCELLED,
+    FAILED,
+    IN_DOUBT,
+    PENDING,
+    SENDING,
+    SENT,
+)
 from ..store.dialect import writing
 from ..wording.languages import long_date
 from ..wording.words import local_party_name
@@ -310,6 +319,7 @@ class Notifier:
             return tuple(d for d in days if d not in swept and d >= live)
 
         counted: set[str] = set()
+        rebuilt_for: dict[int, str] = {}  # open message id -> its address, when rebuilt
         for notice, state in notices:
             for item in self._items(notice, state, resolver, report, as_of):
                 if (notice.key, item.address) in known:
@@ -350,6 +360,7 @@ class Notifier:
             if not reasons and address not in by_address:
                 continue
             plan.keys[message.id] = message.key
+            rebuilt_for[message.id] = address
             if carried or by_address.get(address):
                 by_address[address].extend(carried)
                 plan.cancel[message.id] = f"rebuilt into the message of {as_of.isoformat()}" + (
@@ -363,6 +374,10 @@ class Notifier:
             if not by_address[address]:
                 del by_address[address]
 
+        emptied = _copies_beside_their_notes(conn, by_address, plan)
+        for message_id, address in rebuilt_for.items():
+            if address in emptied and plan.cancel[message_id].startswith("rebuilt into"):
+                plan.cancel[message_id] = f"no longer applies: {emptied[address]}"
         secretariat = self.settings.secretariat.email.lower()
         for address, items in by_address.items():
             if address == secretariat:
@@ -753,6 +768,76 @@ class Notifier:
 
 
 # -- helpers --------------------------------------------------------------------------------
+
+
+def _copies_beside_their_notes(
+    conn: Connection, by_address: dict[str, list[Item]], plan: _Plan
+) -> dict[str, str]:
+    """A focal point's copy of a note verbale says the note was sent to its mission that
+    day, so it leaves only beside the note: while the note waits for approval the copy
+    waits too (held again, even if it was approved alone), and the copy of a note that will
+    not leave (rejected, cancelled, given up) is dropped with the reason."""
+    today: dict[tuple[str, str], Item] = {
+        (i.notice.key, address): i
+        for address, items in by_address.items()
+        for i in items
+        if i.recipient.kind == "mission" and not i.recipient.copy
+    }
+    wanted = [
+        (i.notice.key, o.address_key)
+        for items in by_address.values()
+        for i in items
+        if i.recipient.copy
+        for o in i.others
+        if _its_mission(i, o)
+    ]
+    emptied: dict[str, str] = {}  # address left with nothing to say -> why
+    if not wanted:
+        return emptied
+    recorded = _carried_by(conn, [p for p in wanted if p not in today])
+    for address, items in list(by_address.items()):
+        kept: list[Item] = []
+        for item in items:
+            notes = [
+                (item.notice.key, o.address_key)
+                for o in item.others
+                if item.recipient.copy and _its_mission(item, o)
+            ]
+            fates = [_note_fate(today.get(pair), recorded.get(pair)) for pair in notes]
+            if not notes or "leaves" in fates:
+                kept.append(item)
+            elif "held" in fates:
+                item.approved = False
+                item.approval = item.approval or "secretariat"
+                kept.append(item)
+            else:
+                why = "the note verbale it copies was not sent to the mission"
+                if item.ledger_id is not None:
+                    plan.dropped[item.ledger_id] = why
+        if kept:
+            by_address[address] = kept
+        else:
+            del by_address[address]
+            emptied[address] = "the note verbale it copies was not sent to the mission"
+    return emptied
+
+
+def _its_mission(item: Item, other: Recipient) -> bool:
+    """The note verbale a copy tells of: the one to its own Party's mission (a note is
+    bilateral; another State's note is not the copy's to tell)."""
+    return other.kind == "mission" and not other.copy and other.party == item.recipient.party
+
+
+def _note_fate(planned: Item | None, status: str | None) -> str:
+    """'leaves' (with today's delivery, or already delivered), 'held' (awaiting approval)
+    or 'not sent' (rejected, cancelled, never recorded)."""
+    if planned is not None:
+        return "held" if planned.held else "leaves"
+    if status == AWAITING_APPROVAL:
+        return "held"
+    if status in (PENDING, FAILED, SENDING, SENT, IN_DOUBT):
+        return "leaves"
+    return "not sent"
 
 
 def _latest_only(items: list[Item], plan: _Plan) -> list[Item]:

@@ -42,6 +42,22 @@ def known(conn: Connection, notices: Sequence[str]) -> set[tuple[str, str]]:
     return out
 
 
+def carried_by(conn: Connection, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The state of the message now carrying each (notice, address) pair recorded."""
+    out: dict[tuple[str, str], str] = {}
+    notices = sorted({n for n, _ in pairs})
+    wanted = set(pairs)
+    for i in range(0, len(notices), MAX_BIND):
+        chunk = notices[i : i + MAX_BIND]
+        rows = conn.execute(
+            select(N.c.notice, N.c.recipient, C.status)
+            .join(TABLE, C.key == N.c.outbox_key)
+            .where(N.c.notice.in_(chunk))
+        )
+        out.update(((n, r), status) for n, r, status in rows if (n, r) in wanted)
+    return out
+
+
 def open_messages(conn: Connection) -> list[tuple[Any, list[Any]]]:
     """Consolidated messages not yet handed to a server, each with its live notices."""
     messages = list(

@@ -84,11 +84,19 @@ def decision_letter(
     due: date | None,
     answer: str | None,
     url: str,
+    decided_on: date,
+    gender: str | None = None,
     own: OwnWords | None = None,
+    place: str | None = None,
 ) -> Letter:
-    """The answer to a request for more time. `own`: the words of the review's process
-    where it names its reviews and its secretariat (its review is then "the review
-    IR-2025-SEN", not a country review, and it signs the letter)."""
+    """The answer to a request for more time, in the form of the secretariat's other letters
+    to persons: the place and date line (the day of the decision; `place`, the duty station
+    its process declares, else Vienna), and the salutation by the gender the record holds
+    for the focal point (wording/form.py). `own`: the words of the review's process where it
+    names its reviews and its secretariat (its review is then "the review IR-2025-SEN", not
+    a country review, and it signs the letter)."""
+    from ..wording.form import dateline, salutation
+
     _ = translations(language).gettext
     values = {
         "review": review,
@@ -122,7 +130,11 @@ def decision_letter(
             "%(requested)s for more time for the step “%(step)s” of the country review "
             "%(of_party)s (%(review)s). The deadline is unchanged."
         )
-    paragraphs = [_("Dear %(name)s,") % {"name": name}, decided % values]
+    paragraphs = [
+        dateline(language, long_date(decided_on, language), place),
+        salutation({"kind": "focal_point", "name": name, "gender": gender}, language),
+        decided % values,
+    ]
     if answer:
         paragraphs.append(answer)
     paragraphs.append(_("The review's page in the portal: %(url)s") % {"url": url})

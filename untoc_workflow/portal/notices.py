@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..wording.words import local_party_of
 from .extensions import APPROVED, EXTENSIONS, Decision
+from .identity import normal
 from .links import review_url
 from .mail import decision_letter, queue_and_send
 from .mechanism import MechanismView
@@ -29,9 +30,18 @@ def tell_requester(
     who = view.identify(decision.told)
     language = (who.language if who else None) or "en"
     name = who.name if who else decision.told
+    # the salutation follows the gender the event log records for the focal point
+    people = view.fold().focal_points.get(normal(decision.told), [])
+    gender = next(
+        (getattr(p, "gender", None) for _, p in people if getattr(p, "gender", None)), None
+    )
     parties = view.parties(decision.review)
     # the words of the review's own process (its reviews, its secretariat), if it has them
-    own = own_words(view.definition_of(decision.review), language)
+    definition = view.definition_of(decision.review)
+    own = own_words(definition, language)
+    # its duty station, where the process declares one (`roles: place`); else Vienna
+    role_title = getattr(definition, "role_title", None)
+    place = role_title("place", language) if role_title else None
     letter = decision_letter(
         name=name,
         language=language,
@@ -47,7 +57,10 @@ def tell_requester(
         due=decision.due,
         answer=answer or None,
         url=review_url(decision.review, base_url),
+        decided_on=today,
+        gender=gender,
         own=own,
+        place=place,
     )
     queue_and_send(
         view.store.engine,

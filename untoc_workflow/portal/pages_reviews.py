@@ -3,6 +3,7 @@ there (submit a document, consent to publication, ask for more time)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -15,7 +16,8 @@ from starlette.datastructures import UploadFile
 
 from ..errors import InputError
 from ..outbox.headers import valid_address
-from ..outbox.tables import OutboxRow
+from ..outbox.ledger import MessageNotice
+from ..outbox.tables import FAILED, IN_DOUBT, PENDING, SENDING, SENT, OutboxRow
 from . import access
 from .access import ReviewParties
 from .audit import log_action
@@ -31,6 +33,7 @@ from .web import Portal, client_of
 router = APIRouter()
 PAGE_SIZE = 50
 OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
+NOTICES = MessageNotice.__table__  # type: ignore[attr-defined]
 
 
 def _signed_in(request: Request) -> Visitor | Response:
@@ -72,6 +75,41 @@ def reviews(request: Request) -> Response:
         )
 
 
+# Messages a Party may read of as its own: delivered, or on their way. One held for the
+# secretariat's approval, or cancelled, was not sent to it.
+_SHOWN = (SENT, PENDING, SENDING, FAILED, IN_DOUBT)
+_NOTICES_SHOWN = 50
+
+
+def notices_to(conn: Any, review_id: str, email: str) -> list[Any]:
+    """The messages sent to `email` that speak of the review, newest first: those about it
+    alone, those carrying one of its notices (a day's message about several reviews), and
+    those naming it in their text (the opening message lists every review of a Party)."""
+    columns = (OUTBOX.c.key, OUTBOX.c.subject, OUTBOX.c.found_on, OUTBOX.c.status)
+    mine = (func.lower(OUTBOX.c.recipient) == email) & OUTBOX.c.status.in_(_SHOWN)
+    carried = select(NOTICES.c.outbox_key).where(
+        NOTICES.c.review_id == review_id, NOTICES.c.recipient == email
+    )
+    found = {
+        r.key: r
+        for r in conn.execute(
+            select(*columns, OUTBOX.c.created_at).where(
+                mine, (OUTBOX.c.review_id == review_id) | OUTBOX.c.key.in_(carried)
+            )
+        )
+    }
+    named = re.compile(rf"(?<![\w-]){re.escape(review_id)}(?![\w-])")
+    for r in conn.execute(
+        select(*columns, OUTBOX.c.created_at, OUTBOX.c.body_text).where(
+            mine, OUTBOX.c.review_id.is_(None), OUTBOX.c.body_text.contains(review_id)
+        )
+    ):
+        if r.key not in found and named.search(r.body_text):
+            found[r.key] = r
+    newest = sorted(found.values(), key=lambda r: (r.created_at, r.key), reverse=True)
+    return newest[:_NOTICES_SHOWN]
+
+
 def _page(
     request: Request,
     portal: Portal,
@@ -88,17 +126,7 @@ def _page(
     with portal.view.store.engine.connect() as conn:
         documents = documents_of(conn, review_id)
         requests = extension_rows(conn, review_id=review_id)
-        notices = list(
-            conn.execute(
-                select(OUTBOX.c.subject, OUTBOX.c.found_on, OUTBOX.c.status, OUTBOX.c.created_at)
-                .where(
-                    OUTBOX.c.review_id == review_id,
-                    func.lower(OUTBOX.c.recipient) == who.email,
-                )
-                .order_by(OUTBOX.c.created_at.desc())
-                .limit(50)
-            )
-        )
+        notices = notices_to(conn, review_id, who.email)
     declared = portal.view.document_kinds(review_id)
     kinds = [k for k, by in declared.items() if access.may_submit(who, parties, by)]
     context = {
@@ -203,7 +231,11 @@ async def upload(request: Request, review_id: str) -> Response:
         return _page(request, portal, current, parties, problems=["no_file"], status=400)
     assert current.who is not None
     who = current.who
-    if not access.may_submit(who, parties, portal.view.document_kinds(review_id).get(kind)):
+    given_by = portal.view.document_kinds(review_id).get(kind)
+    if not access.may_submit(who, parties, given_by):
+        raise HTTPException(status_code=403)
+    if on_behalf_of is not None and not who.is_secretariat:
+        # only the secretariat submits for a Party: a focal point's form has no such field
         raise HTTPException(status_code=403)
 
     def work() -> Any:
