@@ -83,3 +83,17 @@ def test_the_status_table_calls_the_reviews_as_the_group_does(ir_cli):
     out = ir_cli("status", "--as-of", "2025-03-10").stdout
     assert out.splitlines()[0].strip() == "Integrity reviews on 2025-03-10"
     assert "Country reviews" not in out
+
+
+def test_the_secretariats_summary_says_who_could_not_be_written_to(ir_cli, tmp_path):
+    # Equatorial Guinea, a reviewer of Senegal, has neither liaison officer nor mission
+    ir_cli("sweep", "--as-of", "2025-03-10")
+    written = [text_of(m) for m in letters(tmp_path, "2025-03-10").values()]
+    summary = [text for text in written if "Messages recorded:" in text]
+    assert len(summary) == 1
+    text = summary[0]
+    lines = [line.strip() for line in text.splitlines()]
+    assert "* Equatorial Guinea: no focal point or mission on record: no message could be sent" in (
+        lines
+    ), text
+    assert "— (" not in text and "0 notices" not in text
