@@ -95,3 +95,18 @@ def test_the_secretariats_summary_says_who_could_not_be_written_to(ir_cli, tmp_p
     lines = [line.strip() for line in text.splitlines()]
     assert "* Equatorial Guinea: no recipient on record: no message could be sent" in (lines), text
     assert "— (" not in text and "0 notices" not in text
+
+
+def test_the_letters_name_the_evaluated_member_and_its_assessors_as_the_group_does(
+    ir_cli, tmp_path
+):
+    ir_cli("sweep", "--as-of", "2025-03-10")
+    opening = {m["To"]: text_of(m) for m in letters(tmp_path, "2025-03-10").values()}
+    ghana = next(text for to, text in opening.items() if "k.mensah" in to)
+    senegal = next(text for to, text in opening.items() if "a.diop" in to)
+    assert "1. Review IR-2025-SEN, Senegal (Ghana: assessing member)" in ghana.splitlines()
+    french = senegal.splitlines()
+    assert "1. Examen IR-2025-SEN, Sénégal (membre évalué)" in french
+    assert "2. Examen IR-2025-CMR, Cameroun (Sénégal\u00a0: membre évaluateur)" in french
+    for text in opening.values():
+        assert not [w for w in ("State party", "État partie", "examinateur") if w in text]

@@ -420,7 +420,17 @@ class ReportFigure(_Frozen):
 
 # The roles and bodies a process may name in its own words (`roles:`), each with its
 # forms (`review_other`, `review_gen`...): what letters and reports read.
-ROLE_NAMES = ("review", "chair", "body", "mechanism", "secretariat", "office", "place")
+ROLE_NAMES = (
+    "review",
+    "chair",
+    "body",
+    "mechanism",
+    "secretariat",
+    "office",
+    "place",
+    "reviewed",
+    "reviewer",
+)
 
 
 class ProcessDefinition(_Frozen):
@@ -442,8 +452,9 @@ class ProcessDefinition(_Frozen):
         "secretariat (the secretariat of the Review Mechanism, which signs the letters: "
         "'secretariat of ...', its head noun first), office (the line under the signature, "
         "UNODC's by default; none when the process declares its own secretariat alone), place "
-        "(the duty station the letters are dated from, Vienna by default); a "
-        "form where a language needs one: review_other (plural), review_gen, "
+        "(the duty station the letters are dated from, Vienna by default), reviewed (the "
+        "'State party under review'), reviewer (a 'reviewing State party'); a "
+        "form where a language needs one: review_other, reviewer_other (plural), review_gen, "
         "review_gen_other (cases), review_yours_other (Arabic 'your reviews'); letters and "
         "reports read them (`role_title`)",
     )
