@@ -14,7 +14,8 @@ from ..core import focal_points_on, mechanism_states
 from ..outbox.rows import insert_rows, lock_outbox, new_row, utc_naive
 from ..store.dialect import writing
 from ..wording.languages import choose_language
-from .context import digest_context, late_by, own_secretariat, process_term
+from ..wording.own_terms import process_words
+from .context import digest_context, late_by, own_secretariat
 from .outstanding import outstanding_lines
 from .recipients import Recipient, RecipientResolver
 from .templates import DIGEST_TEMPLATE
@@ -107,7 +108,7 @@ def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) 
                 process=process or default,
             )
             if process is not None:
-                ctx["term"] = process_term(process, notifier.templates.text_env.globals["term"])
+                ctx.update(process_words(process, notifier.templates.text_env.globals["term"]))
             rendered = notifier.templates.render(DIGEST_TEMPLATE, language, ctx)
             rows.append(
                 new_row(

@@ -64,6 +64,16 @@ def process_term(definition: Any, base: Any) -> Any:
     return term
 
 
+def process_words(definition: Any, base: Any) -> dict[str, Any]:
+    """What a letter of `definition`'s reviews reads in its words: `term()` (`base`, the
+    glossary's, where it names nothing) and the titles it gives its stages."""
+    titles = getattr(definition, "stage_title", None)
+    return {
+        "term": process_term(definition, base),
+        "stage_title": titles if titles is not None else lambda stage, language: None,
+    }
+
+
 def own_secretariat(process: Any, ctx: Mapping[str, Any], language: str) -> str | None:
     """The name a letter is sent under when its process declares a secretariat of its own:
     the one that signs it, in its language (the From line and the signature agree); None:
