@@ -76,3 +76,14 @@ def test_the_groups_stages_are_named_by_their_titles_in_the_pages_language(untoc
     for title in ("Pas encore commencé", "Rapport national reçu", "Entériné par la Plénière"):
         assert title in text
     assert not [w for w in ("Pending", "Self reporting", "Mission phase") if w in text]
+
+
+def test_a_members_calendar_says_what_it_is_in_each_review_as_the_group_does(untoc_cli, tmp_path):
+    cli = untoc_cli(None, UNTOC_PROCESS_DEFS=str(HERE), UNTOC_PROCESS_DEFS_ONLY="1")
+    cli("import", str(HERE / "members.yaml"), "--as-of", "2025-03-10")
+    ics = tmp_path / "sen.ics"
+    cli("calendar", "--as-of", "2025-03-10", "--party", "SEN", "--out", str(ics))
+    text = " ".join(ics.read_text(encoding="utf-8").replace("\n ", "").split())
+    assert "Senegal is the evaluated member." in text
+    assert "Senegal is the assessing member." in text
+    assert "Party" not in text
