@@ -118,3 +118,27 @@ def test_the_answer_to_a_request_for_more_time_speaks_of_the_groups_review(group
     assert text.endswith("Secrétariat du Groupe des États côtiers contre la corruption")
     assert "Secrétariat du Groupe des États côtiers" in str(told["From"])
     assert not [w for w in (*UNTOC_WORDS, "examen de pays") if w in text]
+
+
+def test_the_evaluated_member_and_its_assessors_are_named_as_the_group_names_them(group_rig):
+    browser = group_rig.sign_in(DIOP)
+    listing = browser.get("/reviews").text
+    page = browser.get("/reviews/IR-2025-SEN").text
+    assert "<th>Membre évalué</th><th>Membres évaluateurs</th>" in listing
+    assert "<p>Membres évaluateurs\u00a0: <bdi>" in page
+    for html in (listing, page):
+        assert not [w for w in ("État partie", "États parties", "examinateur") if w in html]
+
+
+def test_the_groups_document_kinds_are_titled_in_the_readers_language(group_rig):
+    browser = group_rig.sign_in(DIOP)
+    page = browser.get("/reviews/IR-2025-SEN").text
+    browser.post(
+        "/reviews/IR-2025-SEN/documents",
+        data={"csrf": csrf_of(page), "kind": "country_report"},
+        files={"file": ("rapport.pdf", pdf_bytes("Rapport national"), "application/pdf")},
+    )
+    page = browser.get("/reviews/IR-2025-SEN").text
+    assert "<td>Rapport national (<bdi>Sénégal</bdi>)</td>" in page
+    assert '<option value="country_report">Rapport national</option>' in page
+    assert "Country report" not in page

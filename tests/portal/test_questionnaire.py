@@ -154,6 +154,18 @@ def test_a_reader_sees_nothing_before_the_answers_are_submitted(rig):
     assert 'data-status="not_submitted"' in reader and ">7<" not in reader
 
 
+def test_the_page_after_submitting_says_once_that_the_answers_are_submitted(rig):
+    from untoc_workflow.questionnaire.wording import texts
+
+    fp = rig.sign_in(PEOPLE["fp_nga"])
+    done = submit_saq(fp)
+    assert done.status_code == 303 and "done=submitted" in done.headers["location"]
+    for language in ("en", "fr"):
+        page = html.unescape(fp.get(done.headers["location"] + f"&lang={language}").text)
+        assert page.count(texts(language)["submitted"]) == 1, language
+        assert 'data-status="submitted" class="done" role="status"' in page
+
+
 def test_the_secretariat_answers_on_the_reviewed_partys_behalf(rig):
     done = submit_saq(rig.sign_in(SECRETARIAT))
     assert done.status_code == 303

@@ -135,3 +135,28 @@ def test_a_slip_in_a_repeating_step_is_said_once(tmp_path):
         f"{line}: steps[6].repeat.from.field: report_endorsed has no date field 'endorsed'"
         " (declare it under the fact's `fields:` with `type: date`)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("  desk_phase: {en: Desk analysis,", "  desk_phaze: {en: Desk analysis,"),
+        ("  desk_analysis: {en: Desk analysis,", "  desk_analyses: {en: Desk analysis,"),
+    ],
+    ids=["stage", "document-kind"],
+)
+def test_a_title_for_a_stage_or_document_kind_the_process_lacks_is_refused(tmp_path, old, new):
+    problems, _text = refused(tmp_path, old, new)
+    assert len(problems) == 1
+    assert "is no " in problems[0] and "did you mean 'desk_" in problems[0], problems
+
+
+def test_the_group_titles_its_stages_and_document_kinds_in_each_language():
+    group = load_process(HERE / "integrity_review.yaml")
+    assert group.stage_title("self_reporting", "fr") == "Rapport national reçu"
+    assert group.stage_title("self_reporting", "ru") == "Country report received"  # its English
+    assert group.document_title("evaluation_report", "es") == "Informe de evaluación"
+    from untoc_workflow.definitions.load import BUNDLED_DEFS
+
+    untoc = load_process(BUNDLED_DEFS / "country_review.yaml")
+    assert untoc.stage_title("pending", "fr") is None  # UNTOC's pages keep their own words

@@ -83,3 +83,47 @@ def test_the_status_table_calls_the_reviews_as_the_group_does(ir_cli):
     out = ir_cli("status", "--as-of", "2025-03-10").stdout
     assert out.splitlines()[0].strip() == "Integrity reviews on 2025-03-10"
     assert "Country reviews" not in out
+
+
+def test_the_secretariats_summary_says_who_could_not_be_written_to(ir_cli, tmp_path):
+    # Equatorial Guinea, a reviewer of Senegal, has neither liaison officer nor mission
+    ir_cli("sweep", "--as-of", "2025-03-10")
+    written = [text_of(m) for m in letters(tmp_path, "2025-03-10").values()]
+    summary = [text for text in written if "Messages recorded:" in text]
+    assert len(summary) == 1
+    text = summary[0]
+    lines = [line.strip() for line in text.splitlines()]
+    assert "* Equatorial Guinea: no recipient on record: no message could be sent" in (lines), text
+    assert "— (" not in text and "0 notices" not in text
+
+
+def test_the_letters_name_the_evaluated_member_and_its_assessors_as_the_group_does(
+    ir_cli, tmp_path
+):
+    ir_cli("sweep", "--as-of", "2025-03-10")
+    opening = {m["To"]: text_of(m) for m in letters(tmp_path, "2025-03-10").values()}
+    ghana = next(text for to, text in opening.items() if "k.mensah" in to)
+    senegal = next(text for to, text in opening.items() if "a.diop" in to)
+    assert "1. Review IR-2025-SEN, Senegal (Ghana: assessing member)" in ghana.splitlines()
+    french = senegal.splitlines()
+    assert "1. Examen IR-2025-SEN, Sénégal (membre évalué)" in french
+    assert "2. Examen IR-2025-CMR, Cameroun (Sénégal\u00a0: membre évaluateur)" in french
+    for text in opening.values():
+        assert not [w for w in ("State party", "État partie", "examinateur") if w in text]
+
+
+def test_the_monthly_summary_names_the_parties_and_the_stage_as_the_group_does(ir_cli, tmp_path):
+    # Nigeria's report endorsed with no date of endorsement: its progress updates have no
+    # deadline yet, and the summary says the stage the review is at
+    ir_cli("record", "evaluation_report_agreed", "--review", "IR-2024-NGA", "--on", "2025-03-20")
+    ir_cli("record", "report_endorsed", "--review", "IR-2024-NGA", "--on", "2025-03-25")
+    ir_cli("digest", "--as-of", "2025-04-01")
+    summary = {m["To"]: text_of(m) for m in letters(tmp_path, "2025-04-01").values()}
+    cameroon = next(text for to, text in summary.items() if "p.mbarga" in to).splitlines()
+    assert "* IR-2024-NGA\u00a0: Nigéria (Cameroun\u00a0: membre évaluateur)" in cameroon
+    assert "* IR-2025-CMR\u00a0: Cameroun (membre évalué)" in cameroon
+    stage = "  Étape en cours\u00a0: Entériné par la Plénière\u202f; Aucune échéance en cours."
+    assert stage in cameroon
+    ghana = next(text for to, text in summary.items() if "k.mensah" in to)
+    assert "Stage: Endorsed by the Plenary; No open deadline." in ghana
+    assert not [w for w in ("endorsed;", "État partie", "State party") if w in " ".join(cameroon)]

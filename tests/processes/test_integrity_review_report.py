@@ -65,3 +65,25 @@ def test_the_forecast_of_a_body_without_clusters_promises_no_70_percent_date(unt
     assert lines[0] == "3 open review(s) of integrity_review forecast:"
     assert lines[1].startswith("  IR-2024-NGA (mission_phase): completes around ")
     assert "70%" not in out and "group" not in out and "cluster" not in out
+
+
+def test_the_groups_stages_are_named_by_their_titles_in_the_pages_language(untoc_cli, tmp_path):
+    cli = untoc_cli(None, UNTOC_PROCESS_DEFS=str(HERE), UNTOC_PROCESS_DEFS_ONLY="1")
+    cli("import", str(HERE / "members.yaml"), "--as-of", "2025-03-10")
+    out = tmp_path / "page"
+    cli("report", "--as-of", "2025-07-07", "--format", "html", "--lang", "fr", "--out", str(out))
+    text = page_text(out)
+    for title in ("Pas encore commencé", "Rapport national reçu", "Entériné par la Plénière"):
+        assert title in text
+    assert not [w for w in ("Pending", "Self reporting", "Mission phase") if w in text]
+
+
+def test_a_members_calendar_says_what_it_is_in_each_review_as_the_group_does(untoc_cli, tmp_path):
+    cli = untoc_cli(None, UNTOC_PROCESS_DEFS=str(HERE), UNTOC_PROCESS_DEFS_ONLY="1")
+    cli("import", str(HERE / "members.yaml"), "--as-of", "2025-03-10")
+    ics = tmp_path / "sen.ics"
+    cli("calendar", "--as-of", "2025-03-10", "--party", "SEN", "--out", str(ics))
+    text = " ".join(ics.read_text(encoding="utf-8").replace("\n ", "").split())
+    assert "Senegal is the evaluated member." in text
+    assert "Senegal is the assessing member." in text
+    assert "Party" not in text

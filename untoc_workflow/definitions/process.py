@@ -378,6 +378,13 @@ class Fact(_Frozen):
         return self.title.get(language) or self.title.get("en") or ""
 
 
+def _in(titles: dict[str, str] | None, language: str) -> str | None:
+    """A title in `language`, else its English, else None (the caller's own words)."""
+    if not titles:
+        return None
+    return titles.get(language) or titles.get("en") or next(iter(titles.values()))
+
+
 def _fresh(step: Step, update: dict[str, object]) -> Step:
     """A copy of a step with `update`, its cached clock left behind."""
     copy = step.model_copy(update=update)
@@ -420,7 +427,17 @@ class ReportFigure(_Frozen):
 
 # The roles and bodies a process may name in its own words (`roles:`), each with its
 # forms (`review_other`, `review_gen`...): what letters and reports read.
-ROLE_NAMES = ("review", "chair", "body", "mechanism", "secretariat", "office", "place")
+ROLE_NAMES = (
+    "review",
+    "chair",
+    "body",
+    "mechanism",
+    "secretariat",
+    "office",
+    "place",
+    "reviewed",
+    "reviewer",
+)
 
 
 class ProcessDefinition(_Frozen):
@@ -442,11 +459,50 @@ class ProcessDefinition(_Frozen):
         "secretariat (the secretariat of the Review Mechanism, which signs the letters: "
         "'secretariat of ...', its head noun first), office (the line under the signature, "
         "UNODC's by default; none when the process declares its own secretariat alone), place "
-        "(the duty station the letters are dated from, Vienna by default); a "
-        "form where a language needs one: review_other (plural), review_gen, "
+        "(the duty station the letters are dated from, Vienna by default), reviewed (the "
+        "'State party under review'), reviewer (a 'reviewing State party'); a "
+        "form where a language needs one: review_other, reviewer_other (plural), review_gen, "
         "review_gen_other (cases), review_yours_other (Arabic 'your reviews'); letters and "
         "reports read them (`role_title`)",
     )
+
+    stage_titles: dict[str, Titles] = Field(
+        default_factory=dict,
+        description="optional: the title of each stage by language, e.g. {pending: {en: "
+        "Pending, fr: En attente}}; pages and reports show it instead of the stage's id",
+    )
+    document_titles: dict[StepId, Titles] = Field(
+        default_factory=dict,
+        description="optional: the title of each document kind of the steps' `documents` by "
+        "language, e.g. {country_report: {en: Country report, fr: Rapport national}}; the "
+        "portal shows it instead of the kind's id",
+    )
+
+    @model_validator(mode="after")
+    def _titles_name_own_stages_and_documents(self) -> ProcessDefinition:
+        """A title for a stage or a document kind the process does not have would never be
+        shown: a misspelt key is refused rather than leaving the id on the pages."""
+        kinds = [k for s in self.steps for k in s.documents]
+        for key, known, what in (
+            ("stage_titles", list(self.stages), "stage"),
+            ("document_titles", kinds, "document kind"),
+        ):
+            for name in getattr(self, key):
+                if name not in known:
+                    hint = did_you_mean(name, known)
+                    raise ValueError(
+                        f"{key}: {name!r} is no {what} of this process ({', '.join(known)})"
+                        + (f" ({hint})" if hint else "")
+                    )
+        return self
+
+    def stage_title(self, stage: str, language: str = "en") -> str | None:
+        """The title the process gives a stage in `language` (else English); None: none."""
+        return _in(self.stage_titles.get(stage), language)
+
+    def document_title(self, kind: str, language: str = "en") -> str | None:
+        """The title the process gives a document kind in `language` (else English)."""
+        return _in(self.document_titles.get(kind), language)
 
     @field_validator("roles")
     @classmethod

@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..outbox.headers import one_line
 from ..wording.languages import direction, long_date, month_year
+
+# where letters take them
+from ..wording.own_terms import own_secretariat as own_secretariat
+from ..wording.own_terms import process_term as process_term
 from ..wording.words import days as wording_days
 from ..wording.words import is_state, local_party_name, term
 
@@ -88,23 +92,6 @@ def late_by(days: int, language: str) -> str:
     return text.replace("يومان", "يومين") if language == "ar" else text
 
 
-# The glossary's words a process may call otherwise in its `roles`: a mutual evaluation is
-# no "country review", its plenary's chair no "President of the Conference", its letters
-# are not signed by the "secretariat of the Review Mechanism" of UNODC. A role may give its
-# plural (`review_other`) and cases (`review_gen`, `review_gen_other`; Arabic's possessive
-# "your reviews", `review_yours_other`) where a language needs them; otherwise its one form
-# is used.
-_ROLE_TERMS = {
-    "country_review": "review",
-    "president": "chair",
-    "conference": "body",
-    "review_mechanism": "mechanism",
-    "mechanism_secretariat": "secretariat",
-    "note_sender": "secretariat",
-    "unodc": "office",
-}
-
-
 def process_fields(definition: ProcessDefinition, language: str) -> dict[str, Any]:
     """The review's process as its letters name it, in `language` (else English)."""
     titles = dict(getattr(definition, "title", None) or {})
@@ -123,49 +110,6 @@ def process_fields(definition: ProcessDefinition, language: str) -> dict[str, An
         "mechanism": one_line(mechanism) if mechanism else None,
         "place": one_line(place) if place else None,
     }
-
-
-def own_secretariat(
-    process: ProcessDefinition | None, ctx: Mapping[str, Any], language: str
-) -> str | None:
-    """The name a letter is sent under when its process declares a secretariat of its own:
-    the one that signs it, in its language (the From line and the signature agree); None:
-    the configured secretariat's."""
-    if process is None or "secretariat" not in process.roles or "term" not in ctx:
-        return None
-    return str(ctx["term"]("mechanism_secretariat", language, cap=True))
-
-
-def process_term(definition: ProcessDefinition, base: Any) -> Any:
-    """`term()` that names the process's own review, chair, body and mechanism where the
-    process declares them (its `roles`), else the glossary's word (`base`)."""
-    roles = dict(getattr(definition, "roles", None) or {})
-    if not any(role in roles for role in _ROLE_TERMS.values()):
-        return base
-
-    def term(key: str, lang: str, **kw: Any) -> str:
-        role = _ROLE_TERMS.get(key)
-        if role == "office" and role not in roles and "secretariat" in roles:
-            return ""  # a secretariat of its own is no office of UNODC's: no line under it
-        if role is None or role not in roles:
-            return str(base(key, lang, **kw))
-        count, number = kw.get("count"), kw.get("number")
-        plural = number == "other" or (count is not None and count != 1)
-        case = kw.get("case")
-        names = [
-            f"{role}_{case}_other" if case and plural else "",
-            f"{role}_{case}" if case else "",
-            f"{role}_other" if plural else "",
-            role,
-        ]
-        for name in filter(None, names):
-            titles: Mapping[str, str] = roles.get(name) or {}
-            text = titles.get(lang) or (titles.get("en") if name == role else None)
-            if text:
-                return text[:1].upper() + text[1:] if kw.get("cap") else text
-        return str(base(key, lang, **kw))
-
-    return term
 
 
 _TITLES = {"secretariat": "mechanism_secretariat", "cop_presidency": "president"}

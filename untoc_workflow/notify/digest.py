@@ -16,7 +16,8 @@ from ..outbox.note_numbers import DEFAULT_SERIES, SLOT, number_notes
 from ..outbox.rows import insert_rows, lock_outbox, new_row, utc_naive
 from ..store.dialect import writing
 from ..wording.languages import choose_language
-from .context import digest_context, late_by, own_secretariat, process_term
+from ..wording.own_terms import process_words
+from .context import digest_context, late_by, own_secretariat
 from .outstanding import outstanding_lines
 from .recipients import Recipient, RecipientResolver
 from .templates import DIGEST_TEMPLATE
@@ -121,7 +122,7 @@ def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) 
                 process=process or default,
             )
             if process is not None:
-                ctx["term"] = process_term(process, notifier.templates.text_env.globals["term"])
+                ctx.update(process_words(process, notifier.templates.text_env.globals["term"]))
             if r.kind == "mission":
                 ctx["note_number"] = SLOT  # a note verbale: numbered when recorded
             rendered = notifier.templates.render(DIGEST_TEMPLATE, language, ctx)

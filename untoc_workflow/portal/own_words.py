@@ -22,6 +22,9 @@ class OwnWords:
     reviews: str | None = None  # what its reviews are called, when it names them
     secretariat: str | None = None  # who signs, capitalised
     office: str | None = None  # the line under it, when the process declares one
+    # its "Reviewed Party" and "Reviewing Parties", capitalised, when it names them
+    reviewed: str | None = None
+    reviewers: str | None = None
 
     def signature(self, between: str) -> str | None:
         """The secretariat, then its office (`between` them: ", " or a new line)."""
@@ -40,6 +43,12 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _headed(definition: Any, roles: tuple[str, ...], language: str) -> str | None:
+    """The first of `roles` the process declares, capitalised as a column's heading."""
+    own = next(filter(None, (_declared(definition, r, language) for r in roles)), None)
+    return _capital(own) if own else None
+
+
 def own_words(definition: Any, language: str) -> OwnWords:
     """The words of the process `definition` (a process definition, or None) in `language`."""
     tag = getattr(definition, "tag", None) or "UNTOC"
@@ -51,6 +60,8 @@ def own_words(definition: Any, language: str) -> OwnWords:
         reviews=_declared(definition, "review", language),
         secretariat=_capital(secretariat) if secretariat else None,
         office=_declared(definition, "office", language) if secretariat else None,
+        reviewed=_headed(definition, ("reviewed",), language),
+        reviewers=_headed(definition, ("reviewer_other", "reviewer"), language),
     )
 
 

@@ -102,6 +102,9 @@ class Portal:
             "review_heading": lambda review_id: review_heading(
                 self.view.definition_of(review_id), language
             ),
+            # a document kind as the review's process titles it (`document_titles`), else
+            # None: the page's own words for UNTOC's kinds
+            "kind_title": lambda kind: self._kind_title(kind, language, _review_of(context)),
             "step_titles": lambda steps: enumeration(
                 (self.view.step_title(s.step, language, _review_of(context)) for s in steps),
                 language,
@@ -115,6 +118,11 @@ class Portal:
         if asked in LANGUAGES:
             set_cookie(self.settings, response, LANG_COOKIE, asked, max_age=365 * 86400)
         return response
+
+    def _kind_title(self, kind: str, language: str, review_id: str | None) -> str | None:
+        definition = self.view.definition_of(review_id) if review_id else None
+        title = getattr(definition, "document_title", None)
+        return title(kind, language) if title is not None else None
 
     def _party_name(self, code: str, language: str) -> str:
         return local_party_name(code, language, self.view.party_name(code))

@@ -45,7 +45,8 @@ def write_status_report(
         fc["png"] = draw_forecast(fc, lang)
     # the page speaks as the default process does (its mechanism's name, its reviews)
     own = own_words(definitions_of(definition)[0], lang, declares_next_cluster())
-    return write_html(report, out_dir, lang, fc, step_titles(definition, lang), own)
+    titles = step_titles(definition, lang)
+    return write_html(report, out_dir, lang, fc, titles, own, stage_titles(definition, lang))
 
 
 def step_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[str, str]]:
@@ -62,4 +63,19 @@ def step_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[st
     return out
 
 
-__all__ = ["status_report", "step_titles", "write_status_report"]
+def stage_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[str, str]]:
+    """process -> stage -> its title in `lang`, for the processes that title their stages
+    (`stage_titles:`; the newest version's title wins); UNTOC's stages have none."""
+    from .status import process_versions
+
+    out: dict[str, dict[str, str]] = {}
+    for process, versions in process_versions(definitions).items():
+        for d in sorted(versions, key=lambda d: -d.version):
+            for stage in getattr(d, "stage_titles", None) or {}:
+                title = d.stage_title(stage, lang)
+                if title:
+                    out.setdefault(process, {}).setdefault(stage, title)
+    return out
+
+
+__all__ = ["stage_titles", "status_report", "step_titles", "write_status_report"]

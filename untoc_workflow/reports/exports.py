@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -252,8 +252,9 @@ def party_calendar(
     stamp = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
     moved = _extensions(snapshot, as_of)
     titles = _titles(definitions)
+    versions = process_versions(_loaded(definitions))
     for s in mine:
-        role = "reviewed Party" if party == s.reviewed else "reviewing Party"
+        role = _role_of(versions.get(s.process), party == s.reviewed)
         reviewed = snapshot.parties.get(s.reviewed)
         reviewed_name = reviewed.name if reviewed else s.reviewed
         for step in s.open_steps:
@@ -284,6 +285,13 @@ def party_calendar(
             ev.add("categories", [f"group {s.group}", step.step])
             cal.add_component(ev)
     return cal
+
+
+def _role_of(versions: Sequence[Any] | None, reviewed: bool) -> str:
+    """What the Party is in the review, in English, as its process names it (`roles:
+    reviewed, reviewer`), else as UNTOC's calendars always said."""
+    own = versions[-1].role_title("reviewed" if reviewed else "reviewer") if versions else None
+    return own or ("reviewed Party" if reviewed else "reviewing Party")
 
 
 def _one_line(text: str) -> str:

@@ -62,10 +62,12 @@ def render_page(
     forecast: dict[str, Any] | None = None,
     step_titles: dict[str, dict[str, str]] | None = None,
     own: OwnWords | None = None,
+    stage_titles: dict[str, dict[str, str]] | None = None,
 ) -> tuple[str, list[Figure]]:
     """The page's HTML and the figures drawn for it. `step_titles` (process -> step ->
     title in `lang`) names each process's steps in its section; else their ids. `own`: the
-    words of the body the page is for, where they are not UNTOC's."""
+    words of the body the page is for, where they are not UNTOC's. `stage_titles` (process
+    -> stage -> title in `lang`): the stages a process titles itself (`stage_titles:`)."""
     own = own or OwnWords()
     w = dict(words(lang))
     if own.title:
@@ -91,7 +93,7 @@ def render_page(
     ]
     for fig in figs:
         parts.append(_figure(fig, w, _lateness_table(report, w) if fig.number == "V" else ""))
-    process_figs = _processes(report, w, lang, step_titles or {})
+    process_figs = _processes(report, w, lang, step_titles or {}, stage_titles or {})
     parts.extend(html for _, html in process_figs)
     figs.extend(fig for fig, _ in process_figs)
     if forecast is not None:
@@ -107,10 +109,11 @@ def write_html(
     forecast: dict[str, Any] | None = None,
     step_titles: dict[str, dict[str, str]] | None = None,
     own: OwnWords | None = None,
+    stage_titles: dict[str, dict[str, str]] | None = None,
 ) -> Path:
     """Write `index.html` (self-contained), the charts as PNG files and `report.json`."""
     out = Path(out_dir)
-    page, figs = render_page(report, lang, forecast, step_titles, own)
+    page, figs = render_page(report, lang, forecast, step_titles, own, stage_titles)
     out.mkdir(parents=True, exist_ok=True)
     for fig in figs:
         (out / f"figure-{fig.number}.png").write_bytes(fig.png)
@@ -233,7 +236,11 @@ def _lateness_table(r: dict[str, Any], w: dict[str, Any]) -> str:
 
 
 def _processes(
-    r: dict[str, Any], w: dict[str, Any], lang: str, titles: dict[str, dict[str, str]]
+    r: dict[str, Any],
+    w: dict[str, Any],
+    lang: str,
+    titles: dict[str, dict[str, str]],
+    stages: dict[str, dict[str, str]],
 ) -> list[tuple[Figure, str]]:
     """A section per process: its reviews by its own stages (a chart and its table) and
     each of its steps open, late, late by more than a year and completed."""
@@ -241,7 +248,9 @@ def _processes(
     for i, (name, section) in enumerate(r.get("processes", {}).items(), start=1):
         title = section.get("title", {})
         label = title.get(lang) or title.get("en") or name
-        fig = process_figure(f"P{i}", label, section, w)
+        # its own stages' titles before the glossary's words and the ids
+        own_stages = {**w["stages"], **stages.get(name, {})}
+        fig = process_figure(f"P{i}", label, section, {**w, "stages": own_stages})
         own = titles.get(name, {})
         rows = [
             [own.get(step, step), c["open"], c["late"], c["late_over_1_year"], c["completed"]]

@@ -138,3 +138,6 @@ def install(env: Any) -> None:
     env.globals["dateline"] = _letter_dateline
     env.globals["courtesy"] = courtesy
     env.globals["salutation"] = salutation
+    # a stage its process titles (`stage_titles:`) is read in a letter of that process's
+    # reviews (own_terms.process_words); else None, and the lexicon names it
+    env.globals["stage_title"] = lambda stage, language: None

@@ -1,0 +1,83 @@
+"""The glossary's words a process calls otherwise in its `roles:` (`term()` for its letters).
+
+A mutual evaluation is no "country review", its plenary's chair no "President of the
+Conference", its letters are not signed by the "secretariat of the Review Mechanism" of
+UNODC, its evaluated member is no "State party under review" and its assessors no
+"reviewing States parties". A role may give its plural (`review_other`, `reviewer_other`)
+and cases (`review_gen`, `review_gen_other`; Arabic's possessive "your reviews",
+`review_yours_other`) where a language needs them; otherwise its one form is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+# glossary key -> the role of `roles:` that names it
+ROLE_TERMS = {
+    "country_review": "review",
+    "president": "chair",
+    "conference": "body",
+    "review_mechanism": "mechanism",
+    "mechanism_secretariat": "secretariat",
+    "note_sender": "secretariat",
+    "unodc": "office",
+    # a body's own members under review and reviewing are States or not alike: its one word
+    # stands for both of the glossary's (a State party, or the European Union, a Party)
+    "reviewed_party": "reviewed",
+    "party_under_review": "reviewed",
+    "reviewing_party": "reviewer",
+    "reviewing_party_not_state": "reviewer",
+}
+
+
+def process_term(definition: Any, base: Any) -> Any:
+    """`term()` that names the process's own review, chair, body, mechanism, reviewed and
+    reviewing parties where the process declares them (its `roles`), else the glossary's
+    word (`base`)."""
+    roles = dict(getattr(definition, "roles", None) or {})
+    if not any(role in roles for role in ROLE_TERMS.values()):
+        return base
+
+    def term(key: str, lang: str, **kw: Any) -> str:
+        role = ROLE_TERMS.get(key)
+        if role == "office" and role not in roles and "secretariat" in roles:
+            return ""  # a secretariat of its own is no office of UNODC's: no line under it
+        if role is None or role not in roles:
+            return str(base(key, lang, **kw))
+        count, number = kw.get("count"), kw.get("number")
+        plural = number == "other" or (count is not None and count != 1)
+        case = kw.get("case")
+        names = [
+            f"{role}_{case}_other" if case and plural else "",
+            f"{role}_{case}" if case else "",
+            f"{role}_other" if plural else "",
+            role,
+        ]
+        for name in filter(None, names):
+            titles: Mapping[str, str] = roles.get(name) or {}
+            text = titles.get(lang) or (titles.get("en") if name == role else None)
+            if text:
+                return text[:1].upper() + text[1:] if kw.get("cap") else text
+        return str(base(key, lang, **kw))
+
+    return term
+
+
+def process_words(definition: Any, base: Any) -> dict[str, Any]:
+    """What a letter of `definition`'s reviews reads in its words: `term()` (`base`, the
+    glossary's, where it names nothing) and the titles it gives its stages."""
+    titles = getattr(definition, "stage_title", None)
+    return {
+        "term": process_term(definition, base),
+        "stage_title": titles if titles is not None else lambda stage, language: None,
+    }
+
+
+def own_secretariat(process: Any, ctx: Mapping[str, Any], language: str) -> str | None:
+    """The name a letter is sent under when its process declares a secretariat of its own:
+    the one that signs it, in its language (the From line and the signature agree); None:
+    the configured secretariat's."""
+    if process is None or "secretariat" not in process.roles or "term" not in ctx:
+        return None
+    return str(ctx["term"]("mechanism_secretariat", language, cap=True))
