@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import inspect
 
 from untoc_workflow.errors import InputError
+from untoc_workflow.store.dialect import bulk_loading, making_indexes
 from untoc_workflow.store.store import REBUILD_INDEXES_FROM
 from untoc_workflow.store.tables import EVENT_INDEXES
 
@@ -51,3 +52,22 @@ def test_failed_large_import_leaves_the_empty_store_and_its_indexes(store, tmp_p
     snap = store.snapshot()
     assert (len(snap.parties), len(snap.reviews), len(snap.events)) == (0, 0, 0)
     assert set(EVENT_INDEXES) <= _event_indexes(store)
+
+
+def test_indexes_are_made_with_the_small_page_cache_then_the_bulk_one_is_back(store):
+    # SQLite sorts an index's keys in runs of its page cache's size: small runs cost less
+    with store.engine.connect() as conn, conn.begin(), bulk_loading(conn):
+        bulk = _cache_size(conn)
+        with making_indexes(conn):
+            making = _cache_size(conn)
+        after = _cache_size(conn)
+    if store.engine.dialect.name == "sqlite":
+        assert (bulk, making, after) == (-262144, -2000, -262144)
+    else:
+        assert (bulk, making, after) == (None, None, None)
+
+
+def _cache_size(conn) -> int | None:
+    if conn.dialect.name != "sqlite":
+        return None
+    return int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())

@@ -50,6 +50,7 @@ from .dialect import (
     insert_events,
     lock_for_writing,
     make_engine,
+    making_indexes,
     query_rows,
     recorded_at_value,
     repeatable_read,
@@ -899,9 +900,10 @@ class _Import:
         reader.finish()
         counts["events_repeated"] = reader.repeated
         if rebuild and ok():
-            for name, columns in EVENT_INDEXES.items():
-                cols = ", ".join(f'"{c}"' for c in columns)
-                conn.exec_driver_sql(f"CREATE INDEX {name} ON event ({cols})")
+            with making_indexes(conn):
+                for name, columns in EVENT_INDEXES.items():
+                    cols = ", ".join(f'"{c}"' for c in columns)
+                    conn.exec_driver_sql(f"CREATE INDEX {name} ON event ({cols})")
         if self.admission and ok() and counts["events_added"]:
             self._admit(after_seq, self.admission)
         if pending is not None and top_on and ok() and not self.problems:
