@@ -77,6 +77,16 @@ def test_the_chair_of_the_plenary_is_informed_in_the_groups_words(ir_cli, tmp_pa
     assert "to inform the Chair of the Plenary of the States parties" in " ".join(text.split())
     assert "Review IR-2025-SEN, Senegal: Country report, 4 May 2025; 156 days overdue" in text
     assert "the the" not in text and "the the" not in summary[0]["Subject"]
+    # the secretariat's summary of the day lists that letter by its fate, not as a letter
+    # of "0 notices" about no review
+    [own] = [
+        text_of(m)
+        for m in letters(tmp_path, "2025-10-07").values()
+        if "Messages recorded:" in text_of(m)
+    ]
+    chair = summary[0]["To"].split("<")[-1].rstrip(">").strip()
+    assert f"* {chair}: to be sent" in [line.strip() for line in own.splitlines()], own
+    assert "0 notices" not in own and "; ;" not in own
 
 
 def test_the_status_table_calls_the_reviews_as_the_group_does(ir_cli):
