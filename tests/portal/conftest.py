@@ -376,27 +376,25 @@ def make_rig(
     return PortalRig(store, app, mailbox, clock, tmp_path / "documents", settings, project)
 
 
-@pytest.fixture
-def rig(tmp_path: Path, mailbox: Mailbox) -> Iterator[PortalRig]:
-    made = make_rig(tmp_path, mailbox)
+def kept(made: PortalRig) -> Iterator[PortalRig]:
+    """A rig for one test (a fixture yields from this), its clients and store closed after."""
     try:
         yield made
     finally:
         for c in made.clients:
             c.close()
         made.store.close()
+
+
+@pytest.fixture
+def rig(tmp_path: Path, mailbox: Mailbox) -> Iterator[PortalRig]:
+    yield from kept(make_rig(tmp_path, mailbox))
 
 
 @pytest.fixture
 def any_rig(tmp_path: Path, mailbox: Mailbox, store_url: str) -> Iterator[PortalRig]:
     """The rig on SQLite, then on PostgreSQL (the `store_url` of the tests' conftest)."""
-    made = make_rig(tmp_path, mailbox, url=store_url)
-    try:
-        yield made
-    finally:
-        for c in made.clients:
-            c.close()
-        made.store.close()
+    yield from kept(make_rig(tmp_path, mailbox, url=store_url))
 
 
 # Smallest files of each accepted format, built here (no binary fixture in the repository).

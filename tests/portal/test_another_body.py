@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SECRETARIAT, csrf_of, make_rig, pdf_bytes, text_of
+from .conftest import SECRETARIAT, csrf_of, kept, make_rig, pdf_bytes, text_of
 
 GROUP = Path(__file__).parents[1] / "processes" / "integrity_review"
 DIOP = "a.diop@example.org"  # Senegal's liaison officer, who reads French
@@ -28,12 +28,7 @@ def group_rig(tmp_path, mailbox, monkeypatch):
         process_defs=GROUP,
         as_of=date(2025, 3, 12),
     )
-    try:
-        yield made
-    finally:
-        for c in made.clients:
-            c.close()
-        made.store.close()
+    yield from kept(made)
 
 
 def test_the_sign_in_letter_comes_from_the_groups_secretariat(group_rig):

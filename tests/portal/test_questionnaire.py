@@ -15,7 +15,7 @@ import pytest
 from untoc_workflow.questionnaire import responses
 from untoc_workflow.questionnaire.answers import digest
 
-from .conftest import PEOPLE, SECRETARIAT, csrf_of, make_rig
+from .conftest import PEOPLE, SECRETARIAT, csrf_of, kept, make_rig
 
 REVIEW = "C1-G1-NGA"
 URL = f"/reviews/{REVIEW}/questionnaire"
@@ -64,13 +64,7 @@ def submit_saq(browser, answers=ANSWERS):
 
 @pytest.fixture
 def pg_rig(tmp_path, mailbox, pg_url):
-    made = make_rig(tmp_path, mailbox, url=pg_url)
-    try:
-        yield made
-    finally:
-        for c in made.clients:
-            c.close()
-        made.store.close()
+    yield from kept(make_rig(tmp_path, mailbox, url=pg_url))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

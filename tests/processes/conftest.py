@@ -15,6 +15,7 @@ ME_MECHANISM = ME_DEFS / "mechanism.yaml"
 ME_V2 = HERE / "mutual_evaluation_v2"
 ME_V2_REVIEWS = ME_V2 / "reviews.yaml"
 TODAY = date(2024, 6, 3)
+IR_DEFS = HERE / "integrity_review"
 
 
 @pytest.fixture()
@@ -27,6 +28,20 @@ def me_cli(untoc_cli, tmp_path):
         UNTOC_PROCESS_DEFS=f"{ME_DEFS}:{ME_V2}",
         UNTOC_OUTBOX_DIR=str(tmp_path / "outbox"),
     )
+
+
+@pytest.fixture()
+def ir_cli(untoc_cli, tmp_path):
+    """`untoc ...` with the group's folder alone (not the bundled processes), its members
+    imported as of 10 March 2025."""
+    cli = untoc_cli(
+        None,
+        UNTOC_PROCESS_DEFS=str(IR_DEFS),
+        UNTOC_PROCESS_DEFS_ONLY="1",
+        UNTOC_OUTBOX_DIR=str(tmp_path / "outbox"),
+    )
+    cli("import", str(IR_DEFS / "members.yaml"), "--as-of", "2025-03-10")
+    return cli
 
 
 def stored_events(cli) -> list[dict]:

@@ -9,23 +9,7 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
-
 HERE = Path(__file__).parent / "integrity_review"
-
-
-@pytest.fixture()
-def ir_cli(untoc_cli, tmp_path):
-    """`untoc ...` with the group's folder alone (not the bundled processes), its members
-    imported as of 10 March 2025."""
-    cli = untoc_cli(
-        None,
-        UNTOC_PROCESS_DEFS=str(HERE),
-        UNTOC_PROCESS_DEFS_ONLY="1",
-        UNTOC_OUTBOX_DIR=str(tmp_path / "outbox"),
-    )
-    cli("import", str(HERE / "members.yaml"), "--as-of", "2025-03-10")
-    return cli
 
 
 def letters(tmp_path: Path, day: str) -> dict[str, EmailMessage]:

@@ -34,14 +34,8 @@ def page_text(folder: Path) -> str:
         ),
     ],
 )
-def test_the_page_is_the_groups_own(untoc_cli, tmp_path, lang, mechanism, reviews):
-    cli = untoc_cli(
-        None,
-        UNTOC_PROCESS_DEFS=str(HERE),
-        UNTOC_PROCESS_DEFS_ONLY="1",
-        UNTOC_OUTBOX_DIR=str(tmp_path / "outbox"),
-    )
-    cli("import", str(HERE / "members.yaml"), "--as-of", "2025-03-10")
+def test_the_page_is_the_groups_own(ir_cli, tmp_path, lang, mechanism, reviews):
+    cli = ir_cli
     out = tmp_path / "page"
     cli("report", "--as-of", "2025-07-07", "--format", "html", "--lang", lang, "--out", str(out))
     text = page_text(out)
