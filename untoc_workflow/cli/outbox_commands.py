@@ -239,7 +239,8 @@ def approve_command(
     every: Annotated[bool, typer.Option("--all", help="Every message held for approval.")] = False,
     by: Annotated[str | None, typer.Option("--by", help="Who approves (default: you).")] = None,
 ) -> None:
-    """Release messages held for approval; they go out at the next sweep (or drain)."""
+    """Release messages held for approval; they go out at the next sweep, or with
+    `untoc outbox retry` on the day they were written."""
     from ..outbox.rows import approve
     from ..store.dialect import writing
 
