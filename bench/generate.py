@@ -21,7 +21,6 @@ import itertools
 import json
 import random
 import string
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -35,17 +34,17 @@ SIX_MONTHS = timedelta(days=184)
 MAX_EXTENSIONS = 3  # per step of a review: more would be no plausible history
 
 
-@dataclass
 class _Window:
     """When one step of one generated review is open, and a date on or after its own
-    deadline (the model's, never earlier than what the process definition gives)."""
+    deadline (the model's, never earlier than what the process definition gives). A plain
+    class: tests load this file as a module of no package, where a dataclass cannot be made."""
 
-    review: str
-    step: str
-    opens: date
-    closes: date  # the day the step is completed, or the day after HORIZON
-    own_due: date
-    extensions: int = 0
+    __slots__ = ("review", "step", "opens", "closes", "own_due", "extensions")
+
+    def __init__(self, review: str, step: str, opens: date, closes: date, own_due: date) -> None:
+        self.review, self.step, self.opens, self.own_due = review, step, opens, own_due
+        self.closes = closes  # the day the step is completed, or the day after HORIZON
+        self.extensions = 0
 
 
 def _codes(n: int) -> list[str]:
