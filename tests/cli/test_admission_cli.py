@@ -327,3 +327,87 @@ def test_record_refuses_an_extension_that_shortens_a_deadline_or_names_a_closed_
         cli, *extend, "--due", "2021-07-31", "--basis", "late agreement", "--on", "2021-06-01"
     )
     assert "--step: step saq of review C1-G1-NGA is no longer open on 2021-06-01" in err
+
+
+# -- untoc import: an extension gives more time ----------------------------------------
+
+EXTENSIONS = """\
+format: untoc-mechanism/1
+events:
+"""
+
+
+def _extensions(name: str, *lines: str) -> str:
+    Path(name).write_text(EXTENSIONS + "".join(f"  - {line}\n" for line in lines), "utf-8")
+    return name
+
+
+def _saq_due(cli, review: str = "C1-G1-NGA") -> str:
+    out = cli("status", "--as-of", "2021-06-01", "--review", review, "--format", "json")
+    return str(json.loads(out.stdout)[0]["next_deadline"]["due"])
+
+
+def test_import_refuses_an_extension_that_shortens_a_deadline_or_names_a_closed_step(cli):
+    cli("import", str(MECHANISM))
+    ext = "type: deadline_extended, step: saq, basis: agreed with the reviewing parties"
+    file = _extensions(
+        "ext.yaml",
+        "{on: 2021-03-01, type: saq_submitted, review: C1-G1-GHA}",
+        f"{{on: 2021-04-01, review: C1-G1-GHA, due: 2021-09-30, {ext}}}",
+        # Nigeria's SAQ was agreed for 2021-05-31 at the consultation
+        f"{{on: 2021-02-01, review: C1-G1-NGA, due: 2021-05-15, {ext}}}",
+        f"{{on: 2021-02-02, review: C1-G1-NGA, due: 2021-05-31, {ext}}}",
+    )
+    err = refused(cli, "import", file)
+    assert "nothing was imported" in err
+    assert (
+        "ext.yaml:4: events[1].step: step saq of review C1-G1-GHA is no longer open on "
+        "2021-04-01 (completed on 2021-03-01): there is no deadline to extend" in err
+    )
+    for line, at, due in ((5, 2, "2021-05-15"), (6, 3, "2021-05-31")):
+        assert (
+            f"ext.yaml:{line}: events[{at}].due: the new date {due} is not after the deadline "
+            f"of step saq of review C1-G1-NGA on 2021-02-0{at - 1} (2021-05-31, agreed): an "
+            "extension cannot shorten a deadline" in err
+        )
+    assert _saq_due(cli) == "2021-05-31"
+
+
+def test_import_measures_each_extension_against_the_one_before_it_in_the_file_and_the_store(
+    cli,
+):
+    cli("import", str(MECHANISM))
+    ext = "type: deadline_extended, review: C1-G1-NGA, step: saq, basis: agreed"
+    # extended, then extended again in the same file: both give more time
+    longer = _extensions(
+        "longer.yaml",
+        f"{{on: 2021-02-01, due: 2021-06-30, {ext}}}",
+        f"{{on: 2021-03-01, due: 2021-07-31, {ext}}}",
+    )
+    cli("import", longer)
+    assert _saq_due(cli) == "2021-07-31"
+    # the same file again, and its events in other bytes: stored already, nothing changes
+    before = events_in_store(cli)
+    assert "events: 0 added, 2 already stored" in cli("import", longer).stdout
+    Path("copy.yaml").write_text(Path(longer).read_text("utf-8") + "\n", "utf-8")
+    assert "events: 0 added, 2 already stored" in cli("import", "copy.yaml").stdout
+    assert events_in_store(cli) == before
+    # a second extension shorter than the first, in one file
+    shorter = _extensions(
+        "shorter.yaml",
+        f"{{on: 2021-04-01, due: 2021-09-30, {ext}}}",
+        f"{{on: 2021-04-02, due: 2021-08-31, {ext}}}",
+    )
+    err = refused(cli, "import", shorter)
+    assert (
+        "shorter.yaml:4: events[1].due: the new date 2021-08-31 is not after the deadline of "
+        "step saq of review C1-G1-NGA on 2021-04-02 (2021-09-30, extended)" in err
+    )
+    # and one shorter than the store's
+    late = _extensions("late.yaml", f"{{on: 2021-04-01, due: 2021-07-15, {ext}}}")
+    err = refused(cli, "import", late)
+    assert (
+        "late.yaml:3: events[0].due: the new date 2021-07-15 is not after the deadline of step "
+        "saq of review C1-G1-NGA on 2021-04-01 (2021-07-31, extended)" in err
+    )
+    assert _saq_due(cli) == "2021-07-31"

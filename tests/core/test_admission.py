@@ -410,18 +410,17 @@ def possible_histories(draw: st.DrawFn) -> list[Event]:
                 )
             )
     saq_on = START + draw(gaps)
-    for _ in range(draw(st.integers(0, 2))):
-        on = START + draw(gaps)
+    # extensions agreed while the SAQ is open (the steps after it not started yet), on
+    # different days, each after the deadline in force: the SAQ's six months (to
+    # 2021-06-01), or the one before it
+    on, due = START, date(2021, 6, 1)
+    for i in range(draw(st.integers(0, 2))):
+        on += timedelta(days=i) + draw(gaps)
+        if on >= saq_on:
+            break
         step = draw(st.sampled_from(["saq", "written_feedback", "observations"]))
-        events.append(
-            fact(
-                on.isoformat(),
-                "deadline_extended",
-                step=step,
-                due=(on + draw(gaps)).isoformat(),
-                basis="agreed",
-            )
-        )
+        due += timedelta(days=1) + draw(gaps)
+        events.append(fact(on.isoformat(), "deadline_extended", step=step, due=due, basis="agreed"))
     if not draw(st.booleans()):
         return events
     events.append(fact(saq_on.isoformat(), "saq_submitted"))

@@ -4,11 +4,12 @@ basis, and the requester is told by email."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from typer.testing import CliRunner
 
 from untoc_workflow.cli import app as cli
+from untoc_workflow.portal.extensions import extension_rows
 
 from .conftest import PEOPLE, SECRETARIAT, csrf_of, text_of
 
@@ -125,3 +126,20 @@ def test_the_answer_is_dated_and_greets_the_focal_point_as_the_record_says(rig):
         "Vienne, le 1er mars 2023",
         "Madame, Monsieur,",
     ]
+
+
+def test_a_request_is_dated_by_the_portals_day_not_the_clock(rig):
+    # the portal runs --as-of 2023-03-01 while the clock says a later day
+    rig.clock.moment = datetime(2026, 12, 7, 15, 30)
+    assert _ask(rig.sign_in(PEOPLE["fp_nga"])).status_code == 303
+    with rig.store.engine.connect() as conn:
+        (row,) = extension_rows(conn)
+    assert row.requested_at.date() == date(2023, 3, 1)
+    secretariat = rig.sign_in(SECRETARIAT)
+    listing = secretariat.get("/extensions").text
+    action = "/extensions/" + listing.split('action="/extensions/')[1].split('"')[0]
+    decision = {"decision": "approve", "due": "", "answer": "", "csrf": csrf_of(listing)}
+    assert secretariat.post(action, data=decision).status_code == 303
+    body = " ".join(text_of(rig.mailbox.wait_for(PEOPLE["fp_nga"], 2)[-1]).split())
+    assert "your request of 1 March 2023 for more time" in body
+    assert "2026" not in body

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .derive import MIGRATED, resolve_definition
+from .derive import MIGRATED, resolve_definition, review_state
 from .focal_points import FocalPointRoll, focal_points_on
 from .model import Event, Review
 from .rules import ENGINE_FACTS, RuleFacts, condition_rule
@@ -30,12 +30,13 @@ _NOMINATED = "focal_point_nominated"
 _WITHDRAWN = "focal_point_withdrawn"
 # A party's facts whose order matters (the focal-point roll).
 ORDERED_PARTY_FACTS = (_NOMINATED, _WITHDRAWN)
-# Facts whose place in a history does not matter, so only their date is checked: deadlines
-# extended (the latest wins, agreed at any time; the step they name is checked by the
-# mechanism file's own model), and the Party facts a process declares beside the focal
-# points (experts named: counts add up; `date_only_facts`). An import checks these without
-# reading the log back: a large Mechanism holds mostly extensions.
-DATE_ONLY_FACTS = ("deadline_extended",)
+# Facts whose place in a history does not matter, so only their date is checked: the Party
+# facts a process declares beside the focal points (experts named: counts add up;
+# `date_only_facts`). An import checks these without reading the log back. A deadline
+# extended is not one of them: it must lengthen the deadline in force on its day, so it is
+# measured against the review's fold on that day (`review_refusals`).
+DATE_ONLY_FACTS: tuple[str, ...] = ()
+_EXTENDED = "deadline_extended"
 # The Party's facts of the engine (focal points); a process declares its own (scope party).
 _ENGINE_PARTY_FACTS = frozenset(k for k, scope in ENGINE_FACTS.items() if scope == "party")
 
@@ -263,6 +264,7 @@ def review_refusals(
         if not is_new(e):
             ledger.note_recorded(e)
     out: list[Refusal] = []
+    admitted: list[Event] = []
     for e in ordered:
         new = is_new(e)
         if new:
@@ -271,6 +273,49 @@ def review_refusals(
                 out.append(why)
                 continue
         ledger.apply(e)
+        admitted.append(e)
+    out.extend(_extension_refusals(definition, review, admitted, is_new, roll))
+    return out
+
+
+def _extension_refusals(
+    definition: Folded,
+    review: Review,
+    admitted: Sequence[Event],
+    is_new: Callable[[Event], bool],
+    roll: FocalPointRoll,
+) -> list[Refusal]:
+    """Every new `deadline_extended` of the review that gives no more time
+    (`extension_refusal`), each measured against the deadline in force just before it: the
+    review folded on its day with the extensions admitted before it (recorded, or earlier
+    in the file), by date then arrival. One fold per new extension; none for a review that
+    receives none."""
+    if not any(e.type == _EXTENDED and is_new(e) for e in admitted):
+        return []
+    by_arrival = sorted(admitted, key=lambda e: (e.on, e.seq))
+    others = [e for e in by_arrival if e.type != _EXTENDED]
+    migrations = [e for e in others if e.type == MIGRATED]
+    in_force: dict[str, Event] = {}  # step -> the latest extension admitted so far
+    out: list[Refusal] = []
+    for e in by_arrival:
+        if e.type != _EXTENDED:
+            continue
+        if is_new(e):
+            state = review_state(
+                definition,
+                review,
+                others,
+                roll,
+                e.on,
+                notifications=False,
+                extensions=in_force,
+                migrations=migrations,
+            )
+            why = extension_refusal(state, e)
+            if why is not None:
+                out.append(why)
+                continue
+        in_force[str(e.data.get("step"))] = e
     return out
 
 

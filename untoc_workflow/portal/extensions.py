@@ -119,7 +119,8 @@ def request_extension(
     if waiting is not None and not may_request_extension(who, review, waiting):
         raise NotAllowed("request_extension")
     reason = reason.strip()
-    problems = date_problems(view, review.review, step, due, view.today())
+    today = view.today()
+    problems = date_problems(view, review.review, step, due, today)
     if not reason:
         problems.append(Problem("say why more time is needed", path="reason"))
     if len(reason) > MAX_REASON:
@@ -154,7 +155,9 @@ def request_extension(
                 requested_by=who.email,
                 requested_due=due,
                 reason=reason,
-                requested_at=now,
+                # dated by the portal's day (its --as-of), as the approval is: the answer
+                # names the day of the request; the clock gives only the time of day
+                requested_at=datetime.combine(today, now.time()),
                 status=REQUESTED,
             )
         ).inserted_primary_key[0]

@@ -67,7 +67,8 @@ def refused_facts(
     from ..definitions import definitions_of
 
     definitions = definitions_of(catalog)
-    date_only = ", ".join(f"'{kind}'" for kind in date_only_facts(definitions))
+    # '' when there is none: `IN ()` is no SQL
+    date_only = ", ".join(f"'{kind}'" for kind in date_only_facts(definitions)) or "''"
     # facts whose place does not matter can only be later than the command: only those
     # are read back
     out: list[Refusal] = []
