@@ -153,7 +153,7 @@ def publish_boards(store: Any, definition: Any, as_of: date) -> dict[str, int]:
             f"Deadlines in the 30 days from {as_of}",
         ),
         "awaiting-approval": (
-            awaiting_approval(store),
+            awaiting_approval(store, definition=definition),
             "Escalations held for the secretariat's approval (the approval flow asks for them)",
         ),
     }

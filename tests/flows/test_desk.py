@@ -98,8 +98,11 @@ def test_the_message_gives_the_reviews_latest_open_step_not_the_one_its_run_wait
 def test_a_review_at_its_last_stage_with_publication_open_is_not_called_complete(store, definition):
     deu, snapshot = at(store, definition, "C1-G1-DEU")
     message = state_message(deu, definition, snapshot.parties)
-    assert "Review complete" not in message
-    assert message.startswith("Review at its last stage (completed) with 2 steps still open: ")
+    assert "complete (" not in message
+    # a country review, in the glossary's word (not "Review", which reads like a verb)
+    assert message.startswith(
+        "Country review at its last stage (completed) with 2 steps still open: "
+    )
     assert "step:publication" in run_tags(deu) and "step:done" not in run_tags(deu)
 
 
@@ -279,7 +282,7 @@ def test_who_recorded_a_fact_is_kept_in_its_note_and_read_back(store, definition
 
     after, snapshot = at(store, definition, "C1-G2-FRA")
     md = timeline_markdown(after, definition, snapshot.parties, snapshot.events, [], "now")
-    assert "| 20 November 2021 | focal point nominated (Peru) - by note verbale | M. Rossi |" in md
+    assert "| 20 November 2021 | Focal point nominated (Peru) - by note verbale | M. Rossi |" in md
     assert "| Nomination of focal points | done |" in md
     assert artifact_key("C1-G2-FRA") == "review-c1-g2-fra"
 
@@ -413,4 +416,4 @@ def test_the_timeline_lists_the_go_live_letter_that_listed_the_review(store, def
     nga, snapshot = at(store, definition, "C1-G1-NGA")
     md = timeline_markdown(nga, definition, snapshot.parties, snapshot.events, notices, "now")
     assert "No notice recorded for this review yet." not in md
-    assert "| 2022-06-20 | every step outstanding | go-live letter | A. Bello | pending |" in md
+    assert "| 20 June 2022 | every step outstanding | go-live letter | A. Bello | pending |" in md
