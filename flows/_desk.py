@@ -136,6 +136,7 @@ def publish_boards(store: Any, definition: Any, as_of: date) -> dict[str, int]:
     from untoc_workflow.core import mechanism_states
     from untoc_workflow.orchestration.boards import (
         awaiting_approval,
+        un_date,
         due_soon,
         in_lines,
         late_reviews,
@@ -146,11 +147,11 @@ def publish_boards(store: Any, definition: Any, as_of: date) -> dict[str, int]:
     tables = {
         "late-reviews": (
             in_lines(late_reviews(states, definition, snapshot.parties)),
-            f"Every step past its deadline on {as_of}, the latest first",
+            f"Every step past its deadline on {un_date(as_of)}, the latest first",
         ),
         "due-soon": (
             in_lines(due_soon(states, definition, snapshot.parties, as_of)),
-            f"Deadlines in the 30 days from {as_of}",
+            f"Deadlines in the 30 days from {un_date(as_of)}",
         ),
         "awaiting-approval": (
             awaiting_approval(store, definition=definition),

@@ -335,6 +335,37 @@ def test_the_desk_shows_the_long_texts_of_its_tables_on_short_lines_and_nothing_
     assert list(shown) == list(row)  # the columns in their order
 
 
+def test_the_presidents_summary_is_headed_without_a_review_and_shown_line_for_line():
+    # the President's summary belongs to no one review: its heading had an empty place
+    # ("1.  - [UNTOC] For the President ..."), and its list of Parties ran into one
+    # paragraph in the UI, which draws a description as markdown
+    letter = (
+        "Excellency,\n\nThe secretariat has the honour ...\n"
+        "1. Afghanistan\n   Review C1-G1-MNG, Mongolia: Nomination of focal points\n"
+        "2. Albania\n   Review C1-G1-ALB, Albania: Self-assessment questionnaire"
+    )
+    held = [
+        {
+            "key": "presidency/2024-04",
+            "review": "",
+            "subject": "[UNTOC] For the President of the Conference: Parties with late steps",
+            "to": "Presidency of the Conference <cop.presidency@example.org>",
+            "text": letter,
+        }
+    ]
+    decision = approval_form(held).model_json_schema()["properties"]["decision_1"]
+    assert decision["title"] == (
+        "1. [UNTOC] For the President of the Conference: Parties with late steps - to "
+        "Presidency of the Conference <cop.presidency@example.org>"
+    )
+    # a fenced block: markdown keeps every line of it as it is
+    assert decision["description"].startswith(f"```text\n{letter}\n```\n\n")
+    assert decisions(held, {"decided_by": "A. Officer"}).problems == [
+        "1. [UNTOC] For the President of the Conference: Parties with late steps: "
+        "no decision given"
+    ]
+
+
 def test_the_approval_form_lists_each_held_escalation_and_a_rejection_needs_a_reason():
     held = [
         {"key": "k1", "review": "C1-G1-NGA", "subject": "Escalation", "to": "Presidency"},

@@ -200,9 +200,11 @@ def test_the_review_runs_deployment_names_every_loaded_process(monkeypatch):
     from flows.serve import review_runs_description
 
     said = review_runs_description()
+    assert said.startswith("One long-running run per review, suspended at the step it waits")
     assert "country reviews (UNTOC)" in said and "integrity reviews (CSACG)" in said, said
     alone = review_runs_description(load_definitions(str(IR_DEFS), only=True))
-    assert "integrity reviews (CSACG)" in alone and not untrue(alone.replace("_", "")), alone
+    assert alone.endswith(": integrity reviews (CSACG)."), alone
+    assert not untrue(alone), alone
 
 
 def test_the_runs_figures_are_those_of_untoc_status_on_the_same_day(untoc_cli, store_url):

@@ -106,8 +106,7 @@ def runs_description(definitions: Any) -> str:
             tag = getattr(d, "tag", None)
             words = term(d, "country_review", count=2)
             seen[d.process] = f"{words} ({tag})" if tag else words
-    kinds = ", ".join(seen.values()) or "reviews"
-    return (
-        f"One long-running run per review ({kinds}), suspended at the step it waits for; "
-        "it moves on when the fact is recorded."
-    )
+    head = "One long-running run per review, suspended at the step it waits for"
+    if not seen:
+        return f"{head}."
+    return f"{head}: {'; '.join(seen.values())}."
