@@ -361,8 +361,7 @@ def test_the_presidents_summary_is_headed_without_a_review_and_shown_line_for_li
     # a fenced block: markdown keeps every line of it as it is
     assert decision["description"].startswith(f"```text\n{letter}\n```\n\n")
     assert decisions(held, {"decided_by": "A. Officer"}).problems == [
-        "1. [UNTOC] For the President of the Conference: Parties with late steps: "
-        "no decision given"
+        "1. [UNTOC] For the President of the Conference: Parties with late steps: no decision given"
     ]
 
 
