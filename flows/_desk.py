@@ -136,10 +136,10 @@ def publish_boards(store: Any, definition: Any, as_of: date) -> dict[str, int]:
     from untoc_workflow.core import mechanism_states
     from untoc_workflow.orchestration.boards import (
         awaiting_approval,
-        un_date,
         due_soon,
         in_lines,
         late_reviews,
+        un_date,
     )
 
     snapshot = store.snapshot()

@@ -358,8 +358,12 @@ def test_the_presidents_summary_is_headed_without_a_review_and_shown_line_for_li
         "1. [UNTOC] For the President of the Conference: Parties with late steps - to "
         "Presidency of the Conference <cop.presidency@example.org>"
     )
-    # a fenced block: markdown keeps every line of it as it is
-    assert decision["description"].startswith(f"```text\n{letter}\n```\n\n")
+    # every line a paragraph of its own: markdown runs the lines of a paragraph together
+    assert decision["description"].startswith(
+        "Excellency,\n\nThe secretariat has the honour ...\n\n1. Afghanistan\n\n"
+        "Review C1-G1-MNG, Mongolia: Nomination of focal points\n\n2. Albania\n\n"
+        "Review C1-G1-ALB, Albania: Self-assessment questionnaire\n\nRequired unless"
+    ), decision["description"]
     assert decisions(held, {"decided_by": "A. Officer"}).problems == [
         "1. [UNTOC] For the President of the Conference: Parties with late steps: no decision given"
     ]
@@ -401,7 +405,8 @@ def test_the_approval_form_shows_each_letter_demands_decisions_and_reasons_and_a
     ]
     form = approval_form(held)
     schema = form.model_json_schema()
-    assert "Excellency,\nI write" in schema["properties"]["decision_1"]["description"]
+    # line for line: each line of the letter a paragraph of the UI's markdown
+    assert "Excellency,\n\nI write" in schema["properties"]["decision_1"]["description"]
     assert "Second letter" in schema["properties"]["decision_2"]["description"]
 
     def refused(answer: dict) -> bool:

@@ -10,7 +10,6 @@ line calls, so the outbox cannot tell where a decision came from except by its a
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -84,12 +83,11 @@ def letter_label(i: int, row: Mapping[str, Any]) -> str:
 
 
 def as_written(letter: str) -> str:
-    """The letter's text as the form shows it, line for line: the UI draws a description
-    as markdown, which ran the lines of a list (the President's summary) into one
-    paragraph; a fenced block keeps them as they leave."""
-    longest = max((len(run) for run in re.findall(r"`+", letter)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{letter}\n{fence}"
+    """The letter's text as the form shows it, line for line. The UI draws a description
+    as markdown and runs the lines of a paragraph together: the President's summary's list
+    of Parties and their reviews read as one paragraph (and a fenced block, tried, was run
+    together too). Each line is shown as a paragraph of its own."""
+    return "\n\n".join(line.strip() for line in letter.splitlines() if line.strip())
 
 
 def approval_form(held: Sequence[Mapping[str, Any]]) -> type[BaseModel]:
