@@ -335,10 +335,9 @@ def test_the_desk_shows_the_long_texts_of_its_tables_on_short_lines_and_nothing_
     assert list(shown) == list(row)  # the columns in their order
 
 
-def test_the_presidents_summary_is_headed_without_a_review_and_shown_line_for_line():
+def test_the_presidents_summary_is_headed_without_an_empty_place_for_a_review():
     # the President's summary belongs to no one review: its heading had an empty place
-    # ("1.  - [UNTOC] For the President ..."), and its list of Parties ran into one
-    # paragraph in the UI, which draws a description as markdown
+    # ("1.  - [UNTOC] For the President ...")
     letter = (
         "Excellency,\n\nThe secretariat has the honour ...\n"
         "1. Afghanistan\n   Review C1-G1-MNG, Mongolia: Nomination of focal points\n"
@@ -358,12 +357,7 @@ def test_the_presidents_summary_is_headed_without_a_review_and_shown_line_for_li
         "1. [UNTOC] For the President of the Conference: Parties with late steps - to "
         "Presidency of the Conference <cop.presidency@example.org>"
     )
-    # every line a paragraph of its own: markdown runs the lines of a paragraph together
-    assert decision["description"].startswith(
-        "Excellency,\n\nThe secretariat has the honour ...\n\n1. Afghanistan\n\n"
-        "Review C1-G1-MNG, Mongolia: Nomination of focal points\n\n2. Albania\n\n"
-        "Review C1-G1-ALB, Albania: Self-assessment questionnaire\n\nRequired unless"
-    ), decision["description"]
+    assert decision["description"].startswith(f"{letter}\n\nRequired unless")
     assert decisions(held, {"decided_by": "A. Officer"}).problems == [
         "1. [UNTOC] For the President of the Conference: Parties with late steps: no decision given"
     ]
@@ -405,8 +399,7 @@ def test_the_approval_form_shows_each_letter_demands_decisions_and_reasons_and_a
     ]
     form = approval_form(held)
     schema = form.model_json_schema()
-    # line for line: each line of the letter a paragraph of the UI's markdown
-    assert "Excellency,\n\nI write" in schema["properties"]["decision_1"]["description"]
+    assert "Excellency,\nI write" in schema["properties"]["decision_1"]["description"]
     assert "Second letter" in schema["properties"]["decision_2"]["description"]
 
     def refused(answer: dict) -> bool:

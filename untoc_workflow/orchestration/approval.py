@@ -82,14 +82,6 @@ def letter_label(i: int, row: Mapping[str, Any]) -> str:
     return f"{i}. {review}{row['subject']} - to {row['to']}"
 
 
-def as_written(letter: str) -> str:
-    """The letter's text as the form shows it, line for line. The UI draws a description
-    as markdown and runs the lines of a paragraph together: the President's summary's list
-    of Parties and their reviews read as one paragraph (and a fenced block, tried, was run
-    together too). Each line is shown as a paragraph of its own."""
-    return "\n\n".join(line.strip() for line in letter.splitlines() if line.strip())
-
-
 def approval_form(held: Sequence[Mapping[str, Any]]) -> type[BaseModel]:
     """Who decides, approve-all, then one decision (required) and one reason (required to
     reject) per held letter, the letter's text under its decision."""
@@ -120,7 +112,7 @@ def approval_form(held: Sequence[Mapping[str, Any]]) -> type[BaseModel]:
             Field(
                 None,
                 title=label,
-                description=(f"{as_written(letter)}\n\n" if letter else "")
+                description=(f"{letter}\n\n" if letter else "")
                 + f"Required unless every letter is approved above (outbox key {row['key']}).",
             ),
         )
