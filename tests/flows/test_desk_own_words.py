@@ -119,6 +119,10 @@ def test_a_party_the_step_awaits_is_named_by_the_groups_role_in_its_form(tmp_pat
     )
     assert untitled != text
     (tmp_path / "integrity_review.yaml").write_text(untitled, encoding="utf-8")
+    # the group's Mechanism beside it (its members, regional groups and convention)
+    (tmp_path / "mechanism.yaml").write_text(
+        (IR_DEFS / "mechanism.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     own = load_process(tmp_path / "integrity_review.yaml")
     untoc = load_process(BUNDLED_DEFS / "country_review.yaml")
     from untoc_workflow.store import open_store
