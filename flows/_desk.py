@@ -139,6 +139,7 @@ def publish_boards(store: Any, definition: Any, as_of: date) -> dict[str, int]:
         due_soon,
         in_lines,
         late_reviews,
+        un_date,
     )
 
     snapshot = store.snapshot()
@@ -146,14 +147,14 @@ def publish_boards(store: Any, definition: Any, as_of: date) -> dict[str, int]:
     tables = {
         "late-reviews": (
             in_lines(late_reviews(states, definition, snapshot.parties)),
-            f"Every step past its deadline on {as_of}, the latest first",
+            f"Every step past its deadline on {un_date(as_of)}, the latest first",
         ),
         "due-soon": (
             in_lines(due_soon(states, definition, snapshot.parties, as_of)),
-            f"Deadlines in the 30 days from {as_of}",
+            f"Deadlines in the 30 days from {un_date(as_of)}",
         ),
         "awaiting-approval": (
-            awaiting_approval(store),
+            awaiting_approval(store, definition=definition),
             "Escalations held for the secretariat's approval (the approval flow asks for them)",
         ),
     }

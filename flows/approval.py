@@ -52,7 +52,7 @@ async def escalation_approval() -> dict[str, Any]:
     totals: dict[str, Any] = {"held": 0, "approved": 0, "rejected": 0, "by": None}
     attempt, problems = 0, []
     while True:
-        held = awaiting_approval(store, with_text=True)
+        held = awaiting_approval(store, with_text=True, definition=_store.definition())
         if not held:
             if not totals["held"]:
                 logger.info("no escalation awaits approval")

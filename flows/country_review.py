@@ -1,4 +1,4 @@
-"""One long-running flow run per country review, suspended at the human step it waits for.
+"""One long-running flow run per review, suspended at the human step it waits for.
 
 The body rebuilds the review's position from the event log on every execution: Prefect
 re-executes a resumed run from the top, and an already-answered suspend key returns its
@@ -32,6 +32,7 @@ from untoc_workflow.orchestration import (
     state_message,
 )
 from untoc_workflow.orchestration.forms import chosen_fact
+from untoc_workflow.orchestration.own_words import review_word
 from untoc_workflow.orchestration.runs import aresume_waiting_runs
 from untoc_workflow.orchestration.timeline import artifact_key, review_notices, timeline_markdown
 
@@ -56,14 +57,17 @@ async def _show(position: Any, definition: Any, snapshot: Any, message: str) -> 
         message,
     )
     await _desk.publish_markdown(
-        artifact_key(position.review), markdown, f"Timeline of review {position.review}"
+        artifact_key(position.review),
+        markdown,
+        f"Timeline of {review_word(position.definition)} {position.review}",
     )
 
 
 @flow(name=FLOW_NAME, persist_result=True, log_prints=False)
 @_store.refuses_cleanly
 async def country_review(review_id: str) -> dict[str, Any]:
-    """Follow review `review_id` until its observations are agreed."""
+    """Follow one review, of whichever process and version it runs, from the event log:
+    suspended at the step it waits for, until its process's last step is done."""
     logger = get_run_logger()
     store, definition = _store.store(), _store.definition()
     attempt, seen, refused = 0, None, None
@@ -126,7 +130,11 @@ async def country_review(review_id: str) -> dict[str, Any]:
 
 def serve_reviews(*, limit: int | None = None) -> None:
     """Serve the country-review deployment from this process (the embedded default)."""
-    country_review.serve(name=FLOW_NAME, limit=limit, tags=["untoc"])
+    from flows.serve import review_runs_description
+
+    country_review.serve(
+        name=FLOW_NAME, limit=limit, tags=["untoc"], description=review_runs_description()
+    )
 
 
 if __name__ == "__main__":

@@ -45,9 +45,28 @@ def default_limit() -> int:
     return max(2, PER_CORE * (os.cpu_count() or 1))
 
 
+def review_runs_description(definitions: object = None) -> str:
+    """The country-review deployment's description, naming the reviews of every process
+    loaded (the flow's name is the deployment's; its runs are of any process)."""
+    from untoc_workflow.orchestration.own_words import runs_description
+
+    if definitions is None:
+        from untoc_workflow.definitions import load_definitions
+        from untoc_workflow.errors import InputError
+        from untoc_workflow.settings import load_settings
+
+        try:
+            definitions = load_definitions(load_settings().definitions_folders)
+        except InputError:  # the runs will say why; the description names no process
+            definitions = ()
+    return runs_description(definitions)
+
+
 def deployments(*, schedules: bool = True) -> list:  # type: ignore[type-arg]
     return [
-        country_review.to_deployment(name="country-review", tags=["untoc"]),
+        country_review.to_deployment(
+            name="country-review", tags=["untoc"], description=review_runs_description()
+        ),
         escalation_approval.to_deployment(
             name="escalation-approval", tags=["untoc"], concurrency_limit=ONE_AT_A_TIME
         ),

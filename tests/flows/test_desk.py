@@ -98,8 +98,11 @@ def test_the_message_gives_the_reviews_latest_open_step_not_the_one_its_run_wait
 def test_a_review_at_its_last_stage_with_publication_open_is_not_called_complete(store, definition):
     deu, snapshot = at(store, definition, "C1-G1-DEU")
     message = state_message(deu, definition, snapshot.parties)
-    assert "Review complete" not in message
-    assert message.startswith("Review at its last stage (completed) with 2 steps still open: ")
+    assert "complete (" not in message
+    # a country review, in the glossary's word (not "Review", which reads like a verb)
+    assert message.startswith(
+        "Country review at its last stage (completed) with 2 steps still open: "
+    )
     assert "step:publication" in run_tags(deu) and "step:done" not in run_tags(deu)
 
 
@@ -279,7 +282,7 @@ def test_who_recorded_a_fact_is_kept_in_its_note_and_read_back(store, definition
 
     after, snapshot = at(store, definition, "C1-G2-FRA")
     md = timeline_markdown(after, definition, snapshot.parties, snapshot.events, [], "now")
-    assert "| 20 November 2021 | focal point nominated (Peru) - by note verbale | M. Rossi |" in md
+    assert "| 20 November 2021 | Focal point nominated (Peru) - by note verbale | M. Rossi |" in md
     assert "| Nomination of focal points | done |" in md
     assert artifact_key("C1-G2-FRA") == "review-c1-g2-fra"
 
@@ -330,6 +333,34 @@ def test_the_desk_shows_the_long_texts_of_its_tables_on_short_lines_and_nothing_
         "deadline": "20 December 2021",
     }
     assert list(shown) == list(row)  # the columns in their order
+
+
+def test_the_presidents_summary_is_headed_without_an_empty_place_for_a_review():
+    # the President's summary belongs to no one review: its heading had an empty place
+    # ("1.  - [UNTOC] For the President ...")
+    letter = (
+        "Excellency,\n\nThe secretariat has the honour ...\n"
+        "1. Afghanistan\n   Review C1-G1-MNG, Mongolia: Nomination of focal points\n"
+        "2. Albania\n   Review C1-G1-ALB, Albania: Self-assessment questionnaire"
+    )
+    held = [
+        {
+            "key": "presidency/2024-04",
+            "review": "",
+            "subject": "[UNTOC] For the President of the Conference: Parties with late steps",
+            "to": "Presidency of the Conference <cop.presidency@example.org>",
+            "text": letter,
+        }
+    ]
+    decision = approval_form(held).model_json_schema()["properties"]["decision_1"]
+    assert decision["title"] == (
+        "1. [UNTOC] For the President of the Conference: Parties with late steps - to "
+        "Presidency of the Conference <cop.presidency@example.org>"
+    )
+    assert decision["description"].startswith(f"{letter}\n\nRequired unless")
+    assert decisions(held, {"decided_by": "A. Officer"}).problems == [
+        "1. [UNTOC] For the President of the Conference: Parties with late steps: no decision given"
+    ]
 
 
 def test_the_approval_form_lists_each_held_escalation_and_a_rejection_needs_a_reason():
@@ -413,4 +444,4 @@ def test_the_timeline_lists_the_go_live_letter_that_listed_the_review(store, def
     nga, snapshot = at(store, definition, "C1-G1-NGA")
     md = timeline_markdown(nga, definition, snapshot.parties, snapshot.events, notices, "now")
     assert "No notice recorded for this review yet." not in md
-    assert "| 2022-06-20 | every step outstanding | go-live letter | A. Bello | pending |" in md
+    assert "| 20 June 2022 | every step outstanding | go-live letter | A. Bello | pending |" in md

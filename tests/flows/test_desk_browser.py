@@ -245,7 +245,7 @@ def test_the_secretariat_reads_the_desk_and_records_written_feedback_in_the_form
     versions = http.post("/artifacts/filter", json=body).json()
     assert len(versions) == 2, [v["created"] for v in versions]
     timeline = versions[0]["data"]
-    assert f"| written feedback submitted (Serbia) | {RECORDER} |" in timeline
+    assert f"| Written feedback received (Serbia) | {RECORDER} |" in timeline
     assert "| Self-assessment questionnaire | done | 30 June 2021 | agreed at the preliminary" in (
         timeline
     )

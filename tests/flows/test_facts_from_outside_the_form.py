@@ -186,7 +186,7 @@ def test_a_focal_point_recorded_with_untoc_record_resumes_every_run_of_the_party
     )
     assert waits_only_for_panama(api.run("C1-G7-PAN")["state"]["message"])
     # every review of Kenya shows who recorded its focal point
-    assert "| 2 February 2024 | focal point nominated (Kenya) | A. Clerk |" in timeline(
+    assert "| 2 February 2024 | Focal point nominated (Kenya) | A. Clerk |" in timeline(
         api, "C1-G7-CHL"
     )
 
@@ -226,7 +226,7 @@ def test_a_focal_point_entered_in_one_runs_form_moves_the_partys_other_runs(serv
             lambda r=review: at_step(api, r, "preliminary-consultation"),
             STEP_TIMEOUT,
         )
-    assert "| 3 February 2024 | focal point nominated (Panama) | M. Rossi |" in timeline(
+    assert "| 3 February 2024 | Focal point nominated (Panama) | M. Rossi |" in timeline(
         api, "C1-G7-ITA"
     )
     # nothing is left for `untoc flows sync` to catch up in this store

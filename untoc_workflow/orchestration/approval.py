@@ -74,6 +74,14 @@ def _reason_required(count: int) -> Any:
     return extra
 
 
+def letter_label(i: int, row: Mapping[str, Any]) -> str:
+    """A held letter's heading in the form: its number, its review (a letter of no one
+    review, the President's summary, has none: no empty place for it), subject and
+    addressee."""
+    review = f"{row['review']} - " if row.get("review") else ""
+    return f"{i}. {review}{row['subject']} - to {row['to']}"
+
+
 def approval_form(held: Sequence[Mapping[str, Any]]) -> type[BaseModel]:
     """Who decides, approve-all, then one decision (required) and one reason (required to
     reject) per held letter, the letter's text under its decision."""
@@ -97,7 +105,7 @@ def approval_form(held: Sequence[Mapping[str, Any]]) -> type[BaseModel]:
         ),
     }
     for i, row in enumerate(held, 1):
-        label = f"{i}. {row['review']} - {row['subject']} - to {row['to']}"
+        label = letter_label(i, row)
         letter = str(row.get("text") or "").strip()
         fields[f"decision_{i}"] = (
             Literal[APPROVE, REJECT, HOLD] | None,
@@ -134,14 +142,17 @@ def decisions(
             if why:
                 out.reject[row["key"]] = why
             else:
-                out.problems.append(
-                    f"{i}. {row['review']} - {row['subject']}: a rejection needs a reason"
-                )
+                out.problems.append(f"{_named(i, row)}: a rejection needs a reason")
         elif choice == APPROVE or every:
             out.approve.append(row["key"])
         elif choice is None:
-            out.problems.append(f"{i}. {row['review']} - {row['subject']}: no decision given")
+            out.problems.append(f"{_named(i, row)}: no decision given")
     return out
+
+
+def _named(i: int, row: Mapping[str, Any]) -> str:
+    review = f"{row['review']} - " if row.get("review") else ""
+    return f"{i}. {review}{row['subject']}"
 
 
 def record_decisions(store: Store, decided: Decisions, at: datetime) -> dict[str, list[str]]:

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from .desk import deadline_source, party_names, review_definition, step_label, un_date
+from .desk import (
+    deadline_source,
+    party_names,
+    review_definition,
+    step_label,
+    stored_date,
+    un_date,
+)
 
 if TYPE_CHECKING:
     from ..core.state import ReviewState
@@ -90,12 +97,17 @@ def _wrapped(text: str) -> str:
     return "\n".join(lines)
 
 
-def awaiting_approval(store: Store, *, with_text: bool = False) -> list[dict[str, Any]]:
+def awaiting_approval(
+    store: Store, *, with_text: bool = False, definition: Definitions | None = None
+) -> list[dict[str, Any]]:
     """Escalations held for the secretariat's approval (outbox rows awaiting_approval);
-    with `with_text`, each letter's text too (what the approval form shows to be signed)."""
+    with `with_text`, each letter's text too (what the approval form shows to be signed).
+    With `definition` (the catalog), each step by its title in its review's process."""
     sql = text(
-        "SELECT key, review_id, step, rung, role, recipient_name, recipient, subject, due_on,"
-        " body_text FROM outbox WHERE status = 'awaiting_approval' ORDER BY review_id, due_on, id"
+        "SELECT o.key, o.review_id, o.step, o.rung, o.role, o.recipient_name, o.recipient,"
+        " o.subject, o.due_on, o.body_text, r.process, r.process_version"
+        " FROM outbox o LEFT JOIN review r ON r.id = o.review_id"
+        " WHERE o.status = 'awaiting_approval' ORDER BY o.review_id, o.due_on, o.id"
     )
     with store.engine.connect() as conn:
         rows = conn.execute(sql).all()
@@ -103,11 +115,32 @@ def awaiting_approval(store: Store, *, with_text: bool = False) -> list[dict[str
         {
             "key": r.key,
             "review": r.review_id or "",
-            "step": r.step or "",
+            "step": _step_title(definition, r.process, r.process_version, r.step),
             "to": f"{r.recipient_name} <{r.recipient}>" if r.recipient_name else r.recipient,
             "subject": r.subject,
-            "due on": str(r.due_on),
+            "due on": stored_date(r.due_on),
             **({"text": r.body_text} if with_text else {}),
         }
         for r in rows
     ]
+
+
+def _step_title(definition: Any, process: str | None, version: int | None, step: str | None) -> str:
+    """A held letter's step by its title in its review's process (its id when the process
+    or the step is not loaded; nothing for a letter of no step)."""
+    if not step:
+        return ""
+    if definition is None or not process:
+        return step.replace("_", " ")
+    from ..definitions.catalog import ProcessCatalog
+    from ..errors import InputError
+
+    try:
+        own = (
+            definition.resolve(process, version)
+            if isinstance(definition, ProcessCatalog)
+            else definition
+        )
+        return str(own.step(step).label())
+    except (InputError, KeyError, StopIteration):
+        return step.replace("_", " ")

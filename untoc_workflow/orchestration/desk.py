@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..core.state import Deadline
+from .own_words import declared_stage_title, numbered, process_tag, review_word, stage_words
 from .position import Position
 
 if TYPE_CHECKING:
@@ -28,6 +29,17 @@ ON_TIME = "late:no"
 def un_date(day: date) -> str:
     """A date as the secretariat writes it in English: 11 October 2021."""
     return f"{day.day} {day:%B %Y}"
+
+
+def stored_date(value: Any) -> str:
+    """A date the store gives back (a date, or its ISO text in SQLite) as the desk writes
+    dates: 16 April 2024."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return str(value)
+    return un_date(value) if isinstance(value, date) else str(value)
 
 
 def deadline_source(deadline: Deadline, own: Any = None) -> str:
@@ -175,11 +187,15 @@ def state_message(
     entered it sees why nothing moved. A review at its last stage with a step still open
     (publication) is not called complete."""
     steps = open_steps(position)
+    own = review_definition(definition, position.state)
+    review = review_word(own, cap=True)  # "Country review", "Integrity review"
     if position.complete and not steps:
-        return f"Review complete ({position.state.stage.replace('_', ' ')})"
+        # the last stage by its title, when the process gives one ("Endorsed by the Plenary")
+        title = declared_stage_title(own, position.state.stage)
+        return f"{review} complete" + (f" ({title})" if title else "")
     if position.complete:
-        stage = position.state.stage.replace("_", " ")
-        head = f"Review at its last stage ({stage}) with {_count(len(steps))} still open"
+        stage = stage_words(own, position.state.stage)
+        head = f"{review} at its last stage ({stage}) with {_count(len(steps))} still open"
         line = f"{head}: {_step_words(steps[0], definition, position, parties)}"
     else:
         step = worst_step(position)
@@ -218,9 +234,10 @@ def run_tags(position: Position) -> list[str]:
     `party:` for every Party of the review (a Party's fact finds the runs it may resume)."""
     state = position.state
     tags = [
-        "untoc",
-        f"group:{state.group}",
-        f"cluster:{state.cluster}",
+        # the review's own process (`untoc`, `csacg`), its group and cluster if it has any
+        process_tag(position.definition),
+        *([f"group:{state.group}"] if numbered(state.group) else []),
+        *([f"cluster:{state.cluster}"] if numbered(state.cluster) else []),
         f"reviewed:{state.reviewed}",
         *(f"reviewer:{p}" for p in state.reviewers),
         *(f"party:{p}" for p in dict.fromkeys([state.reviewed, *state.reviewers])),

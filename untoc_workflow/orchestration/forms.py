@@ -24,6 +24,7 @@ from pydantic.fields import FieldInfo
 from ..languages import ENGLISH_NAMES as LANGUAGE_NAMES
 from ..languages import UN_LANGUAGES
 from .facts import Fact, fact_model
+from .own_words import party_word, reviewed_word, reviewer_word, speaks_own_words
 from .position import Position, recordable_fact
 from .vocabulary import GENDERS, FactInput
 
@@ -31,13 +32,16 @@ _LANGUAGES_SHOWN = ", ".join(f"{LANGUAGE_NAMES[c]} ({c})" for c in UN_LANGUAGES)
 _MAX_LIST = 100  # the mechanism file's bound on a list field (mechanism_file/facts.py)
 _MAX_LANGUAGES = 3  # working languages of a review (mechanism-file.md: 0-3 codes)
 
-# Who a `party` field names, by who completes the step (`completed_by.from`), when the
-# definition gives the field no title of its own.
-_PARTY_TITLES = {
-    "each_reviewer": "Reviewing State party",
-    "any_reviewer": "Reviewing State party",
-    "reviewed": "State party under review",
-}
+
+def party_title(own: Any, source: str) -> str:
+    """Who a `party` field names, by who completes the step (`completed_by.from`), when the
+    definition gives the field no title of its own: in the process's words ("Assessing
+    member"), else the glossary's ("Reviewing State party", "State party under review")."""
+    if source in ("each_reviewer", "any_reviewer"):
+        return reviewer_word(own, cap=True)
+    if source == "reviewed":
+        return reviewed_word(own, cap=True)
+    return party_word(own) if speaks_own_words(own) else "Party"
 
 
 # The Prefect server checks a resume against the form's JSON Schema but not its formats:
@@ -128,7 +132,7 @@ def _input(
         if not spec.optional and len(awaited) == 1:
             default = awaited[0]
         if not spec.title.get("en"):
-            title = _PARTY_TITLES.get(source, "Party")
+            title = party_title(position.definition, source)
         info["description"] = f"One of {_names(awaited, parties)}" + (
             "; leave empty when it is joint" if spec.optional and source == "each_reviewer" else ""
         )
@@ -288,7 +292,9 @@ def resume_form(
             heading = shown.title
             if info.title != heading:
                 heading = (
-                    "State party" if widened is not annotation else f"{heading} / {info.title}"
+                    party_word(position.definition)
+                    if widened is not annotation
+                    else f"{heading} / {info.title}"
                 )
             fields[name] = (widened, FieldInfo.merge_field_infos(shown, title=heading))
     for name, words in said.items():

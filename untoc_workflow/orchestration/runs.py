@@ -38,20 +38,42 @@ def api_configured() -> bool:
     return bool(os.environ.get("PREFECT_API_URL"))
 
 
-def review_tags(review: Review) -> list[str]:
-    """Tags a review's run starts with: group, cluster and each Party's role, to filter in the
-    UI, and `party:` for each Party, to find the runs a Party's fact (a focal point named)
-    may resume. The run adds its step and lateness once it knows them (`run_tags`)."""
+def review_tags(review: Review, definition: Definitions | None = None) -> list[str]:
+    """Tags a review's run starts with: its process (`untoc`, `csacg`: the process's `tag`,
+    read in `definition`, the catalog; else the process's id), group and cluster (when its
+    process numbers its reviews in any) and each Party's role, to filter in the UI, and
+    `party:` for each Party, to find the runs a Party's fact (a focal point named) may
+    resume. The run adds its step and lateness once it knows them (`run_tags`)."""
+    from .own_words import numbered, process_tag
+
+    own: Any = None
+    if definition is not None:
+        with contextlib.suppress(InputError):  # a version no longer loaded: its id
+            own = review_process(definition, review)
     reviewers = [r.party for r in review.reviewers]
     parties = dict.fromkeys([review.reviewed, *reviewers])
     return [
-        "untoc",
-        f"group:{review.group}",
-        f"cluster:{review.cluster}",
+        process_tag(own) if own is not None else process_tag(_Named(review.process)),
+        *([f"group:{review.group}"] if numbered(review.group) else []),
+        *([f"cluster:{review.cluster}"] if numbered(review.cluster) else []),
         f"reviewed:{review.reviewed}",
         *(f"reviewer:{p}" for p in reviewers),
         *(f"party:{p}" for p in parties),
     ]
+
+
+@dataclass(frozen=True)
+class _Named:
+    process: str
+
+
+def review_process(definition: Definitions, review: Review) -> Any:
+    """The (process, version) definition `review` records, from one definition or a catalog."""
+    from ..definitions.catalog import ProcessCatalog
+
+    if isinstance(definition, ProcessCatalog):
+        return definition.resolve(review.process, review.process_version)
+    return definition
 
 
 @dataclass
@@ -167,6 +189,7 @@ async def astart_review_runs(
 
     reviews = list(reviews)
     result = StartResult()
+    catalog = _catalog()  # each run's tags name its own process
     async with get_client() as client:
         dep = await client.read_deployment_by_name(deployment)
         # every run of the flow, whatever deployment made it (a deleted deployment's runs
@@ -204,7 +227,7 @@ async def astart_review_runs(
                             dep.id,
                             parameters={"review_id": review.id},
                             name=review.id,
-                            tags=review_tags(review),
+                            tags=review_tags(review, catalog),
                             # two `start-reviews` at once create one run: the server
                             # returns the run it has for this key (a new key after each
                             # failed run)

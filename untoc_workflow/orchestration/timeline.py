@@ -13,8 +13,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 
 from ..core.model import Event
-from .desk import deadline_source, party_names, review_definition, step_label, un_date
+from .desk import (
+    deadline_source,
+    party_names,
+    review_definition,
+    step_label,
+    stored_date,
+    un_date,
+)
 from .facts import split_recorder
+from .own_words import fact_words, numbered, review_word, reviewed_word, reviewer_word, stage_words
 from .position import Position
 
 if TYPE_CHECKING:
@@ -65,9 +73,9 @@ def review_notices(store: Store, review_id: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: str(r["due_on"]))
 
 
-def _fact_line(e: Event, parties: Mapping[str, Any]) -> str:
+def _fact_line(e: Event, parties: Mapping[str, Any], own: Any) -> str:
     note, who = split_recorder(e.note)
-    what = e.type.replace("_", " ")
+    what = fact_words(own, e.type)  # its title in the review's process, not its id
     if e.party:
         what += f" ({party_names([e.party], parties)})"
     extra = f" - {note}" if note else ""
@@ -85,13 +93,24 @@ def timeline_markdown(
     """The markdown of the review's artifact."""
     state = position.state
     own = review_definition(definition, state)
+    # the review's own words: its Parties' roles, its group and cluster if it is numbered in
+    # any, its stage by its title
+    where = [
+        f"{label} {n}"
+        for label, n in (("Group", state.group), ("cluster", state.cluster))
+        if numbered(n)
+    ]
     lines = [
         f"# {position.review}: {party_names([state.reviewed], parties)}",
         "",
-        f"Reviewing States parties: {party_names(list(state.reviewers), parties)}. "
-        f"Group {state.group}, cluster {state.cluster}; stage: {state.stage.replace('_', ' ')}.",
+        f"{review_word(own, cap=True)} of {party_names([state.reviewed], parties)} "
+        f"({reviewed_word(own)}). "
+        f"{reviewer_word(own, count=len(state.reviewers), cap=True)}: "
+        f"{party_names(list(state.reviewers), parties)}. "
+        + (", ".join(where) + "; " if where else "")
+        + f"stage: {stage_words(own, state.stage)}.",
         "",
-        f"**Now:** {message}",
+        f"**Now** ({un_date(position.as_of)}): {message}",
         "",
         "## Steps",
         "",
@@ -107,7 +126,7 @@ def timeline_markdown(
             f"| {party_names(list(s.waiting_for), parties) if s.is_open else ''} |"
         )
     lines += ["", "## Facts", "", "| date | fact | recorded by |", "|---|---|---|"]
-    lines += [_fact_line(e, parties) for e in events] or ["| | none yet | |"]
+    lines += [_fact_line(e, parties, own) for e in events] or ["| | none yet | |"]
     lines += ["", "## Notices", ""]
     if notices:
         lines += ["| due on | step | rung | to | status |", "|---|---|---|---|---|"]
@@ -115,8 +134,11 @@ def timeline_markdown(
             to = n["recipient_name"] or n["role"]
             if n["copy_only"]:
                 to += " (copy)"
-            step = n["step"] or "every step outstanding"
-            lines.append(f"| {n['due_on']} | {step} | {n['rung']} | {to} | {n['status']} |")
+            step = (
+                step_label(definition, state, n["step"]) if n["step"] else "every step outstanding"
+            )
+            day = stored_date(n["due_on"])
+            lines.append(f"| {day} | {step} | {n['rung']} | {to} | {n['status']} |")
     else:
         lines.append("No notice recorded for this review yet.")
     return "\n".join(lines) + "\n"
