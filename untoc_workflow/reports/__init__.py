@@ -43,8 +43,12 @@ def write_status_report(
 
         fc = forecast(definition, snapshot, as_of, seed=seed, states=states, chart=False)
         fc["png"] = draw_forecast(fc, lang)
-    # the page speaks as the default process does (its mechanism's name, its reviews)
-    own = own_words(definitions_of(definition)[0], lang, declares_next_cluster())
+    # the page speaks as the process whose figures it gives does (its mechanism's name, its
+    # reviews): the default process, or the one process with reviews
+    declared: dict[str, dict[str, str]] = report["figures"]
+    figured = next(iter(declared.values()), {}).get("process")
+    speaker = next((d for d in definitions_of(definition) if d.process == figured), None)
+    own = own_words(speaker or definitions_of(definition)[0], lang, declares_next_cluster())
     titles = step_titles(definition, lang)
     return write_html(report, out_dir, lang, fc, titles, own, stage_titles(definition, lang))
 
