@@ -25,10 +25,12 @@ def write_status_report(
     with_forecast: bool = False,
     seed: int = 0,
     states: Mapping[str, ReviewState] | None = None,
+    threshold: float | None = None,
 ) -> Path:
     """Write the HTML report (index.html, charts, report.json) into `out_dir`; return the page.
 
-    `states` may be passed when the caller already folded the reviews on `as_of`."""
+    `states` may be passed when the caller already folded the reviews on `as_of`;
+    `threshold`: the share in force for the next cluster (default mechanism.yaml's)."""
     from ..core import mechanism_states
     from ..definitions.catalog import definitions_of
     from .html import own_words, write_html
@@ -36,7 +38,7 @@ def write_status_report(
 
     if states is None:
         states = mechanism_states(definition, snapshot, as_of, notifications=False)
-    report = status_report(definition, snapshot, as_of, states=states)
+    report = status_report(definition, snapshot, as_of, states=states, threshold=threshold)
     fc = None
     if with_forecast:
         from .forecast import draw_forecast, forecast

@@ -202,3 +202,28 @@ def test_the_secretariat_keeps_the_working_days_of_tashkent(src_cli):
     assert "calendar.yaml: the working-day calendar declares the years 2024-2027" in beyond
     assert "add that year's official holidays to the calendar 'tashkent'" in beyond
     assert "Vienna" not in beyond
+
+
+def test_the_forecast_needs_no_process_named_when_the_store_holds_the_councils_alone(src_cli):
+    out = src_cli("forecast", "--as-of", AS_OF, "--runs", "50").output
+    assert "group 1 reaches 60% (4 reviews) on 2026-11-30" in out
+    assert "8 open review(s) of peer_assessment forecast (cluster 1):" in out
+
+
+def test_a_council_decision_moves_deadlines_and_the_report_keeps_its_threshold(src_cli):
+    decision = str(HERE / "council_decisions" / "council_5_3.yaml")
+    out = src_cli("decide", decision, "--as-of", "2026-12-05").output
+    assert "recorded 5 events" in out
+    found = states(src_cli, "2026-12-05")
+    assert steps_of(found["SRC-1-2-DZA"])["statistics_annex"]["status"] == "waived"
+    due = steps_of(found["SRC-1-2-QAT"])["self_assessment"]["deadline"]
+    assert (due["due"], due["source"], due["decision"]) == ("2027-03-31", "extended", "SRCOC-5/3")
+    # the Council raised the threshold to 75 %: 4 of 6 no longer lets the next cycle start,
+    # in `clusters` and in the report alike
+    clusters = src_cli("clusters", "--as-of", "2026-12-05").output
+    assert "threshold 75 % (decision SRCOC-5/3): not met" in clusters
+    report = json.loads(src_cli("report", "--as-of", "2026-12-05").stdout)
+    assert report["cluster_progress"]["threshold"] == 0.75
+    assert report["cluster_progress"]["next_cluster_may_start"] is False
+    before = json.loads(src_cli("report", "--as-of", "2026-11-19").stdout)
+    assert before["cluster_progress"]["next_cluster_may_start"] is True
