@@ -262,11 +262,13 @@ def forecast_command(
     )
 
     day, definition, snapshot = _load(as_of)
-    if process is None:
-        from ..reports.status import report_process
+    present = {r.process for r in snapshot.reviews.values()}
+    if process is None and len(present) == 1:
+        from ..reports.status import default_process
 
-        # the process the report gives figures of: the default one, or the one with reviews
-        process = report_process(definition, {r.process for r in snapshot.reviews.values()})
+        # no process named: the default one, or the one process the store has reviews of
+        (only,) = present
+        process = only if default_process(definition) != only else None
     phases = forecast_phases(definition, process)  # an unknown process fails before any work
     scenarios: list[Scenario] = []
     for text in extend or []:

@@ -297,6 +297,10 @@ def review_state(
     for sp in plan.order:
         started = _started_on(sp, review, results, facts, as_of)
         completed = _completed_on(sp, review, facts, context, party_events, as_of)
+        if completed is not None and started is not None and completed < started:
+            # focal points named before the review began complete its first step on the day
+            # it began: a step is never done before it starts
+            completed = started
         waived = facts.waived.get(sp.id)
         status = "not_started"
         if waived is not None:

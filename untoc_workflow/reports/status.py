@@ -48,14 +48,16 @@ def default_process(definitions: Definitions) -> str:
 
 def report_process(definitions: Definitions, processes: Iterable[str]) -> str:
     """The process whose figures the report gives: the default process when it has reviews
-    (or when several processes have), else the one process that has reviews. A body whose
-    folder is added to the bundled ones has no country review: its report counts its own
-    reviews by its own `report:` block, not UNTOC's figures of no review at all."""
+    (or when several processes have), else the one process that has reviews and declares
+    its figures. A body whose folder is added to the bundled ones has no country review: its
+    report counts its own reviews by its own `report:` block, not UNTOC's figures of no
+    review at all; a process that declares none leaves the contract's keys at zero."""
     default = default_process(definitions)
     present = set(processes)
     if default in present or len(present) != 1:
         return default
-    return next(iter(present))
+    (only,) = present
+    return only if report_figures(definitions, only) else default
 
 
 def definition_of(definitions: Definitions, state: ReviewState) -> ProcessDefinition:

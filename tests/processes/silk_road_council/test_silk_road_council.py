@@ -83,6 +83,10 @@ def test_the_steps_follow_the_councils_own_rules(src_cli):
     assert pak["onsite_visit"]["started_on"] == "2025-06-02"
     assert pak["onsite_visit"]["days_overdue"] == 454
     assert steps_of(found["SRC-1-1-CHN"])["onsite_visit"]["status"] == "skipped"
+    # every coordinator of Pakistan's review was named before it began on 2 September 2024:
+    # the first step is done on that day, never before it started
+    coordinators = pak["national_coordinators"]
+    assert coordinators["started_on"] == coordinators["completed_on"] == "2024-09-02"
     # three assessing States, and one with no coordinator holds up Qatar's review
     qat = found["SRC-1-2-QAT"]
     assert len(qat["reviewers"]) == 3
@@ -227,3 +231,37 @@ def test_a_council_decision_moves_deadlines_and_the_report_keeps_its_threshold(s
     assert report["cluster_progress"]["next_cluster_may_start"] is False
     before = json.loads(src_cli("report", "--as-of", "2026-11-19").stdout)
     assert before["cluster_progress"]["next_cluster_may_start"] is True
+
+
+@pytest.mark.parametrize(
+    ("lang", "mechanism"),
+    [
+        ("ru", "Механизм взаимной оценки Совета Шелкового пути"),
+        ("ar", "آلية تقييم الأقران لمجلس طريق الحرير"),
+        ("en", "Peer Assessment Mechanism of the Silk Road Council"),
+    ],
+)
+def test_the_portal_signs_in_the_councils_focal_points_in_its_words(src_cli, lang, mechanism):
+    """A store that holds the Council's reviews alone: the sign-in page a focal point
+    opens names the Council's mechanism and secretariat, not UNTOC's."""
+    from fastapi.testclient import TestClient
+
+    from untoc_workflow.definitions import load_definitions
+    from untoc_workflow.portal import create_app
+    from untoc_workflow.portal.config import load_portal_settings
+    from untoc_workflow.settings import load_settings
+    from untoc_workflow.store import open_store
+
+    project = load_settings()
+    store = open_store(project.database_url)
+    try:
+        definition = load_definitions(project.definitions_folders)
+        app = create_app(store, definition, load_portal_settings(), project)
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            page = client.get(f"/login?lang={lang}").text
+    finally:
+        store.close()
+    assert mechanism in page
+    assert "SRCOC" in page
+    for untoc_word in ("UNTOC", "Transnational Organized Crime", "Office on Drugs and Crime"):
+        assert untoc_word not in page
