@@ -39,7 +39,8 @@ class WorkingCalendar:
                     Problem(
                         f"the working-day calendar declares the years {self.first_year}"
                         f"-{self.last_year}, not {day.year}: add that year's official"
-                        " holidays of the United Nations Office at Vienna",
+                        # the calendar's own name: a body in Tashkent keeps no UNOV holidays
+                        f" holidays to the calendar '{self.name}'",
                         file=self.file,
                     )
                 ]

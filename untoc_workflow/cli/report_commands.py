@@ -51,6 +51,26 @@ def _load(
     return day, definition, snapshot
 
 
+def _threshold_in_force(snapshot: Any, day: date) -> float | None:
+    """The share for starting the next cluster on `day` as `untoc clusters` states it: the
+    Mechanism's rule, or the one a Conference decision recorded in the store set since (the
+    report would otherwise say "may start" where the decision says it may not). None: the
+    Mechanism declares no such rule."""
+    from ..mechanism import records
+    from ..mechanism.clusters import threshold_on
+    from ..mechanism.definition import load_mechanism
+
+    mechanism = load_mechanism()
+    if mechanism.next_cluster is None:
+        return None
+    counted = [
+        r.cluster for r in snapshot.reviews.values() if mechanism.counts_for_next_cluster(r.process)
+    ]
+    with opened_store() as store:
+        decisions = [d for d, _ in records.applied_decisions(store)]
+    return threshold_on(mechanism, decisions, min(counted, default=1), day).percent / 100.0
+
+
 def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     if value not in allowed:
         raise typer.BadParameter(f"choose {' or '.join(allowed)}", param_hint=option)
@@ -91,18 +111,26 @@ def report_command(
         advance(0, 3)
         # the figures fold the reviews and add up the Parties' own facts: no timeline
         day, definition, snapshot = _load(as_of, fold_only=True, added_up=True)
+        threshold = _threshold_in_force(snapshot, day)
         advance(1, 3)
         if format == "json":
             from ..reports import status_report
 
-            figures = status_report(definition, snapshot, day)
+            figures = status_report(definition, snapshot, day, threshold=threshold)
             advance(3, 3)
         else:
             from ..reports import write_status_report
 
             folder = out or Path(f"untoc-report-{day.isoformat()}")
             page = write_status_report(
-                definition, snapshot, day, folder, lang=lang, with_forecast=with_forecast, seed=seed
+                definition,
+                snapshot,
+                day,
+                folder,
+                lang=lang,
+                with_forecast=with_forecast,
+                seed=seed,
+                threshold=threshold,
             )
             advance(3, 3)
     if format == "json":
@@ -208,7 +236,9 @@ def forecast_command(
     process: Annotated[
         str | None,
         typer.Option(
-            "--process", help="The process whose reviews are forecast; default country_review."
+            "--process",
+            help="The process whose reviews are forecast; default country_review, or the "
+            "one process the store has reviews of.",
         ),
     ] = None,
 ) -> None:
@@ -232,6 +262,13 @@ def forecast_command(
     )
 
     day, definition, snapshot = _load(as_of)
+    present = {r.process for r in snapshot.reviews.values()}
+    if process is None and len(present) == 1:
+        from ..reports.status import default_process
+
+        # no process named: the default one, or the one process the store has reviews of
+        (only,) = present
+        process = only if default_process(definition) != only else None
     phases = forecast_phases(definition, process)  # an unknown process fails before any work
     scenarios: list[Scenario] = []
     for text in extend or []:

@@ -297,6 +297,10 @@ def review_state(
     for sp in plan.order:
         started = _started_on(sp, review, results, facts, as_of)
         completed = _completed_on(sp, review, facts, context, party_events, as_of)
+        if completed is not None and started is not None and completed < started:
+            # focal points named before the review began complete its first step on the day
+            # it began: a step is never done before it starts
+            completed = started
         waived = facts.waived.get(sp.id)
         status = "not_started"
         if waived is not None:
@@ -358,9 +362,24 @@ def review_state(
             stage_i = moves_to
     stage = definition.stages[stage_i]
     if stage == plan.final_stage:
-        # the review is complete: an optional step it did without is skipped, not chased
+        # the review is complete: an optional step it did without is skipped, not chased;
+        # one that starts on or after the day it completed (a yearly follow-up report after
+        # the adoption) is what comes after the review, and is chased like any other step
+        reached = [
+            day
+            for step_id, moves_to in plan.stage_moves
+            if moves_to == stage_i and (day := results[step_id].completed_on) is not None
+        ]
+        completed_on = min(reached, default=None)
         for step_id in plan.optional:
             state = results[step_id]
+            if (
+                state.status == "open"
+                and completed_on is not None
+                and state.started_on is not None
+                and state.started_on >= completed_on
+            ):
+                continue
             if state.status in ("open", "not_started"):
                 results[step_id] = StepState(
                     step=step_id,

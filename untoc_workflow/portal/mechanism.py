@@ -278,10 +278,16 @@ class MechanismView:
         return None
 
     def default_definition(self) -> Any:
-        """The default process's definition: the one whose words the portal speaks."""
+        """The default process's definition: the one whose words the portal speaks; when the
+        store holds the reviews of one other process alone (a body's folder added to the
+        bundled ones), that process's: its sign-in page is no UNTOC page."""
         from ..definitions.catalog import definitions_of
 
-        return definitions_of(self.definition)[0]
+        every = definitions_of(self.definition)
+        present = {r.process for r in self.fold().snapshot.reviews.values()}
+        if every[0].process in present or len(present) != 1:
+            return every[0]
+        return next((d for d in every if d.process in present), every[0])
 
     def definition_of(self, review_id: str) -> Any | None:
         """The process definition (and version) the review runs, or None for no review."""

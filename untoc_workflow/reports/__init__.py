@@ -25,10 +25,12 @@ def write_status_report(
     with_forecast: bool = False,
     seed: int = 0,
     states: Mapping[str, ReviewState] | None = None,
+    threshold: float | None = None,
 ) -> Path:
     """Write the HTML report (index.html, charts, report.json) into `out_dir`; return the page.
 
-    `states` may be passed when the caller already folded the reviews on `as_of`."""
+    `states` may be passed when the caller already folded the reviews on `as_of`;
+    `threshold`: the share in force for the next cluster (default mechanism.yaml's)."""
     from ..core import mechanism_states
     from ..definitions.catalog import definitions_of
     from .html import own_words, write_html
@@ -36,15 +38,19 @@ def write_status_report(
 
     if states is None:
         states = mechanism_states(definition, snapshot, as_of, notifications=False)
-    report = status_report(definition, snapshot, as_of, states=states)
+    report = status_report(definition, snapshot, as_of, states=states, threshold=threshold)
     fc = None
     if with_forecast:
         from .forecast import draw_forecast, forecast
 
         fc = forecast(definition, snapshot, as_of, seed=seed, states=states, chart=False)
         fc["png"] = draw_forecast(fc, lang)
-    # the page speaks as the default process does (its mechanism's name, its reviews)
-    own = own_words(definitions_of(definition)[0], lang, declares_next_cluster())
+    # the page speaks as the process whose figures it gives does (its mechanism's name, its
+    # reviews): the default process, or the one process with reviews
+    declared: dict[str, dict[str, str]] = report["figures"]
+    figured = next(iter(declared.values()), {}).get("process")
+    speaker = next((d for d in definitions_of(definition) if d.process == figured), None)
+    own = own_words(speaker or definitions_of(definition)[0], lang, declares_next_cluster())
     titles = step_titles(definition, lang)
     return write_html(report, out_dir, lang, fc, titles, own, stage_titles(definition, lang))
 

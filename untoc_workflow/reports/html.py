@@ -204,7 +204,8 @@ def _key_table(r: dict[str, Any], w: dict[str, Any], lang: str) -> str:
         return _table([w["indicator"], w["count"]], rows, css="keys")
     rows += [
         [
-            w["group1_complete"],
+            # the Mechanism's own threshold (mechanism.yaml), never the paper's 70 % in words
+            w["group1_complete"].format(threshold=f"{round(progress['threshold'] * 100, 1):g}"),
             f"{progress['completed']} / {progress['total']} ({share(progress['share'], lang)})",
         ],
         [w["next_cluster"], w["yes"] if progress["next_cluster_may_start"] else w["no"]],

@@ -46,6 +46,20 @@ def default_process(definitions: Definitions) -> str:
     return str(definitions.default_process)
 
 
+def report_process(definitions: Definitions, processes: Iterable[str]) -> str:
+    """The process whose figures the report gives: the default process when it has reviews
+    (or when several processes have), else the one process that has reviews and declares
+    its figures. A body whose folder is added to the bundled ones has no country review: its
+    report counts its own reviews by its own `report:` block, not UNTOC's figures of no
+    review at all; a process that declares none leaves the contract's keys at zero."""
+    default = default_process(definitions)
+    present = set(processes)
+    if default in present or len(present) != 1:
+        return default
+    (only,) = present
+    return only if report_figures(definitions, only) else default
+
+
 def definition_of(definitions: Definitions, state: ReviewState) -> ProcessDefinition:
     """The definition a review folds with: its own (process, version)."""
     if isinstance(definitions, ProcessDefinition):
@@ -70,7 +84,8 @@ def added_up_facts(definitions: Definitions) -> tuple[str, ...]:
         sorted(
             {
                 f.fact
-                for f in report_figures(definitions).values()
+                for process in process_versions(definitions)
+                for f in report_figures(definitions, process).values()
                 if f.figure == "nominations" and f.fact
             }
         )
@@ -87,12 +102,12 @@ def _own_order(versions: Iterable[ProcessDefinition], attr: str) -> tuple[str, .
 
 
 def report_stages(
-    definition: Definitions, processes: Iterable[str] | None = None
+    definition: Definitions, processes: Iterable[str] | None = None, default: str | None = None
 ) -> tuple[str, ...]:
-    """The stages of the default process, then those of any other loaded process that has
-    reviews (`processes`), each in its definition's order."""
+    """The stages of the default process (or the report's, `default`), then those of any
+    other loaded process that has reviews (`processes`), each in its definition's order."""
     every = process_versions(definition)
-    default = default_process(definition)
+    default = default or default_process(definition)
     present = set(processes) if processes is not None else set(every)
     stages = [
         st
@@ -202,7 +217,8 @@ def _report(
     # the paper's figures (questionnaires, feedback...) are those of the default process,
     # as its definition declares them; reviews of another process count in the totals,
     # stages and focal points, and each process has its own section under `processes`
-    default = default_process(definition)
+    present = {s.process for s in every.values()}
+    default = report_process(definition, present)
     own = [s for s in states.values() if s.process == default]
     cluster = _running_cluster(own)
     out: dict[str, Any] = {
@@ -210,11 +226,11 @@ def _report(
         "reviews": _reviews(
             every.values(),
             groups,
-            report_stages(definition, {s.process for s in every.values()}),
+            report_stages(definition, present, default),
             stage_ends(definition),
         ),
     }
-    figures = report_figures(definition)
+    figures = report_figures(definition, default)
     for key, fig in figures.items():
         kind = fig.figure
         if kind == "focal_point_roll":
