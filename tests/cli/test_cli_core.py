@@ -38,6 +38,27 @@ def test_import_then_status_shows_stage_deadline_and_source(cli):
     assert "C1-G1-NGA" in table and "questionnaire" in table and "2021-05-31" in table
 
 
+def test_a_json_file_is_scanned_once_for_its_questionnaires_and_its_events(cli, monkeypatch):
+    """The command checks the file's questionnaires before writing anything, then imports
+    its events: one scan of the file serves both (a 1,000,000-event file costs seconds to
+    scan), and the events still all arrive."""
+    from untoc_workflow.mechanism_file.source import JsonStream
+
+    sample = Path(__file__).resolve().parents[2] / "untoc_workflow" / "sample" / "mechanism.json"
+    scans: list[str] = []
+    real_open = JsonStream.open.__func__
+
+    def counted(cls, path):
+        scans.append(str(path))
+        return real_open(cls, path)
+
+    monkeypatch.setattr(JsonStream, "open", classmethod(counted))
+    out = cli("import", str(sample), "--as-of", "2024-04-16").stdout
+    assert scans == [str(sample)]
+    events = len(json.loads(sample.read_text(encoding="utf-8"))["events"])
+    assert f"{events} events added" in out or f"events: {events}" in out, out
+
+
 def test_importing_the_same_file_twice_adds_nothing(cli):
     first = cli("import", str(MECHANISM)).stdout
     before = status(cli, "2022-01-01")

@@ -66,18 +66,31 @@ def import_command(
     checked = admission(day or today(), "--as-of" if day else "today")
     from ..questionnaire import carry
 
-    carried = carry.read_section(file)  # checked before anything is written
+    # a JSON file is scanned once: its questionnaires are checked before anything is
+    # written, and its events are then read from the same scan
+    opened = _scanned_json(file)
+    carried = carry.read_section(file, opened)
     with opened_store() as store:
         mark = _log_mark(store)
         from .progress import progress
 
         with progress(f"importing {file.name}", "events") as advance:
-            result = store.import_file(file, admission=checked, progress=advance)
+            result = store.import_file(file, admission=checked, progress=advance, opened=opened)
         console.print(f"imported {file}: {result}")
         if carried:
             console.print(f"questionnaire responses added: {carry.restore(store.engine, carried)}")
         if mark is not None and result.added.get("events", 0):
             _resume_touched_runs(store, mark)
+
+
+def _scanned_json(file: Path) -> Any:
+    """The JSON mechanism file scanned (its head parsed, its events located), or None for
+    YAML, which the import reads its own way."""
+    if file.suffix.lower() != ".json":
+        return None
+    from ..mechanism_file.source import JsonStream
+
+    return JsonStream.open(file)
 
 
 def _log_mark(store: Any) -> int | None:

@@ -60,14 +60,15 @@ def add_to(document: dict[str, Any], engine: Any) -> dict[str, Any]:
     return document
 
 
-def read_section(path: Path) -> list[dict[str, Any]]:
+def read_section(path: Path, opened: Any = None) -> list[dict[str, Any]]:
     """The file's section, checked (every problem located as `questionnaires[i].key`);
-    nothing is written here."""
+    nothing is written here. `opened`: the JSON file's stream when the caller has scanned
+    it already (the import goes on to read its events from the same scan)."""
     from ..mechanism_file.source import JsonStream
     from ..yamlsource import load_file
 
     if path.suffix.lower() == ".json":
-        head = JsonStream.open(path).head
+        head = (opened if opened is not None else JsonStream.open(path)).head
     else:
         located = load_file(path, aliases=False)
         head = located.data if isinstance(located.data, dict) else {}

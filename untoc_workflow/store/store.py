@@ -654,9 +654,12 @@ class Store:
         *,
         admission: Admission | None = None,
         progress: Progress | None = None,
+        opened: JsonStream | None = None,
     ) -> ImportResult:
         """Import a mechanism file (JSON or YAML): all or nothing, idempotent. `progress`
-        is called with (events read, events in the file) as the import goes."""
+        is called with (events read, events in the file) as the import goes. `opened` is
+        the same JSON file already scanned by the caller (the command reads its
+        questionnaires first), so a large file is scanned once, not twice."""
         digest = _file_digest(path)
         if digest is not None:
             with self.engine.connect() as conn:
@@ -674,7 +677,7 @@ class Store:
                 )
         if Path(path).suffix.lower() == ".json":
             # read event by event: a million-event file never sits in memory as objects
-            document: Any = JsonStream.open(path)
+            document: Any = opened if opened is not None else JsonStream.open(path)
         else:
             document = load_file(path, aliases=False)
         return self.import_document(document, admission=admission, digest=digest, progress=progress)
