@@ -10,6 +10,8 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from .own_terms import glossary_the
+
 # The duty station in each language (UNTERM: Vienna).
 _PLACE = {
     "en": "Vienna",
@@ -98,7 +100,8 @@ def salutation(recipient: Any, language: str, sender: str | None = None) -> str:
     kind = recipient["kind"]
     name = recipient.get("name") or ""
     if kind != "focal_point" or not name:
-        return greeting(kind, language, recipient.get("party_code"), None, sender)
+        where = recipient.get("where")  # a mission elsewhere than Vienna: its city
+        return greeting(kind, language, recipient.get("party_code"), None, sender, where)
     gender = recipient.get("gender")
     forms = _FOCAL_POINT[language]
     form = forms.get(gender if gender in ("female", "male") else None, forms[None])
@@ -141,3 +144,6 @@ def install(env: Any) -> None:
     # a stage its process titles (`stage_titles:`) is read in a letter of that process's
     # reviews (own_terms.process_words); else None, and the lexicon names it
     env.globals["stage_title"] = lambda stage, language: None
+    # a role its process names with its article (own_terms.process_the); else None, and the
+    # template writes the glossary's word with its own article
+    env.globals["the_role"] = glossary_the
