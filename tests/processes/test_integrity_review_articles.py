@@ -31,16 +31,18 @@ WITH_ARTICLES = (
 
 
 def _group_folder(
-    tmp_path: Path, roles_end: str = ROLES_END, language: str = "fr", name: str = "csacg"
+    tmp_path: Path,
+    roles_end: str = ROLES_END,
+    language: str = "fr",
+    name: str = "csacg",
+    rung: str = "consultation_overdue",
 ) -> Path:
     folder = tmp_path / name
     folder.mkdir()
     text = (HERE / "integrity_review.yaml").read_text(encoding="utf-8")
     late = "{id: late, at: +5 days, every: 1 month, times: 3, to: [waiting.focal_point],"
     assert text.count(f"{late} template: step_overdue}}") == 1 and ROLES_END in text
-    text = text.replace(
-        f"{late} template: step_overdue}}", f"{late} template: consultation_overdue}}"
-    )
+    text = text.replace(f"{late} template: step_overdue}}", f"{late} template: {rung}}}")
     (folder / "integrity_review.yaml").write_text(text.replace(ROLES_END, roles_end), "utf-8")
     shutil.copy(HERE / "mechanism.yaml", folder)
     members = (HERE / "members.yaml").read_text(encoding="utf-8")
@@ -169,3 +171,31 @@ def test_a_definite_form_changes_only_the_roles_it_adds(tmp_path):
         del without["roles"][role]
     assert without == plain.model_dump()
     assert fingerprint(plain) != fingerprint(with_articles)
+
+
+@pytest.mark.parametrize(
+    ("language", "roles_end", "said"),
+    [
+        ("es", ROLES_END, "La etapa «Informe nacional» del examen del Senegal vencía"),
+        (
+            "es",
+            ROLES_END + "  review_the: {es: el examen de integridad}\n",
+            "La etapa «Informe nacional» del examen de integridad del Senegal vencía",
+        ),
+        (
+            "fr",
+            ROLES_END + "  review_the: {fr: l'examen d'intégrité}\n",
+            "L'étape « Rapport national » de l'examen d'intégrité du Sénégal devait",
+        ),
+    ],
+    ids=["es-no-article-given", "es-review_the", "fr-elided"],
+)
+def test_a_step_of_the_groups_review_is_of_its_own_review(
+    untoc_cli, tmp_path, language, roles_end, said
+):
+    """Spanish letters wrote "del examen de país" whatever the process: the group's review
+    is "el examen de integridad" when it says so, else the Spanish word for any review."""
+    folder = _group_folder(tmp_path, roles_end, language, rung="step_overdue")
+    text = _overdue_letter(untoc_cli, tmp_path, folder)
+    assert said in text, text
+    assert "examen de país" not in text and "examen de pays" not in text

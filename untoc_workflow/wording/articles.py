@@ -35,3 +35,27 @@ def definite(title: str, language: str, *, plural: bool = False) -> str:
     if language in DEFINITE_ARTICLES:  # Spanish: el/la, los/las by the noun's gender
         return ""
     return title
+
+
+# A preposition and the article after it written as one word.
+_CONTRACTIONS = {
+    "fr": {
+        ("de", "le "): "du ",
+        ("de", "les "): "des ",
+        ("à", "le "): "au ",
+        ("à", "les "): "aux ",
+    },
+    "es": {("de", "el "): "del ", ("a", "el "): "al "},
+}
+
+
+def after(preposition: str, form: str, language: str) -> str:
+    """`form` (a noun with its definite article) after `preposition`, contracted as the
+    language writes it: de + le membre -> du membre, de + el examen -> del examen,
+    de + l'examen -> de l'examen."""
+    if not preposition:
+        return form
+    for (prep, article), joined in _CONTRACTIONS.get(language, {}).items():
+        if prep == preposition and form.lower().startswith(article):
+            return joined + form[len(article) :]
+    return f"{preposition} {form}"

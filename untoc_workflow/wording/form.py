@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from .articles import after
 from .own_terms import glossary_the
 
 # The duty station in each language (UNTERM: Vienna).
@@ -135,6 +136,24 @@ def waited_from(names: list[str], language: str) -> list[str]:
     return [russian_genitive(name) for name in names]
 
 
+@pass_context
+def _with_article(
+    context: Context, key: str, language: str, untoc: str, preposition: str = "", generic: str = ""
+) -> str:
+    """A phrase naming glossary `key` with its article: `untoc`, as UNTOC's letters always
+    wrote it ("del examen de país"), when the review's process names nothing of its own for
+    `key`; else the process's own word with its definite form after `preposition` ("del
+    examen de integridad", roles: review_the), or `generic` where its article cannot be
+    known ("del examen": a word of the language true of any process), capitalised as
+    `untoc` is."""
+    the = context.get("the_role") or glossary_the
+    own = the(key, language)
+    if own is None:
+        return untoc
+    text = after(preposition, own, language) if own else generic
+    return text[:1].upper() + text[1:] if untoc[:1].isupper() else text
+
+
 def install(env: Any) -> None:
     env.filters["waited_from"] = waited_from
     env.globals["internal_note"] = internal_note
@@ -147,3 +166,4 @@ def install(env: Any) -> None:
     # a role its process names with its article (own_terms.process_the); else None, and the
     # template writes the glossary's word with its own article
     env.globals["the_role"] = glossary_the
+    env.globals["with_article"] = _with_article
