@@ -199,3 +199,42 @@ def test_a_step_of_the_groups_review_is_of_its_own_review(
     text = _overdue_letter(untoc_cli, tmp_path, folder)
     assert said in text, text
     assert "examen de país" not in text and "examen de pays" not in text
+
+
+@pytest.mark.parametrize(
+    ("title", "language", "plural", "expected"),
+    [
+        ("membre évalué", "fr", False, ""),  # le or la: only its gender tells
+        ("État membre", "fr", False, "l'État membre"),
+        ("hôte", "fr", False, ""),  # "l'hôte" but "le héros": never guessed before h
+        ("yaourt", "fr", False, ""),
+        ("membres évaluateurs", "fr", True, "les membres évaluateurs"),
+        ("miembro evaluado", "es", False, ""),
+        ("assessing member", "en", False, "the assessing member"),
+        ("оцениваемый член", "ru", False, "оцениваемый член"),
+    ],
+)
+def test_an_article_is_given_only_where_the_title_shows_it(title, language, plural, expected):
+    from untoc_workflow.wording.articles import definite
+
+    assert definite(title, language, plural=plural) == expected
+
+
+@pytest.mark.parametrize(
+    ("preposition", "form", "language", "expected"),
+    [
+        ("de", "le membre évalué", "fr", "du membre évalué"),
+        ("de", "la Partie évaluée", "fr", "de la Partie évaluée"),
+        ("de", "l'examen d'intégrité", "fr", "de l'examen d'intégrité"),
+        ("à", "les membres", "fr", "aux membres"),
+        ("de", "el examen de integridad", "es", "del examen de integridad"),
+        ("a", "el miembro evaluado", "es", "al miembro evaluado"),
+        ("de", "la evaluación", "es", "de la evaluación"),
+    ],
+)
+def test_a_preposition_and_its_article_are_written_as_the_language_joins_them(
+    preposition, form, language, expected
+):
+    from untoc_workflow.wording.articles import after
+
+    assert after(preposition, form, language) == expected
