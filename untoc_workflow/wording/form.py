@@ -154,12 +154,26 @@ def _with_article(
     return text[:1].upper() + text[1:] if untoc[:1].isupper() else text
 
 
+@pass_context
+def _letter_closing(
+    context: Context, role: str, lang: str, party: str | None = None, sender: str | None = None
+) -> str:
+    # a note verbale closes to its mission where the letter's recipient sits (`where`, as
+    # its salutation names it)
+    from .words import closing
+
+    recipient = context.get("recipient")
+    where = recipient.get("where") if isinstance(recipient, Mapping) else None
+    return closing(role, lang, party, sender, where)
+
+
 def install(env: Any) -> None:
     env.filters["waited_from"] = waited_from
     env.globals["internal_note"] = internal_note
     env.globals["dateline"] = _letter_dateline
     env.globals["courtesy"] = courtesy
     env.globals["salutation"] = salutation
+    env.globals["closing"] = _letter_closing
     # a stage its process titles (`stage_titles:`) is read in a letter of that process's
     # reviews (own_terms.process_words); else None, and the lexicon names it
     env.globals["stage_title"] = lambda stage, language: None
