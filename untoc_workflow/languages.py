@@ -38,3 +38,19 @@ ENGLISH_NAMES: dict[str, str] = {
 def direction(language: str) -> str:
     """The writing direction of a page or letter in `language`: rtl for Arabic."""
     return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
+# The definite articles a noun may begin with, in the languages that put one before a role's
+# title (none in ru, zh, ar): what a role's title must not begin with, and what its definite
+# form (`roles: <role>_the`) must.
+DEFINITE_ARTICLES: dict[str, tuple[str, ...]] = {
+    "en": ("the ",),
+    "fr": ("le ", "la ", "les ", "l'", "l’"),
+    "es": ("el ", "la ", "los ", "las ", "lo "),
+}
+
+
+def definite_article(text: str, language: str) -> str | None:
+    """The definite article `text` begins with in `language` ("le ", "l'"), or None."""
+    lowered = text.lower()
+    return next((a for a in DEFINITE_ARTICLES.get(language, ()) if lowered.startswith(a)), None)

@@ -81,3 +81,19 @@ def test_a_members_calendar_says_what_it_is_in_each_review_as_the_group_does(unt
     assert "Senegal is the evaluated member." in text
     assert "Senegal is the assessing member." in text
     assert "Party" not in text
+
+
+def test_status_json_and_csv_leave_cluster_and_group_empty_for_a_body_without_them(ir_cli):
+    """The group numbers its reviews in no cluster or group: the JSON says null and the CSV
+    leaves the cells empty, as the status table does, never "cluster 0, group 0"."""
+    import csv
+    import io
+    import json
+
+    states = json.loads(ir_cli("status", "--as-of", "2025-03-10", "--format", "json").stdout)
+    assert len(states) == 3
+    assert {(s["cluster"], s["group"]) for s in states} == {(None, None)}
+    text = ir_cli("export-csv", "--as-of", "2025-03-10").stdout
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == 3
+    assert {(r["cluster"], r["group"]) for r in rows} == {("", "")}

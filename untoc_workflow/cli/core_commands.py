@@ -178,8 +178,12 @@ def record_command(
             help="Event type: an engine fact or one a process declares (`untoc processes`).",
         ),
     ],
-    review: Annotated[str | None, typer.Option(help="Review id, e.g. C1-G1-ALB.")] = None,
-    party: Annotated[str | None, typer.Option(help="Party code, e.g. NGA.")] = None,
+    review: Annotated[
+        str | None, typer.Option(help="The review's id, as in the mechanism file.")
+    ] = None,
+    party: Annotated[
+        str | None, typer.Option(help="The party's code, as in the mechanism file.")
+    ] = None,
     on: Annotated[
         str | None, typer.Option(help="Date of the fact (YYYY-MM-DD); default today.")
     ] = None,
@@ -198,7 +202,7 @@ def record_command(
     ] = None,
     due: Annotated[str | None, typer.Option(help="deadline_extended: the new deadline.")] = None,
     basis: Annotated[
-        str | None, typer.Option(help="Why: the agreement or Conference decision.")
+        str | None, typer.Option(help="Why: the agreement or decision it follows.")
     ] = None,
     by: Annotated[str | None, typer.Option(help="reviewer_replaced: the joining party.")] = None,
     requested_by: Annotated[str | None, typer.Option(help="reviewer_replaced: who asked.")] = None,
@@ -468,7 +472,7 @@ def status_command(
     states = mechanism_states(definition, snapshot, day)
     chosen = [states[review]] if review else list(states.values())
     if format == "json":
-        typer.echo(status_json([state_to_dict(s) for s in chosen]))
+        typer.echo(status_json([numbered(state_to_dict(s)) for s in chosen]))
         return
     table = Table(title=f"{_reviews_called(definition, snapshot, chosen)} on {day}")
     for column in (
@@ -513,6 +517,18 @@ def _reviews_called(definitions: Any, snapshot: Any, states: list[Any]) -> str:
         return "Country reviews"
     called = str(own.role_title("review_other", "en"))
     return called[:1].upper() + called[1:]
+
+
+def numbered(state: dict[str, Any]) -> dict[str, Any]:
+    """A review's state as the status JSON states it: the cluster and group of a review whose
+    process numbers its reviews in none are null, as the table leaves them empty (the store
+    keeps 0, NOT_NUMBERED, which no review is in)."""
+    from ..core.model import NOT_NUMBERED
+
+    for key in ("cluster", "group"):
+        if state.get(key) == NOT_NUMBERED:
+            state[key] = None
+    return state
 
 
 def status_json(states: list[dict[str, Any]]) -> str:

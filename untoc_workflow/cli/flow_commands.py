@@ -11,7 +11,7 @@ from .common import console, err_console, fails_cleanly, opened_store, today
 
 flows_app = typer.Typer(
     name="flows",
-    help="Prefect orchestration: one run per country review, the daily sweep, the digest.",
+    help="Prefect orchestration: one run per review, the daily sweep, the digest.",
     no_args_is_help=True,
 )
 

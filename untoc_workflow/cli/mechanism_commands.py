@@ -100,7 +100,7 @@ def draw_command(
 
 @fails_cleanly
 def decide_command(
-    decision_file: Annotated[Path, typer.Argument(help="A Conference decision (YAML).")],
+    decision_file: Annotated[Path, typer.Argument(help="A decision file (YAML).")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change; change nothing.")
     ] = False,
@@ -268,9 +268,9 @@ def _plan_json(applied: Any, dry_run: bool) -> dict[str, Any]:
 
 @fails_cleanly
 def redraw_command(
-    review: Annotated[str, typer.Argument(help="The review, e.g. C1-G1-ALB.")],
+    review: Annotated[str, typer.Argument(help="The review's id, as in the mechanism file.")],
     party: Annotated[str, typer.Option(help="The reviewer leaving the review.")],
-    requested_by: Annotated[str, typer.Option(help="The State asking for the redraw.")],
+    requested_by: Annotated[str, typer.Option(help="The party asking for the redraw.")],
     on: Annotated[str, typer.Option(help="Day of the redraw (YYYY-MM-DD).")],
     seed: Annotated[int, typer.Option(help="Seed of the lot.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Draw, show, record nothing.")] = False,

@@ -98,7 +98,12 @@ def _adder(role: str):  # type: ignore[no-untyped-def]
     @fails_cleanly
     def add(
         email: Annotated[str, typer.Argument(help="The person's email address.")],
-        party: Annotated[str, typer.Option(help="The Party that named the person, e.g. NGA.")],
+        party: Annotated[
+            str,
+            typer.Option(
+                help="The code of the party that named the person, as in the mechanism file."
+            ),
+        ],
         name: Annotated[str, typer.Option(help="The person's name.")],
         by: Annotated[str, typer.Option(help="Who records it.")] = "the secretariat",
     ) -> None:

@@ -41,7 +41,9 @@ def _renamed(text: str | None) -> dict[str, str]:
 
 @fails_cleanly
 def migrate_command(
-    to: Annotated[str, typer.Option("--to", help="PROCESS@VERSION, e.g. country_review@2.")],
+    to: Annotated[
+        str, typer.Option("--to", help="PROCESS@VERSION, as `untoc processes` lists them.")
+    ],
     on: Annotated[str, typer.Option("--on", help="From this date (YYYY-MM-DD).")],
     reviews: Annotated[
         str | None, typer.Option(help="Only these reviews, comma-separated; default: all running.")
@@ -50,7 +52,7 @@ def migrate_command(
         str | None, typer.Option(help="Steps renamed by the new version: OLD=NEW,...")
     ] = None,
     basis: Annotated[
-        str, typer.Option(help="Why: the Conference decision or agreement.")
+        str, typer.Option(help="Why: the decision or agreement it follows.")
     ] = "migration to a new version of the process",
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List every deadline that moves; change nothing.")

@@ -140,7 +140,9 @@ def answers_command(
 @questionnaire_app.command("statistics")
 @fails_cleanly
 def statistics_command(
-    process: Annotated[str, typer.Option("--process", help="The process, e.g. country_review.")],
+    process: Annotated[
+        str, typer.Option("--process", help="The process, as `untoc processes` lists it.")
+    ],
     step: Annotated[str, typer.Option("--step", help="The step whose answers are counted.")],
     by: Annotated[
         str | None, typer.Option("--by", help="regional_group | group (of the cluster)")

@@ -176,7 +176,10 @@ def calendar_command(
     ],
     as_of: Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)] = None,
     party: Annotated[
-        str | None, typer.Option("--party", help="Only this Party's calendar, e.g. NGA.")
+        str | None,
+        typer.Option(
+            "--party", help="Only this party's calendar (its code, as in the mechanism file)."
+        ),
     ] = None,
     include_overdue: Annotated[
         bool, typer.Option("--include-overdue", help="Also list deadlines already past.")
@@ -220,7 +223,7 @@ def forecast_command(
     ] = None,
     decision: Annotated[
         list[Path] | None,
-        typer.Option("--decision", help="What if this Conference decision file is adopted."),
+        typer.Option("--decision", help="What if this decision file is adopted."),
     ] = None,
     extend: Annotated[
         list[str] | None,

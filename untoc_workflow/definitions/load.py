@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from ..core.rules import ENGINE_FACTS
 from ..errors import InputError, Problem, did_you_mean, problems_from_validation
 from ..yamlsource import Located, load_file
-from .process import ProcessDefinition
+from .process import ProcessDefinition, role_form_problems
 
 BUNDLED_DEFS = Path(__file__).resolve().parents[1] / "process_defs"
 
@@ -230,6 +230,9 @@ def check_graph(definition: ProcessDefinition, located: Located) -> Iterable[Pro
                 f"steps[{i}].extendable",
                 "only a step with a `duration` has a deadline to extend",
             )
+    # a role's title without its article, its definite form with it (process.py)
+    for role, message in role_form_problems(definition.roles):
+        yield at(f"roles.{role}", message)
     for name, fact in definition.facts.items():
         if name in ENGINE_FACTS:
             yield at(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -10,7 +11,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from ..core.rules import COMPLETION_SOURCES
 from ..dates import Duration
 from ..errors import did_you_mean
+from ..languages import DEFINITE_ARTICLES as ARTICLES
 from ..languages import UN_LANGUAGES
+from ..languages import definite_article as article_of
 from .rule_use import ConditionUse, WaitingRuleUse
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -33,32 +36,81 @@ def _known_languages(titles: dict[str, str]) -> dict[str, str]:
 Titles = Annotated[dict[str, str], AfterValidator(_known_languages)]
 
 
-# The articles a role's title must not begin with: the letters' sentences put the one they
-# need ("inform the President", "au Président", "la secretaría del ..."), so "the Chair of
-# the Plenary" would read "inform the the Chair of the Plenary".
-_ARTICLES = {
-    "en": ("the ",),
-    "fr": ("le ", "la ", "les ", "l'", "l’"),
-    "es": ("el ", "la ", "los ", "las "),
-}
-
-
 def _named(titles: dict[str, str]) -> dict[str, str]:
     # an empty role would leave every letter the glossary's word (the Conference, UNODC's
     # secretariat) instead of the body's own
     if not titles:
         raise ValueError("a role needs its title in at least one language, e.g. {en: ...}")
-    for language, title in titles.items():
-        article = next(
-            (a for a in _ARTICLES.get(language, ()) if title.lower().startswith(a)), None
-        )
-        if article is not None:
-            bare = title[len(article) :]
-            raise ValueError(
-                f"{language}: {title!r} begins with an article; write {bare!r}"
-                " (the letters put the article their sentence needs)"
-            )
     return titles
+
+
+# A role's definite form (`reviewed_the: {fr: le membre évalué}`): the role's title with the
+# article only its noun's gender tells, for the languages whose letters put one.
+DEFINITE = "_the"
+
+
+def role_form_problems(roles: Mapping[str, Mapping[str, str]]) -> list[tuple[str, str]]:
+    """(role, message) for each title of `roles` the letters would misread. A role's title
+    has no article: the letters' sentences put the one they need ("inform the President",
+    "au Président", "la secretaría del ..."), so "the Chair of the Plenary" would read
+    "inform the the Chair of the Plenary". Its definite form (`<role>_the`) is that title
+    with its article, in a language that has one, for a role the process names."""
+    out: list[tuple[str, str]] = []
+    for name, titles in roles.items():
+        if not name.endswith(DEFINITE):
+            for language, title in titles.items():
+                article = article_of(title, language)
+                if article is not None:
+                    bare = title[len(article) :]
+                    out.append(
+                        (
+                            name,
+                            f"{language}: {title!r} begins with an article; write {bare!r}"
+                            " (the letters put the article their sentence needs)",
+                        )
+                    )
+            continue
+        role = name[: -len(DEFINITE)]
+        if role not in roles:
+            out.append(
+                (
+                    name,
+                    f"the definite form of a role the process does not name: declare {role!r}"
+                    f" too (its title without article), e.g. {role}: {{fr: membre évalué}}",
+                )
+            )
+            continue
+        for language, form in titles.items():
+            if language not in ARTICLES:
+                out.append(
+                    (
+                        name,
+                        f"{language}: the letters put no article before a role in"
+                        f" {language}; give {role!r} alone",
+                    )
+                )
+                continue
+            article = article_of(form, language)
+            own = roles[role].get(language)
+            if article is None:
+                example = f"le {own}" if language == "fr" and own else "..."
+                out.append(
+                    (
+                        name,
+                        f"{language}: {form!r} does not begin with a definite article"
+                        f" ({', '.join(a.strip() for a in ARTICLES[language])}),"
+                        f" e.g. {example!r}",
+                    )
+                )
+            elif own is not None and form[len(article) :].strip() != own.strip():
+                out.append(
+                    (
+                        name,
+                        f"{language}: {form!r} is not {role!r} ({own!r}) with its article;"
+                        f" write e.g. {article + own!r}",
+                    )
+                )
+    return out
 
 
 RoleTitles = Annotated[Titles, AfterValidator(_named)]
@@ -462,7 +514,9 @@ class ProcessDefinition(_Frozen):
         "(the duty station the letters are dated from, Vienna by default), reviewed (the "
         "'State party under review'), reviewer (a 'reviewing State party'); a "
         "form where a language needs one: review_other, reviewer_other (plural), review_gen, "
-        "review_gen_other (cases), review_yours_other (Arabic 'your reviews'); letters and "
+        "review_gen_other (cases), review_yours_other (Arabic 'your reviews'); a role's "
+        "definite form `<role>_the` (its title with the article its gender takes, in en, fr, "
+        "es: reviewed_the: {fr: le membre évalué, es: el miembro evaluado}); letters and "
         "reports read them (`role_title`)",
     )
 

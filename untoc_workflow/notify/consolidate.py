@@ -30,6 +30,7 @@ from .context import (
     own_secretariat,
     process_fields,
     process_term,
+    process_the,
     recipient_fields,
 )
 from .recipients import Recipient
@@ -91,6 +92,8 @@ class Letter:
     decided: tuple[str, datetime] | None = None
     # who signs it, when its process declares a secretariat of its own (else the configured)
     sender_name: str | None = None
+    # where the mission it is addressed to sits, as the letter names it (None: Vienna's UN)
+    where: str | None = None
 
 
 def note_number(recipient: Recipient) -> dict[str, str]:
@@ -213,7 +216,9 @@ class LetterWriter:
 
     def _letter_term(self, process: ProcessDefinition | None) -> dict[str, Any]:
         base = self.templates.text_env.globals["term"]
-        return {"term": process_term(process, base)} if process is not None else {}
+        if process is None:
+            return {}
+        return {"term": process_term(process, base), "the_role": process_the(process, base)}
 
     def _rendered_item(
         self, item: Item, parties: Mapping[str, Any], language: str
@@ -231,7 +236,9 @@ class LetterWriter:
             process=process,
         )
         if process is not None:
-            ctx["term"] = process_term(process, self.templates.text_env.globals["term"])
+            base = self.templates.text_env.globals["term"]
+            ctx["term"] = process_term(process, base)
+            ctx["the_role"] = process_the(process, base)
         text, html = self.templates.render_item(item.notice.template, language, ctx)
         return {"text": text, "html": html}
 
@@ -297,7 +304,7 @@ class LetterWriter:
         ctx = {
             "as_of": long_date(as_of, language),
             "reference": key,
-            "recipient": recipient_fields(recipient, language),
+            "recipient": recipient_fields(recipient, language, process),
             "secretariat": _secretariat(self.settings),
             "party_facts": party_facts,
             "sections": sections(per_review),
@@ -340,6 +347,7 @@ class LetterWriter:
             count=len(direct) or len(items),
             reviews=sorted(reviews),
             sender_name=own_secretariat(process, ctx, language),
+            where=ctx["recipient"]["where"],
         )
 
     def summary_letter(
@@ -362,7 +370,7 @@ class LetterWriter:
             "as_of": long_date(as_of, language),
             "month": _month(as_of, language),
             "reference": key,
-            "recipient": recipient_fields(recipient, language),
+            "recipient": recipient_fields(recipient, language, process),
             "secretariat": _secretariat(self.settings),
             "process": self._letter_process(process, language),
             **self._letter_term(process),
@@ -383,6 +391,7 @@ class LetterWriter:
             count=count,
             reviews=sorted(reviews),
             sender_name=own_secretariat(process, ctx, language),
+            where=ctx["recipient"]["where"],
         )
 
 
@@ -419,6 +428,7 @@ def letter_row(
         sender=sender,
         stamp=stamp,
         sender_name=letter.sender_name,
+        where=letter.where,
         notice=f"{kind}/{as_of.isoformat()}",
         kind=kind,
         review_id=letter.review_id,

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..outbox.headers import one_line
 from ..wording.languages import direction, long_date, month_year
+from ..wording.own_terms import mission_place
 
 # where letters take them
 from ..wording.own_terms import own_secretariat as own_secretariat
 from ..wording.own_terms import process_term as process_term
+from ..wording.own_terms import process_the as process_the
 from ..wording.words import days as wording_days
 from ..wording.words import is_state, local_party_name, term
 
@@ -30,7 +32,9 @@ NOTICE_FIELDS: dict[str, Any] = {
     "dir": None,
     "as_of": None,
     "reference": None,
-    "recipient": frozenset({"name", "email", "role", "party", "party_code", "is_copy", "kind"}),
+    "recipient": frozenset(
+        {"name", "email", "role", "party", "party_code", "is_copy", "kind", "where"}
+    ),
     # reviewed_is_state / reviewers_are_states: whether to say "State party" (the European
     # Union is a Party, not a State)
     "review": frozenset(
@@ -75,7 +79,9 @@ DIGEST_FIELDS: dict[str, Any] = {
     "as_of": None,
     "month": None,
     "reference": None,
-    "recipient": frozenset({"name", "email", "role", "party", "party_code", "is_copy", "kind"}),
+    "recipient": frozenset(
+        {"name", "email", "role", "party", "party_code", "is_copy", "kind", "where"}
+    ),
     # list of {id, reviewed, as_, stage, step, due, source, basis, days_overdue, late_by,
     #          waiting_for}
     "reviews": None,
@@ -115,7 +121,7 @@ def process_fields(definition: ProcessDefinition, language: str) -> dict[str, An
 _TITLES = {"secretariat": "mechanism_secretariat", "cop_presidency": "president"}
 
 
-def recipient_fields(recipient: Any, language: str = "en") -> dict[str, Any]:
+def recipient_fields(recipient: Any, language: str = "en", process: Any = None) -> dict[str, Any]:
     # Party names in the message's language, never the store's English (wording.py)
     code = getattr(recipient, "party", None)
     party = (
@@ -137,6 +143,11 @@ def recipient_fields(recipient: Any, language: str = "en") -> dict[str, Any]:
         "is_copy": recipient.copy,
         "kind": recipient.kind,
         "gender": getattr(recipient, "gender", None),
+        # where a mission sits, after its title, as its review's process writes it (None:
+        # "to the United Nations (Vienna)", UNTOC's)
+        "where": mission_place(process, getattr(recipient, "city", None), language)
+        if recipient.kind == "mission"
+        else None,
     }
 
 
@@ -162,7 +173,7 @@ def notice_context(
         "dir": direction(language),
         "as_of": long_date(notice.as_of, language),
         "reference": notice.key,
-        "recipient": recipient_fields(recipient, language),
+        "recipient": recipient_fields(recipient, language, process),
         "review": {
             "id": state.review,
             "cluster": state.cluster,
@@ -252,7 +263,7 @@ def digest_context(
         "as_of": long_date(as_of, language),
         "month": month_year(as_of, language),
         "reference": reference,
-        "recipient": recipient_fields(recipient, language),
+        "recipient": recipient_fields(recipient, language, process),
         "reviews": list(reviews),
         "secretariat": {"name": one_line(secretariat.name), "email": secretariat.email},
         "process": process_fields(process or _SAMPLE_PROCESS, language),

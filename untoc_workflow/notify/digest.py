@@ -135,6 +135,7 @@ def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) 
                     sender=settings.sender,
                     stamp=stamp,
                     sender_name=own_secretariat(process, ctx, language),
+                    where=ctx["recipient"]["where"],
                     notice=notice,
                     kind="digest",
                     review_id=None,

@@ -44,6 +44,7 @@ class Recipient:
     party_languages: tuple[str, ...] = ()
     fallback: tuple[Fallback, ...] = field(default=())
     gender: str | None = None  # a focal point's, as recorded: female | male | other
+    city: str | None = None  # a mission's, as recorded (the mechanism file's mission.city)
 
     @property
     def address_key(self) -> str:
@@ -122,6 +123,7 @@ class RecipientResolver:
                 party_name=party_name,
                 copy=copy,
                 party_languages=languages,
+                city=mission.city,
             )
         ], None
 

@@ -121,15 +121,17 @@ def open_rows(conn: Connection, kind: str = "notice") -> list[Any]:
     return list(conn.execute(select(*cols).where(C.kind == kind, C.status.in_(DELIVERABLE))))
 
 
-def display_name(recipient: Any, language: str) -> str:
+def display_name(recipient: Any, language: str, where: str | None = None) -> str:
     """The name shown beside the address: a permanent mission is addressed by its title in
-    the message's language ("Permanent Mission of Nigeria to the United Nations (Vienna)"),
-    not by the bare name of its country; a person by their own name."""
+    the message's language ("Permanent Mission of Nigeria to the United Nations (Vienna)";
+    for a process that writes from elsewhere, the city the mission sits in, `where`:
+    "Permanent Mission of Senegal (Dakar)"), not by the bare name of its country; a person
+    by their own name."""
     if getattr(recipient, "kind", None) == "mission" and getattr(recipient, "party", None):
         from ..wording.words import WordingError, mission_name
 
         try:
-            return mission_name(recipient.party, language)
+            return mission_name(recipient.party, language, where)
         except WordingError:  # a code the UN's names do not know: the mechanism file's name
             pass
     return str(recipient.name)
@@ -144,19 +146,21 @@ def new_row(
     sender: str,
     stamp: datetime,
     sender_name: str | None = None,
+    where: str | None = None,
     **what: Any,
 ) -> dict[str, Any]:
     """A pending outbox row for one recipient: `what` says what it is about (notice, kind,
     review_id, step, rung, occurrence, deadline_due, due_on, found_on, party, role,
     copy_only); the delivery fields start empty. `sender_name`: the name the message is
-    sent under when the letter is signed by another secretariat than the configured one."""
+    sent under when the letter is signed by another secretariat than the configured one;
+    `where`: the city a mission sits in, as its letter names it (`display_name`)."""
     from .message import message_id
 
     return {
         "key": key,
         **what,
         "recipient": recipient.email,
-        "recipient_name": display_name(recipient, language),
+        "recipient_name": display_name(recipient, language, where),
         "language": language,
         "sender_name": sender_name,
         "subject": rendered.subject,

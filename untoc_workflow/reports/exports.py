@@ -112,8 +112,9 @@ def review_rows(
             "review": s.review,
             "process": s.process,
             "process_version": s.process_version,
-            "cluster": s.cluster,
-            "group": s.group,
+            # a process that numbers its reviews in no cluster or group: empty, never 0
+            "cluster": s.cluster or "",
+            "group": s.group or "",
             "reviewed": s.reviewed,
             "reviewed_name": party.name if party else "",
             "regional_group": (party.regional_group or "") if party else "",

@@ -10,6 +10,9 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from .articles import after
+from .own_terms import glossary_the
+
 # The duty station in each language (UNTERM: Vienna).
 _PLACE = {
     "en": "Vienna",
@@ -98,7 +101,8 @@ def salutation(recipient: Any, language: str, sender: str | None = None) -> str:
     kind = recipient["kind"]
     name = recipient.get("name") or ""
     if kind != "focal_point" or not name:
-        return greeting(kind, language, recipient.get("party_code"), None, sender)
+        where = recipient.get("where")  # a mission elsewhere than Vienna: its city
+        return greeting(kind, language, recipient.get("party_code"), None, sender, where)
     gender = recipient.get("gender")
     forms = _FOCAL_POINT[language]
     form = forms.get(gender if gender in ("female", "male") else None, forms[None])
@@ -132,12 +136,48 @@ def waited_from(names: list[str], language: str) -> list[str]:
     return [russian_genitive(name) for name in names]
 
 
+@pass_context
+def _with_article(
+    context: Context, key: str, language: str, untoc: str, preposition: str = "", generic: str = ""
+) -> str:
+    """A phrase naming glossary `key` with its article: `untoc`, as UNTOC's letters always
+    wrote it ("del examen de país"), when the review's process names nothing of its own for
+    `key`; else the process's own word with its definite form after `preposition` ("del
+    examen de integridad", roles: review_the), or `generic` where its article cannot be
+    known ("del examen": a word of the language true of any process), capitalised as
+    `untoc` is."""
+    the = context.get("the_role") or glossary_the
+    own = the(key, language)
+    if own is None:
+        return untoc
+    text = after(preposition, own, language) if own else generic
+    return text[:1].upper() + text[1:] if untoc[:1].isupper() else text
+
+
+@pass_context
+def _letter_closing(
+    context: Context, role: str, lang: str, party: str | None = None, sender: str | None = None
+) -> str:
+    # a note verbale closes to its mission where the letter's recipient sits (`where`, as
+    # its salutation names it)
+    from .words import closing
+
+    recipient = context.get("recipient")
+    where = recipient.get("where") if isinstance(recipient, Mapping) else None
+    return closing(role, lang, party, sender, where)
+
+
 def install(env: Any) -> None:
     env.filters["waited_from"] = waited_from
     env.globals["internal_note"] = internal_note
     env.globals["dateline"] = _letter_dateline
     env.globals["courtesy"] = courtesy
     env.globals["salutation"] = salutation
+    env.globals["closing"] = _letter_closing
     # a stage its process titles (`stage_titles:`) is read in a letter of that process's
     # reviews (own_terms.process_words); else None, and the lexicon names it
     env.globals["stage_title"] = lambda stage, language: None
+    # a role its process names with its article (own_terms.process_the); else None, and the
+    # template writes the glossary's word with its own article
+    env.globals["the_role"] = glossary_the
+    env.globals["with_article"] = _with_article

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .articles import definite
+
 # glossary key -> the role of `roles:` that names it
 ROLE_TERMS = {
     "country_review": "review",
@@ -64,12 +66,44 @@ def process_term(definition: Any, base: Any) -> Any:
     return term
 
 
+def glossary_the(key: str, lang: str, number: str | None = None) -> str | None:
+    """`the_role()` of a letter whose process names nothing of its own: None, the template
+    writes the glossary's word with the article it knows it takes."""
+    return None
+
+
+def process_the(definition: Any, base: Any) -> Any:
+    """`the_role(key, lang, number=None)`: the process's own word for glossary `key` with
+    its definite article, as its definition gives it (`roles: <role>_the`, e.g. `reviewed_the:
+    {fr: le membre évalué}`) or as the title shows it (articles.definite); "" when the
+    article is known from neither (the letter then names the role without one); None when
+    the process names nothing of its own for `key` (the glossary's word, whose article the
+    template writes)."""
+    roles = dict(getattr(definition, "roles", None) or {})
+    term = process_term(definition, base)
+
+    def the(key: str, lang: str, number: str | None = None) -> str | None:
+        role = ROLE_TERMS.get(key)
+        if role is None or role not in roles:
+            return None
+        plural = number == "other"
+        name = f"{role}_other" if plural and f"{role}_other" in roles else role
+        given: Mapping[str, str] = roles.get(f"{name}_the") or {}
+        if given.get(lang):
+            return given[lang]
+        return definite(str(term(key, lang, number=number)), lang, plural=plural)
+
+    return the
+
+
 def process_words(definition: Any, base: Any) -> dict[str, Any]:
     """What a letter of `definition`'s reviews reads in its words: `term()` (`base`, the
-    glossary's, where it names nothing) and the titles it gives its stages."""
+    glossary's, where it names nothing), its roles with their articles (`the_role()`) and
+    the titles it gives its stages."""
     titles = getattr(definition, "stage_title", None)
     return {
         "term": process_term(definition, base),
+        "the_role": process_the(definition, base),
         "stage_title": titles if titles is not None else lambda stage, language: None,
     }
 
@@ -81,3 +115,19 @@ def own_secretariat(process: Any, ctx: Mapping[str, Any], language: str) -> str 
     if process is None or "secretariat" not in process.roles or "term" not in ctx:
         return None
     return str(ctx["term"]("mechanism_secretariat", language, cap=True))
+
+
+def mission_place(process: Any, city: str | None, language: str) -> str | None:
+    """Where a Party's mission sits, as the letters of `process` name it after the mission's
+    title. None for a process that declares no place of its own (`roles: place`): its notes
+    go to the missions to the United Nations in Vienna, as UNTOC's always did. Else the
+    mission's city as the record gives it (the mechanism file's `mission.city`), written in
+    `language` when it is the process's place (its title in any language); with no city
+    recorded, the process's place."""
+    titles: Mapping[str, str] = dict(getattr(process, "roles", None) or {}).get("place") or {}
+    if not titles:
+        return None
+    own = titles.get(language) or titles.get("en") or next(iter(titles.values()))
+    if not city or city.strip().casefold() in {t.strip().casefold() for t in titles.values()}:
+        return own
+    return city.strip()

@@ -575,10 +575,14 @@ def _head(lang: str, kind: str) -> str:
     return _REPRESENTATION[lang][0][_KINDS.index(kind) if kind in _KINDS else 0]
 
 
-def _mission_of(lang: str, party: str) -> str:
-    """ "the Permanent Mission of Belgium to the United Nations (Vienna)" in `lang`."""
+def _mission_of(lang: str, party: str, where: str | None = None) -> str:
+    """ "the Permanent Mission of Belgium to the United Nations (Vienna)" in `lang`; with
+    `where` (the city the mission sits in, in `lang`, for a process whose body is not the
+    United Nations in Vienna): "the Permanent Mission of Senegal (Dakar)"."""
     kind = mission_kind(party)
     of = party_name(party, lang, "of")
+    if where is not None:
+        return _mission_in(lang, kind, party, of, where)
     if lang == "zh":
         return of + {
             "delegation": "驻维也纳国际组织代表团",
@@ -591,6 +595,17 @@ def _mission_of(lang: str, party: str) -> str:
             of = party_name(party, lang)
         return f"{head} {of} {where_delegation}"
     return f"{head} {of} {where_mission}"
+
+
+def _mission_in(lang: str, kind: str, party: str, of: str, where: str) -> str:
+    """The representation of a Party accredited to no United Nations office: named by the
+    city the record gives it, in brackets as the United Nations' own titles name Vienna,
+    so that no language has to decline the city's name."""
+    if lang == "zh":
+        return f"{of}{_ZH_HEADS.get(kind, _ZH_HEADS['mission'])}（{where}）"
+    if lang == "ar" and kind == "delegation":
+        of = party_name(party, lang)
+    return f"{_head(lang, kind)} {of} ({where})"
 
 
 _ZH_HEADS = {"mission": "常驻代表团", "observer": "常驻观察员代表团", "delegation": "代表团"}
@@ -635,12 +650,13 @@ def the_mission(party: str | None, lang: str, case: str = "dat") -> str:
 _ARTICLES = ("the ", "la ")
 
 
-def mission_name(party: str, lang: str) -> str:
+def mission_name(party: str, lang: str, where: str | None = None) -> str:
     """The Party's representation in Vienna as the display name of its address: "Permanent
     Mission of Belgium to the United Nations (Vienna)", "Mission permanente de la Belgique
-    auprès de l'Organisation des Nations Unies (Vienne)", "比利时常驻联合国（维也纳）代表团"."""
+    auprès de l'Organisation des Nations Unies (Vienne)", "比利时常驻联合国（维也纳）代表团";
+    elsewhere (`where`, as in `_mission_of`): "Permanent Mission of Senegal (Dakar)"."""
     _check_language(lang)
-    text = _mission_of(lang, party)
+    text = _mission_of(lang, party, where)
     if lang == "ru":
         for dative, nominative in sorted(_RU_CASES["nom"].items(), key=lambda x: -len(x[0])):
             if text.startswith(dative):
@@ -683,10 +699,13 @@ _NOTE_CLOSING = {
 }
 
 
-def _note(forms: Mapping[str, str], lang: str, party: str, sender: str | None) -> str:
+def _note(
+    forms: Mapping[str, str], lang: str, party: str, sender: str | None, where: str | None
+) -> str:
     sender = sender or term("note_sender", lang)
+    mission = _mission_of(lang, party, where)
     return forms[lang].format(
-        sender=sender, Sender=sender[:1].upper() + sender[1:], mission=_mission_of(lang, party)
+        sender=sender, Sender=sender[:1].upper() + sender[1:], mission=mission
     )
 
 
@@ -726,6 +745,7 @@ def greeting(
     party: str | None = None,
     name: str | None = None,
     sender: str | None = None,
+    where: str | None = None,
 ) -> str:
     """The opening of a message in the formal register of `lang`, by the recipient's role.
 
@@ -733,13 +753,14 @@ def greeting(
     verbale ("The secretariat ... presents its compliments to the Permanent Mission of ...");
     the President of the Conference "Excellency,"; a focal point a formal salutation, by
     name when known; the secretariat "Dear colleagues,". `sender`: who sends a note
-    verbale (its process's secretariat), by default the glossary's `note_sender`."""
+    verbale (its process's secretariat), by default the glossary's `note_sender`; `where`:
+    the city its mission sits in when its process is not UNTOC's (`_mission_of`)."""
     _check_language(lang)
     kind = _role(role)
     if kind == "mission":
         if not party:
             raise WordingError("a greeting to a permanent mission needs the Party's code")
-        return _note(_NOTE_OPENING, lang, party, sender)
+        return _note(_NOTE_OPENING, lang, party, sender, where)
     anonymous, named = _SALUTATION[kind][lang]
     if name and lang in RTL_LANGUAGES:
         name = f"{FSI}{name}{PDI}"  # a Latin name keeps its order inside Arabic
@@ -747,12 +768,19 @@ def greeting(
 
 
 @lru_cache(maxsize=4096)
-def closing(role: str, lang: str, party: str | None = None, sender: str | None = None) -> str:
-    """The complimentary close: the note verbale's to a mission (sent by `sender`, as in
-    `greeting`), else none (the signature of the secretariat follows the text)."""
+def closing(
+    role: str,
+    lang: str,
+    party: str | None = None,
+    sender: str | None = None,
+    where: str | None = None,
+) -> str:
+    """The complimentary close: the note verbale's to a mission (sent by `sender`, its
+    mission in `where`, as in `greeting`), else none (the signature of the secretariat
+    follows the text)."""
     _check_language(lang)
     if _role(role) == "mission" and party:
-        return _note(_NOTE_CLOSING, lang, party, sender)
+        return _note(_NOTE_CLOSING, lang, party, sender, where)
     return ""
 
 
