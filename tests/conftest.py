@@ -20,6 +20,41 @@ from untoc_workflow.wiring import wire
 # The tests are an edge too: definitions are checked as the command line checks them.
 wire()
 
+
+def _build_each_command_line_once() -> None:
+    """Typer's CliRunner turns the `untoc` app into its click commands on every invoke
+    (about 50 commands, each signature read again): a third of a command-line test's time.
+    The app is complete once imported (untoc_workflow.cli registers every area then), and a
+    click command holds no state between invocations, so each app is turned once per test
+    process, as `untoc` itself does once per run. An app whose commands changed since is
+    turned again."""
+    import weakref
+
+    import typer.main
+    import typer.testing
+
+    built: weakref.WeakKeyDictionary[typer.Typer, tuple[tuple[int, ...], Any]]
+    built = weakref.WeakKeyDictionary()
+    turn = typer.main.get_command
+
+    def get_command(app: typer.Typer) -> Any:
+        shape = (
+            len(app.registered_commands),
+            len(app.registered_groups),
+            id(app.registered_callback),
+        )
+        known = built.get(app)
+        if known is None or known[0] != shape:
+            known = (shape, turn(app))
+            built[app] = known
+        return known[1]
+
+    assert typer.testing._get_command is turn  # the name CliRunner.invoke calls
+    typer.testing._get_command = get_command  # type: ignore[assignment]
+
+
+_build_each_command_line_once()
+
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PG_TEST_DB = "untoc_test"
 
