@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
-import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from typer.testing import CliRunner
 
 from untoc_workflow.cli import app
 
-from ..conftest import PG_SERVER
+from ..conftest import PG_SERVER, copy_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = "untoc_workflow/sample/mechanism.json"
@@ -100,12 +99,7 @@ class DemoDone:
     def copy_sqlite(self, target: Path) -> str:
         folder = self._folder("sqlite", lambda f: f"sqlite:///{f / 'untoc.db'}")
         self._copy_files(folder, target)
-        # SQLite's own copy: what is still in the write-ahead log comes along
-        with (
-            sqlite3.connect(folder / "untoc.db") as source,
-            sqlite3.connect(target / "untoc.db") as copy,
-        ):
-            source.backup(copy)
+        copy_sqlite(folder / "untoc.db", target / "untoc.db")
         return f"sqlite:///{target / 'untoc.db'}"
 
     def _pg_url(self, database: str) -> str:
