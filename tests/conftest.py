@@ -7,8 +7,10 @@ dropped after it, so tests of several engineers can run at the same time.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,41 @@ from untoc_workflow.wiring import wire
 
 # The tests are an edge too: definitions are checked as the command line checks them.
 wire()
+
+
+def _build_each_command_line_once() -> None:
+    """Typer's CliRunner turns the `untoc` app into its click commands on every invoke
+    (about 50 commands, each signature read again): a third of a command-line test's time.
+    The app is complete once imported (untoc_workflow.cli registers every area then), and a
+    click command holds no state between invocations, so each app is turned once per test
+    process, as `untoc` itself does once per run. An app whose commands changed since is
+    turned again."""
+    import weakref
+
+    import typer.main
+    import typer.testing
+
+    built: weakref.WeakKeyDictionary[typer.Typer, tuple[tuple[int, ...], Any]]
+    built = weakref.WeakKeyDictionary()
+    turn = typer.main.get_command
+
+    def get_command(app: typer.Typer) -> Any:
+        shape = (
+            len(app.registered_commands),
+            len(app.registered_groups),
+            id(app.registered_callback),
+        )
+        known = built.get(app)
+        if known is None or known[0] != shape:
+            known = (shape, turn(app))
+            built[app] = known
+        return known[1]
+
+    assert typer.testing._get_command is turn  # the name CliRunner.invoke calls
+    typer.testing._get_command = get_command  # type: ignore[assignment]
+
+
+_build_each_command_line_once()
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PG_TEST_DB = "untoc_test"
@@ -86,11 +123,35 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_url")
 
 
-@pytest.fixture
-def store(store_url: str) -> Iterator[object]:
-    """An opened, migrated, empty store (untoc_workflow.store.Store)."""
+def copy_sqlite(source: Path, target: Path) -> None:
+    """SQLite's own copy of a store (what is still in its write-ahead log comes along)."""
+    with closing(sqlite3.connect(source)) as read, closing(sqlite3.connect(target)) as written:
+        read.backup(written)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite store migrated to the newest schema, made once per session."""
     from untoc_workflow.store import open_store
 
+    path = tmp_path_factory.mktemp("migrated") / "untoc.db"
+    open_store(f"sqlite:///{path}").close()
+    return path
+
+
+@pytest.fixture
+def store(store_url: str, migrated_sqlite: Path) -> Iterator[object]:
+    """An opened, migrated, empty store (untoc_workflow.store.Store).
+
+    On SQLite it starts as a copy of the session's migrated empty store (SQLite's backup),
+    which `open_store` finds at the newest revision, as it would have left a fresh file:
+    the migrations' own tests (tests/store) run them on files of their own."""
+    from untoc_workflow.store import open_store
+
+    if store_url.startswith("sqlite:///"):
+        target = Path(store_url.removeprefix("sqlite:///"))
+        if not target.exists():
+            copy_sqlite(migrated_sqlite, target)
     s = open_store(store_url)
     try:
         yield s

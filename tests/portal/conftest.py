@@ -26,6 +26,8 @@ import yaml
 
 from untoc_workflow.settings import Contact, Settings
 
+from ..conftest import copy_sqlite
+
 AS_OF = date(2023, 3, 1)
 START = datetime(2023, 3, 1, 9, 0)
 SECRETARIAT = "secretariat.review@example.org"
@@ -387,13 +389,19 @@ def kept(made: PortalRig) -> Iterator[PortalRig]:
 
 
 @pytest.fixture
-def rig(tmp_path: Path, mailbox: Mailbox) -> Iterator[PortalRig]:
+def rig(tmp_path: Path, mailbox: Mailbox, migrated_sqlite: Path) -> Iterator[PortalRig]:
+    # the store starts migrated, as the session's empty store (tests/conftest.py)
+    copy_sqlite(migrated_sqlite, tmp_path / "untoc.db")
     yield from kept(make_rig(tmp_path, mailbox))
 
 
 @pytest.fixture
-def any_rig(tmp_path: Path, mailbox: Mailbox, store_url: str) -> Iterator[PortalRig]:
+def any_rig(
+    tmp_path: Path, mailbox: Mailbox, store_url: str, migrated_sqlite: Path
+) -> Iterator[PortalRig]:
     """The rig on SQLite, then on PostgreSQL (the `store_url` of the tests' conftest)."""
+    if store_url.startswith("sqlite:///"):
+        copy_sqlite(migrated_sqlite, Path(store_url.removeprefix("sqlite:///")))
     yield from kept(make_rig(tmp_path, mailbox, url=store_url))
 
 

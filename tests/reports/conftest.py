@@ -41,9 +41,10 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
-@pytest.fixture
-def chromium(tmp_path: Path) -> Iterator[Any]:
-    """Debian's headless Chromium driven by Selenium, as the portal's browser tests use it."""
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Debian's headless Chromium driven by Selenium, as the portal's browser tests use it;
+    one per test module (starting it is the slow part), each test opening its own page."""
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.skip("chromium and chromedriver are not installed")
     from selenium import webdriver
@@ -58,7 +59,7 @@ def chromium(tmp_path: Path) -> Iterator[Any]:
         "--disable-gpu",
         "--allow-file-access-from-files",
         "--window-size=1280,1400",
-        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
     ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
