@@ -109,7 +109,8 @@ def decide_command(
     ] = None,
     format: Annotated[str, typer.Option(help="text | json")] = "text",
 ) -> None:
-    """Apply a Conference decision: moved deadlines, waived steps, changed rules.
+    """Apply a decision of the body that governs the review process (for UNTOC, the
+    Conference): moved deadlines, waived steps, changed rules.
 
     Lists every deadline that moves (review, step, old, new, why) and every pending
     notification cancelled. Applying the same decision twice changes nothing.
