@@ -64,9 +64,10 @@ def _draws(url: str) -> list[dict[str, Any]]:
 
 
 def test_an_exported_store_imported_elsewhere_keeps_its_decisions_and_draws(
-    untoc_cli_sqlite: Callable[..., Callable[..., Any]], tmp_path: Path
+    untoc_cli: Callable[..., Callable[..., Any]], store_url: str, tmp_path: Path
 ) -> None:
-    original = untoc_cli_sqlite(None)
+    # the original on SQLite, then on PostgreSQL; the copy always on a new SQLite file
+    original = untoc_cli(None)
     _store_with_a_decision_and_a_redraw(original, tmp_path)
     clusters = _clusters(original)
     assert "threshold 75 % (decision CARRY-1): not met (3 more to complete)" in clusters
@@ -78,12 +79,12 @@ def test_an_exported_store_imported_elsewhere_keeps_its_decisions_and_draws(
     assert [d["kind"] for d in exported["draws"]] == ["redraw"]
 
     copy_url = f"sqlite:///{tmp_path / 'copy.db'}"
-    copy = untoc_cli_sqlite(None, UNTOC_DATABASE_URL=copy_url)
+    copy = untoc_cli(None, UNTOC_DATABASE_URL=copy_url)
     first = copy("import", "x.json").output
     assert "decisions added: 1, draws added: 1" in first
     assert copy("decisions", "--as-of", AS_OF).output == listed
     assert _clusters(copy) == clusters
-    original_draws = _draws(f"sqlite:///{tmp_path / 'untoc.db'}")
+    original_draws = _draws(store_url)
     assert _draws(copy_url) == original_draws
 
     for _ in range(2):
