@@ -64,13 +64,16 @@ def import_command(
     Party whose focal point was named."""
     day = parse_as_of(as_of)
     checked = admission(day or today(), "--as-of" if day else "today")
+    from ..mechanism import carry as decisions_carry
     from ..questionnaire import carry
 
-    # a JSON file is scanned once: its questionnaires are checked before anything is
-    # written, and its events are then read from the same scan
+    # a JSON file is scanned once: its questionnaires, decisions and draws are checked
+    # before anything is written, and its events are then read from the same scan
     opened = _scanned_json(file)
     carried = carry.read_section(file, opened)
+    recorded = decisions_carry.read_sections(file, opened)
     with opened_store() as store:
+        decisions_carry.check_against(store.engine, recorded, file)
         mark = _log_mark(store)
         from .progress import progress
 
@@ -79,6 +82,9 @@ def import_command(
         console.print(f"imported {file}: {result}")
         if carried:
             console.print(f"questionnaire responses added: {carry.restore(store.engine, carried)}")
+        if recorded:
+            decisions, draws = decisions_carry.restore(store.engine, recorded)
+            console.print(f"decisions added: {decisions}, draws added: {draws}")
         if mark is not None and result.added.get("events", 0):
             _resume_touched_runs(store, mark)
 
@@ -146,6 +152,7 @@ def export_command(
 ) -> None:
     """Write the whole store as a mechanism file (re-importable into an empty store)."""
     output_file(file)
+    from ..mechanism import carry as decisions_carry
     from ..mechanism_file.export import write_document
     from ..questionnaire import carry
 
@@ -154,7 +161,8 @@ def export_command(
 
         with progress(f"exporting to {file.name}", "events") as advance:
             document = store.export(progress=advance)
-            path = write_document(carry.add_to(document, store.engine), file)
+            carry.add_to(document, store.engine)
+            path = write_document(decisions_carry.add_to(document, store.engine), file)
             advance(len(document.get("events", ())), len(document.get("events", ())))
     console.print(f"exported the store to {path}")
     from ..inputfile import MAX_YAML_BYTES, MB, limit_for

@@ -288,3 +288,15 @@ class MechanismDocument(_Model):
         default_factory=list,
         description="questionnaire responses kept by the portal (answers, feedback, consent)",
     )
+    # Conference decisions applied with `untoc decide` and the draws recorded
+    # (untoc_workflow/mechanism/carry.py checks and restores them): optional.
+    decisions: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="applied Conference decisions (ref, digest, title, adopted_on,"
+        " applied_as_of, body: the decision as applied)",
+    )
+    draws: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="recorded draws (id, kind, cluster, seed, rules_version, made_on,"
+        " record: groups, lots and requests)",
+    )
