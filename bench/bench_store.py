@@ -10,7 +10,11 @@ cold figure is a new process, as every `untoc` command is):
   floor      plain json.load of the file; plain sqlite3 executemany of its events into a
              table of the event log's shape (same unique id, same indexes); plain sqlite3
              read of every event row of the imported store
-  import     a fresh store imports the JSON file (parse, check, insert, projections)
+  import     a fresh store imports the JSON file (parse, check, insert, projections): the
+             store's import, as the issue's target names it
+  command_import
+             `untoc import FILE` on another fresh store, as the clerk runs it: the same and
+             every new fact checked against its process (core/admission), SQLite only
   reimport   the same file again (known by its SHA-256: nothing to parse), and a copy
              with other bytes and the same events (parsed, every id checked, all skipped)
   commands   `untoc status --format json`, `report --format json`, `export-csv` of today,
@@ -161,6 +165,19 @@ def phase_import(url: str, file: str) -> dict:
     }
 
 
+def phase_command_import(url: str, file: str, today: str) -> dict:
+    """`untoc import FILE --as-of TODAY` as the clerk runs it: the store's import and, on
+    top of it, what the command adds (every new fact checked against its process, the
+    questionnaires section read)."""
+    os.environ["UNTOC_DATABASE_URL"] = url
+    from untoc_workflow.cli import app
+
+    t, c = time.perf_counter(), _cpu()
+    app(["import", file, "--as-of", today], standalone_mode=False)
+    seconds, cpu = time.perf_counter() - t, _cpu() - c
+    return {"seconds": seconds, "cpu": cpu, "rss_mb": _rss_mb()}
+
+
 def phase_status(url: str, as_of: str, today: str) -> dict:
     from untoc_workflow.wiring import wire
 
@@ -284,6 +301,11 @@ def measure(code: Path | None, args: Any, file: Path, copy: Path, tag: str) -> d
             ),
             "commands": _run(code, "commands", "--url", url, "--today", args.today),
         }
+        if not args.postgres:
+            other = _fresh_sqlite(args.workdir / f"bench-{tag}-command.db")
+            out["command_import"] = _run(
+                code, "command_import", "--url", other, "--file", str(file), "--today", args.today
+            )
     finally:
         if schema:
             _drop_pg(schema)
@@ -307,6 +329,9 @@ def main() -> None:
 
     if args.phase == "import":
         print(json.dumps(phase_import(args.url, args.file)))
+        return
+    if args.phase == "command_import":
+        print(json.dumps(phase_command_import(args.url, args.file, args.today)))
         return
     if args.phase == "status":
         print(json.dumps(phase_status(args.url, args.as_of, args.today)))
@@ -382,6 +407,13 @@ def _table(old: dict | None, new: dict, f: dict, as_of: str, cpu: bool) -> None:
         f["parse" + c] + f["insert" + c],
         "floor: json.load + executemany with indexes",
     )
+    if "command_import" in new:
+        row(
+            "`untoc import` (the command: + every fact checked against its process)",
+            lambda m: m["command_import"][imp],
+            f["parse" + c] + f["insert" + c],
+            "floor: json.load + executemany with indexes",
+        )
     row("re-import, same file", lambda m: m["reimport"][imp], f["parse" + c], "floor: json.load")
     row(
         "re-import, same events, other bytes",

@@ -188,13 +188,25 @@ def test_a_complete_review_is_said_with_the_groups_words_and_stage_title(group):
                 "review": "IR-2024-NGA",
                 "endorsed_on": "2025-06-12",
             },
+            # the Plenary waived its progress updates: updates still owed after the
+            # endorsement are chased, and the run would say so (tests/processes/silk_road_council)
+            *(
+                {
+                    "on": "2025-06-13",
+                    "type": "step_waived",
+                    "review": "IR-2024-NGA",
+                    "step": update,
+                    "basis": "Plenary decision 9/2",
+                }
+                for update in ("progress_update_1", "progress_update_2")
+            ),
         ],
     }
     store.import_document(Located(doc, "test", {}), admission=Admission(CommandDate(DAY)))
     nga, snapshot = at(store, catalog, "IR-2024-NGA")
     message = state_message(nga, catalog, snapshot.parties)
-    # its progress updates are optional: endorsed, the review is complete, said with its
-    # own word and its last stage's title (not "Review complete (endorsed)")
+    # endorsed, and nothing more owed: the review is complete, said with its own word and
+    # its last stage's title (not "Review complete (endorsed)")
     assert message == "Integrity review complete (Endorsed by the Plenary)"
 
 
