@@ -17,7 +17,15 @@ DEPLOYMENT = "country-review/names-test"
 
 def _review(review_id: str) -> Any:
     reviewed = review_id.rsplit("-", 1)[1]
-    return SimpleNamespace(id=review_id, group="G1", cluster=9, reviewed=reviewed, reviewers=[])
+    return SimpleNamespace(
+        id=review_id,
+        group="G1",
+        cluster=9,
+        reviewed=reviewed,
+        reviewers=[],
+        process="country_review",
+        process_version=1,
+    )
 
 
 @pytest.fixture(scope="module")

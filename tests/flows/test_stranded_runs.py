@@ -47,7 +47,13 @@ def _ends_its_runs(prefect_api: str) -> Iterator[None]:
 
 def _review(review_id: str) -> Any:
     return SimpleNamespace(
-        id=review_id, group="G1", cluster=9, reviewed=review_id[-3:], reviewers=[]
+        id=review_id,
+        group="G1",
+        cluster=9,
+        reviewed=review_id[-3:],
+        reviewers=[],
+        process="country_review",
+        process_version=1,
     )
 
 
