@@ -196,9 +196,20 @@ def test_without_a_prefect_api_resuming_is_a_quick_no_op_that_does_not_import_pr
         "print(r, 'prefect' in sys.modules, round(time.process_time() - t, 3))"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    ).stdout.split()
+
+    def cpu_seconds(source: str) -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", source], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.split()
+
+    out = cpu_seconds(code)
     assert out[:2] == ["None", "False"], out
-    # 0.15 s here; importing Prefect alone costs 0.8 s of CPU
-    assert float(out[2]) < 0.6, out
+    # Quick means cheaper than importing Prefect alone, measured on the same machine at the
+    # same moment: a fixed bound in seconds failed on a slower CI machine (0.4 s here, 0.6 s
+    # there), while Prefect's import costs about twice as much as the whole no-op everywhere.
+    prefect_alone = cpu_seconds(
+        "import time; t = time.process_time(); import prefect;"
+        "print(round(time.process_time() - t, 3))"
+    )
+    assert float(out[2]) < float(prefect_alone[0]), (out, prefect_alone)
