@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,33 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=5)
+
+
+@contextmanager
+def serving(
+    env: dict[str, str], log: Path, http: httpx.Client, deployment: str = "country-review"
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`untoc flows serve --no-schedules` for the time of the block, entered once `deployment`
+    is served (the runner up, its flows registered), stopped with its children at the end."""
+    runner = subprocess.Popen(
+        [str(VENV_BIN / "untoc"), "flows", "serve", "--no-schedules"],
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_for(
+            f"the {deployment} deployment served",
+            lambda: (
+                http.get(f"/deployments/name/{deployment}/{deployment}").status_code == 200
+                or runner.poll() is not None
+            ),
+        )
+        assert runner.poll() is None, log.read_text()
+        yield runner
+    finally:
+        stop(runner)
 
 
 def start_server(home: Path, port: int, extra: dict[str, str] | None = None):  # type: ignore[no-untyped-def]

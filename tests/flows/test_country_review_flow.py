@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import VENV_BIN, basic_auth, client_env, stop, untoc, wait_for
+from .conftest import basic_auth, client_env, serving, untoc, wait_for
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
@@ -80,31 +80,12 @@ def served(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     env = client_env(prefect_api, home, database_url)
     done = untoc(env, "import", str(HERE / "mechanism.yaml"))
     assert done.returncode == 0, done.stderr
-    import subprocess
-
     log = home / "serve.log"
-    runner = subprocess.Popen(
-        [str(VENV_BIN / "untoc"), "flows", "serve", "--no-schedules"],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     api = Api(prefect_api)
-    try:
-        wait_for(
-            "the country-review deployment",
-            lambda: (
-                api.http.get("/deployments/name/country-review/country-review").status_code == 200
-                or runner.poll() is not None
-            ),
-        )
-        assert runner.poll() is None, log.read_text()
+    with serving(env, log, api.http):
         started = untoc(env, "flows", "start-reviews")
         assert started.returncode == 0, started.stderr
         yield {"api": api, "env": env, "db": database_url, "started": started.stdout, "log": log}
-    finally:
-        stop(runner)
 
 
 def test_each_open_review_gets_one_run_named_after_it_and_suspends_at_its_step(served):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -22,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import AUTH_STRING, VENV_BIN, basic_auth, client_env, stop, untoc, wait_for
+from .conftest import AUTH_STRING, basic_auth, client_env, serving, untoc, wait_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -78,29 +77,11 @@ def desk(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         held = db_rows(database_url, "SELECT key FROM outbox WHERE status = 'awaiting_approval'")
     held_key = held[0][0]
     log = home / "serve.log"
-    runner = subprocess.Popen(
-        [str(VENV_BIN / "untoc"), "flows", "serve", "--no-schedules"],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     http = httpx.Client(base_url=prefect_api, timeout=30, auth=basic_auth())
-    try:
-        wait_for(
-            "the deployments served",
-            lambda: (
-                http.get("/deployments/name/escalation-approval/escalation-approval").status_code
-                == 200
-                or runner.poll() is not None
-            ),
-        )
-        assert runner.poll() is None, log.read_text()
+    with serving(env, log, http, "escalation-approval"):
         started = untoc(env, "flows", "start-reviews", "--review", REVIEW)
         assert started.returncode == 0, started.stderr
         yield {"env": env, "db": database_url, "http": http, "held": held_key, "log": log}
-    finally:
-        stop(runner)
 
 
 @pytest.fixture(scope="module")

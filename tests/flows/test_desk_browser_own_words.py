@@ -10,7 +10,6 @@ the open steps by their titles; nothing of UNTOC's words anywhere.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import VENV_BIN, basic_auth, client_env, stop, untoc, wait_for
+from .conftest import basic_auth, client_env, serving, untoc, wait_for
 from .test_desk_browser import (  # the browser and the ways the desk's test reads the UI
     CHROMEDRIVER,
     CHROMIUM,
@@ -64,29 +63,11 @@ def group_desk(
     done = untoc(env, "import", str(IR_DEFS / "members.yaml"), "--as-of", "2025-03-10")
     assert done.returncode == 0, done.stderr
     log = home / "serve.log"
-    runner = subprocess.Popen(
-        [str(VENV_BIN / "untoc"), "flows", "serve", "--no-schedules"],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     http = httpx.Client(base_url=prefect_api, timeout=30, auth=basic_auth())
-    try:
-        wait_for(
-            "the deployments served",
-            lambda: (
-                http.get("/deployments/name/escalation-approval/escalation-approval").status_code
-                == 200
-                or runner.poll() is not None
-            ),
-        )
-        assert runner.poll() is None, log.read_text()
+    with serving(env, log, http, "escalation-approval"):
         started = untoc(env, "flows", "start-reviews", "--review", REVIEW)
         assert started.returncode == 0, started.stderr
         yield {"http": http, "log": log}
-    finally:
-        stop(runner)
 
 
 def test_the_groups_run_its_timeline_and_its_form_speak_the_groups_words(group_desk, browser):  # noqa: F811

@@ -11,7 +11,6 @@ and review ids (tests/flows/catch_up.yaml), as in test_country_review_flow.py.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import pytest
 
 from untoc_workflow.orchestration import split_recorder
 
-from .conftest import VENV_BIN, client_env, stop, untoc, wait_for
+from .conftest import client_env, serving, untoc, wait_for
 from .test_country_review_flow import Api, events_of
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
@@ -49,23 +48,8 @@ def served(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     done = untoc(env, "import", str(HERE / "catch_up.yaml"))
     assert done.returncode == 0, done.stderr
     log = home / "serve.log"
-    runner = subprocess.Popen(
-        [str(VENV_BIN / "untoc"), "flows", "serve", "--no-schedules"],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     api = Api(prefect_api)
-    try:
-        wait_for(
-            "the country-review deployment",
-            lambda: (
-                api.http.get("/deployments/name/country-review/country-review").status_code == 200
-                or runner.poll() is not None
-            ),
-        )
-        assert runner.poll() is None, log.read_text()
+    with serving(env, log, api.http):
         started = untoc(env, "flows", "start-reviews")
         assert started.returncode == 0, started.stderr
         assert "started 6 run(s)" in started.stdout, started.stdout
@@ -76,8 +60,6 @@ def served(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         ]:
             wait_for(f"{review} at {step}", lambda r=review, s=step: at_step(api, r, s), 240)
         yield {"api": api, "env": env, "db": database_url, "home": home, "log": log}
-    finally:
-        stop(runner)
 
 
 def write(home: Path, name: str, events: str) -> Path:

@@ -4,7 +4,6 @@ UNCAC sample's process, a migrated review, and one UNCAC run on a real Prefect s
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,7 +23,7 @@ from untoc_workflow.orchestration import (
     step_form,
 )
 
-from .conftest import VENV_BIN, client_env, stop, untoc, wait_for
+from .conftest import client_env, serving, untoc, wait_for
 
 TODAY = date(2026, 11, 23)
 UN_CODES = ["ar", "zh", "en", "fr", "ru", "es"]
@@ -274,29 +273,12 @@ def served_uncac(prefect_api: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
     done = untoc(env, "import", str(tmp_path / "sample.yaml"))
     assert done.returncode == 0, done.stderr
     log = tmp_path / "serve.log"
-    runner = subprocess.Popen(
-        [str(VENV_BIN / "untoc"), "flows", "serve", "--no-schedules"],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     api = Api(prefect_api)
-    try:
-        wait_for(
-            "the country-review deployment",
-            lambda: (
-                api.http.get("/deployments/name/country-review/country-review").status_code == 200
-                or runner.poll() is not None
-            ),
-        )
-        assert runner.poll() is None, log.read_text()
+    with serving(env, log, api.http):
         started = untoc(env, "flows", "start-reviews", "--review", "IRM2-KEN")
         assert started.returncode == 0, started.stderr
         assert "started 1 run(s)" in started.stdout, started.stdout
         yield {"api": api, "db": database_url, "log": log}
-    finally:
-        stop(runner)
 
 
 @pytest.mark.prefect

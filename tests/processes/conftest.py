@@ -3,9 +3,13 @@ by the command line on SQLite and PostgreSQL from its own definitions folder."""
 
 from __future__ import annotations
 
+import email
 import json
 from datetime import date
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,13 +38,19 @@ def me_cli(untoc_cli, tmp_path):
 def ir_cli(untoc_cli, tmp_path):
     """`untoc ...` with the group's folder alone (not the bundled processes), its members
     imported as of 10 March 2025."""
+    return group_cli(untoc_cli, tmp_path, IR_DEFS)
+
+
+def group_cli(untoc_cli: Any, tmp_path: Path, folder: Path) -> Any:
+    """`untoc ...` with a copy of the group's folder alone (`folder`), its members imported
+    as of 10 March 2025, its letters written under `tmp_path`/outbox."""
     cli = untoc_cli(
         None,
-        UNTOC_PROCESS_DEFS=str(IR_DEFS),
+        UNTOC_PROCESS_DEFS=str(folder),
         UNTOC_PROCESS_DEFS_ONLY="1",
         UNTOC_OUTBOX_DIR=str(tmp_path / "outbox"),
     )
-    cli("import", str(IR_DEFS / "members.yaml"), "--as-of", "2025-03-10")
+    cli("import", str(folder / "members.yaml"), "--as-of", "2025-03-10")
     return cli
 
 
@@ -60,3 +70,21 @@ def refused(cli, *args: str) -> str:
 def states(cli, as_of: str = "2024-06-03") -> dict[str, dict]:
     out = cli("status", "--as-of", as_of, "--format", "json").stdout
     return {s["review"]: s for s in json.loads(out)}
+
+
+def letters(tmp_path: Path, day: str) -> dict[str, EmailMessage]:
+    """The messages the outbox folder under `tmp_path` holds of `day`, by file name."""
+    found = {}
+    for path in sorted((tmp_path / "outbox").glob(f"{day}_*.eml")):
+        with path.open("rb") as f:
+            message = email.message_from_binary_file(f, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        found[path.name] = message
+    return found
+
+
+def text_of(message: EmailMessage) -> str:
+    """A letter's plain-text body, as its recipient's mail program shows it."""
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())

@@ -9,13 +9,12 @@ reviewed and the reviewing parties with their articles."""
 
 from __future__ import annotations
 
-import email
 import shutil
-from email import policy
 from pathlib import Path
 
 import pytest
 
+from tests.processes.conftest import group_cli, letters, text_of
 from untoc_workflow.definitions import load_process
 from untoc_workflow.errors import InputError
 from untoc_workflow.store.fingerprints import fingerprint
@@ -57,20 +56,14 @@ def _group_folder(
 def _overdue_letter(untoc_cli, tmp_path: Path, folder: Path) -> str:
     """The plain text of the letter to Senegal's liaison officer on 9 May 2025, five days
     after its country report was due."""
-    cli = untoc_cli(
-        None,
-        UNTOC_PROCESS_DEFS=str(folder),
-        UNTOC_PROCESS_DEFS_ONLY="1",
-        UNTOC_OUTBOX_DIR=str(tmp_path / "outbox"),
-    )
-    cli("import", str(folder / "members.yaml"), "--as-of", "2025-03-10")
+    cli = group_cli(untoc_cli, tmp_path, folder)
     cli("sweep", "--as-of", "2025-03-10")
     cli("sweep", "--as-of", "2025-05-09")
-    found = []
-    for path in sorted((tmp_path / "outbox").glob("2025-05-09_*.eml")):
-        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        if "a.diop@example.org" in str(message["To"]):
-            found.append(str(message.get_body(("plain",)).get_content()))
+    found = [
+        text_of(message)
+        for message in letters(tmp_path, "2025-05-09").values()
+        if "a.diop@example.org" in str(message["To"])
+    ]
     assert len(found) == 1, found
     return " ".join(found[0].split())
 

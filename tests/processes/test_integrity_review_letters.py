@@ -4,29 +4,11 @@ integrity_review, its folder alone), whose secretariat writes from Dakar."""
 
 from __future__ import annotations
 
-import email
-from email import policy
-from email.message import EmailMessage
 from pathlib import Path
 
+from tests.processes.conftest import letters, text_of
+
 HERE = Path(__file__).parent / "integrity_review"
-
-
-def letters(tmp_path: Path, day: str) -> dict[str, EmailMessage]:
-    """The messages written on `day`, by file name."""
-    found = {}
-    for path in sorted((tmp_path / "outbox").glob(f"{day}_*.eml")):
-        with path.open("rb") as f:
-            message = email.message_from_binary_file(f, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        found[path.name] = message
-    return found
-
-
-def text_of(message: EmailMessage) -> str:
-    body = message.get_body(("plain",))
-    assert body is not None
-    return str(body.get_content())
 
 
 def test_the_opening_letters_are_dated_from_dakar_and_filed_under_the_group(ir_cli, tmp_path):

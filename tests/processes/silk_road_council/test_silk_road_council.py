@@ -5,14 +5,13 @@ README beside this file."""
 
 from __future__ import annotations
 
-import email
 import json
 import re
-from email import policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+
+from tests.processes.conftest import letters, text_of
 
 HERE = Path(__file__).parent
 AS_OF = "2026-11-30"
@@ -141,22 +140,6 @@ def test_the_page_states_the_councils_threshold(src_cli, tmp_path, lang, words):
     page = (tmp_path / "page" / "index.html").read_text(encoding="utf-8")
     assert words in page
     assert "70" not in re.sub(r"<[^>]+>", " ", page.split("</style>")[-1])
-
-
-def letters(tmp_path: Path, day: str) -> dict[str, EmailMessage]:
-    found = {}
-    for path in sorted((tmp_path / "outbox").glob(f"{day}_*.eml")):
-        with path.open("rb") as f:
-            message = email.message_from_binary_file(f, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        found[path.name] = message
-    return found
-
-
-def text_of(message: EmailMessage) -> str:
-    body = message.get_body(("plain",))
-    assert body is not None
-    return str(body.get_content())
 
 
 def test_the_opening_letters_are_the_councils_and_their_figures_are_the_status(src_cli, tmp_path):
