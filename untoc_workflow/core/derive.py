@@ -14,7 +14,12 @@ from datetime import date
 from typing import Any, cast
 
 from .deadlines import StepFacts, deadline_for
-from .focal_points import FocalPointRoll, roll_of_parties
+from .focal_points import (
+    FOCAL_POINT_CHANGES,
+    FocalPointRoll,
+    PartyHistory,
+    roll_from_histories,
+)
 from .ladder import due_rungs
 from .model import Event, Review, Snapshot
 from .rules import ENGINE_FACTS, RuleFacts, condition_rule, waiting_rule
@@ -628,6 +633,10 @@ class EventIndex:
         self._reviews: dict[str, _ReviewLog] = {}
         self._parties: dict[str, list[Event]] = {}
         self._party_days: dict[str, list[date]] = {}
+        # party -> its focal-point changes alone, then (on the first roll, or when a store
+        # keeps this index) applied once, for the roll on any date
+        self._party_changes: dict[str, list[Event]] = {}
+        self._party_histories: dict[str, PartyHistory] | None = None
         # party -> its first event of each kind, in (on, seq) order
         self._party_firsts: dict[str, list[Event]] = {}
         self._party_folds: dict[
@@ -647,6 +656,7 @@ class EventIndex:
             return
         reviews, parties = self._reviews, self._parties
         firsts: dict[str, dict[str, Event]] = {}
+        changes = self._party_changes
         for e in events:
             review = e.review
             if review is not None:
@@ -674,9 +684,23 @@ class EventIndex:
                 first = firsts[e.party]
                 if e.type not in first:
                     first[e.type] = e
+                if e.type in FOCAL_POINT_CHANGES:
+                    found = changes.get(e.party)
+                    if found is None:
+                        found = changes[e.party] = []
+                    found.append(e)
         self._party_days = {p: [e.on for e in events] for p, events in parties.items()}
         # events come in (on, seq) order: so do the firsts, in the order they were met
         self._party_firsts = {p: list(first.values()) for p, first in firsts.items()}
+
+    def party_histories(self) -> dict[str, PartyHistory]:
+        """Each party's focal-point changes applied once: made on the first roll (about as
+        long as that roll's own walk), or beforehand by a store that keeps this index and
+        rolls it on many dates."""
+        self.build()
+        if self._party_histories is None:
+            self._party_histories = {p: PartyHistory(c) for p, c in self._party_changes.items()}
+        return self._party_histories
 
     def party_fold(
         self, cut: date, as_of: date
@@ -692,7 +716,10 @@ class EventIndex:
             return found
         by_party = {p: self.party_events(p, cut) for p in self.parties}
         by_party = {p: events for p, events in by_party.items() if events}
-        roll = roll_of_parties(by_party, as_of)
+        histories = self.party_histories()
+        roll = roll_from_histories(
+            {p: histories[p] for p in by_party if p in histories}, as_of, cut=cut
+        )
         # A step completed by a party fact (experts named) needs only the first of each
         # kind: of those in the whole log, the ones on or before the date (the first of a
         # kind up to a date is the log's first, or there is none)

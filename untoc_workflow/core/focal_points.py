@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -116,41 +117,171 @@ def focal_points_on(
     return roll_of_parties(by_party, as_of)
 
 
+FOCAL_POINT_CHANGES = frozenset((_NOMINATED, _WITHDRAWN))
+
+
 def roll_of_parties(changes: Mapping[str, Iterable[Event]], as_of: date) -> FocalPointRoll:
     """The roll on `as_of` from each party's events in (on, seq) order: its focal-point
     changes up to the date are applied, its other facts passed over. Parties are listed
     in the mapping's order (`all_persons`).
 
     One party at a time, since each party's roll is its own: a large log holds hundreds of
-    thousands of nominations, and a party's own dict and days stay at hand."""
+    thousands of nominations, and a party's own dict and days stay at hand. A party's
+    history keeps only the days on which having a focal point began or ended (and its
+    first day): most nominations replace one focal point by another, and the questions
+    the history answers (`first_all_named`) turn on those days alone."""
     roll = FocalPointRoll(as_of)
     current, changed, transitions = roll._current, roll._changed, roll._transitions
+    nominated, withdrawn = _NOMINATED, _WITHDRAWN
     for party, events in changes.items():
         people: dict[str, Any] | None = None
         history: list[tuple[date, bool]] = []
+        replaced_any = False
+        holds = False  # at the end of the last day in `history`, or of any day since
+        last_day: date | None = None  # the last day in `history`
         for e in events:
-            if e.on > as_of:
+            on = e.on
+            if on > as_of:
                 break
             kind = e.type
-            if kind != _NOMINATED and kind != _WITHDRAWN:
-                continue
-            if people is None:
-                people = current[party] = {}
-                transitions[party] = history
-            data = e.data
-            if kind == _NOMINATED:
+            if kind == nominated:
+                if people is None:
+                    people = current[party] = {}
+                    transitions[party] = history
+                data = e.data
                 replaced = data.get("replaces")
                 if replaced:
                     people.pop(replaced, None)
-                    changed.add(party)
+                    replaced_any = True
                 person = data["person"]
-                people[person.email if isinstance(person, Person) else person["email"]] = person
+                people[person.email if type(person) is Person else person["email"]] = person
+            elif kind == withdrawn:
+                if people is None:
+                    people = current[party] = {}
+                    transitions[party] = history
+                people.pop(e.data.get("email", ""), None)
+                replaced_any = True
+            else:
+                continue
+            now = bool(people)
+            if on == last_day:
+                history[-1] = (on, now)
+            elif now is not holds or not history:
+                history.append((on, now))
+                last_day = on
+            holds = now
+        if replaced_any:
+            changed.add(party)
+    return roll
+
+
+# A party's office is kept after every CHECKPOINT-th change: a roll applies at most that
+# many changes to the nearest one, and the history holds a dict per CHECKPOINT changes, not
+# one per change (a dict per change, hundreds of thousands of them, costs more to make and
+# for the collector to walk than the walk it spares)
+CHECKPOINT = 64
+
+
+def _apply(people: dict[str, Any], e: Event) -> bool:
+    """Apply one focal-point change to a party's office; True if it replaced or withdrew."""
+    data = e.data
+    if e.type == _NOMINATED:
+        replaced = data.get("replaces")
+        if replaced:
+            people.pop(replaced, None)
+        person = data["person"]
+        people[person.email if type(person) is Person else person["email"]] = person
+        return bool(replaced)
+    people.pop(data.get("email", ""), None)
+    return True
+
+
+class PartyHistory:
+    """One party's focal-point changes over the whole log, applied once: its office every
+    CHECKPOINT changes, the first change that replaced or withdrew someone, and the days on
+    which having a focal point began or ended. The roll on any date is then a bisection per
+    party and a few changes (`roll_from_histories`), not a walk over hundreds of thousands
+    of nominations."""
+
+    __slots__ = (
+        "changes",
+        "days",
+        "checkpoints",
+        "first_replaced",
+        "transition_days",
+        "transitions",
+    )
+
+    def __init__(self, changes: Sequence[Event]) -> None:
+        """`changes`: the party's focal-point changes alone, in (on, seq) order."""
+        self.changes = changes
+        self.days: list[date] = [e.on for e in changes]
+        # checkpoints[k]: the office after the first k * CHECKPOINT changes (read-only)
+        self.checkpoints: list[dict[str, Any]] = []
+        self.first_replaced: int | None = None
+        # as roll_of_parties keeps them: each day having a focal point began or ended (and
+        # the first day), with whether the party had one at the end of that day
+        self.transitions: list[tuple[date, bool]] = []
+        people: dict[str, Any] = {}
+        holds = False
+        transitions = self.transitions
+        checkpoints = self.checkpoints
+        first_replaced = None
+        nominated = _NOMINATED
+        # _apply inlined: this walks every change of the log once
+        for i, e in enumerate(changes):
+            if not i % CHECKPOINT:
+                checkpoints.append(dict(people))
+            on, data = e.on, e.data
+            if e.type == nominated:
+                replaced = data.get("replaces")
+                if replaced:
+                    people.pop(replaced, None)
+                    if first_replaced is None:
+                        first_replaced = i
+                person = data["person"]
+                people[person.email if type(person) is Person else person["email"]] = person
             else:
                 people.pop(data.get("email", ""), None)
-                changed.add(party)
-            holds = bool(people)
-            if history and history[-1][0] == e.on:
-                history[-1] = (e.on, holds)
-            else:
-                history.append((e.on, holds))
+                if first_replaced is None:
+                    first_replaced = i
+            now = bool(people)
+            if transitions and transitions[-1][0] == on:
+                transitions[-1] = (on, now)
+            elif now is not holds or not transitions:
+                transitions.append((on, now))
+            holds = now
+        self.first_replaced = first_replaced
+        self.transition_days = [day for day, _ in transitions]
+
+    def office_after(self, count: int) -> dict[str, Any]:
+        """The party's focal points after its first `count` changes."""
+        k = count // CHECKPOINT
+        if k == len(self.checkpoints):  # past the last checkpoint: start from the one before
+            k -= 1
+        people = self.checkpoints[k]
+        if count == k * CHECKPOINT:
+            return people
+        people = dict(people)
+        for e in self.changes[k * CHECKPOINT : count]:
+            _apply(people, e)
+        return people
+
+
+def roll_from_histories(
+    histories: Mapping[str, PartyHistory], as_of: date, *, cut: date | None = None
+) -> FocalPointRoll:
+    """The roll on `as_of` of the changes up to `cut` (a snapshot's, when earlier), equal to
+    `roll_of_parties` over the same changes; parties in the mapping's order."""
+    last = as_of if cut is None else min(cut, as_of)
+    roll = FocalPointRoll(as_of)
+    current, changed, transitions = roll._current, roll._changed, roll._transitions
+    for party, history in histories.items():
+        i = bisect_right(history.days, last)
+        if i == 0:
+            continue
+        current[party] = history.office_after(i)
+        if history.first_replaced is not None and history.first_replaced < i:
+            changed.add(party)
+        transitions[party] = history.transitions[: bisect_right(history.transition_days, last)]
     return roll
