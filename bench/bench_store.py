@@ -21,7 +21,8 @@ cold figure is a new process, as every `untoc` command is):
              each a new process as the user runs it
   status     new process: today's status (the projections, --today on or after the last
              fact) and a past date's (--as-of: the log, cut), each read + fold of every
-             review; then the fold again, warm
+             review; then the fold again, warm (the store's first fold), and on a
+             further date (what each later date costs a warm store)
 Targets at 10,000 reviews / 1,000,000 events: import <= 2x (parse + insert floor),
 re-import <= 2x the parse, status today < 1 s, a past date's read <= 2x the read floor,
 warm derive < 1 s.
