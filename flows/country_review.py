@@ -132,9 +132,8 @@ def serve_reviews(*, limit: int | None = None) -> None:
     """Serve the country-review deployment from this process (the embedded default)."""
     from flows.serve import review_runs_description
 
-    country_review.serve(
-        name=FLOW_NAME, limit=limit, tags=["untoc"], description=review_runs_description()
-    )
+    # no tag: each run carries its own process's (flows/serve.py says why)
+    country_review.serve(name=FLOW_NAME, limit=limit, description=review_runs_description())
 
 
 if __name__ == "__main__":

@@ -64,9 +64,9 @@ def review_runs_description(definitions: object = None) -> str:
 
 def deployments(*, schedules: bool = True) -> list:  # type: ignore[type-arg]
     return [
-        country_review.to_deployment(
-            name="country-review", tags=["untoc"], description=review_runs_description()
-        ),
+        # no tag: Prefect adds a deployment's tags to every run it starts, and a review's run
+        # carries its own process's tag (runs.review_tags), not UNTOC's for every process
+        country_review.to_deployment(name="country-review", description=review_runs_description()),
         escalation_approval.to_deployment(
             name="escalation-approval", tags=["untoc"], concurrency_limit=ONE_AT_A_TIME
         ),

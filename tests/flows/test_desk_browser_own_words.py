@@ -40,6 +40,7 @@ pytestmark = [
     ),
 ]
 
+REPO = Path(__file__).resolve().parents[2]
 IR_DEFS = Path(__file__).parents[1] / "processes" / "integrity_review"
 REVIEW = "IR-2025-SEN"
 # what UNTOC's words (and its numbering) would say on the group's pages
@@ -68,6 +69,23 @@ def group_desk(
         started = untoc(env, "flows", "start-reviews", "--review", REVIEW)
         assert started.returncode == 0, started.stderr
         yield {"http": http, "log": log}
+
+
+def test_a_groups_run_carries_no_tag_of_untocs_from_the_deployment_that_starts_it(group_desk):
+    """Prefect adds the tags of a deployment to every run it starts: the review runs'
+    deployment, which serves every process, has none of its own (served, and as
+    prefect.yaml deploys it to a work pool), so the group's run is never tagged `untoc`,
+    not even before its first suspension writes its own tags."""
+    import yaml
+
+    http = group_desk["http"]
+    served = http.get("/deployments/name/country-review/country-review").json()
+    assert served["tags"] == [], served["tags"]
+    declared = yaml.safe_load((REPO / "prefect.yaml").read_text(encoding="utf-8"))
+    [review_runs] = [d for d in declared["deployments"] if d["name"] == "country-review"]
+    assert not review_runs.get("tags"), review_runs
+    run = wait_for("the group's run", lambda: live_run(http, REVIEW))
+    assert "csacg" in run["tags"] and "untoc" not in run["tags"], run["tags"]
 
 
 def test_the_groups_run_its_timeline_and_its_form_speak_the_groups_words(group_desk, browser):  # noqa: F811
