@@ -357,7 +357,14 @@ def test_the_presidents_summary_is_headed_without_an_empty_place_for_a_review():
         "1. [UNTOC] For the President of the Conference: Parties with late steps - to "
         "Presidency of the Conference <cop.presidency@example.org>"
     )
-    assert decision["description"].startswith(f"{letter}\n\nRequired unless")
+    # each line a paragraph of the UI's markdown: no list, no code block, the indent kept
+    assert decision["description"] == (
+        "Excellency,\n\n\u00a0\n\nThe secretariat has the honour ...\n\n"
+        "1\\. Afghanistan\n\n\u00a0\u00a0\u00a0Review C1\\-G1\\-MNG, Mongolia: Nomination of"
+        " focal points\n\n2\\. Albania\n\n\u00a0\u00a0\u00a0Review C1\\-G1\\-ALB, Albania:"
+        " Self\\-assessment questionnaire\n\n"
+        "Required unless every letter is approved above (outbox key presidency/2024-04)."
+    )
     assert decisions(held, {"decided_by": "A. Officer"}).problems == [
         "1. [UNTOC] For the President of the Conference: Parties with late steps: no decision given"
     ]
@@ -399,7 +406,7 @@ def test_the_approval_form_shows_each_letter_demands_decisions_and_reasons_and_a
     ]
     form = approval_form(held)
     schema = form.model_json_schema()
-    assert "Excellency,\nI write" in schema["properties"]["decision_1"]["description"]
+    assert "Excellency,\n\nI write" in schema["properties"]["decision_1"]["description"]
     assert "Second letter" in schema["properties"]["decision_2"]["description"]
 
     def refused(answer: dict) -> bool:

@@ -285,6 +285,16 @@ def test_the_secretariat_approves_a_held_escalation_from_the_approval_run(desk, 
         if len(x.strip()) > 30 and not set(x) & set("*_#[]<>`|")
     )
     wait_for("the letter's text in the form", lambda: line[:60] in page_text(browser), 30)
+    # line for line as the letter is written: the UI's markdown would join a paragraph's
+    # lines, make an indented line code and "1." a list
+    [shown] = [
+        e.text
+        for e in browser.find_elements(By.CSS_SELECTOR, ".schema-form-property__markdown")
+        if line[:60] in e.text
+    ]
+    written = [" ".join(x.split()) for x in body.strip().splitlines() if x.strip()]
+    rendered = [" ".join(x.split()) for x in shown.splitlines() if x.strip()]
+    assert rendered[: len(written)] == written, (rendered, written)
     Select(field(browser, title, "select")).select_by_visible_text("approve")
     field(browser, "Decided by", "textarea").send_keys(APPROVER)
     click_button(browser, "Submit")

@@ -10,6 +10,7 @@ line calls, so the outbox cannot tell where a decision came from except by its a
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -82,6 +83,42 @@ def letter_label(i: int, row: Mapping[str, Any]) -> str:
     return f"{i}. {review}{row['subject']} - to {row['to']}"
 
 
+# What markdown would read as markup in a letter's text: emphasis, code, links, headings,
+# rules and lists ("--" of the signature, "- "), tables, raw HTML and the backslash itself
+_MARKUP = re.compile(r"([\\`*_\[\]<>#|~=+-])")
+# a line that markdown would start a numbered list with ("1. ", "2) ")
+_BLOCK_START = re.compile(r"^(\d+)([.)])(\s)")
+_ADDRESS = re.compile(r"(https?://\S+)")
+
+
+def as_markdown_lines(text: str) -> str:
+    """A letter's plain text as the UI's markdown shows it line for line: Prefect renders a
+    form field's description as markdown, which joins the lines of a paragraph, makes a line
+    indented by four spaces a code block and "1." a list, and its renderer keeps neither
+    kind of hard line break (two trailing spaces, a backslash). So each line is a paragraph
+    of its own, its indent kept in no-break spaces and its markup characters escaped; a
+    blank line of the letter is an empty paragraph (a no-break space), so its paragraphs
+    stay further apart than its lines."""
+    out = []
+    for line in text.splitlines():
+        body = line.lstrip(" ")
+        if not body.strip():
+            out.append("\u00a0")
+            continue
+        indent = "\u00a0" * (len(line) - len(body))
+        # an address stays as written: the renderer links it, escapes and all
+        body = "".join(
+            part if i % 2 else _MARKUP.sub(r"\\\1", part)
+            for i, part in enumerate(_ADDRESS.split(body.rstrip()))
+        )
+        out.append(indent + _BLOCK_START.sub(_escaped_marker, body))
+    return "\n\n".join(out)
+
+
+def _escaped_marker(m: re.Match[str]) -> str:
+    return f"{m[1]}\\{m[2]}{m[3]}"
+
+
 def approval_form(held: Sequence[Mapping[str, Any]]) -> type[BaseModel]:
     """Who decides, approve-all, then one decision (required) and one reason (required to
     reject) per held letter, the letter's text under its decision."""
@@ -106,7 +143,7 @@ def approval_form(held: Sequence[Mapping[str, Any]]) -> type[BaseModel]:
     }
     for i, row in enumerate(held, 1):
         label = letter_label(i, row)
-        letter = str(row.get("text") or "").strip()
+        letter = as_markdown_lines(str(row.get("text") or "").strip())
         fields[f"decision_{i}"] = (
             Literal[APPROVE, REJECT, HOLD] | None,
             Field(
