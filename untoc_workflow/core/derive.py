@@ -633,8 +633,8 @@ class EventIndex:
         self._reviews: dict[str, _ReviewLog] = {}
         self._parties: dict[str, list[Event]] = {}
         self._party_days: dict[str, list[date]] = {}
-        # party -> its focal-point changes alone, then (on the first roll, or when a store
-        # keeps this index) applied once, for the roll on any date
+        # party -> its focal-point changes alone, then (on the first roll) applied once, for
+        # the roll on any later date
         self._party_changes: dict[str, list[Event]] = {}
         self._party_histories: dict[str, PartyHistory] | None = None
         # party -> its first event of each kind, in (on, seq) order
@@ -694,9 +694,8 @@ class EventIndex:
         self._party_firsts = {p: list(first.values()) for p, first in firsts.items()}
 
     def party_histories(self) -> dict[str, PartyHistory]:
-        """Each party's focal-point changes applied once: made on the first roll (about as
-        long as that roll's own walk), or beforehand by a store that keeps this index and
-        rolls it on many dates."""
+        """Each party's focal-point changes applied once, on the first roll (about as long
+        as that roll's own walk): a store keeps this index and rolls it on many dates."""
         self.build()
         if self._party_histories is None:
             self._party_histories = {p: PartyHistory(c) for p, c in self._party_changes.items()}

@@ -11,6 +11,12 @@ from .model import Event, Person
 
 _NOMINATED = "focal_point_nominated"
 _WITHDRAWN = "focal_point_withdrawn"
+FOCAL_POINT_CHANGES = frozenset((_NOMINATED, _WITHDRAWN))
+# A party's office is kept after every CHECKPOINT-th change (PartyHistory): a roll applies
+# at most that many changes to the nearest one, and the history holds a dict per CHECKPOINT
+# changes, not one per change (a dict per change, hundreds of thousands of them, costs more
+# to make and for the collector to walk than the walk it spares)
+CHECKPOINT = 64
 
 
 class FocalPointRoll:
@@ -117,69 +123,31 @@ def focal_points_on(
     return roll_of_parties(by_party, as_of)
 
 
-FOCAL_POINT_CHANGES = frozenset((_NOMINATED, _WITHDRAWN))
-
-
 def roll_of_parties(changes: Mapping[str, Iterable[Event]], as_of: date) -> FocalPointRoll:
     """The roll on `as_of` from each party's events in (on, seq) order: its focal-point
     changes up to the date are applied, its other facts passed over. Parties are listed
     in the mapping's order (`all_persons`).
 
     One party at a time, since each party's roll is its own: a large log holds hundreds of
-    thousands of nominations, and a party's own dict and days stay at hand. A party's
-    history keeps only the days on which having a focal point began or ended (and its
-    first day): most nominations replace one focal point by another, and the questions
-    the history answers (`first_all_named`) turn on those days alone."""
+    thousands of nominations, and a party's own dict and days stay at hand. A one-date
+    walk; a store's index keeps each party's `PartyHistory` for the roll on any date."""
     roll = FocalPointRoll(as_of)
     current, changed, transitions = roll._current, roll._changed, roll._transitions
-    nominated, withdrawn = _NOMINATED, _WITHDRAWN
     for party, events in changes.items():
         people: dict[str, Any] | None = None
         history: list[tuple[date, bool]] = []
-        replaced_any = False
-        holds = False  # at the end of the last day in `history`, or of any day since
-        last_day: date | None = None  # the last day in `history`
         for e in events:
-            on = e.on
-            if on > as_of:
+            if e.on > as_of:
                 break
-            kind = e.type
-            if kind == nominated:
-                if people is None:
-                    people = current[party] = {}
-                    transitions[party] = history
-                data = e.data
-                replaced = data.get("replaces")
-                if replaced:
-                    people.pop(replaced, None)
-                    replaced_any = True
-                person = data["person"]
-                people[person.email if type(person) is Person else person["email"]] = person
-            elif kind == withdrawn:
-                if people is None:
-                    people = current[party] = {}
-                    transitions[party] = history
-                people.pop(e.data.get("email", ""), None)
-                replaced_any = True
-            else:
+            if e.type not in FOCAL_POINT_CHANGES:
                 continue
-            now = bool(people)
-            if on == last_day:
-                history[-1] = (on, now)
-            elif now is not holds or not history:
-                history.append((on, now))
-                last_day = on
-            holds = now
-        if replaced_any:
-            changed.add(party)
+            if people is None:
+                people = current[party] = {}
+                transitions[party] = history
+            if _apply(people, e):
+                changed.add(party)
+            _mark(history, e.on, bool(people))
     return roll
-
-
-# A party's office is kept after every CHECKPOINT-th change: a roll applies at most that
-# many changes to the nearest one, and the history holds a dict per CHECKPOINT changes, not
-# one per change (a dict per change, hundreds of thousands of them, costs more to make and
-# for the collector to walk than the walk it spares)
-CHECKPOINT = 64
 
 
 def _apply(people: dict[str, Any], e: Event) -> bool:
@@ -194,6 +162,17 @@ def _apply(people: dict[str, Any], e: Event) -> bool:
         return bool(replaced)
     people.pop(data.get("email", ""), None)
     return True
+
+
+def _mark(transitions: list[tuple[date, bool]], on: date, holds: bool) -> None:
+    """Note whether the party holds a focal point at the end of `on`, keeping only the days
+    on which having one began or ended (and its first day): most nominations replace one
+    focal point by another, and the questions the history answers (`first_all_named`) turn
+    on those days alone."""
+    if transitions and transitions[-1][0] == on:
+        transitions[-1] = (on, holds)
+    elif not transitions or transitions[-1][1] is not holds:
+        transitions.append((on, holds))
 
 
 class PartyHistory:
@@ -219,40 +198,16 @@ class PartyHistory:
         # checkpoints[k]: the office after the first k * CHECKPOINT changes (read-only)
         self.checkpoints: list[dict[str, Any]] = []
         self.first_replaced: int | None = None
-        # as roll_of_parties keeps them: each day having a focal point began or ended (and
-        # the first day), with whether the party had one at the end of that day
+        # as roll_of_parties keeps them (_mark)
         self.transitions: list[tuple[date, bool]] = []
         people: dict[str, Any] = {}
-        holds = False
-        transitions = self.transitions
-        checkpoints = self.checkpoints
-        first_replaced = None
-        nominated = _NOMINATED
-        # _apply inlined: this walks every change of the log once
         for i, e in enumerate(changes):
             if not i % CHECKPOINT:
-                checkpoints.append(dict(people))
-            on, data = e.on, e.data
-            if e.type == nominated:
-                replaced = data.get("replaces")
-                if replaced:
-                    people.pop(replaced, None)
-                    if first_replaced is None:
-                        first_replaced = i
-                person = data["person"]
-                people[person.email if type(person) is Person else person["email"]] = person
-            else:
-                people.pop(data.get("email", ""), None)
-                if first_replaced is None:
-                    first_replaced = i
-            now = bool(people)
-            if transitions and transitions[-1][0] == on:
-                transitions[-1] = (on, now)
-            elif now is not holds or not transitions:
-                transitions.append((on, now))
-            holds = now
-        self.first_replaced = first_replaced
-        self.transition_days = [day for day, _ in transitions]
+                self.checkpoints.append(dict(people))
+            if _apply(people, e) and self.first_replaced is None:
+                self.first_replaced = i
+            _mark(self.transitions, e.on, bool(people))
+        self.transition_days = [day for day, _ in self.transitions]
 
     def office_after(self, count: int) -> dict[str, Any]:
         """The party's focal points after its first `count` changes."""

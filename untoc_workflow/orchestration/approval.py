@@ -87,7 +87,7 @@ def letter_label(i: int, row: Mapping[str, Any]) -> str:
 # rules and lists ("--" of the signature, "- "), tables, raw HTML and the backslash itself
 _MARKUP = re.compile(r"([\\`*_\[\]<>#|~=+-])")
 # a line that markdown would start a numbered list with ("1. ", "2) ")
-_BLOCK_START = re.compile(r"^(\d+)([.)])(\s)")
+_BLOCK_START = re.compile(r"^(\d+)(?=[.)]\s)")
 _ADDRESS = re.compile(r"(https?://\S+)")
 
 
@@ -111,12 +111,8 @@ def as_markdown_lines(text: str) -> str:
             part if i % 2 else _MARKUP.sub(r"\\\1", part)
             for i, part in enumerate(_ADDRESS.split(body.rstrip()))
         )
-        out.append(indent + _BLOCK_START.sub(_escaped_marker, body))
+        out.append(indent + _BLOCK_START.sub(r"\1\\", body))
     return "\n\n".join(out)
-
-
-def _escaped_marker(m: re.Match[str]) -> str:
-    return f"{m[1]}\\{m[2]}{m[3]}"
 
 
 def approval_form(held: Sequence[Mapping[str, Any]]) -> type[BaseModel]:
