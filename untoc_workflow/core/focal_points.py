@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -134,45 +134,64 @@ def roll_of_parties(changes: Mapping[str, Iterable[Event]], as_of: date) -> Foca
     roll = FocalPointRoll(as_of)
     current, changed, transitions = roll._current, roll._changed, roll._transitions
     for party, events in changes.items():
-        people: dict[str, Any] | None = None
-        history: list[tuple[date, bool]] = []
-        for e in events:
-            if e.on > as_of:
-                break
-            if e.type not in FOCAL_POINT_CHANGES:
-                continue
-            if people is None:
-                people = current[party] = {}
-                transitions[party] = history
-            if _apply(people, e):
-                changed.add(party)
-            _mark(history, e.on, bool(people))
+        own = [e for e in _until(events, as_of) if e.type in FOCAL_POINT_CHANGES]
+        if not own:
+            continue
+        people = current[party] = {}
+        history = transitions[party] = []
+        if _apply_run(people, own, history) is not None:
+            changed.add(party)
     return roll
 
 
-def _apply(people: dict[str, Any], e: Event) -> bool:
-    """Apply one focal-point change to a party's office; True if it replaced or withdrew."""
-    data = e.data
-    if e.type == _NOMINATED:
-        replaced = data.get("replaces")
-        if replaced:
-            people.pop(replaced, None)
-        person = data["person"]
-        people[person.email if type(person) is Person else person["email"]] = person
-        return bool(replaced)
-    people.pop(data.get("email", ""), None)
-    return True
+def _until(events: Iterable[Event], as_of: date) -> Iterator[Event]:
+    """A party's events in (on, seq) order, up to the date."""
+    for e in events:
+        if e.on > as_of:
+            return
+        yield e
 
 
-def _mark(transitions: list[tuple[date, bool]], on: date, holds: bool) -> None:
-    """Note whether the party holds a focal point at the end of `on`, keeping only the days
-    on which having one began or ended (and its first day): most nominations replace one
-    focal point by another, and the questions the history answers (`first_all_named`) turn
-    on those days alone."""
-    if transitions and transitions[-1][0] == on:
-        transitions[-1] = (on, holds)
-    elif not transitions or transitions[-1][1] is not holds:
-        transitions.append((on, holds))
+def _apply_run(
+    people: dict[str, Any], changes: Sequence[Event], transitions: list[tuple[date, bool]] | None
+) -> int | None:
+    """Apply a party's focal-point changes (in (on, seq) order) to its office; the position
+    of the first that replaced or withdrew someone, if any.
+
+    With `transitions`, note whether the party holds a focal point at the end of each day,
+    keeping only the days on which having one began or ended (and its first day): most
+    nominations replace one focal point by another, and the questions the history answers
+    (`first_all_named`) turn on those days alone.
+
+    The one place a change is applied: the one-date walk, each party's history and the
+    roll from a checkpoint all come here. One loop with everything local, since a large
+    log holds hundreds of thousands of changes (a call per change cost half the time)."""
+    first: int | None = None
+    last_day, last_holds = transitions[-1] if transitions else (None, None)
+    for i, e in enumerate(changes):
+        data = e.data
+        if e.type == _NOMINATED:
+            replaced = data.get("replaces")
+            if replaced:
+                people.pop(replaced, None)
+                if first is None:
+                    first = i
+            person = data["person"]
+            people[person.email if type(person) is Person else person["email"]] = person
+        else:
+            people.pop(data.get("email", ""), None)
+            if first is None:
+                first = i
+        if transitions is None:
+            continue
+        holds, on = bool(people), e.on
+        if on == last_day:
+            transitions[-1] = (on, holds)
+            last_holds = holds
+        elif holds is not last_holds:
+            transitions.append((on, holds))
+            last_day, last_holds = on, holds
+    return first
 
 
 class PartyHistory:
@@ -198,15 +217,14 @@ class PartyHistory:
         # checkpoints[k]: the office after the first k * CHECKPOINT changes (read-only)
         self.checkpoints: list[dict[str, Any]] = []
         self.first_replaced: int | None = None
-        # as roll_of_parties keeps them (_mark)
+        # as roll_of_parties keeps them (_apply_run)
         self.transitions: list[tuple[date, bool]] = []
         people: dict[str, Any] = {}
-        for i, e in enumerate(changes):
-            if not i % CHECKPOINT:
-                self.checkpoints.append(dict(people))
-            if _apply(people, e) and self.first_replaced is None:
-                self.first_replaced = i
-            _mark(self.transitions, e.on, bool(people))
+        for start in range(0, len(changes), CHECKPOINT):
+            self.checkpoints.append(dict(people))
+            first = _apply_run(people, changes[start : start + CHECKPOINT], self.transitions)
+            if first is not None and self.first_replaced is None:
+                self.first_replaced = start + first
         self.transition_days = [day for day, _ in self.transitions]
 
     def office_after(self, count: int) -> dict[str, Any]:
@@ -218,8 +236,7 @@ class PartyHistory:
         if count == k * CHECKPOINT:
             return people
         people = dict(people)
-        for e in self.changes[k * CHECKPOINT : count]:
-            _apply(people, e)
+        _apply_run(people, self.changes[k * CHECKPOINT : count], None)
         return people
 
 
