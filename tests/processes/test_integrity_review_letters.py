@@ -41,7 +41,8 @@ def test_the_chair_of_the_plenary_is_informed_in_the_groups_words(ir_cli, tmp_pa
     text = text_of(summary[0])
     assert "Dakar, 7 October 2025" in text.splitlines()
     assert "to inform the Chair of the Plenary of the States parties" in " ".join(text.split())
-    assert "Review IR-2025-SEN, Senegal: Country report, 4 May 2025; 156 days overdue" in text
+    late = "Integrity review IR-2025-SEN, Senegal: Country report, 4 May 2025; 156 days overdue"
+    assert late in text
     assert "the the" not in text and "the the" not in summary[0]["Subject"]
     # the secretariat's summary of the day lists that letter by its fate, not as a letter
     # of "0 notices" about no review
@@ -80,10 +81,13 @@ def test_the_letters_name_the_evaluated_member_and_its_assessors_as_the_group_do
     opening = {m["To"]: text_of(m) for m in letters(tmp_path, "2025-03-10").values()}
     ghana = next(text for to, text in opening.items() if "k.mensah" in to)
     senegal = next(text for to, text in opening.items() if "a.diop" in to)
-    assert "1. Review IR-2025-SEN, Senegal (Ghana: assessing member)" in ghana.splitlines()
+    heading = "1. Integrity review IR-2025-SEN, Senegal (Ghana: assessing member)"
+    assert heading in ghana.splitlines()
     french = senegal.splitlines()
-    assert "1. Examen IR-2025-SEN, Sénégal (membre évalué)" in french
-    assert "2. Examen IR-2025-CMR, Cameroun (Sénégal\u00a0: membre évaluateur)" in french
+    assert "1. Examen d'intégrité IR-2025-SEN, Sénégal (membre évalué)" in french
+    assert "2. Examen d'intégrité IR-2025-CMR, Cameroun (Sénégal\u00a0: membre évaluateur)" in (
+        french
+    )
     for text in opening.values():
         assert not [w for w in ("State party", "État partie", "examinateur") if w in text]
 

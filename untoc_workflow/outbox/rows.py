@@ -156,11 +156,16 @@ def new_row(
     `where`: the city a mission sits in, as its letter names it (`display_name`)."""
     from .message import message_id
 
+    name = display_name(recipient, language, where)
+    if sender_name and getattr(recipient, "kind", None) == "secretariat":
+        # a process with a secretariat of its own signs as it and writes to it by that name
+        # (the Council's summary goes to the Council's secretariat, not to UNTOC's)
+        name = sender_name
     return {
         "key": key,
         **what,
         "recipient": recipient.email,
-        "recipient_name": display_name(recipient, language, where),
+        "recipient_name": name,
         "language": language,
         "sender_name": sender_name,
         "subject": rendered.subject,

@@ -52,7 +52,16 @@ def write_status_report(
     speaker = next((d for d in definitions_of(definition) if d.process == figured), None)
     own = own_words(speaker or definitions_of(definition)[0], lang, declares_next_cluster())
     titles = step_titles(definition, lang)
-    return write_html(report, out_dir, lang, fc, titles, own, stage_titles(definition, lang))
+    return write_html(
+        report,
+        out_dir,
+        lang,
+        fc,
+        titles,
+        own,
+        stage_titles(definition, lang),
+        fact_titles(definition, lang),
+    )
 
 
 def step_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[str, str]]:
@@ -66,6 +75,20 @@ def step_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[st
         for d in sorted(versions, key=lambda d: -d.version):
             for step in d.steps:
                 titles.setdefault(step.id, step.label(lang))
+    return out
+
+
+def fact_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[str, str]]:
+    """process -> fact -> its title in `lang`, for the facts each process declares
+    (`facts:`; the newest version's title wins)."""
+    from .status import process_versions
+
+    out: dict[str, dict[str, str]] = {}
+    for process, versions in process_versions(definitions).items():
+        titles = out.setdefault(process, {})
+        for d in sorted(versions, key=lambda d: -d.version):
+            for name, fact in (getattr(d, "facts", None) or {}).items():
+                titles.setdefault(name, fact.label(lang) or name)
     return out
 
 
@@ -84,4 +107,4 @@ def stage_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[s
     return out
 
 
-__all__ = ["stage_titles", "status_report", "step_titles", "write_status_report"]
+__all__ = ["fact_titles", "stage_titles", "status_report", "step_titles", "write_status_report"]

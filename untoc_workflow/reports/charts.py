@@ -115,7 +115,8 @@ def figures(report: dict[str, Any], w: dict[str, Any], lang: str) -> list[Figure
             for combo, n in langs[kind].items():
                 rows.append([combo_label(combo, lang), n])
         rows.append([w["no_agreement"], langs["no_agreement"]])
-        out.append(Figure("IV", w["fig4"], [w["consultations"], w["count"]], rows, kind="barh"))
+        head = w.get("languages_of") or w["consultations"]
+        out.append(Figure("IV", w["fig4"], [head, w["count"]], rows, kind="barh"))
 
     if key["submissions"]:
         q = report[key["submissions"]]["by_group"]

@@ -63,17 +63,21 @@ def render_page(
     step_titles: dict[str, dict[str, str]] | None = None,
     own: OwnWords | None = None,
     stage_titles: dict[str, dict[str, str]] | None = None,
+    fact_titles: dict[str, dict[str, str]] | None = None,
 ) -> tuple[str, list[Figure]]:
     """The page's HTML and the figures drawn for it. `step_titles` (process -> step ->
     title in `lang`) names each process's steps in its section; else their ids. `own`: the
     words of the body the page is for, where they are not UNTOC's. `stage_titles` (process
-    -> stage -> title in `lang`): the stages a process titles itself (`stage_titles:`)."""
+    -> stage -> title in `lang`): the stages a process titles itself (`stage_titles:`).
+    `fact_titles` (process -> fact -> title in `lang`) names the facts a figure counts."""
     own = own or OwnWords()
     w = dict(words(lang))
     if own.title:
         w["title"] = own.title
     if own.reviews:
         w["reviews_total"] = own.reviews
+    if own.title or own.reviews:
+        _in_own_words(report, w, own, step_titles or {}, fact_titles or {}, stage_titles or {})
     w["cluster_rule"] = own.cluster_rule
     _LANG.set(lang)  # the tables' numbers are grouped as the page's language groups them
     figs = figures(report, w, lang)
@@ -102,6 +106,53 @@ def render_page(
     return "\n".join(parts), figs
 
 
+def _in_own_words(
+    report: dict[str, Any],
+    w: dict[str, Any],
+    own: OwnWords,
+    step_titles: dict[str, dict[str, str]],
+    fact_titles: dict[str, dict[str, str]],
+    stage_titles: dict[str, dict[str, str]],
+) -> None:
+    """The page's words for a body other than UNTOC: each figure named by the step or fact
+    it counts, in the title its process gives it ("Inception meeting, by group"), never by
+    UNTOC's ("Country reviews whose preliminary consultation was held", "self-assessment
+    questionnaires", "written feedback" for a body that has none of them); its stages by
+    their own titles. Changed in place."""
+    o = w["own"]
+    reviews = own.reviews or w["reviews_total"]
+    w["fig2"] = o["fig2"].format(reviews=reviews)
+    for source in report.get("figures", {}).values():
+        kind, process = source.get("figure"), source.get("process", "")
+        step = step_titles.get(process, {}).get(source.get("step") or "") or source.get("step")
+        fact = fact_titles.get(process, {}).get(source.get("fact") or "") or source.get("fact")
+        if kind == "nominations" and fact:
+            w["nominated"] = o["nominated"].format(fact=fact)
+            w["nominated_women"] = o["nominated_women"].format(fact=fact)
+        if not step:
+            continue
+        if kind == "consultations":
+            w["fig3"] = o["by_group"].format(step=step)
+            w["consultations"] = o["completed"].format(step=step)
+        elif kind == "languages":
+            w["fig4"] = o["fig4"].format(step=step)
+            w["languages_of"] = step
+        elif kind == "submissions":
+            w["fig5"] = o["by_group"].format(step=step)
+            w["submitted_total"] = o["submitted_total"].format(step=step)
+            w["lateness"] = o["lateness"].format(step=step)
+            w["lateness_count"] = o["lateness_count"]
+        elif kind == "progress":
+            w["fig6"] = o["by_group"].format(step=step)
+            w["fig7"] = o["fig7"].format(step=step)
+            w["progress_step"] = step
+            w["progress_late"] = o["progress_late"].format(step=step)
+    sources: list[dict[str, Any]] = list(report.get("figures", {}).values())
+    figured = sources[0].get("process") if sources else None
+    if figured in stage_titles:  # figure II's columns: the stages as the process titles them
+        w["stages"] = {**w["stages"], **stage_titles[figured]}
+
+
 def write_html(
     report: dict[str, Any],
     out_dir: str | Path,
@@ -110,10 +161,11 @@ def write_html(
     step_titles: dict[str, dict[str, str]] | None = None,
     own: OwnWords | None = None,
     stage_titles: dict[str, dict[str, str]] | None = None,
+    fact_titles: dict[str, dict[str, str]] | None = None,
 ) -> Path:
     """Write `index.html` (self-contained), the charts as PNG files and `report.json`."""
     out = Path(out_dir)
-    page, figs = render_page(report, lang, forecast, step_titles, own, stage_titles)
+    page, figs = render_page(report, lang, forecast, step_titles, own, stage_titles, fact_titles)
     out.mkdir(parents=True, exist_ok=True)
     for fig in figs:
         (out / f"figure-{fig.number}.png").write_bytes(fig.png)
