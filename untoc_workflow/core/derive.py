@@ -636,6 +636,7 @@ class EventIndex:
         # party -> its focal-point changes alone, then (on the first roll) applied once, for
         # the roll on any later date
         self._party_changes: dict[str, list[Event]] = {}
+        self._party_change_days: dict[str, list[date]] = {}  # their dates, side by side
         self._party_histories: dict[str, PartyHistory] | None = None
         # party -> its first event of each kind, in (on, seq) order
         self._party_firsts: dict[str, list[Event]] = {}
@@ -656,7 +657,7 @@ class EventIndex:
             return
         reviews, parties = self._reviews, self._parties
         firsts: dict[str, dict[str, Event]] = {}
-        changes = self._party_changes
+        changes, change_days = self._party_changes, self._party_change_days
         for e in events:
             review = e.review
             if review is not None:
@@ -688,7 +689,11 @@ class EventIndex:
                     found = changes.get(e.party)
                     if found is None:
                         found = changes[e.party] = []
+                        change_days[e.party] = []
                     found.append(e)
+                    # read here, where the event is at hand: a second pass over 450,000
+                    # changes scattered in memory costs more than the appends
+                    change_days[e.party].append(e.on)
         self._party_days = {p: [e.on for e in events] for p, events in parties.items()}
         # events come in (on, seq) order: so do the firsts, in the order they were met
         self._party_firsts = {p: list(first.values()) for p, first in firsts.items()}
@@ -698,7 +703,10 @@ class EventIndex:
         as that roll's own walk): a store keeps this index and rolls it on many dates."""
         self.build()
         if self._party_histories is None:
-            self._party_histories = {p: PartyHistory(c) for p, c in self._party_changes.items()}
+            days = self._party_change_days
+            self._party_histories = {
+                p: PartyHistory(c, days[p]) for p, c in self._party_changes.items()
+            }
         return self._party_histories
 
     def party_fold(
