@@ -28,6 +28,7 @@ from .context import (
     late_by,
     notice_context,
     own_secretariat,
+    own_series,
     process_fields,
     process_term,
     process_the,
@@ -94,6 +95,9 @@ class Letter:
     sender_name: str | None = None
     # where the mission it is addressed to sits, as the letter names it (None: Vienna's UN)
     where: str | None = None
+    # the series a note verbale is numbered in, when its process has its own (else the
+    # configured one; outbox/note_numbers.py)
+    series: str | None = None
 
 
 def note_number(recipient: Recipient) -> dict[str, str]:
@@ -348,6 +352,7 @@ class LetterWriter:
             reviews=sorted(reviews),
             sender_name=own_secretariat(process, ctx, language),
             where=ctx["recipient"]["where"],
+            series=own_series(process),
         )
 
     def summary_letter(
@@ -392,6 +397,7 @@ class LetterWriter:
             reviews=sorted(reviews),
             sender_name=own_secretariat(process, ctx, language),
             where=ctx["recipient"]["where"],
+            series=own_series(process),
         )
 
 

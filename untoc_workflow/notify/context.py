@@ -17,6 +17,7 @@ from ..wording.own_terms import mission_place
 
 # where letters take them
 from ..wording.own_terms import own_secretariat as own_secretariat
+from ..wording.own_terms import own_series as own_series
 from ..wording.own_terms import process_term as process_term
 from ..wording.own_terms import process_the as process_the
 from ..wording.words import days as wording_days

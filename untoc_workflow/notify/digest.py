@@ -16,7 +16,7 @@ from ..outbox.note_numbers import DEFAULT_SERIES, SLOT, number_notes
 from ..outbox.rows import insert_rows, lock_outbox, new_row, utc_naive
 from ..store.dialect import writing
 from ..wording.languages import choose_language
-from ..wording.own_terms import process_words
+from ..wording.own_terms import own_series, process_words
 from .context import digest_context, late_by, own_secretariat
 from .outstanding import outstanding_lines
 from .recipients import Recipient, RecipientResolver
@@ -40,8 +40,9 @@ class _Note:
     """A summary to a mission as `number_notes` reads a note verbale: its key, text, HTML
     and Party (the number is written into the text and HTML, then back into the row)."""
 
-    def __init__(self, row: dict[str, Any]) -> None:
+    def __init__(self, row: dict[str, Any], series: str | None = None) -> None:
         self.row = row
+        self.series = series  # its process's own series, if any (own_series)
         self.key = row["key"]
         self.text = row["body_text"]
         self.html = row["body_html"]
@@ -96,6 +97,7 @@ def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) 
     report = DigestReport(month=f"{as_of:%Y-%m}")
     stamp = utc_naive(now)
     rows = []
+    series_of: dict[str, str | None] = {}  # a note's key -> its process's own series
     involved = sorted({p for s in states.values() for p in (s.reviewed, *s.reviewers)})
     for party in involved:
         recipients: list[Recipient] = []
@@ -125,6 +127,7 @@ def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) 
                 ctx.update(process_words(process, notifier.templates.text_env.globals["term"]))
             if r.kind == "mission":
                 ctx["note_number"] = SLOT  # a note verbale: numbered when recorded
+                series_of[key] = own_series(process)
             rendered = notifier.templates.render(DIGEST_TEMPLATE, language, ctx)
             rows.append(
                 new_row(
@@ -153,7 +156,7 @@ def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) 
     report.recipients = len(rows)
     with writing(store.engine.connect()) as conn, conn.begin():
         lock_outbox(conn)
-        notes = [_Note(row) for row in rows if SLOT in row["body_text"]]
+        notes = [_Note(row, series_of.get(row["key"])) for row in rows if SLOT in row["body_text"]]
         series = getattr(settings, "note_series", None) or DEFAULT_SERIES
         number_notes(conn, notes, series, as_of, stamp)
         for note in notes:

@@ -63,26 +63,32 @@ def number_notes(
     conn: Connection, letters: Sequence[Any], series: str, as_of: date, stamp: datetime
 ) -> dict[str, str]:
     """Give each new note verbale among `letters` (those whose text holds SLOT and whose key
-    the outbox does not hold yet) the next number of the series for `as_of`'s year, and
-    write it into the letter. Call under the outbox lock. Returns key -> reference."""
+    the outbox does not hold yet) the next number of its series for `as_of`'s year (the
+    letter's own `series` when it has one, else `series`), and write it into the letter.
+    Call under the outbox lock. Returns key -> reference."""
     notes = [letter for letter in letters if SLOT in letter.text]
     if not notes:
         return {}
     keys = [letter.key for letter in notes]
     existing = set(conn.execute(select(C.key).where(C.key.in_(keys))).scalars())
-    last = conn.execute(
-        select(func.max(T.c.number)).where(T.c.series == series, T.c.year == as_of.year)
-    ).scalar()
-    number = int(last or 0)
+    numbers: dict[str, int] = {}  # series -> the last number given this year
     out: dict[str, str] = {}
     for letter in notes:
         if letter.key in existing:
             continue  # recorded by another sweep, with its number
-        number += 1
-        reference = series.format(year=as_of.year, number=number)
+        # a process with a secretariat of its own numbers its notes in its own series
+        own = getattr(letter, "series", None) or series
+        if own not in numbers:
+            last = conn.execute(
+                select(func.max(T.c.number)).where(T.c.series == own, T.c.year == as_of.year)
+            ).scalar()
+            numbers[own] = int(last or 0)
+        numbers[own] += 1
+        number = numbers[own]
+        reference = own.format(year=as_of.year, number=number)
         conn.execute(
             T.insert().values(
-                series=series,
+                series=own,
                 year=as_of.year,
                 number=number,
                 reference=reference,

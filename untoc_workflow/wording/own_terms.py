@@ -117,6 +117,16 @@ def own_secretariat(process: Any, ctx: Mapping[str, Any], language: str) -> str 
     return str(ctx["term"]("mechanism_secretariat", language, cap=True))
 
 
+def own_series(process: Any) -> str | None:
+    """The series a process's notes verbales are numbered in when it declares a secretariat
+    of its own: its tag's (`SRCOC/2026/1`), never the configured one's, which is UNTOC's
+    (`CTOC/RM/2026/1`) unless the settings say otherwise; None: the configured series."""
+    if process is None or "secretariat" not in (getattr(process, "roles", None) or {}):
+        return None
+    tag = str(getattr(process, "tag", "") or "").strip()
+    return f"{tag}/{{year}}/{{number}}" if tag else None
+
+
 def mission_place(process: Any, city: str | None, language: str) -> str | None:
     """Where a Party's mission sits, as the letters of `process` name it after the mission's
     title. None for a process that declares no place of its own (`roles: place`): its notes

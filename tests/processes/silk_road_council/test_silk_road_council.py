@@ -211,14 +211,20 @@ def test_the_opening_letters_are_the_councils_and_their_figures_are_the_status(s
     }
     seen = set()
     checked = 0
+    notes: list[str] = []
     for name, message in opening.items():
         language = message["Content-Language"]
         seen.add(language)
         text = text_of(message)
         assert message["Subject"].startswith("[SRCOC] "), name
         assert dated[language] in text.splitlines(), (name, text)
-        for untoc_word in ("UNTOC", "Vienna", "State party", "Conference", "UNODC"):
+        for untoc_word in ("UNTOC", "Vienna", "State party", "Conference", "UNODC", "CTOC"):
             assert untoc_word not in text, (name, untoc_word)
+        if "_opening_mission." in name:
+            # a note verbale of the Council's secretariat, numbered in the Council's series
+            numbers = re.findall(r"^SRCOC/2026/\d+$", text, re.M)
+            assert len(numbers) == 1, (name, text[:300])
+            notes.append(numbers[0])
         if "_message_" in name:
             # the secretariat's own summary, to the Council's secretariat by its name
             assert (
@@ -244,6 +250,7 @@ def test_the_opening_letters_are_the_councils_and_their_figures_are_the_status(s
             # the review's page and the closing line say nothing of "审议" (a review)
             assert "审议" not in text, name
     assert checked >= 5, checked
+    assert sorted(notes) == ["SRCOC/2026/1", "SRCOC/2026/2"], notes
     assert {"en", "ru", "ar", "zh"} <= seen
     kazakhstan = next(m for n, m in opening.items() if "a.nurlanov" in n)
     assert "Доклад об осуществлении (1/3)" in text_of(kazakhstan)
@@ -315,3 +322,20 @@ def test_the_portal_signs_in_the_councils_focal_points_in_its_words(src_cli, lan
     assert "SRCOC" in page
     for untoc_word in ("UNTOC", "Transnational Organized Crime", "Office on Drugs and Crime"):
         assert untoc_word not in page
+
+
+def test_the_monthly_summary_to_a_mission_is_the_councils_note_in_its_words(src_cli, tmp_path):
+    """Kazakhstan's mission reads in Russian of the Council's peer assessments (its
+    genitive, `review_gen_other`), not of UNTOC's country reviews, in a note numbered in the
+    Council's series."""
+    src_cli("digest", "--as-of", "2026-12-01")
+    summaries = letters(tmp_path, "2026-12-01")
+    kazakhstan = next(m for n, m in summaries.items() if "_digest_mission.kaz" in n)
+    text = text_of(kazakhstan)
+    assert kazakhstan["Subject"] == (
+        "[SRCOC] Ежемесячная сводка о ходе взаимных оценок с участием Казахстана, декабрь 2026 года"
+    )
+    assert "в рамках взаимных оценок с участием Казахстана" in text
+    assert "страновы" not in text + kazakhstan["Subject"]
+    assert re.search(r"^SRCOC/2026/\d+$", text, re.M), text[:300]
+    assert "CTOC" not in text
