@@ -178,10 +178,10 @@ def test_the_page_names_each_figure_by_the_councils_own_step(src_cli, tmp_path, 
     src_cli("report", "--as-of", AS_OF, "--format", "html", "--lang", lang, "--out", "page")
     page = (tmp_path / "page" / "index.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split("</style>")[-1]))
-    for words in own:
-        assert words in text, words
-    for words in untoc:
-        assert words not in text, words
+    missing = [words for words in own if words not in text]
+    assert not missing, missing
+    untoc_words = [words for words in untoc if words in text]
+    assert not untoc_words, untoc_words
 
 
 def test_the_opening_letters_are_the_councils_and_their_figures_are_the_status(src_cli, tmp_path):
