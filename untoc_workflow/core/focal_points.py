@@ -210,11 +210,11 @@ class PartyHistory:
         "transitions",
     )
 
-    def __init__(self, changes: Sequence[Event], days: list[date] | None = None) -> None:
+    def __init__(self, changes: Sequence[Event], days: list[date]) -> None:
         """`changes`: the party's focal-point changes alone, in (on, seq) order; `days`
-        their dates, when the caller has them (the index reads them as it sorts events)."""
+        their dates (the index reads them as it sorts the events)."""
         self.changes = changes
-        self.days: list[date] = [e.on for e in changes] if days is None else days
+        self.days = days
         # checkpoints[k]: the office after the first k * CHECKPOINT changes (read-only)
         self.checkpoints: list[dict[str, Any]] = []
         self.first_replaced: int | None = None

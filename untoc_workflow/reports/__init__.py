@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .status import status_report
 
@@ -64,47 +64,49 @@ def write_status_report(
     )
 
 
-def step_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[str, str]]:
-    """process -> step id -> its title in `lang`, from each process's definitions (the
-    newest version's title wins): one source for what a step is called."""
+def _newest_first(
+    definitions: Definitions, titles_of: Callable[[Any], Iterable[tuple[str, str]]]
+) -> dict[str, dict[str, str]]:
+    """process -> name -> title, from `titles_of(definition)` of each process's versions,
+    the newest version's title winning."""
     from .status import process_versions
 
     out: dict[str, dict[str, str]] = {}
     for process, versions in process_versions(definitions).items():
         titles = out.setdefault(process, {})
         for d in sorted(versions, key=lambda d: -d.version):
-            for step in d.steps:
-                titles.setdefault(step.id, step.label(lang))
+            for name, title in titles_of(d):
+                titles.setdefault(name, title)
     return out
+
+
+def step_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[str, str]]:
+    """process -> step id -> its title in `lang`, from each process's definitions (the
+    newest version's title wins): one source for what a step is called."""
+    return _newest_first(definitions, lambda d: ((s.id, s.label(lang)) for s in d.steps))
 
 
 def fact_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[str, str]]:
     """process -> fact -> its title in `lang`, for the facts each process declares
     (`facts:`; the newest version's title wins)."""
-    from .status import process_versions
-
-    out: dict[str, dict[str, str]] = {}
-    for process, versions in process_versions(definitions).items():
-        titles = out.setdefault(process, {})
-        for d in sorted(versions, key=lambda d: -d.version):
-            for name, fact in (getattr(d, "facts", None) or {}).items():
-                titles.setdefault(name, fact.label(lang) or name)
-    return out
+    return _newest_first(
+        definitions,
+        lambda d: ((n, f.label(lang) or n) for n, f in (getattr(d, "facts", None) or {}).items()),
+    )
 
 
 def stage_titles(definitions: Definitions, lang: str = "en") -> dict[str, dict[str, str]]:
     """process -> stage -> its title in `lang`, for the processes that title their stages
     (`stage_titles:`; the newest version's title wins); UNTOC's stages have none."""
-    from .status import process_versions
-
-    out: dict[str, dict[str, str]] = {}
-    for process, versions in process_versions(definitions).items():
-        for d in sorted(versions, key=lambda d: -d.version):
-            for stage in getattr(d, "stage_titles", None) or {}:
-                title = d.stage_title(stage, lang)
-                if title:
-                    out.setdefault(process, {}).setdefault(stage, title)
-    return out
+    titled = _newest_first(
+        definitions,
+        lambda d: (
+            (stage, title)
+            for stage in getattr(d, "stage_titles", None) or {}
+            if (title := d.stage_title(stage, lang))
+        ),
+    )
+    return {process: titles for process, titles in titled.items() if titles}
 
 
 __all__ = ["fact_titles", "stage_titles", "status_report", "step_titles", "write_status_report"]

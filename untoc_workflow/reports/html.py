@@ -77,7 +77,7 @@ def render_page(
     if own.reviews:
         w["reviews_total"] = own.reviews
     if own.title or own.reviews:
-        _in_own_words(report, w, own, step_titles or {}, fact_titles or {}, stage_titles or {})
+        _in_own_words(report, w, step_titles or {}, fact_titles or {}, stage_titles or {})
     w["cluster_rule"] = own.cluster_rule
     _LANG.set(lang)  # the tables' numbers are grouped as the page's language groups them
     figs = figures(report, w, lang)
@@ -109,7 +109,6 @@ def render_page(
 def _in_own_words(
     report: dict[str, Any],
     w: dict[str, Any],
-    own: OwnWords,
     step_titles: dict[str, dict[str, str]],
     fact_titles: dict[str, dict[str, str]],
     stage_titles: dict[str, dict[str, str]],
@@ -118,11 +117,12 @@ def _in_own_words(
     it counts, in the title its process gives it ("Inception meeting, by group"), never by
     UNTOC's ("Country reviews whose preliminary consultation was held", "self-assessment
     questionnaires", "written feedback" for a body that has none of them); its stages by
-    their own titles. Changed in place."""
+    their own titles. Changed in place (`w["reviews_total"]`: the body's word for its
+    reviews, as `render_page` put it)."""
     o = w["own"]
-    reviews = own.reviews or w["reviews_total"]
-    w["fig2"] = o["fig2"].format(reviews=reviews)
-    for source in report.get("figures", {}).values():
+    w["fig2"] = o["fig2"].format(reviews=w["reviews_total"])
+    sources: list[dict[str, Any]] = list(report.get("figures", {}).values())
+    for source in sources:
         kind, process = source.get("figure"), source.get("process", "")
         step = step_titles.get(process, {}).get(source.get("step") or "") or source.get("step")
         fact = fact_titles.get(process, {}).get(source.get("fact") or "") or source.get("fact")
@@ -147,7 +147,6 @@ def _in_own_words(
             w["fig7"] = o["fig7"].format(step=step)
             w["progress_step"] = step
             w["progress_late"] = o["progress_late"].format(step=step)
-    sources: list[dict[str, Any]] = list(report.get("figures", {}).values())
     figured = sources[0].get("process") if sources else None
     if figured in stage_titles:  # figure II's columns: the stages as the process titles them
         w["stages"] = {**w["stages"], **stage_titles[figured]}
