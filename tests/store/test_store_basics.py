@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from untoc_workflow.core import focal_points, mechanism_states
 from untoc_workflow.core.model import Event, Snapshot
+from untoc_workflow.definitions import load_definitions
 from untoc_workflow.errors import InputError
 from untoc_workflow.mechanism_file import parse_document
 from untoc_workflow.store import open_store
@@ -360,3 +362,30 @@ def test_an_in_memory_store_is_one_database_for_every_thread():
         assert seen == [23]
     finally:
         s.close()
+
+
+def test_a_warm_store_makes_each_partys_history_once_and_no_fold_makes_another(store, monkeypatch):
+    """The focal-point histories belong to the warm store's one read of the log, with its
+    index: its folds on any date, the first as the next, make none of their own."""
+    made: list[int] = []
+    real = focal_points.PartyHistory.__init__
+
+    def counted(self, changes, days):
+        made.append(len(changes))
+        real(self, changes, days)
+
+    monkeypatch.setattr(focal_points.PartyHistory, "__init__", counted)
+    store.import_file(GOLDEN)
+    definitions = load_definitions()
+    store.snapshot(date(2030, 1, 1))  # a command's one read: no history made for it
+    assert made == []
+    snap = store.snapshot(date(2030, 1, 1))  # asked again: the store keeps the log warm
+    parties_with_changes = {
+        e.party for e in snap.events if e.type in focal_points.FOCAL_POINT_CHANGES
+    }
+    assert parties_with_changes and len(made) == len(parties_with_changes)
+    before = list(made)
+    for day in (date(2030, 1, 1), date(2022, 6, 30), date(2021, 1, 1)):
+        states = mechanism_states(definitions, store.snapshot(day), day)
+        assert states
+    assert made == before

@@ -353,7 +353,7 @@ class Store:
                 )
             events = self._all_events(conn)
             parties, reviews = self._catalog(conn)
-        index = self._index_for(events)
+        index = self._index_for(events, kept=not first)
         if as_of is not None:
             events = events[: bisect_right(events, as_of, key=_on)]
         return Snapshot(parties=parties, reviews=reviews, events=events, index=index, cut=as_of)
@@ -418,17 +418,26 @@ class Store:
             self._kept_catalog = (counts[0], counts[1], parties, reviews)
         return parties, reviews
 
-    def _index_for(self, events: tuple[Event, ...]) -> EventIndex:
+    def _index_for(self, events: tuple[Event, ...], *, kept: bool) -> EventIndex:
         """The core's index of the whole cached log, kept with it: folds on any date then
-        read each review's events from it. Built with the cache, as part of a warm store."""
+        read each review's events from it. Built with the cache, as part of a warm store.
+
+        A store asked again (`kept`: the portal's, the desk's, a worker's) also makes each
+        party's focal-point history here, not in its first fold: like the index it holds
+        for every date (the log's changes applied once), so it belongs to the store's read
+        of the log, and every fold of every review, the first as the next, is the fold
+        alone. A command's one read (`untoc record`) makes it only if it folds."""
         with self._lock:
             found = self._index
         if found is not None and found[0] is events:
-            return found[1]
-        index = EventIndex(events)
-        index.build()
-        with self._lock:
-            self._index = (events, index)
+            index = found[1]
+        else:
+            index = EventIndex(events)
+            index.build()
+            with self._lock:
+                self._index = (events, index)
+        if kept:
+            index.party_histories()  # made once: the index keeps them
         return index
 
     def _all_events(self, conn: Connection) -> tuple[Event, ...]:
