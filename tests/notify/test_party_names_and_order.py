@@ -7,6 +7,7 @@ import pytest
 
 from untoc_workflow.definitions import load_process
 from untoc_workflow.notify.presidency import late_parties
+from untoc_workflow.wording.form import waited_from
 from untoc_workflow.wording.words import local_party_name, party_name
 
 from .test_letters_as_read import _late_state
@@ -30,6 +31,34 @@ from .test_letters_as_read import _late_state
 def test_a_party_is_named_as_the_un_names_it(code, language, name, of):
     assert party_name(code, language) == name
     assert party_name(code, language, "of") == of
+
+
+@pytest.mark.parametrize(
+    ("code", "genitive"),
+    [
+        ("BOL", "Боливии (Многонационального Государства)"),
+        ("VEN", "Венесуэлы (Боливарианской Республики)"),
+        ("NLD", "Нидерландов (Королевства)"),
+        ("FSM", "Микронезии (Федеративных Штатов)"),
+        ("USA", "Соединенных Штатов Америки"),
+        ("ARE", "Объединенных Арабских Эмиратов"),
+        ("GBR", "Соединенного Королевства Великобритании и Северной Ирландии"),
+        ("KOR", "Республики Корея"),
+        ("PSE", "Государства Палестина"),
+        ("COK", "Островов Кука"),
+        ("BHS", "Багамских Островов"),
+        ("VAT", "Святейшего Престола"),
+        ("EU", "Европейского союза"),
+        ("PNG", "Папуа — Новой Гвинеи"),
+        ("DEU", "Германии"),
+        ("PER", "Перу"),
+        ("PHL", "Филиппин"),
+    ],
+)
+def test_the_parties_a_step_waits_for_are_named_in_the_russian_genitive(code, genitive):
+    """ "Ожидается от" governs the genitive: a name with its form in brackets, a plural, an
+    adjective or a head noun with its complement each decline as the UN writes them."""
+    assert waited_from([party_name(code, "ru")], "ru") == [genitive]
 
 
 @pytest.mark.parametrize(

@@ -244,21 +244,42 @@ def _french_of(code: str, name: str) -> str:
 _RU_INDECLINABLE_END = tuple("оеиуюэ")
 _RU_HUSHING = tuple("гкхжчшщ")
 _RU_VOWELS = "аеёиоуыэюя"
+# Plural nouns of the names that take -ов (Острова, Штаты...): the others in -ы lose it
+# (Филиппины -> Филиппин, Гренадины -> Гренадин)
+_RU_PLURAL_OV = {"Острова": "Островов", "Штаты": "Штатов", "Эмираты": "Эмиратов"}
+_RU_PLURAL_OV_NAMES = {"Нидерланды": "Нидерландов"}
+# Head nouns whose complement stays as it is: "Республика Корея" -> "Республики Корея",
+# "Государство Палестина" -> "Государства Палестина", "Соединенное Королевство
+# Великобритании и Северной Ирландии", "Острова Кука" (already a genitive)
+_RU_APPOSITION_HEADS = frozenset(
+    ("Республика", "Государство", "Королевство", "Острова", "Федерация")
+)
 
 
 def _ru_word_genitive(word: str) -> str:
     if "-" in word:  # Шри-Ланка, Коста-Рика: only the last part declines
         head, _, tail = word.rpartition("-")
         return f"{head}-{_ru_word_genitive(tail)}"
-    if word in ("и",) or not word:
-        return word
+    if word in ("и",) or not any(c.isalpha() for c in word):
+        return word  # "и", the dash of "Папуа — Новая Гвинея"
+    found = _RU_PLURAL_OV.get(word) or _RU_PLURAL_OV_NAMES.get(word)
+    if found:
+        return found
     lower = word.lower()
-    if lower.endswith(("ая",)):
+    if lower.endswith("ая"):
         return word[:-2] + "ой"
-    if lower.endswith(("ое",)):
+    if lower.endswith("ое"):
         return word[:-2] + "ого"
     if lower.endswith(("ые", "ие")) and len(word) > 3:
         return word[:-1] + "х"
+    if lower.endswith("овы") and len(word) > 4:  # Маршалловы, Соломоновы (Острова)
+        return word + "х"
+    if lower.endswith(("ский", "ний", "ший", "жий", "чий", "щий", "ный", "ый")) and len(word) > 4:
+        # Европейский союз -> Европейского; after a hushing consonant or soft: Святейшего
+        soft = lower[-3] in "жчшщ" or lower.endswith("ний")
+        return word[:-2] + ("его" if soft else "ого")
+    if lower.endswith("ство"):
+        return word[:-1] + "а"  # Государство, Королевство
     if lower.endswith(_RU_INDECLINABLE_END):
         return word
     if lower.endswith("ия") or lower.endswith("ея"):
@@ -278,10 +299,25 @@ def _ru_word_genitive(word: str) -> str:
     return word + "а"
 
 
+def _ru_phrase_genitive(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, word in enumerate(words):
+        out.append(_ru_word_genitive(word))
+        if word in _RU_APPOSITION_HEADS:
+            return out + words[i + 1 :]
+    return out
+
+
 def russian_genitive(name: str) -> str:
     """The genitive of a Russian country name (Германия -> Германии, Китай -> Китая, Новая
-    Зеландия -> Новой Зеландии); irregular ones are listed in party_names.yaml."""
-    return " ".join(_ru_word_genitive(w) for w in name.split(" "))
+    Зеландия -> Новой Зеландии, Республика Корея -> Республики Корея); a name with its
+    form in brackets declines both as the United Nations writes them (Боливии
+    (Многонационального Государства)); irregular ones are listed in party_names.yaml."""
+    head, bracket, rest = name.partition(" (")
+    if bracket and rest.endswith(")"):
+        inner = " ".join(_ru_phrase_genitive(rest[:-1].split(" ")))
+        return f"{russian_genitive(head)} ({inner})"
+    return " ".join(_ru_phrase_genitive(name.split(" ")))
 
 
 def arabic_li(name: str) -> str:
