@@ -13,6 +13,8 @@ from untoc_workflow.core.state import Deadline, StepState
 from untoc_workflow.definitions import load_process
 from untoc_workflow.notify.context import late_by
 from untoc_workflow.notify.presidency import late_parties
+from untoc_workflow.notify.recipients import Recipient
+from untoc_workflow.notify.sweep import Notifier, _Plan
 from untoc_workflow.notify.templates import Templates
 from untoc_workflow.outbox.record_of_notes import notes_sent
 from untoc_workflow.outbox.rows import TABLE
@@ -138,3 +140,61 @@ def test_notes_sent_reads_the_missions_delivered_notes(store):
         )
     with store.engine.connect() as conn:
         assert notes_sent(conn) == {"AND": date(2024, 5, 6)}
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_party_with_no_mission_on_record_is_not_said_to_have_been_sent_none(templates, language):
+    """ "No note verbale has been sent" is true of a Party whose mission could have received
+    one; of a Party with no mission on record the summary says that none could be."""
+    as_of = date(2024, 5, 20)
+    states = {
+        "a": _state(as_of, date(2022, 8, 3), party="AND"),
+        "b": _state(as_of, date(2022, 8, 3), party="COK"),
+    }
+    parties = {
+        "AND": NS(name="Andorra", mission=NS(email="mission.and@example.org")),
+        "COK": NS(name="Cook Islands", mission=None),
+    }
+    late = late_parties(STEPS, states, parties, language)
+    assert {p["code"]: p["has_mission"] for p in late} == {"AND": True, "COK": False}
+    out = _render(templates, language, late)
+    body = out.text.split("\n1. ", 1)[1]
+    first, second = body.split("\n2. ", 1)
+    andorra, cook = (first, second) if late[0]["code"] == "AND" else (second, first)
+    no_note = _lexicon(templates, language, "no_note")
+    no_mission = _lexicon(templates, language, "no_mission")
+    assert no_note in andorra and no_mission not in andorra
+    assert no_mission in cook and no_note not in cook
+
+
+def _lexicon(templates, language, macro):
+    """One of the lexicon's macros without arguments, as a letter writes it."""
+    ctx = {**sample_letter_contexts(templates, language)[3][1], "language": language}
+    lexicon = templates.text_env.get_template(f"{language}/_lexicon.j2").make_module(ctx)
+    return str(getattr(lexicon, macro)()).strip()
+
+
+def test_a_note_the_same_sweep_sends_counts_as_sent_that_day(store):
+    """The summary leaves with the day's notes: a note the same sweep sends to a Party's
+    mission (not one held for approval, not a focal point's copy) is sent that day."""
+    as_of = date(2024, 5, 6)
+
+    def mission(party, **kw):
+        return Recipient(
+            email=f"mission.{party.lower()}@example.org",
+            name="Permanent Mission",
+            role="mission",
+            kind="mission",
+            party=party,
+            **kw,
+        )
+
+    plan = _Plan(
+        letters=[
+            (NS(recipient=mission("CYP"), held=False), "message"),
+            (NS(recipient=mission("FJI"), held=True), "message"),
+            (NS(recipient=mission("TGO", copy=True), held=False), "message"),
+        ]
+    )
+    with store.engine.connect() as conn:
+        assert Notifier._notes(conn, plan, as_of) == {"CYP": as_of}

@@ -45,7 +45,8 @@ def late_parties(
     notes: Mapping[str, date] | None = None,
 ) -> list[dict[str, Any]]:
     """Each Party once, with the open steps whose ladder has reached a rung addressed to
-    the President; `notes`: the day of the last note verbale sent to each Party's mission."""
+    the President; `notes`: the day of the last note verbale sent to each Party's mission
+    (those of the sweep that sends the summary included)."""
     notes = notes or {}
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for state in states.values():
@@ -96,6 +97,8 @@ def late_parties(
             "is_state": is_state(p),
             "steps": sorted(v, key=lambda s: -s["days_overdue"]),
             "note_sent": long_date(notes[p], language) if p in notes else None,
+            # a Party with no mission on record: no note could be sent (not "none was")
+            "has_mission": getattr(parties.get(p), "mission", None) is not None,
         }
         for p, v in found.items()
     ]

@@ -668,7 +668,7 @@ class Notifier:
             return
         contact = self.settings.cop_presidency
         language = getattr(contact, "language", None) or "en"
-        late = late_parties(self._steps, states, parties, language, notes_sent(conn))
+        late = late_parties(self._steps, states, parties, language, self._notes(conn, plan, as_of))
         for row in released:  # the month's summary, approved, leaves with today's figures
             plan.cancel[row.id] = rewritten_reason(row)
             key = rewritten_key(row.key, as_of)
@@ -698,6 +698,18 @@ class Notifier:
         ):
             plan.cancel.setdefault(row.id, f"superseded by the summary of {as_of:%Y-%m}")
         plan.letters.append((letter, PRESIDENCY_KIND))
+
+    @staticmethod
+    def _notes(conn: Connection, plan: _Plan, as_of: date) -> dict[str, date]:
+        """The day of the last note verbale to each Party's mission: those the outbox shows
+        sent, and those this sweep sends (a note on a step the President's summary lists
+        often leaves with it: the summary must not say that none was sent)."""
+        notes = notes_sent(conn)
+        for letter, _kind in plan.letters:
+            r = letter.recipient
+            if r.kind == "mission" and not r.copy and not letter.held and r.party:
+                notes[r.party] = as_of
+        return notes
 
     # -- the secretariat's daily summary -----------------------------------------------------
 
