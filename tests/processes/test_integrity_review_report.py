@@ -97,3 +97,33 @@ def test_status_json_and_csv_leave_cluster_and_group_empty_for_a_body_without_th
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == 3
     assert {(r["cluster"], r["group"]) for r in rows} == {("", "")}
+
+
+def test_the_json_of_a_body_without_the_rule_claims_no_threshold(ir_cli, untoc_cli):
+    """The report's and the forecast's JSON of a Mechanism that declares no rule for the
+    next cluster say no threshold and no verdict (null), never the paper's 70 %."""
+    import json
+
+    report = json.loads(ir_cli("report", "--as-of", "2025-07-07", "--format", "json").stdout)
+    progress = report["cluster_progress"]
+    assert (progress["threshold"], progress["next_cluster_may_start"]) == (None, None)
+    cli = untoc_cli(None, UNTOC_PROCESS_DEFS=str(HERE), UNTOC_PROCESS_DEFS_ONLY="1")
+    cli("import", str(HERE / "members.yaml"), "--as-of", "2025-03-10")
+    forecast = json.loads(
+        cli(
+            "forecast",
+            "--as-of",
+            "2025-07-07",
+            "--process",
+            "integrity_review",
+            "--runs",
+            "50",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert forecast["scenarios"]
+    assert {(s["threshold"], s["needed"], s["threshold_date"]) for s in forecast["scenarios"]} == {
+        (None, None, None)
+    }
+    assert forecast["reviews"]

@@ -297,6 +297,13 @@ def forecast_command(
         process=phases.process,
     )
     png = result.pop("png", b"")
+    from ..mechanism.definition import load_mechanism
+
+    ruled = asked or load_mechanism().counts_for_next_cluster(phases.process)
+    if not ruled:
+        # a body whose Mechanism has no rule for these reviews has no threshold nor its date
+        for scenario in result.get("scenarios", ()):
+            scenario.update(threshold=None, needed=None, threshold_date=None)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "forecast.json").write_text(
@@ -306,11 +313,9 @@ def forecast_command(
     if format == "json":
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
-    from ..mechanism.definition import load_mechanism
-
     # the group's date by the 70 % rule, where the Mechanism's rule counts these reviews (a
     # body without clusters has no such date) or a threshold or group was asked for
-    if asked or load_mechanism().counts_for_next_cluster(phases.process):
+    if ruled:
         for line in summary_lines(result):
             console.print(line)
     for line in review_lines(result):

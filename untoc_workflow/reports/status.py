@@ -211,6 +211,9 @@ def _report(
     else:
         _, by_party = index_events(snapshot.events, as_of)
         roll = focal_points_on((e for p in by_party.values() for e in p), as_of, ordered=True)
+    # a Mechanism that declares no rule for the next cluster has no threshold to report
+    # (unless one is given): the paper's 70 % would be a rule it never adopted
+    ruled = threshold is not None or declares_next_cluster()
     threshold, progress_group = next_cluster_rule(threshold, progress_group)
     groups = sorted({s.group for s in states.values()}) or [1, 2, 3]
     every = states
@@ -248,7 +251,9 @@ def _report(
             out[key] = _progress_at(definition, own, groups, as_of, fig.step)
         elif kind == "outcome":
             out[key] = _outcome(definition, own, fig.step)
-    out["cluster_progress"] = _progress(definition, own, cluster, progress_group, threshold)
+    out["cluster_progress"] = _progress(
+        definition, own, cluster, progress_group, threshold if ruled else None
+    )
     out["processes"] = _processes(definition, every.values(), as_of)
     # which key counts what, for readers of the JSON and for the page's figures I-VII
     out["figures"] = {
@@ -546,8 +551,10 @@ def _progress(
     states: Iterable[ReviewState],
     cluster: int,
     group: int,
-    threshold: float,
+    threshold: float | None,
 ) -> dict[str, Any]:
+    """The group's progress towards the next cluster; `threshold` None: the Mechanism has no
+    such rule, and the report says neither a threshold nor whether the next may start."""
     total = completed = 0
     for s in states:
         if s.cluster == cluster and s.group == group:
@@ -561,7 +568,7 @@ def _progress(
         "total": total,
         "share": share,
         "threshold": threshold,
-        "next_cluster_may_start": total > 0 and share >= threshold,
+        "next_cluster_may_start": None if threshold is None else total > 0 and share >= threshold,
     }
 
 
