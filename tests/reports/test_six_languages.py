@@ -194,3 +194,16 @@ def test_the_catalogs_use_the_glossary_s_terms():
                 assert spelling not in message.string, (lang, message.context, why)
     assert len(checked) > 5 * 15  # focal points, SAQ, written feedback... in every language
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("language", "stage", "step"),
+    [("fr", "Stade", "Étape"), ("ru", "Стадия", "Этап")],
+)
+def test_a_stage_and_a_step_are_named_as_the_french_original_names_them(language, stage, step):
+    """The status paper says "au stade des observations" of a stage and "cette étape de
+    l'examen" of a step (seeds/): the tables of each process head its stages and its steps
+    so, and the heading of its stages says the same word."""
+    w = words(language)
+    assert (w["stage"], w["step"]) == (stage, step)
+    assert stage.lower()[:4] in w["stages_of"].lower()
