@@ -81,6 +81,10 @@ def test_a_members_calendar_says_what_it_is_in_each_review_as_the_group_does(unt
     assert "Senegal is the evaluated member." in text
     assert "Senegal is the assessing member." in text
     assert "Party" not in text
+    # its reviews as it calls them, made by its own secretariat, never UNODC's
+    assert "DESCRIPTION:Integrity review IR-" in text and "Review IR-" not in text
+    assert "PRODID:-//Secretariat of the Coastal States Anti-Corruption Group//" in text
+    assert "UNODC" not in text
 
 
 def test_status_json_and_csv_leave_cluster_and_group_empty_for_a_body_without_them(ir_cli):

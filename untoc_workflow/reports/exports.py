@@ -244,8 +244,10 @@ def party_calendar(
     name = snapshot.parties[party].name
     mine = [s for s in states.values() if party == s.reviewed or party in s.reviewers]
     title = calendar_name(definitions, sorted({s.process for s in mine}) or [])
+    versions = process_versions(_loaded(definitions))
     cal = Calendar()
-    cal.add("prodid", "-//UNODC//Review mechanism deadlines//EN")
+    # who makes it: UNODC's Review Mechanism, or the secretariat the processes declare
+    cal.add("prodid", _producer([versions.get(p) for p in sorted({s.process for s in mine})]))
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", _one_line(f"{title}: {name} ({party})"))
@@ -253,9 +255,9 @@ def party_calendar(
     stamp = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
     moved = _extensions(snapshot, as_of)
     titles = _titles(definitions)
-    versions = process_versions(_loaded(definitions))
     for s in mine:
         role = _role_of(versions.get(s.process), party == s.reviewed)
+        review_word = _review_word(versions.get(s.process))
         reviewed = snapshot.parties.get(s.reviewed)
         reviewed_name = reviewed.name if reviewed else s.reviewed
         for step in s.open_steps:
@@ -279,7 +281,7 @@ def party_calendar(
             waiting = ", ".join(step.waiting_for) or "-"
             ev.add(
                 "description",
-                f"Review {s.review} of {reviewed_name}; {name} is the {role}.\n"
+                f"{review_word} {s.review} of {reviewed_name}; {name} is the {role}.\n"
                 f"Step: {step_title}. Deadline {due.isoformat()} ({source}).\n"
                 f"Waiting for: {waiting}.",
             )
@@ -293,6 +295,24 @@ def _role_of(versions: Sequence[Any] | None, reviewed: bool) -> str:
     reviewed, reviewer`), else as UNTOC's calendars always said."""
     own = versions[-1].role_title("reviewed" if reviewed else "reviewer") if versions else None
     return own or ("reviewed Party" if reviewed else "reviewing Party")
+
+
+def _review_word(versions: Sequence[Any] | None) -> str:
+    """What the process calls a review, in English (`roles: review`), capitalised; else
+    "Review", as UNTOC's calendars always said."""
+    own = versions[-1].role_title("review") if versions else None
+    return own[:1].upper() + own[1:] if own else "Review"
+
+
+def _producer(versions: Sequence[Sequence[Any] | None]) -> str:
+    """The calendar's PRODID: UNODC's Review Mechanism, or, when every process the calendar
+    lists declares a secretariat of its own (`roles: secretariat`), that secretariat."""
+    own = {v[-1].role_title("secretariat") for v in versions if v}
+    if own and None not in own and len(own) == 1 and all(versions):
+        (name,) = own
+        name = _one_line(str(name)).replace("//", "/")
+        return f"-//{name[:1].upper()}{name[1:]}//Review deadlines//EN"
+    return "-//UNODC//Review mechanism deadlines//EN"
 
 
 def _one_line(text: str) -> str:
