@@ -4,17 +4,20 @@ copy alone was approved; the copy of a rejected note is never sent, and the outb
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from untoc_workflow.outbox.approval import approve, reject
+from untoc_workflow.outbox.ledger import MessageNotice
 from untoc_workflow.outbox.rows import TABLE
 
 from .conftest import standard_mechanism, went_live
 from .test_sweep_smtp import run
 
 AT = datetime(2023, 10, 2, 16, 0, tzinfo=UTC)
+NOTICES = MessageNotice.__table__  # type: ignore[attr-defined]
 
 
 def _held(store, address: str) -> str:
@@ -85,3 +88,35 @@ def test_a_copy_whose_note_was_already_delivered_still_leaves():
     assert _note_fate(None, "awaiting_approval") == "held"
     for status in ("cancelled", None):
         assert _note_fate(None, status) == "not sent", status
+
+
+def test_the_secretariats_summary_counts_what_each_message_carries(store, tmp_path, smtp):
+    """Each line of the secretariat's summary counts the notices addressed to that address
+    and, apart, the copies for information it carries, as the ledger records them."""
+    standard_mechanism(store, tmp_path)
+    went_live(store, tmp_path, before="2023-10-02")
+    run(store, tmp_path, smtp, "2023-10-02")
+    [summary] = [
+        m.message.get_body(("plain",)).get_content()
+        for m in smtp.messages()
+        if "secretariat.review@example.org" in m.rcpt_tos
+    ]
+    said = {}
+    for line in summary.splitlines():
+        m = re.match(
+            r"\* (\S+@\S+) \(.*?\): (?:(\d+) notices?)?(?:, )?(?:(\d+) cop(?:y|ies))?;", line
+        )
+        if m:
+            said[m.group(1)] = (int(m.group(2) or 0), int(m.group(3) or 0))
+    with store.engine.connect() as conn:
+        carried = conn.execute(
+            select(NOTICES.c.recipient, NOTICES.c.copy_only).where(
+                NOTICES.c.outbox_key.like("daily/%")
+            )
+        ).all()
+    expected: dict[str, tuple[int, int]] = {}
+    for address, copy_only in carried:
+        direct, copies = expected.get(address, (0, 0))
+        expected[address] = (direct, copies + 1) if copy_only else (direct + 1, copies)
+    assert said == expected
+    assert (0, 1) in said.values()  # a focal point's copy of its mission's note, told apart

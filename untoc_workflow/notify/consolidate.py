@@ -87,7 +87,8 @@ class Letter:
     review_id: str | None = None
     step: str | None = None
     approval: str | None = None  # who must approve it before it leaves (when held)
-    count: int = 0  # what it lists: notices addressed to the recipient, reviews, Parties
+    count: int = 0  # what it lists: notices addressed to the recipient, steps, Parties
+    copies: int = 0  # copies of notices addressed to others it carries for information
     reviews: list[str] = field(default_factory=list)
     # the approval of the text it replaces (written again on the day it leaves): who, when
     decided: tuple[str, datetime] | None = None
@@ -348,7 +349,8 @@ class LetterWriter:
             decided=next((i.decided for i in items if i.decided), None),
             review_id=next(iter(reviews)) if len(reviews) == 1 else None,
             step=next(iter(steps)) if len(steps) == 1 else None,
-            count=len(direct) or len(items),
+            count=len(direct),  # the notices addressed to it
+            copies=len(copies),  # and the copies for information it carries besides
             reviews=sorted(reviews),
             sender_name=own_secretariat(process, ctx, language),
             where=ctx["recipient"]["where"],

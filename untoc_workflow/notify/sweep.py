@@ -625,7 +625,8 @@ class Notifier:
                 {"go_live": long_date(live, language), "lines": lines, "party_facts": facts},
                 held=False,
                 language=language,
-                count=len(lines),
+                # what it lists: each outstanding step of each review (a review is no notice)
+                count=sum(len(line["steps"]) for line in lines),
                 reviews=[line["id"] for line in lines],
             )
             plan.letters.append((letter, OPENING_KIND))
@@ -726,6 +727,8 @@ class Notifier:
                 if letter.recipient.party
                 else None,
                 "notices": letter.count,
+                # a copy for information it also carries (a note to another's mission)
+                "copies": letter.copies,
                 "reviews": letter.reviews,
                 "held": letter.held,
             }
@@ -736,6 +739,7 @@ class Notifier:
                 "to": "—",
                 "party": _party_name(parties, code),
                 "notices": 0,
+                "copies": 0,
                 "reviews": [],
                 "held": False,
             }

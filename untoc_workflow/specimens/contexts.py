@@ -291,7 +291,8 @@ def sample_letter_contexts(
                 "to": "a.bello@example.org",
                 "party": name("NGA"),
                 "notices": 2,
-                "reviews": ["C1-G1-NGA"],
+                "copies": 1,
+                "reviews": ["C1-G1-NGA", "C1-G2-GHA"],
                 "held": True,
             }
         ],
