@@ -35,3 +35,43 @@ def test_the_answers_chart_is_drawn_by_it() -> None:
     png = _bar(["Yes", "No"], [3, 1])
     assert png[:8] == PNG
     assert int.from_bytes(png[16:20], "big") == round(6.4 * 90)
+
+
+@pytest.mark.parametrize("kind", ["grouped", "stacked", "barh"])
+def test_a_chart_of_counts_marks_whole_numbers_only(kind, monkeypatch) -> None:
+    """Two reviews and one are counts: the value axis reads 0, 1, 2, never 0.25, 0.5..."""
+    from matplotlib import pyplot as plt
+
+    from untoc_workflow.reports import charts
+
+    seen: list[list[float]] = []
+
+    def drawn(draw_on, *, size, **_kw):
+        f, ax = plt.subplots(figsize=size)
+        try:
+            draw_on(f, ax)
+            f.canvas.draw()
+            axis = ax.xaxis if kind == "barh" else ax.yaxis
+            seen.append([float(t) for t in axis.get_majorticklocs()])
+        finally:
+            plt.close(f)
+        return PNG
+
+    monkeypatch.setattr(charts, "png_of", drawn)
+    fig = charts.Figure("I", "t", ["", "a"], [["x", 1], ["y", 2]], kind=kind, series=["a"])
+    assert charts.draw(fig) == PNG
+    [ticks] = seen
+    assert len(ticks) >= 2 and all(t.is_integer() for t in ticks), ticks
+
+
+def test_a_seventh_stage_is_not_drawn_in_a_blue_of_the_first_six() -> None:
+    from matplotlib.colors import to_rgb
+
+    from untoc_workflow.reports.charts import COLOURS, colours
+
+    def apart(a: str, b: str) -> float:
+        return sum((x - y) ** 2 for x, y in zip(to_rgb(a), to_rgb(b), strict=True)) ** 0.5
+
+    palette = colours(12)
+    assert palette[:6] == list(COLOURS) and len(set(palette)) == 12
+    assert min(apart(extra, paper) for extra in palette[6:] for paper in COLOURS) > 0.15
