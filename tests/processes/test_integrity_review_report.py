@@ -20,21 +20,23 @@ def page_text(folder: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    ("lang", "mechanism", "reviews"),
+    ("lang", "mechanism", "reviews", "under_way"),
     [
         (
             "en",
             "Integrity Review Mechanism of the Coastal States Anti-Corruption Group",
             "Integrity reviews 3",
+            ": under way",
         ),
         (
             "fr",
             "Mécanisme d'examen d'intégrité du Groupe des États côtiers contre la corruption",
             "Examens d'intégrité 3",
+            " : en cours",
         ),
     ],
 )
-def test_the_page_is_the_groups_own(ir_cli, tmp_path, lang, mechanism, reviews):
+def test_the_page_is_the_groups_own(ir_cli, tmp_path, lang, mechanism, reviews, under_way):
     cli = ir_cli
     out = tmp_path / "page"
     cli("report", "--as-of", "2025-07-07", "--format", "html", "--lang", lang, "--out", str(out))
@@ -44,6 +46,10 @@ def test_the_page_is_the_groups_own(ir_cli, tmp_path, lang, mechanism, reviews):
         encoding="utf-8"
     ).replace("&#x27;", "'")
     assert reviews in text
+    # the rows that count reviews say its word, never UNTOC's "Reviews under way"
+    word = reviews.rsplit(" ", 1)[0]
+    assert f"{word}{under_way}" in text
+    assert not [w for w in ("Reviews under way", "Examens en cours") if w in text]
     # the group has no clusters, no groups and no 70 % rule: its page says nothing of them
     assert not [w for w in ("UNTOC", "70", "Group 0", "Groupe 0", "Figure II") if w in text]
     assert sorted(p.name for p in out.glob("*.png")) == ["figure-P1.png"]

@@ -77,7 +77,9 @@ def render_page(
     if own.reviews:
         w["reviews_total"] = own.reviews
     if own.title or own.reviews:
-        _in_own_words(report, w, step_titles or {}, fact_titles or {}, stage_titles or {})
+        _in_own_words(
+            report, w, step_titles or {}, fact_titles or {}, stage_titles or {}, bool(own.reviews)
+        )
     w["cluster_rule"] = own.cluster_rule
     _LANG.set(lang)  # the tables' numbers are grouped as the page's language groups them
     figs = figures(report, w, lang)
@@ -112,15 +114,24 @@ def _in_own_words(
     step_titles: dict[str, dict[str, str]],
     fact_titles: dict[str, dict[str, str]],
     stage_titles: dict[str, dict[str, str]],
+    named: bool = False,
 ) -> None:
     """The page's words for a body other than UNTOC: each figure named by the step or fact
     it counts, in the title its process gives it ("Inception meeting, by group"), never by
     UNTOC's ("Country reviews whose preliminary consultation was held", "self-assessment
     questionnaires", "written feedback" for a body that has none of them); its stages by
-    their own titles. Changed in place (`w["reviews_total"]`: the body's word for its
-    reviews, as `render_page` put it)."""
+    their own titles; with `named` (the body names its reviews: `w["reviews_total"]`, as
+    `render_page` put it), the rows and figure I that count reviews say its word. Changed
+    in place."""
     o = w["own"]
     w["fig2"] = o["fig2"].format(reviews=w["reviews_total"])
+    if named:  # "Integrity reviews: under way", never UNTOC's "Reviews under way"
+        for key, own_key in (
+            ("reviews_under_way", "under_way"),
+            ("reviews_not_started", "not_started"),
+            ("fig1", "fig1"),
+        ):
+            w[key] = o[own_key].format(reviews=w["reviews_total"])
     sources: list[dict[str, Any]] = list(report.get("figures", {}).values())
     for source in sources:
         kind, process = source.get("figure"), source.get("process", "")
