@@ -198,3 +198,41 @@ def test_a_note_the_same_sweep_sends_counts_as_sent_that_day(store):
     )
     with store.engine.connect() as conn:
         assert Notifier._notes(conn, plan, as_of) == {"CYP": as_of}
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_mission_whose_party_has_no_focal_point_is_not_asked_to_encourage_one(
+    templates, language
+):
+    """A note verbale to the mission of a Party that has named no focal point asks it to
+    encourage the competent national authorities, never "the focal point" it lacks (the
+    nomination itself is still asked of it)."""
+    ctx = {**sample_letter_contexts(templates, language)[3][1], "language": language}
+    lexicon = templates.text_env.get_template(f"{language}/_lexicon.j2").make_module(ctx)
+    mission = {"kind": "mission", "party_code": "AFG", "without_focal_point": False}
+    lacking = {**mission, "without_focal_point": True}
+    focal_point = term("focal_point", language)
+    assert focal_point in str(lexicon.ask("saq", mission))
+    for step in ("saq", "written_feedback", "observations", "preliminary_consultation"):
+        assert focal_point not in str(lexicon.ask(step, lacking)), step
+    assert str(lexicon.ask("saq", lacking)) == str(lexicon.ask("other_step", lacking))
+    assert str(lexicon.ask("focal_points", lacking)) == str(lexicon.ask("focal_points", mission))
+
+
+def test_a_mission_written_to_for_want_of_a_focal_point_is_known_as_such():
+    from untoc_workflow.notify.context import recipient_fields
+    from untoc_workflow.notify.recipients import Fallback
+
+    mission = Recipient(
+        email="mission.afg@example.org", name="M", role="mission", kind="mission", party="AFG"
+    )
+    lacking = Recipient(
+        email="mission.afg@example.org",
+        name="M",
+        role="mission",
+        kind="mission",
+        party="AFG",
+        fallback=(Fallback("AFG", "no_focal_point", "focal_point"),),
+    )
+    assert recipient_fields(mission)["without_focal_point"] is False
+    assert recipient_fields(lacking)["without_focal_point"] is True

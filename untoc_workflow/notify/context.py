@@ -34,7 +34,17 @@ NOTICE_FIELDS: dict[str, Any] = {
     "as_of": None,
     "reference": None,
     "recipient": frozenset(
-        {"name", "email", "role", "party", "party_code", "is_copy", "kind", "where"}
+        {
+            "name",
+            "email",
+            "role",
+            "party",
+            "party_code",
+            "is_copy",
+            "kind",
+            "where",
+            "without_focal_point",
+        }
     ),
     # reviewed_is_state / reviewers_are_states: whether to say "State party" (the European
     # Union is a Party, not a State)
@@ -81,7 +91,17 @@ DIGEST_FIELDS: dict[str, Any] = {
     "month": None,
     "reference": None,
     "recipient": frozenset(
-        {"name", "email", "role", "party", "party_code", "is_copy", "kind", "where"}
+        {
+            "name",
+            "email",
+            "role",
+            "party",
+            "party_code",
+            "is_copy",
+            "kind",
+            "where",
+            "without_focal_point",
+        }
     ),
     # list of {id, reviewed, as_, stage, step, due, source, basis, days_overdue, late_by,
     #          waiting_for}
@@ -143,6 +163,10 @@ def recipient_fields(recipient: Any, language: str = "en", process: Any = None) 
         "party_code": code,
         "is_copy": recipient.copy,
         "kind": recipient.kind,
+        # a mission written to because its Party has no focal point: never asked to
+        # encourage one
+        "without_focal_point": recipient.kind == "mission"
+        and any(f.reason == "no_focal_point" for f in getattr(recipient, "fallback", ())),
         "gender": getattr(recipient, "gender", None),
         # where a mission sits, after its title, as its review's process writes it (None:
         # "to the United Nations (Vienna)", UNTOC's)

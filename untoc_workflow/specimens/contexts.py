@@ -265,6 +265,7 @@ def sample_letter_contexts(
             "party_code": "NGA",
             "is_copy": False,
             "kind": kind,
+            "without_focal_point": False,
         }
 
     day = long_date(date(2024, 4, 16), language)
