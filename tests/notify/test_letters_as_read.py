@@ -68,6 +68,78 @@ def test_a_due_day_notice_sent_the_next_working_day_does_not_say_today(templates
     assert TODAY[language] in templates.render_item("step_due", language, on_the_day)[0]
 
 
+# how a reminder opens before its deadline, in each language
+REMINDS = {
+    "en": "This is a reminder that",
+    "fr": "Nous vous rappelons que",
+    "es": "Le recordamos que",
+    "ru": "Напоминаем, что",
+    "ar": "نود تذكيركم",
+    "zh": "谨提醒您",
+}
+
+
+def _on(ctx: dict, days: int, language: str) -> dict:
+    """A notice's context on the day `days` after its deadline (negative: before it)."""
+    return {**ctx, "days_overdue": days, "late_by": late_by(abs(days), language)}
+
+
+def _one_line(text: str) -> str:
+    """A text as a subject is written: on one line, its non-breaking spaces as spaces."""
+    return " ".join(text.split()).lower()
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_reminder_sent_after_its_deadline_says_how_late_the_step_is(templates, language):
+    # the reminder fell due two weeks before the deadline of 1 March 2024; the sweep that
+    # catches it up, or the message written again after a failed delivery, leaves on
+    # 4 March: 3 days overdue, as `untoc status` counts them that day
+    ctx = _on(sample_notice_contexts(language)[0], 3, language)
+    text, html = templates.render_item("step_reminder", language, ctx)
+    rendered = templates.render("step_reminder", language, ctx)
+    opening = text.splitlines()[0]
+    assert ctx["late_by"] in opening and ctx["deadline"]["due"] in opening, opening
+    assert REMINDS[language] not in text + html + rendered.text
+    assert _one_line(ctx["late_by"]) in _one_line(rendered.subject), rendered.subject
+    # it opens as the overdue notice of that day opens
+    assert opening == templates.render_item("step_overdue", language, ctx)[0].splitlines()[0]
+    # on the deadline itself: still a reminder, of a step due today
+    on_the_day = _on(ctx, 0, language)
+    text, _ = templates.render_item("step_reminder", language, on_the_day)
+    rendered = templates.render("step_reminder", language, on_the_day)
+    assert REMINDS[language] in text.splitlines()[0], text
+    assert TODAY[language] in text.splitlines()[0]
+    assert _one_line(TODAY[language]) in _one_line(rendered.subject), rendered.subject
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_reminder_sent_before_its_deadline_reads_as_a_reminder(templates, language):
+    ctx = _on(sample_notice_contexts(language)[0], -14, language)
+    text, _ = templates.render_item("step_reminder", language, ctx)
+    opening = text.splitlines()[0]
+    assert REMINDS[language] in opening, opening
+    assert ctx["deadline"]["due"] in opening
+    assert ctx["late_by"] not in opening and TODAY[language] not in opening
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_translation_notice_sent_after_its_deadline_says_how_late_it_is(templates, language):
+    # UNCAC's translation rung falls due a week before the deadline, like a reminder
+    before = _on(sample_notice_contexts(language)[0], -7, language)
+    text, _ = templates.render_item("translation_due", language, before)
+    assert before["late_by"] not in text.splitlines()[0]
+    late = _on(before, 3, language)
+    text, _ = templates.render_item("translation_due", language, late)
+    rendered = templates.render("translation_due", language, late)
+    opening = text.splitlines()[0]
+    assert late["late_by"] in opening and late["deadline"]["due"] in opening, opening
+    assert _one_line(late["late_by"]) in _one_line(rendered.subject), rendered.subject
+    assert TODAY[language] not in opening
+    on_the_day = _on(before, 0, language)
+    text, _ = templates.render_item("translation_due", language, on_the_day)
+    assert TODAY[language] in text.splitlines()[0], text
+
+
 def _late_state(review: str, reviewed: str, step: str, waiting_for: tuple[str, ...]):
     # a review whose step has been late long enough to be on the President's summary
     deadline = Deadline(due=date(2023, 2, 3), source="agreed")

@@ -16,6 +16,8 @@ from untoc_workflow.definitions import load_definitions
 from untoc_workflow.notify import Notifier, sweep
 from untoc_workflow.notify.digest import record_digest
 from untoc_workflow.outbox import EmlFolder
+from untoc_workflow.wording.languages import UN_LANGUAGES
+from untoc_workflow.wording.words import term
 
 from .conftest import BUNDLED_DEFS, make_settings
 
@@ -321,3 +323,68 @@ def test_a_process_with_its_own_secretariat_sends_its_letters_under_that_name(
     assert senders["en"] == {"Secretariat of the Regional Body"}
     # and each letter is signed by the same name
     assert all("Organisme régional" in text for _, text in letters["fr"])
+
+
+# -- where an agreed deadline was agreed --------------------------------------------------
+
+COUNCIL = Path(__file__).resolve().parents[1] / "processes" / "silk_road_council"
+# the Council's inception meeting, as its definition titles it (none in Spanish: English)
+INCEPTION = {
+    "en": "Inception meeting held",
+    "fr": "Réunion de lancement tenue",
+    "es": "Inception meeting held",
+    "ru": "Вступительное совещание проведено",
+    "ar": "عقد الاجتماع الاستهلالي",
+    "zh": "已举行启动会议",
+}
+# the deadline's source beside it, as a notice and the monthly summary say it
+AGREED = {
+    "en": "agreed (Inception meeting held)",
+    "fr": "convenue (Réunion de lancement tenue)",
+    "es": "acordado (Inception meeting held)",
+    "ru": "согласован (Вступительное совещание проведено)",
+    "ar": "متفق عليه (\u2068عقد الاجتماع الاستهلالي\u2069)",
+    "zh": "已商定（已举行启动会议）",
+}
+# UNTOC's: agreed at its preliminary consultation, word for word as it always was
+UNTOC_AGREED = {
+    "en": "agreed at the preliminary consultation",
+    "fr": "convenue lors de la consultation préliminaire",
+    "es": "acordado en la consulta preliminar",
+    "ru": "согласован на предварительных консультациях",
+    "ar": "متفق عليه في المشاورات الأولية",
+    "zh": "在初步磋商中商定",
+}
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_a_deadline_agreed_at_another_process_s_meeting_is_said_agreed_there(language):
+    """A step's `agreed_at:` names the fact whose agreed dates set it: a letter of a process
+    other than UNTOC's names that fact by the title its definition gives it in the letter's
+    language (else English), never UNTOC's preliminary consultation; UNTOC's letters say
+    what they always said."""
+    from untoc_workflow.notify.context import agreed_at
+    from untoc_workflow.notify.templates import DIGEST_TEMPLATE, Templates
+    from untoc_workflow.specimens import (
+        agreed_elsewhere,
+        sample_digest_contexts,
+        sample_notice_contexts,
+    )
+
+    catalog = load_definitions(COUNCIL)
+    council = catalog.get("peer_assessment", 1)
+    assert agreed_at(council, "self_assessment", language) == INCEPTION[language]
+    assert agreed_at(council, "statistics_annex", language) is None  # agreed at no fact
+    assert agreed_at(catalog.get("country_review", 1), "saq", language) is None
+
+    templates = Templates(BUNDLED_DEFS / "templates")
+    notice = sample_notice_contexts(language)[1]
+    assert notice["deadline"]["source"] == "agreed"
+    untoc = templates.render("step_overdue", language, notice)
+    assert UNTOC_AGREED[language] in untoc.text
+    summary = sample_digest_contexts(language)[0]
+    for name, ctx in (("step_overdue", notice), (DIGEST_TEMPLATE, summary)):
+        rendered = templates.render(name, language, agreed_elsewhere(ctx, INCEPTION[language]))
+        assert AGREED[language] in rendered.text, rendered.text
+        assert UNTOC_AGREED[language] not in rendered.text + rendered.html
+        assert term("preliminary_consultation", language) not in rendered.text + rendered.html

@@ -147,7 +147,7 @@ def test_a_template_with_an_unknown_field_fails_the_definition_check_at_the_rung
     assert p.file == str(yaml_file)
     assert p.line == _line_of(yaml_file, "template: step_due")
     assert "deadline.due_date" in p.message and "fr/step_due.j2" in p.message
-    assert "deadline has: basis, decision, due, due_iso, source" in p.message
+    assert "deadline has: agreed_at, basis, decision, due, due_iso, source" in p.message
 
 
 def test_a_rung_naming_a_template_that_does_not_exist_fails_with_a_suggestion(defs):

@@ -558,6 +558,11 @@ class ProcessDefinition(_Frozen):
         """The title the process gives a document kind in `language` (else English)."""
         return _in(self.document_titles.get(kind), language)
 
+    def fact_title(self, fact: str, language: str = "en") -> str | None:
+        """The title the process gives a fact in `language` (else English); None: none."""
+        found = self.facts.get(fact)
+        return _in(found.title if found is not None else None, language)
+
     @field_validator("roles")
     @classmethod
     def _known_roles(cls, roles: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

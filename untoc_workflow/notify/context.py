@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..definitions.catalog import DEFAULT_PROCESS
 from ..outbox.headers import one_line
 from ..wording.languages import direction, long_date, month_year
 from ..wording.own_terms import mission_place
@@ -62,7 +63,10 @@ NOTICE_FIELDS: dict[str, Any] = {
         }
     ),
     "step": frozenset({"id", "title", "title_en"}),
-    "deadline": frozenset({"due", "due_iso", "source", "basis", "decision"}),
+    # agreed_at: where an agreed deadline was agreed, as the review's own process names it
+    # (the title of the fact its step's `agreed_at:` names); None: UNTOC's preliminary
+    # consultation, or a deadline not agreed
+    "deadline": frozenset({"due", "due_iso", "source", "basis", "decision", "agreed_at"}),
     "days_overdue": None,
     "late_by": None,
     "occurrence": None,
@@ -103,8 +107,8 @@ DIGEST_FIELDS: dict[str, Any] = {
             "without_focal_point",
         }
     ),
-    # list of {id, reviewed, as_, stage, step, due, source, basis, days_overdue, late_by,
-    #          waiting_for}
+    # list of {id, reviewed, as_, stage, step, due, source, basis, agreed_at, days_overdue,
+    #          late_by, waiting_for}
     "reviews": None,
     "secretariat": frozenset({"name", "email"}),
     "process": frozenset({"id", "title", "tag", "mechanism", "place"}),  # as in a notice
@@ -137,6 +141,23 @@ def process_fields(definition: ProcessDefinition, language: str) -> dict[str, An
         "mechanism": one_line(mechanism) if mechanism else None,
         "place": one_line(place) if place else None,
     }
+
+
+def agreed_at(definition: Any, step_id: str, language: str) -> str | None:
+    """Where the agreed deadline of `step_id` was agreed, as the review's own process names
+    it: the title of the fact its step's `agreed_at:` names, in `language` (else English).
+    None for UNTOC's own process, whose letters say the glossary's "agreed at the
+    preliminary consultation" as they always have; for a step no fact agrees; and for a
+    definition that cannot tell (a sample)."""
+    steps = getattr(definition, "steps", None)
+    if definition is None or steps is None or definition.process == DEFAULT_PROCESS:
+        return None
+    step = next((s for s in steps if s.id == step_id), None)
+    fact = getattr(step, "agreed_at", None)
+    if not fact:
+        return None
+    title = definition.fact_title(fact, language) or str(fact).replace("_", " ")
+    return one_line(title)
 
 
 _TITLES = {"secretariat": "mechanism_secretariat", "cop_presidency": "president"}
@@ -221,6 +242,9 @@ def notice_context(
             "source": deadline.source,
             "basis": deadline.basis,
             "decision": deadline.decision,
+            "agreed_at": agreed_at(process, notice.step, language)
+            if deadline.source == "agreed"
+            else None,
         },
         "days_overdue": notice.days_overdue,
         "late_by": late_by(notice.days_overdue, language),

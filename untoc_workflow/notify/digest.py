@@ -59,12 +59,13 @@ def review_lines(
     party: str,
     language: str,
     step_titles: Mapping[tuple[str, int, str], Any],
+    processes: Mapping[tuple[str, int], Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The Party's reviews in progress, as the digest lists them: every open step with its
     deadline, source and lateness counted as the notices count it, and what the Party is
     asked to do (outstanding.py, shared with the go-live opening). The fields of the most
     urgent step are repeated on the review (step, due, source...) for a one-line view."""
-    lines = outstanding_lines(states, parties, party, language, step_titles)
+    lines = outstanding_lines(states, parties, party, language, step_titles, processes)
     for line in lines:
         first = line["steps"][0] if line["steps"] else None
         line.update(
@@ -72,6 +73,7 @@ def review_lines(
             due=first["due"] if first else None,
             source=first["source"] if first else None,
             basis=first["basis"] if first else None,
+            agreed_at=first["agreed_at"] if first else None,
             days_overdue=first["days_overdue"] if first else 0,
             late_by=first["late_by"] if first else late_by(0, language),
             waiting_for=first["waiting_for"] if first else [],
@@ -106,7 +108,7 @@ def record_digest(store: Store, notifier: Notifier, as_of: date, now: datetime) 
             recipients.extend(people)
         for r in recipients:
             language = choose_language(None, r.language, r.party_languages)
-            lines = review_lines(states, snapshot.parties, party, language, step_titles)
+            lines = review_lines(states, snapshot.parties, party, language, step_titles, processes)
             if not lines:
                 continue
             key = f"{notice}|{party}|{r.address_key}"

@@ -16,7 +16,7 @@ from ..core.ladder import ladder_base
 from ..outbox.headers import one_line
 from ..wording.languages import long_date
 from ..wording.words import is_state, local_party_name
-from .context import late_by
+from .context import agreed_at, late_by
 
 
 def outstanding_lines(
@@ -25,9 +25,12 @@ def outstanding_lines(
     party: str,
     language: str,
     step_titles: Mapping[tuple[str, int, str], Any],
+    processes: Mapping[tuple[str, int], Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The Party's reviews in progress, each with its open steps that have a deadline;
-    `step_titles` holds the steps by (process, version, step id): each review's own."""
+    `step_titles` holds the steps by (process, version, step id): each review's own;
+    `processes` the definitions by (process, version), which name where an agreed deadline
+    was agreed (`agreed_at`)."""
 
     def name(code: str) -> str:
         p = parties.get(code)
@@ -52,6 +55,7 @@ def outstanding_lines(
             # begin only after it says so (counted_from)
             days = (state.as_of - step.deadline.due).days
             found = step_titles.get((state.process, state.process_version, step.step))
+            own = (processes or {}).get((state.process, state.process_version))
             titles = dict(getattr(found, "title", found) or {})
             steps.append(
                 {
@@ -63,6 +67,9 @@ def outstanding_lines(
                     "due": long_date(step.deadline.due, language),
                     "source": step.deadline.source,
                     "basis": step.deadline.basis,
+                    "agreed_at": agreed_at(own, step.step, language)
+                    if step.deadline.source == "agreed"
+                    else None,
                     "days_overdue": days,
                     "late_by": late_by(days, language),
                     "counted_from": long_date(base, language)

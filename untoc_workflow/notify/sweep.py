@@ -573,6 +573,7 @@ class Notifier:
         without a focal point is written to through its mission (once)."""
         plan = _Plan()
         titles = steps_by_key(self.definition)
+        processes = {(d.process, d.version): d for d in definitions_of(self.definition)}
         involved = sorted(
             {
                 p
@@ -602,7 +603,7 @@ class Notifier:
             lines = []
             facts = []
             for party in codes:
-                party_lines = outstanding_lines(states, parties, party, language, titles)
+                party_lines = outstanding_lines(states, parties, party, language, titles, processes)
                 lines.extend(party_lines)
                 if recipient.fallback:  # the mission writes for a Party with no focal point
                     blocked = [s for s in states.values() if party in s.parties_without_focal_point]

@@ -8,7 +8,9 @@ templates when its definition is loaded and to show its letters (tests, screensh
 from .check import check_definition_templates, check_template, clear_check_cache
 from .contexts import (
     LETTERS,
+    SAMPLE_AGREED_AT,
     SampleStep,
+    agreed_elsewhere,
     bundled_sample_steps,
     sample_digest_contexts,
     sample_letter_contexts,
@@ -18,7 +20,9 @@ from .contexts import (
 
 __all__ = [
     "LETTERS",
+    "SAMPLE_AGREED_AT",
     "SampleStep",
+    "agreed_elsewhere",
     "bundled_sample_steps",
     "check_definition_templates",
     "check_template",

@@ -18,7 +18,13 @@ from ..languages import UN_LANGUAGES
 from ..notify.context import DIGEST_FIELDS, NOTICE_FIELDS
 from ..notify.templates import DIGEST_TEMPLATE, SUFFIX, Templates, _bytecode_cache, templates_dir
 from ..wording.words import WordingError
-from .contexts import SampleStep, sample_digest_contexts, sample_notice_contexts, sample_steps
+from .contexts import (
+    SampleStep,
+    agreed_elsewhere,
+    sample_digest_contexts,
+    sample_notice_contexts,
+    sample_steps,
+)
 
 if TYPE_CHECKING:
     from ..definitions import ProcessDefinition
@@ -38,8 +44,13 @@ def check_template(
 
     def make_samples(language: str) -> list[dict[str, Any]]:
         if digest:
-            return sample_digest_contexts(language, steps)
-        return [c for s in (steps or (None,)) for c in sample_notice_contexts(language, step=s)]
+            samples = sample_digest_contexts(language, steps)
+        else:
+            samples = [
+                c for s in (steps or (None,)) for c in sample_notice_contexts(language, step=s)
+            ]
+        # and a deadline agreed at a fact of a process other than UNTOC's, named by its title
+        return [*samples, agreed_elsewhere(samples[0])]
 
     for language in UN_LANGUAGES:
         path = templates.path(name, language)

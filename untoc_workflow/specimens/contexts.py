@@ -3,8 +3,9 @@ process's own steps (the definition check) or the bundled default process's (tes
 
 from __future__ import annotations
 
+import copy
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -150,6 +151,26 @@ def sample_notice_contexts(
     return out
 
 
+# the title a process other than UNTOC's gives the fact its dates are agreed at (its steps'
+# `agreed_at:`), as a letter names it beside an agreed deadline
+SAMPLE_AGREED_AT = "Inception meeting held"
+
+
+def agreed_elsewhere(ctx: Mapping[str, Any], title: str = SAMPLE_AGREED_AT) -> dict[str, Any]:
+    """A copy of a notice's or a monthly summary's context whose every deadline was agreed at
+    a fact of a process other than UNTOC's, titled `title` (`agreed_at`): the branch of the
+    lexicon's `source()` that names that fact."""
+    out = copy.deepcopy(dict(ctx))
+    agreed = {"source": "agreed", "basis": None, "agreed_at": title}
+    if isinstance(out.get("deadline"), dict):
+        out["deadline"].update(agreed)
+    for review in out.get("reviews") or ():
+        for row in (review, *(review.get("steps") or ())):
+            if row.get("due"):
+                row.update(agreed)
+    return out
+
+
 def sample_digest_contexts(
     language: str = "en", steps: Sequence[SampleStep] = ()
 ) -> list[dict[str, Any]]:
@@ -170,6 +191,7 @@ def sample_digest_contexts(
             "due": long_date(date(2024, 3, 1), language),
             "source": "extended",
             "basis": "Conference decision 12/2",
+            "agreed_at": None,
             "days_overdue": 46,
             "late_by": late_by(46, language),
             "waiting_for": [local_party_name("NGA", language)],
@@ -184,6 +206,7 @@ def sample_digest_contexts(
             "due": None,
             "source": None,
             "basis": None,
+            "agreed_at": None,
             "days_overdue": 0,
             "late_by": late_by(0, language),
             "waiting_for": [],
@@ -198,6 +221,7 @@ def sample_digest_contexts(
             "due": long_date(date(2024, 6, 1), language),
             "source": "rule",
             "basis": None,
+            "agreed_at": None,
             "days_overdue": -46,
             "late_by": late_by(46, language),
             "waiting_for": [local_party_name(c, language) for c in ("DEU", "GHA")],
@@ -211,6 +235,7 @@ def sample_digest_contexts(
                     "due": row["due"],
                     "source": row["source"],
                     "basis": row["basis"],
+                    "agreed_at": row["agreed_at"],
                     "days_overdue": row["days_overdue"],
                     "late_by": row["late_by"],
                     "waiting_for": row["waiting_for"],
