@@ -140,6 +140,36 @@ def test_a_translation_notice_sent_after_its_deadline_says_how_late_it_is(templa
     assert TODAY[language] in text.splitlines()[0], text
 
 
+# What a notice says of a step that was due before its day: "should have been held by"
+SHOULD_HAVE = {
+    "en": "should have been held by",
+    "fr": "aurait dû se tenir",
+    "es": "debía celebrarse",
+    "ru": "следовало провести",
+    "ar": "كان ينبغي",
+    "zh": "原应于",
+}
+
+
+@pytest.mark.parametrize("language", UN_LANGUAGES)
+def test_the_consultation_notice_on_its_deadline_says_due_today_not_should_have_been(
+    templates, language
+):
+    """The preliminary consultation's first notice leaves on its deadline (rung at 0 days):
+    that day it is due, not late; from the next day it should have been held."""
+    ctx = sample_notice_contexts(language)[0]
+    on_the_day = _on(ctx, 0, language)
+    text, _ = templates.render_item("consultation_overdue", language, on_the_day)
+    subject = templates.render("consultation_overdue", language, on_the_day).subject
+    assert SHOULD_HAVE[language] not in text and TODAY[language] in text, text
+    assert TODAY[language] in subject and on_the_day["late_by"] not in subject, subject
+    late = _on(ctx, 3, language)
+    text, _ = templates.render_item("consultation_overdue", language, late)
+    subject = templates.render("consultation_overdue", language, late).subject
+    assert SHOULD_HAVE[language] in text and TODAY[language] not in text.splitlines()[0], text
+    assert _one_line(late["late_by"]) in _one_line(subject), subject
+
+
 def _late_state(review: str, reviewed: str, step: str, waiting_for: tuple[str, ...]):
     # a review whose step has been late long enough to be on the President's summary
     deadline = Deadline(due=date(2023, 2, 3), source="agreed")
