@@ -137,3 +137,29 @@ def test_the_groups_document_kinds_are_titled_in_the_readers_language(group_rig)
     assert "<td>Rapport national (<bdi>Sénégal</bdi>)</td>" in page
     assert '<option value="country_report">Rapport national</option>' in page
     assert "Country report" not in page
+
+
+COUNCIL = Path(__file__).parents[1] / "processes" / "silk_road_council"
+
+
+@pytest.fixture
+def council_rig(tmp_path, mailbox, monkeypatch):
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(COUNCIL))
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS_ONLY", "1")
+    made = make_rig(
+        tmp_path,
+        mailbox,
+        mechanism=COUNCIL / "group2_agreed.yaml",
+        process_defs=COUNCIL,
+        as_of=date(2025, 1, 10),
+    )
+    yield from kept(made)
+
+
+def test_a_deadline_the_council_agreed_is_said_agreed_at_its_own_meeting(council_rig):
+    """The review's page names where its self-assessment's date was agreed as the Council's
+    process titles it (its inception meeting), never UNTOC's preliminary consultation."""
+    browser = council_rig.sign_in("s.qureshi@example.org")
+    page = browser.get("/reviews/SRC-1-2-PAK").text
+    assert "agreed (<bdi>Inception meeting held</bdi>)" in page
+    assert "preliminary consultation" not in page

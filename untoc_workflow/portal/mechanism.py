@@ -269,6 +269,21 @@ class MechanismView:
                 return str(step.label(language))
         return step_id
 
+    def agreed_at(self, step_id: str, language: str, review_id: str | None) -> str | None:
+        """Where an agreed deadline of the step was agreed, as the review's own process
+        titles the fact its `agreed_at:` names; None for UNTOC's own process (whose page
+        says "agreed at the preliminary consultation", as it always has)."""
+        from ..definitions.catalog import DEFAULT_PROCESS
+
+        own = self.definition_of(review_id) if review_id is not None else None
+        if own is None or own.process == DEFAULT_PROCESS:
+            return None
+        step = next((s for s in own.steps if s.id == step_id), None)
+        fact = getattr(step, "agreed_at", None)
+        if not fact:
+            return None
+        return str(own.fact_title(fact, language) or fact.replace("_", " "))
+
     def completing_event(self, step_id: str) -> str | None:
         """The event type that completes a step, as the definition declares it."""
         for step in self._steps():

@@ -97,6 +97,8 @@ class Portal:
             "step_title": lambda s, review=None: self.view.step_title(
                 s, language, review or _review_of(context)
             ),
+            # where an agreed deadline was agreed, as the review's own process says it
+            "agreed_at": lambda s: self.view.agreed_at(s, language, _review_of(context)),
             # the body's own words where its process declares them (own_words.py)
             "own": own_words(self.view.default_definition(), language),
             "review_heading": lambda review_id: review_heading(
