@@ -33,16 +33,21 @@ REVIEW = Review(
 )
 
 days = st.integers(min_value=0, max_value=1500).map(lambda n: START + timedelta(days=n))
+# from a year before the review began: a Party names its focal point or experts when it will
+any_days = st.integers(min_value=-400, max_value=1500).map(lambda n: START + timedelta(days=n))
 
 
 @st.composite
-def histories(draw: st.DrawFn) -> Snapshot:
+def histories(draw: st.DrawFn, early: bool = False, redraw: bool = True) -> Snapshot:
+    """A review's random history. With `early`, the Parties' facts (focal points, experts)
+    may come before the review began; the review's own facts always come after."""
     events: list[Event] = []
+    party_days = any_days if early else days
     for party in PARTIES:
         if draw(st.booleans()):
             events.append(
                 Event(
-                    draw(days),
+                    draw(party_days),
                     "focal_point_nominated",
                     party=party,
                     data={"person": {"name": party, "email": f"fp@{party}"}},
@@ -51,9 +56,14 @@ def histories(draw: st.DrawFn) -> Snapshot:
         if draw(st.booleans()):
             events.append(
                 Event(
-                    draw(days), "focal_point_withdrawn", party=party, data={"email": f"fp@{party}"}
+                    draw(party_days),
+                    "focal_point_withdrawn",
+                    party=party,
+                    data={"email": f"fp@{party}"},
                 )
             )
+    if early and draw(st.booleans()):
+        events.append(Event(draw(party_days), "experts_nominated", party="AAA", data={"count": 2}))
     if draw(st.booleans()):
         agreed = {
             k: draw(days)
@@ -74,7 +84,7 @@ def histories(draw: st.DrawFn) -> Snapshot:
             events.append(Event(draw(days), kind, review="R1"))
     for party in draw(st.lists(st.sampled_from([None, "BBB", "CCC", "DDD"]), max_size=3)):
         events.append(Event(draw(days), "written_feedback_submitted", review="R1", party=party))
-    if draw(st.booleans()):
+    if redraw and draw(st.booleans()):
         events.append(
             Event(
                 draw(days),
@@ -179,6 +189,25 @@ def test_blocked_means_a_party_lacks_a_focal_point_before_the_consultation(snaps
         bool(state.parties_without_focal_point) and state.consultation_held_on is None
     )
     assert set(state.parties_without_focal_point) <= {state.reviewed, *state.reviewers}
+
+
+# the steps a Party's fact completes: a condition on focal points, and experts named
+PARTY_STEPS = ("focal_points", "experts")
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories(early=True, redraw=False), any_days, any_days)
+def test_a_step_done_by_a_partys_fact_reads_the_same_completion_date_from_any_later_date(
+    snapshot, d1, d2
+):
+    """A Party's fact before the review began (focal points named in January for a review
+    that begins in June) completes the step on the day the review began, seen from any
+    date: never on the fact's own day from one date and on the start from another."""
+    early, late = sorted((d1, d2))
+    before, after = state_on(snapshot, early), state_on(snapshot, late)
+    seen = {s: (before.step(s).completed_on, after.step(s).completed_on) for s in PARTY_STEPS}
+    assert all(later == done for done, later in seen.values() if done is not None), seen
+    assert all(done >= REVIEW.starts_on for done, _ in seen.values() if done is not None), seen
 
 
 @settings(max_examples=300, deadline=None)

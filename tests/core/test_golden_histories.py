@@ -104,6 +104,8 @@ def test_replaying_the_history_gives_the_expected_state(definition, path, index)
             assert list(step.waiting_for) == want["waiting_for"], step_id
         if "submitted_by" in want:
             assert sorted(step.submitted_by) == sorted(want["submitted_by"]), step_id
+        if "started_on" in want:
+            assert step.started_on == as_date(want["started_on"]), step_id
         if "completed_on" in want:
             assert step.completed_on == as_date(want["completed_on"]), step_id
     if "notifications" in e:

@@ -302,10 +302,16 @@ def review_state(
     for sp in plan.order:
         started = _started_on(sp, review, results, facts, as_of)
         completed = _completed_on(sp, review, facts, context, party_events, as_of)
-        if completed is not None and started is not None and completed < started:
-            # focal points named before the review began complete its first step on the day
-            # it began: a step is never done before it starts
-            completed = started
+        if completed is not None:
+            # A step is never done before it starts. Focal points named (or experts
+            # designated) before the review began complete its first step on the day it
+            # began; before that day, or while such a step has not started, they complete
+            # nothing yet: the step's completion date is the same on every date it is asked.
+            if started is None:
+                if sp.party_fact or sp.condition is not None or review.starts_on > as_of:
+                    completed = None
+            elif completed < started:
+                completed = started
         waived = facts.waived.get(sp.id)
         status = "not_started"
         if waived is not None:
