@@ -27,6 +27,21 @@ from ..wording.words import is_state, local_party_name, term
 if TYPE_CHECKING:
     from ..definitions import ProcessDefinition
 
+# what a template may read of its recipient, in a notice as in a letter (recipient_fields)
+RECIPIENT_FIELDS = frozenset(
+    {
+        "name",
+        "email",
+        "role",
+        "party",
+        "party_code",
+        "is_copy",
+        "kind",
+        "where",
+        "without_focal_point",
+    }
+)
+
 # field -> None (a plain value or list) or the set of its attributes
 NOTICE_FIELDS: dict[str, Any] = {
     "part": None,
@@ -34,19 +49,7 @@ NOTICE_FIELDS: dict[str, Any] = {
     "dir": None,
     "as_of": None,
     "reference": None,
-    "recipient": frozenset(
-        {
-            "name",
-            "email",
-            "role",
-            "party",
-            "party_code",
-            "is_copy",
-            "kind",
-            "where",
-            "without_focal_point",
-        }
-    ),
+    "recipient": RECIPIENT_FIELDS,
     # reviewed_is_state / reviewers_are_states: whether to say "State party" (the European
     # Union is a Party, not a State)
     "review": frozenset(
@@ -94,19 +97,7 @@ DIGEST_FIELDS: dict[str, Any] = {
     "as_of": None,
     "month": None,
     "reference": None,
-    "recipient": frozenset(
-        {
-            "name",
-            "email",
-            "role",
-            "party",
-            "party_code",
-            "is_copy",
-            "kind",
-            "where",
-            "without_focal_point",
-        }
-    ),
+    "recipient": RECIPIENT_FIELDS,
     # list of {id, reviewed, as_, stage, step, due, source, basis, agreed_at, days_overdue,
     #          late_by, waiting_for}
     "reviews": None,
