@@ -17,18 +17,19 @@ DIOP = "a.diop@example.org"  # Senegal's liaison officer, who reads French
 UNTOC_WORDS = ("UNTOC", "Nations Unies", "United Nations", "Office des", "Conférence")
 
 
-@pytest.fixture
-def group_rig(tmp_path, mailbox, monkeypatch):
-    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(GROUP))
+def body_rig(tmp_path, mailbox, monkeypatch, folder: Path, mechanism: str, as_of: date):
+    """The portal over a body's folder alone (its definitions, its members' file)."""
+    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(folder))
     monkeypatch.setenv("UNTOC_PROCESS_DEFS_ONLY", "1")
     made = make_rig(
-        tmp_path,
-        mailbox,
-        mechanism=GROUP / "members.yaml",
-        process_defs=GROUP,
-        as_of=date(2025, 3, 12),
+        tmp_path, mailbox, mechanism=folder / mechanism, process_defs=folder, as_of=as_of
     )
     yield from kept(made)
+
+
+@pytest.fixture
+def group_rig(tmp_path, mailbox, monkeypatch):
+    yield from body_rig(tmp_path, mailbox, monkeypatch, GROUP, "members.yaml", date(2025, 3, 12))
 
 
 def test_the_sign_in_letter_comes_from_the_groups_secretariat(group_rig):
@@ -144,16 +145,9 @@ COUNCIL = Path(__file__).parents[1] / "processes" / "silk_road_council"
 
 @pytest.fixture
 def council_rig(tmp_path, mailbox, monkeypatch):
-    monkeypatch.setenv("UNTOC_PROCESS_DEFS", str(COUNCIL))
-    monkeypatch.setenv("UNTOC_PROCESS_DEFS_ONLY", "1")
-    made = make_rig(
-        tmp_path,
-        mailbox,
-        mechanism=COUNCIL / "group2_agreed.yaml",
-        process_defs=COUNCIL,
-        as_of=date(2025, 1, 10),
+    yield from body_rig(
+        tmp_path, mailbox, monkeypatch, COUNCIL, "group2_agreed.yaml", date(2025, 1, 10)
     )
-    yield from kept(made)
 
 
 def test_a_deadline_the_council_agreed_is_said_agreed_at_its_own_meeting(council_rig):

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..definitions.catalog import DEFAULT_PROCESS
 from ..outbox.headers import one_line
 from ..wording.languages import direction, long_date, month_year
+from ..wording.own_terms import agreed_at as agreed_title
 from ..wording.own_terms import mission_place
 
 # where letters take them
@@ -135,20 +135,10 @@ def process_fields(definition: ProcessDefinition, language: str) -> dict[str, An
 
 
 def agreed_at(definition: Any, step_id: str, language: str) -> str | None:
-    """Where the agreed deadline of `step_id` was agreed, as the review's own process names
-    it: the title of the fact its step's `agreed_at:` names, in `language` (else English).
-    None for UNTOC's own process, whose letters say the glossary's "agreed at the
-    preliminary consultation" as they always have; for a step no fact agrees; and for a
-    definition that cannot tell (a sample)."""
-    steps = getattr(definition, "steps", None)
-    if definition is None or steps is None or definition.process == DEFAULT_PROCESS:
-        return None
-    step = next((s for s in steps if s.id == step_id), None)
-    fact = getattr(step, "agreed_at", None)
-    if not fact:
-        return None
-    title = definition.fact_title(fact, language) or str(fact).replace("_", " ")
-    return one_line(title)
+    """Where an agreed deadline of the step was agreed (`own_terms.agreed_at`), as a letter
+    writes it: on one line."""
+    title = agreed_title(definition, step_id, language)
+    return one_line(title) if title is not None else None
 
 
 _TITLES = {"secretariat": "mechanism_secretariat", "cop_presidency": "president"}

@@ -271,18 +271,11 @@ class MechanismView:
 
     def agreed_at(self, step_id: str, language: str, review_id: str | None) -> str | None:
         """Where an agreed deadline of the step was agreed, as the review's own process
-        titles the fact its `agreed_at:` names; None for UNTOC's own process (whose page
-        says "agreed at the preliminary consultation", as it always has)."""
-        from ..definitions.catalog import DEFAULT_PROCESS
+        titles it (`wording.own_terms.agreed_at`, as the letters say it)."""
+        from ..wording.own_terms import agreed_at
 
         own = self.definition_of(review_id) if review_id is not None else None
-        if own is None or own.process == DEFAULT_PROCESS:
-            return None
-        step = next((s for s in own.steps if s.id == step_id), None)
-        fact = getattr(step, "agreed_at", None)
-        if not fact:
-            return None
-        return str(own.fact_title(fact, language) or fact.replace("_", " "))
+        return agreed_at(own, step_id, language)
 
     def completing_event(self, step_id: str) -> str | None:
         """The event type that completes a step, as the definition declares it."""

@@ -307,12 +307,11 @@ def _review_word(versions: Sequence[Any] | None) -> str:
 def _producer(versions: Sequence[Sequence[Any] | None]) -> str:
     """The calendar's PRODID: UNODC's Review Mechanism, or, when every process the calendar
     lists declares a secretariat of its own (`roles: secretariat`), that secretariat."""
-    own = {v[-1].role_title("secretariat") for v in versions if v}
-    if own and None not in own and len(own) == 1 and all(versions):
-        (name,) = own
-        name = _one_line(str(name)).replace("//", "/")
-        return f"-//{name[:1].upper()}{name[1:]}//Review deadlines//EN"
-    return "-//UNODC//Review mechanism deadlines//EN"
+    own = {v[-1].role_title("secretariat") if v else None for v in versions}
+    if len(own) != 1 or None in own:
+        return "-//UNODC//Review mechanism deadlines//EN"
+    name = _one_line(str(own.pop())).replace("//", "/")
+    return f"-//{name[:1].upper()}{name[1:]}//Review deadlines//EN"
 
 
 def _one_line(text: str) -> str:

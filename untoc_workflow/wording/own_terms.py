@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..definitions.catalog import DEFAULT_PROCESS
 from .articles import definite
 
 # glossary key -> the role of `roles:` that names it
@@ -141,3 +142,19 @@ def mission_place(process: Any, city: str | None, language: str) -> str | None:
     if not city or city.strip().casefold() in {t.strip().casefold() for t in titles.values()}:
         return own
     return city.strip()
+
+
+def agreed_at(definition: Any, step_id: str, language: str) -> str | None:
+    """Where the agreed deadline of `step_id` was agreed, as the review's own process names
+    it: the title of the fact its step's `agreed_at:` names, in `language` (else English).
+    None for UNTOC's own process, whose letters and portal page say the glossary's "agreed
+    at the preliminary consultation" as they always have; for a step no fact agrees; and
+    for a definition that cannot tell (a sample)."""
+    steps = getattr(definition, "steps", None)
+    if definition is None or steps is None or definition.process == DEFAULT_PROCESS:
+        return None
+    step = next((s for s in steps if s.id == step_id), None)
+    fact = getattr(step, "agreed_at", None)
+    if not fact:
+        return None
+    return str(definition.fact_title(fact, language) or str(fact).replace("_", " "))
