@@ -157,3 +157,5 @@ def test_a_deadline_the_council_agreed_is_said_agreed_at_its_own_meeting(council
     page = browser.get("/reviews/SRC-1-2-PAK").text
     assert "agreed (<bdi>Inception meeting held</bdi>)" in page
     assert "preliminary consultation" not in page
+    # in Chinese, in the full-width brackets the letters use
+    assert "商定（<bdi>已举行启动会议</bdi>）" in browser.get("/reviews/SRC-1-2-PAK?lang=zh").text

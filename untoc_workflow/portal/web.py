@@ -97,8 +97,9 @@ class Portal:
             "step_title": lambda s, review=None: self.view.step_title(
                 s, language, review or _review_of(context)
             ),
-            # where an agreed deadline was agreed, as the review's own process says it
-            "agreed_at": lambda s: self.view.agreed_at(s, language, _review_of(context)),
+            # where an agreed deadline was agreed, as the review's own process says it, in
+            # the page's brackets (Chinese full-width): " (Inception meeting held)"
+            "agreed_at": lambda s: self._agreed_at(s, language, _review_of(context)),
             # the body's own words where its process declares them (own_words.py)
             "own": own_words(self.view.default_definition(), language),
             "review_heading": lambda review_id: review_heading(
@@ -128,6 +129,15 @@ class Portal:
 
     def _party_name(self, code: str, language: str) -> str:
         return local_party_name(code, language, self.view.party_name(code))
+
+    def _agreed_at(self, step: str, language: str, review_id: str | None) -> Markup | None:
+        """Where the step's agreed deadline was agreed, isolated and in the brackets the
+        letters put it in (Chinese full-width, unspaced); None: UNTOC's own wording."""
+        where = self.view.agreed_at(step, language, review_id)
+        if where is None:
+            return None
+        opening, closing = ("（", "）") if language == "zh" else (" (", ")")
+        return Markup(opening + "<bdi>{}</bdi>" + closing).format(where)
 
 
 def _review_of(context: dict[str, Any] | None) -> str | None:
